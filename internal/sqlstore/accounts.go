@@ -1,0 +1,125 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"zhiyuan"
+)
+
+var accountUniques = map[string][2]string{
+	"phone": {"phone", "该手机号已注册"},
+}
+
+// CreateAccount inserts an account with its roles in one transaction and returns its id.
+// A phone number already registered is a conflict on the field "phone".
+func (s *Store) CreateAccount(ctx context.Context, a *zhiyuan.Account, passwordHash string) error {
+	return s.inTx(ctx, func(tx conn) error { return s.createAccount(ctx, tx, a, passwordHash) })
+}
+
+func (s *Store) createAccount(ctx context.Context, tx conn, a *zhiyuan.Account, passwordHash string) error {
+	now := s.now()
+	id, err := tx.insert(ctx, `INSERT INTO accounts (phone, name, password_hash, status, created_at, updated_at)
+		VALUES (?, ?, ?, 'active', ?, ?)`, a.Phone, a.Name, passwordHash, now, now)
+	if err != nil {
+		return s.translate(err, accountUniques)
+	}
+	a.ID, a.Status, a.CreatedAt = id, zhiyuan.AccountActive, now
+	for _, r := range a.Roles {
+		if err := s.grantRole(ctx, tx, id, r, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GrantRole gives an account a role; granting one it already holds is a no-op.
+func (s *Store) GrantRole(ctx context.Context, accountID int64, r zhiyuan.Role, grantedBy int64) error {
+	return s.grantRole(ctx, s.writer(), accountID, r, grantedBy)
+}
+
+func (s *Store) grantRole(ctx context.Context, c conn, accountID int64, r zhiyuan.Role, grantedBy int64) error {
+	_, err := c.exec(ctx, `INSERT INTO account_roles (account_id, role, region_code, org_id, granted_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, role, region_code, org_id) DO NOTHING`,
+		accountID, string(r.Kind), r.RegionCode, r.OrgID, nullID(grantedBy), s.now())
+	return err
+}
+
+// RevokeRole removes a role from an account.
+func (s *Store) RevokeRole(ctx context.Context, accountID int64, r zhiyuan.Role) error {
+	_, err := s.writer().exec(ctx, `DELETE FROM account_roles
+		WHERE account_id = ? AND role = ? AND region_code = ? AND org_id = ?`,
+		accountID, string(r.Kind), r.RegionCode, r.OrgID)
+	return err
+}
+
+// FindAccountByPhone returns the account with the phone and its password hash.
+func (s *Store) FindAccountByPhone(ctx context.Context, phone string) (*zhiyuan.Account, string, error) {
+	return s.findAccount(ctx, "phone = ?", phone)
+}
+
+// FindAccountByID returns the account with its roles.
+func (s *Store) FindAccountByID(ctx context.Context, id int64) (*zhiyuan.Account, error) {
+	a, _, err := s.findAccount(ctx, "id = ?", id)
+	return a, err
+}
+
+func (s *Store) findAccount(ctx context.Context, where string, arg any) (*zhiyuan.Account, string, error) {
+	var a zhiyuan.Account
+	var hash, status string
+	err := s.reader().queryRow(ctx, `SELECT id, phone, name, password_hash, status, created_at
+		FROM accounts WHERE `+where, arg).Scan(&a.ID, &a.Phone, &a.Name, &hash, &status, &a.CreatedAt)
+	if err == sql.ErrNoRows {
+		return nil, "", notFound("账号")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	a.Status = zhiyuan.AccountStatus(status)
+	a.CreatedAt = a.CreatedAt.UTC()
+	if a.Roles, err = s.rolesOf(ctx, s.reader(), a.ID); err != nil {
+		return nil, "", err
+	}
+	return &a, hash, nil
+}
+
+func (s *Store) rolesOf(ctx context.Context, c conn, accountID int64) ([]zhiyuan.Role, error) {
+	rows, err := c.query(ctx, `SELECT role, region_code, org_id FROM account_roles
+		WHERE account_id = ? ORDER BY id`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var roles []zhiyuan.Role
+	for rows.Next() {
+		var r zhiyuan.Role
+		var kind string
+		if err := rows.Scan(&kind, &r.RegionCode, &r.OrgID); err != nil {
+			return nil, err
+		}
+		r.Kind = zhiyuan.RoleKind(kind)
+		roles = append(roles, r)
+	}
+	return roles, rows.Err()
+}
+
+// SetPasswordHash replaces an account's password hash (a change of password, or a re-hash
+// with stronger parameters after a successful login).
+func (s *Store) SetPasswordHash(ctx context.Context, accountID int64, hash string) error {
+	res, err := s.writer().exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?",
+		hash, s.now(), accountID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("账号")
+	}
+	return nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,244 @@
+// Package sqlstore keeps the platform's records in SQLite (embedded, the default) or
+// PostgreSQL through one SQL code path. Queries are written once with ? placeholders and
+// rebound for PostgreSQL; the few things that truly differ live in dialect.go. Invariants
+// (uniqueness, capacity, append-only ledgers) are enforced by the database, never by a
+// check-then-write in Go.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"zhiyuan"
+)
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	write   *sql.DB // SQLite: exactly one connection, so writers queue in Go, not on locks
+	read    *sql.DB // SQLite: several read-only connections; PostgreSQL: the same pool as write
+	dialect dialect
+	now     func() time.Time
+
+	rebound sync.Map // query text → rebound text, so rebinding costs nothing after the first use
+}
+
+// Options tune Open.
+type Options struct {
+	MaxOpenConns int              // PostgreSQL pool size and SQLite read pool size (default 2×cores+2)
+	Now          func() time.Time // clock, replaceable in tests
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// SQLitePath is where the embedded database lives inside a data folder.
+func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "zhiyuan.db") }
+
+// Open connects to dsn (a postgres:// URL or a SQLite file path), checks the connection
+// and applies pending migrations.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	s, err := open(ctx, dsn, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.MaxOpenConns <= 0 {
+		opt.MaxOpenConns = 8
+	}
+	s := &Store{now: func() time.Time { return opt.Now().UTC().Truncate(time.Microsecond) }}
+	if IsPostgres(dsn) {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(opt.MaxOpenConns)
+		db.SetMaxIdleConns(opt.MaxOpenConns)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.write, s.read, s.dialect = db, db, postgresDialect{}
+	} else {
+		if dir := filepath.Dir(dsn); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("create data folder: %w", err)
+			}
+		}
+		// busy_timeout first so that the pragmas after it wait instead of failing while
+		// another process holds the lock; then WAL so readers never block the writer.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+		w, err := sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		w.SetConnMaxIdleTime(0)
+		// Create the file and switch it to WAL before the readers open it.
+		if err := w.PingContext(ctx); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		r, err := sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		r.SetMaxOpenConns(opt.MaxOpenConns)
+		r.SetMaxIdleConns(opt.MaxOpenConns)
+		r.SetConnMaxIdleTime(0)
+		s.write, s.read, s.dialect = w, r, sqliteDialect{}
+	}
+	if err := s.write.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		if e := s.read.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.dialect.name() }
+
+// Now is the store's clock, in UTC at microsecond precision (what both engines keep).
+func (s *Store) Now() time.Time { return s.now() }
+
+// DBStats returns the pools' statistics for /metrics.
+func (s *Store) DBStats() map[string]sql.DBStats {
+	if s.read == s.write {
+		return map[string]sql.DBStats{"main": s.write.Stats()}
+	}
+	return map[string]sql.DBStats{"write": s.write.Stats(), "read": s.read.Stats()}
+}
+
+// Ping checks that the database answers, for /healthz.
+func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
+
+// DB returns the write pool, for tests and tools that must reach under the store (the
+// tamper tests of the ledger, benchmarks of the raw database).
+func (s *Store) DB() *sql.DB { return s.write }
+
+// Rebind turns ? placeholders into the engine's own, for tests and tools using DB().
+func (s *Store) Rebind(q string) string { return s.q(q) }
+
+// q returns the query rebound for the engine, cached.
+func (s *Store) q(query string) string {
+	if v, ok := s.rebound.Load(query); ok {
+		return v.(string)
+	}
+	r := s.dialect.rebind(query)
+	s.rebound.Store(query, r)
+	return r
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn runs rebound queries on a pool or a transaction.
+type conn struct {
+	s  *Store
+	db querier
+}
+
+func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.db.ExecContext(ctx, c.s.q(query), args...)
+}
+
+func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.db.QueryContext(ctx, c.s.q(query), args...)
+}
+
+func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.db.QueryRowContext(ctx, c.s.q(query), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (c conn) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := c.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// reader returns a conn on the read pool.
+func (s *Store) reader() conn { return conn{s: s, db: s.read} }
+
+// writer returns a conn on the write pool, for single statements outside a transaction.
+func (s *Store) writer() conn { return conn{s: s, db: s.write} }
+
+// inTx runs fn in a write transaction and commits when fn returns nil. On SQLite the
+// transaction begins IMMEDIATE, so it holds the write lock from the start and cannot
+// fail half-way on a lock upgrade.
+func (s *Store) inTx(ctx context.Context, fn func(tx conn) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(conn{s: s, db: tx}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return s.translate(fmt.Errorf("commit: %w", err), nil)
+	}
+	return nil
+}
+
+// translate turns driver errors into the domain's: no rows → notfound, unique violations →
+// conflict naming the field (uniques maps a column or constraint fragment to the field name
+// and message). Other errors pass through wrapped as they are.
+func (s *Store) translate(err error, uniques map[string][2]string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return zhiyuan.Errorf(zhiyuan.ENotFound, "记录不存在")
+	}
+	if detail, ok := s.dialect.uniqueViolation(err); ok {
+		for frag, fm := range uniques {
+			if strings.Contains(detail, frag) {
+				return zhiyuan.FieldError(zhiyuan.EConflict, fm[0], fm[1])
+			}
+		}
+		return zhiyuan.Errorf(zhiyuan.EConflict, "记录已存在")
+	}
+	return err
+}
+
+// notFound returns the domain's not-found error for a kind of record.
+func notFound(what string) error {
+	return zhiyuan.Errorf(zhiyuan.ENotFound, "%s不存在", what)
+}
