@@ -201,3 +201,11 @@ func RegionContains(scope, code string) bool {
 	}
 	return strings.HasPrefix(code, prefix)
 }
+
+// AccountIDOrZero returns p's account id, or 0 for an anonymous caller.
+func (p *Principal) AccountIDOrZero() int64 {
+	if p == nil {
+		return 0
+	}
+	return p.AccountID
+}

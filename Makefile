@@ -1,0 +1,48 @@
+# zhiyuan — 志愿服务信息平台. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/zhiyuan
+DATA ?= ./zhiyuan-data
+ADDR ?= 127.0.0.1:8080
+GOTEST_FLAGS ?= -count=1 -timeout 45m
+
+.PHONY: all build run test test-sqlite bench assets vet fmt clean
+
+all: build
+
+# Front-end packages come from npm when it is there; pages work without them.
+assets:
+	@if command -v npm >/dev/null 2>&1 && [ -f package.json ]; then \
+		npm install --no-audit --no-fund --silent && node scripts/copy-assets.js; \
+	fi
+
+build: assets
+	$(GO) build -o $(BIN) ./cmd/zhiyuan
+
+# Start on the embedded database with demo data (made once, on first run).
+run: build
+	$(BIN) demo --data $(DATA) --if-empty
+	$(BIN) serve --data $(DATA) --addr $(ADDR)
+
+# Every test on SQLite and on a throwaway PostgreSQL that the script starts and stops.
+test: build
+	ZHIYUAN_TEST_REQUIRE_BROWSER=$${ZHIYUAN_TEST_REQUIRE_BROWSER:-1} \
+		scripts/with-postgres.sh $(GO) test $(GOTEST_FLAGS) ./...
+
+# SQLite only, no set-up at all.
+test-sqlite:
+	$(GO) test $(GOTEST_FLAGS) ./...
+
+# Benchmarks on both engines; each prints its figure beside a reference from the same run.
+bench: build
+	scripts/with-postgres.sh $(GO) test -run '^$$' -bench . -benchtime $${BENCHTIME:-1x} -timeout 60m ./...
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin node_modules internal/web/static/vendor

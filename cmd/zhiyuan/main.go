@@ -1,0 +1,264 @@
+// Command zhiyuan runs the volunteer service platform: zhiyuan serve | migrate | demo |
+// admin. It only wires the parts together; everything it does lives in internal packages.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/config"
+	"zhiyuan/internal/demo"
+	"zhiyuan/internal/pii"
+	"zhiyuan/internal/region"
+	"zhiyuan/internal/server"
+	"zhiyuan/internal/sqlstore"
+)
+
+const usage = `zhiyuan — 志愿服务信息平台
+
+usage:
+  zhiyuan serve   [--data DIR | --db URL] [--addr 127.0.0.1:8080]   run pages, API and jobs
+  zhiyuan migrate [--data DIR | --db URL]                            apply database migrations
+  zhiyuan demo    [--data DIR | --db URL] [--volunteers N] [--if-empty]
+                                                                     fill an empty database with demo data
+  zhiyuan admin create --role regional|platform|org_admin|partner|judge
+                  [--region CODE] [--org ID] --phone PHONE --password PW [--name NAME]
+                                                                     create or promote an administrator
+Every command reads ZHIYUAN_* environment variables; flags win. Run a command with -h for its flags.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "serve":
+		err = serve(ctx, args)
+	case "migrate":
+		err = migrate(ctx, args)
+	case "demo":
+		err = runDemo(ctx, args)
+	case "admin":
+		err = admin(ctx, args)
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "zhiyuan: unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "zhiyuan: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// flags parses a command's flags into a validated Config.
+func flags(name string, args []string, serve bool, extra func(fs *flag.FlagSet)) (*config.Config, error) {
+	var c config.Config
+	fs := flag.NewFlagSet("zhiyuan "+name, flag.ContinueOnError)
+	c.Register(fs, os.Getenv)
+	if serve {
+		c.RegisterServe(fs, os.Getenv)
+	}
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := c.EnsureDataDir(); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	return &c, nil
+}
+
+// openApp opens the database (migrating it) and the keys, and builds the application.
+func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App, error) {
+	store, err := sqlstore.Open(ctx, c.DSN(), sqlstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	keys, err := loadKeys(c)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return app.New(store, keys, region.Default(), log, app.DefaultConfig()), nil
+}
+
+func loadKeys(c *config.Config) (*pii.Keys, error) {
+	if c.PIIKeys != "" {
+		k, err := pii.KeysFromString(c.PIIKeys)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", pii.EnvVar, err)
+		}
+		return k, nil
+	}
+	k, err := pii.LoadOrCreateKeys(c.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("personal-data keys in %s: %w", c.DataDir, err)
+	}
+	return k, nil
+}
+
+func serve(ctx context.Context, args []string) error {
+	c, err := flags("serve", args, true, nil)
+	if err != nil {
+		return err
+	}
+	log := c.Logger()
+	a, err := openApp(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer a.Store.Close()
+	srv, err := server.New(a, log, server.Options{TrustProxy: c.TrustProxy})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go a.RunBackground(ctx)
+	fmt.Printf("zhiyuan 已启动: http://%s/  (数据库: %s)\n", ln.Addr(), a.Store.Engine())
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("database", a.Store.Engine()))
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Finish the requests in flight, then stop.
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, args []string) error {
+	c, err := flags("migrate", args, false, nil)
+	if err != nil {
+		return err
+	}
+	s, err := sqlstore.Open(ctx, c.DSN(), sqlstore.Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Printf("migrations applied (%s)\n", s.Engine())
+	return nil
+}
+
+func runDemo(ctx context.Context, args []string) error {
+	var opt demo.Options
+	var ifEmpty bool
+	c, err := flags("demo", args, false, func(fs *flag.FlagSet) {
+		fs.IntVar(&opt.Volunteers, "volunteers", 5000, "volunteers to create")
+		fs.BoolVar(&ifEmpty, "if-empty", false, "do nothing (but print the accounts) when the database already has data")
+	})
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, c, c.Logger())
+	if err != nil {
+		return err
+	}
+	defer a.Store.Close()
+	empty, err := demo.Empty(ctx, a)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		if ifEmpty {
+			// The accounts were printed into the data folder when the data was made.
+			if b, err := os.ReadFile(filepath.Join(c.DataDir, "demo-accounts.txt")); err == nil {
+				os.Stdout.Write(b)
+			}
+			return nil
+		}
+		return errors.New("the database already has data; demo fills only an empty one")
+	}
+	start := time.Now()
+	accounts, err := demo.Fill(ctx, a, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("演示数据已生成（%s，用时 %s）\n", a.Store.Engine(), time.Since(start).Round(time.Millisecond))
+	var buf bytes.Buffer
+	demo.Print(&buf, accounts)
+	os.Stdout.Write(buf.Bytes())
+	return os.WriteFile(filepath.Join(c.DataDir, "demo-accounts.txt"), buf.Bytes(), 0o600)
+}
+
+func admin(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: zhiyuan admin create --role … --phone … --password …")
+	}
+	var in app.AdminInput
+	var role string
+	c, err := flags("admin create", args[1:], false, func(fs *flag.FlagSet) {
+		fs.StringVar(&role, "role", "", "regional, platform, org_admin, partner or judge")
+		fs.StringVar(&in.Role.RegionCode, "region", "", "region code for a regional admin, e.g. 440100")
+		fs.Int64Var(&in.Role.OrgID, "org", 0, "organisation id for an org admin")
+		fs.StringVar(&in.Phone, "phone", "", "mobile number (the login)")
+		fs.StringVar(&in.Password, "password", "", "password for a new account")
+		fs.StringVar(&in.Name, "name", "", "display name")
+	})
+	if err != nil {
+		return err
+	}
+	in.Role.Kind = zhiyuan.RoleKind(role)
+	a, err := openApp(ctx, c, c.Logger())
+	if err != nil {
+		return err
+	}
+	defer a.Store.Close()
+	acc, err := a.CreateAdmin(ctx, nil, in)
+	if err != nil {
+		if f := zhiyuan.ErrorFields(err); len(f) > 0 {
+			return fmt.Errorf("%s %v", zhiyuan.ErrorMessage(err), f)
+		}
+		return err
+	}
+	fmt.Printf("account %d (%s) now holds role %s %s\n", acc.ID, acc.Name, in.Role.Kind, in.Role.RegionCode)
+	return nil
+}

@@ -1,0 +1,158 @@
+// Package api serves the JSON API under /api/v1 for mobile and mini-program clients and
+// other systems, and its OpenAPI 3 document. Handlers are one file per resource; each
+// decodes, calls the application layer (which authorises) and encodes. Errors always have
+// the shape {"error": {"code", "message", "fields"}}.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/httpx"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// API is the JSON API's handler.
+type API struct {
+	app    *app.App
+	log    *slog.Logger
+	mux    *http.ServeMux
+	routes []Route
+	doc    []byte
+}
+
+// Route is one registered method and path, as written in the OpenAPI document.
+type Route struct {
+	Method string
+	Path   string
+	Public bool
+}
+
+// handlerFunc is an API handler: it gets the caller (nil when anonymous) and returns an
+// error instead of writing one, so every error is written the same way.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error
+
+// New returns the API with every route registered.
+func New(a *app.App, log *slog.Logger) *API {
+	x := &API{app: a, log: log, mux: http.NewServeMux()}
+	x.authRoutes()
+	x.regionRoutes()
+	x.auditRoutes()
+	for _, register := range extraRoutes {
+		register(x)
+	}
+	doc, err := buildDocument()
+	if err != nil {
+		panic(err) // the embedded document is checked by tests; a broken one is a build bug
+	}
+	x.doc = doc
+	x.mux.HandleFunc("GET "+Prefix+"/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Write(x.doc)
+	})
+	x.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.ENotFound, "接口不存在"))
+	})
+	return x
+}
+
+// extraRoutes lets feature files register their routes from an init function, so adding a
+// resource touches only its own file.
+var extraRoutes []func(x *API)
+
+// ServeHTTP implements http.Handler.
+func (x *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { x.mux.ServeHTTP(w, r) }
+
+// Routes lists the registered routes (the OpenAPI test compares them with the document).
+func (x *API) Routes() []Route { return x.routes }
+
+// handle registers an API route. Unless public, an anonymous caller gets 401 before h runs.
+func (x *API) handle(method, path string, public bool, h handlerFunc) {
+	x.routes = append(x.routes, Route{Method: method, Path: path, Public: public})
+	x.mux.HandleFunc(method+" "+Prefix+path, func(w http.ResponseWriter, r *http.Request) {
+		p := zhiyuan.PrincipalFrom(r.Context())
+		if p == nil && !public {
+			httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录"))
+			return
+		}
+		if err := h(w, r, p); err != nil {
+			httpx.LogError(r, x.log, err)
+			httpx.WriteJSONError(w, err)
+		}
+	})
+}
+
+// maxBody bounds JSON request bodies.
+const maxBody = 1 << 20
+
+// decode reads a JSON body into v. Bad JSON is an EInvalid naming the field when it can.
+func decode(r *http.Request, v any) error {
+	body := http.MaxBytesReader(nil, r.Body, maxBody)
+	dec := json.NewDecoder(body)
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		var maxErr *http.MaxBytesError
+		switch {
+		case errors.Is(err, io.EOF):
+			return zhiyuan.Errorf(zhiyuan.EInvalid, "请求体不能为空")
+		case errors.As(err, &typeErr) && typeErr.Field != "":
+			return zhiyuan.FieldError(zhiyuan.EInvalid, typeErr.Field, "类型不正确，应为 "+jsonType(typeErr.Type.Kind().String()))
+		case errors.As(err, &maxErr):
+			return zhiyuan.Errorf(zhiyuan.EInvalid, "请求体过大")
+		}
+		return zhiyuan.Errorf(zhiyuan.EInvalid, "请求体不是有效的 JSON")
+	}
+	return nil
+}
+
+func jsonType(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
+		return "number"
+	case kind == "bool":
+		return "boolean"
+	case kind == "slice":
+		return "array"
+	case kind == "struct", kind == "map":
+		return "object"
+	}
+	return kind
+}
+
+// pathID parses a numeric path value, answering 404 for anything that is not one.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "记录不存在")
+	}
+	return id, nil
+}
+
+// queryInt parses an optional integer query parameter.
+func queryInt(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, zhiyuan.FieldError(zhiyuan.EInvalid, name, "应为非负整数")
+	}
+	return n, nil
+}
+
+// Page is the envelope of every list: the items and the cursor of the next page ("" at
+// the end).
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}

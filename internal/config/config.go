@@ -1,0 +1,121 @@
+// Package config reads the platform's configuration from command-line flags and ZHIYUAN_*
+// environment variables (flags win), validates it at start with clear messages, and hands
+// one struct to the constructors. There are no globals.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"zhiyuan/internal/sqlstore"
+)
+
+// Config is everything the binary can be told.
+type Config struct {
+	DataDir    string // folder for the embedded database and generated keys
+	DB         string // postgres:// URL; empty means SQLite in DataDir
+	Addr       string // serve: listen address
+	LogLevel   string // debug, info, warn, error
+	LogFormat  string // text or json
+	TrustProxy bool   // take client addresses from X-Forwarded-For (behind the operator's proxy)
+	PIIKeys    string // encryption keys for personal data; empty means DataDir/pii.keys
+	FontPath   string // TrueType CJK font for PDFs; empty means search the usual places
+	BaseURL    string // public address printed in QR codes and links
+}
+
+// Register defines the common flags on fs, with defaults from the environment.
+func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
+	env := func(name, def string) string {
+		if v := getenv("ZHIYUAN_" + name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.DataDir, "data", env("DATA", "./zhiyuan-data"), "data folder for the embedded database and keys (ZHIYUAN_DATA)")
+	fs.StringVar(&c.DB, "db", env("DB", ""), "PostgreSQL URL postgres://…; empty for the embedded SQLite database (ZHIYUAN_DB)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (ZHIYUAN_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "text or json (ZHIYUAN_LOG_FORMAT)")
+	fs.StringVar(&c.FontPath, "font", env("FONT", ""), "TrueType CJK font for PDF proofs (ZHIYUAN_FONT)")
+	c.PIIKeys = getenv("ZHIYUAN_PII_KEYS") // never a flag: flags show up in process lists
+}
+
+// RegisterServe adds the flags of the serve command.
+func (c *Config) RegisterServe(fs *flag.FlagSet, getenv func(string) string) {
+	addr := getenv("ZHIYUAN_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	fs.StringVar(&c.Addr, "addr", addr, "listen address (ZHIYUAN_ADDR)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", getenv("ZHIYUAN_TRUST_PROXY") == "true", "trust X-Forwarded-For from a reverse proxy (ZHIYUAN_TRUST_PROXY)")
+	fs.StringVar(&c.BaseURL, "base-url", getenv("ZHIYUAN_BASE_URL"), "public base URL, e.g. https://zhiyuan.example.cn (ZHIYUAN_BASE_URL)")
+}
+
+// Validate checks the configuration and fills derived values.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.DB != "" && !sqlstore.IsPostgres(c.DB) {
+		errs = append(errs, fmt.Errorf("--db must be a postgres:// URL (got a value of another form); leave it empty for SQLite"))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("--data must not be empty"))
+	}
+	if c.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			errs = append(errs, fmt.Errorf("--addr %q is not host:port", c.Addr))
+		}
+	}
+	if _, err := c.Level(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat))
+	}
+	if c.BaseURL == "" && c.Addr != "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return errors.Join(errs...)
+}
+
+// DSN is what the store opens: the PostgreSQL URL, or the SQLite file in the data folder.
+func (c *Config) DSN() string {
+	if c.DB != "" {
+		return c.DB
+	}
+	return sqlstore.SQLitePath(c.DataDir)
+}
+
+// Level parses LogLevel.
+func (c *Config) Level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return l, nil
+}
+
+// Logger builds the process logger.
+func (c *Config) Logger() *slog.Logger {
+	level, _ := c.Level()
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// EnsureDataDir creates the data folder, readable by its owner only.
+func (c *Config) EnsureDataDir() error {
+	abs, err := filepath.Abs(c.DataDir)
+	if err != nil {
+		return err
+	}
+	c.DataDir = abs
+	return os.MkdirAll(abs, 0o700)
+}

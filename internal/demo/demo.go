@@ -1,0 +1,97 @@
+// Package demo fills an empty database with a believable Guangdong: administrators for the
+// province, its 21 cities and 顺德区, and (in the features that add them) organisations,
+// volunteers and activities, so a newcomer has something to click through and benchmarks
+// have something to chew on.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/password"
+)
+
+// Password is every demo account's password. Demo data is for local trials only.
+const Password = "demo1234"
+
+// Options say how much to create.
+type Options struct {
+	Volunteers int // volunteers to register (default 5000)
+	Seed       int64
+}
+
+// Account is a demo login to print.
+type Account struct {
+	Role, Login, Name string
+}
+
+// Filler adds one feature's demo data; features register theirs in an init function and
+// run in registration order after the administrators exist.
+type Filler func(ctx context.Context, a *app.App, opt Options, accounts *[]Account) error
+
+var fillers []Filler
+
+// Empty reports whether the database has no accounts yet.
+func Empty(ctx context.Context, a *app.App) (bool, error) {
+	var n int
+	if err := a.Store.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM accounts").Scan(&n); err != nil {
+		return false, err
+	}
+	return n == 0, nil
+}
+
+// Fill creates the demo data and returns the accounts worth printing.
+func Fill(ctx context.Context, a *app.App, opt Options) ([]Account, error) {
+	if opt.Volunteers <= 0 {
+		opt.Volunteers = 5000
+	}
+	// Demo accounts are hashed cheaply: a million volunteers at the real cost would take hours.
+	saved := a.Config.Password
+	a.Config.Password = password.Fast
+	defer func() { a.Config.Password = saved }()
+
+	var accounts []Account
+	admin := func(phone, name string, role zhiyuan.Role) error {
+		_, err := a.CreateAdmin(ctx, nil, app.AdminInput{Phone: phone, Name: name, Password: Password, Role: role})
+		if err != nil {
+			return fmt.Errorf("demo admin %s: %w", name, err)
+		}
+		return nil
+	}
+	if err := admin("13900000000", "平台管理员", zhiyuan.Role{Kind: zhiyuan.RolePlatform}); err != nil {
+		return nil, err
+	}
+	accounts = append(accounts, Account{"平台管理员", "13900000000", "平台管理员"})
+	if err := admin("13900000001", "广东省管理员", zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440000"}); err != nil {
+		return nil, err
+	}
+	accounts = append(accounts, Account{"省级管理员", "13900000001", "广东省管理员"})
+	for i, unit := range a.Regions.StatsUnits("440000") {
+		phone := fmt.Sprintf("139000001%02d", i)
+		name := unit.Name + "管理员"
+		if err := admin(phone, name, zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: unit.Code}); err != nil {
+			return nil, err
+		}
+		if unit.Code == "440100" || unit.Code == "440300" || unit.Code == "440606" {
+			accounts = append(accounts, Account{"市级管理员", phone, name})
+		}
+	}
+	for _, fill := range fillers {
+		if err := fill(ctx, a, opt, &accounts); err != nil {
+			return nil, err
+		}
+	}
+	return accounts, nil
+}
+
+// Print writes the demo accounts as a table.
+func Print(w io.Writer, accounts []Account) {
+	fmt.Fprintf(w, "演示账号（密码均为 %s）:\n", Password)
+	for _, acc := range accounts {
+		fmt.Fprintf(w, "  %-8s  %-14s  %s\n", acc.Role, acc.Login, acc.Name)
+	}
+	fmt.Fprintln(w, "  其余市级管理员: 13900000100 起，按 广州、韶关、深圳… 的顺序编号")
+}

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+
+	"zhiyuan"
+	"zhiyuan/internal/httpx"
+)
+
+func (x *Web) loginForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	next := safeNext(r.URL.Query().Get("next"))
+	if p != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	x.render(w, r, http.StatusOK, "login.html", map[string]any{"Title": "登录", "Next": next})
+	return nil
+}
+
+func (x *Web) login(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {
+	login := trim(r, "login")
+	next := safeNext(r.PostFormValue("next"))
+	sess, _, err := x.app.Login(r.Context(), login, r.PostFormValue("password"), zhiyuan.SessionWeb)
+	if err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		fields, msg := formProblems(err)
+		x.render(w, r, httpx.Status(zhiyuan.ErrorCode(err)), "login.html", map[string]any{
+			"Title": "登录", "Next": next, "Login": login, "Error": msg, "Fields": fields,
+		})
+		return nil
+	}
+	// A new session id at every login; an old cookie, if any, is simply replaced.
+	if old, err := r.Cookie(httpx.SessionCookie); err == nil {
+		x.app.Logout(r.Context(), old.Value)
+	}
+	httpx.SetSessionCookie(w, r, sess.Token, sess.ExpiresAt)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/pii"
+)
+
+var shanghai = mustZone("Asia/Shanghai")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+var funcs = template.FuncMap{
+	"maskPhone": pii.MaskPhone,
+	"maskID":    pii.MaskIDNumber,
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(shanghai).Format("2006-01-02 15:04")
+	},
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(shanghai).Format("2006-01-02")
+	},
+	"fieldErr": func(fields map[string]string, name string) string { return fields[name] },
+}
+
+// parseTemplates parses every page together with the layout; each page defines "content".
+func (x *Web) parseTemplates() error {
+	x.pages = map[string]*template.Template{}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return err
+	}
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", base, err)
+		}
+		x.pages[base] = t
+	}
+	return nil
+}
+
+// navItem is one link of the role-dependent navigation.
+type navItem struct {
+	Href, Label string
+}
+
+// navFor builds the navigation for the caller. It only decides what to show; what the
+// caller may do is decided by zhiyuan.Authorize on every request.
+func navFor(p *zhiyuan.Principal) []navItem {
+	items := []navItem{{"/", "首页"}}
+	items = append(items, extraNav(p)...)
+	if p != nil && (p.Has(zhiyuan.RoleRegional) || p.Has(zhiyuan.RolePlatform)) {
+		items = append(items, navItem{"/admin/audit", "审计日志"})
+	}
+	return items
+}
+
+// navProviders let feature files add their links to the navigation.
+var navProviders []func(p *zhiyuan.Principal) []navItem
+
+func extraNav(p *zhiyuan.Principal) []navItem {
+	var out []navItem
+	for _, f := range navProviders {
+		out = append(out, f(p)...)
+	}
+	return out
+}
+
+// render executes a page into a buffer first, so a template error becomes a clean 500
+// instead of half a page.
+func (x *Web) render(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
+	t, ok := x.pages[page]
+	if !ok {
+		http.Error(w, "template "+page+" missing", http.StatusInternalServerError)
+		return
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	p := zhiyuan.PrincipalFrom(r.Context())
+	data["Me"] = p
+	data["Nav"] = navFor(p)
+	data["Path"] = r.URL.Path
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		x.log.ErrorContext(r.Context(), "render", "page", page, "error", err.Error())
+		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// formProblems returns the per-field messages of err for redisplaying a form, and a
+// general message.
+func formProblems(err error) (map[string]string, string) {
+	return zhiyuan.ErrorFields(err), zhiyuan.ErrorMessage(err)
+}
+
+// isFormError reports whether err is the visitor's to fix (shown on the form) rather than
+// a page-level failure.
+func isFormError(err error) bool {
+	switch zhiyuan.ErrorCode(err) {
+	case zhiyuan.EInvalid, zhiyuan.EConflict, zhiyuan.EUnauthorized, zhiyuan.ERateLimited, zhiyuan.EFull:
+		return true
+	}
+	return false
+}
+
+func trim(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
