@@ -1,0 +1,70 @@
+package zhiyuan
+
+import "time"
+
+// IDType is the kind of identity document a volunteer registered with.
+type IDType string
+
+// Identity document types.
+const (
+	IDResident      IDType = "resident_id"     // 居民身份证 (GB 11643)
+	IDHKMacaoPermit IDType = "hk_macao_permit" // 港澳居民来往内地通行证
+	IDTaiwanPermit  IDType = "taiwan_permit"   // 台湾居民来往大陆通行证
+	IDPassport      IDType = "passport"        // 护照
+)
+
+// VolunteerStatus is a volunteer's standing on the platform.
+type VolunteerStatus string
+
+// Volunteer statuses.
+const (
+	VolunteerActive VolunteerStatus = "active"
+	VolunteerClosed VolunteerStatus = "closed" // closed by its owner; service records stay, personal data removed
+)
+
+// Volunteer is a registered volunteer: a real person behind one account. The identity
+// number itself is never in this struct except while registering; it lives encrypted in
+// the store and is shown masked (IDNumberMasked).
+type Volunteer struct {
+	ID              int64
+	AccountID       int64
+	VolunteerNo     string // the platform's own number, never derived from the identity number
+	Name            string
+	IDType          IDType
+	IDNumberMasked  string
+	Phone           string
+	RegionCode      string // county-level region the volunteer serves in
+	BirthDate       time.Time
+	Sex             string // "male" or "female"
+	Minor           bool   // under 18 at registration; see GuardianConsentAt
+	PoliticalStatus string
+	Skills          []string
+	Categories      []string // service categories of interest
+	Guardian        *Guardian
+	Status          VolunteerStatus
+	CreatedAt       time.Time
+}
+
+// Guardian is the consent of a minor volunteer's guardian. Until ConsentAt is set a minor
+// cannot sign up for anything.
+type Guardian struct {
+	Name      string
+	Phone     string
+	Relation  string
+	ConsentAt time.Time
+}
+
+// HasConsent reports whether the volunteer may sign up as far as guardian consent goes.
+func (v *Volunteer) HasConsent() bool {
+	return !v.Minor || (v.Guardian != nil && !v.Guardian.ConsentAt.IsZero())
+}
+
+// AgeOn returns the volunteer's age in full years on the given day.
+func (v *Volunteer) AgeOn(day time.Time) int {
+	b := v.BirthDate
+	age := day.Year() - b.Year()
+	if day.Month() < b.Month() || (day.Month() == b.Month() && day.Day() < b.Day()) {
+		age--
+	}
+	return age
+}
