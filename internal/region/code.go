@@ -1,6 +1,10 @@
 package region
 
-import "strings"
+import (
+	"strings"
+
+	"zhiyuan"
+)
 
 // canonical turns a code in any accepted form into its canonical form, or ""
 // when it is not a well-formed code. It does not consult the tree, so it also
@@ -66,14 +70,9 @@ func levelOf(code string) Level {
 // Other packages use it to filter by scope in SQL (code LIKE prefix || '%'),
 // so its result is always digits only and safe to splice into a LIKE pattern.
 func ScopePrefix(code string) string {
-	c := canonical(code)
-	switch levelOf(c) {
-	case Province:
-		return c[:2]
-	case City:
-		return c[:4]
-	}
-	return c // county, street, or "" when malformed
+	// The rule itself lives in the domain package, which authorisation uses and which may
+	// import nothing of ours; this accepts the short forms too.
+	return zhiyuan.ScopePrefix(canonical(code))
 }
 
 // Contains reports whether code is the region scope itself or lies anywhere
@@ -83,10 +82,5 @@ func ScopePrefix(code string) string {
 // the tree (retired county codes in old identity numbers, streets of provinces
 // without street data) are still placed correctly.
 func Contains(scope, code string) bool {
-	p := ScopePrefix(scope)
-	if p == "" {
-		return false
-	}
-	c := canonical(code)
-	return c != "" && strings.HasPrefix(c, p)
+	return zhiyuan.RegionContains(canonical(scope), canonical(code))
 }
