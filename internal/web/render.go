@@ -106,6 +106,7 @@ func (x *Web) render(w http.ResponseWriter, r *http.Request, status int, page st
 	data["Me"] = p
 	data["Nav"] = navFor(p)
 	data["Path"] = r.URL.Path
+	data["HTMX"] = x.htmx
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		x.log.ErrorContext(r.Context(), "render", "page", page, "error", err.Error())

@@ -28,6 +28,7 @@ type Web struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 	pages map[string]*template.Template
+	htmx  bool // the npm build was installed; pages enhance themselves with it
 }
 
 // handlerFunc is a page handler; a returned error is rendered as an error page.
@@ -39,6 +40,8 @@ func New(a *app.App, log *slog.Logger) (*Web, error) {
 	if err := x.parseTemplates(); err != nil {
 		return nil, err
 	}
+	_, err := fs.Stat(staticFS, "static/vendor/htmx.min.js")
+	x.htmx = err == nil
 	static, _ := fs.Sub(staticFS, "static")
 	x.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
 	x.handle("GET /{$}", true, x.home)
