@@ -39,11 +39,25 @@ type Volunteer struct {
 	Minor           bool   // under 18 at registration; see GuardianConsentAt
 	PoliticalStatus string
 	Skills          []string
-	Categories      []string // service categories of interest
+	Categories      []string // service categories of interest (ServiceCategories codes)
+	ServiceAreas    []string // region codes where the volunteer would like to serve
+	Availability    Availability
+	Email           string
+	Address         string
 	Guardian        *Guardian
 	Status          VolunteerStatus
 	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
+
+// Resource returns what authorisation needs to know about the volunteer's records: its
+// region (for regional admins) and its owner account (for the volunteer itself).
+func (v *Volunteer) Resource() Resource {
+	return Resource{RegionCode: v.RegionCode, OwnerID: v.AccountID}
+}
+
+// ClosedName replaces the name of a volunteer who closed their account.
+const ClosedName = "已注销志愿者"
 
 // Guardian is the consent of a minor volunteer's guardian. Until ConsentAt is set a minor
 // cannot sign up for anything.
