@@ -1,0 +1,209 @@
+package zhiyuan
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SignupStatus is where a sign-up stands. Only confirmed sign-ups hold a seat; pending
+// ones wait for the organisation's admission (and take a seat only when admitted),
+// waitlisted ones wait for a confirmed seat to be given up.
+type SignupStatus string
+
+// Sign-up statuses.
+const (
+	SignupPending    SignupStatus = "pending"
+	SignupConfirmed  SignupStatus = "confirmed"
+	SignupWaitlisted SignupStatus = "waitlisted"
+	SignupRejected   SignupStatus = "rejected"
+	SignupCancelled  SignupStatus = "cancelled"
+	SignupNoShow     SignupStatus = "no_show"
+)
+
+// Active reports whether the sign-up still counts (holds or waits for a seat).
+func (s SignupStatus) Active() bool {
+	return s == SignupPending || s == SignupConfirmed || s == SignupWaitlisted
+}
+
+// Chinese is the status's name on pages.
+func (s SignupStatus) Chinese() string {
+	switch s {
+	case SignupPending:
+		return "待录用"
+	case SignupConfirmed:
+		return "已录用"
+	case SignupWaitlisted:
+		return "候补中"
+	case SignupRejected:
+		return "未录用"
+	case SignupCancelled:
+		return "已取消"
+	case SignupNoShow:
+		return "缺席"
+	}
+	return string(s)
+}
+
+// Signup is one volunteer's sign-up for one session. A volunteer has at most one active
+// sign-up per session (a unique index), and a cancelled one may sign up again.
+type Signup struct {
+	ID          int64
+	SessionID   int64
+	ActivityID  int64
+	VolunteerID int64
+	Status      SignupStatus
+	Late        bool // cancelled after the cancellation deadline
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+
+	// Filled by reads for pages and lists.
+	ActivityTitle  string
+	ActivityStatus ActivityStatus
+	OrgID          int64
+	OrgName        string
+	Address        string
+	TimeZone       string
+	StartsAt       time.Time
+	EndsAt         time.Time
+	VolunteerName  string
+	VolunteerNo    string
+	AccountID      int64 // the volunteer's account, for notifications and ownership
+	Position       int   // place on the waitlist (1 = next), 0 when not waitlisted
+}
+
+// Eligibility is what the sign-up rules need to know beyond the activity, session and
+// volunteer: the clock and whether the volunteer belongs to the organisation.
+type Eligibility struct {
+	Now      time.Time
+	IsMember bool
+}
+
+// Reasons of a refused sign-up: the field named in the 422 answer.
+const (
+	ReasonWindow     = "signup_window"    // sign-up not open yet, closed, or the session has begun
+	ReasonAge        = "age"              // outside the activity's age limits, or under 14 where not allowed
+	ReasonSkills     = "skills"           // a required skill is missing
+	ReasonMembership = "membership"       // members only and not a member
+	ReasonConsent    = "guardian_consent" // a minor without a guardian's consent
+	ReasonOverlap    = "overlap"          // another active sign-up at the same time
+	ReasonStatus     = "status"           // the volunteer's own account is closed
+)
+
+// CheckSignup decides whether v may sign up for session s of activity a, by the rules of
+// PRODUCT.md: the sign-up window, guardian consent for minors, age on the session's day
+// in the activity's zone, required skills and membership. It returns nil or an EInvalid
+// error naming the first unmet condition (one reason, so the volunteer knows what to fix
+// first). Overlap with other sign-ups is the store's to check, inside the transaction.
+func CheckSignup(a *Activity, s *ActivitySession, v *Volunteer, e Eligibility) error {
+	if err := CheckWindow(a, s, e.Now); err != nil {
+		return err
+	}
+	if v.Status != "" && v.Status != VolunteerActive {
+		return FieldError(EInvalid, ReasonStatus, "志愿者账号已注销，不能报名")
+	}
+	loc := a.Location()
+	age := v.AgeOn(s.StartsAt.In(loc))
+	if !v.BirthDate.IsZero() {
+		if age < 14 && !a.ChildFriendly {
+			return FieldError(EInvalid, ReasonAge, "未满14周岁的志愿者只能参加标明适合未成年人的活动")
+		}
+		if a.MinAge > 0 && age < a.MinAge {
+			return FieldError(EInvalid, ReasonAge, fmt.Sprintf("本活动要求年满%d周岁（活动当天您%d周岁）", a.MinAge, age))
+		}
+		if a.MaxAge > 0 && age > a.MaxAge {
+			return FieldError(EInvalid, ReasonAge, fmt.Sprintf("本活动要求不超过%d周岁（活动当天您%d周岁）", a.MaxAge, age))
+		}
+	}
+	minor := v.Minor
+	if !v.BirthDate.IsZero() {
+		minor = age < 18
+	}
+	if minor && !minorConsent(v) {
+		return FieldError(EInvalid, ReasonConsent, "未成年志愿者须先登记监护人同意，才能报名")
+	}
+	if missing := MissingSkills(a.Skills, v.Skills); len(missing) > 0 {
+		return FieldError(EInvalid, ReasonSkills, "本活动要求具备技能："+strings.Join(missing, "、"))
+	}
+	if a.MembersOnly && !e.IsMember {
+		return FieldError(EInvalid, ReasonMembership, "本活动仅限"+orgLabel(a)+"的成员报名")
+	}
+	return nil
+}
+
+// minorConsent reports whether a guardian's consent is recorded; it does not depend on
+// the Minor flag, which was set at registration and may be stale by the session's day.
+func minorConsent(v *Volunteer) bool {
+	return v.Guardian != nil && !v.Guardian.ConsentAt.IsZero()
+}
+
+func orgLabel(a *Activity) string {
+	if a.OrgName != "" {
+		return "「" + a.OrgName + "」"
+	}
+	return "本组织"
+}
+
+// CheckWindow decides whether session s of activity a takes sign-ups at now: the activity
+// is published and the session open, the sign-up window has opened and not closed, and
+// the session has not begun.
+func CheckWindow(a *Activity, s *ActivitySession, now time.Time) error {
+	loc := a.Location()
+	switch {
+	case a.Status == ActivityCancelled || s.Status == SessionCancelled:
+		return FieldError(EInvalid, ReasonWindow, "活动已取消")
+	case a.Status == ActivityClosed || s.Status == SessionClosed:
+		return FieldError(EInvalid, ReasonWindow, "活动已停止报名")
+	case a.Status != ActivityPublished || s.Status != SessionOpen:
+		return FieldError(EInvalid, ReasonWindow, "活动尚未发布")
+	case !a.SignupOpensAt.IsZero() && now.Before(a.SignupOpensAt):
+		return FieldError(EInvalid, ReasonWindow, "报名尚未开始，开始时间："+a.SignupOpensAt.In(loc).Format("2006-01-02 15:04"))
+	case !a.SignupClosesAt.IsZero() && !now.Before(a.SignupClosesAt):
+		return FieldError(EInvalid, ReasonWindow, "报名已截止")
+	case !now.Before(s.StartsAt):
+		return FieldError(EInvalid, ReasonWindow, "该场次已开始，不能再报名")
+	}
+	return nil
+}
+
+// MissingSkills returns the required skills the volunteer does not list (compared without
+// case and surrounding spaces).
+func MissingSkills(required, have []string) []string {
+	got := map[string]bool{}
+	for _, h := range have {
+		got[strings.ToLower(strings.TrimSpace(h))] = true
+	}
+	var missing []string
+	for _, r := range required {
+		if k := strings.ToLower(strings.TrimSpace(r)); k != "" && !got[k] {
+			missing = append(missing, strings.TrimSpace(r))
+		}
+	}
+	return missing
+}
+
+// CancelDeadline is the last moment a volunteer cancels a seat without it counting as a
+// late cancellation.
+func CancelDeadline(a *Activity, s *ActivitySession) time.Time {
+	return s.StartsAt.Add(-time.Duration(a.CancelBeforeHours) * time.Hour)
+}
+
+// CheckCancel decides whether a sign-up may still be cancelled by its volunteer at now,
+// and whether that cancellation is late (after the deadline, which the credit rules
+// count). A session that has begun cannot be cancelled: not coming is a no-show.
+func CheckCancel(a *Activity, s *ActivitySession, st SignupStatus, now time.Time) (late bool, err error) {
+	if !st.Active() {
+		return false, FieldError(EConflict, "status", "该报名已"+st.Chinese()+"，不能取消")
+	}
+	if !now.Before(s.StartsAt) {
+		return false, FieldError(EInvalid, ReasonWindow, "场次已开始，不能取消报名")
+	}
+	// Only a held or promised seat can be given up late; leaving a waitlist or an
+	// application that was never admitted costs nobody a seat.
+	return st == SignupConfirmed && now.After(CancelDeadline(a, s)), nil
+}
+
+// Overlaps reports whether [aStart, aEnd) and [bStart, bEnd) share any moment.
+func Overlaps(aStart, aEnd, bStart, bEnd time.Time) bool {
+	return aStart.Before(bEnd) && bStart.Before(aEnd)
+}
