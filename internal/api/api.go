@@ -59,7 +59,8 @@ func New(a *app.App, log *slog.Logger) *API {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Write(x.doc)
 	})
-	x.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+	// Anything else under /api/ (other versions included) is a 404 in the API's shape.
+	x.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.ENotFound, "接口不存在"))
 	})
 	return x
