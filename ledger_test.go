@@ -1,4 +1,4 @@
-package ledger
+package zhiyuan
 
 import (
 	"crypto/sha256"
@@ -7,16 +7,16 @@ import (
 	"time"
 )
 
-func chain(volunteer int64, n int) []Entry {
-	var out []Entry
+func testChain(volunteer int64, n int) []HourEntry {
+	var out []HourEntry
 	var seq int64
 	var head []byte
 	at := time.Date(2026, 3, 7, 12, 0, 0, 123456789, time.UTC)
 	for i := range n {
-		e := Entry{ID: volunteer*1000 + int64(i) + 1, VolunteerID: volunteer, Kind: Attended, Minutes: 150,
-			SessionID: 7, OrgID: 3, Reason: "", RecordedBy: 9, RecordedAt: at.Add(time.Duration(i) * time.Hour)}
+		e := HourEntry{ID: volunteer*1000 + int64(i) + 1, VolunteerID: volunteer, Kind: HourAttended, Minutes: 150,
+			SessionID: 7, OrgID: 3, RecordedBy: 9, RecordedAt: at.Add(time.Duration(i) * time.Hour)}
 		if i%3 == 2 {
-			e.Kind, e.Minutes, e.CorrectsID, e.Reason = Correction, -60, out[i-1].ID, "签退时间登记错误"
+			e.Kind, e.Minutes, e.CorrectsID, e.Reason = HourCorrection, -60, out[i-1].ID, "签退时间登记错误"
 		}
 		e.Link(seq, head)
 		seq, head = e.Seq, e.Hash
@@ -26,11 +26,11 @@ func chain(volunteer int64, n int) []Entry {
 }
 
 func TestIntactChainVerifies(t *testing.T) {
-	c := chain(5, 10)
-	if b := Verify(c); b != nil {
+	c := testChain(5, 10)
+	if b := VerifyChain(c); b != nil {
 		t.Fatalf("intact chain: %v", b)
 	}
-	if c[0].Seq != 1 || string(c[0].PrevHash) != string(Genesis) || c[9].Seq != 10 {
+	if c[0].Seq != 1 || string(c[0].PrevHash) != string(GenesisHash) || c[9].Seq != 10 {
 		t.Errorf("seq/prev: %d %x %d", c[0].Seq, c[0].PrevHash, c[9].Seq)
 	}
 	if !c[0].RecordedAt.Equal(c[0].RecordedAt.Truncate(time.Microsecond)) {
@@ -41,26 +41,26 @@ func TestIntactChainVerifies(t *testing.T) {
 func TestEachTamperingNamesTheFirstBrokenLink(t *testing.T) {
 	cases := []struct {
 		name    string
-		tamper  func(c []Entry) []Entry
+		tamper  func(c []HourEntry) []HourEntry
 		seq     int64
 		problem string
 	}{
-		{"minutes changed", func(c []Entry) []Entry { c[3].Minutes = 600; return c }, 4, "altered"},
-		{"reason changed", func(c []Entry) []Entry { c[2].Reason = "改"; return c }, 3, "altered"},
-		{"time changed", func(c []Entry) []Entry { c[5].RecordedAt = c[5].RecordedAt.Add(time.Microsecond); return c }, 6, "altered"},
-		{"kind changed", func(c []Entry) []Entry { c[0].Kind = Makeup; return c }, 1, "altered"},
-		{"entry rehashed after a change", func(c []Entry) []Entry {
+		{"minutes changed", func(c []HourEntry) []HourEntry { c[3].Minutes = 600; return c }, 4, "altered"},
+		{"reason changed", func(c []HourEntry) []HourEntry { c[2].Reason = "改"; return c }, 3, "altered"},
+		{"time changed", func(c []HourEntry) []HourEntry { c[5].RecordedAt = c[5].RecordedAt.Add(time.Microsecond); return c }, 6, "altered"},
+		{"kind changed", func(c []HourEntry) []HourEntry { c[0].Kind = HourMakeup; return c }, 1, "altered"},
+		{"entry rehashed after a change", func(c []HourEntry) []HourEntry {
 			c[3].Minutes = 600
 			c[3].Hash = c[3].ComputeHash()
 			return c
 		}, 5, "previous hash"},
-		{"entry removed", func(c []Entry) []Entry { return append(c[:4], c[5:]...) }, 6, "sequence"},
-		{"entries swapped", func(c []Entry) []Entry { c[6], c[7] = c[7], c[6]; return c }, 8, "sequence"},
-		{"stored hash changed", func(c []Entry) []Entry { c[8].Hash[0] ^= 1; return c }, 9, "altered"},
+		{"entry removed", func(c []HourEntry) []HourEntry { return append(c[:4], c[5:]...) }, 6, "sequence"},
+		{"entries swapped", func(c []HourEntry) []HourEntry { c[6], c[7] = c[7], c[6]; return c }, 8, "sequence"},
+		{"stored hash changed", func(c []HourEntry) []HourEntry { c[8].Hash[0] ^= 1; return c }, 9, "altered"},
 	}
 	for _, tc := range cases {
-		c := tc.tamper(chain(5, 10))
-		b := Verify(c)
+		c := tc.tamper(testChain(5, 10))
+		b := VerifyChain(c)
 		if b == nil {
 			t.Errorf("%s: not detected", tc.name)
 			continue
@@ -74,11 +74,11 @@ func TestEachTamperingNamesTheFirstBrokenLink(t *testing.T) {
 	}
 }
 
-func TestVerifierStreamsManyChains(t *testing.T) {
-	var v Verifier
-	var breaks []*Break
+func TestLedgerVerifierStreamsManyChains(t *testing.T) {
+	var v LedgerVerifier
+	var breaks []*LedgerBreak
 	for vol := int64(1); vol <= 3; vol++ {
-		c := chain(vol, 4)
+		c := testChain(vol, 4)
 		if vol == 2 {
 			c[1].Minutes = 1
 		}
@@ -98,21 +98,21 @@ func TestVerifierStreamsManyChains(t *testing.T) {
 
 func TestCanonicalIsUnambiguous(t *testing.T) {
 	// Moving characters between two adjacent strings must change the bytes.
-	a := Entry{Kind: "ab", Reason: "c"}
-	b := Entry{Kind: "a", Reason: "bc"}
+	a := HourEntry{Kind: "ab", Reason: "c"}
+	b := HourEntry{Kind: "a", Reason: "bc"}
 	if string(a.Canonical(nil)) == string(b.Canonical(nil)) {
 		t.Error("length prefixes missing")
 	}
-	neg := Entry{Minutes: -60}
-	pos := Entry{Minutes: 60}
+	neg := HourEntry{Minutes: -60}
+	pos := HourEntry{Minutes: 60}
 	if string(neg.ComputeHash()) == string(pos.ComputeHash()) {
 		t.Error("sign of minutes not covered")
 	}
 }
 
 func TestConfirmationSeal(t *testing.T) {
-	c := chain(1, 1)
-	conf := Confirmation{EntryID: c[0].ID, EntryHash: c[0].Hash, ConfirmedBy: 4, ConfirmedAt: time.Now(), Rating: 5, Comment: "认真负责"}
+	c := testChain(1, 1)
+	conf := HourConfirmation{EntryID: c[0].ID, EntryHash: c[0].Hash, ConfirmedBy: 4, ConfirmedAt: time.Now(), Rating: 5, Comment: "认真负责"}
 	conf.Seal()
 	if p := conf.Check(c[0].Hash); p != "" {
 		t.Fatalf("fresh confirmation: %s", p)
@@ -122,18 +122,18 @@ func TestConfirmationSeal(t *testing.T) {
 		t.Errorf("altered rating: %q", p)
 	}
 	conf.Rating = 5
-	if p := conf.Check(chain(2, 1)[0].Hash); p == "" {
+	if p := conf.Check(testChain(2, 1)[0].Hash); p == "" {
 		t.Error("confirmation of another entry accepted")
 	}
 }
 
-// BenchmarkVerify reports chain verification speed beside bare SHA-256 over the same
-// canonical bytes, the floor no verifier can beat.
-func BenchmarkVerify(b *testing.B) {
+// BenchmarkLedgerVerify reports chain verification speed beside bare SHA-256 over the
+// same canonical bytes, the floor no verifier can beat, measured in the same loop.
+func BenchmarkLedgerVerify(b *testing.B) {
 	const n = 10000
-	entries := make([]Entry, 0, n)
+	entries := make([]HourEntry, 0, n)
 	for vol := int64(1); vol <= n/100; vol++ {
-		entries = append(entries, chain(vol, 100)...)
+		entries = append(entries, testChain(vol, 100)...)
 	}
 	var raw [][]byte
 	for i := range entries {
@@ -142,7 +142,7 @@ func BenchmarkVerify(b *testing.B) {
 	var chainTime, rawTime time.Duration
 	for b.Loop() {
 		start := time.Now()
-		var v Verifier
+		var v LedgerVerifier
 		for i := range entries {
 			if br := v.Next(&entries[i]); br != nil {
 				b.Fatal(br)
