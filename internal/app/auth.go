@@ -32,7 +32,13 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 		return nil, nil, err
 	}
 	ip := zhiyuan.ClientFrom(ctx).IP
-	pairKey := "l:" + a.Keys.BlindIndex("login", strings.ToUpper(login)) + "|" + ip
+	// The key is the login as resolved, not as typed: "+86 138…" and "138-…" are one login,
+	// or every respelling would buy another round of guesses.
+	loginKey := strings.ToUpper(login)
+	if phone, err := pii.NormalizePhone(login); err == nil {
+		loginKey = phone
+	}
+	pairKey := "l:" + a.Keys.BlindIndex("login", loginKey) + "|" + ip
 	ipKey := "ip:" + ip
 	for _, key := range []string{pairKey, ipKey} {
 		until, err := a.Store.ThrottleLocked(ctx, key)

@@ -1,0 +1,166 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+)
+
+func createLogin(t *testing.T, a *app.App, phone string) {
+	t.Helper()
+	if _, err := a.CreateAdmin(from(t, "10.9.9.9"), nil, app.AdminInput{Phone: phone, Password: "good1234", Role: regional("440100")}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoginThrottlePerLoginAndAddress: the lock falls on one login at one address, ends
+// after LoginLock, and a success clears the count.
+func TestLoginThrottlePerLoginAndAddress(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
+		createLogin(t, a, "13800000001")
+		createLogin(t, a, "13800000002")
+		n := a.Config.LoginMaxFailures
+		attacker, owner := from(t, "203.0.113.7"), from(t, "198.51.100.20")
+		login := func(ctx context.Context, who, pw string) error {
+			_, _, err := a.Login(ctx, who, pw, zhiyuan.SessionAPI)
+			return err
+		}
+		for i := 1; i <= n; i++ {
+			err := login(attacker, "13800000001", "wrong999")
+			want := zhiyuan.EUnauthorized
+			if i == n {
+				want = zhiyuan.ERateLimited
+			}
+			if zhiyuan.ErrorCode(err) != want {
+				t.Fatalf("failure %d: %v, want %s", i, err, want)
+			}
+		}
+		if err := login(attacker, "13800000001", "good1234"); zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited {
+			t.Errorf("right password at the locked address: %v", err)
+		}
+		// The same login spelled differently is the same login.
+		if err := login(attacker, "+86 138-0000-0001", "good1234"); zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited {
+			t.Errorf("respelled login at the locked address: %v", err)
+		}
+		if err := login(owner, "13800000001", "good1234"); err != nil {
+			t.Errorf("owner at another address: %v", err)
+		}
+		if err := login(attacker, "13800000002", "good1234"); err != nil {
+			t.Errorf("another login at the locked address: %v", err)
+		}
+		// The lock ends after LoginLock.
+		c.Add(a.Config.LoginLock - time.Second)
+		if err := login(attacker, "13800000001", "good1234"); zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited {
+			t.Errorf("just before the lock ends: %v", err)
+		}
+		c.Add(2 * time.Second)
+		if err := login(attacker, "13800000001", "good1234"); err != nil {
+			t.Errorf("after the lock: %v", err)
+		}
+
+		// A success resets the count: n-1 failures, a success, n-1 failures lock nothing.
+		for round := 0; round < 2; round++ {
+			for i := 1; i < n; i++ {
+				if err := login(owner, "13800000002", "wrong999"); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+					t.Fatalf("round %d failure %d: %v", round, i, err)
+				}
+			}
+			if err := login(owner, "13800000002", "good1234"); err != nil {
+				t.Fatalf("round %d success: %v", round, err)
+			}
+		}
+		// Failures spread beyond the window do not add up.
+		for i := 1; i < n; i++ {
+			login(owner, "13800000002", "wrong999")
+		}
+		c.Add(a.Config.LoginWindow + time.Second)
+		if err := login(owner, "13800000002", "wrong999"); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+			t.Errorf("a failure after the window counted old ones: %v", err)
+		}
+	})
+}
+
+// TestLoginThrottlePerAddress: one address trying many logins is locked as a whole after
+// IPMaxFailures, while everyone else logs in as usual; unknown logins count too.
+func TestLoginThrottlePerAddress(t *testing.T) {
+	eachApp(t, func(c *app.Config) { c.IPMaxFailures = 8 }, func(t *testing.T, a *app.App, c *clock) {
+		createLogin(t, a, "13800000001")
+		sprayer, other := from(t, "203.0.113.9"), from(t, "198.51.100.21")
+		var last error
+		for i := 0; i < a.Config.IPMaxFailures; i++ {
+			// A different login each time: the per-login lock never triggers.
+			_, _, last = a.Login(sprayer, fmt.Sprintf("139%08d", i), "wrong999", zhiyuan.SessionAPI)
+		}
+		if zhiyuan.ErrorCode(last) != zhiyuan.ERateLimited {
+			t.Errorf("failure %d from one address: %v, want ratelimited", a.Config.IPMaxFailures, last)
+		}
+		if _, _, err := a.Login(sprayer, "13800000001", "good1234", zhiyuan.SessionAPI); zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited {
+			t.Errorf("a real login from the locked address: %v", err)
+		}
+		if _, _, err := a.Login(other, "13800000001", "good1234", zhiyuan.SessionAPI); err != nil {
+			t.Errorf("the same login from elsewhere: %v", err)
+		}
+	})
+}
+
+// TestLoginDisabledAccount: a disabled account cannot log in, and its existing sessions
+// stop working.
+func TestLoginDisabledAccount(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
+		createLogin(t, a, "13800000001")
+		ctx := from(t, "10.0.0.1")
+		sess, acc, err := a.Login(ctx, "13800000001", "good1234", zhiyuan.SessionWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := a.Authenticate(ctx, sess.Token, zhiyuan.SessionWeb); err != nil || p.AccountID != acc.ID || len(p.Roles) != 1 {
+			t.Fatalf("authenticate: %+v %v", p, err)
+		}
+		if _, err := a.Authenticate(ctx, sess.Token, zhiyuan.SessionAPI); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+			t.Errorf("a page session works as an API token: %v", err)
+		}
+		if _, err := a.Store.DB().ExecContext(ctx, a.Store.Rebind("UPDATE accounts SET status = 'disabled' WHERE id = ?"), acc.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Authenticate(ctx, sess.Token, zhiyuan.SessionWeb); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+			t.Errorf("a disabled account's session still works: %v", err)
+		}
+		if _, _, err := a.Login(ctx, "13800000001", "good1234", zhiyuan.SessionWeb); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+			t.Errorf("a disabled account logs in: %v", err)
+		}
+	})
+}
+
+// TestSessionExpiry: sessions end at their TTL, page sessions sooner than API tokens.
+func TestSessionExpiry(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
+		createLogin(t, a, "13800000001")
+		ctx := from(t, "10.0.0.1")
+		web, _, err := a.Login(ctx, "13800000001", "good1234", zhiyuan.SessionWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		api, _, err := a.Login(ctx, "13800000001", "good1234", zhiyuan.SessionAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := web.ExpiresAt.Sub(c.Now()); got != a.Config.WebSessionTTL {
+			t.Errorf("page session lasts %v, want %v", got, a.Config.WebSessionTTL)
+		}
+		c.Add(a.Config.WebSessionTTL + time.Second)
+		if _, err := a.Authenticate(ctx, web.Token, zhiyuan.SessionWeb); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+			t.Errorf("page session after its TTL: %v", err)
+		}
+		if _, err := a.Authenticate(ctx, api.Token, zhiyuan.SessionAPI); err != nil {
+			t.Errorf("API token before its TTL: %v", err)
+		}
+		n, err := a.Store.PurgeExpiredSessions(ctx)
+		if err != nil || n != 1 {
+			t.Errorf("purged %d sessions (%v), want the expired page session", n, err)
+		}
+	})
+}
