@@ -2,9 +2,22 @@ package app
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"net/mail"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"zhiyuan"
+	"zhiyuan/internal/idcard"
+	"zhiyuan/internal/password"
+	"zhiyuan/internal/pii"
+	"zhiyuan/internal/region"
+	"zhiyuan/internal/sqlstore"
 )
 
 func init() {
@@ -21,6 +34,251 @@ func loginByVolunteerNo(ctx context.Context, a *App, login string) (*zhiyuan.Acc
 	return a.Store.FindAccountByVolunteerNo(ctx, login)
 }
 
+// GuardianInput is a minor's guardian as entered. Consent says the guardian agrees to the
+// minor's volunteering; only then is the consent time recorded.
+type GuardianInput struct {
+	Name     string
+	Phone    string
+	Relation string
+	Consent  bool
+}
+
+// RegisterInput is a volunteer registration as entered on the form or sent to the API.
+type RegisterInput struct {
+	Name            string
+	IDType          string // resident_id (default), hk_macao_permit, taiwan_permit, passport
+	IDNumber        string
+	Phone           string
+	Password        string
+	RegionCode      string
+	BirthDate       string // YYYY-MM-DD; only for documents other than the resident id
+	Sex             string // male or female; only for documents other than the resident id
+	PoliticalStatus string
+	Skills          []string
+	Categories      []string
+	Guardian        *GuardianInput
+}
+
+// idIndexKind is the blind-index namespace of a document type. Resident numbers use
+// "id_number" itself; other documents get their own namespace so a passport number can
+// never collide with a permit number that happens to be spelled the same.
+func idIndexKind(t zhiyuan.IDType) string {
+	if t == zhiyuan.IDResident {
+		return "id_number"
+	}
+	return "id_number:" + string(t)
+}
+
+// today is the current time in Beijing: the day that counts for ages and birth dates.
+func (a *App) today() time.Time { return a.Store.Now().In(zhiyuan.Beijing) }
+
+// RegisterVolunteer registers a volunteer under their real name: it checks every field,
+// seals the identity number and creates the account and the volunteer in one transaction.
+// Under-14s are refused with the reason; 14–17-year-olds become minors, with the guardian
+// recorded when given and the consent time recorded when the guardian consents. The same
+// document or phone twice is a 409 conflict naming id_number or phone.
+func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan.Volunteer, error) {
+	p := zhiyuan.Problems{}
+	now := a.today()
+	v := &zhiyuan.Volunteer{}
+
+	v.Name = strings.TrimSpace(in.Name)
+	if msg := checkPersonName(v.Name); msg != "" {
+		p.Add("name", msg)
+	}
+	if in.IDType == "" {
+		in.IDType = string(zhiyuan.IDResident)
+	}
+	v.IDType = zhiyuan.IDType(in.IDType)
+	var number string
+	ageField := "id_number"
+	switch v.IDType {
+	case zhiyuan.IDResident:
+		n, err := idcard.Parse(in.IDNumber, now)
+		if err != nil {
+			p.Add("id_number", err.Error())
+			break
+		}
+		number = n.String()
+		v.BirthDate = n.BirthDate()
+		v.Sex = n.Sex().String()
+	case zhiyuan.IDHKMacaoPermit, zhiyuan.IDTaiwanPermit, zhiyuan.IDPassport:
+		var err error
+		switch v.IDType {
+		case zhiyuan.IDHKMacaoPermit:
+			number, err = idcard.ValidateHKMacaoPermit(in.IDNumber)
+		case zhiyuan.IDTaiwanPermit:
+			number, err = idcard.ValidateTaiwanPermit(in.IDNumber)
+		default:
+			number, err = idcard.ValidatePassport(in.IDNumber)
+		}
+		if err != nil {
+			p.Add("id_number", err.Error())
+		}
+		ageField = "birth_date"
+		if b, msg := parseBirthDate(in.BirthDate, now); msg != "" {
+			p.Add("birth_date", msg)
+		} else {
+			v.BirthDate = b
+		}
+		switch in.Sex {
+		case "male", "female":
+			v.Sex = in.Sex
+		default:
+			p.Add("sex", "请选择性别")
+		}
+	default:
+		p.Add("id_type", "证件类型应为居民身份证、港澳居民来往内地通行证、台湾居民来往大陆通行证或护照")
+	}
+
+	phone, err := pii.NormalizePhone(in.Phone)
+	if err != nil {
+		p.Add("phone", "手机号码格式不正确，请填写11位手机号")
+	}
+	v.Phone = phone
+	if msg := password.Check(in.Password); msg != "" {
+		p.Add("password", msg)
+	}
+	if code, ok := a.Regions.Normalize(strings.TrimSpace(in.RegionCode)); ok && a.Regions.IsCounty(code) {
+		v.RegionCode = code
+	} else if strings.TrimSpace(in.RegionCode) == "" {
+		p.Add("region_code", "请选择所在区县")
+	} else {
+		p.Add("region_code", "请选择区县一级的行政区划")
+	}
+	v.PoliticalStatus = strings.TrimSpace(in.PoliticalStatus)
+	if !zhiyuan.ValidPoliticalStatus(v.PoliticalStatus) {
+		p.Add("political_status", "政治面貌应为群众、共青团员、中共党员、中共预备党员、民主党派或其他")
+	}
+	v.Skills = checkSkills(p, in.Skills)
+	v.Categories = checkCategories(p, in.Categories)
+
+	if !v.BirthDate.IsZero() {
+		age := zhiyuan.AgeOn(v.BirthDate, now)
+		switch {
+		case age < zhiyuan.MinRegisterAge:
+			p.Add(ageField, "未满14周岁不能自行注册：按照志愿服务的规定，14周岁以下的未成年人须在监护人陪同下参加适合其年龄的活动，"+
+				"请由监护人或所在学校、志愿服务组织代为登记")
+		case age < zhiyuan.AdultAge:
+			v.Minor = true
+			if in.Guardian == nil {
+				break
+			}
+			g, gp := checkGuardian(*in.Guardian, phone)
+			for f, m := range gp {
+				p.Add(f, m)
+			}
+			if in.Guardian.Consent {
+				g.ConsentAt = a.Store.Now()
+			}
+			v.Guardian = g
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+
+	v.IDNumberMasked = pii.MaskIDNumber(number)
+	sealed, err := a.Keys.Seal(number, "id_number")
+	if err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(in.Password, a.Config.Password)
+	if err != nil {
+		return nil, err
+	}
+	sec := sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberSealed: sealed, IDNumberIndex: a.Keys.BlindIndex(idIndexKind(v.IDType), number)}
+	if err := a.Store.CreateVolunteer(ctx, v, sec); err != nil {
+		return nil, err
+	}
+	a.Log.InfoContext(ctx, "volunteer registered", slog.Int64("volunteer_id", v.ID), slog.String("region", v.RegionCode),
+		slog.Bool("minor", v.Minor))
+	return v, nil
+}
+
+// checkPersonName returns a message when a real name is unusable, or "".
+func checkPersonName(name string) string {
+	n := utf8.RuneCountInString(name)
+	switch {
+	case n == 0:
+		return "请填写与证件一致的真实姓名"
+	case n < 2:
+		return "姓名至少2个字"
+	case n > zhiyuan.MaxNameRunes:
+		return "姓名不能超过30个字"
+	}
+	for _, r := range name {
+		if unicode.IsDigit(r) || unicode.IsControl(r) || strings.ContainsRune("<>\"'&;/\\@#$%^*=+|{}[]", r) {
+			return "姓名只能包含文字、间隔号和空格"
+		}
+	}
+	return ""
+}
+
+// parseBirthDate reads a YYYY-MM-DD birth date that lies between 1900 and today.
+func parseBirthDate(s string, today time.Time) (time.Time, string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, "请填写出生日期"
+	}
+	b, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, "出生日期格式应为 YYYY-MM-DD"
+	}
+	y, m, d := today.Date()
+	if b.After(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
+		return time.Time{}, "出生日期不能晚于今天"
+	}
+	if b.Year() < 1900 {
+		return time.Time{}, "出生日期不能早于1900年"
+	}
+	return b, ""
+}
+
+func checkSkills(p zhiyuan.Problems, items []string) []string {
+	skills := zhiyuan.CleanList(items)
+	if len(skills) > zhiyuan.MaxSkills {
+		p.Add("skills", "技能最多填写20项")
+	}
+	for _, s := range skills {
+		if utf8.RuneCountInString(s) > zhiyuan.MaxSkillLen || strings.ContainsRune(s, ',') {
+			p.Add("skills", "每项技能不超过20个字，且不含逗号")
+		}
+	}
+	return skills
+}
+
+func checkCategories(p zhiyuan.Problems, items []string) []string {
+	cats := zhiyuan.CleanList(items)
+	for _, c := range cats {
+		if zhiyuan.ServiceCategoryName(c) == "" {
+			p.Add("categories", "服务类别不存在："+c)
+		}
+	}
+	return cats
+}
+
+// checkGuardian validates a guardian; the problems are keyed guardian.<field>.
+func checkGuardian(in GuardianInput, volunteerPhone string) (*zhiyuan.Guardian, zhiyuan.Problems) {
+	p := zhiyuan.Problems{}
+	g := &zhiyuan.Guardian{Name: strings.TrimSpace(in.Name), Relation: strings.TrimSpace(in.Relation)}
+	if msg := checkPersonName(g.Name); msg != "" {
+		p.Add("guardian.name", "监护人"+msg)
+	}
+	phone, err := pii.NormalizePhone(in.Phone)
+	switch {
+	case err != nil:
+		p.Add("guardian.phone", "监护人手机号码格式不正确")
+	case phone == volunteerPhone:
+		p.Add("guardian.phone", "监护人手机号不能与本人相同")
+	}
+	g.Phone = phone
+	if !slices.Contains(zhiyuan.GuardianRelations, g.Relation) {
+		p.Add("guardian.relation", "与监护人的关系应为"+strings.Join(zhiyuan.GuardianRelations, "、"))
+	}
+	return g, p
+}
+
 // MyVolunteer returns the caller's own volunteer record (with skills and guardian
 // consent), or ENotFound when the caller has not registered as a volunteer.
 func (a *App) MyVolunteer(ctx context.Context, p *zhiyuan.Principal) (*zhiyuan.Volunteer, error) {
@@ -35,4 +293,359 @@ func (a *App) MyVolunteer(ctx context.Context, p *zhiyuan.Principal) (*zhiyuan.V
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "志愿者不存在")
 	}
 	return v, nil
+}
+
+// Volunteer returns one volunteer (masked personal data only) to its owner or to an
+// administrator whose scope contains the volunteer's region. Anyone else gets 403.
+func (a *App) Volunteer(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Volunteer, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	v, err := a.Store.FindVolunteerByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorizeVolunteer(ctx, p, zhiyuan.ActRegionManage, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// authorizeVolunteer lets the owner act on their own record and asks act of anyone else.
+func (a *App) authorizeVolunteer(ctx context.Context, p *zhiyuan.Principal, act zhiyuan.Action, v *zhiyuan.Volunteer) error {
+	if p != nil && p.AccountID == v.AccountID {
+		return a.authorize(ctx, p, zhiyuan.ActSelf, v.Resource())
+	}
+	return a.authorize(ctx, p, act, zhiyuan.Resource{RegionCode: v.RegionCode})
+}
+
+// RevealIDNumber returns a volunteer's full identity number to an administrator allowed to
+// see it (pii.reveal: a regional admin whose scope contains the volunteer's region, or the
+// platform), after writing the audit record. Without the audit record there is no reveal.
+func (a *App) RevealIDNumber(ctx context.Context, p *zhiyuan.Principal, id int64) (string, error) {
+	if p == nil {
+		return "", zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	v, err := a.Store.FindVolunteerByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if err := a.authorize(ctx, p, zhiyuan.ActPIIReveal, zhiyuan.Resource{RegionCode: v.RegionCode}); err != nil {
+		return "", err
+	}
+	sealed, err := a.Store.VolunteerIDNumberSealed(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	number, err := a.Keys.Open(sealed, "id_number")
+	if err != nil {
+		return "", err
+	}
+	if err := a.audit(ctx, p, "pii.reveal", "volunteer", strconv.FormatInt(id, 10), v.RegionCode, 0, "id_number"); err != nil {
+		return "", err
+	}
+	return number, nil
+}
+
+// ProfileInput is a change of a volunteer's own profile; nil fields stay as they are
+// (PATCH semantics).
+type ProfileInput struct {
+	PoliticalStatus *string
+	Skills          *[]string
+	Categories      *[]string
+	ServiceAreas    *[]string
+	Weekdays        *[]int
+	Times           *[]string
+	Email           *string
+	Address         *string
+}
+
+// UpdateMyVolunteer changes the caller's own profile and returns it.
+func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in ProfileInput) (*zhiyuan.Volunteer, error) {
+	v, err := a.MyVolunteer(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	prob := zhiyuan.Problems{}
+	up := sqlstore.VolunteerProfile{
+		PoliticalStatus: v.PoliticalStatus, Skills: v.Skills, Categories: v.Categories, ServiceAreas: v.ServiceAreas,
+		Availability: v.Availability, Email: v.Email, Address: v.Address,
+	}
+	if in.PoliticalStatus != nil {
+		up.PoliticalStatus = strings.TrimSpace(*in.PoliticalStatus)
+		if !zhiyuan.ValidPoliticalStatus(up.PoliticalStatus) {
+			prob.Add("political_status", "政治面貌应为群众、共青团员、中共党员、中共预备党员、民主党派或其他")
+		}
+	}
+	if in.Skills != nil {
+		up.Skills = checkSkills(prob, *in.Skills)
+	}
+	if in.Categories != nil {
+		up.Categories = checkCategories(prob, *in.Categories)
+	}
+	if in.ServiceAreas != nil {
+		up.ServiceAreas = nil
+		areas := zhiyuan.CleanList(*in.ServiceAreas)
+		if len(areas) > zhiyuan.MaxAreas {
+			prob.Add("service_areas", "服务区域最多选择10个")
+		}
+		for _, code := range areas {
+			c, ok := a.Regions.Normalize(code)
+			r, _ := a.Regions.Lookup(c)
+			if !ok || (!a.Regions.IsCounty(c) && r.Level != region.Street) {
+				prob.Add("service_areas", "服务区域应为区县或街道（镇）："+code)
+				continue
+			}
+			up.ServiceAreas = append(up.ServiceAreas, c)
+		}
+	}
+	if in.Weekdays != nil {
+		days := slices.Clone(*in.Weekdays)
+		for _, d := range days {
+			if d < 1 || d > 7 {
+				prob.Add("availability.weekdays", "星期应为1（周一）至7（周日）")
+			}
+		}
+		slices.Sort(days)
+		up.Availability.Weekdays = slices.Compact(days)
+	}
+	if in.Times != nil {
+		var times []string
+		for _, t := range zhiyuan.TimesOfDay {
+			if slices.Contains(*in.Times, t.Code) {
+				times = append(times, t.Code)
+			}
+		}
+		for _, t := range *in.Times {
+			if !slices.ContainsFunc(zhiyuan.TimesOfDay, func(x struct{ Code, Name string }) bool { return x.Code == t }) {
+				prob.Add("availability.times", "时间段应为 morning（上午）、afternoon（下午）或 evening（晚上）")
+			}
+		}
+		up.Availability.Times = times
+	}
+	if in.Email != nil {
+		up.Email = strings.TrimSpace(*in.Email)
+		if up.Email != "" {
+			addr, err := mail.ParseAddress(up.Email)
+			if err != nil || addr.Address != up.Email || len(up.Email) > 100 {
+				prob.Add("email", "电子邮箱格式不正确")
+			}
+		}
+	}
+	if in.Address != nil {
+		up.Address = strings.TrimSpace(*in.Address)
+		if utf8.RuneCountInString(up.Address) > 200 {
+			prob.Add("address", "联系地址不能超过200个字")
+		}
+	}
+	if err := prob.Err(); err != nil {
+		return nil, err
+	}
+	if err := a.Store.UpdateVolunteerProfile(ctx, v.ID, up); err != nil {
+		return nil, err
+	}
+	return a.Store.FindVolunteerByID(ctx, v.ID)
+}
+
+// RecordMyGuardianConsent records the guardian of a minor caller and, with Consent set,
+// the time of the guardian's consent, after which the minor may sign up.
+func (a *App) RecordMyGuardianConsent(ctx context.Context, p *zhiyuan.Principal, in GuardianInput) (*zhiyuan.Volunteer, error) {
+	v, err := a.MyVolunteer(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Minor {
+		return nil, zhiyuan.Errorf(zhiyuan.EInvalid, "已成年的志愿者无需监护人同意")
+	}
+	g, prob := checkGuardian(in, v.Phone)
+	if !in.Consent {
+		prob.Add("guardian.consent", "需监护人确认同意后才能提交")
+	}
+	if err := prob.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := a.Store.RecordGuardianConsent(ctx, v.ID, *g); err != nil {
+		return nil, err
+	}
+	a.Log.InfoContext(ctx, "guardian consent recorded", slog.Int64("volunteer_id", v.ID))
+	return a.Store.FindVolunteerByID(ctx, v.ID)
+}
+
+// ChangePassword replaces the caller's password after checking the old one, and revokes
+// every other session of the account (keepToken is the session making the change). Wrong
+// old passwords count against the same throttle as logins.
+func (a *App) ChangePassword(ctx context.Context, p *zhiyuan.Principal, oldPW, newPW, keepToken string) error {
+	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: p.AccountIDOrZero()}); err != nil {
+		return err
+	}
+	prob := zhiyuan.Problems{}
+	if oldPW == "" {
+		prob.Add("old_password", "请输入原密码")
+	}
+	if msg := password.Check(newPW); msg != "" {
+		prob.Add("new_password", msg)
+	} else if newPW == oldPW {
+		prob.Add("new_password", "新密码不能与原密码相同")
+	}
+	if err := prob.Err(); err != nil {
+		return err
+	}
+	key := "pw:" + strconv.FormatInt(p.AccountID, 10)
+	if until, err := a.Store.ThrottleLocked(ctx, key); err != nil {
+		return err
+	} else if !until.IsZero() {
+		return lockedError(until, a.Store.Now())
+	}
+	hash, err := a.Store.AccountPasswordHash(ctx, p.AccountID)
+	if err != nil {
+		return err
+	}
+	ok, _, err := password.Verify(oldPW, hash, a.Config.Password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if _, err := a.Store.ThrottleFail(ctx, key, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
+			return err
+		}
+		return zhiyuan.FieldError(zhiyuan.EInvalid, "old_password", "原密码不正确")
+	}
+	newHash, err := password.Hash(newPW, a.Config.Password)
+	if err != nil {
+		return err
+	}
+	if err := a.Store.ChangePassword(ctx, p.AccountID, newHash, keepToken); err != nil {
+		return err
+	}
+	a.Log.InfoContext(ctx, "password changed", slog.Int64("account_id", p.AccountID))
+	return nil
+}
+
+// CloseMyAccount closes the caller's volunteer account after checking the password: the
+// personal data is removed, the person may register again, every session ends, and the
+// volunteer id with its records of service stays (see sqlstore.CloseVolunteer).
+func (a *App) CloseMyAccount(ctx context.Context, p *zhiyuan.Principal, pw string) error {
+	v, err := a.MyVolunteer(ctx, p)
+	if err != nil {
+		return err
+	}
+	if pw == "" {
+		return zhiyuan.FieldError(zhiyuan.EInvalid, "password", "请输入密码以确认注销")
+	}
+	hash, err := a.Store.AccountPasswordHash(ctx, p.AccountID)
+	if err != nil {
+		return err
+	}
+	if ok, _, err := password.Verify(pw, hash, a.Config.Password); err != nil {
+		return err
+	} else if !ok {
+		return zhiyuan.FieldError(zhiyuan.EInvalid, "password", "密码不正确")
+	}
+	if err := a.Store.CloseVolunteer(ctx, v.ID); err != nil {
+		return err
+	}
+	// The closure itself is on record, without any personal data.
+	if err := a.audit(ctx, p, "volunteer.close", "volunteer", strconv.FormatInt(v.ID, 10), v.RegionCode, 0, ""); err != nil {
+		a.Log.ErrorContext(ctx, "audit volunteer.close", slog.Any("err", err))
+	}
+	return nil
+}
+
+// Export is everything the platform keeps about the caller, for download.
+type Export struct {
+	ExportedAt time.Time        `json:"exported_at"`
+	Account    ExportAccount    `json:"account"`
+	Volunteer  *ExportVolunteer `json:"volunteer,omitempty"`
+	// Sections holds what other features keep (memberships, sign-ups, hours…), by name.
+	Sections map[string]any `json:"sections"`
+}
+
+// ExportAccount is the account part of an export.
+type ExportAccount struct {
+	ID        int64          `json:"id"`
+	Phone     string         `json:"phone"`
+	Name      string         `json:"name"`
+	Status    string         `json:"status"`
+	CreatedAt time.Time      `json:"created_at"`
+	Roles     []zhiyuan.Role `json:"roles"`
+}
+
+// ExportSection adds one feature's records of a volunteer to an export; features append
+// theirs to exportSections in an init function. v is nil for an account that is not a
+// volunteer.
+type ExportSection struct {
+	Name string
+	Data func(ctx context.Context, a *App, accountID int64, v *zhiyuan.Volunteer) (any, error)
+}
+
+var exportSections []ExportSection
+
+// RegisterExportSection adds a feature's part of "export my data".
+func RegisterExportSection(s ExportSection) { exportSections = append(exportSections, s) }
+
+// ExportMyData returns the caller's data. The identity number stays masked even here: the
+// export is a file that travels, and the person has the document itself.
+func (a *App) ExportMyData(ctx context.Context, p *zhiyuan.Principal) (*Export, error) {
+	acc, err := a.Me(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	out := &Export{
+		ExportedAt: a.Store.Now(),
+		Account: ExportAccount{ID: acc.ID, Phone: acc.Phone, Name: acc.Name, Status: string(acc.Status),
+			CreatedAt: acc.CreatedAt, Roles: acc.Roles},
+		Sections: map[string]any{},
+	}
+	v, err := a.MyVolunteer(ctx, p)
+	switch {
+	case err == nil:
+		out.Volunteer = exportVolunteer(v)
+	case zhiyuan.ErrorCode(err) != zhiyuan.ENotFound:
+		return nil, err
+	}
+	for _, s := range exportSections {
+		data, err := s.Data(ctx, a, p.AccountID, v)
+		if err != nil {
+			return nil, errors.Join(errors.New("export "+s.Name), err)
+		}
+		out.Sections[s.Name] = data
+	}
+	a.Log.InfoContext(ctx, "data exported", slog.Int64("account_id", p.AccountID))
+	return out, nil
+}
+
+// ExportVolunteer is the volunteer part of an export.
+type ExportVolunteer struct {
+	ID              int64             `json:"id"`
+	VolunteerNo     string            `json:"volunteer_no"`
+	Name            string            `json:"name"`
+	IDType          string            `json:"id_type"`
+	IDNumberMasked  string            `json:"id_number_masked"`
+	Phone           string            `json:"phone"`
+	RegionCode      string            `json:"region_code"`
+	BirthDate       string            `json:"birth_date"`
+	Sex             string            `json:"sex"`
+	Minor           bool              `json:"minor"`
+	PoliticalStatus string            `json:"political_status"`
+	Skills          []string          `json:"skills"`
+	Categories      []string          `json:"categories"`
+	ServiceAreas    []string          `json:"service_areas"`
+	Weekdays        []int             `json:"availability_weekdays"`
+	Times           []string          `json:"availability_times"`
+	Email           string            `json:"email"`
+	Address         string            `json:"address"`
+	Guardian        *zhiyuan.Guardian `json:"guardian,omitempty"`
+	Status          string            `json:"status"`
+	CreatedAt       time.Time         `json:"created_at"`
+	UpdatedAt       time.Time         `json:"updated_at"`
+}
+
+func exportVolunteer(v *zhiyuan.Volunteer) *ExportVolunteer {
+	return &ExportVolunteer{
+		ID: v.ID, VolunteerNo: v.VolunteerNo, Name: v.Name, IDType: string(v.IDType), IDNumberMasked: v.IDNumberMasked,
+		Phone: v.Phone, RegionCode: v.RegionCode, BirthDate: v.BirthDate.Format("2006-01-02"), Sex: v.Sex, Minor: v.Minor,
+		PoliticalStatus: v.PoliticalStatus, Skills: v.Skills, Categories: v.Categories, ServiceAreas: v.ServiceAreas,
+		Weekdays: v.Availability.Weekdays, Times: v.Availability.Times, Email: v.Email, Address: v.Address,
+		Guardian: v.Guardian, Status: string(v.Status), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+	}
 }

@@ -218,6 +218,17 @@ func (s *Store) FindAccountByVolunteerNo(ctx context.Context, no string) (*zhiyu
 	return s.findAccount(ctx, "id = (SELECT account_id FROM volunteers WHERE volunteer_no = ? AND status = 'active')", no)
 }
 
+// AccountPasswordHash returns the password hash of an active account, to check the old
+// password before a change or a closure.
+func (s *Store) AccountPasswordHash(ctx context.Context, accountID int64) (string, error) {
+	var hash string
+	err := s.reader().queryRow(ctx, "SELECT password_hash FROM accounts WHERE id = ? AND status = 'active'", accountID).Scan(&hash)
+	if err == sql.ErrNoRows {
+		return "", notFound("账号")
+	}
+	return hash, err
+}
+
 // VolunteerProfile is what a volunteer may change about themselves.
 type VolunteerProfile struct {
 	PoliticalStatus string
