@@ -101,7 +101,7 @@ func (x *API) volunteerView(v *zhiyuan.Volunteer, owner bool) volunteerJSON {
 		Sex: v.Sex, Minor: v.Minor, GuardianConsent: v.HasConsent(), PoliticalStatus: v.PoliticalStatus,
 		Skills: v.Skills, Categories: v.Categories, ServiceAreas: v.ServiceAreas,
 		Availability: availability{Weekdays: v.Availability.Weekdays, Times: v.Availability.Times},
-		Status: string(v.Status), CreatedAt: v.CreatedAt,
+		Status:       string(v.Status), CreatedAt: v.CreatedAt,
 	}
 	if v.Status == zhiyuan.VolunteerClosed {
 		out.PhoneMasked = ""

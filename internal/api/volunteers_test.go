@@ -422,7 +422,9 @@ func TestVolunteerAccessByID(t *testing.T) {
 		idA := idNumber("440106", 30, 0)
 		a, tokA := register(t, e, registration(e, idA))
 		b, tokB := register(t, e, registration(e, idNumber("440106", 31, 0)))
-		path := func(v volunteerResp, suffix string) string { return fmt.Sprintf("/api/v1/volunteers/%d%s", v.ID, suffix) }
+		path := func(v volunteerResp, suffix string) string {
+			return fmt.Sprintf("/api/v1/volunteers/%d%s", v.ID, suffix)
+		}
 
 		if res := e.Do("GET", path(a, ""), tokA, nil); res.Status != 200 {
 			t.Errorf("own record: %d", res.Status)
