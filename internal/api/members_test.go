@@ -149,7 +149,11 @@ func TestOrgAddAdmin(t *testing.T) {
 		// The new admin's next token carries the role.
 		tok := e.Token(v.Phone, "test1234")
 		wantStatus(t, "new admin lists members", e.Do("GET", orgPath(a.ID, "/members"), tok, nil), http.StatusOK)
-		var admins struct{ Items []struct{ PhoneMasked string `json:"phone_masked"` } }
+		var admins struct {
+			Items []struct {
+				PhoneMasked string `json:"phone_masked"`
+			}
+		}
 		e.Do("GET", orgPath(a.ID, "/admins"), adminA, nil).Decode(&admins)
 		if len(admins.Items) != 2 || strings.Contains(admins.Items[1].PhoneMasked, v.Phone) {
 			t.Fatalf("admins %+v", admins)
