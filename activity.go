@@ -493,3 +493,64 @@ func (r Recurrence) Expand(loc *time.Location, prefix string) ([]ActivitySession
 	}
 	return out, nil
 }
+
+// ActivitySort orders search results.
+type ActivitySort string
+
+// Sort orders.
+const (
+	SortStart    ActivitySort = "start"    // by first session's start, soonest first
+	SortDistance ActivitySort = "distance" // nearest first (needs Near)
+)
+
+// ActivityFilter selects published activities for search. The store walks an index in
+// result order and stops after one page, so a page costs the same however many
+// activities there are.
+type ActivityFilter struct {
+	Query        string    // free text: Chinese bigrams and words of title and description
+	RegionPrefix string    // ScopePrefix of a region code: the region and everything below it
+	Category     Category  // "" for any
+	From, To     time.Time // the first session starts in [From, To); zero for open ends
+	Open         bool      // only activities with a free seat in a session still to come
+	Now          time.Time // activities that have ended are left out
+	Near         *LatLng   // with WithinKm: only activities within that distance
+	WithinKm     float64
+	Sort         ActivitySort
+	Cursor       string // from the previous page's NextCursor
+	Limit        int
+}
+
+// LatLng is a point on the earth (WGS-84 degrees).
+type LatLng struct{ Lat, Lng float64 }
+
+// DistanceKm is the great-circle (haversine) distance between two points in kilometres.
+func DistanceKm(a, b LatLng) float64 {
+	const r = 6371.0088
+	rad := math.Pi / 180
+	dLat := (b.Lat - a.Lat) * rad
+	dLng := (b.Lng - a.Lng) * rad
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dLng/2)*math.Sin(dLng/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// BoundingBox returns the latitude and longitude ranges that contain every point within
+// km of c, for a cheap index filter before the exact distance.
+func BoundingBox(c LatLng, km float64) (minLat, maxLat, minLng, maxLng float64) {
+	dLat := km / 111.195
+	cos := math.Cos(c.Lat * math.Pi / 180)
+	dLng := 180.0
+	if cos > 1e-6 {
+		dLng = math.Min(180, km/(111.195*cos))
+	}
+	return c.Lat - dLat, c.Lat + dLat, c.Lng - dLng, c.Lng + dLng
+}
+
+// ActivityHit is one search result: the activity (without its sessions) with what a
+// result list shows about its sessions.
+type ActivityHit struct {
+	Activity      *Activity
+	DistanceKm    float64 // when searched near a point
+	SeatsLeft     int     // free seats in open sessions still to come
+	NextSessionAt time.Time
+	Sessions      int
+}

@@ -207,3 +207,75 @@ func CheckCancel(a *Activity, s *ActivitySession, st SignupStatus, now time.Time
 func Overlaps(aStart, aEnd, bStart, bEnd time.Time) bool {
 	return aStart.Before(bEnd) && bStart.Before(aEnd)
 }
+
+// Notification is an in-app message to one account.
+type Notification struct {
+	ID        int64
+	AccountID int64
+	Kind      string // template name: signup.promoted, signup.admitted, activity.cancelled, …
+	Title     string
+	Body      string
+	Link      string
+	CreatedAt time.Time
+	ReadAt    time.Time
+}
+
+// Notification kinds (the template names senders use).
+const (
+	NoticePromoted          = "signup.promoted"
+	NoticeAdmitted          = "signup.admitted"
+	NoticeRejected          = "signup.rejected"
+	NoticeActivityClosed    = "activity.closed"
+	NoticeActivityCancelled = "activity.cancelled"
+)
+
+// SessionLabel shows a session's time in the activity's zone: "2026-12-05 23:00–次日 02:00".
+func SessionLabel(start, end time.Time, zone string) string {
+	loc := LoadZone(zone)
+	s, e := start.In(loc), end.In(loc)
+	label := s.Format("2006-01-02 15:04") + "–"
+	switch {
+	case s.Year() == e.Year() && s.YearDay() == e.YearDay():
+		label += e.Format("15:04")
+	case e.Sub(s) < 24*time.Hour && e.YearDay() != s.YearDay():
+		label += "次日 " + e.Format("15:04")
+	default:
+		label += e.Format("2006-01-02 15:04")
+	}
+	if zone != "" && zone != DefaultTimeZone {
+		label += "（" + zone + "）"
+	}
+	return label
+}
+
+// SignupNotice builds the in-app message for a change of a sign-up's status.
+func SignupNotice(kind, activityTitle string, activityID int64, start, end time.Time, zone string) Notification {
+	when := SessionLabel(start, end, zone)
+	n := Notification{Kind: kind, Link: fmt.Sprintf("/activities/%d", activityID)}
+	switch kind {
+	case NoticePromoted:
+		n.Title = "候补成功：" + activityTitle
+		n.Body = "有志愿者取消了报名，您已从候补转为正式报名。场次：" + when
+	case NoticeAdmitted:
+		n.Title = "录用通知：" + activityTitle
+		n.Body = "您的报名已被录用，请准时参加。场次：" + when
+	case NoticeRejected:
+		n.Title = "报名未录用：" + activityTitle
+		n.Body = "很遗憾，您的报名未被录用。场次：" + when
+	}
+	return n
+}
+
+// ActivityNotice builds the message to everyone signed up when an activity is closed
+// or cancelled.
+func ActivityNotice(kind, activityTitle string, activityID int64) Notification {
+	n := Notification{Kind: kind, Link: fmt.Sprintf("/activities/%d", activityID)}
+	if kind == NoticeActivityCancelled {
+		n.Title = "活动取消：" + activityTitle
+		n.Body = "很抱歉，您报名的活动「" + activityTitle + "」已被组织方取消，您的报名随之取消。"
+	} else {
+		n.Title = "活动已停止报名：" + activityTitle
+		n.Body = "您报名的活动「" + activityTitle + "」已停止报名。已录用的场次照常进行，如有变化组织方会另行通知。"
+	}
+	return n
+}

@@ -1,0 +1,552 @@
+package sqlstore
+
+// Activity search.
+//
+// Design (one SQL code path on both engines, nothing engine-specific, works as it is on
+// a distributed PostgreSQL such as YugabyteDB or Citus):
+//
+//   - Free text. Chinese has no spaces, so words cannot be split off without a
+//     dictionary; instead title and description are cut into overlapping character
+//     bigrams ("社区敬老" → 社区, 区敬, 敬老) plus the last character of each run of Han
+//     characters (so a one-character query still finds it), and runs of letters and
+//     digits into lower-case words. These terms go into activity_terms with the
+//     activity's start time, keyed (term, starts_at, activity_id). A query is cut the
+//     same way; an activity matches when it has every query term. The rarest query
+//     term (counted up to a cap) drives: its postings are read in start order from the
+//     primary key, every other term is a point lookup on the same key, and the scan
+//     stops after one page. The cost follows the page size and the terms' relative
+//     frequency, not the number of activities.
+//   - Only published activities are in activity_terms (publish adds them, closing,
+//     cancelling and the periodic finishing of ended activities take them out), so the
+//     index holds current activities only.
+//   - Filters without text walk activities_status_start_idx or
+//     activities_status_category_start_idx in start order from From and stop after one
+//     page; the region (a code prefix, as a half-open range) and the other conditions
+//     are checked on each row walked.
+//   - Near a point: a bounding box on lat/lng in SQL (activities_status_lat_idx), then
+//     the exact haversine distance in Go; results are sorted and paged in Go. The box
+//     bounds the work (within_km at most 100).
+//   - Paging is by keyset: the cursor is the last row's (start, id), or (distance, id).
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"zhiyuan"
+)
+
+// Limits of the text index.
+const (
+	maxDescriptionRunes = 300 // description text indexed (the title is indexed whole)
+	maxQueryTerms       = 8   // query terms used (the rest would only narrow further)
+	termCountCap        = 500 // postings counted to pick the rarest term
+	nearCandidates      = 2000
+)
+
+// SearchTerms cuts text into its index terms: Han bigrams, the last character of each
+// Han run, and lower-case words of letters and digits; duplicates removed.
+func SearchTerms(text string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(t string) {
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	var han []rune
+	var word []rune
+	flushHan := func() {
+		for i := 0; i+1 < len(han); i++ {
+			add(string(han[i : i+2]))
+		}
+		if len(han) > 0 {
+			add(string(han[len(han)-1]))
+		}
+		han = han[:0]
+	}
+	flushWord := func() {
+		if len(word) > 0 && len(word) <= 40 {
+			add(strings.ToLower(string(word)))
+		}
+		word = word[:0]
+	}
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			flushWord()
+			han = append(han, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			flushHan()
+			word = append(word, unicode.ToLower(r))
+		default:
+			flushHan()
+			flushWord()
+		}
+	}
+	flushHan()
+	flushWord()
+	return out
+}
+
+// queryTerms cuts a query: bigrams of Han runs (a lone Han character stays a unigram,
+// matched against the unigram of run ends and the bigrams starting with it) and words.
+func queryTerms(q string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(t string) {
+		if t != "" && !seen[t] && len(out) < maxQueryTerms {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	var han []rune
+	var word []rune
+	flushHan := func() {
+		if len(han) == 1 {
+			add(string(han))
+		}
+		for i := 0; i+1 < len(han); i++ {
+			add(string(han[i : i+2]))
+		}
+		han = han[:0]
+	}
+	flushWord := func() {
+		if len(word) > 0 && len(word) <= 40 {
+			add(strings.ToLower(string(word)))
+		}
+		word = word[:0]
+	}
+	for _, r := range q {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			flushWord()
+			han = append(han, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			flushHan()
+			word = append(word, unicode.ToLower(r))
+		default:
+			flushHan()
+			flushWord()
+		}
+	}
+	flushHan()
+	flushWord()
+	return out
+}
+
+// isUnigram reports whether a query term is a single Han character, matched as a prefix.
+func isUnigram(t string) bool {
+	r, n := utf8.DecodeRuneInString(t)
+	return n == len(t) && unicode.Is(unicode.Han, r)
+}
+
+// activityTerms returns the index terms of an activity's text.
+func activityTerms(title, description string) []string {
+	if utf8.RuneCountInString(description) > maxDescriptionRunes {
+		description = string([]rune(description)[:maxDescriptionRunes])
+	}
+	return SearchTerms(title + "\n" + description)
+}
+
+// reindexActivity rewrites an activity's search terms: all of them when it is
+// published, none otherwise.
+func (s *Store) reindexActivity(ctx context.Context, tx conn, id int64) error {
+	if _, err := tx.exec(ctx, "DELETE FROM activity_terms WHERE activity_id = ?", id); err != nil {
+		return err
+	}
+	var title, desc, status string
+	var starts time.Time
+	if err := tx.queryRow(ctx, "SELECT title, description, status, starts_at FROM activities WHERE id = ?", id).
+		Scan(&title, &desc, &status, &starts); err != nil {
+		return s.translate(err, nil)
+	}
+	if zhiyuan.ActivityStatus(status) != zhiyuan.ActivityPublished {
+		return nil
+	}
+	return s.insertTerms(ctx, tx, []termRow{{id, starts.UTC(), activityTerms(title, desc)}})
+}
+
+type termRow struct {
+	activityID int64
+	startsAt   time.Time
+	terms      []string
+}
+
+// insertTerms writes terms with multi-row INSERTs.
+func (s *Store) insertTerms(ctx context.Context, tx conn, rows []termRow) error {
+	const per = 500
+	var args []any
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		_, err := tx.exec(ctx, "INSERT INTO activity_terms (term, starts_at, activity_id) VALUES "+repeatTuple("(?, ?, ?)", n), args...)
+		args, n = args[:0], 0
+		return err
+	}
+	for _, r := range rows {
+		for _, t := range r.terms {
+			args = append(args, t, r.startsAt, r.activityID)
+			n++
+			if n == per {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}
+
+// searchCursor is the position after the last row of a page.
+type searchCursor struct {
+	dist  bool
+	start time.Time
+	meter int64
+	id    int64
+}
+
+func (c searchCursor) encode() string {
+	var raw string
+	if c.dist {
+		raw = fmt.Sprintf("d.%d.%d", c.meter, c.id)
+	} else {
+		raw = fmt.Sprintf("t.%d.%d", c.start.UnixMicro(), c.id)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+func decodeCursor(s string) (searchCursor, error) {
+	bad := zhiyuan.FieldError(zhiyuan.EInvalid, "cursor", "分页参数无效")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return searchCursor{}, bad
+	}
+	parts := strings.Split(string(b), ".")
+	if len(parts) != 3 {
+		return searchCursor{}, bad
+	}
+	v, err1 := strconv.ParseInt(parts[1], 10, 64)
+	id, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil {
+		return searchCursor{}, bad
+	}
+	switch parts[0] {
+	case "t":
+		return searchCursor{start: time.UnixMicro(v).UTC(), id: id}, nil
+	case "d":
+		return searchCursor{dist: true, meter: v, id: id}, nil
+	}
+	return searchCursor{}, bad
+}
+
+// FindActivities searches published activities (see the design at the top of this
+// file) and returns one page and the cursor of the next ("" at the end).
+func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([]zhiyuan.ActivityHit, string, error) {
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 20
+	}
+	if f.Now.IsZero() {
+		f.Now = s.now()
+	}
+	var cur searchCursor
+	if f.Cursor != "" {
+		var err error
+		if cur, err = decodeCursor(f.Cursor); err != nil {
+			return nil, "", err
+		}
+		if cur.dist != (f.Sort == zhiyuan.SortDistance) {
+			return nil, "", zhiyuan.FieldError(zhiyuan.EInvalid, "cursor", "分页参数与排序方式不符")
+		}
+	}
+	terms := queryTerms(f.Query)
+	if strings.TrimSpace(f.Query) != "" && len(terms) == 0 {
+		return []zhiyuan.ActivityHit{}, "", nil // only punctuation: nothing can match
+	}
+	driver := ""
+	if len(terms) > 0 {
+		var err error
+		if driver, terms, err = s.pickDriver(ctx, terms); err != nil {
+			return nil, "", err
+		}
+	}
+
+	var q strings.Builder
+	var args []any
+	startCol, idCol := "a.starts_at", "a.id"
+	if driver != "" {
+		startCol, idCol = "t.starts_at", "t.activity_id"
+		q.WriteString("SELECT a.id, a.starts_at, a.lat, a.lng FROM activity_terms t JOIN activities a ON a.id = t.activity_id WHERE t.term = ? AND a.status = 'published'")
+		args = append(args, driver)
+	} else {
+		q.WriteString("SELECT a.id, a.starts_at, a.lat, a.lng FROM activities a WHERE a.status = 'published'")
+		if f.Category != "" {
+			// Equality on category first lets the planner pick the category index.
+			q.WriteString(" AND a.category = ?")
+			args = append(args, string(f.Category))
+		}
+	}
+	if driver != "" && f.Category != "" {
+		q.WriteString(" AND a.category = ?")
+		args = append(args, string(f.Category))
+	}
+	if !f.From.IsZero() {
+		q.WriteString(" AND " + startCol + " >= ?")
+		args = append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q.WriteString(" AND " + startCol + " < ?")
+		args = append(args, f.To.UTC())
+	}
+	q.WriteString(" AND a.ends_at >= ?")
+	args = append(args, f.Now.UTC())
+	if f.RegionPrefix != "" {
+		lo, hi := prefixRange(f.RegionPrefix)
+		q.WriteString(" AND a.region_code >= ? AND a.region_code < ?")
+		args = append(args, lo, hi)
+	}
+	for _, t := range terms {
+		if isUnigram(t) {
+			lo, hi := prefixRange(t)
+			q.WriteString(" AND EXISTS (SELECT 1 FROM activity_terms x WHERE x.activity_id = a.id AND x.term >= ? AND x.term < ?)")
+			args = append(args, lo, hi)
+		} else {
+			q.WriteString(" AND EXISTS (SELECT 1 FROM activity_terms x WHERE x.term = ? AND x.starts_at = a.starts_at AND x.activity_id = a.id)")
+			args = append(args, t)
+		}
+	}
+	if f.Open {
+		q.WriteString(` AND EXISTS (SELECT 1 FROM activity_sessions se WHERE se.activity_id = a.id AND se.status = 'open'
+			AND se.seats_taken < se.capacity AND se.starts_at > ?)`)
+		args = append(args, f.Now.UTC())
+	}
+	near := f.Near != nil
+	if near {
+		km := f.WithinKm
+		minLat, maxLat, minLng, maxLng := zhiyuan.BoundingBox(*f.Near, km)
+		q.WriteString(" AND a.lat >= ? AND a.lat <= ? AND a.lng >= ? AND a.lng <= ?")
+		args = append(args, minLat, maxLat, minLng, maxLng)
+	}
+	limit := f.Limit + 1
+	if near {
+		limit = nearCandidates
+	} else if f.Cursor != "" {
+		// Keyset: rows after (start, id). The first clause is a plain range the index
+		// serves; the second drops the few rows of the same start already shown.
+		q.WriteString(" AND " + startCol + " >= ? AND (" + startCol + " > ? OR " + idCol + " > ?)")
+		args = append(args, cur.start, cur.start, cur.id)
+	}
+	q.WriteString(" ORDER BY " + startCol + ", " + idCol + " LIMIT ?")
+	args = append(args, limit)
+
+	rows, err := s.reader().query(ctx, q.String(), args...)
+	if err != nil {
+		return nil, "", err
+	}
+	type cand struct {
+		id    int64
+		start time.Time
+		dist  float64
+	}
+	var cands []cand
+	for rows.Next() {
+		var c cand
+		var lat, lng float64
+		if err := rows.Scan(&c.id, &c.start, &lat, &lng); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		c.start = c.start.UTC()
+		if near {
+			c.dist = zhiyuan.DistanceKm(*f.Near, zhiyuan.LatLng{Lat: lat, Lng: lng})
+			if c.dist > f.WithinKm {
+				continue
+			}
+		}
+		cands = append(cands, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+
+	if near {
+		meters := func(c cand) int64 { return int64(c.dist * 1000) }
+		if f.Sort == zhiyuan.SortDistance {
+			sort.SliceStable(cands, func(i, j int) bool {
+				if mi, mj := meters(cands[i]), meters(cands[j]); mi != mj {
+					return mi < mj
+				}
+				return cands[i].id < cands[j].id
+			})
+		}
+		if f.Cursor != "" {
+			k := 0
+			for _, c := range cands {
+				var after bool
+				if cur.dist {
+					m := meters(c)
+					after = m > cur.meter || m == cur.meter && c.id > cur.id
+				} else {
+					after = c.start.After(cur.start) || c.start.Equal(cur.start) && c.id > cur.id
+				}
+				if after {
+					cands[k] = c
+					k++
+				}
+			}
+			cands = cands[:k]
+		}
+	}
+	next := ""
+	if len(cands) > f.Limit {
+		cands = cands[:f.Limit]
+		last := cands[len(cands)-1]
+		if f.Sort == zhiyuan.SortDistance && near {
+			next = searchCursor{dist: true, meter: int64(last.dist * 1000), id: last.id}.encode()
+		} else {
+			next = searchCursor{start: last.start, id: last.id}.encode()
+		}
+	}
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	hits, err := s.activityHits(ctx, ids, f.Now)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range hits {
+		hits[i].DistanceKm = cands[i].dist
+	}
+	return hits, next, nil
+}
+
+// pickDriver returns the query term with the fewest postings (counted up to a cap, so
+// the choice itself costs a bounded amount) and the other terms. Unigrams never drive:
+// their postings are spread over many terms and do not come out in start order.
+func (s *Store) pickDriver(ctx context.Context, terms []string) (string, []string, error) {
+	best, bestN := -1, 0
+	for i, t := range terms {
+		if isUnigram(t) {
+			continue
+		}
+		var n int
+		err := s.reader().queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM activity_terms WHERE term = ? LIMIT ?) c`,
+			t, termCountCap).Scan(&n)
+		if err != nil {
+			return "", nil, err
+		}
+		if best < 0 || n < bestN {
+			best, bestN = i, n
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if best < 0 {
+		return "", terms, nil
+	}
+	rest := make([]string, 0, len(terms)-1)
+	for i, t := range terms {
+		if i != best {
+			rest = append(rest, t)
+		}
+	}
+	return terms[best], rest, nil
+}
+
+// activityHits loads the activities of a page, in the order of ids, with a summary of
+// their sessions still to come.
+func (s *Store) activityHits(ctx context.Context, ids []int64, now time.Time) ([]zhiyuan.ActivityHit, error) {
+	out := make([]zhiyuan.ActivityHit, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	c := s.reader()
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := c.query(ctx, `SELECT `+activityCols+activityFrom+`WHERE a.id IN (`+marks+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*zhiyuan.ActivityHit{}
+	for rows.Next() {
+		a, err := scanActivity(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byID[a.ID] = &zhiyuan.ActivityHit{Activity: a}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = c.query(ctx, `SELECT activity_id, COUNT(*),
+		SUM(CASE WHEN status = 'open' AND starts_at > ? AND capacity > seats_taken THEN capacity - seats_taken ELSE 0 END),
+		MIN(CASE WHEN starts_at > ? THEN starts_at END)
+		FROM activity_sessions WHERE activity_id IN (`+marks+`) AND status <> 'cancelled' GROUP BY activity_id`,
+		append([]any{now.UTC(), now.UTC()}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var n, left int
+		var next any
+		if err := rows.Scan(&id, &n, &left, &next); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if h := byID[id]; h != nil {
+			h.Sessions, h.SeatsLeft = n, left
+			h.NextSessionAt = anyTime(next)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if h := byID[id]; h != nil {
+			out = append(out, *h)
+		}
+	}
+	return out, nil
+}
+
+// anyTime reads a timestamp computed by an aggregate: PostgreSQL returns a time.Time,
+// SQLite the stored text (the column type is lost in MIN(CASE …)).
+func anyTime(v any) time.Time {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC()
+	case string:
+		return parseSQLiteTime(t)
+	case []byte:
+		return parseSQLiteTime(string(t))
+	}
+	return time.Time{}
+}
+
+func parseSQLiteTime(s string) time.Time {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999Z07:00", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,148 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"zhiyuan"
+)
+
+// Sessions (场次) of activities. Not to be confused with sessions.go, which is logins.
+
+const sessionCols = `id, activity_id, starts_at, ends_at, capacity, seats_taken, pending_count, waitlist_count, status`
+
+func scanSession(r rowScanner) (zhiyuan.ActivitySession, error) {
+	var se zhiyuan.ActivitySession
+	var st string
+	err := r.Scan(&se.ID, &se.ActivityID, &se.StartsAt, &se.EndsAt, &se.Capacity, &se.SeatsTaken, &se.Pending, &se.Waitlisted, &st)
+	se.Status = zhiyuan.SessionStatus(st)
+	se.StartsAt, se.EndsAt = se.StartsAt.UTC(), se.EndsAt.UTC()
+	return se, err
+}
+
+func (s *Store) insertSession(ctx context.Context, tx conn, se *zhiyuan.ActivitySession) error {
+	id, err := tx.insert(ctx, `INSERT INTO activity_sessions (activity_id, starts_at, ends_at, capacity, seats_taken, status)
+		VALUES (?, ?, ?, ?, 0, ?)`, se.ActivityID, se.StartsAt.UTC(), se.EndsAt.UTC(), se.Capacity, string(se.Status))
+	se.ID = id
+	return err
+}
+
+func (s *Store) sessionsOf(ctx context.Context, c conn, activityID int64) ([]zhiyuan.ActivitySession, error) {
+	rows, err := c.query(ctx, `SELECT `+sessionCols+` FROM activity_sessions WHERE activity_id = ? ORDER BY starts_at, id`, activityID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []zhiyuan.ActivitySession{}
+	for rows.Next() {
+		se, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, se)
+	}
+	return out, rows.Err()
+}
+
+// FindSessionByID returns a session with its activity (whose Sessions holds only this
+// one), or ENotFound. It is what a sign-up reads before its transaction.
+func (s *Store) FindSessionByID(ctx context.Context, id int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
+	c := s.reader()
+	se, err := scanSession(c.queryRow(ctx, `SELECT `+sessionCols+` FROM activity_sessions WHERE id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, nil, notFound("场次")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := scanActivity(c.queryRow(ctx, `SELECT `+activityCols+activityFrom+`WHERE a.id = ?`, se.ActivityID))
+	if err != nil {
+		return nil, nil, s.translate(err, nil)
+	}
+	a.Sessions = []zhiyuan.ActivitySession{se}
+	return &se, a, nil
+}
+
+// AddSessions adds sessions to an activity that is a draft or published (they open at
+// once then), and refreshes the activity's span and search terms.
+func (s *Store) AddSessions(ctx context.Context, activityID int64, sessions []zhiyuan.ActivitySession) error {
+	return s.inTx(ctx, func(tx conn) error {
+		var st string
+		var n int
+		err := tx.queryRow(ctx, `SELECT a.status, (SELECT COUNT(*) FROM activity_sessions WHERE activity_id = a.id)
+			FROM activities a WHERE a.id = ?`, activityID).Scan(&st, &n)
+		if err == sql.ErrNoRows {
+			return notFound("活动")
+		}
+		if err != nil {
+			return err
+		}
+		status := zhiyuan.SessionDraft
+		switch zhiyuan.ActivityStatus(st) {
+		case zhiyuan.ActivityDraft:
+		case zhiyuan.ActivityPublished:
+			status = zhiyuan.SessionOpen
+		default:
+			return zhiyuan.FieldError(zhiyuan.EConflict, "status", "活动已结束或已取消，不能添加场次")
+		}
+		if n+len(sessions) > zhiyuan.MaxSessions {
+			return zhiyuan.FieldError(zhiyuan.EInvalid, "sessions", fmt.Sprintf("一个活动最多%d个场次", zhiyuan.MaxSessions))
+		}
+		for i := range sessions {
+			sessions[i].ActivityID, sessions[i].Status = activityID, status
+			if err := s.insertSession(ctx, tx, &sessions[i]); err != nil {
+				return err
+			}
+		}
+		return s.refreshSpan(ctx, tx, activityID)
+	})
+}
+
+// UpdateSession changes a session's times and capacity. The capacity can never drop
+// below the seats already taken: the UPDATE itself carries the condition, so a sign-up
+// racing with the edit cannot end up over capacity (and the table's CHECK backs it).
+func (s *Store) UpdateSession(ctx context.Context, id int64, startsAt, endsAt time.Time, capacity int) error {
+	return s.inTx(ctx, func(tx conn) error {
+		res, err := tx.exec(ctx, `UPDATE activity_sessions SET starts_at = ?, ends_at = ?, capacity = ?
+			WHERE id = ? AND seats_taken <= ? AND status IN ('draft', 'open')`,
+			startsAt.UTC(), endsAt.UTC(), capacity, id, capacity)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var taken int
+			var st string
+			err := tx.queryRow(ctx, "SELECT seats_taken, status FROM activity_sessions WHERE id = ?", id).Scan(&taken, &st)
+			switch {
+			case err == sql.ErrNoRows:
+				return notFound("场次")
+			case err != nil:
+				return err
+			case st != string(zhiyuan.SessionDraft) && st != string(zhiyuan.SessionOpen):
+				return zhiyuan.FieldError(zhiyuan.EConflict, "status", "场次已结束或已取消，不能修改")
+			}
+			return zhiyuan.FieldError(zhiyuan.EInvalid, "capacity", fmt.Sprintf("名额不能少于已录用的人数（%d）", taken))
+		}
+		var activityID int64
+		if err := tx.queryRow(ctx, "SELECT activity_id FROM activity_sessions WHERE id = ?", id).Scan(&activityID); err != nil {
+			return err
+		}
+		return s.refreshSpan(ctx, tx, activityID)
+	})
+}
+
+// refreshSpan recomputes an activity's first start and last end from its sessions (the
+// order search walks in) and rewrites its search terms, which carry the start.
+func (s *Store) refreshSpan(ctx context.Context, tx conn, activityID int64) error {
+	_, err := tx.exec(ctx, `UPDATE activities SET
+		starts_at = (SELECT MIN(starts_at) FROM activity_sessions WHERE activity_id = ? AND status <> 'cancelled'),
+		ends_at = (SELECT MAX(ends_at) FROM activity_sessions WHERE activity_id = ? AND status <> 'cancelled'),
+		updated_at = ?
+		WHERE id = ?`, activityID, activityID, s.now(), activityID)
+	if err != nil {
+		return err
+	}
+	return s.reindexActivity(ctx, tx, activityID)
+}
