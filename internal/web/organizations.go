@@ -1,0 +1,281 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/region"
+)
+
+func init() {
+	extraRoutes = append(extraRoutes, (*Web).organizationPages)
+	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
+		items := []navItem{{"/orgs", "组织"}}
+		if p != nil {
+			items = append(items, navItem{"/me/orgs", "我的组织"})
+		}
+		if p.IsAdmin() {
+			items = append(items, navItem{"/admin/orgs", "组织审核"})
+		}
+		return items
+	})
+}
+
+func (x *Web) organizationPages() {
+	x.handle("GET /orgs", true, x.orgDirectory)
+	x.handle("GET /orgs/new", false, x.orgNewForm)
+	x.handle("POST /orgs/new", false, x.orgCreate)
+	x.handle("GET /orgs/{id}", true, x.orgShow)
+	x.handle("POST /orgs/{id}/approve", false, x.orgApprove)
+	x.handle("POST /orgs/{id}/reject", false, x.orgReject)
+	x.handle("GET /admin/orgs", false, x.orgAdminList)
+	x.handle("GET /me/orgs", false, x.orgMine)
+}
+
+// orgView is an organisation with what its page shows besides the record.
+type orgView struct {
+	*zhiyuan.Organization
+	RegionName string
+	CanManage  bool
+	CanApprove bool
+}
+
+func (x *Web) orgViews(p *zhiyuan.Principal, list []*zhiyuan.Organization) []orgView {
+	out := make([]orgView, 0, len(list))
+	for _, o := range list {
+		out = append(out, x.orgView(p, o))
+	}
+	return out
+}
+
+func (x *Web) orgView(p *zhiyuan.Principal, o *zhiyuan.Organization) orgView {
+	return orgView{Organization: o, RegionName: x.app.RegionName(o.RegionCode),
+		CanManage: x.app.CanManageOrg(p, o), CanApprove: x.app.CanApproveOrg(p, o)}
+}
+
+// orgRegionGroup is a city with the codes an organisation may register in: the city
+// itself and its counties.
+type orgRegionGroup struct {
+	Label   string
+	Options []region.Region
+}
+
+// orgRegionGroups lists the province, then each city with its counties, for the
+// registration form's region select.
+func orgRegionGroups(t *region.Tree, province string) []orgRegionGroup {
+	prov, ok := t.Lookup(province)
+	if !ok {
+		return nil
+	}
+	out := []orgRegionGroup{{Label: prov.Name, Options: []region.Region{prov}}}
+	for _, city := range t.Children(prov.Code) {
+		g := orgRegionGroup{Label: city.Name, Options: []region.Region{city}}
+		if !t.IsCounty(city.Code) {
+			for _, c := range t.Children(city.Code) {
+				if t.IsCounty(c.Code) {
+					g.Options = append(g.Options, c)
+				}
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+const orgPageSize = 30
+
+func (x *Web) orgDirectory(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	q := r.URL.Query()
+	after, _ := strconv.ParseInt(q.Get("cursor"), 10, 64)
+	query := app.OrgQuery{Region: q.Get("region"), Type: q.Get("type"), Query: q.Get("q"), After: after, Limit: orgPageSize}
+	list, err := x.app.Organizations(r.Context(), p, query)
+	if err != nil && zhiyuan.ErrorCode(err) != zhiyuan.EInvalid {
+		return err
+	}
+	data := map[string]any{
+		"Title": "志愿服务组织", "Orgs": x.orgViews(p, list), "Types": zhiyuan.OrgTypes,
+		"Cities": x.app.Regions.Children("440000"), "Region": query.Region, "Type": query.Type, "Q": query.Query,
+	}
+	if err != nil {
+		data["Error"] = zhiyuan.ErrorMessage(err)
+	}
+	if len(list) == orgPageSize {
+		v := url.Values{"region": {query.Region}, "type": {query.Type}, "q": {query.Query},
+			"cursor": {strconv.FormatInt(list[len(list)-1].ID, 10)}}
+		data["Next"] = "/orgs?" + v.Encode()
+	}
+	x.render(w, r, http.StatusOK, "org_list.html", data)
+	return nil
+}
+
+// orgNotices are the confirmations shown after a redirect.
+var orgNotices = map[string]string{
+	"registered": "组织已提交登记，等待上级组织或所在地区管理员审核。审核通过前，您已是该组织的管理员。",
+	"approved":   "已审核通过。",
+	"rejected":   "已驳回，登记人可以看到驳回原因。",
+	"applied":    "已提交加入申请，请等待组织审核。",
+	"left":       "已退出该组织。",
+	"admin":      "已添加管理员。",
+	"member":     "已处理该申请。",
+}
+
+func (x *Web) orgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+	}
+	o, err := x.app.Organization(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	children, err := x.app.Children(r.Context(), p, id, 0, 200)
+	if err != nil {
+		return err
+	}
+	mine, err := x.app.MyMembership(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	x.render(w, r, http.StatusOK, "org_show.html", map[string]any{
+		"Title": o.Name, "Org": x.orgView(p, o), "Children": x.orgViews(p, children), "Mine": mine,
+		"IsVolunteer": p.Has(zhiyuan.RoleVolunteer), "Notice": orgNotices[r.URL.Query().Get("done")],
+	})
+	return nil
+}
+
+func (x *Web) orgFormData(ctx context.Context, parent int64) map[string]any {
+	data := map[string]any{
+		"Title": "登记组织", "Types": zhiyuan.OrgTypes, "Regions": orgRegionGroups(x.app.Regions, "440000"),
+		"Form": app.OrgInput{ParentID: parent},
+	}
+	if parent > 0 {
+		if o, err := x.app.Organization(ctx, parent); err == nil && o.Status == zhiyuan.OrgApproved {
+			data["Parent"] = o
+			data["Form"] = app.OrgInput{ParentID: parent, RegionCode: o.RegionCode}
+		}
+	}
+	return data
+}
+
+func (x *Web) orgNewForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	parent, _ := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64)
+	x.render(w, r, http.StatusOK, "org_new.html", x.orgFormData(r.Context(), parent))
+	return nil
+}
+
+func (x *Web) orgCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	if err := r.ParseForm(); err != nil {
+		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无法读取")
+	}
+	parent, _ := strconv.ParseInt(trim(r, "parent_id"), 10, 64)
+	in := app.OrgInput{
+		Name: trim(r, "name"), Type: trim(r, "type"), RegionCode: trim(r, "region_code"), ParentID: parent,
+		CreditCode: trim(r, "credit_code"), ContactName: trim(r, "contact_name"), ContactPhone: trim(r, "contact_phone"),
+		Description: trim(r, "description"),
+	}
+	o, err := x.app.RegisterOrganization(r.Context(), p, in)
+	if err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		fields, msg := formProblems(err)
+		data := x.orgFormData(r.Context(), parent)
+		data["Form"], data["Error"], data["Fields"] = in, msg, fields
+		x.render(w, r, httpx.Status(zhiyuan.ErrorCode(err)), "org_new.html", data)
+		return nil
+	}
+	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(o.ID, 10)+"?done=registered", http.StatusSeeOther)
+	return nil
+}
+
+// orgBack is where a decision form returns to: the page it came from (a same-site path
+// in the form's "back" field), or fallback; done names the notice to show there.
+func orgBack(r *http.Request, fallback, done string) string {
+	back := safeNext(r.PostFormValue("back"))
+	if back == "/" {
+		back = fallback
+	}
+	u, err := url.Parse(back)
+	if err != nil {
+		u = &url.URL{Path: fallback}
+	}
+	q := u.Query()
+	q.Set("done", done)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func (x *Web) orgApprove(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+	}
+	if _, err := x.app.ApproveOrganization(r.Context(), p, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, orgBack(r, "/admin/orgs", "approved"), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) orgReject(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+	}
+	if _, err := x.app.RejectOrganization(r.Context(), p, id, r.PostFormValue("reason")); err != nil {
+		if zhiyuan.ErrorCode(err) == zhiyuan.EInvalid {
+			// Show the admin list again with the message beside the organisation.
+			return x.renderOrgAdmin(w, r, p, id, err)
+		}
+		return err
+	}
+	http.Redirect(w, r, orgBack(r, "/admin/orgs", "rejected"), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) orgAdminList(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	return x.renderOrgAdmin(w, r, p, 0, nil)
+}
+
+// renderOrgAdmin shows the pending organisations in the caller's scope; failedID and
+// failure name a rejection that needs fixing.
+func (x *Web) renderOrgAdmin(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, failedID int64, failure error) error {
+	q := r.URL.Query()
+	after, _ := strconv.ParseInt(q.Get("cursor"), 10, 64)
+	query := app.OrgQuery{Status: "pending", Region: q.Get("region"), After: after, Limit: orgPageSize}
+	list, err := x.app.Organizations(r.Context(), p, query)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{
+		"Title": "组织审核", "Orgs": x.orgViews(p, list), "Region": query.Region,
+		"Notice": orgNotices[q.Get("done")], "FailedID": failedID,
+	}
+	status := http.StatusOK
+	if failure != nil {
+		data["Error"] = zhiyuan.ErrorMessage(failure)
+		status = httpx.Status(zhiyuan.ErrorCode(failure))
+	}
+	if len(list) == orgPageSize {
+		data["Next"] = "/admin/orgs?" + url.Values{"region": {query.Region}, "cursor": {strconv.FormatInt(list[len(list)-1].ID, 10)}}.Encode()
+	}
+	x.render(w, r, status, "org_admin.html", data)
+	return nil
+}
+
+func (x *Web) orgMine(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	mine, err := x.app.MyOrgs(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	x.render(w, r, http.StatusOK, "org_mine.html", map[string]any{
+		"Title": "我的组织", "Memberships": mine.Memberships, "Administers": x.orgViews(p, mine.Administers),
+		"IsVolunteer": p.Has(zhiyuan.RoleVolunteer),
+	})
+	return nil
+}
