@@ -28,7 +28,7 @@ import (
 //  3. sign-up rows.
 
 var signupUniques = map[string][2]string{
-	"signups_active_uq": {"session_id", "您已报名该场次"},
+	"signups_active_uq":  {"session_id", "您已报名该场次"},
 	"signups.session_id": {"session_id", "您已报名该场次"},
 }
 
