@@ -2,7 +2,6 @@ package zhiyuan
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -198,21 +197,4 @@ func CleanList(items []string) []string {
 		out = append(out, it)
 	}
 	return out
-}
-
-// ParseWeekdays reads weekday numbers ("1".."7"); it reports false for anything else.
-func ParseWeekdays(items []string) ([]int, bool) {
-	var out []int
-	seen := map[int]bool{}
-	for _, it := range items {
-		n, err := strconv.Atoi(strings.TrimSpace(it))
-		if err != nil || n < 1 || n > 7 {
-			return nil, false
-		}
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out, true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -209,6 +210,10 @@ func (s *Store) loadVolunteerLists(ctx context.Context, c conn, v *zhiyuan.Volun
 			v.ServiceAreas = append(v.ServiceAreas, item)
 		}
 	}
+	// Byte order, so both engines (whose collations differ) list them the same way.
+	sort.Strings(v.Skills)
+	sort.Strings(v.Categories)
+	sort.Strings(v.ServiceAreas)
 	return rows.Err()
 }
 

@@ -1,0 +1,401 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/pii"
+	"zhiyuan/internal/region"
+)
+
+func init() {
+	// Template helpers for checkboxes and selects of lists; prefixed to stay clear of
+	// other features' helpers.
+	funcs["vHas"] = func(list any, item string) bool {
+		switch l := list.(type) {
+		case []string:
+			return slices.Contains(l, item)
+		case []int:
+			n, err := strconv.Atoi(item)
+			return err == nil && slices.Contains(l, n)
+		}
+		return false
+	}
+	funcs["vPolitical"] = zhiyuan.PoliticalStatusChinese
+	funcs["vCategory"] = zhiyuan.ServiceCategoryName
+	funcs["vItoa"] = strconv.Itoa
+	extraRoutes = append(extraRoutes, (*Web).volunteerPages)
+	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
+		switch {
+		case p == nil:
+			return []navItem{{"/register", "注册"}}
+		case p.Has(zhiyuan.RoleVolunteer):
+			return []navItem{{"/me", "我的"}}
+		}
+		return nil
+	})
+}
+
+func (x *Web) volunteerPages() {
+	x.handle("GET /register", true, x.registerForm)
+	x.handle("POST /register", true, x.register)
+	x.handle("GET /me", false, x.profile)
+	x.handle("POST /me", false, x.updateProfile)
+	x.handle("POST /me/password", false, x.changePassword)
+	x.handle("POST /me/guardian-consent", false, x.guardianConsent)
+	x.handle("GET /me/export", false, x.exportMyData)
+	x.handle("GET /me/close", false, x.closeForm)
+	x.handle("POST /me/close", false, x.closeAccount)
+	x.handle("GET /goodbye", true, x.goodbye)
+}
+
+// optGroup is a city with its counties, for a <select> with <optgroup>s.
+type optGroup struct {
+	Label   string
+	Options []region.Region
+}
+
+// countyGroups lists the counties of a province grouped by city. Cities without counties
+// (东莞市, 中山市) are their own single option.
+func countyGroups(t *region.Tree, province string) []optGroup {
+	var out []optGroup
+	for _, city := range t.Children(province) {
+		g := optGroup{Label: city.Name}
+		if t.IsCounty(city.Code) {
+			g.Options = []region.Region{city}
+		} else {
+			for _, c := range t.Children(city.Code) {
+				if t.IsCounty(c.Code) {
+					g.Options = append(g.Options, c)
+				}
+			}
+		}
+		if len(g.Options) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// registerData is what the registration form needs besides the visitor's input.
+func (x *Web) registerData(r *http.Request, province string) map[string]any {
+	tree := x.app.Regions
+	if code, ok := tree.Normalize(province); ok {
+		if reg, _ := tree.Lookup(code); reg.Level == region.Province {
+			province = code
+		} else {
+			province = "440000"
+		}
+	} else {
+		province = "440000"
+	}
+	return map[string]any{
+		"Title":      "志愿者注册",
+		"Provinces":  tree.Provinces(),
+		"Province":   province,
+		"Counties":   countyGroups(tree, province),
+		"Political":  zhiyuan.PoliticalStatuses,
+		"Categories": zhiyuan.ServiceCategories,
+		"Relations":  zhiyuan.GuardianRelations,
+		"IDTypes": []struct{ Code, Name string }{
+			{"resident_id", "居民身份证"}, {"hk_macao_permit", "港澳居民来往内地通行证"},
+			{"taiwan_permit", "台湾居民来往大陆通行证"}, {"passport", "护照"},
+		},
+		"Form": map[string]any{"IDType": "resident_id", "Categories": []string{}},
+	}
+}
+
+func (x *Web) registerForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	data := x.registerData(r, r.URL.Query().Get("province"))
+	x.render(w, r, http.StatusOK, "register.html", data)
+	return nil
+}
+
+// listSep splits free-text lists typed by people: commas (both widths), the enumeration
+// comma, semicolons and white space.
+var listSep = regexp.MustCompile(`[,，、;；\s]+`)
+
+func splitList(s string) []string { return zhiyuan.CleanList(listSep.Split(s, -1)) }
+
+func (x *Web) register(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {
+	if err := r.ParseForm(); err != nil {
+		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无法读取")
+	}
+	in := app.RegisterInput{
+		Name: trim(r, "name"), IDType: trim(r, "id_type"), IDNumber: trim(r, "id_number"), Phone: trim(r, "phone"),
+		Password: r.PostFormValue("password"), RegionCode: trim(r, "region_code"), BirthDate: trim(r, "birth_date"),
+		Sex: trim(r, "sex"), PoliticalStatus: trim(r, "political_status"), Skills: splitList(r.PostFormValue("skills")),
+		Categories: r.PostForm["categories"],
+	}
+	if trim(r, "guardian_name") != "" || trim(r, "guardian_phone") != "" || r.PostFormValue("guardian_consent") != "" {
+		in.Guardian = &app.GuardianInput{Name: trim(r, "guardian_name"), Phone: trim(r, "guardian_phone"),
+			Relation: trim(r, "guardian_relation"), Consent: r.PostFormValue("guardian_consent") == "yes"}
+	}
+	v, err := x.app.RegisterVolunteer(r.Context(), in)
+	if err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		fields, msg := formProblems(err)
+		data := x.registerData(r, trim(r, "province"))
+		// The identity number and password are not sent back into the page.
+		data["Form"] = map[string]any{
+			"Name": in.Name, "IDType": in.IDType, "Phone": in.Phone, "RegionCode": in.RegionCode,
+			"BirthDate": in.BirthDate, "Sex": in.Sex, "PoliticalStatus": in.PoliticalStatus,
+			"Skills": strings.Join(in.Skills, "、"), "Categories": in.Categories,
+			"GuardianName": trim(r, "guardian_name"), "GuardianPhone": trim(r, "guardian_phone"),
+			"GuardianRelation": trim(r, "guardian_relation"),
+		}
+		data["Error"], data["Fields"] = msg, fields
+		x.render(w, r, httpx.Status(zhiyuan.ErrorCode(err)), "register.html", data)
+		return nil
+	}
+	// Registered: log the new volunteer in straight away.
+	sess, _, err := x.app.Login(r.Context(), v.Phone, in.Password, zhiyuan.SessionWeb)
+	if err != nil {
+		http.Redirect(w, r, "/login?next=/me", http.StatusSeeOther)
+		return nil
+	}
+	httpx.SetSessionCookie(w, r, sess.Token, sess.ExpiresAt)
+	http.Redirect(w, r, "/me?done=registered", http.StatusSeeOther)
+	return nil
+}
+
+// notices are the confirmations shown on the profile page after a redirect.
+var notices = map[string]string{
+	"registered": "注册成功！请牢记您的志愿者编号，可用它或手机号登录。",
+	"saved":      "资料已保存。",
+	"password":   "密码已修改，其他设备上的登录已退出。",
+	"consent":    "已记录监护人同意，现在可以报名参加活动了。",
+}
+
+// profileData builds the profile page; form and its problems belong to the form that
+// failed, so each form shows its own errors.
+func (x *Web) profileData(r *http.Request, v *zhiyuan.Volunteer) map[string]any {
+	tree := x.app.Regions
+	province := "440000"
+	if chain := tree.Chain(v.RegionCode); len(chain) > 0 {
+		province = chain[0].Code
+	}
+	regionName := v.RegionCode
+	if reg, ok := tree.Lookup(v.RegionCode); ok {
+		regionName = reg.FullName
+	}
+	var areaNames []string
+	for _, c := range v.ServiceAreas {
+		if reg, ok := tree.Lookup(c); ok {
+			areaNames = append(areaNames, reg.FullName)
+		}
+	}
+	var catNames []string
+	for _, c := range v.Categories {
+		catNames = append(catNames, zhiyuan.ServiceCategoryName(c))
+	}
+	var days []string
+	for _, d := range v.Availability.Weekdays {
+		days = append(days, zhiyuan.WeekdayNames[d])
+	}
+	var times []string
+	for _, t := range zhiyuan.TimesOfDay {
+		if slices.Contains(v.Availability.Times, t.Code) {
+			times = append(times, t.Name)
+		}
+	}
+	weekdays := make([]struct {
+		N    int
+		Name string
+	}, 7)
+	for i := range weekdays {
+		weekdays[i].N, weekdays[i].Name = i+1, zhiyuan.WeekdayNames[i+1]
+	}
+	return map[string]any{
+		"Title":        "我的志愿者档案",
+		"V":            v,
+		"PhoneMasked":  pii.MaskPhone(v.Phone),
+		"RegionName":   regionName,
+		"AreaNames":    areaNames,
+		"CatNames":     catNames,
+		"DayNames":     strings.Join(days, "、"),
+		"TimeNames":    strings.Join(times, "、"),
+		"Age":          zhiyuan.AgeOn(v.BirthDate, x.app.Store.Now()),
+		"Political":    zhiyuan.PoliticalStatuses,
+		"Categories":   zhiyuan.ServiceCategories,
+		"Relations":    zhiyuan.GuardianRelations,
+		"Counties":     countyGroups(tree, province),
+		"Weekdays":     weekdays,
+		"TimesOfDay":   zhiyuan.TimesOfDay,
+		"Skills":       strings.Join(v.Skills, "、"),
+		"Notice":       notices[r.URL.Query().Get("done")],
+		"GuardianSeen": v.Guardian != nil && v.Guardian.Name != "",
+	}
+}
+
+func (x *Web) myVolunteerOrPrompt(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) (*zhiyuan.Volunteer, bool, error) {
+	v, err := x.app.MyVolunteer(r.Context(), p)
+	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+		x.render(w, r, http.StatusOK, "profile.html", map[string]any{"Title": "我的", "NotVolunteer": true})
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return v, true, nil
+}
+
+func (x *Web) profile(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	v, ok, err := x.myVolunteerOrPrompt(w, r, p)
+	if !ok {
+		return err
+	}
+	x.render(w, r, http.StatusOK, "profile.html", x.profileData(r, v))
+	return nil
+}
+
+// renderProfileError shows the profile again with the failed form's problems beside its
+// fields.
+func (x *Web) renderProfileError(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, form string, err error, keep map[string]any) error {
+	if !isFormError(err) {
+		return err
+	}
+	v, ok, verr := x.myVolunteerOrPrompt(w, r, p)
+	if !ok {
+		return verr
+	}
+	data := x.profileData(r, v)
+	fields, msg := formProblems(err)
+	data["FailedForm"], data["Error"], data["Fields"] = form, msg, fields
+	for k, val := range keep {
+		data[k] = val
+	}
+	x.render(w, r, httpx.Status(zhiyuan.ErrorCode(err)), "profile.html", data)
+	return nil
+}
+
+func (x *Web) updateProfile(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	if err := r.ParseForm(); err != nil {
+		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无法读取")
+	}
+	political, email, address := trim(r, "political_status"), trim(r, "email"), trim(r, "address")
+	skills, cats, areas := splitList(r.PostFormValue("skills")), r.PostForm["categories"], r.PostForm["service_areas"]
+	var days []int
+	for _, d := range r.PostForm["weekdays"] {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			n = 0 // refused by the application with a message
+		}
+		days = append(days, n)
+	}
+	times := r.PostForm["times"]
+	if cats == nil {
+		cats = []string{}
+	}
+	if areas == nil {
+		areas = []string{}
+	}
+	if times == nil {
+		times = []string{}
+	}
+	_, err := x.app.UpdateMyVolunteer(r.Context(), p, app.ProfileInput{
+		PoliticalStatus: &political, Skills: &skills, Categories: &cats, ServiceAreas: &areas,
+		Weekdays: &days, Times: &times, Email: &email, Address: &address,
+	})
+	if err != nil {
+		return x.renderProfileError(w, r, p, "profile", err, map[string]any{"Skills": r.PostFormValue("skills")})
+	}
+	http.Redirect(w, r, "/me?done=saved", http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) changePassword(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	newPW := r.PostFormValue("new_password")
+	if newPW != r.PostFormValue("new_password2") {
+		return x.renderProfileError(w, r, p, "password",
+			zhiyuan.FieldError(zhiyuan.EInvalid, "new_password2", "两次输入的新密码不一致"), nil)
+	}
+	token := ""
+	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
+		token = c.Value
+	}
+	if err := x.app.ChangePassword(r.Context(), p, r.PostFormValue("old_password"), newPW, token); err != nil {
+		return x.renderProfileError(w, r, p, "password", err, nil)
+	}
+	http.Redirect(w, r, "/me?done=password", http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) guardianConsent(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	in := app.GuardianInput{Name: trim(r, "guardian_name"), Phone: trim(r, "guardian_phone"),
+		Relation: trim(r, "guardian_relation"), Consent: r.PostFormValue("guardian_consent") == "yes"}
+	if _, err := x.app.RecordMyGuardianConsent(r.Context(), p, in); err != nil {
+		return x.renderProfileError(w, r, p, "guardian", err, map[string]any{
+			"GuardianForm": map[string]string{"Name": in.Name, "Phone": in.Phone, "Relation": in.Relation},
+		})
+	}
+	http.Redirect(w, r, "/me?done=consent", http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) exportMyData(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	data, err := x.app.ExportMyData(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(data, "", "  ")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="zhiyuan-my-data.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(b)
+	return nil
+}
+
+func (x *Web) closeForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	v, ok, err := x.myVolunteerOrPrompt(w, r, p)
+	if !ok {
+		return err
+	}
+	x.render(w, r, http.StatusOK, "volunteer_close.html", map[string]any{"Title": "注销账号", "V": v})
+	return nil
+}
+
+func (x *Web) closeAccount(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	if r.PostFormValue("confirm") != "yes" {
+		err := zhiyuan.FieldError(zhiyuan.EInvalid, "confirm", "请勾选确认注销")
+		return x.renderCloseError(w, r, p, err)
+	}
+	if err := x.app.CloseMyAccount(r.Context(), p, r.PostFormValue("password")); err != nil {
+		return x.renderCloseError(w, r, p, err)
+	}
+	httpx.ClearSessionCookie(w, r)
+	http.Redirect(w, r, "/goodbye", http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) renderCloseError(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, err error) error {
+	if !isFormError(err) {
+		return err
+	}
+	v, ok, verr := x.myVolunteerOrPrompt(w, r, p)
+	if !ok {
+		return verr
+	}
+	fields, msg := formProblems(err)
+	x.render(w, r, httpx.Status(zhiyuan.ErrorCode(err)), "volunteer_close.html", map[string]any{
+		"Title": "注销账号", "V": v, "Error": msg, "Fields": fields,
+	})
+	return nil
+}
+
+func (x *Web) goodbye(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {
+	x.render(w, r, http.StatusOK, "volunteer_closed.html", map[string]any{"Title": "账号已注销"})
+	return nil
+}
