@@ -22,6 +22,7 @@ import (
 	"zhiyuan/internal/config"
 	"zhiyuan/internal/demo"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/proof"
 	"zhiyuan/internal/region"
 	"zhiyuan/internal/server"
 	"zhiyuan/internal/sqlstore"
@@ -150,6 +151,11 @@ func serve(ctx context.Context, args []string) error {
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if _, err := proof.FindFont(c.FontPath); err != nil {
+		// Start anyway: everything but PDF proofs works, and proofs say the same thing.
+		fmt.Fprintf(os.Stderr, "zhiyuan: 警告 warning: %v; PDF proofs are unavailable until then\n", err)
+		log.Warn("no CJK font for PDF proofs", slog.String("error", err.Error()))
 	}
 	go a.RunBackground(ctx)
 	fmt.Printf("zhiyuan 已启动: http://%s/  (数据库: %s)\n", ln.Addr(), a.Store.Engine())
