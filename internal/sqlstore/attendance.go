@@ -1,0 +1,341 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"zhiyuan"
+)
+
+// Attendance: one row per volunteer and session (a unique index), written by one
+// statement at check-in so that a rush of scans costs one INSERT each, and completed at
+// check-out in the transaction that appends the attended hour entry.
+
+// CheckinInput is one check-in to record.
+type CheckinInput struct {
+	SessionID   int64
+	VolunteerID int64
+	At          time.Time
+	Method      zhiyuan.AttendanceMethod
+	By          int64 // account recording it
+	DistM       int   // metres from the venue, -1 unknown
+	// Organiser marks the organiser's path (card or by hand): a sign-up already marked
+	// no-show is accepted and restored, taking the no-show off the volunteer's record.
+	Organiser bool
+	// WalkIn, on the organiser's path, records someone without a seat as a walk-in
+	// instead of refusing them.
+	WalkIn bool
+}
+
+// Refusals of check-in and check-out, as the volunteer reads them. The field is "action":
+// what was asked cannot be done now.
+var (
+	ErrNoSeat          = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "您没有该场次的已录用名额，不能签到")
+	ErrAlreadyIn       = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "您已签到，不能重复签到")
+	ErrNotCheckedIn    = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "尚未签到，不能签退")
+	ErrAlreadyOut      = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "您已签退，不能重复签退")
+	ErrCheckoutTooSoon = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "签退时间不能早于签到时间")
+)
+
+// CheckIn records a check-in: one INSERT that only succeeds for a volunteer with a
+// confirmed sign-up who has not checked in yet, so a rush of scans costs one statement
+// each. On the organiser's path (in.Organiser) it also accepts a sign-up already marked
+// no-show, restoring it and taking the no-show off the volunteer's record, and with
+// in.WalkIn anyone else as a walk-in. Refusals are ErrNoSeat and ErrAlreadyIn.
+func (s *Store) CheckIn(ctx context.Context, in CheckinInput) (*zhiyuan.Attendance, error) {
+	if in.At.IsZero() {
+		in.At = s.now()
+	}
+	in.At = in.At.UTC().Truncate(time.Microsecond)
+	const seated = `INSERT INTO attendance (session_id, volunteer_id, signup_id, walk_in, checkin_at, checkin_method,
+		checkin_by, checkin_dist_m, created_at)
+		SELECT ?, ?, g.id, FALSE, ?, ?, ?, ?, ? FROM signups g
+		WHERE g.session_id = ? AND g.volunteer_id = ? AND g.status IN (%s)
+		ON CONFLICT (session_id, volunteer_id) DO NOTHING RETURNING id, signup_id`
+	args := []any{in.SessionID, in.VolunteerID, in.At, string(in.Method), hlNullID(in.By), in.DistM, in.At,
+		in.SessionID, in.VolunteerID}
+	var id int64
+	var signupID sql.NullInt64
+	walkIn := false
+	var err error
+	if !in.Organiser {
+		err = s.writer().queryRow(ctx, fmt.Sprintf(seated, `'confirmed'`), args...).Scan(&id, &signupID)
+	} else {
+		err = s.inTx(ctx, func(tx conn) error {
+			err := tx.queryRow(ctx, fmt.Sprintf(seated, `'confirmed', 'no_show'`), args...).Scan(&id, &signupID)
+			if err == sql.ErrNoRows && in.WalkIn {
+				walkIn = true
+				return tx.queryRow(ctx, `INSERT INTO attendance (session_id, volunteer_id, walk_in, checkin_at, checkin_method,
+					checkin_by, checkin_dist_m, created_at) VALUES (?, ?, TRUE, ?, ?, ?, ?, ?)
+					ON CONFLICT (session_id, volunteer_id) DO NOTHING RETURNING id, signup_id`,
+					in.SessionID, in.VolunteerID, in.At, string(in.Method), hlNullID(in.By), in.DistM, in.At).Scan(&id, &signupID)
+			}
+			if err != nil || !signupID.Valid {
+				return err
+			}
+			res, err := tx.exec(ctx, `UPDATE signups SET status = 'confirmed', updated_at = ? WHERE id = ? AND status = 'no_show'`,
+				s.now(), signupID.Int64)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				_, err = tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows - 1 WHERE id = ? AND no_shows > 0`, in.VolunteerID)
+			}
+			return err
+		})
+	}
+	if err == sql.ErrNoRows {
+		// Refused: say why. Already checked in wins over no seat, as it is the likelier
+		// reason for a repeated scan.
+		var n int
+		if err := s.reader().queryRow(ctx, `SELECT COUNT(*) FROM attendance WHERE session_id = ? AND volunteer_id = ?`,
+			in.SessionID, in.VolunteerID).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, ErrAlreadyIn
+		}
+		return nil, ErrNoSeat
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &zhiyuan.Attendance{ID: id, SessionID: in.SessionID, VolunteerID: in.VolunteerID, WalkIn: walkIn,
+		CheckinAt: in.At, CheckinMethod: in.Method, CheckinBy: in.By, CheckinDistM: in.DistM, CheckoutDistM: -1}, nil
+}
+
+// CheckoutInput is one check-out to record, with the entry to append for it.
+type CheckoutInput struct {
+	SessionID   int64
+	VolunteerID int64
+	At          time.Time
+	Method      zhiyuan.AttendanceMethod
+	By          int64
+	DistM       int
+	// Earn computes the service time of the stay (the hour rules).
+	Earn func(checkin, checkout time.Time) (minutes int64, reason string)
+	// Entry is the attended entry to append (OrgID, SessionID, RecordedBy set; minutes
+	// and reason are filled from Earn), Place its session context.
+	Entry zhiyuan.HourEntry
+	Place EntryPlace
+}
+
+// CheckOut records a check-out and appends the attended entry it earns, in one
+// transaction. The UPDATE is conditional (checked in, not yet out, and after the
+// check-in), so of two racing check-outs exactly one records anything.
+func (s *Store) CheckOut(ctx context.Context, in CheckoutInput) (*zhiyuan.Attendance, *zhiyuan.HourEntry, error) {
+	if in.At.IsZero() {
+		in.At = s.now()
+	}
+	in.At = in.At.UTC().Truncate(time.Microsecond)
+	var att *zhiyuan.Attendance
+	var entry zhiyuan.HourEntry
+	err := s.inTx(ctx, func(tx conn) error {
+		var id int64
+		var checkin time.Time
+		err := tx.queryRow(ctx, `UPDATE attendance SET checkout_at = ?, checkout_method = ?, checkout_by = ?, checkout_dist_m = ?
+			WHERE session_id = ? AND volunteer_id = ? AND checkout_at IS NULL AND checkin_at < ?
+			RETURNING id, checkin_at`, in.At, string(in.Method), hlNullID(in.By), in.DistM,
+			in.SessionID, in.VolunteerID, in.At).Scan(&id, &checkin)
+		if err == sql.ErrNoRows {
+			var out sql.NullTime
+			err := tx.queryRow(ctx, `SELECT checkout_at FROM attendance WHERE session_id = ? AND volunteer_id = ?`,
+				in.SessionID, in.VolunteerID).Scan(&out)
+			switch {
+			case err == sql.ErrNoRows:
+				return ErrNotCheckedIn
+			case err != nil:
+				return err
+			case out.Valid:
+				return ErrAlreadyOut
+			}
+			return ErrCheckoutTooSoon
+		}
+		if err != nil {
+			return err
+		}
+		checkin = checkin.UTC()
+		entry = in.Entry
+		entry.Kind, entry.VolunteerID, entry.SessionID = zhiyuan.HourAttended, in.VolunteerID, in.SessionID
+		entry.Minutes, entry.Reason = in.Earn(checkin, in.At)
+		entry.RecordedAt = in.At
+		if err := s.appendHourEntry(ctx, tx, &entry, in.Place, nil); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE attendance SET entry_id = ?, minutes = ?, reason = ? WHERE id = ?`,
+			entry.ID, entry.Minutes, entry.Reason, id); err != nil {
+			return err
+		}
+		att = &zhiyuan.Attendance{ID: id, SessionID: in.SessionID, VolunteerID: in.VolunteerID, CheckinAt: checkin,
+			CheckoutAt: in.At, CheckoutMethod: in.Method, CheckoutBy: in.By, CheckoutDistM: in.DistM,
+			EntryID: entry.ID, Minutes: entry.Minutes, Reason: entry.Reason}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return att, &entry, nil
+}
+
+const attendanceCols = `t.id, t.session_id, t.volunteer_id, t.walk_in, t.checkin_at, t.checkin_method, COALESCE(t.checkin_by, 0),
+	t.checkin_dist_m, t.checkout_at, COALESCE(t.checkout_method, ''), COALESCE(t.checkout_by, 0), t.checkout_dist_m,
+	COALESCE(t.entry_id, 0), t.minutes, t.reason, v.name, v.volunteer_no`
+
+func scanAttendance(r rowScanner) (*zhiyuan.Attendance, error) {
+	var a zhiyuan.Attendance
+	var inMethod, outMethod string
+	var out sql.NullTime
+	if err := r.Scan(&a.ID, &a.SessionID, &a.VolunteerID, &a.WalkIn, &a.CheckinAt, &inMethod, &a.CheckinBy,
+		&a.CheckinDistM, &out, &outMethod, &a.CheckoutBy, &a.CheckoutDistM, &a.EntryID, &a.Minutes, &a.Reason,
+		&a.VolunteerName, &a.VolunteerNo); err != nil {
+		return nil, err
+	}
+	a.CheckinAt = a.CheckinAt.UTC()
+	a.CheckinMethod, a.CheckoutMethod = zhiyuan.AttendanceMethod(inMethod), zhiyuan.AttendanceMethod(outMethod)
+	if out.Valid {
+		a.CheckoutAt = out.Time.UTC()
+	}
+	return &a, nil
+}
+
+// FindAttendance returns one volunteer's attendance of a session, or ENotFound.
+func (s *Store) FindAttendance(ctx context.Context, sessionID, volunteerID int64) (*zhiyuan.Attendance, error) {
+	a, err := scanAttendance(s.reader().queryRow(ctx, `SELECT `+attendanceCols+` FROM attendance t
+		JOIN volunteers v ON v.id = t.volunteer_id WHERE t.session_id = ? AND t.volunteer_id = ?`, sessionID, volunteerID))
+	if err == sql.ErrNoRows {
+		return nil, notFound("签到记录")
+	}
+	return a, err
+}
+
+// SessionAttendance lists a session's attendance in check-in order.
+func (s *Store) SessionAttendance(ctx context.Context, sessionID int64) ([]zhiyuan.Attendance, error) {
+	rows, err := s.reader().query(ctx, `SELECT `+attendanceCols+` FROM attendance t
+		JOIN volunteers v ON v.id = t.volunteer_id WHERE t.session_id = ? ORDER BY t.checkin_at, t.id`, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []zhiyuan.Attendance
+	for rows.Next() {
+		a, err := scanAttendance(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
+	}
+	return out, rows.Err()
+}
+
+// AttendanceCounts are a session's live figures for the check-in screen.
+type AttendanceCounts struct {
+	Expected   int // confirmed sign-ups
+	CheckedIn  int // checked in, including those since checked out
+	Present    int // checked in and not yet out
+	CheckedOut int
+	WalkIns    int
+	NoShows    int
+}
+
+// SessionAttendanceCounts counts a session's attendance.
+func (s *Store) SessionAttendanceCounts(ctx context.Context, sessionID int64) (AttendanceCounts, error) {
+	var c AttendanceCounts
+	err := s.reader().queryRow(ctx, `SELECT
+		(SELECT COUNT(*) FROM signups WHERE session_id = ? AND status IN ('confirmed', 'no_show')),
+		COUNT(*), COUNT(*) - COUNT(checkout_at), COUNT(checkout_at), COALESCE(SUM(CASE WHEN walk_in THEN 1 ELSE 0 END), 0),
+		(SELECT COUNT(*) FROM signups WHERE session_id = ? AND status = 'no_show')
+		FROM attendance WHERE session_id = ?`, sessionID, sessionID, sessionID).
+		Scan(&c.Expected, &c.CheckedIn, &c.Present, &c.CheckedOut, &c.WalkIns, &c.NoShows)
+	return c, err
+}
+
+// ExpectedVolunteer is a confirmed sign-up of a session, with its attendance if any.
+type ExpectedVolunteer struct {
+	SignupID      int64
+	VolunteerID   int64
+	VolunteerName string
+	VolunteerNo   string
+	Status        zhiyuan.SignupStatus
+	CheckedIn     bool
+}
+
+// SessionExpected lists a session's confirmed (and no-show) sign-ups with whether each
+// has checked in, for the organiser's roll call.
+func (s *Store) SessionExpected(ctx context.Context, sessionID int64) ([]ExpectedVolunteer, error) {
+	rows, err := s.reader().query(ctx, `SELECT g.id, g.volunteer_id, v.name, v.volunteer_no, g.status, t.id IS NOT NULL
+		FROM signups g JOIN volunteers v ON v.id = g.volunteer_id
+		LEFT JOIN attendance t ON t.session_id = g.session_id AND t.volunteer_id = g.volunteer_id
+		WHERE g.session_id = ? AND g.status IN ('confirmed', 'no_show') ORDER BY g.id`, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ExpectedVolunteer
+	for rows.Next() {
+		var e ExpectedVolunteer
+		var st string
+		if err := rows.Scan(&e.SignupID, &e.VolunteerID, &e.VolunteerName, &e.VolunteerNo, &st, &e.CheckedIn); err != nil {
+			return nil, err
+		}
+		e.Status = zhiyuan.SignupStatus(st)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// MarkNoShows marks confirmed sign-ups of sessions that ended before endedBefore and
+// have no check-in as no-shows, and counts each on the volunteer's record, at most limit
+// sign-ups per call. Each sign-up changes status by a conditional UPDATE, so running it
+// on several servers at once marks and counts every no-show exactly once. The session's
+// seat count is left as it was: the seat was held, and the figures of a past session
+// should show it.
+func (s *Store) MarkNoShows(ctx context.Context, endedBefore time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	rows, err := s.reader().query(ctx, `SELECT g.id, g.volunteer_id FROM signups g
+		JOIN activity_sessions se ON se.id = g.session_id
+		WHERE g.status = 'confirmed' AND se.ends_at < ? AND se.status <> 'cancelled'
+		AND NOT EXISTS (SELECT 1 FROM attendance t WHERE t.session_id = g.session_id AND t.volunteer_id = g.volunteer_id)
+		ORDER BY g.id LIMIT ?`, endedBefore.UTC(), limit)
+	if err != nil {
+		return 0, err
+	}
+	type pair struct{ signup, volunteer int64 }
+	var found []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.signup, &p.volunteer); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		found = append(found, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(found) == 0 {
+		return 0, err
+	}
+	marked := 0
+	err = s.inTx(ctx, func(tx conn) error {
+		now := s.now()
+		for _, p := range found {
+			res, err := tx.exec(ctx, `UPDATE signups SET status = 'no_show', updated_at = ? WHERE id = ? AND status = 'confirmed'
+				AND NOT EXISTS (SELECT 1 FROM attendance t WHERE t.session_id = signups.session_id AND t.volunteer_id = signups.volunteer_id)`,
+				now, p.signup)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			if _, err := tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows + 1 WHERE id = ?`, p.volunteer); err != nil {
+				return err
+			}
+			marked++
+		}
+		return nil
+	})
+	return marked, err
+}
