@@ -34,6 +34,11 @@ type Filler func(ctx context.Context, a *app.App, opt Options, accounts *[]Accou
 
 var fillers []Filler
 
+// lateFillers run after every filler: features whose demo data link others' records
+// (memberships need both volunteers and organisations) register here, so the order of
+// init functions across files does not matter.
+var lateFillers []Filler
+
 // Empty reports whether the database has no accounts yet.
 func Empty(ctx context.Context, a *app.App) (bool, error) {
 	var n int
@@ -80,6 +85,11 @@ func Fill(ctx context.Context, a *app.App, opt Options) ([]Account, error) {
 		}
 	}
 	for _, fill := range fillers {
+		if err := fill(ctx, a, opt, &accounts); err != nil {
+			return nil, err
+		}
+	}
+	for _, fill := range lateFillers {
 		if err := fill(ctx, a, opt, &accounts); err != nil {
 			return nil, err
 		}
