@@ -38,6 +38,7 @@ usage:
   zhiyuan admin create --role regional|platform|org_admin|partner|judge
                   [--region CODE] [--org ID] --phone PHONE --password PW [--name NAME]
                                                                      create or promote an administrator
+  zhiyuan ledger verify [--data DIR | --db URL]                      check every hour chain and the totals
 Every command reads ZHIYUAN_* environment variables; flags win. Run a command with -h for its flags.
 `
 
@@ -58,6 +59,8 @@ func main() {
 		err = runDemo(ctx, args)
 	case "admin":
 		err = admin(ctx, args)
+	case "ledger":
+		err = ledger(ctx, args)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 	default:

@@ -30,6 +30,12 @@ type Config struct {
 	IPMaxFailures    int
 	LoginWindow      time.Duration
 	LoginLock        time.Duration
+
+	// Service hours (see attendance.go, hours.go): how attendance becomes hours, when
+	// scans are accepted, and which days are working days for the recording deadline.
+	Hours        zhiyuan.HourRules
+	Attendance   zhiyuan.AttendanceRules
+	WorkCalendar zhiyuan.WorkCalendar
 }
 
 // DefaultConfig is what a new platform runs with.
@@ -42,6 +48,8 @@ func DefaultConfig() Config {
 		IPMaxFailures:    100,
 		LoginWindow:      15 * time.Minute,
 		LoginLock:        15 * time.Minute,
+		Hours:            zhiyuan.DefaultHourRules(),
+		Attendance:       zhiyuan.DefaultAttendanceRules(),
 	}
 }
 

@@ -339,3 +339,23 @@ func (s *Store) MarkNoShows(ctx context.Context, endedBefore time.Time, limit in
 	})
 	return marked, err
 }
+
+// VolunteerIDByAccount returns the id of the active volunteer behind an account, or
+// ENotFound: the one look-up a volunteer's scan needs, without loading the profile.
+func (s *Store) VolunteerIDByAccount(ctx context.Context, accountID int64) (int64, error) {
+	var id int64
+	err := s.reader().queryRow(ctx, `SELECT id FROM volunteers WHERE account_id = ? AND status = 'active'`, accountID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, notFound("志愿者")
+	}
+	return id, err
+}
+
+// HasSeat reports whether the volunteer holds a confirmed seat in the session, for
+// choosing the most useful refusal when a check-in fails for another reason as well.
+func (s *Store) HasSeat(ctx context.Context, sessionID, volunteerID int64) (bool, error) {
+	var n int
+	err := s.reader().queryRow(ctx, `SELECT COUNT(*) FROM signups WHERE session_id = ? AND volunteer_id = ? AND status = 'confirmed'`,
+		sessionID, volunteerID).Scan(&n)
+	return n > 0, err
+}

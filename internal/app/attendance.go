@@ -1,0 +1,389 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/checkin"
+	"zhiyuan/internal/sqlstore"
+)
+
+// Attendance: the organiser's rotating check-in code, volunteers scanning it, the
+// organiser scanning cards or marking by hand, and the no-show sweep after sessions.
+
+func init() {
+	periodics = append(periodics, Periodic{Name: "mark no-shows", Every: 10 * time.Minute, Run: func(ctx context.Context, a *App) error {
+		_, err := a.MarkNoShows(ctx)
+		return err
+	}})
+}
+
+// hourRules, attendanceRules and workCalendar are the platform's settings for hours.
+func (a *App) hourRules() zhiyuan.HourRules {
+	if r := a.Config.Hours; r != (zhiyuan.HourRules{}) {
+		return r
+	}
+	return zhiyuan.DefaultHourRules()
+}
+
+func (a *App) attendanceRules() zhiyuan.AttendanceRules {
+	if r := a.Config.Attendance; r != (zhiyuan.AttendanceRules{}) {
+		return r
+	}
+	return zhiyuan.DefaultAttendanceRules()
+}
+
+// HourRules returns the platform's hour rules, for pages that explain them.
+func (a *App) HourRules() zhiyuan.HourRules { return a.hourRules() }
+
+// checkinSigner returns the signer of check-in codes. Its key is derived from the
+// blind-index key (an HMAC of a fixed label under it), so every server holding the
+// platform's keys verifies every other server's codes, and no new secret needs keeping.
+func (a *App) checkinSigner() *checkin.Signer {
+	s, err := checkin.NewSigner([]byte(a.Keys.BlindIndex("checkin_code_key", "v1")))
+	if err != nil {
+		panic(err) // a 64-byte derived key is always long enough
+	}
+	return s
+}
+
+// CheckinCode is what the organiser's screen shows.
+type CheckinCode struct {
+	SessionID int64
+	Code      string
+	ExpiresAt time.Time // when the code stops being accepted
+	RefreshAt time.Time // when the screen should show the next code
+}
+
+// sessionForOrg loads a session and its activity and checks that p manages the
+// activity's organisation.
+func (a *App) sessionForOrg(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, *zhiyuan.Organization, error) {
+	if p == nil {
+		return nil, nil, nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, act.OrgID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return se, act, o, nil
+}
+
+// SessionCheckinCode returns the current check-in code of a session, for an admin of
+// the session's organisation.
+func (a *App) SessionCheckinCode(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*CheckinCode, error) {
+	se, act, _, err := a.sessionForOrg(ctx, p, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := sessionRunning(se, act); err != nil {
+		return nil, err
+	}
+	now := a.Store.Now()
+	code, exp := a.checkinSigner().Issue(se.ID, now)
+	return &CheckinCode{SessionID: se.ID, Code: code, ExpiresAt: exp, RefreshAt: checkin.RefreshAt(now)}, nil
+}
+
+// sessionRunning refuses attendance for sessions that will not happen.
+func sessionRunning(se *zhiyuan.ActivitySession, act *zhiyuan.Activity) error {
+	if se.Status == zhiyuan.SessionCancelled || act.Status == zhiyuan.ActivityCancelled {
+		return zhiyuan.FieldError(zhiyuan.EInvalid, "session_id", "该场次已取消")
+	}
+	if act.Status == zhiyuan.ActivityDraft {
+		return zhiyuan.FieldError(zhiyuan.EInvalid, "session_id", "活动尚未发布")
+	}
+	return nil
+}
+
+// Action is check-in or check-out.
+const (
+	ActionIn  = "in"
+	ActionOut = "out"
+)
+
+// ScanInput is a volunteer's scan of the organiser's code.
+type ScanInput struct {
+	Code      string
+	Action    string // "in" or "out"
+	SessionID int64  // optional: the session the volunteer means; a code of another is refused
+	Lat, Lng  *float64
+}
+
+// AttendanceResult is what a check-in or check-out recorded.
+type AttendanceResult struct {
+	Attendance *zhiyuan.Attendance
+	Entry      *zhiyuan.HourEntry // the attended entry made by a check-out
+	Session    *zhiyuan.ActivitySession
+	Activity   *zhiyuan.Activity
+}
+
+// Scan records a volunteer's own check-in or check-out from the organiser's rotating
+// code. Each refusal is a 422 with its reason: expired, forged or another session's
+// code, no confirmed seat, too early, outside the geofence, check-out before check-in,
+// a second check-in.
+func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*AttendanceResult, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	pr := zhiyuan.Problems{}
+	in.Code = strings.TrimSpace(in.Code)
+	if in.Code == "" {
+		pr.Add("code", "请扫描或输入签到码")
+	}
+	if in.Action != ActionIn && in.Action != ActionOut {
+		pr.Add("action", "action 应为 in（签到）或 out（签退）")
+	}
+	if (in.Lat == nil) != (in.Lng == nil) {
+		pr.Add("lng", "经纬度须同时提供")
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	now := a.Store.Now()
+	sessionID, err := a.checkinSigner().Open(in.Code, now)
+	if err != nil {
+		return nil, err
+	}
+	if in.SessionID != 0 && in.SessionID != sessionID {
+		return nil, checkin.ErrOtherSession
+	}
+	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	if err != nil {
+		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "action", "只有注册志愿者才能签到")
+		}
+		return nil, err
+	}
+	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := sessionRunning(se, act); err != nil {
+		return nil, err
+	}
+	var pos *[2]float64
+	if in.Lat != nil {
+		pos = &[2]float64{*in.Lat, *in.Lng}
+	}
+	dist, err := zhiyuan.CheckGeofence(act, pos)
+	if err != nil {
+		return nil, err
+	}
+	res := &AttendanceResult{Session: se, Activity: act}
+	rules := a.attendanceRules()
+	switch in.Action {
+	case ActionIn:
+		if err := zhiyuan.CheckCheckinTime(rules, se.StartsAt, se.EndsAt, now, act.Location()); err != nil {
+			// Someone without a seat should hear that first, not when to come back.
+			if seat, serr := a.Store.HasSeat(ctx, se.ID, volunteerID); serr == nil && !seat {
+				return nil, sqlstore.ErrNoSeat
+			}
+			return nil, err
+		}
+		res.Attendance, err = a.Store.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: volunteerID, At: now,
+			Method: zhiyuan.MethodCode, By: p.AccountID, DistM: dist})
+	case ActionOut:
+		if now.After(se.EndsAt.Add(rules.CheckoutLate)) {
+			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "action", "已超过签退时限，请联系组织方登记签退时间")
+		}
+		res.Attendance, res.Entry, err = a.checkout(ctx, se, act, volunteerID, now, zhiyuan.MethodCode, p.AccountID, dist)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// checkout records a check-out with the attended entry it earns.
+func (a *App) checkout(ctx context.Context, se *zhiyuan.ActivitySession, act *zhiyuan.Activity, volunteerID int64, at time.Time,
+	method zhiyuan.AttendanceMethod, by int64, dist int) (*zhiyuan.Attendance, *zhiyuan.HourEntry, error) {
+	rules := a.hourRules()
+	return a.Store.CheckOut(ctx, sqlstore.CheckoutInput{
+		SessionID: se.ID, VolunteerID: volunteerID, At: at, Method: method, By: by, DistM: dist,
+		Earn: func(checkin, checkout time.Time) (int64, string) {
+			return zhiyuan.ServiceTime(rules, se.StartsAt, se.EndsAt, checkin, checkout)
+		},
+		Entry: zhiyuan.HourEntry{OrgID: act.OrgID, RecordedBy: by},
+		Place: sqlstore.EntryPlace{RegionCode: act.RegionCode, SessionEndsAt: se.EndsAt},
+	})
+}
+
+// MarkInput is the organiser recording one volunteer's attendance: by scanning the
+// volunteer's card (their volunteer number) or by hand.
+type MarkInput struct {
+	VolunteerID int64
+	VolunteerNo string // from the card's QR code or typed in
+	Action      string // "in" or "out"
+	Method      zhiyuan.AttendanceMethod
+	At          time.Time // by hand only: when it happened (default now)
+	WalkIn      bool      // record someone without a seat as a walk-in
+}
+
+// MarkAttendance records a check-in or check-out for a volunteer on the organiser's
+// word, for an admin of the session's organisation. Marking by hand may give the time
+// (a forgotten scan), within the session's check-in window and not in the future.
+func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionID int64, in MarkInput) (*AttendanceResult, error) {
+	se, act, o, err := a.sessionForOrg(ctx, p, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := sessionRunning(se, act); err != nil {
+		return nil, err
+	}
+	pr := zhiyuan.Problems{}
+	if in.Action != ActionIn && in.Action != ActionOut {
+		pr.Add("action", "action 应为 in（签到）或 out（签退）")
+	}
+	if in.Method == "" {
+		in.Method = zhiyuan.MethodManual
+	}
+	if in.Method != zhiyuan.MethodCard && in.Method != zhiyuan.MethodManual {
+		pr.Add("method", "method 应为 card（刷证）或 manual（手工登记）")
+	}
+	now := a.Store.Now()
+	rules := a.attendanceRules()
+	switch {
+	case in.At.IsZero():
+		in.At = now
+	case in.Method != zhiyuan.MethodManual:
+		pr.Add("at", "只有手工登记可以指定时间")
+	case in.At.After(now.Add(time.Minute)):
+		pr.Add("at", "登记时间不能晚于现在")
+	case in.At.Before(se.StartsAt.Add(-rules.CheckinEarly)) || in.At.After(se.EndsAt.Add(rules.CheckoutLate)):
+		pr.Add("at", "登记时间应在场次开始前"+strconv.Itoa(int(rules.CheckinEarly/time.Minute))+"分钟到结束后"+
+			strconv.Itoa(int(rules.CheckoutLate/time.Minute))+"分钟之间")
+	}
+	var vol *zhiyuan.Volunteer
+	switch {
+	case in.VolunteerID > 0:
+		vol, err = a.Store.FindVolunteerByID(ctx, in.VolunteerID)
+	case strings.TrimSpace(in.VolunteerNo) != "":
+		no := strings.TrimSpace(in.VolunteerNo)
+		if !zhiyuan.ValidVolunteerNo(no) {
+			pr.Add("volunteer_no", "志愿者编号不正确（校验位不符）")
+			break
+		}
+		vol, err = a.Store.FindVolunteerByNo(ctx, no)
+	default:
+		pr.Add("volunteer_id", "请指定志愿者（编号或刷志愿者证）")
+	}
+	if err != nil {
+		if zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+			return nil, err
+		}
+		pr.Add("volunteer_id", "志愿者不存在")
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	res := &AttendanceResult{Session: se, Activity: act}
+	switch in.Action {
+	case ActionIn:
+		if in.At.Equal(now) {
+			if err := zhiyuan.CheckCheckinTime(rules, se.StartsAt, se.EndsAt, now, act.Location()); err != nil {
+				return nil, err
+			}
+		}
+		res.Attendance, err = a.Store.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: vol.ID, At: in.At,
+			Method: in.Method, By: p.AccountID, DistM: -1, Organiser: true, WalkIn: in.WalkIn})
+		if err == sqlstore.ErrNoSeat {
+			err = zhiyuan.FieldError(zhiyuan.EInvalid, "walk_in", "该志愿者没有本场次的已录用名额；如为现场加入，请勾选“现场加入”")
+		} else if err == sqlstore.ErrAlreadyIn {
+			err = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "该志愿者已签到")
+		}
+	case ActionOut:
+		res.Attendance, res.Entry, err = a.checkout(ctx, se, act, vol.ID, in.At, in.Method, p.AccountID, -1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	detail := in.Action + " " + string(in.Method)
+	if res.Attendance.WalkIn {
+		detail += " walk-in"
+	}
+	if err := a.audit(ctx, p, "attendance.mark", "session", strconv.FormatInt(se.ID, 10), act.RegionCode, o.ID, detail); err != nil {
+		a.Log.WarnContext(ctx, "audit failed", slog.String("error", err.Error()))
+	}
+	res.Attendance.VolunteerName, res.Attendance.VolunteerNo = vol.Name, vol.VolunteerNo
+	return res, nil
+}
+
+// SessionAttendanceView is a session's attendance for its organiser: who checked in and
+// out, who was expected, the entries and the live counts.
+type SessionAttendanceView struct {
+	Session    *zhiyuan.ActivitySession
+	Activity   *zhiyuan.Activity
+	Org        *zhiyuan.Organization
+	Counts     sqlstore.AttendanceCounts
+	Attendance []zhiyuan.Attendance
+	Expected   []sqlstore.ExpectedVolunteer
+	Entries    []zhiyuan.HourEntry
+	Pending    int // entries awaiting confirmation
+	Deadline   time.Time
+	Overdue    bool
+}
+
+// SessionAttendance returns a session's attendance, for an admin of its organisation.
+func (a *App) SessionAttendance(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*SessionAttendanceView, error) {
+	se, act, o, err := a.sessionForOrg(ctx, p, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	v := &SessionAttendanceView{Session: se, Activity: act, Org: o}
+	if v.Counts, err = a.Store.SessionAttendanceCounts(ctx, se.ID); err != nil {
+		return nil, err
+	}
+	if v.Attendance, err = a.Store.SessionAttendance(ctx, se.ID); err != nil {
+		return nil, err
+	}
+	if v.Expected, err = a.Store.SessionExpected(ctx, se.ID); err != nil {
+		return nil, err
+	}
+	if v.Entries, err = a.Store.SessionHourEntries(ctx, se.ID); err != nil {
+		return nil, err
+	}
+	for _, e := range v.Entries {
+		if !e.Confirmed() {
+			v.Pending++
+		}
+	}
+	v.Deadline = zhiyuan.RecordingDeadline(se.EndsAt, act.Location(), a.Config.WorkCalendar)
+	v.Overdue = v.Pending > 0 && !a.Store.Now().Before(v.Deadline)
+	return v, nil
+}
+
+// SessionCounts returns the live counts of a session, for the check-in screen.
+func (a *App) SessionCounts(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (sqlstore.AttendanceCounts, error) {
+	if _, _, _, err := a.sessionForOrg(ctx, p, sessionID); err != nil {
+		return sqlstore.AttendanceCounts{}, err
+	}
+	return a.Store.SessionAttendanceCounts(ctx, sessionID)
+}
+
+// MarkNoShows marks the confirmed volunteers of sessions over (past the check-out
+// window) who never checked in as no-shows, counting each on their record once.
+func (a *App) MarkNoShows(ctx context.Context) (int, error) {
+	before := a.Store.Now().Add(-a.attendanceRules().CheckoutLate)
+	total := 0
+	for {
+		n, err := a.Store.MarkNoShows(ctx, before, 500)
+		total += n
+		if err != nil || n < 500 {
+			if total > 0 {
+				a.Log.InfoContext(ctx, "no-shows marked", slog.Int("count", total))
+			}
+			return total, err
+		}
+	}
+}
+
+// floatOK reports whether f is a usable number (JSON can't carry NaN, but forms can).
+func floatOK(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

@@ -1,0 +1,514 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"zhiyuan"
+	"zhiyuan/internal/sqlstore"
+)
+
+// Service hours: the volunteer's totals and entries, confirmation with evaluation,
+// make-up entries, corrections, disputes, the overdue lists and ledger verification.
+// "Whoever organises records; whoever records certifies": every write here is by an
+// admin of the organisation that recorded (or will record) the entry.
+
+// MyHours is a volunteer's hours page.
+type MyHours struct {
+	Totals     *zhiyuan.HourTotals
+	StarLevel  int
+	ToNext     int64 // minutes to the next star level, 0 at five stars
+	Progress   int   // percent of the way to the next level
+	Entries    []zhiyuan.HourEntry
+	NextCursor int64
+	Rules      string
+}
+
+// MyHours returns the caller's totals (one row, never a sum over the ledger) and a page
+// of their entries, newest first.
+func (a *App) MyHours(ctx context.Context, p *zhiyuan.Principal, before int64, limit int) (*MyHours, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	if err != nil {
+		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+			return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "您还不是注册志愿者")
+		}
+		return nil, err
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	t, err := a.Store.HourTotals(ctx, volunteerID)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := a.Store.VolunteerHourEntries(ctx, volunteerID, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	h := &MyHours{Totals: t, StarLevel: zhiyuan.StarLevel(t.ConfirmedMinutes), ToNext: zhiyuan.MinutesToNextLevel(t.ConfirmedMinutes),
+		Progress: zhiyuan.LevelProgress(t.ConfirmedMinutes), Entries: entries, Rules: a.hourRules().Describe()}
+	if len(entries) == limit {
+		h.NextCursor = entries[len(entries)-1].ID
+	}
+	return h, nil
+}
+
+// ConfirmRequest confirms hours with an evaluation of the service.
+type ConfirmRequest struct {
+	SessionIDs []int64 // every pending entry of these sessions
+	EntryIDs   []int64 // and/or these entries
+	Rating     int     // 1–5, 0 for none
+	Comment    string
+}
+
+func (r *ConfirmRequest) validate() error {
+	p := zhiyuan.Problems{}
+	if r.Rating < 0 || r.Rating > 5 {
+		p.Add("rating", "服务评价应为1到5星")
+	}
+	r.Comment = strings.TrimSpace(r.Comment)
+	if utf8.RuneCountInString(r.Comment) > 500 {
+		p.Add("comment", "评语不能超过500个字")
+	}
+	if len(r.SessionIDs)+len(r.EntryIDs) > 5000 {
+		p.Add("entry_ids", "一次最多确认5000条记录")
+	}
+	return p.Err()
+}
+
+// ConfirmSessionHours confirms the pending entries of one session (all of them, or those
+// of entryIDs, which must belong to the session), for an admin of its organisation. It
+// returns the ids confirmed.
+func (a *App) ConfirmSessionHours(ctx context.Context, p *zhiyuan.Principal, sessionID int64, req ConfirmRequest) ([]int64, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	se, act, o, err := a.sessionForOrg(ctx, p, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	ids := req.EntryIDs
+	if len(ids) == 0 {
+		if ids, err = a.Store.PendingEntryIDs(ctx, []int64{se.ID}); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, id := range ids {
+			e, err := a.Store.FindHourEntryByID(ctx, id)
+			if err != nil || e.SessionID != se.ID {
+				return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", fmt.Sprintf("记录 %d 不属于该场次", id))
+			}
+		}
+	}
+	done, err := a.Store.ConfirmHourEntries(ctx, sqlstore.ConfirmInput{EntryIDs: ids, ConfirmedBy: p.AccountID, Rating: req.Rating, Comment: req.Comment})
+	if err != nil {
+		return nil, err
+	}
+	if len(done) > 0 {
+		if err := a.audit(ctx, p, "hours.confirm", "session", strconv.FormatInt(se.ID, 10), act.RegionCode, o.ID,
+			fmt.Sprintf("%d entries", len(done))); err != nil {
+			return nil, err
+		}
+	}
+	return done, nil
+}
+
+// ConfirmHours confirms many sessions' pending entries and single entries at once. Every
+// organisation involved must be one the caller manages; otherwise nothing is confirmed.
+func (a *App) ConfirmHours(ctx context.Context, p *zhiyuan.Principal, req ConfirmRequest) ([]int64, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	if len(req.SessionIDs)+len(req.EntryIDs) == 0 {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "session_ids", "请选择要确认的场次或记录")
+	}
+	orgs := map[int64]bool{}
+	allow := func(orgID int64) error {
+		if orgs[orgID] {
+			return nil
+		}
+		if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID); err != nil {
+			return err
+		}
+		orgs[orgID] = true
+		return nil
+	}
+	for _, sid := range req.SessionIDs {
+		_, act, err := a.Store.FindSessionByID(ctx, sid)
+		if err != nil {
+			if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+				return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "session_ids", fmt.Sprintf("场次 %d 不存在", sid))
+			}
+			return nil, err
+		}
+		if err := allow(act.OrgID); err != nil {
+			return nil, err
+		}
+	}
+	ids, err := a.Store.PendingEntryIDs(ctx, req.SessionIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range req.EntryIDs {
+		e, err := a.Store.FindHourEntryByID(ctx, id)
+		if err != nil {
+			if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+				return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", fmt.Sprintf("记录 %d 不存在", id))
+			}
+			return nil, err
+		}
+		if err := allow(e.OrgID); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	done, err := a.Store.ConfirmHourEntries(ctx, sqlstore.ConfirmInput{EntryIDs: ids, ConfirmedBy: p.AccountID, Rating: req.Rating, Comment: req.Comment})
+	if err != nil {
+		return nil, err
+	}
+	for orgID := range orgs {
+		if err := a.audit(ctx, p, "hours.confirm", "org", strconv.FormatInt(orgID, 10), "", orgID,
+			fmt.Sprintf("%d entries in %d sessions", len(done), len(req.SessionIDs))); err != nil {
+			return nil, err
+		}
+	}
+	return done, nil
+}
+
+// MakeupInput is a make-up entry (补录).
+type MakeupInput struct {
+	VolunteerID int64
+	Hours       float64
+	Reason      string
+}
+
+func checkReason(p zhiyuan.Problems, reason string) string {
+	reason = strings.TrimSpace(reason)
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0:
+		p.Add("reason", "请填写原因")
+	case n > 500:
+		p.Add("reason", "原因不能超过500个字")
+	}
+	return reason
+}
+
+// AddMakeup records a make-up entry for a session that has begun, for an admin of its
+// organisation. The hours are kept apart from attended hours (kind makeup), the reason
+// is required, and the volunteer's net hours for the session never exceed its length.
+func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int64, in MakeupInput) (*zhiyuan.HourEntry, error) {
+	se, act, o, err := a.sessionForOrg(ctx, p, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	pr := zhiyuan.Problems{}
+	length := int64(se.EndsAt.Sub(se.StartsAt) / time.Minute)
+	minutes := zhiyuan.HoursToMinutes(in.Hours)
+	switch {
+	case !floatOK(in.Hours) || minutes <= 0:
+		pr.Add("hours", "补录时长应大于0")
+	case minutes > length:
+		pr.Add("hours", fmt.Sprintf("补录时长不能超过场次时长%s小时", zhiyuan.FormatHours(length)))
+	}
+	reason := checkReason(pr, in.Reason)
+	if se.Status == zhiyuan.SessionCancelled || act.Status == zhiyuan.ActivityCancelled {
+		pr.Add("session_id", "该场次已取消")
+	} else if a.Store.Now().Before(se.StartsAt) {
+		pr.Add("session_id", "场次尚未开始，不能补录")
+	}
+	if in.VolunteerID <= 0 {
+		pr.Add("volunteer_id", "请指定志愿者")
+	} else if _, err := a.Store.FindVolunteerByID(ctx, in.VolunteerID); err != nil {
+		if zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+			return nil, err
+		}
+		pr.Add("volunteer_id", "志愿者不存在")
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	e := &zhiyuan.HourEntry{VolunteerID: in.VolunteerID, Kind: zhiyuan.HourMakeup, Minutes: minutes, SessionID: se.ID, OrgID: o.ID,
+		Reason: reason, RecordedBy: p.AccountID}
+	place := sqlstore.EntryPlace{RegionCode: act.RegionCode, SessionEndsAt: se.EndsAt, MaxSessionMinutes: length, Field: "hours"}
+	if err := a.Store.AppendHourEntry(ctx, e, place, nil); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "hours.makeup", "hour_entry", strconv.FormatInt(e.ID, 10), act.RegionCode, o.ID,
+		fmt.Sprintf("volunteer %d, %d minutes", e.VolunteerID, e.Minutes)); err != nil {
+		return nil, err
+	}
+	return a.Store.FindHourEntryByID(ctx, e.ID)
+}
+
+// CorrectionInput is a correction of an entry: signed hours and a reason.
+type CorrectionInput struct {
+	Hours  float64 // positive adds, negative takes away
+	Reason string
+}
+
+// CorrectEntry records a correction of an entry, for an admin of the organisation that
+// recorded it. The entry is never changed: a new entry points at it. A correction of a
+// confirmed entry counts at once (the organisation certifies it by making it); one of a
+// pending entry waits for the same confirmation.
+func (a *App) CorrectEntry(ctx context.Context, p *zhiyuan.Principal, entryID int64, in CorrectionInput) (*zhiyuan.HourEntry, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	target, err := a.Store.FindHourEntryByID(ctx, entryID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, target.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	corr, place, confirm, err := a.correction(ctx, p, target, in.Hours, in.Reason)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Store.AppendHourEntry(ctx, corr, place, confirm); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "hours.correct", "hour_entry", strconv.FormatInt(target.ID, 10), place.RegionCode, o.ID,
+		fmt.Sprintf("correction %d: %d minutes", corr.ID, corr.Minutes)); err != nil {
+		return nil, err
+	}
+	return a.Store.FindHourEntryByID(ctx, corr.ID)
+}
+
+// correction prepares a correction entry of target, validating hours and reason.
+func (a *App) correction(ctx context.Context, p *zhiyuan.Principal, target *zhiyuan.HourEntry, hours float64, reason string) (*zhiyuan.HourEntry, sqlstore.EntryPlace, *zhiyuan.HourConfirmation, error) {
+	pr := zhiyuan.Problems{}
+	minutes := zhiyuan.HoursToMinutes(hours)
+	if !floatOK(hours) || minutes == 0 {
+		pr.Add("hours", "更正时长不能为0（增加填正数，减少填负数）")
+	}
+	reason = checkReason(pr, reason)
+	if target.Kind == zhiyuan.HourCorrection {
+		pr.Add("entry_id", "请更正原始记录，而不是更正记录")
+	}
+	if err := pr.Err(); err != nil {
+		return nil, sqlstore.EntryPlace{}, nil, err
+	}
+	place := sqlstore.EntryPlace{Field: "hours"}
+	if target.SessionID != 0 {
+		se, act, err := a.Store.FindSessionByID(ctx, target.SessionID)
+		if err != nil {
+			return nil, place, nil, err
+		}
+		place.RegionCode, place.SessionEndsAt = act.RegionCode, se.EndsAt
+		place.MaxSessionMinutes = int64(se.EndsAt.Sub(se.StartsAt) / time.Minute)
+	}
+	corr := &zhiyuan.HourEntry{VolunteerID: target.VolunteerID, Kind: zhiyuan.HourCorrection, Minutes: minutes, SessionID: target.SessionID,
+		OrgID: target.OrgID, CorrectsID: target.ID, Reason: reason, RecordedBy: p.AccountID}
+	var confirm *zhiyuan.HourConfirmation
+	if target.Confirmed() {
+		confirm = &zhiyuan.HourConfirmation{ConfirmedBy: p.AccountID}
+	}
+	return corr, place, confirm, nil
+}
+
+// DisputeEntry records the caller's dispute of one of their own entries.
+func (a *App) DisputeEntry(ctx context.Context, p *zhiyuan.Principal, entryID int64, reason string) (*zhiyuan.HourDispute, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	e, err := a.Store.FindHourEntryByID(ctx, entryID)
+	if err != nil {
+		return nil, err
+	}
+	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	if err != nil || volunteerID != e.VolunteerID {
+		// Someone else's entry does not exist as far as this caller can tell.
+		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "时长记录不存在")
+	}
+	pr := zhiyuan.Problems{}
+	reason = checkReason(pr, reason)
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	d := &zhiyuan.HourDispute{EntryID: e.ID, VolunteerID: e.VolunteerID, OrgID: e.OrgID, Reason: reason}
+	if err := a.Store.CreateDispute(ctx, d); err != nil {
+		return nil, err
+	}
+	return a.Store.FindDisputeByID(ctx, d.ID)
+}
+
+// MyDisputes lists the caller's disputes, newest first.
+func (a *App) MyDisputes(ctx context.Context, p *zhiyuan.Principal) ([]zhiyuan.HourDispute, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return a.Store.FindDisputes(ctx, 0, volunteerID, "", 100)
+}
+
+// OrgDisputes lists an organisation's disputes (open ones by default), for its admins.
+func (a *App) OrgDisputes(ctx context.Context, p *zhiyuan.Principal, orgID int64, status zhiyuan.DisputeStatus) ([]zhiyuan.HourDispute, error) {
+	if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID); err != nil {
+		return nil, err
+	}
+	switch status {
+	case "", zhiyuan.DisputeOpen, zhiyuan.DisputeResolved, zhiyuan.DisputeRejected:
+	case "all":
+		status = ""
+	default:
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 open、resolved、rejected 或 all")
+	}
+	return a.Store.FindDisputes(ctx, orgID, 0, status, 200)
+}
+
+// ResolveInput resolves a dispute: upheld (usually with a correction) or rejected.
+type ResolveInput struct {
+	Accept     bool
+	Resolution string
+	Hours      float64 // the correction when upheld; 0 for none
+}
+
+// ResolveDispute resolves a dispute for an admin of the recording organisation; an
+// upheld dispute with hours gets its correction entry in the same transaction. The
+// volunteer is notified in-app.
+func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeID int64, in ResolveInput) (*zhiyuan.HourDispute, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	d, err := a.Store.FindDisputeByID(ctx, disputeID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, d.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	pr := zhiyuan.Problems{}
+	resolution := strings.TrimSpace(in.Resolution)
+	if resolution == "" {
+		pr.Add("resolution", "请填写处理意见")
+	} else if utf8.RuneCountInString(resolution) > 500 {
+		pr.Add("resolution", "处理意见不能超过500个字")
+	}
+	if !in.Accept && in.Hours != 0 {
+		pr.Add("hours", "维持原记录时不能更正时长")
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	status := zhiyuan.DisputeRejected
+	var corr *zhiyuan.HourEntry
+	var place sqlstore.EntryPlace
+	var confirm *zhiyuan.HourConfirmation
+	if in.Accept {
+		status = zhiyuan.DisputeResolved
+		if in.Hours != 0 {
+			target, err := a.Store.FindHourEntryByID(ctx, d.EntryID)
+			if err != nil {
+				return nil, err
+			}
+			if corr, place, confirm, err = a.correction(ctx, p, target, in.Hours, "申诉处理："+resolution); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := a.Store.ResolveDispute(ctx, d.ID, p.AccountID, status, resolution, corr, place, confirm); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "hours.dispute."+string(status), "hour_dispute", strconv.FormatInt(d.ID, 10), place.RegionCode, o.ID, ""); err != nil {
+		return nil, err
+	}
+	if acc, err := a.Store.FindVolunteerByID(ctx, d.VolunteerID); err == nil {
+		n := &zhiyuan.Notification{AccountID: acc.AccountID, Kind: "hours.dispute." + string(status),
+			Title: "您的时长申诉已处理：" + status.Chinese(), Body: resolution, Link: "/me/hours"}
+		if err := a.Store.CreateNotification(ctx, n); err != nil {
+			a.Log.WarnContext(ctx, "dispute notification failed", "error", err.Error())
+		}
+	}
+	return a.Store.FindDisputeByID(ctx, d.ID)
+}
+
+// OverdueQuery selects an overdue list: an organisation's (with its sub-organisations)
+// or a region's. With neither, the caller's own scope is used.
+type OverdueQuery struct {
+	OrgID  int64
+	Region string
+	After  int64
+	Limit  int
+}
+
+// OverdueHours lists entries still unconfirmed after the recording deadline (10 working
+// days after the session), for the organisation's admins and its regional admins.
+func (a *App) OverdueHours(ctx context.Context, p *zhiyuan.Principal, q OverdueQuery) ([]zhiyuan.HourEntry, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	f := sqlstore.OverdueFilter{After: q.After, Limit: q.Limit, EndedBefore: a.OverdueCutoff()}
+	if q.OrgID == 0 && q.Region == "" {
+		for _, r := range p.Roles {
+			if r.Kind == zhiyuan.RoleOrgAdmin {
+				q.OrgID = r.OrgID
+				break
+			}
+		}
+		if q.OrgID == 0 {
+			if scopes := p.RegionScopes(); len(scopes) > 0 {
+				q.Region = scopes[0]
+			}
+		}
+	}
+	switch {
+	case q.OrgID != 0:
+		if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, q.OrgID); err != nil {
+			return nil, err
+		}
+		f.OrgID = q.OrgID
+	case q.Region == "*":
+		if err := a.authorize(ctx, p, zhiyuan.ActPlatformAdmin, zhiyuan.Resource{}); err != nil {
+			return nil, err
+		}
+		f.RegionPrefix = "*"
+	case q.Region != "":
+		code, ok := a.Regions.Normalize(q.Region)
+		if !ok {
+			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
+		}
+		if err := a.authorize(ctx, p, zhiyuan.ActRegionManage, zhiyuan.Resource{RegionCode: code}); err != nil {
+			return nil, err
+		}
+		f.RegionPrefix = zhiyuan.ScopePrefix(code)
+	default:
+		return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "没有权限查看逾期未确认的时长")
+	}
+	return a.Store.OverdueEntries(ctx, f)
+}
+
+// OverdueCutoff returns the instant such that sessions ending before it are past their
+// recording deadline now: the start of the day after the latest day whose deadline has
+// passed, in Beijing time (the deadline is reckoned in working days of the venue).
+func (a *App) OverdueCutoff() time.Time {
+	now := a.Store.Now()
+	loc := zhiyuan.LoadZone(zhiyuan.DefaultTimeZone)
+	local := now.In(loc)
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	for i := 0; i < 60 && zhiyuan.RecordingDeadline(day, loc, a.Config.WorkCalendar).After(now); i++ {
+		day = day.AddDate(0, 0, -1)
+	}
+	return day.AddDate(0, 0, 1)
+}
+
+// VerifyLedger checks every chain and the totals against the ledger (the operator's
+// `zhiyuan ledger verify`; no caller, as it runs on the server itself).
+func (a *App) VerifyLedger(ctx context.Context, maxProblems int) (*sqlstore.LedgerReport, error) {
+	return a.Store.VerifyLedger(ctx, maxProblems)
+}
