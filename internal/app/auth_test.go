@@ -8,6 +8,7 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
+	"zhiyuan/internal/password"
 )
 
 func createLogin(t *testing.T, a *app.App, phone string) {
@@ -161,6 +162,37 @@ func TestSessionExpiry(t *testing.T) {
 		n, err := a.Store.PurgeExpiredSessions(ctx)
 		if err != nil || n != 1 {
 			t.Errorf("purged %d sessions (%v), want the expired page session", n, err)
+		}
+	})
+}
+
+// TestAccountWithoutRoles: an account holding no role at all (a person who registered but
+// was never granted anything) is found, logs in and is authenticated with no roles.
+func TestAccountWithoutRoles(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
+		ctx := from(t, "10.0.0.1")
+		hash, err := password.Hash("good1234", a.Config.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc := &zhiyuan.Account{Phone: "13800000009", Name: "无角色"}
+		if err := a.Store.CreateAccount(ctx, acc, hash); err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Store.FindAccountByID(ctx, acc.ID)
+		if err != nil || got.Name != "无角色" || got.Phone != "13800000009" || len(got.Roles) != 0 || got.Status != zhiyuan.AccountActive {
+			t.Fatalf("find: %+v %v", got, err)
+		}
+		sess, _, err := a.Login(ctx, "13800000009", "good1234", zhiyuan.SessionAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := a.Authenticate(ctx, sess.Token, zhiyuan.SessionAPI)
+		if err != nil || p.AccountID != acc.ID || p.Name != "无角色" || len(p.Roles) != 0 {
+			t.Fatalf("authenticate: %+v %v", p, err)
+		}
+		if _, err := a.Store.FindAccountByID(ctx, acc.ID+1000); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+			t.Errorf("unknown id: %v", err)
 		}
 	})
 }

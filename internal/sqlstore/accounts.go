@@ -65,22 +65,54 @@ func (s *Store) FindAccountByID(ctx context.Context, id int64) (*zhiyuan.Account
 }
 
 func (s *Store) findAccount(ctx context.Context, where string, arg any) (*zhiyuan.Account, string, error) {
-	var a zhiyuan.Account
-	var hash, status string
-	err := s.reader().queryRow(ctx, `SELECT id, phone, name, password_hash, status, created_at
-		FROM accounts WHERE `+where, arg).Scan(&a.ID, &a.Phone, &a.Name, &hash, &status, &a.CreatedAt)
-	if err == sql.ErrNoRows {
-		return nil, "", notFound("账号")
-	}
+	// One query for the account and its roles: this runs on every page and API call that
+	// shows the caller, so a second round trip per request is worth saving.
+	rows, err := s.reader().query(ctx, `SELECT a.id, a.phone, a.name, a.password_hash, a.status, a.created_at,
+		r.role, r.region_code, r.org_id
+		FROM (SELECT id, phone, name, password_hash, status, created_at FROM accounts WHERE `+where+`) a
+		LEFT JOIN account_roles r ON r.account_id = a.id
+		ORDER BY r.id`, arg)
 	if err != nil {
 		return nil, "", err
 	}
-	a.Status = zhiyuan.AccountStatus(status)
-	a.CreatedAt = a.CreatedAt.UTC()
-	if a.Roles, err = s.rolesOf(ctx, s.reader(), a.ID); err != nil {
+	defer rows.Close()
+	var a *zhiyuan.Account
+	var hash string
+	for rows.Next() {
+		var acc zhiyuan.Account
+		var status string
+		var role roleColumns
+		if err := rows.Scan(&acc.ID, &acc.Phone, &acc.Name, &hash, &status, &acc.CreatedAt, &role.kind, &role.region, &role.org); err != nil {
+			return nil, "", err
+		}
+		if a == nil {
+			a = &acc
+			a.Status = zhiyuan.AccountStatus(status)
+			a.CreatedAt = a.CreatedAt.UTC()
+		}
+		a.Roles = role.appendTo(a.Roles)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	return &a, hash, nil
+	if a == nil {
+		return nil, "", notFound("账号")
+	}
+	return a, hash, nil
+}
+
+// roleColumns scans the role columns of a LEFT JOIN on account_roles, which are NULL for
+// an account without roles.
+type roleColumns struct {
+	kind, region sql.NullString
+	org          sql.NullInt64
+}
+
+func (r roleColumns) appendTo(roles []zhiyuan.Role) []zhiyuan.Role {
+	if !r.kind.Valid {
+		return roles
+	}
+	return append(roles, zhiyuan.Role{Kind: zhiyuan.RoleKind(r.kind.String), RegionCode: r.region.String, OrgID: r.org.Int64})
 }
 
 func (s *Store) rolesOf(ctx context.Context, c conn, accountID int64) ([]zhiyuan.Role, error) {

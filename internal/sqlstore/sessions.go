@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"time"
@@ -51,21 +50,36 @@ func (s *Store) PrincipalBySession(ctx context.Context, token string, kind zhiyu
 	if token == "" {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	c := s.reader()
-	var p zhiyuan.Principal
-	err := c.queryRow(ctx, `SELECT a.id, a.name FROM sessions s JOIN accounts a ON a.id = s.account_id
-		WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ? AND a.status = 'active'`,
-		hashToken(token), string(kind), s.now()).Scan(&p.AccountID, &p.Name)
-	if err == sql.ErrNoRows {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "登录已失效，请重新登录")
-	}
+	// One query for the caller and their roles: it runs on every authenticated request.
+	rows, err := s.reader().query(ctx, `SELECT a.id, a.name, r.role, r.region_code, r.org_id
+		FROM sessions s JOIN accounts a ON a.id = s.account_id
+		LEFT JOIN account_roles r ON r.account_id = a.id
+		WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ? AND a.status = 'active'
+		ORDER BY r.id`, hashToken(token), string(kind), s.now())
 	if err != nil {
 		return nil, err
 	}
-	if p.Roles, err = s.rolesOf(ctx, c, p.AccountID); err != nil {
+	defer rows.Close()
+	var p *zhiyuan.Principal
+	for rows.Next() {
+		var id int64
+		var name string
+		var role roleColumns
+		if err := rows.Scan(&id, &name, &role.kind, &role.region, &role.org); err != nil {
+			return nil, err
+		}
+		if p == nil {
+			p = &zhiyuan.Principal{AccountID: id, Name: name}
+		}
+		p.Roles = role.appendTo(p.Roles)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return &p, nil
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "登录已失效，请重新登录")
+	}
+	return p, nil
 }
 
 // DeleteSession revokes one session (logout). Revoking an unknown token is not an error.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -30,6 +31,22 @@ type Store struct {
 	now     func() time.Time
 
 	rebound sync.Map // query text → rebound text, so rebinding costs nothing after the first use
+
+	// SQLite compiles a statement anew for every unprepared call, and for short reads the
+	// compiling was most of the time (BenchmarkAPIMe). Statements run on the pools, not in
+	// transactions, are therefore prepared once per connection and kept. PostgreSQL needs
+	// none of this: pgx keeps its own statement cache per connection.
+	cacheStmts bool
+	stmts      sync.Map // stmtKey → *sql.Stmt
+	nstmts     atomic.Int32
+}
+
+// maxStmts bounds the statement cache, in case some query text is built with values in it.
+const maxStmts = 1000
+
+type stmtKey struct {
+	db    *sql.DB
+	query string
 }
 
 // Options tune Open.
@@ -108,6 +125,7 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		r.SetMaxIdleConns(opt.MaxOpenConns)
 		r.SetConnMaxIdleTime(0)
 		s.write, s.read, s.dialect = w, r, sqliteDialect{}
+		s.cacheStmts = true
 	}
 	if err := s.write.PingContext(ctx); err != nil {
 		s.Close()
@@ -118,6 +136,10 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 	err := s.write.Close()
 	if s.read != s.write {
 		if e := s.read.Close(); err == nil {
@@ -175,15 +197,51 @@ type conn struct {
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := c.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return c.db.ExecContext(ctx, c.s.q(query), args...)
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := c.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return c.db.QueryContext(ctx, c.s.q(query), args...)
 }
 
 func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := c.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return c.db.QueryRowContext(ctx, c.s.q(query), args...)
+}
+
+// stmt returns the kept prepared statement for query on c's pool, or nil to run the query
+// unprepared: in a transaction, on PostgreSQL, once the cache is full, or when preparing
+// fails (the unprepared call then reports the error).
+func (c conn) stmt(ctx context.Context, query string) *sql.Stmt {
+	db, ok := c.db.(*sql.DB)
+	if !ok || !c.s.cacheStmts {
+		return nil
+	}
+	key := stmtKey{db, query}
+	if v, ok := c.s.stmts.Load(key); ok {
+		return v.(*sql.Stmt)
+	}
+	if c.s.nstmts.Load() >= maxStmts {
+		return nil
+	}
+	st, err := db.PrepareContext(ctx, c.s.q(query))
+	if err != nil {
+		return nil
+	}
+	if v, loaded := c.s.stmts.LoadOrStore(key, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt)
+	}
+	c.s.nstmts.Add(1)
+	return st
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.

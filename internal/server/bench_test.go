@@ -1,0 +1,205 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/password"
+	"zhiyuan/internal/pii"
+	"zhiyuan/internal/region"
+	"zhiyuan/internal/server"
+	"zhiyuan/internal/sqlstore"
+	"zhiyuan/internal/sqlstore/storetest"
+)
+
+// The benchmarks time themselves: each iteration measures the platform and a reference in
+// alternating rounds of a fixed length, so one iteration (make bench runs -benchtime 1x)
+// already gives a figure, and load from elsewhere on the machine falls on both alike.
+const (
+	benchRounds = 3
+	benchRound  = time.Second
+)
+
+// benchPlatform starts the platform as `zhiyuan serve` runs it: production store options,
+// production password cost unless cheap is set, a text logger at info level (its output
+// discarded, its cost kept).
+func benchPlatform(b *testing.B, engine string, pw password.Params) (*app.App, *httptest.Server) {
+	b.Helper()
+	store := storetest.New(b, engine, sqlstore.Options{})
+	keys, err := pii.NewKeys()
+	if err != nil {
+		b.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cfg := app.DefaultConfig()
+	cfg.Password = pw
+	a := app.New(store, keys, region.Default(), log, cfg)
+	srv, err := server.New(a, log, server.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	b.Cleanup(hs.Close)
+	return a, hs
+}
+
+// load runs clients goroutines, each calling do in a loop, for d; it returns the calls
+// completed. do returns an error for an answer that is not the expected one.
+func load(clients int, d time.Duration, do func() error) (int64, error) {
+	var n atomic.Int64
+	var firstErr atomic.Value
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				if err := do(); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				n.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if err, ok := firstErr.Load().(error); ok {
+		return n.Load(), err
+	}
+	return n.Load(), nil
+}
+
+// getter returns a function that GETs url with a keep-alive client of up to conns
+// connections and checks the status.
+func getter(url, token string, conns int) func() error {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+	return func() error {
+		req, _ := http.NewRequest("GET", url, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET %s: %d", url, res.StatusCode)
+		}
+		return err
+	}
+}
+
+// compare measures subject and reference in alternating rounds and reports both rates
+// and their ratio.
+func compare(b *testing.B, clients int, unit, refUnit string, subject, reference func() error) {
+	b.Helper()
+	// Warm up: connections, prepared statements, caches.
+	if _, err := load(clients, 200*time.Millisecond, subject); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := load(clients, 200*time.Millisecond, reference); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var got, ref int64
+	for range b.N {
+		for range benchRounds {
+			n, err := load(clients, benchRound, subject)
+			if err != nil {
+				b.Fatal(err)
+			}
+			got += n
+			n, err = load(clients, benchRound, reference)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ref += n
+		}
+	}
+	secs := float64(b.N*benchRounds) * benchRound.Seconds()
+	b.ReportMetric(float64(got)/secs, unit)
+	b.ReportMetric(float64(ref)/secs, refUnit)
+	b.ReportMetric(100*float64(got)/float64(ref), "ratio_pct")
+}
+
+// BenchmarkAPIMe: authenticated GET /api/v1/me through the whole middleware chain
+// (request id, recovery, headers, metrics, access log, cross-origin check, token lookup,
+// authorisation, account read) over loopback HTTP with 8 keep-alive clients, beside a bare
+// net/http handler answering a small JSON the same way. Target: at least 40% of bare.
+func BenchmarkAPIMe(b *testing.B) {
+	const clients = 8
+	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		json.NewEncoder(w).Encode(map[string]any{"id": 1, "name": "志愿者", "phone_masked": "138****0001"})
+	}))
+	b.Cleanup(bare.Close)
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			a, hs := benchPlatform(b, engine, password.Fast)
+			phone := "13800000001"
+			if _, err := a.CreateAdmin(b.Context(), nil, app.AdminInput{Phone: phone, Name: "广州市管理员", Password: "bench1234",
+				Role: zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"}}); err != nil {
+				b.Fatal(err)
+			}
+			sess, _, err := a.Login(b.Context(), phone, "bench1234", zhiyuan.SessionAPI)
+			if err != nil {
+				b.Fatal(err)
+			}
+			compare(b, clients, "req/s", "bare_req/s",
+				getter(hs.URL+"/api/v1/me", sess.Token, clients),
+				getter(bare.URL+"/", "", clients))
+		})
+	}
+}
+
+// BenchmarkLogin: logins per second through POST /api/v1/auth/token with the production
+// argon2id cost (password.Default), beside raw argon2id hashes per second at the same
+// cost and concurrency (one worker per core): the login can never beat the hash, and
+// should not fall far below it.
+func BenchmarkLogin(b *testing.B) {
+	workers := runtime.GOMAXPROCS(0)
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			a, hs := benchPlatform(b, engine, password.Default)
+			phone := "13800000001"
+			if _, err := a.CreateAdmin(b.Context(), nil, app.AdminInput{Phone: phone, Name: "广州市管理员", Password: "bench1234",
+				Role: zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"}}); err != nil {
+				b.Fatal(err)
+			}
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+			body := `{"login":"` + phone + `","password":"bench1234"}`
+			login := func() error {
+				res, err := client.Post(hs.URL+"/api/v1/auth/token", "application/json", strings.NewReader(body))
+				if err != nil {
+					return err
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					return fmt.Errorf("login: %d", res.StatusCode)
+				}
+				return nil
+			}
+			hash := func() error {
+				_, err := password.Hash("bench1234", password.Default)
+				return err
+			}
+			compare(b, workers, "logins/s", "argon2id_hashes/s", login, hash)
+		})
+	}
+}
