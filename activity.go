@@ -210,7 +210,8 @@ const (
 )
 
 // ActivitySession is one occurrence of an activity (场次) with its own seats. SeatsTaken counts
-// confirmed sign-ups and is kept by the database in the same transaction as each sign-up.
+// confirmed sign-ups (and no-shows, whose seat was held) and is kept by the database in
+// the same transaction as each sign-up.
 type ActivitySession struct {
 	ID         int64
 	ActivityID int64

@@ -60,6 +60,7 @@ type App struct {
 	Regions *region.Tree
 	Log     *slog.Logger
 	Config  Config
+	Sender  Sender // SMS and email; nil logs instead (development), see notify.go
 }
 
 // New returns an App.

@@ -88,6 +88,7 @@ func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zh
 	}
 
 	var status zhiyuan.SignupStatus
+	var position int
 	switch r.Mode {
 	case zhiyuan.SignupAdmission:
 		// An application holds no seat: admission takes one, conditionally.
@@ -110,12 +111,14 @@ func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zh
 			if !r.Waitlist {
 				return nil, s.fullOrClosed(ctx, tx, r.SessionID)
 			}
-			ok, err := s.bump(ctx, tx, `UPDATE activity_sessions SET waitlist_count = waitlist_count + 1 WHERE id = ? AND status = 'open'`, r.SessionID)
+			// Under the session row's lock the counter is the new sign-up's place in line.
+			err := tx.queryRow(ctx, `UPDATE activity_sessions SET waitlist_count = waitlist_count + 1
+				WHERE id = ? AND status = 'open' RETURNING waitlist_count`, r.SessionID).Scan(&position)
+			if err == sql.ErrNoRows {
+				return nil, s.sessionClosedError(ctx, tx, r.SessionID)
+			}
 			if err != nil {
 				return nil, err
-			}
-			if !ok {
-				return nil, s.sessionClosedError(ctx, tx, r.SessionID)
 			}
 			status = zhiyuan.SignupWaitlisted
 		}
@@ -126,7 +129,7 @@ func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zh
 		return nil, s.translate(err, signupUniques)
 	}
 	return &zhiyuan.Signup{ID: id, SessionID: r.SessionID, ActivityID: r.ActivityID, VolunteerID: r.VolunteerID,
-		Status: status, CreatedAt: now, UpdatedAt: now, StartsAt: r.StartsAt, EndsAt: r.EndsAt}, nil
+		Status: status, CreatedAt: now, UpdatedAt: now, StartsAt: r.StartsAt, EndsAt: r.EndsAt, Position: position}, nil
 }
 
 // lockVolunteer is step 1 of the lock order.
@@ -503,12 +506,9 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d D
 		if from != zhiyuan.SignupConfirmed {
 			return nil, nil, zhiyuan.FieldError(zhiyuan.EConflict, "status", "只有已录用的报名可以标记缺席")
 		}
-		// The seat count follows the confirmed rows (the session has begun, so the seat
-		// goes to nobody).
+		// The seat stays taken (seats_taken counts confirmed and no-show rows): the
+		// session has begun, and a late check-in turns the no-show back into a seat.
 		if _, err := tx.exec(ctx, "UPDATE signups SET status = 'no_show', decided_by = ?, updated_at = ? WHERE id = ?", by, now, id); err != nil {
-			return nil, nil, err
-		}
-		if _, err := tx.exec(ctx, `UPDATE activity_sessions SET seats_taken = seats_taken - 1 WHERE id = ?`, sessionID); err != nil {
 			return nil, nil, err
 		}
 		if _, err := tx.exec(ctx, "UPDATE volunteers SET no_shows = no_shows + 1 WHERE id = ?", vol); err != nil {
@@ -658,4 +658,19 @@ func (s *Store) SessionCounts(ctx context.Context, sessionID int64) (map[zhiyuan
 		out[zhiyuan.SignupStatus(strings.TrimSpace(st))] = n
 	}
 	return out, rows.Err()
+}
+
+// FindVolunteerActivitySignups returns a volunteer's latest sign-up for each session of
+// an activity, by session id, for the activity page.
+func (s *Store) FindVolunteerActivitySignups(ctx context.Context, volunteerID, activityID int64) (map[int64]*zhiyuan.Signup, error) {
+	list, err := s.querySignups(ctx, `SELECT `+signupCols+signupFrom+`WHERE sg.volunteer_id = ? AND sg.activity_id = ? ORDER BY sg.id LIMIT 500`,
+		volunteerID, activityID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*zhiyuan.Signup{}
+	for _, sg := range list {
+		out[sg.SessionID] = sg
+	}
+	return out, nil
 }

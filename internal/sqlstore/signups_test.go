@@ -83,7 +83,7 @@ func checkCounters(t *testing.T, s *sqlstore.Store, sessionID int64) *zhiyuan.Ac
 	if err != nil {
 		t.Fatal(err)
 	}
-	if se.SeatsTaken != counts[zhiyuan.SignupConfirmed] || se.Waitlisted != counts[zhiyuan.SignupWaitlisted] || se.Pending != counts[zhiyuan.SignupPending] {
+	if se.SeatsTaken != counts[zhiyuan.SignupConfirmed]+counts[zhiyuan.SignupNoShow] || se.Waitlisted != counts[zhiyuan.SignupWaitlisted] || se.Pending != counts[zhiyuan.SignupPending] {
 		t.Fatalf("counters seats=%d waitlist=%d pending=%d, rows %v", se.SeatsTaken, se.Waitlisted, se.Pending, counts)
 	}
 	if se.SeatsTaken > se.Capacity {

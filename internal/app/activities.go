@@ -1,0 +1,577 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/sqlstore"
+)
+
+func init() {
+	periodics = append(periodics, Periodic{Name: "finish ended activities", Every: 10 * time.Minute,
+		Run: func(ctx context.Context, a *App) error {
+			_, err := a.Store.FinishEndedActivities(ctx, a.Store.Now(), 1000)
+			return err
+		}})
+}
+
+// SessionInput is one session as entered.
+type SessionInput struct {
+	StartsAt time.Time
+	EndsAt   time.Time
+	Capacity int
+}
+
+// ActivityInput is an activity as an organisation enters it. Sessions and Recurrence
+// add up: a form may give two one-off sessions and a weekly series.
+type ActivityInput struct {
+	ProjectID         int64
+	Title             string
+	Description       string
+	Category          zhiyuan.Category
+	TargetGroup       string
+	RegionCode        string
+	Address           string
+	Lat, Lng          float64
+	CheckinRadiusM    int
+	ContactName       string
+	ContactPhone      string
+	TimeZone          string
+	MinAge, MaxAge    int
+	Skills            []string
+	MembersOnly       bool
+	InsuranceRequired bool
+	ChildFriendly     bool
+	SignupMode        zhiyuan.SignupMode
+	SignupOpensAt     time.Time
+	SignupClosesAt    time.Time
+	CancelBeforeHours int
+	Waitlist          bool
+	Sessions          []SessionInput
+	Recurrence        *zhiyuan.Recurrence
+}
+
+func (in ActivityInput) activity(orgID int64) *zhiyuan.Activity {
+	a := &zhiyuan.Activity{
+		OrgID: orgID, ProjectID: in.ProjectID, Title: in.Title, Description: in.Description, Category: in.Category,
+		TargetGroup: in.TargetGroup, RegionCode: strings.TrimSpace(in.RegionCode), Address: in.Address, Lat: in.Lat, Lng: in.Lng,
+		CheckinRadiusM: in.CheckinRadiusM, ContactName: in.ContactName, ContactPhone: in.ContactPhone,
+		TimeZone: in.TimeZone, MinAge: in.MinAge, MaxAge: in.MaxAge, Skills: in.Skills, MembersOnly: in.MembersOnly,
+		InsuranceRequired: in.InsuranceRequired, ChildFriendly: in.ChildFriendly, SignupMode: in.SignupMode,
+		SignupOpensAt: in.SignupOpensAt, SignupClosesAt: in.SignupClosesAt, CancelBeforeHours: in.CancelBeforeHours,
+		Waitlist: in.Waitlist,
+	}
+	for _, s := range in.Sessions {
+		a.Sessions = append(a.Sessions, zhiyuan.ActivitySession{StartsAt: s.StartsAt.UTC(), EndsAt: s.EndsAt.UTC(), Capacity: s.Capacity})
+	}
+	return a
+}
+
+// checkRegion normalises an activity's region, which must be a county or a street of the
+// tree, and adds a problem otherwise.
+func (a *App) checkRegion(p zhiyuan.Problems, field, code string) string {
+	if code == "" {
+		return ""
+	}
+	norm, ok := a.Regions.Normalize(code)
+	if !ok {
+		p.Add(field, "行政区划代码不存在")
+		return code
+	}
+	if r, _ := a.Regions.Lookup(norm); r.Level < 3 {
+		p.Add(field, "请选择到区县一级")
+	}
+	return norm
+}
+
+// expandRecurrence appends a recurrence's sessions to act, naming bad fields
+// "recurrence.*".
+func expandRecurrence(act *zhiyuan.Activity, rec *zhiyuan.Recurrence) error {
+	if rec == nil {
+		return nil
+	}
+	loc := zhiyuan.LoadZone(act.TimeZone)
+	if act.TimeZone != "" {
+		if _, err := time.LoadLocation(act.TimeZone); err != nil {
+			return zhiyuan.FieldError(zhiyuan.EInvalid, "time_zone", "时区不存在，应为 IANA 时区名，如 Asia/Shanghai")
+		}
+	}
+	more, err := rec.Expand(loc, "recurrence.")
+	if err != nil {
+		return err
+	}
+	act.Sessions = append(act.Sessions, more...)
+	return nil
+}
+
+// CreateActivity creates a draft activity with its sessions for an organisation the
+// caller manages. The organisation must be approved.
+func (a *App) CreateActivity(ctx context.Context, p *zhiyuan.Principal, orgID int64, in ActivityInput) (*zhiyuan.Activity, error) {
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if o.Status != zhiyuan.OrgApproved {
+		return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "组织通过审核后才能发布活动")
+	}
+	act := in.activity(orgID)
+	if err := expandRecurrence(act, in.Recurrence); err != nil {
+		return nil, err
+	}
+	if err := a.validateActivity(ctx, act, o); err != nil {
+		return nil, err
+	}
+	if err := a.Store.CreateActivity(ctx, act, p.AccountID); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "activity.create", "activity", strconv.FormatInt(act.ID, 10), act.RegionCode, orgID, act.Title); err != nil {
+		return nil, err
+	}
+	return a.Store.FindActivityByID(ctx, act.ID)
+}
+
+// validateActivity runs the domain's checks plus those needing the region tree and the
+// store (the project must be the organisation's).
+func (a *App) validateActivity(ctx context.Context, act *zhiyuan.Activity, o *zhiyuan.Organization) error {
+	return a.validateActivityAt(ctx, act, o, a.Store.Now())
+}
+
+// Activity returns an activity with its sessions. Drafts are seen only by those who
+// manage the organisation; to anyone else they do not exist.
+func (a *App) Activity(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Activity, error) {
+	act, err := a.Store.FindActivityByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if act.Status == zhiyuan.ActivityDraft && !a.CanManageActivity(ctx, p, act) {
+		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "活动不存在")
+	}
+	return act, nil
+}
+
+// CanManageActivity reports whether p manages the activity's organisation, for showing
+// buttons; the actions themselves authorise again.
+func (a *App) CanManageActivity(ctx context.Context, p *zhiyuan.Principal, act *zhiyuan.Activity) bool {
+	if p == nil {
+		return false
+	}
+	o, err := a.Store.FindOrganizationByID(ctx, act.OrgID)
+	return err == nil && zhiyuan.Authorize(p, zhiyuan.ActOrgManage, o.Resource()) == nil
+}
+
+// manageActivity loads an activity and checks that the caller manages its organisation.
+// To a caller who may not, a draft does not exist (404) and anything else is 403.
+func (a *App) manageActivity(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Activity, *zhiyuan.Organization, error) {
+	if p == nil {
+		return nil, nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	act, err := a.Store.FindActivityByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, act.OrgID)
+	if err != nil {
+		if act.Status == zhiyuan.ActivityDraft && zhiyuan.ErrorCode(err) == zhiyuan.EForbidden {
+			return nil, nil, zhiyuan.Errorf(zhiyuan.ENotFound, "活动不存在")
+		}
+		return nil, nil, err
+	}
+	return act, o, nil
+}
+
+// ActivityPatch is a partial update: nil fields stay as they are.
+type ActivityPatch struct {
+	ProjectID         *int64
+	Title             *string
+	Description       *string
+	Category          *zhiyuan.Category
+	TargetGroup       *string
+	RegionCode        *string
+	Address           *string
+	Lat, Lng          *float64
+	CheckinRadiusM    *int
+	ContactName       *string
+	ContactPhone      *string
+	TimeZone          *string
+	MinAge, MaxAge    *int
+	Skills            *[]string
+	MembersOnly       *bool
+	InsuranceRequired *bool
+	ChildFriendly     *bool
+	SignupMode        *zhiyuan.SignupMode
+	SignupOpensAt     *time.Time
+	SignupClosesAt    *time.Time
+	CancelBeforeHours *int
+	Waitlist          *bool
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// UpdateActivity applies a patch to an activity that is a draft or published. Sessions
+// are edited one by one (UpdateSession); the sign-up mode of a published activity cannot
+// change (sign-ups were made under it).
+func (a *App) UpdateActivity(ctx context.Context, p *zhiyuan.Principal, id int64, patch ActivityPatch) (*zhiyuan.Activity, error) {
+	act, o, err := a.manageActivity(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if patch.SignupMode != nil && *patch.SignupMode != act.SignupMode && act.Status != zhiyuan.ActivityDraft {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "signup_mode", "活动发布后不能更改报名方式")
+	}
+	set(&act.ProjectID, patch.ProjectID)
+	set(&act.Title, patch.Title)
+	set(&act.Description, patch.Description)
+	set(&act.Category, patch.Category)
+	set(&act.TargetGroup, patch.TargetGroup)
+	set(&act.RegionCode, patch.RegionCode)
+	set(&act.Address, patch.Address)
+	set(&act.Lat, patch.Lat)
+	set(&act.Lng, patch.Lng)
+	set(&act.CheckinRadiusM, patch.CheckinRadiusM)
+	set(&act.ContactName, patch.ContactName)
+	set(&act.ContactPhone, patch.ContactPhone)
+	set(&act.TimeZone, patch.TimeZone)
+	set(&act.MinAge, patch.MinAge)
+	set(&act.MaxAge, patch.MaxAge)
+	set(&act.Skills, patch.Skills)
+	set(&act.MembersOnly, patch.MembersOnly)
+	set(&act.InsuranceRequired, patch.InsuranceRequired)
+	set(&act.ChildFriendly, patch.ChildFriendly)
+	set(&act.SignupMode, patch.SignupMode)
+	set(&act.SignupOpensAt, patch.SignupOpensAt)
+	set(&act.SignupClosesAt, patch.SignupClosesAt)
+	set(&act.CancelBeforeHours, patch.CancelBeforeHours)
+	set(&act.Waitlist, patch.Waitlist)
+	// Sessions already held or under way stay as they are: they are validated against
+	// no clock, so a session that has begun does not make the activity uneditable.
+	if err := a.validateActivityAt(ctx, act, o, time.Time{}); err != nil {
+		return nil, err
+	}
+	if err := a.Store.UpdateActivity(ctx, act); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "activity.update", "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID, ""); err != nil {
+		return nil, err
+	}
+	return a.Store.FindActivityByID(ctx, id)
+}
+
+func (a *App) validateActivityAt(ctx context.Context, act *zhiyuan.Activity, o *zhiyuan.Organization, now time.Time) error {
+	p := zhiyuan.Problems{}
+	act.RegionCode = a.checkRegion(p, "region_code", act.RegionCode)
+	if act.ProjectID != 0 {
+		pr, err := a.Store.FindProjectByID(ctx, act.ProjectID)
+		if err != nil && zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+			return err
+		}
+		if pr == nil || pr.OrgID != o.ID {
+			p.Add("project_id", "项目不存在或不属于本组织")
+		}
+	}
+	if err := act.Validate(now); err != nil {
+		for k, v := range zhiyuan.ErrorFields(err) {
+			p.Add(k, v)
+		}
+	}
+	return p.Err()
+}
+
+// PublishActivity publishes a draft: its sessions open and it can be found.
+func (a *App) PublishActivity(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Activity, error) {
+	act, _, err := a.manageActivity(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(act.Sessions) == 0 {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "sessions", "至少需要一个场次")
+	}
+	if err := a.Store.PublishActivity(ctx, id); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "activity.publish", "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID, act.Title); err != nil {
+		return nil, err
+	}
+	return a.Store.FindActivityByID(ctx, id)
+}
+
+// CloseActivity stops sign-up for a published activity (confirmed seats stand) and tells
+// everyone signed up.
+func (a *App) CloseActivity(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Activity, error) {
+	return a.endActivity(ctx, p, id, zhiyuan.ActivityClosed, zhiyuan.NoticeActivityClosed)
+}
+
+// CancelActivity cancels an activity: every sign-up is cancelled and everyone signed up
+// is told.
+func (a *App) CancelActivity(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Activity, error) {
+	return a.endActivity(ctx, p, id, zhiyuan.ActivityCancelled, zhiyuan.NoticeActivityCancelled)
+}
+
+func (a *App) endActivity(ctx context.Context, p *zhiyuan.Principal, id int64, to zhiyuan.ActivityStatus, kind string) (*zhiyuan.Activity, error) {
+	act, _, err := a.manageActivity(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	notice := zhiyuan.ActivityNotice(kind, act.Title, act.ID)
+	recipients, err := a.Store.EndActivity(ctx, id, to, notice)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "activity."+string(to), "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID,
+		strconv.Itoa(len(recipients))+" notified"); err != nil {
+		return nil, err
+	}
+	a.send(ctx, fromStoreRecipients(recipients), notice)
+	a.Log.InfoContext(ctx, "activity ended", slog.Int64("activity_id", id), slog.String("status", string(to)), slog.Int("notified", len(recipients)))
+	return a.Store.FindActivityByID(ctx, id)
+}
+
+// AddSessions adds one-off sessions and a weekly series to an activity in one step.
+func (a *App) AddSessions(ctx context.Context, p *zhiyuan.Principal, id int64, sessions []SessionInput, rec *zhiyuan.Recurrence) (*zhiyuan.Activity, error) {
+	act, _, err := a.manageActivity(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	add := &zhiyuan.Activity{TimeZone: act.TimeZone}
+	for _, s := range sessions {
+		add.Sessions = append(add.Sessions, zhiyuan.ActivitySession{StartsAt: s.StartsAt.UTC(), EndsAt: s.EndsAt.UTC(), Capacity: s.Capacity})
+	}
+	if err := expandRecurrence(add, rec); err != nil {
+		return nil, err
+	}
+	if len(add.Sessions) == 0 {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "sessions", "请至少填写一个场次")
+	}
+	pr := zhiyuan.Problems{}
+	now := a.Store.Now()
+	for i := range add.Sessions {
+		if err := zhiyuan.ValidateSession(&add.Sessions[i], "sessions["+strconv.Itoa(i)+"].", now); err != nil {
+			for k, v := range zhiyuan.ErrorFields(err) {
+				pr.Add(k, v)
+			}
+		}
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	if err := a.Store.AddSessions(ctx, id, add.Sessions); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "activity.sessions.add", "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID,
+		strconv.Itoa(len(add.Sessions))+" sessions"); err != nil {
+		return nil, err
+	}
+	return a.Store.FindActivityByID(ctx, id)
+}
+
+// Session returns a session with its activity; a draft's sessions only to its managers.
+func (a *App) Session(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
+	se, act, err := a.Store.FindSessionByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if act.Status == zhiyuan.ActivityDraft && !a.CanManageActivity(ctx, p, act) {
+		return nil, nil, zhiyuan.Errorf(zhiyuan.ENotFound, "场次不存在")
+	}
+	return se, act, nil
+}
+
+// SessionPatch changes a session; nil fields stay.
+type SessionPatch struct {
+	StartsAt *time.Time
+	EndsAt   *time.Time
+	Capacity *int
+}
+
+// UpdateSession edits a session. Capacity may never drop below the seats already taken
+// (EInvalid naming capacity), which the store's conditional UPDATE guarantees under
+// concurrent sign-ups.
+func (a *App) UpdateSession(ctx context.Context, p *zhiyuan.Principal, id int64, patch SessionPatch) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
+	se, act, err := a.Store.FindSessionByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, _, err := a.manageActivity(ctx, p, act.ID); err != nil {
+		return nil, nil, err
+	}
+	next := *se
+	set(&next.StartsAt, patch.StartsAt)
+	set(&next.EndsAt, patch.EndsAt)
+	set(&next.Capacity, patch.Capacity)
+	// A session whose start does not move may already have begun; a moved one must not
+	// be put into the past.
+	now := a.Store.Now()
+	if next.StartsAt.Equal(se.StartsAt) {
+		now = time.Time{}
+	}
+	if err := zhiyuan.ValidateSession(&next, "", now); err != nil {
+		return nil, nil, err
+	}
+	if err := a.Store.UpdateSession(ctx, id, next.StartsAt, next.EndsAt, next.Capacity); err != nil {
+		return nil, nil, err
+	}
+	if err := a.audit(ctx, p, "session.update", "session", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID,
+		"capacity "+strconv.Itoa(next.Capacity)); err != nil {
+		return nil, nil, err
+	}
+	return a.Store.FindSessionByID(ctx, id)
+}
+
+// SearchQuery is a search as typed into the search form or the API.
+type SearchQuery struct {
+	Q         string
+	Region    string
+	Category  string
+	From, To  string // dates (2006-01-02, in Beijing time) or RFC 3339 times
+	Open      bool
+	Near      string // "lat,lng"
+	WithinKm  string
+	Sort      string // "start" (default) or "distance"
+	Cursor    string
+	Limit     int
+	IsAPIForm bool // field names in errors are the API's
+}
+
+// SearchActivities finds published activities. Bad parameters are EInvalid naming them.
+func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.ActivityHit, string, error) {
+	f := zhiyuan.ActivityFilter{Query: strings.TrimSpace(q.Q), Open: q.Open, Cursor: q.Cursor, Limit: q.Limit, Now: a.Store.Now()}
+	pr := zhiyuan.Problems{}
+	if len([]rune(f.Query)) > 50 {
+		pr.Add("q", "搜索词不能超过50个字")
+	}
+	if q.Region != "" {
+		code, ok := a.Regions.Normalize(q.Region)
+		if !ok {
+			pr.Add("region", "行政区划代码不存在")
+		} else {
+			f.RegionPrefix = zhiyuan.ScopePrefix(code)
+		}
+	}
+	if q.Category != "" {
+		f.Category = zhiyuan.Category(q.Category)
+		if !f.Category.Valid() {
+			pr.Add("category", "服务类别不存在")
+		}
+	}
+	var ok bool
+	if f.From, ok = parseDay(q.From, false); !ok {
+		pr.Add("from", "日期格式应为 2006-01-02")
+	}
+	if f.To, ok = parseDay(q.To, true); !ok {
+		pr.Add("to", "日期格式应为 2006-01-02")
+	}
+	if q.Near != "" {
+		parts := strings.Split(q.Near, ",")
+		var lat, lng float64
+		var err1, err2 error
+		if len(parts) == 2 {
+			lat, err1 = strconv.ParseFloat(strings.TrimSpace(parts[0]), 64)
+			lng, err2 = strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
+		}
+		if len(parts) != 2 || err1 != nil || err2 != nil || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
+			pr.Add("near", "位置格式应为 纬度,经度，如 23.13,113.26")
+		} else {
+			f.Near = &zhiyuan.LatLng{Lat: lat, Lng: lng}
+		}
+		f.WithinKm = 10
+		if q.WithinKm != "" {
+			km, err := strconv.ParseFloat(q.WithinKm, 64)
+			if err != nil || km <= 0 || km > 100 {
+				pr.Add("within_km", "距离应在 0 到 100 公里之间")
+			} else {
+				f.WithinKm = km
+			}
+		}
+	}
+	switch q.Sort {
+	case "", string(zhiyuan.SortStart):
+		f.Sort = zhiyuan.SortStart
+	case string(zhiyuan.SortDistance):
+		if f.Near == nil {
+			pr.Add("sort", "按距离排序需要提供位置（near）")
+		}
+		f.Sort = zhiyuan.SortDistance
+	default:
+		pr.Add("sort", "排序方式应为 start 或 distance")
+	}
+	if err := pr.Err(); err != nil {
+		return nil, "", err
+	}
+	return a.Store.FindActivities(ctx, f)
+}
+
+// parseDay reads a date (a whole day in Beijing time; end=true gives the next midnight,
+// so "to" includes its day) or an RFC 3339 time. Empty is the zero time.
+func parseDay(s string, end bool) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, true
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, zhiyuan.Beijing); err == nil {
+		if end {
+			t = t.AddDate(0, 0, 1)
+		}
+		return t.UTC(), true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
+	}
+	return time.Time{}, false
+}
+
+// OrgActivities lists an organisation's activities of every status for its managers.
+func (a *App) OrgActivities(ctx context.Context, p *zhiyuan.Principal, orgID int64, status string, before int64, limit int) ([]*zhiyuan.Activity, *zhiyuan.Organization, error) {
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := a.Store.FindOrgActivities(ctx, sqlstore.OrgActivityFilter{OrgID: orgID, Status: zhiyuan.ActivityStatus(status), Before: before, Limit: limit})
+	return list, o, err
+}
+
+// CreateProject creates a project of an organisation the caller manages.
+func (a *App) CreateProject(ctx context.Context, p *zhiyuan.Principal, orgID int64, pr zhiyuan.Project) (*zhiyuan.Project, error) {
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if o.Status != zhiyuan.OrgApproved {
+		return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "组织通过审核后才能创建项目")
+	}
+	pr.OrgID = orgID
+	probs := zhiyuan.Problems{}
+	if err := pr.Validate(); err != nil {
+		for k, v := range zhiyuan.ErrorFields(err) {
+			probs.Add(k, v)
+		}
+	}
+	if pr.RegionCode == "" {
+		pr.RegionCode = o.RegionCode
+	}
+	pr.RegionCode = a.checkRegion(probs, "region_code", pr.RegionCode)
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	if err := a.Store.CreateProject(ctx, &pr, p.AccountID); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "project.create", "project", strconv.FormatInt(pr.ID, 10), pr.RegionCode, orgID, pr.Title); err != nil {
+		return nil, err
+	}
+	return &pr, nil
+}
+
+// Projects lists an organisation's projects; they are public for approved organisations.
+func (a *App) Projects(ctx context.Context, orgID int64) ([]zhiyuan.Project, error) {
+	if _, err := a.Organization(ctx, orgID); err != nil {
+		return nil, err
+	}
+	return a.Store.FindProjects(ctx, orgID)
+}

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"zhiyuan"
+	"zhiyuan/internal/sqlstore"
+)
+
+// Recipient is a person to reach outside the platform. Phone and Email are for the
+// sender's own use only: they must never be logged.
+type Recipient struct {
+	VolunteerID int64
+	AccountID   int64
+	Phone       string
+	Email       string
+}
+
+// Message is what to send; Template names the text, so a real SMS gateway can map it to
+// its registered template.
+type Message struct {
+	Template string
+	Title    string
+	Body     string
+	Link     string
+}
+
+// Sender delivers messages by SMS or email. The in-app notification is written by the
+// store in the same transaction as the change; a Sender is the extra channel, called
+// after the commit, and its failure does not undo anything.
+type Sender interface {
+	Send(ctx context.Context, to Recipient, msg Message) error
+}
+
+// LogSender is the development sender: it logs that a message would go out, with only
+// non-personal data (volunteer and account ids and the template), never a phone number,
+// an email address or the text.
+type LogSender struct{ Log *slog.Logger }
+
+// Send implements Sender.
+func (s LogSender) Send(ctx context.Context, to Recipient, msg Message) error {
+	s.Log.InfoContext(ctx, "notification sent", slog.String("sender", "log"), slog.Int64("volunteer_id", to.VolunteerID),
+		slog.Int64("account_id", to.AccountID), slog.String("template", msg.Template),
+		slog.Bool("has_phone", to.Phone != ""), slog.Bool("has_email", to.Email != ""))
+	return nil
+}
+
+func (a *App) sender() Sender {
+	if a.Sender != nil {
+		return a.Sender
+	}
+	return LogSender{Log: a.Log}
+}
+
+// send hands messages to the Sender after a commit. Failures are logged (without
+// personal data) and do not fail the request: the in-app notification already exists.
+func (a *App) send(ctx context.Context, to []Recipient, n zhiyuan.Notification) {
+	msg := Message{Template: n.Kind, Title: n.Title, Body: n.Body, Link: n.Link}
+	for _, r := range to {
+		if err := a.sender().Send(ctx, r, msg); err != nil {
+			a.Log.WarnContext(ctx, "notification not sent", slog.Int64("volunteer_id", r.VolunteerID),
+				slog.String("template", n.Kind), slog.String("error", err.Error()))
+		}
+	}
+}
+
+func fromStoreRecipients(in []sqlstore.Recipient) []Recipient {
+	out := make([]Recipient, len(in))
+	for i, r := range in {
+		out[i] = Recipient(r)
+	}
+	return out
+}
+
+// notifySignup sends the extra-channel message about a sign-up whose in-app notice the
+// store wrote (promotion from the waitlist, admission, rejection).
+func (a *App) notifySignup(ctx context.Context, kind string, sg *zhiyuan.Signup) {
+	if sg == nil {
+		return
+	}
+	to := Recipient{VolunteerID: sg.VolunteerID, AccountID: sg.AccountID}
+	if v, err := a.Store.FindVolunteerByID(ctx, sg.VolunteerID); err == nil {
+		to.Phone, to.Email = v.Phone, v.Email
+	}
+	a.send(ctx, []Recipient{to}, zhiyuan.SignupNotice(kind, sg.ActivityTitle, sg.ActivityID, sg.StartsAt, sg.EndsAt, sg.TimeZone))
+}
+
+// Notifications lists the caller's in-app notifications, newest first.
+func (a *App) Notifications(ctx context.Context, p *zhiyuan.Principal, unreadOnly bool, before int64, limit int) ([]zhiyuan.Notification, error) {
+	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: p.AccountIDOrZero()}); err != nil {
+		return nil, err
+	}
+	return a.Store.FindNotifications(ctx, sqlstore.NotificationFilter{AccountID: p.AccountID, UnreadOnly: unreadOnly, Before: before, Limit: limit})
+}
+
+// UnreadNotifications counts the caller's unread notifications (0 for anonymous).
+func (a *App) UnreadNotifications(ctx context.Context, p *zhiyuan.Principal) int {
+	if p == nil {
+		return 0
+	}
+	n, err := a.Store.CountUnreadNotifications(ctx, p.AccountID)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// MarkNotificationsRead marks one of the caller's notifications read, or all when id is 0.
+func (a *App) MarkNotificationsRead(ctx context.Context, p *zhiyuan.Principal, id int64) error {
+	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: p.AccountIDOrZero()}); err != nil {
+		return err
+	}
+	return a.Store.MarkNotificationsRead(ctx, p.AccountID, id)
+}

@@ -1,0 +1,289 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"zhiyuan"
+	"zhiyuan/internal/sqlstore"
+)
+
+func init() {
+	RegisterExportSection(ExportSection{Name: "signups", Data: func(ctx context.Context, a *App, accountID int64, v *zhiyuan.Volunteer) (any, error) {
+		if v == nil {
+			return []any{}, nil
+		}
+		type row struct {
+			Activity string `json:"activity"`
+			Session  string `json:"session"`
+			Status   string `json:"status"`
+			Late     bool   `json:"late_cancellation,omitempty"`
+		}
+		out := []row{}
+		now := a.Store.Now()
+		for _, view := range []sqlstore.SignupView{sqlstore.ViewUpcoming, sqlstore.ViewWaitlisted, sqlstore.ViewPast} {
+			for offset := 0; ; offset += 200 {
+				list, err := a.Store.FindVolunteerSignups(ctx, v.ID, view, now, offset, 200)
+				if err != nil {
+					return nil, err
+				}
+				for _, sg := range list {
+					out = append(out, row{sg.ActivityTitle, zhiyuan.SessionLabel(sg.StartsAt, sg.EndsAt, sg.TimeZone), string(sg.Status), sg.Late})
+				}
+				if len(list) < 200 {
+					break
+				}
+			}
+		}
+		return out, nil
+	}})
+}
+
+// SignUp signs the calling volunteer up for a session: the rules of eligibility first
+// (EInvalid naming the unmet condition), then the store's transaction, which decides
+// seats, duplicates and overlaps race-free. The answer is confirmed, pending (admission)
+// or waitlisted; EFull when no seat and no waitlist.
+func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*zhiyuan.Signup, error) {
+	v, err := a.MyVolunteer(ctx, p)
+	if err != nil {
+		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+			return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "请先注册成为志愿者再报名")
+		}
+		return nil, err
+	}
+	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if act.Status == zhiyuan.ActivityDraft {
+		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "场次不存在")
+	}
+	e := zhiyuan.Eligibility{Now: a.Store.Now()}
+	if act.MembersOnly {
+		if e.IsMember, err = a.Store.IsMember(ctx, act.OrgID, v.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := zhiyuan.CheckSignup(act, se, v, e); err != nil {
+		return nil, err
+	}
+	sg, err := a.Store.CreateSignup(ctx, sqlstore.SignupRequest{
+		SessionID: se.ID, ActivityID: act.ID, VolunteerID: v.ID, Mode: act.SignupMode, Waitlist: act.Waitlist,
+		StartsAt: se.StartsAt, EndsAt: se.EndsAt,
+	})
+	if err != nil {
+		return nil, err
+	}
+	sg.ActivityTitle, sg.TimeZone, sg.OrgID, sg.OrgName, sg.AccountID = act.Title, act.TimeZone, act.OrgID, act.OrgName, p.AccountID
+	return sg, nil
+}
+
+// mySignup loads a sign-up of the caller's; anyone else's is ENotFound (its existence
+// is not theirs to learn).
+func (a *App) mySignup(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Signup, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	sg, err := a.Store.FindSignupByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: sg.AccountID}); err != nil {
+		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "报名记录不存在")
+	}
+	return sg, nil
+}
+
+// Signup returns one sign-up to its volunteer or to a manager of the organisation.
+func (a *App) Signup(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Signup, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	sg, err := a.Store.FindSignupByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if sg.AccountID == p.AccountID {
+		return sg, nil
+	}
+	if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, sg.OrgID); err != nil {
+		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "报名记录不存在")
+	}
+	return sg, nil
+}
+
+// CancelSignup cancels the caller's own sign-up. After the cancellation deadline it still
+// goes through but counts as a late cancellation; once the session has begun it cannot
+// be cancelled. A freed seat goes to the first on the waitlist, who is notified.
+func (a *App) CancelSignup(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Signup, error) {
+	sg, err := a.mySignup(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	se, act, err := a.Store.FindSessionByID(ctx, sg.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	late, err := zhiyuan.CheckCancel(act, se, sg.Status, a.Store.Now())
+	if err != nil {
+		return nil, err
+	}
+	ch, err := a.Store.CancelSignup(ctx, id, late)
+	if err != nil {
+		return nil, err
+	}
+	a.notifySignup(ctx, zhiyuan.NoticePromoted, ch.Promoted)
+	return ch.Signup, nil
+}
+
+// manageSession loads a session and checks that the caller manages its organisation.
+func (a *App) manageSession(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
+	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, _, err := a.manageActivity(ctx, p, act.ID); err != nil {
+		return nil, nil, err
+	}
+	return se, act, nil
+}
+
+// DecideSignup admits, rejects or marks as no-show one sign-up, for a manager of its
+// organisation.
+func (a *App) DecideSignup(ctx context.Context, p *zhiyuan.Principal, id int64, d sqlstore.Decision) (*zhiyuan.Signup, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	sg, err := a.Store.FindSignupByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	res, err := a.DecideSignups(ctx, p, sg.SessionID, []int64{id}, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := res.Failed[id]; err != nil {
+		return nil, err
+	}
+	return res.Done[0], nil
+}
+
+// DecideSignups admits, rejects or marks as no-show sign-ups of one session in one
+// transaction. Admission never goes past the capacity: once the seats are gone the rest
+// fail with EFull (reported per id, the others stand).
+func (a *App) DecideSignups(ctx context.Context, p *zhiyuan.Principal, sessionID int64, ids []int64, d sqlstore.Decision) (*sqlstore.DecideResult, error) {
+	se, act, err := a.manageSession(ctx, p, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "ids", "请选择要处理的报名")
+	}
+	if len(ids) > 1000 {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "ids", "一次最多处理1000条报名")
+	}
+	if d == sqlstore.DecideNoShow && a.Store.Now().Before(se.StartsAt) {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "场次开始后才能标记缺席")
+	}
+	res, err := a.Store.DecideSignups(ctx, sessionID, ids, d, p.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Done) > 0 {
+		if err := a.audit(ctx, p, "signup."+string(d), "session", strconv.FormatInt(sessionID, 10), act.RegionCode, act.OrgID,
+			strconv.Itoa(len(res.Done))+" signups"); err != nil {
+			return nil, err
+		}
+	}
+	for _, sg := range res.Done {
+		switch d {
+		case sqlstore.DecideAdmit:
+			a.notifySignup(ctx, zhiyuan.NoticeAdmitted, sg)
+		case sqlstore.DecideReject:
+			a.notifySignup(ctx, zhiyuan.NoticeRejected, sg)
+		}
+	}
+	for _, sg := range res.Promoted {
+		a.notifySignup(ctx, zhiyuan.NoticePromoted, sg)
+	}
+	return res, nil
+}
+
+// SessionSignups lists a session's sign-ups for a manager of its organisation.
+func (a *App) SessionSignups(ctx context.Context, p *zhiyuan.Principal, sessionID int64, status zhiyuan.SignupStatus, after int64, limit int) ([]*zhiyuan.Signup, *zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
+	se, act, err := a.manageSession(ctx, p, sessionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	list, err := a.Store.FindSessionSignups(ctx, sqlstore.SignupFilter{SessionID: sessionID, Status: status, After: after, Limit: limit})
+	return list, se, act, err
+}
+
+// ExportSessionSignups returns every sign-up of a session for the spreadsheet export and
+// writes the audit record (the list carries names of volunteers).
+func (a *App) ExportSessionSignups(ctx context.Context, p *zhiyuan.Principal, sessionID int64) ([]*zhiyuan.Signup, *zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
+	se, act, err := a.manageSession(ctx, p, sessionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var all []*zhiyuan.Signup
+	var after int64
+	for {
+		list, err := a.Store.FindSessionSignups(ctx, sqlstore.SignupFilter{SessionID: sessionID, After: after, Limit: 5000})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		all = append(all, list...)
+		if len(list) < 5000 {
+			break
+		}
+		after = list[len(list)-1].ID
+	}
+	if err := a.audit(ctx, p, "signup.export", "session", strconv.FormatInt(sessionID, 10), act.RegionCode, act.OrgID,
+		strconv.Itoa(len(all))+" rows"); err != nil {
+		return nil, nil, nil, err
+	}
+	return all, se, act, nil
+}
+
+// MySignups lists the caller's sign-ups of one view (upcoming, waitlisted, past).
+func (a *App) MySignups(ctx context.Context, p *zhiyuan.Principal, view sqlstore.SignupView, offset, limit int) ([]*zhiyuan.Signup, error) {
+	v, err := a.MyVolunteer(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	switch view {
+	case "":
+		view = sqlstore.ViewUpcoming
+	case sqlstore.ViewUpcoming, sqlstore.ViewWaitlisted, sqlstore.ViewPast:
+	default:
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "view", "应为 upcoming、waitlisted 或 past")
+	}
+	return a.Store.FindVolunteerSignups(ctx, v.ID, view, a.Store.Now(), offset, limit)
+}
+
+// MySignupRecord returns the caller's late cancellations and no-shows.
+func (a *App) MySignupRecord(ctx context.Context, p *zhiyuan.Principal) (sqlstore.VolunteerRecord, error) {
+	v, err := a.MyVolunteer(ctx, p)
+	if err != nil {
+		return sqlstore.VolunteerRecord{}, err
+	}
+	return a.Store.FindVolunteerRecord(ctx, v.ID)
+}
+
+// MyActivitySignups returns the caller's latest sign-up per session of an activity, and
+// whether the caller is a volunteer at all (pages offer sign-up buttons only then).
+func (a *App) MyActivitySignups(ctx context.Context, p *zhiyuan.Principal, activityID int64) (map[int64]*zhiyuan.Signup, bool, error) {
+	if p == nil {
+		return nil, false, nil
+	}
+	v, err := a.MyVolunteer(ctx, p)
+	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	m, err := a.Store.FindVolunteerActivitySignups(ctx, v.ID, activityID)
+	return m, true, err
+}

@@ -1,0 +1,250 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"zhiyuan"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/sheet"
+	"zhiyuan/internal/sqlstore"
+)
+
+func init() { extraRoutes = append(extraRoutes, (*Web).signupPages) }
+
+func (x *Web) signupPages() {
+	x.handle("POST /sessions/{id}/signup", false, x.signUp)
+	x.handle("POST /signups/{id}/cancel", false, x.cancelSignup)
+	x.handle("GET /me/signups", false, x.mySignups)
+	x.handle("GET /sessions/{id}/signups", false, x.sessionSignups)
+	x.handle("POST /sessions/{id}/signups/decide", false, x.decideSignups)
+	x.handle("GET /sessions/{id}/signups.xlsx", false, x.exportSignups)
+	x.handle("GET /me/notifications", false, x.notifications)
+	x.handle("POST /me/notifications/read", false, x.readNotifications)
+}
+
+func (x *Web) signUp(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	sg, err := x.app.SignUp(r.Context(), p, id)
+	if err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		_, a, aerr := x.app.Session(r.Context(), p, id)
+		if aerr != nil {
+			return err
+		}
+		return x.renderActivity(w, r, p, a.ID, httpx.Status(zhiyuan.ErrorCode(err)), "", err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/activities/%d?done=%s", sg.ActivityID, sg.Status), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) cancelSignup(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	sg, err := x.app.CancelSignup(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	done := "withdrawn"
+	if sg.Late {
+		done = "late"
+	}
+	back := safeNext(r.PostFormValue("back"))
+	if back == "/" {
+		back = "/me/signups"
+	}
+	sep := "?"
+	if strings.Contains(back, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, back+sep+"done="+done, http.StatusSeeOther)
+	return nil
+}
+
+// signupView is a sign-up as lists show it.
+type signupView struct {
+	*zhiyuan.Signup
+	When        string
+	CanCancel bool
+}
+
+func signupViews(list []*zhiyuan.Signup) []signupView {
+	out := make([]signupView, 0, len(list))
+	for _, sg := range list {
+		out = append(out, signupView{Signup: sg, When: zhiyuan.SessionLabel(sg.StartsAt, sg.EndsAt, sg.TimeZone)})
+	}
+	return out
+}
+
+var signupTabs = []struct{ View, Label string }{
+	{"upcoming", "即将参加"}, {"waitlisted", "候补中"}, {"past", "历史"},
+}
+
+func (x *Web) mySignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	view := sqlstore.SignupView(r.URL.Query().Get("view"))
+	if view == "" {
+		view = sqlstore.ViewUpcoming
+	}
+	offset, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
+	const limit = 50
+	list, err := x.app.MySignups(r.Context(), p, view, offset, limit)
+	if err != nil {
+		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+			x.render(w, r, http.StatusOK, "my_signups.html", map[string]any{"Title": "我的报名", "NotVolunteer": true, "Tabs": signupTabs})
+			return nil
+		}
+		return err
+	}
+	views := signupViews(list)
+	now := x.app.Store.Now()
+	for i := range views {
+		views[i].CanCancel = views[i].Status.Active() && now.Before(views[i].StartsAt)
+	}
+	data := map[string]any{"Title": "我的报名", "Signups": views, "View": string(view), "Tabs": signupTabs,
+		"Notice": activityNotices[r.URL.Query().Get("done")]}
+	if rec, err := x.app.MySignupRecord(r.Context(), p); err == nil {
+		data["Record"] = rec
+	}
+	if len(list) == limit {
+		data["Next"] = fmt.Sprintf("/me/signups?view=%s&cursor=%d", view, offset+limit)
+	}
+	x.render(w, r, http.StatusOK, "my_signups.html", data)
+	return nil
+}
+
+func (x *Web) sessionSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	status := zhiyuan.SignupStatus(r.URL.Query().Get("status"))
+	after, _ := strconv.ParseInt(r.URL.Query().Get("cursor"), 10, 64)
+	const limit = 200
+	list, se, a, err := x.app.SessionSignups(r.Context(), p, id, status, after, limit)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{
+		"Title": a.Title + " · 报名名单", "A": a, "S": se, "When": zhiyuan.SessionLabel(se.StartsAt, se.EndsAt, a.TimeZone),
+		"Signups": signupViews(list), "Status": string(status),
+		"Statuses": []zhiyuan.SignupStatus{zhiyuan.SignupPending, zhiyuan.SignupConfirmed, zhiyuan.SignupWaitlisted,
+			zhiyuan.SignupRejected, zhiyuan.SignupCancelled, zhiyuan.SignupNoShow},
+		"Notice": r.URL.Query().Get("msg"),
+	}
+	if len(list) == limit {
+		data["Next"] = fmt.Sprintf("/sessions/%d/signups?status=%s&cursor=%d", id, url.QueryEscape(string(status)), list[limit-1].ID)
+	}
+	x.render(w, r, http.StatusOK, "session_signups.html", data)
+	return nil
+}
+
+func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无效")
+	}
+	var ids []int64
+	for _, s := range r.PostForm["ids"] {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			ids = append(ids, n)
+		}
+	}
+	var d sqlstore.Decision
+	switch r.PostFormValue("action") {
+	case "admit":
+		d = sqlstore.DecideAdmit
+	case "reject":
+		d = sqlstore.DecideReject
+	case "no_show":
+		d = sqlstore.DecideNoShow
+	default:
+		return zhiyuan.FieldError(zhiyuan.EInvalid, "action", "请选择录用或不录用")
+	}
+	res, err := x.app.DecideSignups(r.Context(), p, id, ids, d)
+	msg := ""
+	switch {
+	case err != nil && isFormError(err):
+		msg = zhiyuan.ErrorMessage(err)
+	case err != nil:
+		return err
+	default:
+		msg = fmt.Sprintf("已处理 %d 条", len(res.Done))
+		if len(res.Failed) > 0 {
+			var reasons []string
+			for _, e := range res.Failed {
+				reasons = append(reasons, zhiyuan.ErrorMessage(e))
+			}
+			msg += fmt.Sprintf("，%d 条未处理（%s）", len(res.Failed), reasons[0])
+		}
+	}
+	http.Redirect(w, r, fmt.Sprintf("/sessions/%d/signups?msg=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) exportSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	list, se, a, err := x.app.ExportSessionSignups(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	rows := make([]sheet.SignupRow, 0, len(list))
+	for _, sg := range list {
+		row := sheet.SignupRow{Name: sg.VolunteerName, VolunteerNo: sg.VolunteerNo, Status: sg.Status.Chinese(), SignedUpAt: sg.CreatedAt}
+		if sg.Late {
+			row.Note = "逾期取消"
+		}
+		rows = append(rows, row)
+	}
+	// The file is built in memory, outside any transaction, then sent whole.
+	var buf bytes.Buffer
+	if err := sheet.SignupList(&buf, a.Title, zhiyuan.SessionLabel(se.StartsAt, se.EndsAt, a.TimeZone), a.Location(), rows); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("signups-%d-%s.xlsx", se.ID, se.StartsAt.In(a.Location()).Format("20060102"))
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func (x *Web) notifications(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	before, _ := strconv.ParseInt(r.URL.Query().Get("cursor"), 10, 64)
+	const limit = 50
+	list, err := x.app.Notifications(r.Context(), p, false, before, limit)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Title": "消息通知", "Notifications": list, "Unread": x.app.UnreadNotifications(r.Context(), p)}
+	if len(list) == limit {
+		data["Next"] = fmt.Sprintf("/me/notifications?cursor=%d", list[limit-1].ID)
+	}
+	x.render(w, r, http.StatusOK, "notifications.html", data)
+	return nil
+}
+
+func (x *Web) readNotifications(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
+	if err := x.app.MarkNotificationsRead(r.Context(), p, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/me/notifications", http.StatusSeeOther)
+	return nil
+}
