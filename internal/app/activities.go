@@ -134,6 +134,20 @@ func (a *App) CreateActivity(ctx context.Context, p *zhiyuan.Principal, orgID in
 	return a.Store.FindActivityByID(ctx, act.ID)
 }
 
+// CheckActivity validates an activity as CreateActivity would, without writing it, so a
+// form with problems of its own can show every problem at once.
+func (a *App) CheckActivity(ctx context.Context, p *zhiyuan.Principal, orgID int64, in ActivityInput) error {
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID)
+	if err != nil {
+		return err
+	}
+	act := in.activity(orgID)
+	if err := expandRecurrence(act, in.Recurrence); err != nil {
+		return err
+	}
+	return a.validateActivity(ctx, act, o)
+}
+
 // validateActivity runs the domain's checks plus those needing the region tree and the
 // store (the project must be the organisation's).
 func (a *App) validateActivity(ctx context.Context, act *zhiyuan.Activity, o *zhiyuan.Organization) error {

@@ -522,6 +522,15 @@ func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		fields, msg := formProblems(err)
 		if appErr {
 			fields = formRows(fields, rows)
+		} else if more := x.app.CheckActivity(r.Context(), p, orgID, in); isFormError(more) {
+			// The form's own problems first; the rest of the activity's too, so that one
+			// round trip shows everything to fix.
+			for k, v := range formRows(zhiyuan.ErrorFields(more), rows) {
+				if _, ok := fields[k]; !ok && !strings.HasPrefix(k, "sessions") {
+					fields[k] = v
+				}
+			}
+			msg = "提交的信息有误，请检查标出的项目"
 		}
 		data["Fields"], data["Error"] = fields, msg
 		data["SessionRows"], data["RecErrs"] = sessionRows(f, fields), recurrenceErrors(fields)
