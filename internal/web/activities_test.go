@@ -19,16 +19,16 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-// pageFixture is a platform with an approved organisation whose admin is logged in to a
+// actPages is a platform with an approved organisation whose admin is logged in to a
 // browser.
-type pageFixture struct {
+type actPages struct {
 	e     *servertest.Env
 	t     *testing.T
 	org   *zhiyuan.Organization
 	admin *servertest.Browser
 }
 
-func newPageFixture(t *testing.T, e *servertest.Env) *pageFixture {
+func newActPages(t *testing.T, e *servertest.Env) *actPages {
 	t.Helper()
 	phone := e.NewPhone()
 	hash, _ := password.Hash("test1234", password.Fast)
@@ -46,11 +46,11 @@ func newPageFixture(t *testing.T, e *servertest.Env) *pageFixture {
 	}
 	b := e.Browser()
 	b.Login(phone, "test1234")
-	return &pageFixture{e: e, t: t, org: o, admin: b}
+	return &actPages{e: e, t: t, org: o, admin: b}
 }
 
 // volunteer registers a volunteer born on birth and returns a logged-in browser.
-func (f *pageFixture) volunteer(name string, birth time.Time) (*servertest.Browser, int64) {
+func (f *actPages) volunteer(name string, birth time.Time) (*servertest.Browser, int64) {
 	f.t.Helper()
 	phone := f.e.NewPhone()
 	hash, _ := password.Hash("test1234", password.Fast)
@@ -65,11 +65,11 @@ func (f *pageFixture) volunteer(name string, birth time.Time) (*servertest.Brows
 }
 
 // day is a date d days from now in Beijing time, as a date input sends it.
-func (f *pageFixture) day(d int) string {
+func (f *actPages) day(d int) string {
 	return f.e.App.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, d).Format("2006-01-02")
 }
 
-func (f *pageFixture) form(title string) url.Values {
+func (f *actPages) form(title string) url.Values {
 	return url.Values{
 		"title": {title}, "category": {"elderly_care"}, "description": {"陪伴社区长者聊天、读报"},
 		"region_code": {"440106"}, "address": {"天河区五山街道某社区"}, "lat": {"23.155"}, "lng": {"113.35"},
@@ -80,13 +80,13 @@ func (f *pageFixture) form(title string) url.Values {
 	}
 }
 
-var activityLocation = regexp.MustCompile(`^/activities/(\d+)\?done=`)
+var actLocation = regexp.MustCompile(`^/activities/(\d+)\?done=`)
 
 // create submits the form and returns the new activity's id.
-func (f *pageFixture) create(form url.Values) int64 {
+func (f *actPages) create(form url.Values) int64 {
 	f.t.Helper()
 	res := f.admin.Post(fmt.Sprintf("/orgs/%d/activities", f.org.ID), form)
-	m := activityLocation.FindStringSubmatch(res.Header.Get("Location"))
+	m := actLocation.FindStringSubmatch(res.Header.Get("Location"))
 	if res.Status != http.StatusSeeOther || m == nil {
 		f.t.Fatalf("create: %d %s\n%s", res.Status, res.Header.Get("Location"), res.Body)
 	}
@@ -94,7 +94,7 @@ func (f *pageFixture) create(form url.Values) int64 {
 	return id
 }
 
-func wantPage(t *testing.T, what string, res *servertest.Response, status int, contains ...string) string {
+func wantActPage(t *testing.T, what string, res *servertest.Response, status int, contains ...string) string {
 	t.Helper()
 	body := string(res.Body)
 	if res.Status != status {
@@ -110,34 +110,34 @@ func wantPage(t *testing.T, what string, res *servertest.Response, status int, c
 
 func TestActivityPagesCreateFindSignUp(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
-		f := newPageFixture(t, e)
-		wantPage(t, "new form", f.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusOK,
+		f := newActPages(t, e)
+		wantActPage(t, "new form", f.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusOK,
 			`name="s2_date"`, `name="rec_weeks"`, "先到先得", "报名后录用")
 		id := f.create(f.form("社区敬老探访"))
-		body := wantPage(t, "activity page", f.admin.Get(fmt.Sprintf("/activities/%d?done=published", id)), http.StatusOK,
+		body := wantActPage(t, "activity page", f.admin.Get(fmt.Sprintf("/activities/%d?done=published", id)), http.StatusOK,
 			"活动已发布", "社区敬老探访", f.day(5)+" 09:00–12:00", f.day(12)+" 23:00–次日 02:00",
 			"uri.amap.com/marker?position=113.350000,23.155000", "报名名单", "停止报名")
 		if strings.Count(body, `action="/sessions/`) != 2 { // the capacity form of each session
 			t.Fatalf("sessions missing:\n%s", body)
 		}
-		wantPage(t, "org list", f.admin.Get(fmt.Sprintf("/orgs/%d/activities", f.org.ID)), http.StatusOK, "社区敬老探访", "已发布")
+		wantActPage(t, "org list", f.admin.Get(fmt.Sprintf("/orgs/%d/activities", f.org.ID)), http.StatusOK, "社区敬老探访", "已发布")
 
 		// A volunteer finds it by a Chinese word and signs up.
 		vol, _ := f.volunteer("张小红", time.Date(1995, 3, 1, 0, 0, 0, 0, time.UTC))
-		wantPage(t, "search", vol.Get("/activities?q="+url.QueryEscape("敬老")), http.StatusOK, "社区敬老探访", "剩余 30 个名额")
-		wantPage(t, "search miss", vol.Get("/activities?q="+url.QueryEscape("消防演练")), http.StatusOK, "没有找到")
+		wantActPage(t, "search", vol.Get("/activities?q="+url.QueryEscape("敬老")), http.StatusOK, "社区敬老探访", "剩余 30 个名额")
+		wantActPage(t, "search miss", vol.Get("/activities?q="+url.QueryEscape("消防演练")), http.StatusOK, "没有找到")
 		a, _ := e.App.Store.FindActivityByID(t.Context(), id)
 		res := vol.Post(fmt.Sprintf("/sessions/%d/signup", a.Sessions[0].ID), nil)
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/activities/%d?done=confirmed", id) {
 			t.Fatalf("sign up: %d %s", res.Status, res.Header.Get("Location"))
 		}
-		wantPage(t, "after sign-up", vol.Get(res.Header.Get("Location")), http.StatusOK, "报名成功", "已录用", "取消报名")
+		wantActPage(t, "after sign-up", vol.Get(res.Header.Get("Location")), http.StatusOK, "报名成功", "已录用", "取消报名")
 		// The second session overlaps nothing: sign up too, then see both under my sign-ups.
 		vol.Post(fmt.Sprintf("/sessions/%d/signup", a.Sessions[1].ID), nil)
-		wantPage(t, "my sign-ups", vol.Get("/me/signups"), http.StatusOK, "社区敬老探访", f.day(5)+" 09:00–12:00", f.day(12)+" 23:00–次日 02:00")
+		wantActPage(t, "my sign-ups", vol.Get("/me/signups"), http.StatusOK, "社区敬老探访", f.day(5)+" 09:00–12:00", f.day(12)+" 23:00–次日 02:00")
 
 		// The admin's list and export.
-		list := wantPage(t, "sign-up list", f.admin.Get(fmt.Sprintf("/sessions/%d/signups", a.Sessions[0].ID)), http.StatusOK, "张小红", "已录用", "导出 Excel")
+		list := wantActPage(t, "sign-up list", f.admin.Get(fmt.Sprintf("/sessions/%d/signups", a.Sessions[0].ID)), http.StatusOK, "张小红", "已录用", "导出 Excel")
 		_ = list
 		x := f.admin.Get(fmt.Sprintf("/sessions/%d/signups.xlsx", a.Sessions[0].ID))
 		if x.Status != http.StatusOK || !strings.Contains(x.Header.Get("Content-Disposition"), ".xlsx") {
@@ -152,8 +152,8 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 			t.Fatalf("export rows %q", rows)
 		}
 		// A volunteer cannot see the list or the export.
-		wantPage(t, "list as volunteer", vol.Get(fmt.Sprintf("/sessions/%d/signups", a.Sessions[0].ID)), http.StatusForbidden)
-		wantPage(t, "export as volunteer", vol.Get(fmt.Sprintf("/sessions/%d/signups.xlsx", a.Sessions[0].ID)), http.StatusForbidden)
+		wantActPage(t, "list as volunteer", vol.Get(fmt.Sprintf("/sessions/%d/signups", a.Sessions[0].ID)), http.StatusForbidden)
+		wantActPage(t, "export as volunteer", vol.Get(fmt.Sprintf("/sessions/%d/signups.xlsx", a.Sessions[0].ID)), http.StatusForbidden)
 
 		// Cancel from my sign-ups; then the organisation cancels the activity and the
 		// volunteer finds a message.
@@ -162,12 +162,12 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/me/signups?done=withdrawn" {
 			t.Fatalf("cancel: %d %s", res.Status, res.Header.Get("Location"))
 		}
-		wantPage(t, "history", vol.Get("/me/signups?view=past"), http.StatusOK, "已取消")
+		wantActPage(t, "history", vol.Get("/me/signups?view=past"), http.StatusOK, "已取消")
 		res = f.admin.Post(fmt.Sprintf("/activities/%d/cancel", id), nil)
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("cancel activity: %d %s", res.Status, res.Body)
 		}
-		wantPage(t, "notifications", vol.Get("/me/notifications"), http.StatusOK, "活动取消：社区敬老探访", "未读")
+		wantActPage(t, "notifications", vol.Get("/me/notifications"), http.StatusOK, "活动取消：社区敬老探访", "未读")
 		res = vol.Post("/me/notifications/read", nil)
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("mark read: %d", res.Status)
@@ -180,15 +180,15 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 
 func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
-		f := newPageFixture(t, e)
+		f := newActPages(t, e)
 		bad := f.form("")
 		bad.Set("s1_capacity", "0")
 		bad.Set("s0_date", "")
-		wantPage(t, "bad form", f.admin.Post(fmt.Sprintf("/orgs/%d/activities", f.org.ID), bad), http.StatusUnprocessableEntity,
+		wantActPage(t, "bad form", f.admin.Post(fmt.Sprintf("/orgs/%d/activities", f.org.ID), bad), http.StatusUnprocessableEntity,
 			"请填写活动名称", "第1场：请选择日期")
 		bad = f.form("周末河涌清洁")
 		bad.Set("s1_capacity", "0")
-		wantPage(t, "bad capacity", f.admin.Post(fmt.Sprintf("/orgs/%d/activities", f.org.ID), bad), http.StatusUnprocessableEntity,
+		wantActPage(t, "bad capacity", f.admin.Post(fmt.Sprintf("/orgs/%d/activities", f.org.ID), bad), http.StatusUnprocessableEntity,
 			"第2场：名额应在", `value="周末河涌清洁"`)
 		var n int
 		e.App.Store.DB().QueryRow("SELECT COUNT(*) FROM activities").Scan(&n)
@@ -215,13 +215,13 @@ func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
 
 		// A fifteen-year-old without consent gets the reason on the page.
 		teen, _ := f.volunteer("王小明", time.Date(now.Year()-15, 1, 1, 0, 0, 0, 0, time.UTC))
-		wantPage(t, "teen sign-up", teen.Post(fmt.Sprintf("/sessions/%d/signup", a.Sessions[0].ID), nil),
+		wantActPage(t, "teen sign-up", teen.Post(fmt.Sprintf("/sessions/%d/signup", a.Sessions[0].ID), nil),
 			http.StatusUnprocessableEntity, "监护人同意")
 		// Another organisation's admin cannot open the form or act on the activity.
-		other := newPageFixture(t, e)
-		wantPage(t, "other admin form", other.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusForbidden)
-		wantPage(t, "other admin close", other.admin.Post(fmt.Sprintf("/activities/%d/close", id), nil), http.StatusForbidden)
+		other := newActPages(t, e)
+		wantActPage(t, "other admin form", other.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusForbidden)
+		wantActPage(t, "other admin close", other.admin.Post(fmt.Sprintf("/activities/%d/close", id), nil), http.StatusForbidden)
 		// Anonymous visitors see the page and a login link.
-		wantPage(t, "anonymous", e.Browser().Get(fmt.Sprintf("/activities/%d", id)), http.StatusOK, "登录后报名")
+		wantActPage(t, "anonymous", e.Browser().Get(fmt.Sprintf("/activities/%d", id)), http.StatusOK, "登录后报名")
 	})
 }
