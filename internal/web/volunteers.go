@@ -113,6 +113,10 @@ func (x *Web) registerData(r *http.Request, province string) map[string]any {
 }
 
 func (x *Web) registerForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	if p.Has(zhiyuan.RoleVolunteer) {
+		http.Redirect(w, r, "/me", http.StatusSeeOther)
+		return nil
+	}
 	data := x.registerData(r, r.URL.Query().Get("province"))
 	x.render(w, r, http.StatusOK, "register.html", data)
 	return nil
