@@ -110,7 +110,17 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 		store.Close()
 		return nil, err
 	}
-	return app.New(store, keys, region.Default(), log, app.DefaultConfig()), nil
+	cfg := app.DefaultConfig()
+	cfg.BaseURL = c.BaseURL
+	a := app.New(store, keys, region.Default(), log, cfg)
+	// Card payloads are signed with the data folder's key, so cards keep verifying across
+	// restarts; the font for proofs is looked up once here (serve warns when it is missing).
+	if a.Signer, err = proof.LoadOrCreateSigner(c.DataDir); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("card signing keys in %s: %w", c.DataDir, err)
+	}
+	a.Font, _ = proof.FindFont(c.FontPath)
+	return a, nil
 }
 
 func loadKeys(c *config.Config) (*pii.Keys, error) {
@@ -155,7 +165,8 @@ func serve(ctx context.Context, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	if _, err := proof.FindFont(c.FontPath); err != nil {
+	if a.Font == nil {
+		_, err := proof.FindFont(c.FontPath)
 		// Start anyway: everything but PDF proofs works, and proofs say the same thing.
 		fmt.Fprintf(os.Stderr, "zhiyuan: 警告 warning: %v; PDF proofs are unavailable until then\n", err)
 		log.Warn("no CJK font for PDF proofs", slog.String("error", err.Error()))

@@ -7,11 +7,13 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"zhiyuan"
 	"zhiyuan/internal/password"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/proof"
 	"zhiyuan/internal/region"
 	"zhiyuan/internal/sqlstore"
 )
@@ -30,6 +32,8 @@ type Config struct {
 	IPMaxFailures    int
 	LoginWindow      time.Duration
 	LoginLock        time.Duration
+
+	BaseURL string // public address printed in card QR codes and proofs; "" prints paths only
 
 	// Service hours (see attendance.go, hours.go): how attendance becomes hours, when
 	// scans are accepted, and which days are working days for the recording deadline.
@@ -61,11 +65,21 @@ type App struct {
 	Log     *slog.Logger
 	Config  Config
 	Sender  Sender // SMS and email; nil logs instead (development), see notify.go
+
+	// Signer signs card payloads (cards.go): New makes one in memory; the binary loads the
+	// data folder's. Font is the CJK font for PDF proofs (proofs.go); nil: found on first use.
+	Signer   *proof.Signer
+	Font     *proof.Font
+	fontOnce sync.Once
 }
 
 // New returns an App.
 func New(store *sqlstore.Store, keys *pii.Keys, regions *region.Tree, log *slog.Logger, cfg Config) *App {
-	return &App{Store: store, Keys: keys, Regions: regions, Log: log, Config: cfg}
+	signer, err := proof.NewSigner()
+	if err != nil {
+		panic(err) // crypto/rand failing leaves nothing sensible to do
+	}
+	return &App{Store: store, Keys: keys, Regions: regions, Log: log, Config: cfg, Signer: signer}
 }
 
 // authorize asks the one authorisation function and logs refusals (without personal data).
