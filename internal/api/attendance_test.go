@@ -3,187 +3,17 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"zhiyuan"
-	"zhiyuan/internal/app"
-	"zhiyuan/internal/password"
-	"zhiyuan/internal/pii"
-	"zhiyuan/internal/region"
-	"zhiyuan/internal/server"
+	"zhiyuan/internal/hourstest"
 	"zhiyuan/internal/server/servertest"
 	"zhiyuan/internal/sqlstore"
-	"zhiyuan/internal/sqlstore/storetest"
 )
-
-// hoursClock is the platform's clock in these tests: attendance is about time.
-type hoursClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *hoursClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *hoursClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
-// cst is Beijing time; the session in these tests runs 09:00–12:00 on 2026-03-07.
-var cst = time.FixedZone("CST", 8*3600)
-
-func day(hhmm string) time.Time {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", "2026-03-07 "+hhmm, cst)
-	return t
-}
-
-type hoursVolunteer struct {
-	ID, AccountID int64
-	No, Token     string
-}
-
-// hoursEnv is the whole platform on a settable clock, with an approved organisation, its
-// admin, a published activity with two sessions (09:00–12:00 and 14:00–17:00, geofence
-// 300 m) and volunteers holding confirmed seats in the first session.
-type hoursEnv struct {
-	*servertest.Env
-	clock     *hoursClock
-	orgToken  string
-	orgAdmin  int64
-	org       *zhiyuan.Organization
-	act       *zhiyuan.Activity
-	session   zhiyuan.ActivitySession
-	afternoon zhiyuan.ActivitySession
-	vols      []hoursVolunteer
-}
-
-func eachHours(t *testing.T, volunteers int, fn func(t *testing.T, h *hoursEnv)) {
-	for _, engine := range storetest.Engines() {
-		t.Run(engine, func(t *testing.T) { fn(t, newHoursEnv(t, engine, volunteers)) })
-	}
-}
-
-func newHoursEnv(t testing.TB, engine string, volunteers int) *hoursEnv {
-	t.Helper()
-	clock := &hoursClock{}
-	clock.Set(day("08:00").Add(-48 * time.Hour))
-	store := storetest.New(t, engine, sqlstore.Options{MaxOpenConns: 20, Now: clock.Now})
-	keys, err := pii.NewKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logBuf := &servertest.SyncBuffer{}
-	log := slog.New(slog.NewTextHandler(logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg := app.DefaultConfig()
-	cfg.Password = password.Fast
-	a := app.New(store, keys, region.Default(), log, cfg)
-	srv, err := server.New(a, log, server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	h := &hoursEnv{Env: &servertest.Env{T: t, Engine: engine, App: a, Server: srv, HTTP: hs, Log: logBuf}, clock: clock}
-
-	ctx := context.Background()
-	creator := &zhiyuan.Account{Phone: "13500000777", Name: "组织创建人"}
-	if err := store.CreateAccount(ctx, creator, "x"); err != nil {
-		t.Fatal(err)
-	}
-	h.org = &zhiyuan.Organization{Name: "天河区青年志愿者协会", Type: "社会组织", RegionCode: "440106",
-		ContactName: "李老师", ContactPhone: "13800001111", CreatedBy: creator.ID}
-	if err := store.CreateOrganization(ctx, h.org); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.DecideOrganization(ctx, h.org.ID, zhiyuan.OrgApproved, "", creator.ID, nil); err != nil {
-		t.Fatal(err)
-	}
-	h.orgToken, h.orgAdmin = h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleOrgAdmin, OrgID: h.org.ID})
-	act := &zhiyuan.Activity{
-		OrgID: h.org.ID, Title: "社区长者探访", Category: zhiyuan.CatElderly, RegionCode: "440106", Address: "天河区五山街道",
-		Lat: 23.15, Lng: 113.35, CheckinRadiusM: 300,
-		Sessions: []zhiyuan.ActivitySession{
-			{StartsAt: day("09:00").UTC(), EndsAt: day("12:00").UTC(), Capacity: volunteers + 10},
-			{StartsAt: day("14:00").UTC(), EndsAt: day("17:00").UTC(), Capacity: 10},
-		},
-	}
-	if err := act.Validate(store.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.CreateActivity(ctx, act, h.orgAdmin); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.PublishActivity(ctx, act.ID); err != nil {
-		t.Fatal(err)
-	}
-	if h.act, err = store.FindActivityByID(ctx, act.ID); err != nil {
-		t.Fatal(err)
-	}
-	h.session, h.afternoon = h.act.Sessions[0], h.act.Sessions[1]
-	for i := range volunteers {
-		h.vols = append(h.vols, h.volunteer(i, true))
-	}
-	clock.Set(day("08:30"))
-	return h
-}
-
-// volunteer registers a volunteer (seated in the morning session when seat) with an API
-// token.
-func (h *hoursEnv) volunteer(i int, seat bool) hoursVolunteer {
-	h.T.Helper()
-	ctx := context.Background()
-	s := h.App.Store
-	v := &zhiyuan.Volunteer{Name: fmt.Sprintf("志愿者%d", i), IDType: zhiyuan.IDResident, IDNumberMasked: "440***********123X",
-		Phone: h.NewPhone(), RegionCode: "440106", BirthDate: time.Date(1996, 5, 1, 0, 0, 0, 0, time.UTC), Sex: "female"}
-	if err := s.CreateVolunteer(ctx, v, sqlstore.VolunteerSecrets{PasswordHash: "x", IDNumberIndex: "ix-" + v.Phone}); err != nil {
-		h.T.Fatal(err)
-	}
-	sess, err := s.CreateSession(ctx, v.AccountID, zhiyuan.SessionAPI, 24*time.Hour*30, zhiyuan.Client{})
-	if err != nil {
-		h.T.Fatal(err)
-	}
-	if seat {
-		if _, err := s.CreateSignup(ctx, sqlstore.SignupRequest{SessionID: h.session.ID, ActivityID: h.act.ID, VolunteerID: v.ID,
-			Mode: zhiyuan.SignupFirstCome, StartsAt: h.session.StartsAt, EndsAt: h.session.EndsAt}); err != nil {
-			h.T.Fatal(err)
-		}
-	}
-	return hoursVolunteer{ID: v.ID, AccountID: v.AccountID, No: v.VolunteerNo, Token: sess.Token}
-}
-
-// code fetches the check-in code of a session as the organiser, at the clock's time.
-func (h *hoursEnv) code(sessionID int64) string {
-	h.T.Helper()
-	res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/checkin-code", sessionID), h.orgToken, nil)
-	if res.Status != http.StatusOK {
-		h.T.Fatalf("checkin-code: %d %s", res.Status, res.Body)
-	}
-	var c struct {
-		Code      string    `json:"code"`
-		ExpiresAt time.Time `json:"expires_at"`
-		URL       string    `json:"url"`
-	}
-	res.Decode(&c)
-	if c.Code == "" || !c.ExpiresAt.After(h.clock.Now()) || !strings.HasPrefix(c.URL, "/checkin?code=") {
-		h.T.Fatalf("code %+v", c)
-	}
-	return c.Code
-}
-
-var near = map[string]any{"lat": 23.1505, "lng": 113.3502} // about 60 m from the venue
-
-func (h *hoursEnv) scan(v hoursVolunteer, code, action string, extra map[string]any) *servertest.Response {
-	body := map[string]any{"code": code, "action": action}
-	for k, val := range near {
-		body[k] = val
-	}
-	for k, val := range extra {
-		body[k] = val
-	}
-	return h.Do("POST", "/api/v1/attendance", v.Token, body)
-}
 
 // wantRefusal checks a 422 naming field whose message contains want.
 func wantRefusal(t *testing.T, what string, res *servertest.Response, field, want string) {
@@ -195,57 +25,57 @@ func wantRefusal(t *testing.T, what string, res *servertest.Response, field, wan
 }
 
 func TestCheckinCodeRefusals(t *testing.T) {
-	eachHours(t, 1, func(t *testing.T, h *hoursEnv) {
-		v := h.vols[0]
-		h.clock.Set(day("08:58"))
-		old := h.code(h.session.ID)
-		h.clock.Set(day("09:00"))
-		wantRefusal(t, "code from 2 minutes ago", h.scan(v, old, "in", nil), "code", "过期")
+	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
+		v := h.Volunteers[0]
+		h.Clock.Set(hourstest.Day("08:58"))
+		old := h.Code(h.Session.ID)
+		h.Clock.Set(hourstest.Day("09:00"))
+		wantRefusal(t, "code from 2 minutes ago", h.Scan(v, old, "in", nil), "code", "过期")
 
-		fresh := h.code(h.session.ID)
+		fresh := h.Code(h.Session.ID)
 		b := []byte(fresh)
 		b[len(b)/2] ^= 0x01 // one byte changed (a neighbouring base64 letter)
-		wantRefusal(t, "code with one byte changed", h.scan(v, string(b), "in", nil), "code", "无效")
+		wantRefusal(t, "code with one byte changed", h.Scan(v, string(b), "in", nil), "code", "无效")
 
-		other := h.code(h.afternoon.ID)
-		wantRefusal(t, "code of another session", h.scan(v, other, "in", map[string]any{"session_id": h.session.ID}), "code", "其他活动场次")
+		other := h.Code(h.Afternoon.ID)
+		wantRefusal(t, "code of another session", h.Scan(v, other, "in", map[string]any{"session_id": h.Session.ID}), "code", "其他活动场次")
 		// Without naming the session, the afternoon code is refused for want of a seat there.
-		wantRefusal(t, "afternoon code without a seat", h.scan(v, other, "in", nil), "action", "没有该场次的已录用名额")
+		wantRefusal(t, "afternoon code without a seat", h.Scan(v, other, "in", nil), "action", "没有该场次的已录用名额")
 
-		if res := h.scan(v, fresh, "in", nil); res.Status != http.StatusCreated {
+		if res := h.Scan(v, fresh, "in", nil); res.Status != http.StatusCreated {
 			t.Fatalf("fresh code: %d %s", res.Status, res.Body)
 		}
 		// Only the session's organisation sees its code.
-		otherToken, _ := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleOrgAdmin, OrgID: h.org.ID + 1000})
-		if res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/checkin-code", h.session.ID), otherToken, nil); res.Status != http.StatusForbidden {
+		otherToken, _ := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleOrgAdmin, OrgID: h.Org.ID + 1000})
+		if res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/checkin-code", h.Session.ID), otherToken, nil); res.Status != http.StatusForbidden {
 			t.Errorf("another org's admin: %d", res.Status)
 		}
-		if res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/checkin-code", h.session.ID), v.Token, nil); res.Status != http.StatusForbidden {
+		if res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/checkin-code", h.Session.ID), v.Token, nil); res.Status != http.StatusForbidden {
 			t.Errorf("a volunteer: %d", res.Status)
 		}
-		if res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/checkin-code", h.session.ID), "", nil); res.Status != http.StatusUnauthorized {
+		if res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/checkin-code", h.Session.ID), "", nil); res.Status != http.StatusUnauthorized {
 			t.Errorf("anonymous: %d", res.Status)
 		}
 	})
 }
 
 func TestCheckinRefusals(t *testing.T) {
-	eachHours(t, 2, func(t *testing.T, h *hoursEnv) {
-		v, w := h.vols[0], h.vols[1]
-		stranger := h.volunteer(99, false)
-		h.clock.Set(day("07:30"))
-		wantRefusal(t, "90 minutes early", h.scan(v, h.code(h.session.ID), "in", nil), "action", "签到过早")
+	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
+		v, w := h.Volunteers[0], h.Volunteers[1]
+		stranger := h.AddVolunteers(1, false)[0]
+		h.Clock.Set(hourstest.Day("07:30"))
+		wantRefusal(t, "90 minutes early", h.Scan(v, h.Code(h.Session.ID), "in", nil), "action", "签到过早")
 
-		h.clock.Set(day("08:30"))
-		code := h.code(h.session.ID)
-		wantRefusal(t, "no confirmed seat", h.scan(stranger, code, "in", nil), "action", "没有该场次的已录用名额")
-		wantRefusal(t, "outside the geofence", h.scan(v, code, "in", map[string]any{"lat": 23.16, "lng": 113.35}), "lat", "超出300米")
+		h.Clock.Set(hourstest.Day("08:30"))
+		code := h.Code(h.Session.ID)
+		wantRefusal(t, "no confirmed seat", h.Scan(stranger, code, "in", nil), "action", "没有该场次的已录用名额")
+		wantRefusal(t, "outside the geofence", h.Scan(v, code, "in", map[string]any{"lat": 23.16, "lng": 113.35}), "lat", "超出300米")
 		res := h.Do("POST", "/api/v1/attendance", v.Token, map[string]any{"code": code, "action": "in"})
 		wantRefusal(t, "no position where a geofence is set", res, "lat", "位置")
-		wantRefusal(t, "bad action", h.scan(v, code, "sideways", nil), "action", "in")
-		wantRefusal(t, "check-out before check-in", h.scan(w, code, "out", nil), "action", "尚未签到")
+		wantRefusal(t, "bad action", h.Scan(v, code, "sideways", nil), "action", "in")
+		wantRefusal(t, "check-out before check-in", h.Scan(w, code, "out", nil), "action", "尚未签到")
 
-		res = h.scan(v, code, "in", nil)
+		res = h.Scan(v, code, "in", nil)
 		if res.Status != http.StatusCreated {
 			t.Fatalf("check-in: %d %s", res.Status, res.Body)
 		}
@@ -259,11 +89,11 @@ func TestCheckinRefusals(t *testing.T) {
 		if got.Attendance.CheckinMethod != "code" || got.Attendance.Distance == nil || *got.Attendance.Distance > 100 {
 			t.Errorf("attendance %s", res.Body)
 		}
-		wantRefusal(t, "second check-in", h.scan(v, code, "in", nil), "action", "已签到")
+		wantRefusal(t, "second check-in", h.Scan(v, code, "in", nil), "action", "已签到")
 		// A check-out earlier than the check-in cannot happen by scanning (the clock only
 		// moves on), but by hand it can be asked for.
-		res = h.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/attendance", h.session.ID), h.orgToken,
-			map[string]any{"volunteer_id": v.ID, "action": "out", "at": day("08:20").Format(time.RFC3339)})
+		res = h.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/attendance", h.Session.ID), h.OrgToken,
+			map[string]any{"volunteer_id": v.ID, "action": "out", "at": hourstest.Day("08:20").Format(time.RFC3339)})
 		wantRefusal(t, "check-out by hand before the check-in", res, "action", "早于签到")
 		if res := h.Do("POST", "/api/v1/attendance", "", map[string]any{"code": code, "action": "in"}); res.Status != http.StatusUnauthorized {
 			t.Errorf("anonymous scan: %d", res.Status)
@@ -274,19 +104,19 @@ func TestCheckinRefusals(t *testing.T) {
 // TestCheckinRush: 300 volunteers check in to one session within seconds, each sending
 // their scan twice: every one is recorded exactly once and the counts are right.
 func TestCheckinRush(t *testing.T) {
-	eachHours(t, 300, func(t *testing.T, h *hoursEnv) {
-		h.clock.Set(day("08:55"))
-		code := h.code(h.session.ID)
+	hourstest.Each(t, 300, func(t *testing.T, h *hourstest.Env) {
+		h.Clock.Set(hourstest.Day("08:55"))
+		code := h.Code(h.Session.ID)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		statuses := map[int]int{}
 		start := time.Now()
-		for _, v := range h.vols {
+		for _, v := range h.Volunteers {
 			for range 2 {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					res := h.scan(v, code, "in", nil)
+					res := h.Scan(v, code, "in", nil)
 					mu.Lock()
 					statuses[res.Status]++
 					mu.Unlock()
@@ -298,7 +128,7 @@ func TestCheckinRush(t *testing.T) {
 		if statuses[http.StatusCreated] != 300 || statuses[http.StatusUnprocessableEntity] != 300 || len(statuses) != 2 {
 			t.Fatalf("statuses %v", statuses)
 		}
-		res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/attendance", h.session.ID), h.orgToken, nil)
+		res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/attendance", h.Session.ID), h.OrgToken, nil)
 		var v struct {
 			Counts struct {
 				Expected  int `json:"expected"`
@@ -344,7 +174,7 @@ type myHours struct {
 	Entries   []hourEntry `json:"entries"`
 }
 
-func (h *hoursEnv) myHours(v hoursVolunteer) myHours {
+func myHoursOf(h *hourstest.Env, v hourstest.Volunteer) myHours {
 	h.T.Helper()
 	res := h.Do("GET", "/api/v1/me/hours", v.Token, nil)
 	if res.Status != http.StatusOK {
@@ -356,15 +186,15 @@ func (h *hoursEnv) myHours(v hoursVolunteer) myHours {
 }
 
 func TestHoursFromAttendance(t *testing.T) {
-	eachHours(t, 2, func(t *testing.T, h *hoursEnv) {
-		v, w := h.vols[0], h.vols[1]
-		h.clock.Set(day("09:05"))
-		code := h.code(h.session.ID)
-		h.scan(v, code, "in", nil)
-		h.clock.Set(day("09:00"))
-		h.scan(w, h.code(h.session.ID), "in", nil)
-		h.clock.Set(day("09:40"))
-		res := h.scan(w, h.code(h.session.ID), "out", nil)
+	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
+		v, w := h.Volunteers[0], h.Volunteers[1]
+		h.Clock.Set(hourstest.Day("09:05"))
+		code := h.Code(h.Session.ID)
+		h.Scan(v, code, "in", nil)
+		h.Clock.Set(hourstest.Day("09:00"))
+		h.Scan(w, h.Code(h.Session.ID), "in", nil)
+		h.Clock.Set(hourstest.Day("09:40"))
+		res := h.Scan(w, h.Code(h.Session.ID), "out", nil)
 		var out struct {
 			Entry hourEntry `json:"entry"`
 		}
@@ -372,48 +202,48 @@ func TestHoursFromAttendance(t *testing.T) {
 		if res.Status != http.StatusOK || out.Entry.Hours != 0 || !strings.Contains(out.Entry.Reason, "60%") {
 			t.Errorf("09:00–09:40: %d %s", res.Status, res.Body)
 		}
-		h.clock.Set(day("11:50"))
-		res = h.scan(v, h.code(h.session.ID), "out", nil)
+		h.Clock.Set(hourstest.Day("11:50"))
+		res = h.Scan(v, h.Code(h.Session.ID), "out", nil)
 		res.Decode(&out)
 		if res.Status != http.StatusOK || out.Entry.Hours != 2.5 || out.Entry.Kind != "attended" || out.Entry.Status != "pending" {
 			t.Fatalf("09:05–11:50: %d %s", res.Status, res.Body)
 		}
-		m := h.myHours(v)
+		m := myHoursOf(h, v)
 		if m.Pending != 2.5 || m.Confirmed != 0 || m.Star != 0 || m.ToNext != 100 || len(m.Entries) != 1 || m.ChainHead != out.Entry.Hash {
 			t.Fatalf("my hours before confirmation %+v", m)
 		}
 		// The organiser confirms the whole session with an evaluation.
-		h.clock.Set(day("13:00"))
-		res = h.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/hours/confirm", h.session.ID), h.orgToken, map[string]any{"rating": 5, "comment": "耐心细致"})
+		h.Clock.Set(hourstest.Day("13:00"))
+		res = h.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/hours/confirm", h.Session.ID), h.OrgToken, map[string]any{"rating": 5, "comment": "耐心细致"})
 		var conf struct{ Count int }
 		res.Decode(&conf)
 		if res.Status != http.StatusOK || conf.Count != 2 {
 			t.Fatalf("confirm: %d %s", res.Status, res.Body)
 		}
-		m = h.myHours(v)
+		m = myHoursOf(h, v)
 		if m.Confirmed != 2.5 || m.Pending != 0 || m.Entries[0].Status != "confirmed" || m.Entries[0].Confirm == nil || m.Entries[0].Confirm.Rating != 5 {
 			t.Fatalf("my hours after confirmation %+v", m)
 		}
 		// A correction of −1 h changes the total and keeps both entries.
-		res = h.Do("POST", fmt.Sprintf("/api/v1/hour-entries/%d/corrections", out.Entry.ID), h.orgToken, map[string]any{"hours": -1, "reason": "中途离开一小时"})
+		res = h.Do("POST", fmt.Sprintf("/api/v1/hour-entries/%d/corrections", out.Entry.ID), h.OrgToken, map[string]any{"hours": -1, "reason": "中途离开一小时"})
 		if res.Status != http.StatusCreated {
 			t.Fatalf("correction: %d %s", res.Status, res.Body)
 		}
-		m = h.myHours(v)
+		m = myHoursOf(h, v)
 		if m.Confirmed != 1.5 || len(m.Entries) != 2 || m.Entries[0].Kind != "correction" || m.Entries[0].Corrects != out.Entry.ID || m.Entries[1].Hours != 2.5 {
 			t.Fatalf("after correction %+v", m)
 		}
-		wantRefusal(t, "correction without reason", h.Do("POST", fmt.Sprintf("/api/v1/hour-entries/%d/corrections", out.Entry.ID), h.orgToken,
+		wantRefusal(t, "correction without reason", h.Do("POST", fmt.Sprintf("/api/v1/hour-entries/%d/corrections", out.Entry.ID), h.OrgToken,
 			map[string]any{"hours": -1}), "reason", "原因")
-		wantRefusal(t, "correction below zero", h.Do("POST", fmt.Sprintf("/api/v1/hour-entries/%d/corrections", out.Entry.ID), h.orgToken,
+		wantRefusal(t, "correction below zero", h.Do("POST", fmt.Sprintf("/api/v1/hour-entries/%d/corrections", out.Entry.ID), h.OrgToken,
 			map[string]any{"hours": -2, "reason": "x"}), "hours", "负数")
 		// Another organisation may not touch these hours.
-		otherToken, _ := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleOrgAdmin, OrgID: h.org.ID + 1000})
+		otherToken, _ := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleOrgAdmin, OrgID: h.Org.ID + 1000})
 		for _, c := range []struct{ method, path string }{
 			{"POST", fmt.Sprintf("/api/v1/hour-entries/%d/corrections", out.Entry.ID)},
-			{"POST", fmt.Sprintf("/api/v1/sessions/%d/hours/confirm", h.session.ID)},
-			{"POST", fmt.Sprintf("/api/v1/sessions/%d/hour-entries", h.session.ID)},
-			{"GET", fmt.Sprintf("/api/v1/sessions/%d/attendance", h.session.ID)},
+			{"POST", fmt.Sprintf("/api/v1/sessions/%d/hours/confirm", h.Session.ID)},
+			{"POST", fmt.Sprintf("/api/v1/sessions/%d/hour-entries", h.Session.ID)},
+			{"GET", fmt.Sprintf("/api/v1/sessions/%d/attendance", h.Session.ID)},
 		} {
 			if res := h.Do(c.method, c.path, otherToken, map[string]any{"hours": 1, "reason": "x", "volunteer_id": v.ID}); res.Status != http.StatusForbidden {
 				t.Errorf("other org %s %s: %d", c.method, c.path, res.Status)
@@ -422,34 +252,34 @@ func TestHoursFromAttendance(t *testing.T) {
 				t.Errorf("volunteer %s %s: %d", c.method, c.path, res.Status)
 			}
 		}
-		if m := h.myHours(v); m.Confirmed != 1.5 {
+		if m := myHoursOf(h, v); m.Confirmed != 1.5 {
 			t.Errorf("refused requests changed the total: %+v", m)
 		}
 	})
 }
 
 func TestMakeupEntries(t *testing.T) {
-	eachHours(t, 1, func(t *testing.T, h *hoursEnv) {
-		v := h.vols[0]
-		path := fmt.Sprintf("/api/v1/sessions/%d/hour-entries", h.session.ID)
-		wantRefusal(t, "before the session", h.Do("POST", path, h.orgToken, map[string]any{"volunteer_id": v.ID, "hours": 1, "reason": "忘记签到"}),
+	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
+		v := h.Volunteers[0]
+		path := fmt.Sprintf("/api/v1/sessions/%d/hour-entries", h.Session.ID)
+		wantRefusal(t, "before the session", h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": v.ID, "hours": 1, "reason": "忘记签到"}),
 			"session_id", "尚未开始")
-		h.clock.Set(day("15:00"))
-		wantRefusal(t, "4 h for a 3 h session", h.Do("POST", path, h.orgToken, map[string]any{"volunteer_id": v.ID, "hours": 4, "reason": "忘记签到"}),
+		h.Clock.Set(hourstest.Day("15:00"))
+		wantRefusal(t, "4 h for a 3 h session", h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": v.ID, "hours": 4, "reason": "忘记签到"}),
 			"hours", "不能超过场次时长3小时")
-		wantRefusal(t, "no reason", h.Do("POST", path, h.orgToken, map[string]any{"volunteer_id": v.ID, "hours": 2}), "reason", "原因")
-		wantRefusal(t, "unknown volunteer", h.Do("POST", path, h.orgToken, map[string]any{"volunteer_id": 999999, "hours": 2, "reason": "x"}),
+		wantRefusal(t, "no reason", h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": v.ID, "hours": 2}), "reason", "原因")
+		wantRefusal(t, "unknown volunteer", h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": 999999, "hours": 2, "reason": "x"}),
 			"volunteer_id", "不存在")
-		res := h.Do("POST", path, h.orgToken, map[string]any{"volunteer_id": v.ID, "hours": 2, "reason": "手机没电未能签到，负责人核实"})
+		res := h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": v.ID, "hours": 2, "reason": "手机没电未能签到，负责人核实"})
 		var e hourEntry
 		res.Decode(&e)
 		if res.Status != http.StatusCreated || e.Kind != "makeup" || e.Hours != 2 || e.Status != "pending" {
 			t.Fatalf("make-up: %d %s", res.Status, res.Body)
 		}
 		// 2 h recorded: another 1.5 h would exceed the 3 h session.
-		wantRefusal(t, "make-ups adding up past the length", h.Do("POST", path, h.orgToken,
+		wantRefusal(t, "make-ups adding up past the length", h.Do("POST", path, h.OrgToken,
 			map[string]any{"volunteer_id": v.ID, "hours": 1.5, "reason": "再补"}), "hours", "超过场次时长")
-		if m := h.myHours(v); m.Pending != 2 || len(m.Entries) != 1 {
+		if m := myHoursOf(h, v); m.Pending != 2 || len(m.Entries) != 1 {
 			t.Errorf("my hours %+v", m)
 		}
 	})
@@ -458,26 +288,26 @@ func TestMakeupEntries(t *testing.T) {
 // TestStarLevelAtExactly100Hours: 99.5 confirmed hours is no star; the half hour that
 // makes 100 is one star.
 func TestStarLevelAtExactly100Hours(t *testing.T) {
-	eachHours(t, 1, func(t *testing.T, h *hoursEnv) {
-		v := h.vols[0]
+	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
+		v := h.Volunteers[0]
 		ctx := context.Background()
 		for range 33 { // 33 × 3 h = 99 h of earlier service, confirmed
-			e := &zhiyuan.HourEntry{VolunteerID: v.ID, Kind: zhiyuan.HourMakeup, Minutes: 180, OrgID: h.org.ID, Reason: "历史记录导入", RecordedBy: h.orgAdmin}
-			if err := h.App.Store.AppendHourEntry(ctx, e, sqlstore.EntryPlace{}, &zhiyuan.HourConfirmation{ConfirmedBy: h.orgAdmin}); err != nil {
+			e := &zhiyuan.HourEntry{VolunteerID: v.ID, Kind: zhiyuan.HourMakeup, Minutes: 180, OrgID: h.Org.ID, Reason: "历史记录导入", RecordedBy: h.OrgAdmin}
+			if err := h.App.Store.AppendHourEntry(ctx, e, sqlstore.EntryPlace{}, &zhiyuan.HourConfirmation{ConfirmedBy: h.OrgAdmin}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		h.clock.Set(day("13:00"))
-		path := fmt.Sprintf("/api/v1/sessions/%d/hour-entries", h.session.ID)
+		h.Clock.Set(hourstest.Day("13:00"))
+		path := fmt.Sprintf("/api/v1/sessions/%d/hour-entries", h.Session.ID)
 		for _, hours := range []float64{0.5, 0.5} {
-			res := h.Do("POST", path, h.orgToken, map[string]any{"volunteer_id": v.ID, "hours": hours, "reason": "补录"})
+			res := h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": v.ID, "hours": hours, "reason": "补录"})
 			var e hourEntry
 			res.Decode(&e)
-			if m := h.myHours(v); m.Star != 0 {
+			if m := myHoursOf(h, v); m.Star != 0 {
 				t.Fatalf("pending hours count towards the star level: %+v", m)
 			}
-			h.Do("POST", "/api/v1/hours/confirm", h.orgToken, map[string]any{"entry_ids": []int64{e.ID}})
-			m := h.myHours(v)
+			h.Do("POST", "/api/v1/hours/confirm", h.OrgToken, map[string]any{"entry_ids": []int64{e.ID}})
+			m := myHoursOf(h, v)
 			switch m.Confirmed {
 			case 99.5:
 				if m.Star != 0 || m.ToNext != 0.5 {
@@ -495,12 +325,12 @@ func TestStarLevelAtExactly100Hours(t *testing.T) {
 }
 
 func TestDisputeFlow(t *testing.T) {
-	eachHours(t, 2, func(t *testing.T, h *hoursEnv) {
-		v, w := h.vols[0], h.vols[1]
-		h.clock.Set(day("09:00"))
-		h.scan(v, h.code(h.session.ID), "in", nil)
-		h.clock.Set(day("09:40"))
-		res := h.scan(v, h.code(h.session.ID), "out", nil)
+	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
+		v, w := h.Volunteers[0], h.Volunteers[1]
+		h.Clock.Set(hourstest.Day("09:00"))
+		h.Scan(v, h.Code(h.Session.ID), "in", nil)
+		h.Clock.Set(hourstest.Day("09:40"))
+		res := h.Scan(v, h.Code(h.Session.ID), "out", nil)
 		var out struct{ Entry hourEntry }
 		res.Decode(&out)
 		path := fmt.Sprintf("/api/v1/hour-entries/%d/disputes", out.Entry.ID)
@@ -520,24 +350,24 @@ func TestDisputeFlow(t *testing.T) {
 		if res := h.Do("POST", path, v.Token, map[string]any{"reason": "again"}); res.Status != http.StatusConflict {
 			t.Errorf("second open dispute: %d", res.Status)
 		}
-		res = h.Do("GET", fmt.Sprintf("/api/v1/organizations/%d/disputes", h.org.ID), h.orgToken, nil)
+		res = h.Do("GET", fmt.Sprintf("/api/v1/organizations/%d/disputes", h.Org.ID), h.OrgToken, nil)
 		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "11点40分") {
 			t.Errorf("org disputes: %d %s", res.Status, res.Body)
 		}
-		otherToken, _ := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleOrgAdmin, OrgID: h.org.ID + 1000})
+		otherToken, _ := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleOrgAdmin, OrgID: h.Org.ID + 1000})
 		resolve := fmt.Sprintf("/api/v1/disputes/%d/resolve", d.ID)
 		if res := h.Do("POST", resolve, otherToken, map[string]any{"accept": true, "resolution": "x", "hours": 2.5}); res.Status != http.StatusForbidden {
 			t.Errorf("other org resolves: %d", res.Status)
 		}
-		res = h.Do("POST", resolve, h.orgToken, map[string]any{"accept": true, "resolution": "经负责人核实属实", "hours": 2.5})
+		res = h.Do("POST", resolve, h.OrgToken, map[string]any{"accept": true, "resolution": "经负责人核实属实", "hours": 2.5})
 		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), `"resolved"`) {
 			t.Fatalf("resolve: %d %s", res.Status, res.Body)
 		}
-		if res := h.Do("POST", resolve, h.orgToken, map[string]any{"accept": false, "resolution": "x"}); res.Status != http.StatusConflict {
+		if res := h.Do("POST", resolve, h.OrgToken, map[string]any{"accept": false, "resolution": "x"}); res.Status != http.StatusConflict {
 			t.Errorf("resolved twice: %d", res.Status)
 		}
-		h.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/hours/confirm", h.session.ID), h.orgToken, nil)
-		m := h.myHours(v)
+		h.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/hours/confirm", h.Session.ID), h.OrgToken, nil)
+		m := myHoursOf(h, v)
 		if m.Confirmed != 2.5 || len(m.Entries) != 2 || m.Entries[0].Kind != "correction" {
 			t.Errorf("after the upheld dispute: %+v", m)
 		}
@@ -545,12 +375,12 @@ func TestDisputeFlow(t *testing.T) {
 }
 
 func TestOverdueList(t *testing.T) {
-	eachHours(t, 1, func(t *testing.T, h *hoursEnv) {
-		v := h.vols[0]
-		h.clock.Set(day("09:00"))
-		h.scan(v, h.code(h.session.ID), "in", nil)
-		h.clock.Set(day("12:00"))
-		h.scan(v, h.code(h.session.ID), "out", nil)
+	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
+		v := h.Volunteers[0]
+		h.Clock.Set(hourstest.Day("09:00"))
+		h.Scan(v, h.Code(h.Session.ID), "in", nil)
+		h.Clock.Set(hourstest.Day("12:00"))
+		h.Scan(v, h.Code(h.Session.ID), "out", nil)
 		cityToken, _ := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 		szToken, _ := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440300"})
 		count := func(token, query string) int {
@@ -563,12 +393,12 @@ func TestOverdueList(t *testing.T) {
 			return len(p.Items)
 		}
 		// Saturday 7 March: ten working days later is Friday the 20th; overdue from the 21st.
-		h.clock.Set(time.Date(2026, 3, 20, 23, 59, 0, 0, cst))
-		if n := count(h.orgToken, ""); n != 0 {
+		h.Clock.Set(time.Date(2037, 3, 20, 23, 59, 0, 0, hourstest.CST))
+		if n := count(h.OrgToken, ""); n != 0 {
 			t.Errorf("on the deadline day: %d overdue", n)
 		}
-		h.clock.Set(time.Date(2026, 3, 21, 0, 1, 0, 0, cst))
-		if n := count(h.orgToken, ""); n != 1 {
+		h.Clock.Set(time.Date(2037, 3, 21, 0, 1, 0, 0, hourstest.CST))
+		if n := count(h.OrgToken, ""); n != 1 {
 			t.Errorf("org, after the deadline: %d", n)
 		}
 		if n := count(cityToken, ""); n != 1 {
@@ -580,7 +410,7 @@ func TestOverdueList(t *testing.T) {
 		if res := h.Do("GET", "/api/v1/hours/overdue?region=440100", szToken, nil); res.Status != http.StatusForbidden {
 			t.Errorf("Shenzhen asking for Guangzhou: %d", res.Status)
 		}
-		h.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/hours/confirm", h.session.ID), h.orgToken, nil)
+		h.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/hours/confirm", h.Session.ID), h.OrgToken, nil)
 		if n := count(cityToken, ""); n != 0 {
 			t.Errorf("after confirmation: %d", n)
 		}
@@ -588,27 +418,27 @@ func TestOverdueList(t *testing.T) {
 }
 
 func TestOrganiserMarksAttendance(t *testing.T) {
-	eachHours(t, 2, func(t *testing.T, h *hoursEnv) {
-		v := h.vols[0]
-		walkIn := h.volunteer(50, false)
-		path := fmt.Sprintf("/api/v1/sessions/%d/attendance", h.session.ID)
-		h.clock.Set(day("09:10"))
-		res := h.Do("POST", path, h.orgToken, map[string]any{"volunteer_no": v.No, "action": "in", "method": "card"})
+	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
+		v := h.Volunteers[0]
+		walkIn := h.AddVolunteers(1, false)[0]
+		path := fmt.Sprintf("/api/v1/sessions/%d/attendance", h.Session.ID)
+		h.Clock.Set(hourstest.Day("09:10"))
+		res := h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_no": v.No, "action": "in", "method": "card"})
 		if res.Status != http.StatusCreated || !strings.Contains(string(res.Body), `"checkin_method":"card"`) {
 			t.Fatalf("card scan: %d %s", res.Status, res.Body)
 		}
-		wantRefusal(t, "no seat, not marked walk-in", h.Do("POST", path, h.orgToken, map[string]any{"volunteer_no": walkIn.No, "action": "in"}),
+		wantRefusal(t, "no seat, not marked walk-in", h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_no": walkIn.No, "action": "in"}),
 			"walk_in", "现场加入")
-		res = h.Do("POST", path, h.orgToken, map[string]any{"volunteer_no": walkIn.No, "action": "in", "walk_in": true})
+		res = h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_no": walkIn.No, "action": "in", "walk_in": true})
 		if res.Status != http.StatusCreated || !strings.Contains(string(res.Body), `"walk_in":true`) {
 			t.Fatalf("walk-in: %d %s", res.Status, res.Body)
 		}
-		wantRefusal(t, "bad volunteer number", h.Do("POST", path, h.orgToken, map[string]any{"volunteer_no": "4401060000001X", "action": "in"}),
+		wantRefusal(t, "bad volunteer number", h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_no": "4401060000001X", "action": "in"}),
 			"volunteer_no", "校验位")
-		wantRefusal(t, "time given for a card scan", h.Do("POST", path, h.orgToken, map[string]any{"volunteer_no": v.No, "action": "out", "method": "card",
-			"at": day("11:00").Format(time.RFC3339)}), "at", "手工")
-		h.clock.Set(day("12:30"))
-		res = h.Do("POST", path, h.orgToken, map[string]any{"volunteer_id": walkIn.ID, "action": "out", "at": day("12:00").Format(time.RFC3339)})
+		wantRefusal(t, "time given for a card scan", h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_no": v.No, "action": "out", "method": "card",
+			"at": hourstest.Day("11:00").Format(time.RFC3339)}), "at", "手工")
+		h.Clock.Set(hourstest.Day("12:30"))
+		res = h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": walkIn.ID, "action": "out", "at": hourstest.Day("12:00").Format(time.RFC3339)})
 		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), `"hours":2.5`) {
 			t.Fatalf("check-out by hand: %d %s", res.Status, res.Body)
 		}
@@ -616,11 +446,11 @@ func TestOrganiserMarksAttendance(t *testing.T) {
 		if n, err := h.App.MarkNoShows(context.Background()); err != nil || n != 0 {
 			t.Fatalf("no-shows during the window: %d %v", n, err)
 		}
-		h.clock.Set(day("14:30"))
+		h.Clock.Set(hourstest.Day("14:30"))
 		if n, err := h.App.MarkNoShows(context.Background()); err != nil || n != 1 {
 			t.Fatalf("no-shows after: %d %v", n, err)
 		}
-		res = h.Do("GET", path, h.orgToken, nil)
+		res = h.Do("GET", path, h.OrgToken, nil)
 		if !strings.Contains(string(res.Body), `"no_shows":1`) || !strings.Contains(string(res.Body), `"walk_ins":1`) {
 			t.Errorf("counts: %s", res.Body)
 		}

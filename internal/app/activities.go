@@ -82,7 +82,8 @@ func (a *App) checkRegion(p zhiyuan.Problems, field, code string) string {
 		p.Add(field, "行政区划代码不存在")
 		return code
 	}
-	if r, _ := a.Regions.Lookup(norm); r.Level < 3 {
+	// Counties and streets; a city without counties (东莞市, 中山市) is its own county.
+	if r, _ := a.Regions.Lookup(norm); r.Level < 3 && !a.Regions.IsCounty(norm) {
 		p.Add(field, "请选择到区县一级")
 	}
 	return norm

@@ -77,6 +77,12 @@ func (a *App) sessionForOrg(ctx context.Context, p *zhiyuan.Principal, sessionID
 	return se, act, o, nil
 }
 
+// ManagedSession returns a session and its activity to an admin of its organisation.
+func (a *App) ManagedSession(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
+	se, act, _, err := a.sessionForOrg(ctx, p, sessionID)
+	return se, act, err
+}
+
 // SessionCheckinCode returns the current check-in code of a session, for an admin of
 // the session's organisation.
 func (a *App) SessionCheckinCode(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*CheckinCode, error) {
@@ -358,6 +364,33 @@ func (a *App) SessionAttendance(ctx context.Context, p *zhiyuan.Principal, sessi
 	v.Deadline = zhiyuan.RecordingDeadline(se.EndsAt, act.Location(), a.Config.WorkCalendar)
 	v.Overdue = v.Pending > 0 && !a.Store.Now().Before(v.Deadline)
 	return v, nil
+}
+
+// MyAttendance returns the caller's own attendance of a session with the session and
+// activity, for the page a volunteer lands on after scanning.
+func (a *App) MyAttendance(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*AttendanceResult, error) {
+	if p == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+	}
+	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	att, err := a.Store.FindAttendance(ctx, sessionID, volunteerID)
+	if err != nil {
+		return nil, err
+	}
+	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	res := &AttendanceResult{Attendance: att, Session: se, Activity: act}
+	if att.EntryID != 0 {
+		if res.Entry, err = a.Store.FindHourEntryByID(ctx, att.EntryID); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // SessionCounts returns the live counts of a session, for the check-in screen.

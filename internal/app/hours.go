@@ -188,6 +188,7 @@ func (a *App) ConfirmHours(ctx context.Context, p *zhiyuan.Principal, req Confir
 // MakeupInput is a make-up entry (补录).
 type MakeupInput struct {
 	VolunteerID int64
+	VolunteerNo string // pages may name the volunteer by number instead
 	Hours       float64
 	Reason      string
 }
@@ -226,13 +227,27 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 	} else if a.Store.Now().Before(se.StartsAt) {
 		pr.Add("session_id", "场次尚未开始，不能补录")
 	}
-	if in.VolunteerID <= 0 {
+	switch no := strings.TrimSpace(in.VolunteerNo); {
+	case in.VolunteerID <= 0 && no == "":
 		pr.Add("volunteer_id", "请指定志愿者")
-	} else if _, err := a.Store.FindVolunteerByID(ctx, in.VolunteerID); err != nil {
-		if zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
-			return nil, err
+	case in.VolunteerID <= 0 && !zhiyuan.ValidVolunteerNo(no):
+		pr.Add("volunteer_no", "志愿者编号不正确（校验位不符）")
+	default:
+		var v *zhiyuan.Volunteer
+		var err error
+		if in.VolunteerID > 0 {
+			v, err = a.Store.FindVolunteerByID(ctx, in.VolunteerID)
+		} else {
+			v, err = a.Store.FindVolunteerByNo(ctx, no)
 		}
-		pr.Add("volunteer_id", "志愿者不存在")
+		if err != nil {
+			if zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+				return nil, err
+			}
+			pr.Add("volunteer_id", "志愿者不存在")
+		} else {
+			in.VolunteerID = v.ID
+		}
 	}
 	if err := pr.Err(); err != nil {
 		return nil, err

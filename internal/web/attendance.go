@@ -1,0 +1,421 @@
+package web
+
+import (
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/proof"
+	"zhiyuan/internal/sqlstore"
+)
+
+// Pages of attendance and hours: the organiser's check-in screen with a rotating QR
+// code, the volunteer's check-in form (where the QR code leads), the session's
+// attendance and confirmation page, my hours, and the overdue list.
+
+func init() {
+	extraRoutes = append(extraRoutes, (*Web).attendancePages)
+	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
+		if p == nil {
+			return nil
+		}
+		var items []navItem
+		if p.Has(zhiyuan.RoleVolunteer) {
+			items = append(items, navItem{"/me/hours", "我的时长"}, navItem{"/checkin", "扫码签到"})
+		}
+		if p.IsAdmin() {
+			items = append(items, navItem{"/hours/overdue", "逾期时长"})
+		}
+		return items
+	})
+}
+
+func (x *Web) attendancePages() {
+	x.handle("GET /sessions/{id}/checkin", false, x.checkinScreen)
+	x.handle("GET /sessions/{id}/attendance", false, x.sessionAttendancePage)
+	x.handle("POST /sessions/{id}/attendance", false, x.markAttendanceForm)
+	x.handle("POST /sessions/{id}/hours/confirm", false, x.confirmHoursForm)
+	x.handle("POST /sessions/{id}/hour-entries", false, x.makeupForm)
+	x.handle("POST /hour-entries/{id}/corrections", false, x.correctionForm)
+	x.handle("POST /disputes/{id}/resolve", false, x.resolveDisputeForm)
+	x.handle("GET /checkin", false, x.checkinForm)
+	x.handle("POST /checkin", false, x.checkinSubmit)
+	x.handle("GET /checkin/done", false, x.checkinDone)
+	x.handle("GET /me/hours", false, x.myHoursPage)
+	x.handle("POST /hour-entries/{id}/disputes", false, x.disputeForm)
+	x.handle("GET /hours/overdue", false, x.overduePage)
+}
+
+func hrID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+	}
+	return id, nil
+}
+
+// absoluteURL builds the address a phone reaches the platform at, for the QR code.
+func absoluteURL(r *http.Request, path string) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
+}
+
+// checkinScreen is what the organiser puts on a big screen or a tablet: the session's
+// current QR code, drawn on the server, and the live count of who is in. It reloads
+// itself with a meta refresh (no script) just after the code changes.
+func (x *Web) checkinScreen(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := x.app.SessionCheckinCode(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	v, err := x.app.SessionAttendance(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	link := absoluteURL(r, "/checkin?code="+url.QueryEscape(c.Code))
+	png, err := proof.QRPNG(link, 512)
+	if err != nil {
+		return err
+	}
+	refresh := int(c.RefreshAt.Sub(x.app.Store.Now()).Seconds()) + 1
+	refresh = max(3, min(refresh, 30))
+	x.render(w, r, http.StatusOK, "checkin_screen.html", map[string]any{
+		"Title": "签到 · " + v.Activity.Title, "View": v, "Code": c,
+		"QR":      template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
+		"Refresh": refresh,
+	})
+	return nil
+}
+
+func (x *Web) sessionAttendancePage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	return x.renderSessionAttendance(w, r, p, http.StatusOK, nil, "")
+}
+
+// renderSessionAttendance shows the attendance page, with a form's error when there is
+// one (form names which form: mark, makeup, confirm, correct-<id>, resolve-<id>).
+func (x *Web) renderSessionAttendance(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, status int, formErr error, form string) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := x.app.SessionAttendance(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	disputes, err := x.app.OrgDisputes(r.Context(), p, v.Activity.OrgID, zhiyuan.DisputeOpen)
+	if err != nil {
+		return err
+	}
+	inSession := map[int64]bool{}
+	for _, e := range v.Entries {
+		inSession[e.ID] = true
+	}
+	var open []zhiyuan.HourDispute
+	for _, d := range disputes {
+		if inSession[d.EntryID] {
+			open = append(open, d)
+		}
+	}
+	var absent []sqlstore.ExpectedVolunteer
+	for _, e := range v.Expected {
+		if !e.CheckedIn {
+			absent = append(absent, e)
+		}
+	}
+	data := map[string]any{
+		"Title": "考勤与时长确认 · " + v.Activity.Title, "View": v, "Disputes": open, "Absent": absent,
+		"Notice": r.URL.Query().Get("ok"), "Form": form, "Loc": v.Activity.Location(),
+	}
+	if formErr != nil {
+		data["Fields"], data["Error"] = formProblems(formErr)
+		if r.Method == http.MethodPost {
+			data["Posted"] = r.PostForm
+		}
+	}
+	x.render(w, r, status, "session_attendance.html", data)
+	return nil
+}
+
+// formFailed re-renders the attendance page with a form error, or returns the error
+// when it is not the visitor's to fix.
+func (x *Web) formFailed(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, err error, form string) error {
+	if !isFormError(err) {
+		return err
+	}
+	return x.renderSessionAttendance(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err, form)
+}
+
+func (x *Web) backToSession(w http.ResponseWriter, r *http.Request, sessionID int64, notice string) {
+	http.Redirect(w, r, fmt.Sprintf("/sessions/%d/attendance?ok=%s#%s", sessionID, url.QueryEscape(notice), "top"), http.StatusSeeOther)
+}
+
+func (x *Web) markAttendanceForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	in := app.MarkInput{VolunteerNo: trim(r, "volunteer_no"), Action: trim(r, "action"),
+		Method: zhiyuan.AttendanceMethod(trim(r, "method")), WalkIn: r.PostFormValue("walk_in") == "1"}
+	if at := trim(r, "at"); at != "" {
+		se, act, serr := x.app.ManagedSession(r.Context(), p, id)
+		if serr != nil {
+			return serr
+		}
+		t, perr := time.Parse("15:04", at)
+		if perr != nil {
+			return x.formFailed(w, r, p, zhiyuan.FieldError(zhiyuan.EInvalid, "at", "时间格式应为 09:30"), "mark")
+		}
+		// The time of day on the session's own date; for a session running past midnight
+		// a time well before its start belongs to the next day.
+		loc := act.Location()
+		start := se.StartsAt.In(loc)
+		in.At = time.Date(start.Year(), start.Month(), start.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+		if in.At.Before(se.StartsAt.Add(-3*time.Hour)) && se.EndsAt.In(loc).Day() != start.Day() {
+			in.At = in.At.AddDate(0, 0, 1)
+		}
+	}
+	res, err := x.app.MarkAttendance(r.Context(), p, id, in)
+	if err != nil {
+		return x.formFailed(w, r, p, err, "mark")
+	}
+	verb := "签到"
+	if in.Action == app.ActionOut {
+		verb = "签退"
+	}
+	x.backToSession(w, r, id, fmt.Sprintf("已为%s登记%s", res.Attendance.VolunteerName, verb))
+	return nil
+}
+
+func (x *Web) confirmHoursForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	r.ParseForm()
+	req := app.ConfirmRequest{Comment: trim(r, "comment")}
+	if s := trim(r, "rating"); s != "" {
+		req.Rating, _ = strconv.Atoi(s)
+		if req.Rating == 0 {
+			req.Rating = -1 // not a number: let validation name it
+		}
+	}
+	if r.PostFormValue("all") != "1" {
+		for _, s := range r.PostForm["entry_id"] {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return x.formFailed(w, r, p, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", "记录编号不正确"), "confirm")
+			}
+			req.EntryIDs = append(req.EntryIDs, n)
+		}
+		if len(req.EntryIDs) == 0 {
+			return x.formFailed(w, r, p, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", "请勾选要确认的记录，或点“全部确认”"), "confirm")
+		}
+	}
+	done, err := x.app.ConfirmSessionHours(r.Context(), p, id, req)
+	if err != nil {
+		return x.formFailed(w, r, p, err, "confirm")
+	}
+	x.backToSession(w, r, id, fmt.Sprintf("已确认%d条时长记录", len(done)))
+	return nil
+}
+
+// parseHours reads an hours field ("2.5", "-1").
+func parseHours(r *http.Request, name string) (float64, error) {
+	s := trim(r, name)
+	h, err := strconv.ParseFloat(s, 64)
+	if err != nil || s == "" {
+		return 0, zhiyuan.FieldError(zhiyuan.EInvalid, "hours", "请填写小时数，如 2.5")
+	}
+	return h, nil
+}
+
+func (x *Web) makeupForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	hours, err := parseHours(r, "hours")
+	if err != nil {
+		return x.formFailed(w, r, p, err, "makeup")
+	}
+	e, err := x.app.AddMakeup(r.Context(), p, id, app.MakeupInput{VolunteerNo: trim(r, "volunteer_no"), Hours: hours, Reason: trim(r, "reason")})
+	if err != nil {
+		return x.formFailed(w, r, p, err, "makeup")
+	}
+	x.backToSession(w, r, id, fmt.Sprintf("已为%s补录%s小时，待确认", e.VolunteerName, zhiyuan.FormatHours(e.Minutes)))
+	return nil
+}
+
+func (x *Web) correctionForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	sessionID, _ := strconv.ParseInt(trim(r, "session_id"), 10, 64)
+	fail := func(err error) error {
+		if !isFormError(err) || sessionID == 0 {
+			return err
+		}
+		r.SetPathValue("id", strconv.FormatInt(sessionID, 10))
+		return x.renderSessionAttendance(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err, "correct-"+strconv.FormatInt(id, 10))
+	}
+	hours, err := parseHours(r, "hours")
+	if err != nil {
+		return fail(err)
+	}
+	e, err := x.app.CorrectEntry(r.Context(), p, id, app.CorrectionInput{Hours: hours, Reason: trim(r, "reason")})
+	if err != nil {
+		return fail(err)
+	}
+	x.backToSession(w, r, e.SessionID, fmt.Sprintf("已为%s记录更正%s小时", e.VolunteerName, zhiyuan.FormatHours(e.Minutes)))
+	return nil
+}
+
+func (x *Web) resolveDisputeForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	sessionID, _ := strconv.ParseInt(trim(r, "session_id"), 10, 64)
+	in := app.ResolveInput{Accept: r.PostFormValue("accept") == "1", Resolution: trim(r, "resolution")}
+	if s := trim(r, "hours"); s != "" {
+		if in.Hours, err = parseHours(r, "hours"); err != nil {
+			in.Hours = 0
+		}
+	}
+	d, err := x.app.ResolveDispute(r.Context(), p, id, in)
+	if err != nil {
+		if !isFormError(err) || sessionID == 0 {
+			return err
+		}
+		r.SetPathValue("id", strconv.FormatInt(sessionID, 10))
+		return x.renderSessionAttendance(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err, "resolve-"+strconv.FormatInt(id, 10))
+	}
+	if sessionID == 0 {
+		http.Redirect(w, r, "/hours/overdue", http.StatusSeeOther)
+		return nil
+	}
+	x.backToSession(w, r, sessionID, "申诉已处理："+d.Status.Chinese())
+	return nil
+}
+
+// checkinForm is where the organiser's QR code leads: the code filled in, two buttons.
+// A small script (static, optional) adds the phone's position for geofenced activities.
+func (x *Web) checkinForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	x.render(w, r, http.StatusOK, "checkin.html", map[string]any{"Title": "扫码签到", "Code": r.URL.Query().Get("code")})
+	return nil
+}
+
+func (x *Web) checkinSubmit(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	in := app.ScanInput{Code: trim(r, "code"), Action: trim(r, "action")}
+	lat, errLat := strconv.ParseFloat(trim(r, "lat"), 64)
+	lng, errLng := strconv.ParseFloat(trim(r, "lng"), 64)
+	if errLat == nil && errLng == nil {
+		in.Lat, in.Lng = &lat, &lng
+	}
+	res, err := x.app.Scan(r.Context(), p, in)
+	if err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		fields, msg := formProblems(err)
+		x.render(w, r, httpx.Status(zhiyuan.ErrorCode(err)), "checkin.html", map[string]any{
+			"Title": "扫码签到", "Code": in.Code, "Error": msg, "Fields": fields,
+		})
+		return nil
+	}
+	http.Redirect(w, r, fmt.Sprintf("/checkin/done?session=%d&action=%s", res.Session.ID, in.Action), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) checkinDone(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	sessionID, err := strconv.ParseInt(r.URL.Query().Get("session"), 10, 64)
+	if err != nil {
+		return zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+	}
+	res, err := x.app.MyAttendance(r.Context(), p, sessionID)
+	if err != nil {
+		return err
+	}
+	x.render(w, r, http.StatusOK, "checkin_done.html", map[string]any{
+		"Title": "签到结果", "Res": res, "Out": r.URL.Query().Get("action") == app.ActionOut, "Loc": res.Activity.Location(),
+	})
+	return nil
+}
+
+func (x *Web) myHoursPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	return x.renderMyHours(w, r, p, http.StatusOK, nil, 0)
+}
+
+func (x *Web) renderMyHours(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, status int, formErr error, entryID int64) error {
+	before, _ := strconv.ParseInt(r.URL.Query().Get("cursor"), 10, 64)
+	h, err := x.app.MyHours(r.Context(), p, before, 20)
+	if err != nil {
+		return err
+	}
+	disputes, err := x.app.MyDisputes(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{
+		"Title": "我的志愿时长", "H": h, "Disputes": disputes, "Notice": r.URL.Query().Get("ok"),
+		"Stars": strings.Repeat("★", h.StarLevel) + strings.Repeat("☆", zhiyuan.MaxStarLevel-h.StarLevel),
+		"Head":  fmt.Sprintf("%x", h.Totals.HeadHash), "FormEntry": entryID,
+		"Confirmed": zhiyuan.FormatHours(h.Totals.ConfirmedMinutes), "Pending": zhiyuan.FormatHours(h.Totals.PendingMinutes),
+		"ToNext": zhiyuan.FormatHours(h.ToNext),
+	}
+	if formErr != nil {
+		data["Fields"], data["Error"] = formProblems(formErr)
+	}
+	x.render(w, r, status, "my_hours.html", data)
+	return nil
+}
+
+func (x *Web) disputeForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := x.app.DisputeEntry(r.Context(), p, id, trim(r, "reason")); err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderMyHours(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err, id)
+	}
+	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape("申诉已提交，请等待组织处理"), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) overduePage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	q := r.URL.Query()
+	orgID, _ := strconv.ParseInt(q.Get("org_id"), 10, 64)
+	after, _ := strconv.ParseInt(q.Get("cursor"), 10, 64)
+	list, err := x.app.OverdueHours(r.Context(), p, app.OverdueQuery{OrgID: orgID, Region: q.Get("region"), After: after, Limit: 100})
+	if err != nil {
+		return err
+	}
+	var next int64
+	if len(list) == 100 {
+		next = list[len(list)-1].ID
+	}
+	x.render(w, r, http.StatusOK, "hours_overdue.html", map[string]any{
+		"Title": "逾期未确认的时长", "Entries": list, "OrgID": orgID, "Region": q.Get("region"), "Next": next,
+		"Cutoff": x.app.OverdueCutoff(),
+	})
+	return nil
+}
