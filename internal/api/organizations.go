@@ -138,7 +138,8 @@ func (x *API) orgPage(p *zhiyuan.Principal, list []*zhiyuan.Organization, limit 
 
 type orgDetail struct {
 	orgJSON
-	Children []orgJSON `json:"children"`
+	SubOrgCount int       `json:"sub_org_count"`
+	Children    []orgJSON `json:"children"`
 }
 
 func (x *API) getOrganization(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -154,7 +155,11 @@ func (x *API) getOrganization(w http.ResponseWriter, r *http.Request, p *zhiyuan
 	if err != nil {
 		return err
 	}
-	d := orgDetail{orgJSON: x.toOrgJSON(p, o), Children: []orgJSON{}}
+	subs, err := x.app.SubOrgCount(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	d := orgDetail{orgJSON: x.toOrgJSON(p, o), SubOrgCount: subs, Children: []orgJSON{}}
 	for _, c := range children {
 		d.Children = append(d.Children, x.toOrgJSON(p, c))
 	}

@@ -27,6 +27,7 @@ type orgResp struct {
 	ContactPhone string  `json:"contact_phone"`
 	MemberCount  int     `json:"member_count"`
 	CanApprove   bool    `json:"can_approve"`
+	SubOrgCount  int     `json:"sub_org_count"`
 	Children     []struct {
 		ID   int64  `json:"id"`
 		Name string `json:"name"`
@@ -285,7 +286,7 @@ func TestOrgTreeParentApprovesChild(t *testing.T) {
 		// children list the class.
 		var got orgResp
 		e.Do("GET", orgPath(school.ID, ""), "", nil).Decode(&got)
-		if len(got.Children) != 1 || got.Children[0].ID != college.ID || got.ContactPhone != "" {
+		if len(got.Children) != 1 || got.Children[0].ID != college.ID || got.ContactPhone != "" || got.SubOrgCount != 2 {
 			t.Fatalf("school page %+v", got)
 		}
 		var kids orgPage

@@ -112,6 +112,12 @@ func (a *App) Organization(ctx context.Context, id int64) (*zhiyuan.Organization
 	return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
 }
 
+// SubOrgCount returns how many organisations lie below an organisation at any depth, a
+// public figure of its page; one range count on the path index.
+func (a *App) SubOrgCount(ctx context.Context, id int64) (int, error) {
+	return a.Store.CountDescendants(ctx, id)
+}
+
 // AuthorizeOrg loads an organisation and checks that the caller may do act on it
 // (org.manage for an admin of it or of an ancestor, or a regional admin of its region;
 // org.approve for a parent's admin or a regional admin). A missing organisation is

@@ -141,8 +141,12 @@ func (x *Web) orgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princip
 	if err != nil {
 		return err
 	}
+	subs, err := x.app.SubOrgCount(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	x.render(w, r, http.StatusOK, "org_show.html", map[string]any{
-		"Title": o.Name, "Org": x.orgView(p, o), "Children": x.orgViews(p, children), "Mine": mine,
+		"Title": o.Name, "Org": x.orgView(p, o), "Children": x.orgViews(p, children), "Mine": mine, "SubOrgs": subs,
 		"IsVolunteer": p.Has(zhiyuan.RoleVolunteer), "Notice": orgNotices[r.URL.Query().Get("done")],
 	})
 	return nil
