@@ -1,0 +1,266 @@
+// Package browsertest drives a real browser (Debian's headless Chromium, through chromedp)
+// against the platform in tests: it opens pages at a phone's size, fills and submits
+// forms as a person would, and saves full-page screenshots into artifacts/screenshots/ for
+// people to look at. A test fails when a page breaks its content security policy or
+// throws a script error, because that is a page a user would see broken.
+//
+// Without Chromium the tests are skipped with the reason, unless
+// ZHIYUAN_TEST_REQUIRE_BROWSER=1 (make test and CI set it), where a missing browser fails.
+package browsertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// EnvRequire names the variable that turns a missing browser from a skip into a failure.
+const EnvRequire = "ZHIYUAN_TEST_REQUIRE_BROWSER"
+
+// The phone the pages are looked at on: the CSS size of a common phone, at twice the
+// pixels so screenshots are sharp.
+const (
+	Width  = 390
+	Height = 844
+	Scale  = 2
+)
+
+// Timeout bounds one browser session, so a hung page fails the test instead of the run.
+var Timeout = 2 * time.Minute
+
+// Executable returns the Chromium to run: /usr/bin/chromium (Debian's), or another
+// Chromium or Chrome on the PATH, or "" when there is none.
+func Executable() string {
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// New starts a headless Chromium with a fresh profile and a phone-sized screen and returns
+// the context of its one tab, for chromedp calls and the helpers here. The browser stops
+// when t ends. Script errors and security-policy violations on any page fail t then.
+func New(t testing.TB) context.Context {
+	t.Helper()
+	bin := Executable()
+	if bin == "" {
+		const reason = "Chromium is not installed (apt-get install chromium)"
+		if os.Getenv(EnvRequire) == "1" {
+			t.Fatalf("%s, and %s=1 requires browser tests", reason, EnvRequire)
+		}
+		t.Skipf("%s; set %s=1 to fail instead of skipping", reason, EnvRequire)
+	}
+	// Made before the browser starts, so it is removed after the browser has stopped.
+	profile := t.TempDir()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(Width, Height),
+	)
+	timeout, cancelTimeout := context.WithTimeout(context.Background(), Timeout)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(timeout, opts...)
+	ctx, cancelTab := chromedp.NewContext(alloc)
+
+	p := &problems{}
+	if err := chromedp.Listen(ctx, p.record); err != nil {
+		cancelTab()
+		cancelAlloc()
+		cancelTimeout()
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+		cancelTimeout()
+		for _, msg := range p.list() {
+			t.Errorf("browser: %s", msg)
+		}
+	})
+	// Start the browser now, at a phone's size, so a broken installation fails here.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Width, Height, chromedp.EmulateScale(Scale), chromedp.EmulateMobile)); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	return ctx
+}
+
+// problems collects what pages did wrong, from the tab's event loop.
+type problems struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (p *problems) record(ev any) {
+	var msg string
+	switch ev := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		msg = "script error: " + ev.ExceptionDetails.Text
+		if ev.ExceptionDetails.Exception != nil && ev.ExceptionDetails.Exception.Description != "" {
+			msg += ": " + ev.ExceptionDetails.Exception.Description
+		}
+	case *log.EventEntryAdded:
+		// Security entries are content-security-policy violations: an inline script or
+		// style the page relies on and the browser refused.
+		if ev.Entry.Source == log.EntrySourceSecurity || ev.Entry.Source == log.EntrySourceJavascript && ev.Entry.Level == log.EntryLevelError {
+			msg = string(ev.Entry.Source) + ": " + ev.Entry.Text
+		}
+	}
+	if msg != "" {
+		p.mu.Lock()
+		p.msgs = append(p.msgs, msg)
+		p.mu.Unlock()
+	}
+}
+
+func (p *problems) list() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.msgs...)
+}
+
+// Open loads url in the tab and returns the HTTP status of the page.
+func Open(t testing.TB, ctx context.Context, url string) int {
+	t.Helper()
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	return int(res.Status)
+}
+
+// Fill types value into the form field that css selects, replacing what was there.
+func Fill(t testing.TB, ctx context.Context, css, value string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Clear(chromedp.CSS(css)), chromedp.SendKeys(chromedp.CSS(css), value)); err != nil {
+		t.Fatalf("fill %s: %v", css, err)
+	}
+}
+
+// Click clicks what css selects and waits for the page it leads to (a form submission or
+// a link) to load.
+func Click(t testing.TB, ctx context.Context, css string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))); err != nil {
+		t.Fatalf("click %s: %v", css, err)
+	}
+}
+
+// Text returns the visible text of the first element css selects.
+func Text(t testing.TB, ctx context.Context, css string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("text of %s: %v", css, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// Exists reports whether css selects anything on the current page, without waiting.
+func Exists(t testing.TB, ctx context.Context, css string) bool {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", css)))
+	if err != nil {
+		t.Fatalf("look for %s: %v", css, err)
+	}
+	return n > 0
+}
+
+// Location returns the URL of the current page.
+func Location(t testing.TB, ctx context.Context) string {
+	t.Helper()
+	u, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// Login logs in through the platform's login form at baseURL and fails t unless it
+// lands on a page with the logout button.
+func Login(t testing.TB, ctx context.Context, baseURL, login, password string) {
+	t.Helper()
+	Open(t, ctx, baseURL+"/login")
+	Fill(t, ctx, "#login", login)
+	Fill(t, ctx, "#password", password)
+	Click(t, ctx, "form.form button[type=submit]")
+	if !Exists(t, ctx, `form[action="/logout"]`) {
+		t.Fatalf("login as %s did not log in; now at %s", maskLogin(login), Location(t, ctx))
+	}
+}
+
+func maskLogin(s string) string {
+	if len(s) > 7 {
+		return s[:3] + "****" + s[len(s)-4:]
+	}
+	return "***"
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// Screenshot saves a full-page PNG of the current page as
+// <repository>/artifacts/screenshots/<name>.png and returns its path. Characters other
+// than letters, digits, dot, dash and underscore in name become dashes.
+func Screenshot(t testing.TB, ctx context.Context, name string) string {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "artifacts", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, strings.Trim(unsafeName.ReplaceAllString(name, "-"), "-")+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// RepoRoot finds the repository by walking up from the working directory to go.mod.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("browsertest: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
