@@ -119,7 +119,8 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 		store.Close()
 		return nil, fmt.Errorf("card signing keys in %s: %w", c.DataDir, err)
 	}
-	a.Font, _ = proof.FindFont(c.FontPath)
+	font, _ := proof.FindFont(c.FontPath)
+	a.SetProofFont(font)
 	return a, nil
 }
 

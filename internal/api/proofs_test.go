@@ -12,6 +12,7 @@ import (
 	"zhiyuan/internal/hourstest"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/proof"
+	"zhiyuan/internal/server/servertest"
 )
 
 type proofResp struct {
@@ -134,6 +135,22 @@ func TestProofOfService(t *testing.T) {
 		h.Do("GET", "/api/v1/me/proofs", v.Token, nil).Decode(&list)
 		if len(list.Items) != 3 || !list.Items[2].Superseded {
 			t.Errorf("my proofs %+v", list.Items)
+		}
+	})
+}
+
+// TestProofWithoutFont: with no CJK font the platform still runs, and a proof request
+// says clearly why it cannot be made instead of producing boxes.
+func TestProofWithoutFont(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		_, token := register(t, e, registration(e, idNumber("440106", 25, 4)))
+		e.App.SetProofFont(nil)
+		res := e.Do("POST", "/api/v1/me/proofs", token, nil)
+		if _, msg, _ := res.Error(); res.Status != http.StatusConflict || !strings.Contains(msg, "字体") || !strings.Contains(msg, "fonts-droid-fallback") {
+			t.Fatalf("proof without a font: %d %s", res.Status, res.Body)
+		}
+		if n := countRows(t, e.App.Store, "proofs"); n != 0 {
+			t.Fatalf("%d proofs stored", n)
 		}
 	})
 }

@@ -25,6 +25,14 @@ import (
 // PlatformName is the issuer printed on platform proofs.
 const PlatformName = "志愿服务信息平台"
 
+// SetProofFont fixes the font proofs use, nil for none (proofs then fail with a clear
+// message instead of the App looking for one itself): the binary calls it with what it
+// found from its configuration.
+func (a *App) SetProofFont(f *proof.Font) {
+	a.fontOnce.Do(func() {})
+	a.Font = f
+}
+
 // proofFont returns the CJK font, looking for one on first use when the binary did not
 // set it (tests, tools).
 func (a *App) proofFont() (*proof.Font, error) {
