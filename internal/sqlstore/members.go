@@ -210,16 +210,17 @@ func (s *Store) LeaveOrganization(ctx context.Context, orgID, volunteerID int64)
 	})
 }
 
-// BulkAddMembers inserts many memberships with multi-row INSERTs, for demo data and
-// benchmarks; rows that already exist are left alone. Afterwards the member counts of the
-// organisations touched are recounted in one UPDATE.
+// BulkAddMembers inserts many memberships with multi-row INSERTs in one transaction, for
+// demo data and benchmarks; rows that already exist are left alone. The member counts of
+// the organisations grow by the approved rows actually inserted (RETURNING tells which),
+// so loading in batches never recounts what earlier batches loaded.
 func (s *Store) BulkAddMembers(ctx context.Context, ms []zhiyuan.Membership) error {
 	if len(ms) == 0 {
 		return nil
 	}
 	const perInsert = 2000 // 6 values a row
 	now := s.now()
-	touched := map[int64]bool{}
+	added := map[int64]int{}
 	return s.inTx(ctx, func(tx conn) error {
 		for start := 0; start < len(ms); start += perInsert {
 			chunk := ms[start:min(start+perInsert, len(ms))]
@@ -237,23 +238,31 @@ func (s *Store) BulkAddMembers(ctx context.Context, ms []zhiyuan.Membership) err
 				if status != zhiyuan.MemberPending {
 					decided = now
 				}
-				touched[m.OrgID] = true
 				args = append(args, m.OrgID, m.VolunteerID, string(status), applied, decided, nullID(m.DecidedBy))
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO org_members (org_id, volunteer_id, status, applied_at, decided_at, decided_by) VALUES `+
-				repeatTuple("(?, ?, ?, ?, ?, ?)", len(chunk))+` ON CONFLICT (org_id, volunteer_id) DO NOTHING`, args...); err != nil {
+			rows, err := tx.query(ctx, `INSERT INTO org_members (org_id, volunteer_id, status, applied_at, decided_at, decided_by) VALUES `+
+				repeatTuple("(?, ?, ?, ?, ?, ?)", len(chunk))+` ON CONFLICT (org_id, volunteer_id) DO NOTHING RETURNING org_id, status`, args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var org int64
+				var status string
+				if err := rows.Scan(&org, &status); err != nil {
+					rows.Close()
+					return err
+				}
+				if zhiyuan.MemberStatus(status) == zhiyuan.MemberApproved {
+					added[org]++
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
 				return err
 			}
 		}
-		ids := make([]any, 0, len(touched))
-		for id := range touched {
-			ids = append(ids, id)
-		}
-		for start := 0; start < len(ids); start += 500 {
-			part := ids[start:min(start+500, len(ids))]
-			if _, err := tx.exec(ctx, `UPDATE organizations SET member_count = (SELECT COUNT(*) FROM org_members m
-				WHERE m.org_id = organizations.id AND m.status = 'approved')
-				WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`, part...); err != nil {
+		for org, n := range added {
+			if _, err := tx.exec(ctx, "UPDATE organizations SET member_count = member_count + ? WHERE id = ?", n, org); err != nil {
 				return err
 			}
 		}
