@@ -81,7 +81,11 @@ func (s *Store) CheckIn(ctx context.Context, in CheckinInput) (*zhiyuan.Attendan
 				return err
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
-				_, err = tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows - 1 WHERE id = ? AND no_shows > 0`, in.VolunteerID)
+				if _, err := tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows - 1 WHERE id = ? AND no_shows > 0`, in.VolunteerID); err != nil {
+					return err
+				}
+				// The seat is held again: the count follows the confirmed sign-ups.
+				_, err = tx.exec(ctx, `UPDATE activity_sessions SET seats_taken = seats_taken + 1 WHERE id = ?`, in.SessionID)
 			}
 			return err
 		})
@@ -289,13 +293,13 @@ func (s *Store) SessionExpected(ctx context.Context, sessionID int64) ([]Expecte
 // have no check-in as no-shows, and counts each on the volunteer's record, at most limit
 // sign-ups per call. Each sign-up changes status by a conditional UPDATE, so running it
 // on several servers at once marks and counts every no-show exactly once. The session's
-// seat count is left as it was: the seat was held, and the figures of a past session
-// should show it.
+// seat count follows in the same transaction, as it always counts confirmed sign-ups
+// (no one is promoted from a waitlist: the session is over).
 func (s *Store) MarkNoShows(ctx context.Context, endedBefore time.Time, limit int) (int, error) {
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.reader().query(ctx, `SELECT g.id, g.volunteer_id FROM signups g
+	rows, err := s.reader().query(ctx, `SELECT g.id, g.volunteer_id, g.session_id FROM signups g
 		JOIN activity_sessions se ON se.id = g.session_id
 		WHERE g.status = 'confirmed' AND se.ends_at < ? AND se.status <> 'cancelled'
 		AND NOT EXISTS (SELECT 1 FROM attendance t WHERE t.session_id = g.session_id AND t.volunteer_id = g.volunteer_id)
@@ -303,11 +307,11 @@ func (s *Store) MarkNoShows(ctx context.Context, endedBefore time.Time, limit in
 	if err != nil {
 		return 0, err
 	}
-	type pair struct{ signup, volunteer int64 }
+	type pair struct{ signup, volunteer, session int64 }
 	var found []pair
 	for rows.Next() {
 		var p pair
-		if err := rows.Scan(&p.signup, &p.volunteer); err != nil {
+		if err := rows.Scan(&p.signup, &p.volunteer, &p.session); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -331,6 +335,9 @@ func (s *Store) MarkNoShows(ctx context.Context, endedBefore time.Time, limit in
 				continue
 			}
 			if _, err := tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows + 1 WHERE id = ?`, p.volunteer); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `UPDATE activity_sessions SET seats_taken = seats_taken - 1 WHERE id = ? AND seats_taken > 0`, p.session); err != nil {
 				return err
 			}
 			marked++

@@ -421,10 +421,11 @@ func TestOverdueAndNoShows(t *testing.T) {
 		if n, _ := f.s.MarkNoShows(ctx, f.clock.At("14:00"), 100); n != 0 {
 			t.Fatalf("marked again: %d", n)
 		}
-		var noShows int
+		var noShows, seats int
 		f.s.DB().QueryRow(f.s.Rebind("SELECT no_shows FROM volunteers WHERE id = ?"), f.vols[2]).Scan(&noShows)
-		if noShows != 1 {
-			t.Errorf("no-show counter %d", noShows)
+		f.s.DB().QueryRow(f.s.Rebind("SELECT seats_taken FROM activity_sessions WHERE id = ?"), f.session.ID).Scan(&seats)
+		if noShows != 1 || seats != 2 {
+			t.Errorf("no-show counter %d, seats taken %d (want the 2 confirmed)", noShows, seats)
 		}
 		// The organiser records them by hand after all: the no-show is taken back.
 		if _, err := f.s.CheckIn(ctx, sqlstore.CheckinInput{SessionID: f.session.ID, VolunteerID: f.vols[2], At: f.clock.At("09:30"),
@@ -432,8 +433,9 @@ func TestOverdueAndNoShows(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.s.DB().QueryRow(f.s.Rebind("SELECT no_shows FROM volunteers WHERE id = ?"), f.vols[2]).Scan(&noShows)
-		if noShows != 0 {
-			t.Errorf("no-show counter after manual check-in %d", noShows)
+		f.s.DB().QueryRow(f.s.Rebind("SELECT seats_taken FROM activity_sessions WHERE id = ?"), f.session.ID).Scan(&seats)
+		if noShows != 0 || seats != 3 {
+			t.Errorf("after the manual check-in: no-show counter %d, seats taken %d", noShows, seats)
 		}
 		// Overdue: by organisation subtree and by region.
 		list, err := f.s.OverdueEntries(ctx, sqlstore.OverdueFilter{OrgID: f.org, EndedBefore: f.clock.At("12:00")})
