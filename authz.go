@@ -55,6 +55,11 @@ type Principal struct {
 	AccountID int64
 	Name      string
 	Roles     []Role
+
+	// Account is the caller's account as read together with the session, so that showing
+	// it (GET /api/v1/me, the page header) costs no second read; nil when the principal
+	// was made otherwise. It is a pointer so that printing a Principal prints no phone.
+	Account *Account
 }
 
 // Has reports whether p holds a role of kind k (in any scope).

@@ -196,3 +196,42 @@ func TestAccountWithoutRoles(t *testing.T) {
 		}
 	})
 }
+
+// TestMe: the caller's account, the same whether the principal came with the session's
+// copy of the account or was made without one.
+func TestMe(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
+		createLogin(t, a, "13800000001")
+		ctx := from(t, "10.0.0.1")
+		sess, acc, err := a.Login(ctx, "13800000001", "good1234", zhiyuan.SessionAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := a.Authenticate(ctx, sess.Token, zhiyuan.SessionAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromSession, err := a.Me(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := a.Me(ctx, &zhiyuan.Principal{AccountID: acc.ID, Roles: p.Roles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range []*zhiyuan.Account{fromSession, fresh} {
+			if got.ID != acc.ID || got.Phone != "13800000001" || got.Status != zhiyuan.AccountActive ||
+				!got.CreatedAt.Equal(acc.CreatedAt) || len(got.Roles) != 1 || got.Roles[0] != regional("440100") {
+				t.Errorf("me: %+v, want %+v", got, acc)
+			}
+		}
+		// Changing what Me returned does not change the principal.
+		fromSession.Roles[0].RegionCode = "440300"
+		if p.Roles[0].RegionCode != "440100" {
+			t.Errorf("Me handed out the principal's own roles")
+		}
+		if _, err := a.Me(ctx, nil); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+			t.Errorf("anonymous me: %v", err)
+		}
+	})
+}

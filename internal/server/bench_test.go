@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -25,11 +26,13 @@ import (
 )
 
 // The benchmarks time themselves: each iteration measures the platform and a reference in
-// alternating rounds of a fixed length, so one iteration (make bench runs -benchtime 1x)
-// already gives a figure, and load from elsewhere on the machine falls on both alike.
+// many short alternating rounds, so one iteration (make bench runs -benchtime 1x) already
+// gives a figure, and bursts of load from elsewhere on the machine fall on both alike.
+// Beside the rates they report the process's CPU time per request, which contention
+// disturbs less than wall-clock rates (it includes the client goroutines, alike for both).
 const (
-	benchRounds = 3
-	benchRound  = time.Second
+	benchRounds = 12
+	benchRound  = 250 * time.Millisecond
 )
 
 // benchPlatform starts the platform as `zhiyuan serve` runs it: production store options,
@@ -104,8 +107,8 @@ func getter(url, token string, conns int) func() error {
 	}
 }
 
-// compare measures subject and reference in alternating rounds and reports both rates
-// and their ratio.
+// compare measures subject and reference in alternating rounds and reports both rates,
+// their ratio, and the CPU time per call of each.
 func compare(b *testing.B, clients int, unit, refUnit string, subject, reference func() error) {
 	b.Helper()
 	// Warm up: connections, prepared statements, caches.
@@ -117,24 +120,43 @@ func compare(b *testing.B, clients int, unit, refUnit string, subject, reference
 	}
 	b.ResetTimer()
 	var got, ref int64
+	var gotCPU, refCPU time.Duration
+	run := func(f func() error, n *int64, cpu *time.Duration) {
+		c0 := cpuTime()
+		k, err := load(clients, benchRound, f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		*cpu += cpuTime() - c0
+		*n += k
+	}
 	for range b.N {
-		for range benchRounds {
-			n, err := load(clients, benchRound, subject)
-			if err != nil {
-				b.Fatal(err)
+		for i := range benchRounds {
+			// Alternate which goes first, so a trend in the machine's load favours neither.
+			if i%2 == 0 {
+				run(subject, &got, &gotCPU)
+				run(reference, &ref, &refCPU)
+			} else {
+				run(reference, &ref, &refCPU)
+				run(subject, &got, &gotCPU)
 			}
-			got += n
-			n, err = load(clients, benchRound, reference)
-			if err != nil {
-				b.Fatal(err)
-			}
-			ref += n
 		}
 	}
 	secs := float64(b.N*benchRounds) * benchRound.Seconds()
 	b.ReportMetric(float64(got)/secs, unit)
 	b.ReportMetric(float64(ref)/secs, refUnit)
 	b.ReportMetric(100*float64(got)/float64(ref), "ratio_pct")
+	b.ReportMetric(float64(gotCPU.Microseconds())/float64(got), "cpu_us/"+strings.TrimSuffix(unit, "/s"))
+	b.ReportMetric(float64(refCPU.Microseconds())/float64(ref), "cpu_us/"+strings.TrimSuffix(refUnit, "/s"))
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkAPIMe: authenticated GET /api/v1/me through the whole middleware chain

@@ -51,7 +51,7 @@ func (s *Store) PrincipalBySession(ctx context.Context, token string, kind zhiyu
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
 	// One query for the caller and their roles: it runs on every authenticated request.
-	rows, err := s.reader().query(ctx, `SELECT a.id, a.name, r.role, r.region_code, r.org_id
+	rows, err := s.reader().query(ctx, `SELECT a.id, a.name, a.phone, a.status, a.created_at, r.role, r.region_code, r.org_id
 		FROM sessions s JOIN accounts a ON a.id = s.account_id
 		LEFT JOIN account_roles r ON r.account_id = a.id
 		WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ? AND a.status = 'active'
@@ -60,26 +60,28 @@ func (s *Store) PrincipalBySession(ctx context.Context, token string, kind zhiyu
 		return nil, err
 	}
 	defer rows.Close()
-	var p *zhiyuan.Principal
+	var acc *zhiyuan.Account
 	for rows.Next() {
-		var id int64
-		var name string
+		var a zhiyuan.Account
+		var status string
 		var role roleColumns
-		if err := rows.Scan(&id, &name, &role.kind, &role.region, &role.org); err != nil {
+		if err := rows.Scan(&a.ID, &a.Name, &a.Phone, &status, &a.CreatedAt, &role.kind, &role.region, &role.org); err != nil {
 			return nil, err
 		}
-		if p == nil {
-			p = &zhiyuan.Principal{AccountID: id, Name: name}
+		if acc == nil {
+			acc = &a
+			acc.Status = zhiyuan.AccountStatus(status)
+			acc.CreatedAt = acc.CreatedAt.UTC()
 		}
-		p.Roles = role.appendTo(p.Roles)
+		acc.Roles = role.appendTo(acc.Roles)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if p == nil {
+	if acc == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "登录已失效，请重新登录")
 	}
-	return p, nil
+	return &zhiyuan.Principal{AccountID: acc.ID, Name: acc.Name, Roles: acc.Roles, Account: acc}, nil
 }
 
 // DeleteSession revokes one session (logout). Revoking an unknown token is not an error.
