@@ -57,6 +57,23 @@ func TestRegionalAdminScope(t *testing.T) {
 			}
 		}
 
+		// Bad input is named field by field, and nothing is created.
+		for field, body := range map[string]map[string]any{
+			"region":   {"phone": e.NewPhone(), "password": testPassword, "role": "regional", "region_code": "449999"},
+			"phone":    {"phone": "020-1234567", "password": testPassword, "role": "regional", "region_code": "440106"},
+			"password": {"phone": e.NewPhone(), "password": "short", "role": "regional", "region_code": "440106"},
+			"role":     {"phone": e.NewPhone(), "password": testPassword, "role": "emperor", "region_code": "440106"},
+		} {
+			res := e.Do("POST", "/api/v1/admins", gz.Token, body)
+			assertAPIError(t, "admin with bad "+field, res.Status, res.Header, res.Body, http.StatusUnprocessableEntity, zhiyuan.EInvalid)
+			if _, _, f := res.Error(); f[field] == "" {
+				t.Errorf("bad %s not named in fields: %s", field, res.Body)
+			}
+		}
+		if res := e.Do("POST", "/api/v1/admins", gz.Token, map[string]any{"phone": 13800000000}); res.Status != http.StatusUnprocessableEntity {
+			t.Errorf("phone as a number: %d %s", res.Status, res.Body)
+		}
+
 		// Reading 天河区's log: 200, only entries inside 天河区, among them the grant above.
 		res = e.Do("GET", "/api/v1/audit?region=440106", gz.Token, nil)
 		if res.Status != http.StatusOK {
