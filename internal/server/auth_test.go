@@ -258,3 +258,37 @@ func TestPageSessions(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginRedirectStaysOnSite: the page to return to after login is always a page of
+// the platform, however the next parameter is spelled.
+func TestLoginRedirectStaysOnSite(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		v := newVolunteer(t, e)
+		for next, want := range map[string]string{
+			"/admin/audit?region=440106": "/admin/audit?region=440106",
+			"//evil.example/":            "/",
+			"/\\evil.example":            "/",
+			"https://evil.example/":      "/",
+			"/\t/evil.example":           "/", // browsers drop the tab: //evil.example
+			"/\r\n/evil.example":         "/",
+			"":                           "/",
+		} {
+			r := send(t, clientFrom("127.0.0.1"), "POST", e.HTTP.URL+"/login", http.Header{
+				"Content-Type": {"application/x-www-form-urlencoded"}, "Sec-Fetch-Site": {"same-origin"}},
+				formBody(url.Values{"login": {v.Phone}, "password": {testPassword}, "next": {next}}))
+			if r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
+				t.Errorf("login with next %q: %d to %q, want %q", next, r.Status, r.Header.Get("Location"), want)
+			}
+			// A logged-in visitor of the login page is sent on the same way.
+			c := sessionCookie(r.Header)
+			if c == nil {
+				t.Fatalf("no session")
+			}
+			r = send(t, clientFrom("127.0.0.1"), "GET", e.HTTP.URL+"/login?next="+url.QueryEscape(next),
+				http.Header{"Cookie": {"zy_session=" + c.Value}}, nil)
+			if r.Header.Get("Location") != want {
+				t.Errorf("login page with next %q sends to %q, want %q", next, r.Header.Get("Location"), want)
+			}
+		}
+	})
+}

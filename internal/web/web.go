@@ -84,9 +84,11 @@ func (x *Web) handle(pattern string, public bool, h handlerFunc) {
 }
 
 // safeNext keeps only same-site paths for the after-login redirect, so the login page
-// cannot be used to send people elsewhere.
+// cannot be used to send people elsewhere. Control characters are refused too: browsers
+// drop tabs and newlines from a URL, so "/\t/evil.example" would become "//evil.example".
 func safeNext(path string) string {
-	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") || strings.Contains(path, "\\") {
+	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") || strings.Contains(path, "\\") ||
+		strings.ContainsFunc(path, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return path
