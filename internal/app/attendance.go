@@ -161,17 +161,14 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 	if in.SessionID != 0 && in.SessionID != sessionID {
 		return nil, checkin.ErrOtherSession
 	}
-	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
-	if err != nil {
-		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "action", "只有注册志愿者才能签到")
-		}
-		return nil, err
-	}
-	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	target, err := a.Store.FindScanTarget(ctx, sessionID, p.AccountID)
 	if err != nil {
 		return nil, err
 	}
+	if target.VolunteerID == 0 {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "action", "只有注册志愿者才能签到")
+	}
+	volunteerID, se, act := target.VolunteerID, &target.Session, &target.Activity
 	if err := sessionRunning(se, act); err != nil {
 		return nil, err
 	}
@@ -187,12 +184,14 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 	rules := a.attendanceRules()
 	switch in.Action {
 	case ActionIn:
-		if err := zhiyuan.CheckCheckinTime(rules, se.StartsAt, se.EndsAt, now, act.Location()); err != nil {
+		// The venue's zone is loaded only for a refusal's message: loading it costs a
+		// read of the zone database, and a rush of scans needs none.
+		if err := zhiyuan.CheckCheckinTime(rules, se.StartsAt, se.EndsAt, now, time.UTC); err != nil {
 			// Someone without a seat should hear that first, not when to come back.
 			if seat, serr := a.Store.HasSeat(ctx, se.ID, volunteerID); serr == nil && !seat {
 				return nil, sqlstore.ErrNoSeat
 			}
-			return nil, err
+			return nil, zhiyuan.CheckCheckinTime(rules, se.StartsAt, se.EndsAt, now, act.Location())
 		}
 		res.Attendance, err = a.Store.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: volunteerID, At: now,
 			Method: zhiyuan.MethodCode, By: p.AccountID, DistM: dist})

@@ -366,3 +366,39 @@ func (s *Store) HasSeat(ctx context.Context, sessionID, volunteerID int64) (bool
 		sessionID, volunteerID).Scan(&n)
 	return n > 0, err
 }
+
+// ScanTarget is what a volunteer's scan needs to know, read in one query: the session
+// with the few activity fields the rules use, and the scanning account's volunteer id (0
+// when the account is not an active volunteer).
+type ScanTarget struct {
+	Session     zhiyuan.ActivitySession
+	Activity    zhiyuan.Activity // ID, OrgID, Title, RegionCode, Lat, Lng, CheckinRadiusM, TimeZone, Status only
+	VolunteerID int64
+}
+
+// FindScanTarget reads a session and the volunteer behind accountID for a scan, or
+// ENotFound for a session that does not exist. A rush of scans costs one read each here
+// instead of three.
+func (s *Store) FindScanTarget(ctx context.Context, sessionID, accountID int64) (*ScanTarget, error) {
+	var t ScanTarget
+	var sst, ast string
+	var vid sql.NullInt64
+	err := s.reader().queryRow(ctx, `SELECT se.id, se.activity_id, se.starts_at, se.ends_at, se.status,
+		a.org_id, a.title, a.region_code, a.lat, a.lng, a.checkin_radius_m, a.time_zone, a.status,
+		(SELECT v.id FROM volunteers v WHERE v.account_id = ? AND v.status = 'active')
+		FROM activity_sessions se JOIN activities a ON a.id = se.activity_id WHERE se.id = ?`, accountID, sessionID).
+		Scan(&t.Session.ID, &t.Session.ActivityID, &t.Session.StartsAt, &t.Session.EndsAt, &sst,
+			&t.Activity.OrgID, &t.Activity.Title, &t.Activity.RegionCode, &t.Activity.Lat, &t.Activity.Lng,
+			&t.Activity.CheckinRadiusM, &t.Activity.TimeZone, &ast, &vid)
+	if err == sql.ErrNoRows {
+		return nil, notFound("场次")
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.Session.StartsAt, t.Session.EndsAt = t.Session.StartsAt.UTC(), t.Session.EndsAt.UTC()
+	t.Session.Status, t.Activity.Status = zhiyuan.SessionStatus(sst), zhiyuan.ActivityStatus(ast)
+	t.Activity.ID = t.Session.ActivityID
+	t.VolunteerID = vid.Int64
+	return &t, nil
+}
