@@ -17,7 +17,9 @@ const (
 )
 
 // Valid reports whether m is a known method.
-func (m AttendanceMethod) Valid() bool { return m == MethodCode || m == MethodCard || m == MethodManual }
+func (m AttendanceMethod) Valid() bool {
+	return m == MethodCode || m == MethodCard || m == MethodManual
+}
 
 // Chinese is the method's name on pages.
 func (m AttendanceMethod) Chinese() string {

@@ -7,7 +7,7 @@ import (
 )
 
 func TestDistanceMeters(t *testing.T) {
-		if d := DistanceMeters(23.1064, 113.3245, 23.1064, 113.3245); d != 0 {
+	if d := DistanceMeters(23.1064, 113.3245, 23.1064, 113.3245); d != 0 {
 		t.Errorf("same point: %v", d)
 	}
 	// One thousandth of a degree of latitude is about 111 m everywhere.
