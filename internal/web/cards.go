@@ -23,7 +23,8 @@ func init() {
 	extraRoutes = append(extraRoutes, (*Web).cardPages)
 	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
 		items := []navItem{{"/verify", "核验"}}
-		if p != nil && !p.IsAdmin() {
+		// A volunteer who also runs an organisation keeps the links to their own card.
+		if p.Has(zhiyuan.RoleVolunteer) {
 			items = append(items, navItem{"/me/card", "志愿者证"}, navItem{"/me/proofs", "服务证明"})
 		}
 		if p.Has(zhiyuan.RoleRegional) || p.Has(zhiyuan.RolePlatform) {

