@@ -273,6 +273,7 @@ func (a *App) UpdateActivity(ctx context.Context, p *zhiyuan.Principal, id int64
 	if err := a.Store.UpdateActivity(ctx, act); err != nil {
 		return nil, err
 	}
+	a.sessionCache.forget()
 	if err := a.audit(ctx, p, "activity.update", "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID, ""); err != nil {
 		return nil, err
 	}
@@ -311,6 +312,7 @@ func (a *App) PublishActivity(ctx context.Context, p *zhiyuan.Principal, id int6
 	if err := a.Store.PublishActivity(ctx, id); err != nil {
 		return nil, err
 	}
+	a.sessionCache.forget()
 	if err := a.audit(ctx, p, "activity.publish", "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID, act.Title); err != nil {
 		return nil, err
 	}
@@ -339,6 +341,7 @@ func (a *App) endActivity(ctx context.Context, p *zhiyuan.Principal, id int64, t
 	if err != nil {
 		return nil, err
 	}
+	a.sessionCache.forget()
 	if err := a.audit(ctx, p, "activity."+string(to), "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID,
 		strconv.Itoa(len(recipients))+" notified"); err != nil {
 		return nil, err
@@ -379,6 +382,7 @@ func (a *App) AddSessions(ctx context.Context, p *zhiyuan.Principal, id int64, s
 	if err := a.Store.AddSessions(ctx, id, add.Sessions); err != nil {
 		return nil, err
 	}
+	a.sessionCache.forget()
 	if err := a.audit(ctx, p, "activity.sessions.add", "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID,
 		strconv.Itoa(len(add.Sessions))+" sessions"); err != nil {
 		return nil, err
@@ -432,6 +436,7 @@ func (a *App) UpdateSession(ctx context.Context, p *zhiyuan.Principal, id int64,
 	if err := a.Store.UpdateSession(ctx, id, next.StartsAt, next.EndsAt, next.Capacity); err != nil {
 		return nil, nil, err
 	}
+	a.sessionCache.forget()
 	if err := a.audit(ctx, p, "session.update", "session", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID,
 		"capacity "+strconv.Itoa(next.Capacity)); err != nil {
 		return nil, nil, err

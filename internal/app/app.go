@@ -66,6 +66,9 @@ type App struct {
 	Config  Config
 	Sender  Sender // SMS and email; nil logs instead (development), see notify.go
 
+	// sessionCache keeps what a sign-up reads about its session for a moment (signups.go).
+	sessionCache sessionCache
+
 	// Signer signs card payloads (cards.go): New makes one in memory; the binary loads the
 	// data folder's. Font is the CJK font for PDF proofs (proofs.go); nil: found on first use.
 	Signer   *proof.Signer

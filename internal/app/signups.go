@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"zhiyuan"
 	"zhiyuan/internal/sqlstore"
@@ -44,14 +47,17 @@ func init() {
 // seats, duplicates and overlaps race-free. The answer is confirmed, pending (admission)
 // or waitlisted; EFull when no seat and no waitlist.
 func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*zhiyuan.Signup, error) {
-	v, err := a.MyVolunteer(ctx, p)
+	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: p.AccountIDOrZero()}); err != nil {
+		return nil, err
+	}
+	v, err := a.Store.FindSignupVolunteer(ctx, p.AccountID)
 	if err != nil {
 		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 			return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "请先注册成为志愿者再报名")
 		}
 		return nil, err
 	}
-	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	se, act, err := a.signupSession(ctx, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -67,11 +73,24 @@ func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64)
 	if err := zhiyuan.CheckSignup(act, se, v, e); err != nil {
 		return nil, err
 	}
+	// In a rush most requests find the seats gone. A session without a waitlist that was
+	// full a moment ago (as read, or as the database answered another sign-up) is refused
+	// without taking the write lock. Seats are only ever given by the conditional UPDATE
+	// in the store, so this can refuse a seat freed in the last second, never give one
+	// twice; changes through this App (cancellations, rejections, more capacity) drop the
+	// mark at once.
+	noWaitlist := act.SignupMode == zhiyuan.SignupFirstCome && !act.Waitlist
+	if noWaitlist && (se.SeatsTaken >= se.Capacity || a.sessionCache.isFull(se.ID, time.Now())) {
+		return nil, zhiyuan.Errorf(zhiyuan.EFull, "该场次名额已满")
+	}
 	sg, err := a.Store.CreateSignup(ctx, sqlstore.SignupRequest{
 		SessionID: se.ID, ActivityID: act.ID, VolunteerID: v.ID, Mode: act.SignupMode, Waitlist: act.Waitlist,
 		StartsAt: se.StartsAt, EndsAt: se.EndsAt,
 	})
 	if err != nil {
+		if noWaitlist && zhiyuan.ErrorCode(err) == zhiyuan.EFull {
+			a.sessionCache.markFull(se.ID, time.Now())
+		}
 		return nil, err
 	}
 	sg.ActivityTitle, sg.TimeZone, sg.OrgID, sg.OrgName, sg.AccountID = act.Title, act.TimeZone, act.OrgID, act.OrgName, p.AccountID
@@ -132,6 +151,7 @@ func (a *App) CancelSignup(ctx context.Context, p *zhiyuan.Principal, id int64) 
 	if err != nil {
 		return nil, err
 	}
+	a.sessionCache.forget()
 	a.notifySignup(ctx, zhiyuan.NoticePromoted, ch.Promoted)
 	return ch.Signup, nil
 }
@@ -189,6 +209,7 @@ func (a *App) DecideSignups(ctx context.Context, p *zhiyuan.Principal, sessionID
 	if err != nil {
 		return nil, err
 	}
+	a.sessionCache.forget()
 	if len(res.Done) > 0 {
 		if err := a.audit(ctx, p, "signup."+string(d), "session", strconv.FormatInt(sessionID, 10), act.RegionCode, act.OrgID,
 			strconv.Itoa(len(res.Done))+" signups"); err != nil {
@@ -286,4 +307,77 @@ func (a *App) MyActivitySignups(ctx context.Context, p *zhiyuan.Principal, activ
 	}
 	m, err := a.Store.FindVolunteerActivitySignups(ctx, v.ID, activityID)
 	return m, true, err
+}
+
+// sessionCache keeps sessions with their activities for a second, for SignUp: when a
+// popular activity opens, thousands of requests read the same few sessions, and the
+// database need not answer each. Only what eligibility reads is taken from it (times,
+// conditions, status): seats are decided by the conditional UPDATE in the store, and a
+// session closed in the meantime is refused there too. Changes made through this App
+// drop the whole cache at once; another server's changes show within the second.
+type sessionCache struct {
+	m    sync.Map // session id → cachedSession
+	full sync.Map // session id → fullMark: the database said full
+	gen  atomic.Int64
+}
+
+type fullMark struct {
+	gen     int64
+	expires time.Time
+}
+
+func (c *sessionCache) markFull(id int64, now time.Time) {
+	c.full.Store(id, fullMark{gen: c.gen.Load(), expires: now.Add(sessionCacheTTL)})
+}
+
+func (c *sessionCache) isFull(id int64, now time.Time) bool {
+	v, ok := c.full.Load(id)
+	if !ok {
+		return false
+	}
+	m := v.(fullMark)
+	return m.gen == c.gen.Load() && now.Before(m.expires)
+}
+
+type cachedSession struct {
+	se      *zhiyuan.ActivitySession
+	act     *zhiyuan.Activity
+	gen     int64
+	expires time.Time
+}
+
+const sessionCacheTTL = time.Second
+
+func (c *sessionCache) get(id int64, now time.Time) (*zhiyuan.ActivitySession, *zhiyuan.Activity, bool) {
+	v, ok := c.m.Load(id)
+	if !ok {
+		return nil, nil, false
+	}
+	e := v.(cachedSession)
+	if e.gen != c.gen.Load() || now.After(e.expires) {
+		return nil, nil, false
+	}
+	return e.se, e.act, true
+}
+
+func (c *sessionCache) put(se *zhiyuan.ActivitySession, act *zhiyuan.Activity, now time.Time) {
+	c.m.Store(se.ID, cachedSession{se: se, act: act, gen: c.gen.Load(), expires: now.Add(sessionCacheTTL)})
+}
+
+// forget drops every entry and full mark (by moving to a new generation).
+func (c *sessionCache) forget() { c.gen.Add(1) }
+
+// signupSession returns a session with its activity for a sign-up, from the cache when
+// fresh. The copies it returns are shared: callers must not change them.
+func (a *App) signupSession(ctx context.Context, id int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
+	now := time.Now()
+	if se, act, ok := a.sessionCache.get(id, now); ok {
+		return se, act, nil
+	}
+	se, act, err := a.Store.FindSessionByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.sessionCache.put(se, act, now)
+	return se, act, nil
 }

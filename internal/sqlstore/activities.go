@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -385,4 +387,101 @@ func (s *Store) FinishEndedActivities(ctx context.Context, now time.Time, limit 
 		}
 	}
 	return done, nil
+}
+
+// BulkCreateActivities writes many validated activities with their sessions and, for
+// published ones, their search terms, in one transaction of multi-row INSERTs: for demo
+// data and the search benchmark, which need hundreds of thousands. Each activity keeps
+// the Status it has (draft or published). Ids are assigned in input order: each
+// multi-row INSERT numbers its rows in VALUES order on both engines, and the returned ids
+// are sorted before they are handed out.
+func (s *Store) BulkCreateActivities(ctx context.Context, acts []*zhiyuan.Activity, by int64) error {
+	now := s.now()
+	const per = 500 // rows per INSERT: 31 columns × 500 stays under both engines' limits
+	return s.inTx(ctx, func(tx conn) error {
+		for start := 0; start < len(acts); start += per {
+			chunk := acts[start:min(start+per, len(acts))]
+			args := make([]any, 0, 31*len(chunk))
+			for _, a := range chunk {
+				a.Normalize()
+				if a.Status == "" {
+					a.Status = zhiyuan.ActivityDraft
+				}
+				var published any
+				if a.Status == zhiyuan.ActivityPublished {
+					published = now
+				}
+				args = append(args, a.OrgID, nullID(a.ProjectID), a.Title, a.Description, string(a.Category), a.TargetGroup,
+					a.RegionCode, a.Address, a.Lat, a.Lng, a.CheckinRadiusM, a.ContactName, a.ContactPhone, a.TimeZone,
+					a.MinAge, a.MaxAge, strings.Join(a.Skills, "\n"), a.MembersOnly, a.InsuranceRequired, a.ChildFriendly,
+					string(a.SignupMode), nullTimeUTC(a.SignupOpensAt), nullTimeUTC(a.SignupClosesAt), a.CancelBeforeHours,
+					a.Waitlist, string(a.Status), a.StartsAt.UTC(), a.EndsAt.UTC(), by, now, published, now)
+			}
+			rows, err := tx.query(ctx, `INSERT INTO activities (org_id, project_id, title, description, category, target_group,
+				region_code, address, lat, lng, checkin_radius_m, contact_name, contact_phone, time_zone, min_age, max_age,
+				skills, members_only, insurance_required, child_friendly, signup_mode, signup_opens_at, signup_closes_at,
+				cancel_before_hours, waitlist, status, starts_at, ends_at, created_by, created_at, published_at, updated_at) VALUES `+
+				repeatTuple("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk))+
+				" RETURNING id", args...)
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				ids = append(ids, id)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(ids) != len(chunk) {
+				return fmt.Errorf("bulk activities: %d ids for %d rows", len(ids), len(chunk))
+			}
+			sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+			var sargs []any
+			ns := 0
+			var terms []termRow
+			for i, a := range chunk {
+				a.ID, a.CreatedAt, a.UpdatedAt = ids[i], now, now
+				st := zhiyuan.SessionDraft
+				if a.Status == zhiyuan.ActivityPublished {
+					st = zhiyuan.SessionOpen
+					terms = append(terms, termRow{a.ID, a.StartsAt.UTC(), activityTerms(a.Title, a.Description)})
+				}
+				for j := range a.Sessions {
+					se := &a.Sessions[j]
+					se.ActivityID, se.Status = a.ID, st
+					sargs = append(sargs, a.ID, se.StartsAt.UTC(), se.EndsAt.UTC(), se.Capacity, string(st))
+					ns++
+					if ns == per {
+						if err := s.bulkSessions(ctx, tx, ns, sargs); err != nil {
+							return err
+						}
+						sargs, ns = sargs[:0], 0
+					}
+				}
+			}
+			if err := s.bulkSessions(ctx, tx, ns, sargs); err != nil {
+				return err
+			}
+			if err := s.insertTerms(ctx, tx, terms); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) bulkSessions(ctx context.Context, tx conn, n int, args []any) error {
+	if n == 0 {
+		return nil
+	}
+	_, err := tx.exec(ctx, `INSERT INTO activity_sessions (activity_id, starts_at, ends_at, capacity, status) VALUES `+
+		repeatTuple("(?, ?, ?, ?, ?)", n), args...)
+	return err
 }

@@ -39,7 +39,7 @@ func TestMigrationPairs(t *testing.T) {
 }
 
 var (
-	createTable = regexp.MustCompile(`(?is)CREATE TABLE (?:IF NOT EXISTS )?(\w+)\s*\((.*?)\n\);`)
+	createTable = regexp.MustCompile(`(?is)CREATE TABLE (?:IF NOT EXISTS )?(\w+)\s*\((.*?)\n\)(?: WITHOUT ROWID)?;`) // WITHOUT ROWID: SQLite only
 	alterAdd    = regexp.MustCompile(`(?i)ALTER TABLE (\w+) ADD COLUMN (\w+)`)
 	columnLine  = regexp.MustCompile(`^\s*(\w+)\s`)
 )

@@ -7,23 +7,24 @@ package sqlstore
 //
 //   - Free text. Chinese has no spaces, so words cannot be split off without a
 //     dictionary; instead title and description are cut into overlapping character
-//     bigrams ("社区敬老" → 社区, 区敬, 敬老) plus the last character of each run of Han
-//     characters (so a one-character query still finds it), and runs of letters and
-//     digits into lower-case words. These terms go into activity_terms with the
+//     bigrams ("社区敬老" → 社区, 区敬, 敬老) and runs of letters and digits into
+//     lower-case words. These terms go into activity_terms with the
 //     activity's start time, keyed (term, starts_at, activity_id). A query is cut the
 //     same way; an activity matches when it has every query term. The rarest query
 //     term (counted up to a cap) drives: its postings are read in start order from the
 //     primary key, every other term is a point lookup on the same key, and the scan
 //     stops after one page. The cost follows the page size and the terms' relative
-//     frequency, not the number of activities.
+//     frequency, not the number of activities. A query of one Han character has no
+//     bigram: it walks activities in start order and checks title and description with
+//     LIKE, row by row, until the page is full.
 //   - Only published activities are in activity_terms (publish adds them, closing,
 //     cancelling and the periodic finishing of ended activities take them out), so the
 //     index holds current activities only.
-//   - Filters without text walk activities_status_start_idx or
-//     activities_status_category_start_idx in start order from From and stop after one
-//     page; the region (a code prefix, as a half-open range) and the other conditions
+//   - Filters without text walk activities_live_start_idx or
+//     activities_live_category_idx (partial indexes of published activities) in start
+//     order from From and stop after one page; the region (a code prefix, as a half-open range) and the other conditions
 //     are checked on each row walked.
-//   - Near a point: a bounding box on lat/lng in SQL (activities_status_lat_idx), then
+//   - Near a point: a bounding box on lat/lng in SQL (activities_live_lat_idx), then
 //     the exact haversine distance in Go; results are sorted and paged in Go. The box
 //     bounds the work (within_km at most 100).
 //   - Paging is by keyset: the cursor is the last row's (start, id), or (distance, id).
@@ -46,12 +47,13 @@ import (
 const (
 	maxDescriptionRunes = 300 // description text indexed (the title is indexed whole)
 	maxQueryTerms       = 8   // query terms used (the rest would only narrow further)
-	termCountCap        = 500 // postings counted to pick the rarest term
+	termCountCap        = 100 // postings counted to pick the rarest of several terms
 	nearCandidates      = 2000
 )
 
-// SearchTerms cuts text into its index terms: Han bigrams, the last character of each
-// Han run, and lower-case words of letters and digits; duplicates removed.
+// SearchTerms cuts text into its index terms: Han bigrams and lower-case words of
+// letters and digits; duplicates removed. A lone Han character (a run of one) is kept as
+// it is, so that it can still be found.
 func SearchTerms(text string) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -67,8 +69,8 @@ func SearchTerms(text string) []string {
 		for i := 0; i+1 < len(han); i++ {
 			add(string(han[i : i+2]))
 		}
-		if len(han) > 0 {
-			add(string(han[len(han)-1]))
+		if len(han) == 1 {
+			add(string(han))
 		}
 		han = han[:0]
 	}
@@ -97,7 +99,7 @@ func SearchTerms(text string) []string {
 }
 
 // queryTerms cuts a query: bigrams of Han runs (a lone Han character stays a unigram,
-// matched against the unigram of run ends and the bigrams starting with it) and words.
+// matched with LIKE) and words.
 func queryTerms(q string) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -142,7 +144,7 @@ func queryTerms(q string) []string {
 	return out
 }
 
-// isUnigram reports whether a query term is a single Han character, matched as a prefix.
+// isUnigram reports whether a query term is a single Han character, matched with LIKE.
 func isUnigram(t string) bool {
 	r, n := utf8.DecodeRuneInString(t)
 	return n == len(t) && unicode.Is(unicode.Han, r)
@@ -180,9 +182,31 @@ type termRow struct {
 	terms      []string
 }
 
-// insertTerms writes terms with multi-row INSERTs.
+// insertTerms writes terms with multi-row INSERTs, in key order: B-trees fill fastest
+// that way, which matters for bulk loads of hundreds of thousands.
 func (s *Store) insertTerms(ctx context.Context, tx conn, rows []termRow) error {
-	const per = 500
+	const per = 2000 // 6,000 parameters: under both engines' limits
+	type key struct {
+		term  string
+		start time.Time
+		id    int64
+	}
+	var keys []key
+	for _, r := range rows {
+		for _, t := range r.terms {
+			keys = append(keys, key{t, r.startsAt, r.activityID})
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.term != b.term {
+			return a.term < b.term
+		}
+		if !a.start.Equal(b.start) {
+			return a.start.Before(b.start)
+		}
+		return a.id < b.id
+	})
 	var args []any
 	n := 0
 	flush := func() error {
@@ -193,14 +217,12 @@ func (s *Store) insertTerms(ctx context.Context, tx conn, rows []termRow) error 
 		args, n = args[:0], 0
 		return err
 	}
-	for _, r := range rows {
-		for _, t := range r.terms {
-			args = append(args, t, r.startsAt, r.activityID)
-			n++
-			if n == per {
-				if err := flush(); err != nil {
-					return err
-				}
+	for _, k := range keys {
+		args = append(args, k.term, k.start, k.id)
+		n++
+		if n == per {
+			if err := flush(); err != nil {
+				return err
 			}
 		}
 	}
@@ -316,9 +338,9 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 	}
 	for _, t := range terms {
 		if isUnigram(t) {
-			lo, hi := prefixRange(t)
-			q.WriteString(" AND EXISTS (SELECT 1 FROM activity_terms x WHERE x.activity_id = a.id AND x.term >= ? AND x.term < ?)")
-			args = append(args, lo, hi)
+			// A Han character is never a LIKE wildcard, so it needs no escaping.
+			q.WriteString(" AND (a.title LIKE ? OR a.description LIKE ?)")
+			args = append(args, "%"+t+"%", "%"+t+"%")
 		} else {
 			q.WriteString(" AND EXISTS (SELECT 1 FROM activity_terms x WHERE x.term = ? AND x.starts_at = a.starts_at AND x.activity_id = a.id)")
 			args = append(args, t)
@@ -433,8 +455,11 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 
 // pickDriver returns the query term with the fewest postings (counted up to a cap, so
 // the choice itself costs a bounded amount) and the other terms. Unigrams never drive:
-// their postings are spread over many terms and do not come out in start order.
+// they are not in the index (except lone characters), only checked with LIKE.
 func (s *Store) pickDriver(ctx context.Context, terms []string) (string, []string, error) {
+	if len(terms) == 1 && !isUnigram(terms[0]) {
+		return terms[0], nil, nil
+	}
 	best, bestN := -1, 0
 	for i, t := range terms {
 		if isUnigram(t) {

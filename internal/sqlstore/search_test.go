@@ -13,11 +13,11 @@ import (
 
 func TestSearchTerms(t *testing.T) {
 	got := sqlstore.SearchTerms("社区敬老·Red Cross 2026")
-	want := []string{"社区", "区敬", "敬老", "老", "red", "cross", "2026"}
+	want := []string{"社区", "区敬", "敬老", "red", "cross", "2026"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("terms %q, want %q", got, want)
 	}
-	if got := sqlstore.SearchTerms("老老老"); !slices.Equal(got, []string{"老老", "老"}) {
+	if got := sqlstore.SearchTerms("老老老 老"); !slices.Equal(got, []string{"老老", "老"}) {
 		t.Fatalf("duplicates: %q", got)
 	}
 }

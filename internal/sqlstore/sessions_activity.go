@@ -47,23 +47,32 @@ func (s *Store) sessionsOf(ctx context.Context, c conn, activityID int64) ([]zhi
 }
 
 // FindSessionByID returns a session with its activity (whose Sessions holds only this
-// one), or ENotFound. It is what a sign-up reads before its transaction.
+// one), or ENotFound. It is what a sign-up reads before its transaction: one query.
 func (s *Store) FindSessionByID(ctx context.Context, id int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
-	c := s.reader()
-	se, err := scanSession(c.queryRow(ctx, `SELECT `+sessionCols+` FROM activity_sessions WHERE id = ?`, id))
+	var se zhiyuan.ActivitySession
+	var st string
+	a, err := scanActivity(scanFunc(func(dest ...any) error {
+		return s.reader().queryRow(ctx, `SELECT se.id, se.starts_at, se.ends_at, se.capacity, se.seats_taken, se.pending_count,
+			se.waitlist_count, se.status, `+activityCols+activityFrom+`JOIN activity_sessions se ON se.activity_id = a.id
+			WHERE se.id = ?`, id).Scan(append([]any{&se.ID, &se.StartsAt, &se.EndsAt, &se.Capacity, &se.SeatsTaken,
+			&se.Pending, &se.Waitlisted, &st}, dest...)...)
+	}))
 	if err == sql.ErrNoRows {
 		return nil, nil, notFound("场次")
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := scanActivity(c.queryRow(ctx, `SELECT `+activityCols+activityFrom+`WHERE a.id = ?`, se.ActivityID))
-	if err != nil {
-		return nil, nil, s.translate(err, nil)
-	}
+	se.ActivityID, se.Status = a.ID, zhiyuan.SessionStatus(st)
+	se.StartsAt, se.EndsAt = se.StartsAt.UTC(), se.EndsAt.UTC()
 	a.Sessions = []zhiyuan.ActivitySession{se}
 	return &se, a, nil
 }
+
+// scanFunc adapts a function to rowScanner, to scan extra columns ahead of a shared list.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // AddSessions adds sessions to an activity that is a draft or published (they open at
 // once then), and refreshes the activity's span and search terms.

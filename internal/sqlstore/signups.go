@@ -18,13 +18,14 @@ import (
 // Every transaction that changes a sign-up takes its locks in one order, so two of them
 // never wait on each other in a cycle (PostgreSQL; SQLite runs one writer at a time):
 //
-//  1. the acting volunteer's row (volunteers.signup_seq), when a volunteer acts: this
-//     serialises one person's sign-ups, so the duplicate and overlap checks see every
-//     earlier sign-up of theirs;
-//  2. the session row (activity_sessions), by the very UPDATE that moves its counters:
+//  1. the session row (activity_sessions), by the very UPDATE that moves its counters:
 //     seats_taken only ever moves by a conditional UPDATE … WHERE seats_taken < capacity
 //     whose affected-row count decides, and while the row is held the session's sign-ups
-//     cannot change under us (the head of the waitlist is stable);
+//     cannot change under us (the head of the waitlist is stable). Taking the seat first
+//     also makes a refusal cheap: when the seats are gone, the transaction ends there;
+//  2. the acting volunteer's row (volunteers.signup_seq), when a volunteer acts: this
+//     serialises one person's sign-ups, so the duplicate and overlap checks see every
+//     earlier sign-up of theirs (a refused one rolls its seat back);
 //  3. sign-up rows.
 
 var signupUniques = map[string][2]string{
@@ -63,30 +64,6 @@ func (s *Store) CreateSignup(ctx context.Context, r SignupRequest) (*zhiyuan.Sig
 
 func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zhiyuan.Signup, error) {
 	now := s.now()
-	if err := s.lockVolunteer(ctx, tx, r.VolunteerID); err != nil {
-		return nil, err
-	}
-	var otherSession int64
-	var otherTitle string
-	var otherStart, otherEnd time.Time
-	var otherZone string
-	err := tx.queryRow(ctx, `SELECT sg.session_id, a.title, se.starts_at, se.ends_at, a.time_zone
-		FROM signups sg JOIN activity_sessions se ON se.id = sg.session_id JOIN activities a ON a.id = se.activity_id
-		WHERE sg.volunteer_id = ? AND sg.status IN ('pending', 'confirmed', 'waitlisted')
-		AND (sg.session_id = ? OR (se.starts_at < ? AND se.ends_at > ?))
-		ORDER BY CASE WHEN sg.session_id = ? THEN 0 ELSE 1 END LIMIT 1`,
-		r.VolunteerID, r.SessionID, r.EndsAt.UTC(), r.StartsAt.UTC(), r.SessionID).
-		Scan(&otherSession, &otherTitle, &otherStart, &otherEnd, &otherZone)
-	switch {
-	case err == nil && otherSession == r.SessionID:
-		return nil, zhiyuan.FieldError(zhiyuan.EConflict, "session_id", "您已报名该场次")
-	case err == nil:
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, zhiyuan.ReasonOverlap,
-			"与您已报名的「"+otherTitle+"」（"+zhiyuan.SessionLabel(otherStart, otherEnd, otherZone)+"）时间冲突")
-	case err != sql.ErrNoRows:
-		return nil, err
-	}
-
 	var status zhiyuan.SignupStatus
 	var position int
 	switch r.Mode {
@@ -123,6 +100,31 @@ func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zh
 			status = zhiyuan.SignupWaitlisted
 		}
 	}
+
+	if err := s.lockVolunteer(ctx, tx, r.VolunteerID); err != nil {
+		return nil, err
+	}
+	var otherSession int64
+	var otherTitle string
+	var otherStart, otherEnd time.Time
+	var otherZone string
+	err := tx.queryRow(ctx, `SELECT sg.session_id, a.title, se.starts_at, se.ends_at, a.time_zone
+		FROM signups sg JOIN activity_sessions se ON se.id = sg.session_id JOIN activities a ON a.id = se.activity_id
+		WHERE sg.volunteer_id = ? AND sg.status IN ('pending', 'confirmed', 'waitlisted')
+		AND (sg.session_id = ? OR (se.starts_at < ? AND se.ends_at > ?))
+		ORDER BY CASE WHEN sg.session_id = ? THEN 0 ELSE 1 END LIMIT 1`,
+		r.VolunteerID, r.SessionID, r.EndsAt.UTC(), r.StartsAt.UTC(), r.SessionID).
+		Scan(&otherSession, &otherTitle, &otherStart, &otherEnd, &otherZone)
+	switch {
+	case err == nil && otherSession == r.SessionID:
+		return nil, zhiyuan.FieldError(zhiyuan.EConflict, "session_id", "您已报名该场次")
+	case err == nil:
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, zhiyuan.ReasonOverlap,
+			"与您已报名的「"+otherTitle+"」（"+zhiyuan.SessionLabel(otherStart, otherEnd, otherZone)+"）时间冲突")
+	case err != sql.ErrNoRows:
+		return nil, err
+	}
+
 	id, err := tx.insert(ctx, `INSERT INTO signups (session_id, activity_id, volunteer_id, status, late, created_at, updated_at)
 		VALUES (?, ?, ?, ?, FALSE, ?, ?)`, r.SessionID, r.ActivityID, r.VolunteerID, string(status), now, now)
 	if err != nil {
@@ -132,7 +134,7 @@ func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zh
 		Status: status, CreatedAt: now, UpdatedAt: now, StartsAt: r.StartsAt, EndsAt: r.EndsAt, Position: position}, nil
 }
 
-// lockVolunteer is step 1 of the lock order.
+// lockVolunteer is step 2 of the lock order.
 func (s *Store) lockVolunteer(ctx context.Context, tx conn, volunteerID int64) error {
 	ok, err := s.bump(ctx, tx, `UPDATE volunteers SET signup_seq = signup_seq + 1 WHERE id = ? AND status = 'active'`, volunteerID)
 	if err != nil {
@@ -270,10 +272,10 @@ func (s *Store) CancelSignup(ctx context.Context, id int64, late bool) (*SignupC
 			if err != nil {
 				return err
 			}
-			if err := s.lockVolunteer(ctx, tx, volunteerID); err != nil {
+			if err := s.lockSession(ctx, tx, sessionID); err != nil {
 				return err
 			}
-			if err := s.lockSession(ctx, tx, sessionID); err != nil {
+			if err := s.lockVolunteer(ctx, tx, volunteerID); err != nil {
 				return err
 			}
 			st, err := s.signupStatus(ctx, tx, id)
@@ -308,7 +310,7 @@ func (s *Store) CancelSignup(ctx context.Context, id int64, late bool) (*SignupC
 	return out, err
 }
 
-// lockSession is step 2 of the lock order for transactions that do not know yet which
+// lockSession is step 1 of the lock order for transactions that do not know yet which
 // counter they will move.
 func (s *Store) lockSession(ctx context.Context, tx conn, sessionID int64) error {
 	ok, err := s.bump(ctx, tx, "UPDATE activity_sessions SET capacity = capacity WHERE id = ?", sessionID)
@@ -411,25 +413,11 @@ func (s *Store) DecideSignups(ctx context.Context, sessionID int64, ids []int64,
 	err := s.retry(ctx, func() error {
 		return s.inTx(ctx, func(tx conn) error {
 			out = &DecideResult{Failed: map[int64]error{}}
-			if d == DecideNoShow {
-				// A no-show touches the volunteer's row: take it first, as the lock order says.
-				if len(ids) != 1 {
-					return zhiyuan.Errorf(zhiyuan.EInvalid, "缺席一次只能标记一人")
-				}
-				var vol int64
-				err := tx.queryRow(ctx, "SELECT volunteer_id FROM signups WHERE id = ? AND session_id = ?", ids[0], sessionID).Scan(&vol)
-				if err == sql.ErrNoRows {
-					return notFound("报名记录")
-				}
-				if err != nil {
-					return err
-				}
-				if err := s.lockVolunteer(ctx, tx, vol); err != nil {
-					return err
-				}
-			}
 			if err := s.lockSession(ctx, tx, sessionID); err != nil {
 				return err
+			}
+			if d == DecideNoShow && len(ids) != 1 {
+				return zhiyuan.Errorf(zhiyuan.EInvalid, "缺席一次只能标记一人")
 			}
 			seen := map[int64]bool{}
 			for _, id := range ids {
@@ -673,4 +661,44 @@ func (s *Store) FindVolunteerActivitySignups(ctx context.Context, volunteerID, a
 		out[sg.SessionID] = sg
 	}
 	return out, nil
+}
+
+// FindSignupVolunteer returns what the sign-up rules need about the volunteer of an
+// account (id, birth date, minor flag, guardian consent, status, skills) in one query,
+// or ENotFound when the account has no volunteer record.
+func (s *Store) FindSignupVolunteer(ctx context.Context, accountID int64) (*zhiyuan.Volunteer, error) {
+	rows, err := s.reader().query(ctx, `SELECT v.id, v.birth_date, v.minor, v.guardian_consent_at, v.status, COALESCE(k.skill, '')
+		FROM volunteers v LEFT JOIN volunteer_skills k ON k.volunteer_id = v.id WHERE v.account_id = ?`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var v *zhiyuan.Volunteer
+	for rows.Next() {
+		var id int64
+		var birth time.Time
+		var minor bool
+		var consent sql.NullTime
+		var status, skill string
+		if err := rows.Scan(&id, &birth, &minor, &consent, &status, &skill); err != nil {
+			return nil, err
+		}
+		if v == nil {
+			v = &zhiyuan.Volunteer{ID: id, AccountID: accountID, BirthDate: dateOnly(birth),
+				Minor: minor, Status: zhiyuan.VolunteerStatus(status), Skills: []string{}}
+			if consent.Valid {
+				v.Guardian = &zhiyuan.Guardian{ConsentAt: consent.Time.UTC()}
+			}
+		}
+		if skill != "" {
+			v.Skills = append(v.Skills, skill)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, notFound("志愿者")
+	}
+	return v, nil
 }

@@ -194,6 +194,10 @@ type querier interface {
 type conn struct {
 	s  *Store
 	db querier
+	// missed collects, in a write transaction, the queries that had no kept statement yet;
+	// inTx prepares them on the write pool once the transaction has ended (the pool's one
+	// SQLite connection is busy until then).
+	missed *[]string
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -221,6 +225,17 @@ func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // unprepared: in a transaction, on PostgreSQL, once the cache is full, or when preparing
 // fails (the unprepared call then reports the error).
 func (c conn) stmt(ctx context.Context, query string) *sql.Stmt {
+	if tx, ok := c.db.(*sql.Tx); ok && c.s.cacheStmts {
+		// A statement kept on the write pool is prepared on its only connection, the
+		// one this transaction holds: the transaction reuses it as it is.
+		if v, ok := c.s.stmts.Load(stmtKey{c.s.write, query}); ok {
+			return tx.StmtContext(ctx, v.(*sql.Stmt))
+		}
+		if c.missed != nil {
+			*c.missed = append(*c.missed, query)
+		}
+		return nil
+	}
 	db, ok := c.db.(*sql.DB)
 	if !ok || !c.s.cacheStmts {
 		return nil
@@ -265,7 +280,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx conn) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(conn{s: s, db: tx}); err != nil {
+	var missed []string
+	defer func() {
+		for _, q := range missed {
+			s.writer().stmt(ctx, q)
+		}
+	}()
+	if err := fn(conn{s: s, db: tx, missed: &missed}); err != nil {
 		tx.Rollback()
 		return err
 	}

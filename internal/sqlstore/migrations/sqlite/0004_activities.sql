@@ -55,10 +55,11 @@ CREATE TABLE activities (
     published_at        TIMESTAMP,
     updated_at          TIMESTAMP NOT NULL
 );
--- Search walks these in start order and stops after one page; see search.go.
-CREATE INDEX activities_status_start_idx ON activities (status, starts_at, id);
-CREATE INDEX activities_status_category_start_idx ON activities (status, category, starts_at, id);
-CREATE INDEX activities_status_lat_idx ON activities (status, lat);
+-- Search walks these in start order and stops after one page; see search.go. They hold
+-- published activities only (partial indexes): the live ones, not the years of history.
+CREATE INDEX activities_live_start_idx ON activities (starts_at, id) WHERE status = 'published';
+CREATE INDEX activities_live_category_idx ON activities (category, starts_at, id) WHERE status = 'published';
+CREATE INDEX activities_live_lat_idx ON activities (lat) WHERE status = 'published';
 CREATE INDEX activities_org_idx ON activities (org_id, id);
 CREATE INDEX activities_project_idx ON activities (project_id);
 
@@ -95,16 +96,17 @@ CREATE INDEX signups_session_status_idx ON signups (session_id, status, id);
 CREATE INDEX signups_volunteer_idx ON signups (volunteer_id, status, session_id);
 CREATE INDEX signups_activity_idx ON signups (activity_id, status);
 
--- The free-text index of published activities: Chinese character bigrams and ASCII words
+-- The free-text index of published activities: Chinese character bigrams and words
 -- of title and description, each with the activity's start so that a term's postings come
--- out already in result order (see search.go).
+-- out already in result order (see search.go). On SQLite the table is its primary key
+-- (WITHOUT ROWID): one B-tree per row instead of two.
 CREATE TABLE activity_terms (
     term        TEXT NOT NULL,
     starts_at   TIMESTAMP NOT NULL,
     activity_id INTEGER NOT NULL REFERENCES activities (id),
     PRIMARY KEY (term, starts_at, activity_id)
-);
-CREATE INDEX activity_terms_activity_idx ON activity_terms (activity_id, term);
+) WITHOUT ROWID;
+CREATE INDEX activity_terms_activity_idx ON activity_terms (activity_id);
 
 CREATE TABLE notifications (
     id         INTEGER PRIMARY KEY,

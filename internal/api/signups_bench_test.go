@@ -1,0 +1,219 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/password"
+	"zhiyuan/internal/server/servertest"
+	"zhiyuan/internal/sqlstore"
+	"zhiyuan/internal/sqlstore/storetest"
+)
+
+// The rush: a popular activity opens and everyone presses the button at once.
+const (
+	signupRushClients  = 5000
+	signupRushSessions = 10
+	signupRushSeats    = 100 // per session: 1,000 seats in all
+	signupRushConns    = 200
+)
+
+// BenchmarkSignupRush sends 5,000 sign-ups at once through the HTTP API (each its own
+// volunteer and bearer token, spread over 10 sessions of 100 seats) and reports sign-ups
+// per second and the 99th percentile latency as clients see it, beside the raw limit of
+// the same database measured in the same run: the bare transaction of a conditional
+// seat UPDATE and the INSERT of the sign-up, 5,000 of them at once without HTTP. It
+// checks the outcome too: exactly 1,000 confirmed, seat counts equal to the rows, no 5xx.
+func BenchmarkSignupRush(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			for range b.N {
+				benchSignupRush(b, engine)
+			}
+		})
+	}
+}
+
+// signupRushActivity creates and publishes an activity of signupRushSessions sessions starting day
+// days from now and returns its session ids.
+func signupRushActivity(b *testing.B, e *servertest.Env, orgID, by int64, day int) []int64 {
+	b.Helper()
+	s := e.App.Store
+	start := s.Now().Add(time.Duration(day) * 24 * time.Hour).Truncate(time.Hour)
+	a := &zhiyuan.Activity{OrgID: orgID, Title: "城市马拉松志愿者招募", Category: zhiyuan.CatLargeEvents, RegionCode: "440106", Address: "天河体育中心"}
+	for i := range signupRushSessions {
+		st := start.Add(time.Duration(i) * 24 * time.Hour * 3)
+		a.Sessions = append(a.Sessions, zhiyuan.ActivitySession{StartsAt: st, EndsAt: st.Add(4 * time.Hour), Capacity: signupRushSeats})
+	}
+	if err := a.Validate(s.Now()); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := s.CreateActivity(ctx, a, by); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.PublishActivity(ctx, a.ID); err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]int64, len(a.Sessions))
+	for i, se := range a.Sessions {
+		ids[i] = se.ID
+	}
+	return ids
+}
+
+func benchSignupRush(b *testing.B, engine string) {
+	e := servertest.New(b, engine)
+	s := e.App.Store
+	ctx := context.Background()
+	hash, _ := password.Hash("test1234", password.Fast)
+	acc := &zhiyuan.Account{Phone: e.NewPhone(), Name: "组织管理员"}
+	if err := s.CreateAccount(ctx, acc, hash); err != nil {
+		b.Fatal(err)
+	}
+	org := &zhiyuan.Organization{Name: "广州马拉松组委会", Type: "社会组织", RegionCode: "440106", ContactName: "x", ContactPhone: "1", CreatedBy: acc.ID}
+	if err := s.CreateOrganization(ctx, org); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.DecideOrganization(ctx, org.ID, zhiyuan.OrgApproved, "", acc.ID, nil); err != nil {
+		b.Fatal(err)
+	}
+	batch := make([]sqlstore.BulkVolunteer, signupRushClients)
+	for i := range batch {
+		batch[i] = sqlstore.BulkVolunteer{
+			Volunteer: &zhiyuan.Volunteer{Name: fmt.Sprintf("跑友%d", i), IDType: zhiyuan.IDResident, IDNumberMasked: "440***********001X",
+				Phone: e.NewPhone(), RegionCode: "440106", BirthDate: time.Date(1995, 3, 1, 0, 0, 0, 0, time.UTC), Sex: "male"},
+			Secrets: sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: fmt.Sprintf("rush%d", i)},
+		}
+	}
+	if err := s.BulkCreateVolunteers(ctx, batch); err != nil {
+		b.Fatal(err)
+	}
+	tokens := make([]string, signupRushClients)
+	for i, bv := range batch {
+		sess, err := s.CreateSession(ctx, bv.Volunteer.AccountID, zhiyuan.SessionAPI, time.Hour, zhiyuan.Client{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tokens[i] = sess.Token
+	}
+
+	// Through the API.
+	sessions := signupRushActivity(b, e, org.ID, acc.ID, 3)
+	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: signupRushConns, MaxIdleConnsPerHost: signupRushConns}}
+	defer client.CloseIdleConnections()
+	lat := make([]time.Duration, signupRushClients)
+	status := make([]int, signupRushClients)
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	for i := range signupRushClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/sessions/%d/signups", e.HTTP.URL, sessions[i%signupRushSessions]), bytes.NewReader(nil))
+			req.Header.Set("Authorization", "Bearer "+tokens[i])
+			<-gate
+			t0 := time.Now()
+			res, err := client.Do(req)
+			if err != nil {
+				b.Errorf("sign-up %d: %v", i, err)
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			lat[i], status[i] = time.Since(t0), res.StatusCode
+		}()
+	}
+	start := time.Now()
+	close(gate)
+	wg.Wait()
+	elapsed := time.Since(start)
+	counts := map[int]int{}
+	for _, st := range status {
+		counts[st]++
+	}
+	if counts[http.StatusCreated] != signupRushSessions*signupRushSeats || counts[http.StatusConflict] != signupRushClients-signupRushSessions*signupRushSeats {
+		b.Fatalf("outcomes %v", counts)
+	}
+	for _, id := range sessions {
+		se, _, err := s.FindSessionByID(ctx, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, _ := s.SessionCounts(ctx, id)
+		if se.SeatsTaken != signupRushSeats || rows[zhiyuan.SignupConfirmed] != signupRushSeats {
+			b.Fatalf("session %d: seats %d, confirmed rows %d", id, se.SeatsTaken, rows[zhiyuan.SignupConfirmed])
+		}
+	}
+	slices.Sort(lat)
+	p99 := lat[len(lat)*99/100]
+	apiRate := float64(signupRushClients) / elapsed.Seconds()
+
+	// Raw: the same transaction without HTTP, on fresh sessions of the same database, with
+	// as many at once.
+	raw := signupRushActivity(b, e, org.ID, acc.ID, 60)
+	db := s.DB()
+	upd := s.Rebind(`UPDATE activity_sessions SET seats_taken = seats_taken + 1 WHERE id = ? AND seats_taken < capacity`)
+	ins := s.Rebind(`INSERT INTO signups (session_id, activity_id, volunteer_id, status, late, created_at, updated_at)
+		SELECT ?, activity_id, ?, 'confirmed', FALSE, ?, ? FROM activity_sessions WHERE id = ?`)
+	gate = make(chan struct{})
+	var confirmed sync.WaitGroup
+	var mu sync.Mutex
+	got := 0
+	for i := range signupRushClients {
+		confirmed.Add(1)
+		go func() {
+			defer confirmed.Done()
+			sid, vid := raw[i%signupRushSessions], batch[i].Volunteer.ID
+			<-gate
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			defer tx.Rollback()
+			r, err := tx.Exec(upd, sid)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if n, _ := r.RowsAffected(); n == 0 {
+				return // full
+			}
+			now := time.Now().UTC()
+			if _, err := tx.Exec(ins, sid, vid, now, now, sid); err != nil {
+				b.Error(err)
+				return
+			}
+			if err := tx.Commit(); err != nil {
+				b.Error(err)
+				return
+			}
+			mu.Lock()
+			got++
+			mu.Unlock()
+		}()
+	}
+	start = time.Now()
+	close(gate)
+	confirmed.Wait()
+	rawRate := float64(signupRushClients) / time.Since(start).Seconds()
+	if got != signupRushSessions*signupRushSeats {
+		b.Fatalf("raw: %d confirmed", got)
+	}
+
+	b.ReportMetric(apiRate, "signups/s")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(rawRate, "raw_tx/s")
+	b.ReportMetric(apiRate/rawRate, "api/raw")
+	b.ReportMetric(0, "ns/op")
+}
