@@ -232,6 +232,9 @@ func fillMemberships(ctx context.Context, a *app.App, opt Options, _ *[]Account)
 	if len(byCity) == 0 {
 		return nil
 	}
+	// A large page cache keeps org_members' indexes in memory while a million
+	// volunteers' memberships go in.
+	defer a.Store.BeginBulkLoad(ctx)()
 	rng := rand.New(rand.NewPCG(uint64(opt.Seed), 7))
 	const batch = 20000
 	var after int64
