@@ -176,6 +176,7 @@ func (x *API) scan(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal)
 type markRequest struct {
 	VolunteerID int64  `json:"volunteer_id"`
 	VolunteerNo string `json:"volunteer_no"`
+	CardCode    string `json:"card_code"`
 	Action      string `json:"action"`
 	Method      string `json:"method"`
 	At          string `json:"at"`
@@ -191,7 +192,7 @@ func (x *API) markAttendance(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	in := app.MarkInput{VolunteerID: req.VolunteerID, VolunteerNo: req.VolunteerNo, Action: req.Action,
+	in := app.MarkInput{VolunteerID: req.VolunteerID, VolunteerNo: req.VolunteerNo, CardCode: req.CardCode, Action: req.Action,
 		Method: zhiyuan.AttendanceMethod(req.Method), WalkIn: req.WalkIn}
 	if req.At != "" {
 		t, err := time.Parse(time.RFC3339, req.At)

@@ -11,6 +11,7 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/hourstest"
+	"zhiyuan/internal/proof"
 	"zhiyuan/internal/server/servertest"
 	"zhiyuan/internal/sqlstore"
 )
@@ -454,5 +455,64 @@ func TestOrganiserMarksAttendance(t *testing.T) {
 		if !strings.Contains(string(res.Body), `"no_shows":1`) || !strings.Contains(string(res.Body), `"walk_ins":1`) {
 			t.Errorf("counts: %s", res.Body)
 		}
+	})
+}
+
+// issueCard gives a volunteer an active card through the store's steps (application,
+// approval, batch, printed, issued) and returns what the digital card's QR code holds.
+func issueCard(t *testing.T, h *hourstest.Env, v hourstest.Volunteer) string {
+	t.Helper()
+	ctx := context.Background()
+	s := h.App.Store
+	ap := &zhiyuan.CardApplication{VolunteerID: v.ID, RegionCode: "440106", Delivery: zhiyuan.DeliveryAddress, DeliveryAddress: "广州市天河区五山路1号"}
+	if err := s.CreateCardApplication(ctx, ap, []byte("\xFF\xD8\xFFphoto")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DecideCardApplications(ctx, []int64{ap.ID}, true, "", h.OrgAdmin, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.CreateCardBatch(ctx, []int64{ap.ID}, "440106", nil, 2037, h.OrgAdmin, proof.MakeCardNumber, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []zhiyuan.CardBatchStatus{zhiyuan.BatchPrinted, zhiyuan.BatchIssued} {
+		if err := s.AdvanceCardBatch(ctx, b.ID, to, h.OrgAdmin, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	card, err := h.App.MyCard(ctx, &zhiyuan.Principal{AccountID: v.AccountID, Roles: []zhiyuan.Role{{Kind: zhiyuan.RoleVolunteer}}})
+	if err != nil || card.Payload == "" {
+		t.Fatalf("digital card: %+v %v", card, err)
+	}
+	return card.VerifyURL
+}
+
+// TestOrganiserScansDigitalCard: the organiser's scanner reads a volunteer's digital card
+// (the QR code's verification URL); a genuine, active card checks the holder in, an
+// altered one or a card reported lost is refused naming card_code.
+func TestOrganiserScansDigitalCard(t *testing.T) {
+	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
+		v, w := h.Volunteers[0], h.Volunteers[1]
+		path := fmt.Sprintf("/api/v1/sessions/%d/attendance", h.Session.ID)
+		h.Clock.Set(hourstest.Day("09:00"))
+		qr := issueCard(t, h, v)
+		forged := []byte(qr)
+		forged[len(forged)-5] ^= 0x01
+		wantRefusal(t, "altered card code", h.Do("POST", path, h.OrgToken, map[string]any{"card_code": string(forged), "action": "in"}), "card_code", "志愿者证无效")
+		res := h.Do("POST", path, h.OrgToken, map[string]any{"card_code": qr, "action": "in"})
+		if res.Status != http.StatusCreated || !strings.Contains(string(res.Body), `"checkin_method":"card"`) ||
+			!strings.Contains(string(res.Body), fmt.Sprintf(`"volunteer_id":%d`, v.ID)) {
+			t.Fatalf("card scan: %d %s", res.Status, res.Body)
+		}
+		lost := issueCard(t, h, w)
+		num := strings.TrimSpace(lost[strings.LastIndex(lost, "/")+1:])
+		claims, err := proof.VerifyCard(num, h.App.Signer.PublicKeys(), h.Clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.App.Store.SetCardStatus(context.Background(), claims.CardNumber, []zhiyuan.CardStatus{zhiyuan.CardActive}, zhiyuan.CardLost, "挂失", w.AccountID, nil); err != nil {
+			t.Fatal(err)
+		}
+		wantRefusal(t, "lost card", h.Do("POST", path, h.OrgToken, map[string]any{"card_code": lost, "action": "in"}), "card_code", "挂失")
 	})
 }

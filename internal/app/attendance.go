@@ -10,6 +10,7 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/checkin"
+	"zhiyuan/internal/proof"
 	"zhiyuan/internal/sqlstore"
 )
 
@@ -225,7 +226,11 @@ func (a *App) checkout(ctx context.Context, se *zhiyuan.ActivitySession, act *zh
 // volunteer's card (their volunteer number) or by hand.
 type MarkInput struct {
 	VolunteerID int64
-	VolunteerNo string // from the card's QR code or typed in
+	VolunteerNo string // typed in, or read off a printed card
+	// CardCode is what the organiser's scanner read from the volunteer's digital card: the
+	// signed payload or the verification URL holding it. It is checked (signature, age,
+	// the card still active) before it names anyone.
+	CardCode string
 	Action      string // "in" or "out"
 	Method      zhiyuan.AttendanceMethod
 	At          time.Time // by hand only: when it happened (default now)
@@ -267,7 +272,20 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 			strconv.Itoa(int(rules.CheckoutLate/time.Minute))+"分钟之间")
 	}
 	var vol *zhiyuan.Volunteer
+	if code := strings.TrimSpace(in.CardCode); code != "" {
+		in.Method = zhiyuan.MethodCard
+		no, reason, cerr := a.cardHolder(ctx, code, now)
+		if cerr != nil {
+			return nil, cerr
+		}
+		if reason != "" {
+			pr.Add("card_code", "志愿者证无效："+reason)
+		} else {
+			in.VolunteerNo, in.VolunteerID = no, 0
+		}
+	}
 	switch {
+	case pr["card_code"] != "":
 	case in.VolunteerID > 0:
 		vol, err = a.Store.FindVolunteerByID(ctx, in.VolunteerID)
 	case strings.TrimSpace(in.VolunteerNo) != "":
@@ -319,6 +337,33 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 	}
 	res.Attendance.VolunteerName, res.Attendance.VolunteerNo = vol.Name, vol.VolunteerNo
 	return res, nil
+}
+
+// cardHolder reads a scanned digital card: the holder's volunteer number, or why the card
+// does not count (forged, expired, revoked, lost, replaced, unknown), in Chinese.
+func (a *App) cardHolder(ctx context.Context, code string, now time.Time) (volunteerNo, reason string, err error) {
+	if i := strings.LastIndex(code, "/verify/card/"); i >= 0 {
+		code = code[i+len("/verify/card/"):]
+	}
+	if a.Signer == nil {
+		return "", "本平台未启用电子志愿者证", nil
+	}
+	claims, verr := proof.VerifyCard(code, a.Signer.PublicKeys(), now)
+	if verr != nil {
+		return "", CardReasonChinese(proof.Reason(verr)), nil
+	}
+	c, err := a.Store.FindCardByNumber(ctx, claims.CardNumber)
+	switch {
+	case zhiyuan.ErrorCode(err) == zhiyuan.ENotFound:
+		return "", CardReasonChinese(ReasonUnknownCard), nil
+	case err != nil:
+		return "", "", err
+	case c.Status == zhiyuan.CardPending:
+		return "", CardReasonChinese(ReasonNotIssued), nil
+	case c.Status != zhiyuan.CardActive:
+		return "", CardReasonChinese(string(c.Status)), nil
+	}
+	return claims.VolunteerNo, "", nil
 }
 
 // SessionAttendanceView is a session's attendance for its organiser: who checked in and

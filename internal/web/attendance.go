@@ -171,6 +171,10 @@ func (x *Web) markAttendanceForm(w http.ResponseWriter, r *http.Request, p *zhiy
 	}
 	in := app.MarkInput{VolunteerNo: trim(r, "volunteer_no"), Action: trim(r, "action"),
 		Method: zhiyuan.AttendanceMethod(trim(r, "method")), WalkIn: r.PostFormValue("walk_in") == "1"}
+	// A scanner reading the digital card types its whole payload (or URL) into the field.
+	if strings.Trim(in.VolunteerNo, "0123456789") != "" {
+		in.CardCode, in.VolunteerNo = in.VolunteerNo, ""
+	}
 	if at := trim(r, "at"); at != "" {
 		se, act, serr := x.app.ManagedSession(r.Context(), p, id)
 		if serr != nil {

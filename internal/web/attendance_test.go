@@ -123,6 +123,8 @@ func TestAttendancePageForms(t *testing.T) {
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("card scan: %d %s", res.Status, res.Body)
 		}
+		res = org.Post(path, url.Values{"volunteer_no": {"https://example.cn/verify/card/not-a-card"}, "action": {"in"}, "method": {"card"}})
+		hoursPage(t, "a scanned code that is no card", res.Status, res.Body, http.StatusUnprocessableEntity, "志愿者证无效")
 		res = org.Post(path, url.Values{"volunteer_no": {walkIn.No}, "action": {"in"}, "method": {"manual"}})
 		hoursPage(t, "walk-in not ticked", res.Status, res.Body, http.StatusUnprocessableEntity, "现场加入")
 		res = org.Post(path, url.Values{"volunteer_no": {walkIn.No}, "action": {"in"}, "method": {"manual"}, "walk_in": {"1"}, "at": {"09:05"}})
