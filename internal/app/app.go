@@ -33,6 +33,13 @@ type Config struct {
 	LoginWindow      time.Duration
 	LoginLock        time.Duration
 
+	// Sign-up throttling (ratelimit.go): at most RegisterPerIP volunteer registrations
+	// from one address (an IPv6 /64) in a RegisterWindow that opens with the first; the
+	// rest are refused with ratelimited until it ends. 0 turns the limit off. Requests
+	// without an address (the demo, imports) are not counted.
+	RegisterPerIP  int
+	RegisterWindow time.Duration
+
 	BaseURL string // public address printed in card QR codes and proofs; "" prints paths only
 
 	// Service hours (see attendance.go, hours.go): how attendance becomes hours, when
@@ -52,6 +59,8 @@ func DefaultConfig() Config {
 		IPMaxFailures:    100,
 		LoginWindow:      15 * time.Minute,
 		LoginLock:        15 * time.Minute,
+		RegisterPerIP:    20,
+		RegisterWindow:   time.Hour,
 		Hours:            zhiyuan.DefaultHourRules(),
 		Attendance:       zhiyuan.DefaultAttendanceRules(),
 	}

@@ -177,6 +177,9 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	if err := a.throttleRegistration(ctx); err != nil {
+		return nil, err
+	}
 
 	v.IDNumberMasked = pii.MaskIDNumber(number)
 	sealed, err := a.Keys.Seal(number, "id_number")

@@ -48,3 +48,22 @@ func (s *Store) ThrottleReset(ctx context.Context, key string) error {
 	_, err := s.writer().exec(ctx, "DELETE FROM login_throttle WHERE key = ?", key)
 	return err
 }
+
+// ThrottleCount counts one event against key in a fixed window that opens with the first
+// event and lasts window, and returns how many events the window now holds (this one
+// included) and when it ends. It is one upsert, so events racing each other are each
+// counted once and exactly the first max of them see a count of at most max; a check
+// followed by ThrottleFail would let a burst through before the lock lands.
+func (s *Store) ThrottleCount(ctx context.Context, key string, window time.Duration) (count int, ends time.Time, err error) {
+	now := s.now()
+	var start time.Time
+	err = s.writer().queryRow(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, ?)
+		ON CONFLICT (key) DO UPDATE SET
+			failures = CASE WHEN login_throttle.window_start > ? THEN login_throttle.failures + 1 ELSE 1 END,
+			window_start = CASE WHEN login_throttle.window_start > ? THEN login_throttle.window_start ELSE excluded.window_start END
+		RETURNING failures, window_start`, key, now, now.Add(-window), now.Add(-window)).Scan(&count, &start)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	return count, start.UTC().Add(window), nil
+}

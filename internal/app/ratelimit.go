@@ -1,0 +1,49 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"zhiyuan"
+)
+
+// throttleRegistration counts one volunteer registration from the caller's address and
+// refuses it once more than Config.RegisterPerIP fall in one Config.RegisterWindow. It
+// runs after the input has been checked, so a typo costs nothing, and before the
+// password is hashed and the row written, so a refused attempt costs little and learns
+// nothing (a 409 would tell whether an identity number or phone is registered).
+// Requests that carry no address come from inside the platform and are not counted.
+func (a *App) throttleRegistration(ctx context.Context) error {
+	ip := zhiyuan.ClientFrom(ctx).IP
+	if ip == "" || a.Config.RegisterPerIP <= 0 {
+		return nil
+	}
+	n, ends, err := a.Store.ThrottleCount(ctx, "reg:"+addressKey(ip), a.Config.RegisterWindow)
+	if err != nil {
+		return err
+	}
+	if n <= a.Config.RegisterPerIP {
+		return nil
+	}
+	a.Log.InfoContext(ctx, "registration refused: too many from one address", slog.Int("count", n))
+	// Whole minutes, rounded up: "1分钟" at the very end, never "0分钟".
+	mins := max(1, int((ends.Sub(a.Store.Now())+time.Minute-1)/time.Minute))
+	return zhiyuan.Errorf(zhiyuan.ERateLimited, "当前网络注册次数过多，请%d分钟后再试", mins)
+}
+
+// addressKey is what a per-address limit counts under: the address itself for IPv4,
+// its /64 for IPv6, because one IPv6 client usually holds a whole /64 and would
+// otherwise get a fresh allowance with every address in it.
+func addressKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	addr = addr.Unmap()
+	if addr.Is4() {
+		return addr.String()
+	}
+	return netip.PrefixFrom(addr.WithZone(""), 64).Masked().String()
+}
