@@ -409,3 +409,48 @@ func TestNotificationsRead(t *testing.T) {
 		}
 	})
 }
+
+// TestOverlapRaceSameVolunteer sends one volunteer's sign-ups for ten sessions of ten
+// activities at the same hour all at once: the volunteer's row serialises them, so
+// exactly one goes through and the rest are refused as overlapping.
+func TestOverlapRaceSameVolunteer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := newActivityFixture(t, s, 5, nil)
+		vol := orgVolunteers(t, s, 1, 1)[0]
+		reqs := []sqlstore.SignupRequest{f.request(vol)}
+		for i := range 9 {
+			a := newActivity(t, s, f.admin, f.org.ID, fmt.Sprint("同一时间的活动", i), 5, nil)
+			se := a.Sessions[0]
+			reqs = append(reqs, sqlstore.SignupRequest{SessionID: se.ID, ActivityID: a.ID, VolunteerID: vol, Mode: a.SignupMode,
+				Waitlist: a.Waitlist, StartsAt: se.StartsAt, EndsAt: se.EndsAt})
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		codes := map[string]int{}
+		for _, r := range reqs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.CreateSignup(context.Background(), r)
+				mu.Lock()
+				defer mu.Unlock()
+				if err == nil {
+					codes["ok"]++
+					return
+				}
+				if zhiyuan.ErrorFields(err)[zhiyuan.ReasonOverlap] != "" {
+					codes["overlap"]++
+					return
+				}
+				t.Errorf("unexpected: %v", err)
+			}()
+		}
+		wg.Wait()
+		if codes["ok"] != 1 || codes["overlap"] != 9 {
+			t.Fatalf("outcomes %v", codes)
+		}
+		for _, r := range reqs {
+			checkCounters(t, s, r.SessionID) // refused ones gave their seat back
+		}
+	})
+}
