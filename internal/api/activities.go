@@ -230,7 +230,7 @@ func (x *API) createActivity(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		SignupOpensAt:     parseTime(pr, "signup_opens_at", req.SignupOpensAt, loc),
 		SignupClosesAt:    parseTime(pr, "signup_closes_at", req.SignupClosesAt, loc),
 		CancelBeforeHours: req.CancelBeforeHours, Waitlist: req.Waitlist,
-		Sessions:          parseSessions(pr, req.Sessions, loc), Recurrence: req.Recurrence.recurrence(),
+		Sessions: parseSessions(pr, req.Sessions, loc), Recurrence: req.Recurrence.recurrence(),
 	}
 	if err := pr.Err(); err != nil {
 		return err

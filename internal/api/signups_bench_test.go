@@ -106,6 +106,8 @@ func benchSignupRush(b *testing.B, engine string) {
 		tokens[i] = sess.Token
 	}
 
+	rawRate0 := rawRush(b, e, org.ID, acc.ID, 120, batch)
+
 	// Through the API.
 	sessions := signupRushActivity(b, e, org.ID, acc.ID, 3)
 	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: signupRushConns, MaxIdleConnsPerHost: signupRushConns}}
@@ -158,20 +160,38 @@ func benchSignupRush(b *testing.B, engine string) {
 	apiRate := float64(signupRushClients) / elapsed.Seconds()
 
 	// Raw: the same transaction without HTTP, on fresh sessions of the same database, with
-	// as many at once.
-	raw := signupRushActivity(b, e, org.ID, acc.ID, 60)
+	// as many at once; measured before and after the API run on sessions of their own, and
+	// the better of the two is the limit (the machine is shared: a limit measured during
+	// someone else's build would flatter the ratio).
+	rawRate := max(rawRush(b, e, org.ID, acc.ID, 60, batch), rawRate0)
+	b.ReportMetric(apiRate, "signups/s")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(rawRate, "raw_tx/s")
+	b.ReportMetric(apiRate/rawRate, "api/raw")
+	b.ReportMetric(0, "ns/op")
+}
+
+// rawRush runs the bare sign-up transaction (conditional seat UPDATE, then the INSERT)
+// once per volunteer, all at once, on a fresh activity day days ahead, and returns
+// transactions per second.
+func rawRush(b *testing.B, e *servertest.Env, orgID, by int64, day int, batch []sqlstore.BulkVolunteer) float64 {
+	b.Helper()
+	s := e.App.Store
+	ctx := context.Background()
+	raw := signupRushActivity(b, e, orgID, by, day)
 	db := s.DB()
 	upd := s.Rebind(`UPDATE activity_sessions SET seats_taken = seats_taken + 1 WHERE id = ? AND seats_taken < capacity`)
 	ins := s.Rebind(`INSERT INTO signups (session_id, activity_id, volunteer_id, status, late, created_at, updated_at)
 		SELECT ?, activity_id, ?, 'confirmed', FALSE, ?, ? FROM activity_sessions WHERE id = ?`)
-	gate = make(chan struct{})
-	var confirmed sync.WaitGroup
+	gate := make(chan struct{})
+	var wg sync.WaitGroup
 	var mu sync.Mutex
 	got := 0
 	for i := range signupRushClients {
-		confirmed.Add(1)
+		wg.Add(1)
 		go func() {
-			defer confirmed.Done()
+			defer wg.Done()
 			sid, vid := raw[i%signupRushSessions], batch[i].Volunteer.ID
 			<-gate
 			tx, err := db.BeginTx(ctx, nil)
@@ -202,18 +222,12 @@ func benchSignupRush(b *testing.B, engine string) {
 			mu.Unlock()
 		}()
 	}
-	start = time.Now()
+	start := time.Now()
 	close(gate)
-	confirmed.Wait()
-	rawRate := float64(signupRushClients) / time.Since(start).Seconds()
+	wg.Wait()
+	rate := float64(signupRushClients) / time.Since(start).Seconds()
 	if got != signupRushSessions*signupRushSeats {
 		b.Fatalf("raw: %d confirmed", got)
 	}
-
-	b.ReportMetric(apiRate, "signups/s")
-	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
-	b.ReportMetric(rawRate, "raw_tx/s")
-	b.ReportMetric(apiRate/rawRate, "api/raw")
-	b.ReportMetric(0, "ns/op")
+	return rate
 }

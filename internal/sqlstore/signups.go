@@ -104,23 +104,25 @@ func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zh
 	if err := s.lockVolunteer(ctx, tx, r.VolunteerID); err != nil {
 		return nil, err
 	}
-	var otherSession int64
-	var otherTitle string
+	var otherSession, otherActivity int64
 	var otherStart, otherEnd time.Time
-	var otherZone string
-	err := tx.queryRow(ctx, `SELECT sg.session_id, a.title, se.starts_at, se.ends_at, a.time_zone
-		FROM signups sg JOIN activity_sessions se ON se.id = sg.session_id JOIN activities a ON a.id = se.activity_id
+	err := tx.queryRow(ctx, `SELECT sg.session_id, sg.activity_id, se.starts_at, se.ends_at
+		FROM signups sg JOIN activity_sessions se ON se.id = sg.session_id
 		WHERE sg.volunteer_id = ? AND sg.status IN ('pending', 'confirmed', 'waitlisted')
 		AND (sg.session_id = ? OR (se.starts_at < ? AND se.ends_at > ?))
 		ORDER BY CASE WHEN sg.session_id = ? THEN 0 ELSE 1 END LIMIT 1`,
 		r.VolunteerID, r.SessionID, r.EndsAt.UTC(), r.StartsAt.UTC(), r.SessionID).
-		Scan(&otherSession, &otherTitle, &otherStart, &otherEnd, &otherZone)
+		Scan(&otherSession, &otherActivity, &otherStart, &otherEnd)
 	switch {
 	case err == nil && otherSession == r.SessionID:
 		return nil, zhiyuan.FieldError(zhiyuan.EConflict, "session_id", "您已报名该场次")
 	case err == nil:
+		var title, zone string
+		if err := tx.queryRow(ctx, "SELECT title, time_zone FROM activities WHERE id = ?", otherActivity).Scan(&title, &zone); err != nil {
+			return nil, err
+		}
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, zhiyuan.ReasonOverlap,
-			"与您已报名的「"+otherTitle+"」（"+zhiyuan.SessionLabel(otherStart, otherEnd, otherZone)+"）时间冲突")
+			"与您已报名的「"+title+"」（"+zhiyuan.SessionLabel(otherStart, otherEnd, zone)+"）时间冲突")
 	case err != sql.ErrNoRows:
 		return nil, err
 	}

@@ -75,7 +75,7 @@ func (x *Web) cancelSignup(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 // signupView is a sign-up as lists show it.
 type signupView struct {
 	*zhiyuan.Signup
-	When        string
+	When      string
 	CanCancel bool
 }
 
