@@ -381,3 +381,39 @@ func TestActivitySearchAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestProjects(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		a := newActivityEnv(t, e)
+		path := fmt.Sprintf("/api/v1/organizations/%d/projects", a.org.ID)
+		res := e.Do("POST", path, a.admin, map[string]any{"title": "银龄关爱项目", "category": "elderly_care", "description": "长期探访社区长者"})
+		wantStatus(t, "create project", res, http.StatusCreated)
+		var p struct {
+			ID         int64  `json:"id"`
+			RegionCode string `json:"region_code"`
+		}
+		res.Decode(&p)
+		if p.ID == 0 || p.RegionCode != "440106" {
+			t.Fatalf("project %s", res.Body)
+		}
+		wantError(t, "no title", e.Do("POST", path, a.admin, map[string]any{"title": ""}), http.StatusUnprocessableEntity, zhiyuan.EInvalid, "title")
+		other, _ := orgUser(t, e)
+		wantStatus(t, "other account", e.Do("POST", path, other, map[string]any{"title": "x"}), http.StatusForbidden)
+		res = e.Do("GET", path, "", nil)
+		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "银龄关爱项目") {
+			t.Fatalf("list: %d %s", res.Status, res.Body)
+		}
+		body := a.activityBody("长者探访（项目内）", 5)
+		body["project_id"] = p.ID
+		act := a.create(body)
+		res = e.Do("GET", fmt.Sprintf("/api/v1/activities/%d", act.ID), a.admin, nil)
+		if !strings.Contains(string(res.Body), fmt.Sprintf(`"project_id":%d`, p.ID)) {
+			t.Fatalf("activity without its project: %s", res.Body)
+		}
+		// Another organisation's project cannot be used.
+		o2, admin2 := approvedOrg(t, e, a.approver, "越秀区志愿者协会")
+		body["project_id"] = p.ID
+		wantError(t, "foreign project", e.Do("POST", fmt.Sprintf("/api/v1/organizations/%d/activities", o2.ID), admin2, body),
+			http.StatusUnprocessableEntity, zhiyuan.EInvalid, "project_id")
+	})
+}

@@ -43,6 +43,7 @@ func (x *Web) activityPages() {
 	x.handle("GET /orgs/{id}/activities", false, x.orgActivities)
 	x.handle("GET /orgs/{id}/activities/new", false, x.activityNewForm)
 	x.handle("POST /orgs/{id}/activities", false, x.activityCreate)
+	x.handle("POST /orgs/{id}/projects", false, x.projectCreate)
 }
 
 // sessionView is a session as pages show it: times in the activity's zone.
@@ -286,7 +287,12 @@ func (x *Web) orgActivities(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	for _, a := range list {
 		views = append(views, x.activityView(a))
 	}
+	projects, err := x.app.Projects(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	data := map[string]any{"Title": o.Name + " · 活动管理", "Org": o, "Activities": views, "Status": r.URL.Query().Get("status"),
+		"Projects": projects, "Categories": zhiyuan.Categories, "Notice": map[string]string{"project": "项目已创建，发布活动时可以选择它。"}[r.URL.Query().Get("done")],
 		"Statuses": []zhiyuan.ActivityStatus{zhiyuan.ActivityDraft, zhiyuan.ActivityPublished, zhiyuan.ActivityClosed, zhiyuan.ActivityCancelled}}
 	if len(list) == 50 {
 		data["Next"] = fmt.Sprintf("/orgs/%d/activities?status=%s&cursor=%d", id, url.QueryEscape(r.URL.Query().Get("status")), list[49].ID)
@@ -571,4 +577,18 @@ func formRows(fields map[string]string, rows []int) map[string]string {
 		out[k] = fields[k]
 	}
 	return out
+}
+
+func (x *Web) projectCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	_, err = x.app.CreateProject(r.Context(), p, id, zhiyuan.Project{Title: trim(r, "project_title"),
+		Description: trim(r, "project_description"), Category: zhiyuan.Category(trim(r, "project_category"))})
+	if err != nil {
+		return err // the error page names the problem (an empty title); the form is one field
+	}
+	http.Redirect(w, r, fmt.Sprintf("/orgs/%d/activities?done=project", id), http.StatusSeeOther)
+	return nil
 }

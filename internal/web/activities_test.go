@@ -120,7 +120,14 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 		if strings.Count(body, `action="/sessions/`) != 2 { // the capacity form of each session
 			t.Fatalf("sessions missing:\n%s", body)
 		}
-		wantActPage(t, "org list", f.admin.Get(fmt.Sprintf("/orgs/%d/activities", f.org.ID)), http.StatusOK, "社区敬老探访", "已发布")
+		wantActPage(t, "org list", f.admin.Get(fmt.Sprintf("/orgs/%d/activities", f.org.ID)), http.StatusOK, "社区敬老探访", "已发布", "新建项目")
+		res0 := f.admin.Post(fmt.Sprintf("/orgs/%d/projects", f.org.ID), url.Values{"project_title": {"银龄关爱项目"}, "project_category": {"elderly_care"}})
+		if res0.Status != http.StatusSeeOther {
+			t.Fatalf("create project: %d %s", res0.Status, res0.Body)
+		}
+		wantActPage(t, "new form with project", f.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusOK, "银龄关爱项目")
+		wantActPage(t, "project without title", f.admin.Post(fmt.Sprintf("/orgs/%d/projects", f.org.ID), url.Values{"project_title": {" "}}),
+			http.StatusUnprocessableEntity, "请填写项目名称")
 
 		// A volunteer finds it by a Chinese word and signs up.
 		vol, _ := f.volunteer("张小红", time.Date(1995, 3, 1, 0, 0, 0, 0, time.UTC))
