@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 )
@@ -18,6 +19,10 @@ type dialect interface {
 	uniqueViolation(err error) (detail string, ok bool)
 	// lockMigrations serialises migrations between processes starting at once.
 	lockMigrations(ctx context.Context, c conn) error
+	// planArgs are leading query arguments that make the engine plan a statement with its
+	// actual parameters every time (search.go: a generic plan cannot tell a selective
+	// filter from an unselective one).
+	planArgs() []any
 }
 
 type sqliteDialect struct{}
@@ -40,6 +45,9 @@ func (sqliteDialect) uniqueViolation(err error) (string, bool) {
 // SQLite needs no lock: the write pool's single connection and BEGIN IMMEDIATE serialise
 // migrations already.
 func (sqliteDialect) lockMigrations(context.Context, conn) error { return nil }
+
+// SQLite plans without looking at parameter values (no STAT4): nothing to ask for.
+func (sqliteDialect) planArgs() []any { return nil }
 
 type postgresDialect struct{}
 
@@ -78,6 +86,10 @@ func (postgresDialect) uniqueViolation(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// PostgreSQL switches a prepared statement to a generic plan after five runs; pgx's
+// "exec" mode sends an unnamed statement each time, which is planned for its values.
+func (postgresDialect) planArgs() []any { return []any{pgx.QueryExecModeExec} }
 
 func (postgresDialect) lockMigrations(ctx context.Context, c conn) error {
 	// A transaction-scoped advisory lock: released by commit or rollback.

@@ -370,7 +370,9 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 	q.WriteString(" ORDER BY " + startCol + ", " + idCol + " LIMIT ?")
 	args = append(args, limit)
 
-	rows, err := s.reader().query(ctx, q.String(), args...)
+	// The walk's plan depends on how selective the values are (a rare category against a
+	// wide date range), so the engine plans it for the values every time.
+	rows, err := s.reader().query(ctx, q.String(), append(s.dialect.planArgs(), args...)...)
 	if err != nil {
 		return nil, "", err
 	}
