@@ -231,10 +231,10 @@ type MarkInput struct {
 	// signed payload or the verification URL holding it. It is checked (signature, age,
 	// the card still active) before it names anyone.
 	CardCode string
-	Action      string // "in" or "out"
-	Method      zhiyuan.AttendanceMethod
-	At          time.Time // by hand only: when it happened (default now)
-	WalkIn      bool      // record someone without a seat as a walk-in
+	Action   string // "in" or "out"
+	Method   zhiyuan.AttendanceMethod
+	At       time.Time // by hand only: when it happened (default now)
+	WalkIn   bool      // record someone without a seat as a walk-in
 }
 
 // MarkAttendance records a check-in or check-out for a volunteer on the organiser's
