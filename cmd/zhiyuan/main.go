@@ -150,7 +150,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Store.Close()
-	srv, err := server.New(a, log, server.Options{TrustProxy: c.TrustProxy})
+	srv, err := server.New(a, log, server.Options{TrustProxy: c.TrustProxy, MetricsToken: c.MetricsToken})
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,8 @@ type Config struct {
 	PIIKeys    string // encryption keys for personal data; empty means DataDir/pii.keys
 	FontPath   string // TrueType CJK font for PDFs; empty means search the usual places
 	BaseURL    string // public address printed in QR codes and links
+	// MetricsToken lets a Prometheus server elsewhere scrape /metrics; never a flag.
+	MetricsToken string
 }
 
 // Register defines the common flags on fs, with defaults from the environment.
@@ -52,6 +54,7 @@ func (c *Config) RegisterServe(fs *flag.FlagSet, getenv func(string) string) {
 		addr = "127.0.0.1:8080"
 	}
 	fs.StringVar(&c.Addr, "addr", addr, "listen address (ZHIYUAN_ADDR)")
+	c.MetricsToken = getenv("ZHIYUAN_METRICS_TOKEN")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", getenv("ZHIYUAN_TRUST_PROXY") == "true", "trust X-Forwarded-For from a reverse proxy (ZHIYUAN_TRUST_PROXY)")
 	fs.StringVar(&c.BaseURL, "base-url", getenv("ZHIYUAN_BASE_URL"), "public base URL, e.g. https://zhiyuan.example.cn (ZHIYUAN_BASE_URL)")
 }

@@ -26,9 +26,10 @@ func TestErrorPages(t *testing.T) {
 			t.Errorf("the 403 page does not show who is logged in")
 		}
 
-		// Anonymous visitors of a protected page are sent to log in and brought back.
-		anon := e.Browser().Get("/admin/audit")
-		if anon.Status != http.StatusSeeOther || anon.Header.Get("Location") != "/login?next=/admin/audit" {
+		// Anonymous visitors of a protected page are sent to log in and brought back,
+		// filters included.
+		anon := e.Browser().Get("/admin/audit?region=440106")
+		if anon.Status != http.StatusSeeOther || anon.Header.Get("Location") != "/login?next=%2Fadmin%2Faudit%3Fregion%3D440106" {
 			t.Errorf("anonymous audit page: %d to %q", anon.Status, anon.Header.Get("Location"))
 		}
 		// and posts without a session get the 401 page.

@@ -5,7 +5,9 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -18,7 +20,8 @@ import (
 
 // Options tune the handler.
 type Options struct {
-	TrustProxy bool
+	TrustProxy   bool
+	MetricsToken string // bearer token for /metrics; without one only loopback clients may scrape
 }
 
 // Server is the assembled handler with its parts exposed for tests.
@@ -40,7 +43,7 @@ func New(a *app.App, log *slog.Logger, opt Options) (*Server, error) {
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
-	mux.Handle("GET /metrics", metrics.Handler())
+	mux.Handle("GET /metrics", metricsGuard(opt.MetricsToken, metrics.Handler()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -70,4 +73,22 @@ func New(a *app.App, log *slog.Logger, opt Options) (*Server, error) {
 		httpx.Authenticate(a),
 	)
 	return &Server{Handler: h, API: apiHandler, Web: pages, Metrics: metrics}, nil
+}
+
+// metricsGuard keeps /metrics (route names, pool sizes, process details) from the public:
+// with a token, scrapers must present it; without one, only the machine itself may read it.
+func metricsGuard(token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token != "" {
+			got, _ := httpx.BearerToken(r)
+			if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+				httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.EUnauthorized, "需要监控令牌"))
+				return
+			}
+		} else if ip := net.ParseIP(zhiyuan.ClientFrom(r.Context()).IP); ip == nil || !ip.IsLoopback() {
+			httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.EForbidden, "监控指标仅限本机访问，或配置 ZHIYUAN_METRICS_TOKEN"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"zhiyuan"
@@ -71,7 +72,7 @@ func (x *Web) handle(pattern string, public bool, h handlerFunc) {
 		p := zhiyuan.PrincipalFrom(r.Context())
 		if p == nil && !public {
 			if r.Method == http.MethodGet {
-				http.Redirect(w, r, "/login?next="+safeNext(r.URL.Path), http.StatusSeeOther)
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 				return
 			}
 			x.renderError(w, r, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录"))
