@@ -446,17 +446,16 @@ func (a *App) UpdateSession(ctx context.Context, p *zhiyuan.Principal, id int64,
 
 // SearchQuery is a search as typed into the search form or the API.
 type SearchQuery struct {
-	Q         string
-	Region    string
-	Category  string
-	From, To  string // dates (2006-01-02, in Beijing time) or RFC 3339 times
-	Open      bool
-	Near      string // "lat,lng"
-	WithinKm  string
-	Sort      string // "start" (default) or "distance"
-	Cursor    string
-	Limit     int
-	IsAPIForm bool // field names in errors are the API's
+	Q        string
+	Region   string
+	Category string
+	From, To string // dates (2006-01-02, in Beijing time) or RFC 3339 times
+	Open     bool
+	Near     string // "lat,lng"
+	WithinKm string
+	Sort     string // "start" (default) or "distance"
+	Cursor   string
+	Limit    int
 }
 
 // SearchActivities finds published activities. Bad parameters are EInvalid naming them.
