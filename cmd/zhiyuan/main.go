@@ -212,12 +212,21 @@ func migrate(ctx context.Context, args []string) error {
 func runDemo(ctx context.Context, args []string) error {
 	var opt demo.Options
 	var ifEmpty bool
+	var demoFlags *flag.FlagSet
 	c, err := flags("demo", args, false, func(fs *flag.FlagSet) {
 		fs.IntVar(&opt.Volunteers, "volunteers", 5000, "volunteers to create")
 		fs.BoolVar(&ifEmpty, "if-empty", false, "do nothing (but print the accounts) when the database already has data")
+		demoFlags = fs
 	})
 	if err != nil {
 		return err
+	}
+	// Filling logs an INFO line per audited step; unless asked otherwise, keep only
+	// warnings so the demo accounts printed at the end are not buried.
+	levelSet := os.Getenv("ZHIYUAN_LOG_LEVEL") != ""
+	demoFlags.Visit(func(f *flag.Flag) { levelSet = levelSet || f.Name == "log-level" })
+	if !levelSet {
+		c.LogLevel = "warn"
 	}
 	a, err := openApp(ctx, c, c.Logger())
 	if err != nil {

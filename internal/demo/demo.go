@@ -39,6 +39,10 @@ var fillers []Filler
 // init functions across files does not matter.
 var lateFillers []Filler
 
+// finalFillers run after the late ones: demo data that needs another late filler's
+// records (cards and proofs need the hour history, so star levels are real).
+var finalFillers []Filler
+
 // Empty reports whether the database has no accounts yet.
 func Empty(ctx context.Context, a *app.App) (bool, error) {
 	var n int
@@ -90,6 +94,11 @@ func Fill(ctx context.Context, a *app.App, opt Options) ([]Account, error) {
 		}
 	}
 	for _, fill := range lateFillers {
+		if err := fill(ctx, a, opt, &accounts); err != nil {
+			return nil, err
+		}
+	}
+	for _, fill := range finalFillers {
 		if err := fill(ctx, a, opt, &accounts); err != nil {
 			return nil, err
 		}
