@@ -199,6 +199,15 @@ func parseTime(p zhiyuan.Problems, field, s string, loc *time.Location) time.Tim
 	return time.Time{}
 }
 
+// parseTimePatch parses a patch's optional time: nil when the field was not sent.
+func parseTimePatch(p zhiyuan.Problems, field string, s *string, loc *time.Location) *time.Time {
+	if s == nil {
+		return nil
+	}
+	t := parseTime(p, field, *s, loc)
+	return &t
+}
+
 func parseSessions(p zhiyuan.Problems, in []sessionRequest, loc *time.Location) []app.SessionInput {
 	out := make([]app.SessionInput, 0, len(in))
 	for i, s := range in {
@@ -249,16 +258,9 @@ func (x *API) listOrgActivities(w http.ResponseWriter, r *http.Request, p *zhiyu
 	if err != nil {
 		return err
 	}
-	before, err := queryInt(r, "cursor")
+	before, limit, err := pageParams(r, 50, 200)
 	if err != nil {
 		return err
-	}
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		return err
-	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
 	}
 	status := r.URL.Query().Get("status")
 	switch zhiyuan.ActivityStatus(status) {
@@ -395,14 +397,8 @@ func (x *API) patchActivity(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 		m := zhiyuan.SignupMode(*req.SignupMode)
 		patch.SignupMode = &m
 	}
-	if req.SignupOpensAt != nil {
-		t := parseTime(pr, "signup_opens_at", *req.SignupOpensAt, loc)
-		patch.SignupOpensAt = &t
-	}
-	if req.SignupClosesAt != nil {
-		t := parseTime(pr, "signup_closes_at", *req.SignupClosesAt, loc)
-		patch.SignupClosesAt = &t
-	}
+	patch.SignupOpensAt = parseTimePatch(pr, "signup_opens_at", req.SignupOpensAt, loc)
+	patch.SignupClosesAt = parseTimePatch(pr, "signup_closes_at", req.SignupClosesAt, loc)
 	if err := pr.Err(); err != nil {
 		return err
 	}
@@ -525,15 +521,8 @@ func (x *API) patchSession(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 		return err
 	}
 	pr := zhiyuan.Problems{}
-	patch := app.SessionPatch{Capacity: req.Capacity}
-	if req.StartsAt != nil {
-		t := parseTime(pr, "starts_at", *req.StartsAt, a.Location())
-		patch.StartsAt = &t
-	}
-	if req.EndsAt != nil {
-		t := parseTime(pr, "ends_at", *req.EndsAt, a.Location())
-		patch.EndsAt = &t
-	}
+	patch := app.SessionPatch{Capacity: req.Capacity, StartsAt: parseTimePatch(pr, "starts_at", req.StartsAt, a.Location()),
+		EndsAt: parseTimePatch(pr, "ends_at", req.EndsAt, a.Location())}
 	if err := pr.Err(); err != nil {
 		return err
 	}

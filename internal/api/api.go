@@ -151,6 +151,21 @@ func queryInt(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
+// pageParams reads a list's "cursor" and "limit" query parameters; a limit that is
+// missing, zero or above most becomes def.
+func pageParams(r *http.Request, def, most int64) (cursor, limit int64, err error) {
+	if cursor, err = queryInt(r, "cursor"); err != nil {
+		return 0, 0, err
+	}
+	if limit, err = queryInt(r, "limit"); err != nil {
+		return 0, 0, err
+	}
+	if limit <= 0 || limit > most {
+		limit = def
+	}
+	return cursor, limit, nil
+}
+
 // Page is the envelope of every list: the items and the cursor of the next page ("" at
 // the end).
 type Page[T any] struct {

@@ -450,16 +450,9 @@ func (x *API) overdueHours(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	if err != nil {
 		return err
 	}
-	after, err := queryInt(r, "cursor")
+	after, limit, err := pageParams(r, 100, 500)
 	if err != nil {
 		return err
-	}
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		return err
-	}
-	if limit <= 0 || limit > 500 {
-		limit = 100
 	}
 	list, err := x.app.OverdueHours(r.Context(), p, app.OverdueQuery{OrgID: orgID, Region: r.URL.Query().Get("region"), After: after, Limit: int(limit)})
 	if err != nil {

@@ -390,39 +390,13 @@ func (x *API) cardBatch(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 	return nil
 }
 
-// cardDownload holds the response back until the first byte, so that an error found
-// before anything was written (a missing batch, a refused caller) still gets its status.
-type cardDownload struct {
-	w           http.ResponseWriter
-	contentType string
-	filename    string
-	started     bool
-}
-
-func (d *cardDownload) Write(b []byte) (int, error) {
-	if !d.started {
-		d.started = true
-		d.w.Header().Set("Content-Type", d.contentType)
-		d.w.Header().Set("Content-Disposition", `attachment; filename="`+d.filename+`"`)
-		d.w.Header().Set("Cache-Control", "no-store")
-		d.w.WriteHeader(http.StatusOK)
-	}
-	return d.w.Write(b)
-}
-
 func (x *API) cardBatchPrintList(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	dw := &cardDownload{w: w, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		filename: fmt.Sprintf("card-batch-%d.xlsx", id)}
-	err = x.app.WriteCardPrintList(r.Context(), p, id, dw)
-	if err != nil && dw.started {
-		httpx.LogError(r, x.log, err) // too late for a status: the client sees a cut file
-		return nil
-	}
-	return err
+	dw := httpx.NewDownload(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fmt.Sprintf("card-batch-%d.xlsx", id))
+	return dw.Finish(r, x.log, x.app.WriteCardPrintList(r.Context(), p, id, dw))
 }
 
 func (x *API) cardBatchPhotos(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -430,16 +404,8 @@ func (x *API) cardBatchPhotos(w http.ResponseWriter, r *http.Request, p *zhiyuan
 	if err != nil {
 		return err
 	}
-	dw := &cardDownload{w: w, contentType: "application/zip", filename: fmt.Sprintf("card-batch-%d-photos.zip", id)}
-	err = x.app.WriteCardPhotos(r.Context(), p, id, dw)
-	if err != nil && dw.started {
-		httpx.LogError(r, x.log, err)
-		return nil
-	}
-	if err == nil && !dw.started {
-		dw.Write(nil)
-	}
-	return err
+	dw := httpx.NewDownload(w, "application/zip", fmt.Sprintf("card-batch-%d-photos.zip", id))
+	return dw.Finish(r, x.log, x.app.WriteCardPhotos(r.Context(), p, id, dw))
 }
 
 func (x *API) cardBatchAdvance(to zhiyuan.CardBatchStatus) handlerFunc {

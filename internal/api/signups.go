@@ -148,16 +148,9 @@ func (x *API) listSessionSignups(w http.ResponseWriter, r *http.Request, p *zhiy
 	if err != nil {
 		return err
 	}
-	after, err := queryInt(r, "cursor")
+	after, limit, err := pageParams(r, 100, 500)
 	if err != nil {
 		return err
-	}
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		return err
-	}
-	if limit <= 0 || limit > 500 {
-		limit = 100
 	}
 	status := zhiyuan.SignupStatus(r.URL.Query().Get("status"))
 	switch status {
@@ -182,16 +175,9 @@ func (x *API) listSessionSignups(w http.ResponseWriter, r *http.Request, p *zhiy
 }
 
 func (x *API) mySignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	offset, err := queryInt(r, "cursor")
+	offset, limit, err := pageParams(r, 50, 200)
 	if err != nil {
 		return err
-	}
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		return err
-	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
 	}
 	list, err := x.app.MySignups(r.Context(), p, sqlstore.SignupView(r.URL.Query().Get("view")), int(offset), int(limit))
 	if err != nil {

@@ -184,20 +184,7 @@ func (s *Store) FindOrgActivities(ctx context.Context, f OrgActivityFilter) ([]*
 	}
 	q += " ORDER BY a.id DESC LIMIT ?"
 	args = append(args, f.Limit)
-	rows, err := s.reader().query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*zhiyuan.Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader(), scanActivity, q, args...)
 }
 
 // UpdateActivity replaces the descriptive fields and conditions of an activity (not its

@@ -50,7 +50,7 @@ const memberColumns = `m.id, m.org_id, m.volunteer_id, m.status, m.role, m.appli
 	JOIN accounts a ON a.id = v.account_id
 	JOIN organizations o ON o.id = m.org_id`
 
-func scanMember(r interface{ Scan(dest ...any) error }) (*zhiyuan.Membership, error) {
+func scanMember(r rowScanner) (*zhiyuan.Membership, error) {
 	var m zhiyuan.Membership
 	var status string
 	var decided sql.NullTime
@@ -111,39 +111,13 @@ func (s *Store) FindMembers(ctx context.Context, f zhiyuan.MemberFilter) ([]*zhi
 	}
 	q += order + " LIMIT ?"
 	args = append(args, orgClampLimit(f.Limit))
-	rows, err := s.reader().query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*zhiyuan.Membership{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader(), scanMember, q, args...)
 }
 
 // FindMembershipsOfVolunteer lists every organisation a volunteer has applied to or
 // joined, newest application first.
 func (s *Store) FindMembershipsOfVolunteer(ctx context.Context, volunteerID int64) ([]*zhiyuan.Membership, error) {
-	rows, err := s.reader().query(ctx, "SELECT "+memberColumns+" WHERE m.volunteer_id = ? ORDER BY m.id DESC LIMIT 200", volunteerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*zhiyuan.Membership{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader(), scanMember, "SELECT "+memberColumns+" WHERE m.volunteer_id = ? ORDER BY m.id DESC LIMIT 200", volunteerID)
 }
 
 // DecideMembership approves or rejects a pending application and writes the audit entry,

@@ -54,11 +54,21 @@ const (
 // SearchTerms cuts text into its index terms: Han bigrams and lower-case words of
 // letters and digits; duplicates removed. A lone Han character (a run of one) is kept as
 // it is, so that it can still be found.
-func SearchTerms(text string) []string {
+func SearchTerms(text string) []string { return cutTerms(text, 0) }
+
+// queryTerms cuts a query: bigrams of Han runs (a lone Han character stays a unigram,
+// matched with LIKE) and words, at most maxQueryTerms of them. Queries and indexed text
+// are cut the same way, or a query would miss the terms it was indexed under.
+func queryTerms(q string) []string { return cutTerms(q, maxQueryTerms) }
+
+// cutTerms cuts text into Han bigrams (a run of one Han character stays a unigram) and
+// lower-case words of letters and digits up to 40 long, without duplicates, keeping the
+// first limit terms (all when limit is 0).
+func cutTerms(text string, limit int) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(t string) {
-		if t != "" && !seen[t] {
+		if t != "" && !seen[t] && (limit == 0 || len(out) < limit) {
 			seen[t] = true
 			out = append(out, t)
 		}
@@ -66,11 +76,11 @@ func SearchTerms(text string) []string {
 	var han []rune
 	var word []rune
 	flushHan := func() {
-		for i := 0; i+1 < len(han); i++ {
-			add(string(han[i : i+2]))
-		}
 		if len(han) == 1 {
 			add(string(han))
+		}
+		for i := 0; i+1 < len(han); i++ {
+			add(string(han[i : i+2]))
 		}
 		han = han[:0]
 	}
@@ -81,52 +91,6 @@ func SearchTerms(text string) []string {
 		word = word[:0]
 	}
 	for _, r := range text {
-		switch {
-		case unicode.Is(unicode.Han, r):
-			flushWord()
-			han = append(han, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flushHan()
-			word = append(word, unicode.ToLower(r))
-		default:
-			flushHan()
-			flushWord()
-		}
-	}
-	flushHan()
-	flushWord()
-	return out
-}
-
-// queryTerms cuts a query: bigrams of Han runs (a lone Han character stays a unigram,
-// matched with LIKE) and words.
-func queryTerms(q string) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(t string) {
-		if t != "" && !seen[t] && len(out) < maxQueryTerms {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	var han []rune
-	var word []rune
-	flushHan := func() {
-		if len(han) == 1 {
-			add(string(han))
-		}
-		for i := 0; i+1 < len(han); i++ {
-			add(string(han[i : i+2]))
-		}
-		han = han[:0]
-	}
-	flushWord := func() {
-		if len(word) > 0 && len(word) <= 40 {
-			add(strings.ToLower(string(word)))
-		}
-		word = word[:0]
-	}
-	for _, r := range q {
 		switch {
 		case unicode.Is(unicode.Han, r):
 			flushWord()

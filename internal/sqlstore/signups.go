@@ -550,20 +550,7 @@ func (s *Store) FindSessionSignups(ctx context.Context, f SignupFilter) ([]*zhiy
 }
 
 func (s *Store) querySignups(ctx context.Context, q string, args ...any) ([]*zhiyuan.Signup, error) {
-	rows, err := s.reader().query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*zhiyuan.Signup{}
-	for rows.Next() {
-		sg, err := scanSignup(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sg)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader(), scanSignup, q, args...)
 }
 
 // SignupView is which of a volunteer's sign-ups to list.

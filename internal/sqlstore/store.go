@@ -214,6 +214,25 @@ func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 	return c.db.QueryContext(ctx, c.s.q(query), args...)
 }
 
+// queryAll runs a list query on c and scans every row with scan. No rows is an empty
+// slice, not nil, so lists encode as [] rather than null.
+func queryAll[T any](ctx context.Context, c conn, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := c.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)

@@ -308,34 +308,13 @@ func (x *Web) cardBatchPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	return nil
 }
 
-// download holds the headers back until the first byte, so errors before it still render.
-type download struct {
-	w           http.ResponseWriter
-	contentType string
-	filename    string
-	started     bool
-}
-
-func (d *download) Write(b []byte) (int, error) {
-	if !d.started {
-		d.started = true
-		d.w.Header().Set("Content-Type", d.contentType)
-		d.w.Header().Set("Content-Disposition", `attachment; filename="`+d.filename+`"`)
-		d.w.Header().Set("Cache-Control", "no-store")
-	}
-	return d.w.Write(b)
-}
-
 func (x *Web) cardBatchPrintList(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := pageID(r)
 	if err != nil {
 		return err
 	}
-	d := &download{w: w, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename: fmt.Sprintf("card-batch-%d.xlsx", id)}
-	if err := x.app.WriteCardPrintList(r.Context(), p, id, d); err != nil && !d.started {
-		return err
-	}
-	return nil
+	d := httpx.NewDownload(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fmt.Sprintf("card-batch-%d.xlsx", id))
+	return d.Finish(r, x.log, x.app.WriteCardPrintList(r.Context(), p, id, d))
 }
 
 func (x *Web) cardBatchPhotos(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -343,11 +322,8 @@ func (x *Web) cardBatchPhotos(w http.ResponseWriter, r *http.Request, p *zhiyuan
 	if err != nil {
 		return err
 	}
-	d := &download{w: w, contentType: "application/zip", filename: fmt.Sprintf("card-batch-%d-photos.zip", id)}
-	if err := x.app.WriteCardPhotos(r.Context(), p, id, d); err != nil && !d.started {
-		return err
-	}
-	return nil
+	d := httpx.NewDownload(w, "application/zip", fmt.Sprintf("card-batch-%d-photos.zip", id))
+	return d.Finish(r, x.log, x.app.WriteCardPhotos(r.Context(), p, id, d))
 }
 
 func (x *Web) cardBatchAdvance(to zhiyuan.CardBatchStatus) handlerFunc {
