@@ -138,7 +138,8 @@ func fillHours(ctx context.Context, a *app.App, opt Options, _ *[]Account) error
 	// Hours from before the platform, confirmed by the organisation that kept them:
 	// most volunteers have a few dozen, a few have served for years.
 	imported := 0
-	for k, vid := range vols[:400] {
+	// vols[:400] would read past a shorter list into its spare capacity (ids 0).
+	for k, vid := range vols[:min(400, len(vols))] {
 		minutes := int64(rng.ExpFloat64()*90) * 60
 		if k%50 == 1 {
 			minutes = (1500 + int64(rng.IntN(600))) * 60
