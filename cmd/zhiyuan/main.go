@@ -32,6 +32,7 @@ const usage = `zhiyuan — 志愿服务信息平台
 
 usage:
   zhiyuan serve   [--data DIR | --db URL] [--addr 127.0.0.1:8080]   run pages, API and jobs
+                  [--holidays FILE] [--hour-round 30m] [--login-lock 15m] …  tunable rules: see serve -h
   zhiyuan migrate [--data DIR | --db URL]                            apply database migrations
   zhiyuan demo    [--data DIR | --db URL] [--volunteers N] [--if-empty]
                                                                      fill an empty database with demo data
@@ -81,6 +82,10 @@ func flags(name string, args []string, serve bool, extra func(fs *flag.FlagSet))
 	if serve {
 		c.RegisterServe(fs, os.Getenv)
 	}
+	if serve || name == "demo" {
+		// demo records hours too, so it runs under the same rules as serve.
+		c.RegisterRules(fs, os.Getenv, defaultRules())
+	}
 	if extra != nil {
 		extra(fs)
 	}
@@ -112,6 +117,13 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 	}
 	cfg := app.DefaultConfig()
 	cfg.BaseURL = c.BaseURL
+	if r := c.Rules; r != nil {
+		cfg.RegisterPerIP = r.RegisterPerIP
+		cfg.LoginMaxFailures = r.LoginMaxFailures
+		cfg.LoginLock = r.LoginLock
+		cfg.Hours = r.Hours
+		cfg.WorkCalendar = r.WorkCalendar
+	}
 	a := app.New(store, keys, region.Default(), log, cfg)
 	// Card payloads are signed with the data folder's key, so cards keep verifying across
 	// restarts; the font for proofs is looked up once here (serve warns when it is missing).
@@ -122,6 +134,18 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 	font, _ := proof.FindFont(c.FontPath)
 	a.SetProofFont(font)
 	return a, nil
+}
+
+// defaultRules are the application's defaults as the tunable rules' flag defaults, so
+// `zhiyuan serve -h` shows what runs when nothing is set.
+func defaultRules() config.Rules {
+	d := app.DefaultConfig()
+	return config.Rules{
+		RegisterPerIP:    d.RegisterPerIP,
+		LoginMaxFailures: d.LoginMaxFailures,
+		LoginLock:        d.LoginLock,
+		Hours:            d.Hours,
+	}
 }
 
 func loadKeys(c *config.Config) (*pii.Keys, error) {

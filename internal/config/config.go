@@ -29,6 +29,8 @@ type Config struct {
 	BaseURL    string // public address printed in QR codes and links
 	// MetricsToken lets a Prometheus server elsewhere scrape /metrics; never a flag.
 	MetricsToken string
+	// Rules are the tunable platform rules (rules.go); nil unless RegisterRules was called.
+	Rules *Rules
 }
 
 // Register defines the common flags on fs, with defaults from the environment.
@@ -78,6 +80,11 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat))
+	}
+	if c.Rules != nil {
+		if err := c.Rules.validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if c.BaseURL == "" && c.Addr != "" {
 		c.BaseURL = "http://" + c.Addr
