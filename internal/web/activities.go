@@ -429,11 +429,10 @@ func formRecurrence(r *http.Request) *zhiyuan.Recurrence {
 		Weeks: weeks, Capacity: capacity}
 }
 
-func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	orgID, err := pathID(r)
-	if err != nil {
-		return err
-	}
+// readActivityFields reads the activity's own fields (not its sessions) from the create
+// or edit form, keeping them as typed for redisplay; unreadable numbers and times are
+// problems in pr. Sign-up times are read in loc.
+func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location) (activityForm, app.ActivityInput) {
 	f := activityForm{
 		Title: trim(r, "title"), Description: trim(r, "description"), Category: trim(r, "category"),
 		TargetGroup: trim(r, "target_group"), RegionCode: trim(r, "region_code"), Address: trim(r, "address"),
@@ -443,14 +442,7 @@ func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		CancelHours: trim(r, "cancel_before_hours"), ProjectID: trim(r, "project_id"),
 		MembersOnly: r.PostFormValue("members_only") != "", Insurance: r.PostFormValue("insurance_required") != "",
 		ChildFriendly: r.PostFormValue("child_friendly") != "", Waitlist: r.PostFormValue("waitlist") != "",
-		Publish: r.PostFormValue("publish") != "", RecDate: trim(r, "rec_date"), RecStart: trim(r, "rec_start"),
-		RecEnd: trim(r, "rec_end"), RecWeeks: trim(r, "rec_weeks"), RecCapacity: trim(r, "rec_capacity"),
 	}
-	for i := range f.Sessions {
-		n := strconv.Itoa(i)
-		f.Sessions[i] = sessionForm{trim(r, "s"+n+"_date"), trim(r, "s"+n+"_start"), trim(r, "s"+n+"_end"), trim(r, "s"+n+"_capacity")}
-	}
-	pr := zhiyuan.Problems{}
 	num := func(field, s string, dst *int) {
 		if s == "" {
 			return
@@ -471,11 +463,10 @@ func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		}
 		*dst = v
 	}
-	loc := zhiyuan.LoadZone("")
 	in := app.ActivityInput{Title: f.Title, Description: f.Description, Category: zhiyuan.Category(f.Category),
 		TargetGroup: f.TargetGroup, RegionCode: f.RegionCode, Address: f.Address, ContactName: f.ContactName,
 		ContactPhone: f.ContactPhone, MembersOnly: f.MembersOnly, InsuranceRequired: f.Insurance, ChildFriendly: f.ChildFriendly,
-		Waitlist: f.Waitlist, SignupMode: zhiyuan.SignupMode(f.Mode), Recurrence: formRecurrence(r)}
+		Waitlist: f.Waitlist, SignupMode: zhiyuan.SignupMode(f.Mode)}
 	flt("lat", f.Lat, &in.Lat)
 	flt("lng", f.Lng, &in.Lng)
 	num("checkin_radius_m", f.Radius, &in.CheckinRadiusM)
@@ -505,6 +496,24 @@ func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		} else {
 			in.SignupClosesAt = t
 		}
+	}
+	return f, in
+}
+
+func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	orgID, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	pr := zhiyuan.Problems{}
+	loc := zhiyuan.LoadZone("")
+	f, in := readActivityFields(r, pr, loc)
+	f.Publish = r.PostFormValue("publish") != ""
+	f.RecDate, f.RecStart, f.RecEnd, f.RecWeeks, f.RecCapacity = trim(r, "rec_date"), trim(r, "rec_start"), trim(r, "rec_end"), trim(r, "rec_weeks"), trim(r, "rec_capacity")
+	in.Recurrence = formRecurrence(r)
+	for i := range f.Sessions {
+		n := strconv.Itoa(i)
+		f.Sessions[i] = sessionForm{trim(r, "s"+n+"_date"), trim(r, "s"+n+"_start"), trim(r, "s"+n+"_end"), trim(r, "s"+n+"_capacity")}
 	}
 	sessions, rows := formSessions(r, pr, loc)
 	in.Sessions = sessions
