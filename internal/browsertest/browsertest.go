@@ -174,7 +174,9 @@ func Click(t testing.TB, ctx context.Context, css string) {
 // Text returns the visible text of the first element css selects.
 func Text(t testing.TB, ctx context.Context, css string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+	s, err := retryContext(func() (string, error) {
+		return chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+	})
 	if err != nil {
 		t.Fatalf("text of %s: %v", css, err)
 	}
@@ -184,7 +186,9 @@ func Text(t testing.TB, ctx context.Context, css string) string {
 // Exists reports whether css selects anything on the current page, without waiting.
 func Exists(t testing.TB, ctx context.Context, css string) bool {
 	t.Helper()
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", css)))
+	n, err := retryContext(func() (int, error) {
+		return chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", css)))
+	})
 	if err != nil {
 		t.Fatalf("look for %s: %v", css, err)
 	}
@@ -263,4 +267,19 @@ func RepoRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// retryContext runs f again when Chromium swapped the page's script context under it
+// ("Cannot find context with specified id"), which happens right after a page loads and
+// says nothing about the page itself.
+func retryContext[T any](f func() (T, error)) (T, error) {
+	var v T
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if v, err = f(); err == nil || !strings.Contains(err.Error(), "Cannot find context") {
+			return v, err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return v, err
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
@@ -66,8 +67,17 @@ func TestBrowserHours(t *testing.T) {
 		}
 		scan := func(code, button string) {
 			browsertest.Open(t, ctx, base+"/checkin?code="+url.QueryEscape(code))
-			// checkin.js fills in the position before the volunteer taps.
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector("input[name=lat]").value !== ""`)); err != nil {
+			// checkin.js fills in the position before the volunteer taps. Chromium may swap
+			// the page's script context right after loading ("Cannot find context"), which
+			// ends a poll early; a new poll then runs in the new context.
+			var err error
+			for attempt := 0; attempt < 5; attempt++ {
+				if _, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector("input[name=lat]").value !== ""`)); err == nil {
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			if err != nil {
 				t.Fatalf("the page did not get the position: %v", err)
 			}
 			browsertest.Click(t, ctx, fmt.Sprintf(`button[value=%s]`, button))
