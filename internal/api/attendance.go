@@ -28,6 +28,8 @@ func (x *API) attendanceRoutes() {
 	x.handle("POST", "/disputes/{id}/resolve", false, x.resolveDispute)
 	x.handle("GET", "/hours/overdue", false, x.overdueHours)
 	x.handle("GET", "/me/hours", false, x.myHours)
+	x.handle("GET", "/hour-entries/{id}", false, x.getHourEntry)
+	x.handle("GET", "/me/disputes", false, x.myDisputes)
 }
 
 type checkinCodeJSON struct {
@@ -504,5 +506,31 @@ func (x *API) myHours(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princip
 		out.NextCursor = strconv.FormatInt(h.NextCursor, 10)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (x *API) getHourEntry(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := x.app.HourEntry(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toEntryJSON(e))
+	return nil
+}
+
+func (x *API) myDisputes(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	list, err := x.app.MyDisputes(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	page := Page[disputeJSON]{Items: []disputeJSON{}}
+	for i := range list {
+		page.Items = append(page.Items, toDisputeJSON(&list[i]))
+	}
+	httpx.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
