@@ -9,6 +9,7 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/region"
 )
 
 func init() {
@@ -77,7 +78,8 @@ func (x *Web) renderActivityEdit(w http.ResponseWriter, r *http.Request, status 
 	}
 	data := map[string]any{
 		"Title": "修改活动 · " + a.Title, "A": a, "Org": o, "Form": f, "Categories": zhiyuan.Categories, "Projects": projects,
-		"Counties": countyGroups(x.app.Regions, "440000"), "Draft": a.Status == zhiyuan.ActivityDraft,
+		"Counties": withRegion(countyGroups(x.app.Regions, "440000"), x.app.Regions, a.RegionCode),
+		"Draft":    a.Status == zhiyuan.ActivityDraft,
 	}
 	if failure != nil {
 		data["Fields"], data["Error"] = formProblems(failure)
@@ -128,4 +130,22 @@ func (x *Web) activityEdit(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	}
 	http.Redirect(w, r, fmt.Sprintf("/activities/%d?done=edited", a.ID), http.StatusSeeOther)
 	return nil
+}
+
+// withRegion adds the activity's own region to the choices when they lack it (a street,
+// or a county outside the province, set through the API), so that saving the form does
+// not silently move the activity to the first county of the list.
+func withRegion(groups []optGroup, t *region.Tree, code string) []optGroup {
+	for _, g := range groups {
+		for _, o := range g.Options {
+			if o.Code == code {
+				return groups
+			}
+		}
+	}
+	r, ok := t.Lookup(code)
+	if !ok {
+		return groups
+	}
+	return append([]optGroup{{Label: "当前所在地", Options: []region.Region{r}}}, groups...)
 }

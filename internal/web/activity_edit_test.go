@@ -66,7 +66,17 @@ func TestActivityEditPage(t *testing.T) {
 
 		// The edit: back to the activity page with a notice; the search finds the new
 		// words, of the title and of the description, and no longer the old one.
-		res := f.admin.Post(page+"/edit", editForm(f, "社区粤剧欣赏", "为长者表演舞狮和粤剧选段"))
+		// An activity placed in a street (through the API) keeps it: the form offers it,
+		// chosen, rather than the first county of the list.
+		a, _ := e.App.Store.FindActivityByID(t.Context(), id)
+		a.RegionCode = "440106001"
+		if err := e.App.Store.UpdateActivity(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+		wantActPage(t, "street form", f.admin.Get(page+"/edit"), http.StatusOK, `<option value="440106001" selected>五山街道</option>`)
+		edit := editForm(f, "社区粤剧欣赏", "为长者表演舞狮和粤剧选段")
+		edit.Set("region_code", "440106001")
+		res := f.admin.Post(page+"/edit", edit)
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != page+"?done=edited" {
 			t.Fatalf("edit: %d %q\n%s", res.Status, res.Header.Get("Location"), res.Body)
 		}
@@ -78,9 +88,9 @@ func TestActivityEditPage(t *testing.T) {
 		if strings.Contains(string(e.Browser().Get("/activities?q="+url.QueryEscape("敬老")).Body), `href="`+page+`"`) {
 			t.Fatal("the search still finds the old title's word")
 		}
-		// Sessions kept their seats.
-		if a, _ := e.App.Store.FindActivityByID(t.Context(), id); len(a.Sessions) != 2 || a.Sessions[0].Capacity != 20 {
-			t.Fatalf("sessions after edit: %+v", a.Sessions)
+		// Sessions kept their seats; the street stayed.
+		if a, _ := e.App.Store.FindActivityByID(t.Context(), id); len(a.Sessions) != 2 || a.Sessions[0].Capacity != 20 || a.RegionCode != "440106001" {
+			t.Fatalf("after edit: region %s, sessions %+v", a.RegionCode, a.Sessions)
 		}
 
 		// A cancelled activity: the refusal is shown on the form.
