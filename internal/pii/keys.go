@@ -30,13 +30,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"zhiyuan/internal/keyfile"
 )
 
 // FileName is the name of the key file inside the directory given to
@@ -363,41 +362,19 @@ const fileHeader = `# zhiyuan personal-data keys (generated automatically).
 // dir with mode 0700 if needed). If two processes start at once, creation is
 // atomic and both end up with the same keys.
 func LoadOrCreateKeys(dir string) (*Keys, error) {
-	path := filepath.Join(dir, FileName)
-	if k, err := loadFile(path); !errors.Is(err, fs.ErrNotExist) {
-		return k, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("pii: creating key directory: %w", err)
-	}
-	k, err := NewKeys()
-	if err != nil {
-		return nil, err
-	}
-	tmp, err := writeTemp(dir, k)
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp)
-	// A hard link fails if the target exists, unlike rename, so a concurrent
-	// first start cannot overwrite keys another process has already used.
-	err = os.Link(tmp, path)
-	if errors.Is(err, fs.ErrExist) {
-		return loadFile(path)
-	}
-	if err != nil {
-		// Some file systems (certain network and FUSE mounts) have no hard
-		// links. Fall back to rename, accepting a tiny race on simultaneous
-		// first starts rather than refusing to start at all.
-		if _, serr := os.Lstat(path); serr == nil {
-			return loadFile(path)
+	text, err := keyfile.LoadOrCreate(dir, FileName, func() (string, error) {
+		k, err := NewKeys()
+		if err != nil {
+			return "", err
 		}
-		if rerr := os.Rename(tmp, path); rerr != nil {
-			return nil, fmt.Errorf("pii: installing key file: %w", rerr)
-		}
+		return fileHeader + k.Marshal() + "\n", nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pii: %w", err)
 	}
-	if err := syncDir(dir); err != nil {
-		return nil, err
+	k, err := KeysFromString(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, FileName), err)
 	}
 	return k, nil
 }
@@ -405,64 +382,8 @@ func LoadOrCreateKeys(dir string) (*Keys, error) {
 // Save writes the key set to dir/pii.keys with mode 0600, replacing any
 // existing file atomically. It is needed after Rotate.
 func (k *Keys) Save(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("pii: creating key directory: %w", err)
+	if err := keyfile.Write(dir, FileName, fileHeader+k.Marshal()+"\n"); err != nil {
+		return fmt.Errorf("pii: %w", err)
 	}
-	tmp, err := writeTemp(dir, k)
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, FileName)); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("pii: replacing key file: %w", err)
-	}
-	return syncDir(dir)
-}
-
-func loadFile(path string) (*Keys, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	k, err := KeysFromString(string(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return k, nil
-}
-
-// writeTemp writes the key file to a temporary file in dir (mode 0600, as
-// os.CreateTemp guarantees) and flushes it to disk, so that after a crash the
-// key file is either complete or absent, never truncated.
-func writeTemp(dir string, k *Keys) (string, error) {
-	f, err := os.CreateTemp(dir, FileName+".tmp*")
-	if err != nil {
-		return "", fmt.Errorf("pii: writing key file: %w", err)
-	}
-	_, err = f.WriteString(fileHeader + k.Marshal() + "\n")
-	if err == nil {
-		err = f.Chmod(0o600)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("pii: writing key file: %w", err)
-	}
-	return f.Name(), nil
-}
-
-// syncDir makes the new directory entry durable; best effort, since some
-// platforms cannot sync directories.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	_ = d.Sync()
-	return d.Close()
+	return nil
 }

@@ -18,11 +18,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"zhiyuan/internal/keyfile"
 )
 
 // KeyFileName is the name of the signing key file inside the data folder.
@@ -242,36 +241,19 @@ const keyFileHeader = `# zhiyuan card signing keys (generated automatically). Th
 // writes it there with mode 0600 (creating dir with mode 0700). Creation is atomic: two
 // processes starting at once end up with the same key.
 func LoadOrCreateSigner(dir string) (*Signer, error) {
-	path := filepath.Join(dir, KeyFileName)
-	if s, err := loadSigner(path); !errors.Is(err, fs.ErrNotExist) {
-		return s, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("proof: creating key folder: %w", err)
-	}
-	s, err := NewSigner()
-	if err != nil {
-		return nil, err
-	}
-	tmp, err := writeKeyTemp(dir, s)
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp)
-	// A hard link fails when the target exists (rename would overwrite it), so a second
-	// process starting at the same moment loads the first one's key instead.
-	err = os.Link(tmp, path)
-	if errors.Is(err, fs.ErrExist) {
-		return loadSigner(path)
-	}
-	if err != nil {
-		// File systems without hard links: fall back to rename.
-		if _, serr := os.Lstat(path); serr == nil {
-			return loadSigner(path)
+	text, err := keyfile.LoadOrCreate(dir, KeyFileName, func() (string, error) {
+		s, err := NewSigner()
+		if err != nil {
+			return "", err
 		}
-		if rerr := os.Rename(tmp, path); rerr != nil {
-			return nil, fmt.Errorf("proof: installing key file: %w", rerr)
-		}
+		return keyFileHeader + s.Marshal(), nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("proof: %w", err)
+	}
+	s, err := SignerFromString(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, KeyFileName), err)
 	}
 	return s, nil
 }
@@ -279,49 +261,8 @@ func LoadOrCreateSigner(dir string) (*Signer, error) {
 // Save writes the signer's keys to dir/signing.keys (mode 0600), replacing the file
 // atomically; needed after Rotate.
 func (s *Signer) Save(dir string) error {
-	tmp, err := writeKeyTemp(dir, s)
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, KeyFileName)); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("proof: replacing key file: %w", err)
+	if err := keyfile.Write(dir, KeyFileName, keyFileHeader+s.Marshal()); err != nil {
+		return fmt.Errorf("proof: %w", err)
 	}
 	return nil
-}
-
-func loadSigner(path string) (*Signer, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	s, err := SignerFromString(string(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return s, nil
-}
-
-// writeKeyTemp writes the key file to a temporary file in dir and flushes it, so after a
-// crash the key file is complete or absent, never truncated.
-func writeKeyTemp(dir string, s *Signer) (string, error) {
-	f, err := os.CreateTemp(dir, KeyFileName+".tmp*")
-	if err != nil {
-		return "", fmt.Errorf("proof: writing key file: %w", err)
-	}
-	_, err = f.WriteString(keyFileHeader + s.Marshal())
-	if err == nil {
-		err = f.Chmod(0o600)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("proof: writing key file: %w", err)
-	}
-	return f.Name(), nil
 }
