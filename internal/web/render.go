@@ -45,14 +45,16 @@ var funcs = template.FuncMap{
 // parseTemplates parses every page together with the layout; each page defines "content".
 func (x *Web) parseTemplates() error {
 	x.pages = map[string]*template.Template{}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	// Partials (partial_*.html) define blocks that several pages share, such as the
+	// fields of a form used for creating and for editing; every page can use them.
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partial_*.html")
 	if err != nil {
 		return err
 	}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, name := range names {
 		base := path.Base(name)
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasPrefix(base, "partial_") {
 			continue
 		}
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
