@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -227,12 +228,12 @@ func (s *Store) DecideCardApplications(ctx context.Context, ids []int64, approve
 		now := s.now()
 		cond, scopeArgs := scopeCond("region_code", scopes)
 		var events []zhiyuan.CardEvent
-		for chunk := range chunkIDs(ids, cardChunk) {
+		for chunk := range slices.Chunk(ids, cardChunk) {
 			args := []any{string(status), reason, by, now, now}
-			args = append(args, hlArgs(chunk)...)
+			args = append(args, int64Args(chunk)...)
 			args = append(args, scopeArgs...)
 			rows, err := tx.query(ctx, `UPDATE card_applications SET status = ?, reason = ?, decided_by = ?, decided_at = ?, updated_at = ?
-				WHERE id IN (`+hlPlaceholders(len(chunk))+`) AND status = 'submitted' AND `+cond+`
+				WHERE id IN (`+placeholders(len(chunk))+`) AND status = 'submitted' AND `+cond+`
 				RETURNING id, volunteer_id`, args...)
 			if err != nil {
 				return err
@@ -296,12 +297,12 @@ func (s *Store) CreateCardBatch(ctx context.Context, ids []int64, region string,
 		}
 		var apps []taken
 		cond, scopeArgs := scopeCond("region_code", scopes)
-		for chunk := range chunkIDs(ids, cardChunk) {
+		for chunk := range slices.Chunk(ids, cardChunk) {
 			args := []any{id, now}
-			args = append(args, hlArgs(chunk)...)
+			args = append(args, int64Args(chunk)...)
 			args = append(args, scopeArgs...)
 			rows, err := tx.query(ctx, `UPDATE card_applications SET status = 'batched', batch_id = ?, updated_at = ?
-				WHERE id IN (`+hlPlaceholders(len(chunk))+`) AND status = 'approved' AND `+cond+`
+				WHERE id IN (`+placeholders(len(chunk))+`) AND status = 'approved' AND `+cond+`
 				RETURNING id, volunteer_id, photo_id, region_code`, args...)
 			if err != nil {
 				return err
@@ -615,7 +616,7 @@ func (s *Store) setCardStatus(ctx context.Context, tx conn, number string, from 
 	}
 	var volunteerID, appID int64
 	err := tx.queryRow(ctx, `UPDATE cards SET status = ?, reason = ?, updated_at = ? WHERE number = ? AND status IN (`+
-		hlPlaceholders(len(from))+`) RETURNING volunteer_id, application_id`, args...).Scan(&volunteerID, &appID)
+		placeholders(len(from))+`) RETURNING volunteer_id, application_id`, args...).Scan(&volunteerID, &appID)
 	if errors.Is(err, sql.ErrNoRows) {
 		var cur string
 		if err := tx.queryRow(ctx, `SELECT status FROM cards WHERE number = ?`, number).Scan(&cur); errors.Is(err, sql.ErrNoRows) {
@@ -728,17 +729,4 @@ func uniqueIDs(ids []int64) []int64 {
 		}
 	}
 	return out
-}
-
-// chunkIDs yields ids in slices of at most n.
-func chunkIDs(ids []int64, n int) func(yield func([]int64) bool) {
-	return func(yield func([]int64) bool) {
-		for len(ids) > 0 {
-			k := min(n, len(ids))
-			if !yield(ids[:k]) {
-				return
-			}
-			ids = ids[k:]
-		}
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"zhiyuan"
@@ -135,26 +134,16 @@ func (s *Store) ConfirmHourEntries(ctx context.Context, in ConfirmInput) ([]int6
 	ids = slices.Compact(ids)
 	var done []int64
 	err := s.inTx(ctx, func(tx conn) error {
-		// Pending corrections of the entries confirmed go with them.
+		// Pending corrections of the entries confirmed go with them. The loop reads len(ids)
+		// afresh, so corrections of corrections found on the way are followed too.
 		for start := 0; start < len(ids); start += 500 {
 			chunk := ids[start:min(start+500, len(ids))]
-			rows, err := tx.query(ctx, `SELECT p.entry_id FROM hour_pending p JOIN hour_entries e ON e.id = p.entry_id
-				WHERE e.corrects_entry_id IN (`+hlPlaceholders(len(chunk))+`)`, hlArgs(chunk)...)
+			more, err := queryAll(ctx, tx, scanInt64, `SELECT p.entry_id FROM hour_pending p JOIN hour_entries e ON e.id = p.entry_id
+				WHERE e.corrects_entry_id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				ids = append(ids, id)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
+			ids = append(ids, more...)
 		}
 		pend, err := s.pendingEntries(ctx, tx, ids)
 		if err != nil {
@@ -209,7 +198,7 @@ func (s *Store) pendingEntries(ctx context.Context, c conn, ids []int64) ([]zhiy
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
 		rows, err := c.query(ctx, `SELECT `+entryCols+` FROM hour_entries e JOIN hour_pending p ON p.entry_id = e.id
-			WHERE e.id IN (`+hlPlaceholders(len(chunk))+`)`, hlArgs(chunk)...)
+			WHERE e.id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
 		if err != nil {
 			return nil, err
 		}
@@ -233,25 +222,13 @@ func (s *Store) pendingEntries(ctx context.Context, c conn, ids []int64) ([]zhiy
 // sessions at once.
 func (s *Store) PendingEntryIDs(ctx context.Context, sessionIDs []int64) ([]int64, error) {
 	var out []int64
-	for start := 0; start < len(sessionIDs); start += 500 {
-		chunk := sessionIDs[start:min(start+500, len(sessionIDs))]
-		rows, err := s.reader().query(ctx, `SELECT entry_id FROM hour_pending WHERE session_id IN (`+hlPlaceholders(len(chunk))+`)
-			ORDER BY entry_id`, hlArgs(chunk)...)
+	for chunk := range slices.Chunk(sessionIDs, 500) {
+		ids, err := queryAll(ctx, s.reader(), scanInt64, `SELECT entry_id FROM hour_pending WHERE session_id IN (`+placeholders(len(chunk))+`)
+			ORDER BY entry_id`, int64Args(chunk)...)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		out = append(out, ids...)
 	}
 	return out, nil
 }
@@ -532,18 +509,6 @@ func hlNullTime(t time.Time) any {
 		return nil
 	}
 	return t.UTC()
-}
-
-func hlPlaceholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func hlArgs(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }
 
 // LedgerReport is what VerifyLedger found.

@@ -185,11 +185,7 @@ func (s *Store) orgPaths(ctx context.Context, ids []int64) ([]string, error) {
 	if len(ids) > 100 {
 		ids = ids[:100]
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	ph, args := placeholders(len(ids)), int64Args(ids)
 	rows, err := s.reader().query(ctx, "SELECT path FROM organizations WHERE id IN ("+ph+")", args...)
 	if err != nil {
 		return nil, err

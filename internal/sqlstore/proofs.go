@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"zhiyuan"
@@ -87,7 +88,7 @@ func (s *Store) CreateProof(ctx context.Context, p *zhiyuan.ServiceProof, pdf []
 		if err != nil {
 			return s.translate(err, proofUniques)
 		}
-		for chunk := range chunkIDs(uniqueIDs(p.EntryIDs), cardChunk) {
+		for chunk := range slices.Chunk(uniqueIDs(p.EntryIDs), cardChunk) {
 			args := make([]any, 0, 2*len(chunk))
 			for _, e := range chunk {
 				args = append(args, id, e)

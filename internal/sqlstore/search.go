@@ -464,11 +464,7 @@ func (s *Store) activityHits(ctx context.Context, ids []int64, now time.Time) ([
 		return out, nil
 	}
 	c := s.reader()
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	marks, args := placeholders(len(ids)), int64Args(ids)
 	rows, err := c.query(ctx, `SELECT `+activityCols+activityFrom+`WHERE a.id IN (`+marks+`)`, args...)
 	if err != nil {
 		return nil, err

@@ -214,6 +214,27 @@ func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 	return c.db.QueryContext(ctx, c.s.q(query), args...)
 }
 
+// placeholders returns n comma-separated ? marks, for an IN list.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// int64Args turns ids into query arguments, for an IN list.
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// scanInt64 scans a one-column row of an integer, for queryAll.
+func scanInt64(r rowScanner) (int64, error) {
+	var v int64
+	err := r.Scan(&v)
+	return v, err
+}
+
 // queryAll runs a list query on c and scans every row with scan. No rows is an empty
 // slice, not nil, so lists encode as [] rather than null.
 func queryAll[T any](ctx context.Context, c conn, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
