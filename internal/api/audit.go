@@ -31,16 +31,9 @@ type auditJSON struct {
 }
 
 func (x *API) listAudit(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	before, err := queryInt(r, "cursor")
+	before, limit, err := pageParams(r, 50, 200)
 	if err != nil {
 		return err
-	}
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		return err
-	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
 	}
 	q := r.URL.Query()
 	entries, err := x.app.Audit(r.Context(), p, app.AuditQuery{Region: q.Get("region"), Action: q.Get("action"), Before: before, Limit: int(limit)})

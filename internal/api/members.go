@@ -83,15 +83,11 @@ func (x *API) listMembers(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 	if err != nil {
 		return err
 	}
-	after, err := queryInt(r, "cursor")
+	after, limit, err := pageParams(r, 50, 200)
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		return err
-	}
-	n := orgPageLimit(limit)
+	n := int(limit)
 	q := r.URL.Query()
 	list, err := x.app.Members(r.Context(), p, app.MemberQuery{OrgID: id, Status: q.Get("status"), Query: q.Get("q"), After: after, Limit: n})
 	if err != nil {

@@ -28,16 +28,9 @@ type notificationJSON struct {
 }
 
 func (x *API) listNotifications(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	before, err := queryInt(r, "cursor")
+	before, limit, err := pageParams(r, 50, 200)
 	if err != nil {
 		return err
-	}
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		return err
-	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
 	}
 	unread := r.URL.Query().Get("unread") == "true" || r.URL.Query().Get("unread") == "1"
 	list, err := x.app.Notifications(r.Context(), p, unread, before, int(limit))

@@ -98,31 +98,20 @@ func (x *API) createOrganization(w http.ResponseWriter, r *http.Request, p *zhiy
 }
 
 func (x *API) listOrganizations(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	after, err := queryInt(r, "cursor")
-	if err != nil {
-		return err
-	}
-	limit, err := queryInt(r, "limit")
+	after, limit, err := pageParams(r, 50, 200)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
 	list, err := x.app.Organizations(r.Context(), p, app.OrgQuery{
 		Status: q.Get("status"), Region: q.Get("region"), Type: q.Get("type"), Query: q.Get("q"),
-		After: after, Limit: orgPageLimit(limit),
+		After: after, Limit: int(limit),
 	})
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, x.orgPage(p, list, orgPageLimit(limit)))
+	httpx.WriteJSON(w, http.StatusOK, x.orgPage(p, list, int(limit)))
 	return nil
-}
-
-func orgPageLimit(n int64) int {
-	if n <= 0 || n > 200 {
-		return 50
-	}
-	return int(n)
 }
 
 func (x *API) orgPage(p *zhiyuan.Principal, list []*zhiyuan.Organization, limit int) Page[orgJSON] {
@@ -172,19 +161,15 @@ func (x *API) listChildren(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	if err != nil {
 		return err
 	}
-	after, err := queryInt(r, "cursor")
+	after, limit, err := pageParams(r, 50, 200)
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(r, "limit")
+	list, err := x.app.Children(r.Context(), p, id, after, int(limit))
 	if err != nil {
 		return err
 	}
-	list, err := x.app.Children(r.Context(), p, id, after, orgPageLimit(limit))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, x.orgPage(p, list, orgPageLimit(limit)))
+	httpx.WriteJSON(w, http.StatusOK, x.orgPage(p, list, int(limit)))
 	return nil
 }
 
