@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -241,19 +242,24 @@ func (a *Activity) Location() *time.Location {
 }
 
 // LoadZone returns the named IANA zone, or Asia/Shanghai (UTC+8 when the zone database
-// is missing) for an empty or unknown name.
+// is missing) for an empty or unknown name. Zones are cached: time.LoadLocation reads
+// and parses the zone file on every call, and pages and scans ask for zones per row.
 func LoadZone(name string) *time.Location {
-	if name == "" {
-		name = DefaultTimeZone
+	if name == "" || name == DefaultTimeZone {
+		return Beijing
 	}
-	if loc, err := time.LoadLocation(name); err == nil {
-		return loc
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location)
 	}
-	if loc, err := time.LoadLocation(DefaultTimeZone); err == nil {
-		return loc
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return Beijing
 	}
-	return time.FixedZone("CST", 8*3600)
+	zoneCache.Store(name, loc)
+	return loc
 }
+
+var zoneCache sync.Map // zone name → *time.Location
 
 // HasCoords reports whether the venue's coordinates are known.
 func (a *Activity) HasCoords() bool { return a.Lat != 0 || a.Lng != 0 }

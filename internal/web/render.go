@@ -14,16 +14,6 @@ import (
 	"zhiyuan/internal/pii"
 )
 
-var shanghai = mustZone("Asia/Shanghai")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
-
 var funcs = template.FuncMap{
 	"maskPhone": pii.MaskPhone,
 	"maskID":    pii.MaskIDNumber,
@@ -31,13 +21,13 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(shanghai).Format("2006-01-02 15:04")
+		return t.In(zhiyuan.Beijing).Format("2006-01-02 15:04")
 	},
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(shanghai).Format("2006-01-02")
+		return t.In(zhiyuan.Beijing).Format("2006-01-02")
 	},
 	"fieldErr": func(fields map[string]string, name string) string { return fields[name] },
 }
