@@ -72,12 +72,6 @@ type reply struct {
 	Body   []byte
 }
 
-func (r reply) errorCode() zhiyuan.Code {
-	var b struct{ Error struct{ Code zhiyuan.Code } }
-	json.Unmarshal(r.Body, &b)
-	return b.Error.Code
-}
-
 // send makes a request with c and reads the answer.
 func send(t *testing.T, c *http.Client, method, u string, header http.Header, body io.Reader) reply {
 	t.Helper()

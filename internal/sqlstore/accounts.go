@@ -115,26 +115,6 @@ func (r roleColumns) appendTo(roles []zhiyuan.Role) []zhiyuan.Role {
 	return append(roles, zhiyuan.Role{Kind: zhiyuan.RoleKind(r.kind.String), RegionCode: r.region.String, OrgID: r.org.Int64})
 }
 
-func (s *Store) rolesOf(ctx context.Context, c conn, accountID int64) ([]zhiyuan.Role, error) {
-	rows, err := c.query(ctx, `SELECT role, region_code, org_id FROM account_roles
-		WHERE account_id = ? ORDER BY id`, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var roles []zhiyuan.Role
-	for rows.Next() {
-		var r zhiyuan.Role
-		var kind string
-		if err := rows.Scan(&kind, &r.RegionCode, &r.OrgID); err != nil {
-			return nil, err
-		}
-		r.Kind = zhiyuan.RoleKind(kind)
-		roles = append(roles, r)
-	}
-	return roles, rows.Err()
-}
-
 // SetPasswordHash replaces an account's password hash (a change of password, or a re-hash
 // with stronger parameters after a successful login).
 func (s *Store) SetPasswordHash(ctx context.Context, accountID int64, hash string) error {

@@ -534,7 +534,6 @@ func (r *LedgerReport) OK() bool { return len(r.Breaks) == 0 && len(r.Mismatches
 type chainSums struct {
 	volunteer           int64
 	confirmed, pending  int64
-	pendingRows         int64
 	lastSeq             int64
 	head                []byte
 	brokeAt             *zhiyuan.LedgerBreak
