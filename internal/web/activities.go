@@ -480,9 +480,8 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 		}
 		in.ProjectID = pid
 	}
-	for _, s := range strings.FieldsFunc(f.Skills, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
-		in.Skills = append(in.Skills, s)
-	}
+	// Skills are typed the way volunteers type theirs, so both split the same way.
+	in.Skills = splitList(f.Skills)
 	for field, s := range map[string]string{"signup_opens_at": f.Opens, "signup_closes_at": f.Closes} {
 		if s == "" {
 			continue

@@ -192,7 +192,7 @@ func TestCardPages(t *testing.T) {
 		if s, _ := admin.get("/me/proofs/" + code[1] + "/pdf"); s == 200 {
 			t.Fatal("someone else downloads the proof")
 		}
-		s, page = anon.get("/verify/proof?code=" + url.QueryEscape(strings.ToLower(code[1][:4]+"-"+code[1][4:8]+"-"+code[1][8:])))
+		s, _ = anon.get("/verify/proof?code=" + url.QueryEscape(strings.ToLower(code[1][:4]+"-"+code[1][4:8]+"-"+code[1][8:])))
 		if s != http.StatusSeeOther {
 			t.Fatalf("verify form redirect: %d", s)
 		}
