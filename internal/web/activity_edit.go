@@ -78,7 +78,7 @@ func (x *Web) renderActivityEdit(w http.ResponseWriter, r *http.Request, status 
 	}
 	data := map[string]any{
 		"Title": "修改活动 · " + a.Title, "A": a, "Org": o, "Form": f, "Categories": zhiyuan.Categories, "Projects": projects,
-		"Counties": withRegion(countyGroups(x.app.Regions, "440000"), x.app.Regions, a.RegionCode),
+		"Counties":   withRegion(countyGroups(x.app.Regions, "440000"), x.app.Regions, a.RegionCode),
 		"ModeLocked": a.Status != zhiyuan.ActivityDraft,
 	}
 	if failure != nil {
