@@ -24,4 +24,11 @@ type ServiceProof struct {
 
 	// Filled by reads.
 	Superseded bool // a correction since issue changed a covered record
+	// LedgerMismatch: the volunteer's chain no longer has the proof's head at its
+	// sequence number (truncated or rewritten), so the proof does not verify.
+	LedgerMismatch bool
 }
+
+// ProofLedgerMismatchText is what the public check says of a proof whose chain head is no
+// longer in the ledger, on the page and in the API.
+const ProofLedgerMismatchText = "该证明所载记录与平台服务时长账本不一致（账本在证明出具后被删改），证明无效，请联系出具单位核实。"

@@ -89,6 +89,7 @@ type proofCheckJSON struct {
 	Valid       bool       `json:"valid"`
 	Superseded  bool       `json:"superseded"`
 	Reason      string     `json:"reason,omitempty"`
+	ReasonText  string     `json:"reason_text,omitempty"`
 	Code        string     `json:"code,omitempty"`
 	MaskedName  string     `json:"masked_name,omitempty"`
 	VolunteerNo string     `json:"volunteer_no,omitempty"`
@@ -111,8 +112,12 @@ func (x *API) verifyProof(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Pri
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, proofCheckJSON{Valid: true, Superseded: sp.Superseded, Code: sp.Code, MaskedName: sp.MaskedName,
+	out := proofCheckJSON{Valid: !sp.LedgerMismatch, Superseded: sp.Superseded, Code: sp.Code, MaskedName: sp.MaskedName,
 		VolunteerNo: sp.VolunteerNo, Issuer: sp.IssuerName, RecordCount: sp.RecordCount, TotalHours: zhiyuan.MinutesToHours(sp.TotalMinutes),
-		ChainHead: hex.EncodeToString(sp.ChainHead), IssuedAt: &sp.CreatedAt})
+		ChainHead: hex.EncodeToString(sp.ChainHead), IssuedAt: &sp.CreatedAt}
+	if sp.LedgerMismatch {
+		out.Reason, out.ReasonText = "ledger_mismatch", zhiyuan.ProofLedgerMismatchText
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

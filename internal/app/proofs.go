@@ -284,5 +284,11 @@ func (a *App) CheckProof(ctx context.Context, code string) (*zhiyuan.ServiceProo
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "核验码不存在，该证明不是本平台出具的")
 	}
+	if err != nil {
+		return nil, err
+	}
+	// The proof is only as good as the ledger behind it: its head must still be there.
+	ok, err = a.Store.ProofHeadMatches(ctx, sp.VolunteerID, sp.LastSeq, sp.ChainHead)
+	sp.LedgerMismatch = !ok
 	return sp, err
 }

@@ -516,6 +516,7 @@ type LedgerReport struct {
 	Entries       int64
 	Chains        int64
 	Confirmations int64
+	Proofs        int64 // issued proofs whose chain head was checked
 	// Breaks are the first broken link of each broken chain, in volunteer order (at
 	// most the limit given).
 	Breaks []zhiyuan.LedgerBreak
@@ -650,6 +651,9 @@ func (s *Store) VerifyLedger(ctx context.Context, maxProblems int) (*LedgerRepor
 	}
 	if orphans > 0 {
 		mismatch("%d confirmations name entries that do not exist", orphans)
+	}
+	if err := s.verifyProofHeads(ctx, r, mismatch); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

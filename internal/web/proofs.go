@@ -104,7 +104,7 @@ func (x *Web) verifyProofPage(w http.ResponseWriter, r *http.Request, _ *zhiyuan
 	case err != nil:
 		return err
 	default:
-		data["Proof"] = sp
+		data["Proof"], data["Mismatch"] = sp, zhiyuan.ProofLedgerMismatchText
 	}
 	x.render(w, r, http.StatusOK, "verify_proof.html", data)
 	return nil
