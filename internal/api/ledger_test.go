@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/hourstest"
 	"zhiyuan/internal/proof"
+	"zhiyuan/internal/sqlstore/storetest"
 )
 
 type anchorResp struct {
@@ -111,6 +113,12 @@ func TestLedgerAnchors(t *testing.T) {
 		if res := h.Do("GET", "/api/v1/ledger/anchors?cursor=x", "", nil); res.Status != http.StatusUnprocessableEntity {
 			t.Errorf("bad cursor: %d", res.Status)
 		}
+		// The same list for a person, without logging in.
+		res = h.Browser().Get("/ledger/anchors")
+		if page := string(res.Body); res.Status != http.StatusOK || !strings.Contains(page, "账本锚点") ||
+			!strings.Contains(page, newest.Day) || !strings.Contains(page, oldest.Hash) || !strings.Contains(page, newest.Signature) {
+			t.Errorf("anchors page: %d\n%s", res.Status, page)
+		}
 	})
 }
 
@@ -185,4 +193,47 @@ func TestProofCheckAfterTruncation(t *testing.T) {
 			t.Fatalf("truncated ledger page: %d\n%s", res.Status, page)
 		}
 	})
+}
+
+// BenchmarkLedgerAnchorDB: making the first anchor over 20,000 chains (every head new),
+// the next day's after 10 % of the chains grew, and `ledger verify`'s anchor replay.
+func BenchmarkLedgerAnchorDB(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			e := hourstest.New(b, engine, hourstest.Options{Volunteers: 20_000, Quiet: true, Production: true})
+			for _, v := range e.Volunteers {
+				fillLedger(b, e, v.ID, 1)
+			}
+			sign := e.App.Signer.SignAnchor
+			keys := e.App.Signer.PublicKeys()
+			check := func(a *zhiyuan.LedgerAnchor) error { return proof.VerifyAnchor(keys, a.KeyID, a.Hash, a.Signature) }
+			var first, next, verify time.Duration
+			for i := range b.N {
+				day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 2*i)
+				t := time.Now()
+				if _, ok, err := e.App.Store.CreateAnchor(context.Background(), day.Format(time.DateOnly), sign); err != nil || !ok {
+					b.Fatal(ok, err)
+				}
+				first += time.Since(t)
+				for _, v := range e.Volunteers[:len(e.Volunteers)/10] {
+					fillLedger(b, e, v.ID, 1)
+				}
+				t = time.Now()
+				if _, ok, err := e.App.Store.CreateAnchor(context.Background(), day.AddDate(0, 0, 1).Format(time.DateOnly), sign); err != nil || !ok {
+					b.Fatal(ok, err)
+				}
+				next += time.Since(t)
+				t = time.Now()
+				r, err := e.App.Store.VerifyAnchors(context.Background(), check, 10)
+				if err != nil || len(r.Problems) > 0 {
+					b.Fatal(r, err)
+				}
+				verify += time.Since(t)
+			}
+			n := float64(b.N)
+			b.ReportMetric(first.Seconds()*1000/n, "first_ms")
+			b.ReportMetric(next.Seconds()*1000/n, "next_ms")
+			b.ReportMetric(verify.Seconds()*1000/n, "verify_ms")
+		})
+	}
 }
