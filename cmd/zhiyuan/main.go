@@ -180,6 +180,8 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Store.Close()
+	// After opening, so the database's -wal and -shm files are there to be checked too.
+	warnOpenDataDir(log, c.DataDir)
 	srv, err := server.New(a, log, server.Options{TrustProxy: c.TrustProxy, MetricsToken: c.MetricsToken})
 	if err != nil {
 		return err
