@@ -9,7 +9,7 @@ import (
 )
 
 // Seal contexts of the contact details: the names of their columns, so a ciphertext moved
-// into another column does not open (see pii.Keys.Seal and sqlstore.ContactColumns).
+// into another column does not open (see pii.Keys.Seal and sqlstore.SealClearContact).
 const (
 	sealEmail         = "email"
 	sealAddress       = "address"

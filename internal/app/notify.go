@@ -91,8 +91,12 @@ func (a *App) notifySignup(ctx context.Context, kind string, sg *zhiyuan.Signup)
 		return
 	}
 	to := Recipient{VolunteerID: sg.VolunteerID, AccountID: sg.AccountID}
-	if v, err := a.Store.FindVolunteerByID(ctx, sg.VolunteerID); err == nil && a.openContact(v, openOwn) == nil {
-		to.Phone, to.Email = v.Phone, v.Email
+	if v, err := a.Store.FindVolunteerByID(ctx, sg.VolunteerID); err == nil {
+		to.Phone = v.Phone
+		// The email opened for delivery only; one that does not open leaves the SMS.
+		if a.openContact(v, openOwn) == nil {
+			to.Email = v.Email
+		}
 	}
 	a.send(ctx, []Recipient{to}, zhiyuan.SignupNotice(kind, sg.ActivityTitle, sg.ActivityID, sg.StartsAt, sg.EndsAt, sg.TimeZone))
 }

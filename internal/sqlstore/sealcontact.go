@@ -5,9 +5,9 @@ import (
 	"fmt"
 )
 
-// ContactColumns are the volunteers' contact details kept sealed (zhiyuan.SealedContact),
+// contactColumns are the volunteers' contact details kept sealed (zhiyuan.SealedContact),
 // by the name of their clear column, which is also the context they are sealed under.
-var ContactColumns = []string{"email", "address", "guardian_name", "guardian_phone"}
+var contactColumns = []string{"email", "address", "guardian_name", "guardian_phone"}
 
 // sealBatch is how many rows one transaction of SealClearContact seals: small enough that
 // the write lock is held for milliseconds, so registrations keep going meanwhile.
@@ -58,7 +58,7 @@ func (s *Store) SealClearContact(ctx context.Context, seal func(value, column st
 			for _, r := range batch {
 				last = r.id
 				args := make([]any, 0, 9)
-				for i, col := range ContactColumns {
+				for i, col := range contactColumns {
 					var sealed any // NULL: COALESCE keeps the sealed value already there
 					if r.values[i] != "" {
 						b, err := seal(r.values[i], col)
