@@ -42,12 +42,26 @@ type Volunteer struct {
 	Categories      []string // service categories of interest (ServiceCategories codes)
 	ServiceAreas    []string // region codes where the volunteer would like to serve
 	Availability    Availability
-	Email           string
-	Address         string
-	Guardian        *Guardian
+	Email           string    // in clear only once App has opened Sealed, see SealedContact
+	Address         string    // likewise
+	Guardian        *Guardian // Name and Phone likewise; Relation and ConsentAt always
+	Sealed          SealedContact
 	Status          VolunteerStatus
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+}
+
+// SealedContact is a volunteer's contact details as the store keeps them: AES-GCM
+// ciphertexts (pii.Keys.Seal with the column's name as context), nil when empty. The store
+// reads and writes only these; App seals the clear fields before writing and opens them
+// into Email, Address and Guardian only for the volunteer themselves or an authorised
+// admin, so every other reader of a volunteer (check-in, hours, lists) never holds them in
+// clear.
+type SealedContact struct {
+	Email         []byte
+	Address       []byte
+	GuardianName  []byte
+	GuardianPhone []byte
 }
 
 // Resource returns what authorisation needs to know about the volunteer's records: its

@@ -125,6 +125,12 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 		cfg.WorkCalendar = r.WorkCalendar
 	}
 	a := app.New(store, keys, region.Default(), log, cfg)
+	// Contact details a database from before migration 0011 holds in clear are sealed now,
+	// before anything reads them; a second server starting at once does no harm.
+	if _, err := a.SealPersonalData(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
 	// Card payloads are signed with the data folder's key, so cards keep verifying across
 	// restarts; the font for proofs is looked up once here (serve warns when it is missing).
 	if a.Signer, err = proof.LoadOrCreateSigner(c.DataDir); err != nil {
@@ -174,6 +180,8 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Store.Close()
+	// After opening, so the database's -wal and -shm files are there to be checked too.
+	warnOpenDataDir(log, c.DataDir)
 	srv, err := server.New(a, log, server.Options{TrustProxy: c.TrustProxy, MetricsToken: c.MetricsToken})
 	if err != nil {
 		return err
@@ -229,7 +237,17 @@ func migrate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	fmt.Printf("migrations applied (%s)\n", s.Engine())
+	// The data step that goes with migration 0011: what SQL cannot do, sealing contact
+	// details still in clear (serve does the same at start).
+	keys, err := loadKeys(c)
+	if err != nil {
+		return err
+	}
+	n, err := s.SealClearContact(ctx, keys.Seal)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("migrations applied (%s); contact details sealed for %d volunteers\n", s.Engine(), n)
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/idcard"
+	"zhiyuan/internal/pii"
 	"zhiyuan/internal/server/servertest"
 	"zhiyuan/internal/sqlstore"
 )
@@ -242,13 +243,29 @@ func TestVolunteerMinors(t *testing.T) {
 		if _, _, f := res.Error(); res.Status != 422 || f["guardian.consent"] == "" {
 			t.Errorf("consent without flag: %d %s", res.Status, res.Body)
 		}
-		res = e.Do("POST", "/api/v1/me/volunteer/guardian-consent", token, map[string]any{"name": "张大山", "phone": e.NewPhone(), "relation": "父亲", "consent": true})
+		guardianPhone := e.NewPhone()
+		res = e.Do("POST", "/api/v1/me/volunteer/guardian-consent", token, map[string]any{"name": "张大山", "phone": guardianPhone, "relation": "父亲", "consent": true})
 		if res.Status != 200 {
 			t.Fatalf("consent: %d %s", res.Status, res.Body)
 		}
+		// Stored sealed: the store alone holds neither the name nor the phone in clear.
 		got, _ = e.App.Store.FindVolunteerByID(context.Background(), v.ID)
-		if !got.HasConsent() || got.Guardian.Name != "张大山" || got.Guardian.ConsentAt.IsZero() {
+		if !got.HasConsent() || got.Guardian.Name != "" || got.Guardian.Phone != "" || got.Sealed.GuardianName == nil ||
+			got.Sealed.GuardianPhone == nil || got.Guardian.ConsentAt.IsZero() {
 			t.Errorf("after consent: %+v", got.Guardian)
+		}
+		// The volunteer sees the guardian opened, the phone masked.
+		var me struct {
+			Guardian struct {
+				Name        string `json:"name"`
+				PhoneMasked string `json:"phone_masked"`
+			} `json:"guardian"`
+		}
+		res = e.Do("GET", "/api/v1/me/volunteer", token, nil)
+		res.Decode(&me)
+		if res.Status != 200 || me.Guardian.Name != "张大山" || me.Guardian.PhoneMasked != pii.MaskPhone(guardianPhone) ||
+			strings.Contains(string(res.Body), guardianPhone) {
+			t.Errorf("own record after consent: %d %s", res.Status, res.Body)
 		}
 
 		// Consent given at registration.
@@ -261,10 +278,15 @@ func TestVolunteerMinors(t *testing.T) {
 		// Guardian without consent at registration: recorded, but no consent.
 		b = registration(e, idNumber("440106", 16, 1))
 		b["guardian"] = map[string]any{"name": "李梅", "phone": e.NewPhone(), "relation": "母亲"}
-		v3, _ := register(t, e, b)
+		v3, token3 := register(t, e, b)
 		got, _ = e.App.Store.FindVolunteerByID(context.Background(), v3.ID)
-		if got.HasConsent() || got.Guardian == nil || got.Guardian.Name != "李梅" {
+		if got.HasConsent() || got.Guardian == nil || got.Sealed.GuardianName == nil {
 			t.Errorf("guardian without consent: %+v", got.Guardian)
+		}
+		res = e.Do("GET", "/api/v1/me/volunteer", token3, nil)
+		res.Decode(&me)
+		if res.Status != 200 || me.Guardian.Name != "李梅" {
+			t.Errorf("own record, guardian without consent: %d %s", res.Status, res.Body)
 		}
 		// Bad guardian: fields named.
 		b = registration(e, idNumber("440106", 16, 2))

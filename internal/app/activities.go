@@ -346,7 +346,7 @@ func (a *App) endActivity(ctx context.Context, p *zhiyuan.Principal, id int64, t
 		strconv.Itoa(len(recipients))+" notified"); err != nil {
 		return nil, err
 	}
-	a.send(ctx, fromStoreRecipients(recipients), notice)
+	a.send(ctx, a.fromStoreRecipients(ctx, recipients), notice)
 	a.Log.InfoContext(ctx, "activity ended", slog.Int64("activity_id", id), slog.String("status", string(to)), slog.Int("notified", len(recipients)))
 	return a.Store.FindActivityByID(ctx, id)
 }

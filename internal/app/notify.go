@@ -65,10 +65,21 @@ func (a *App) send(ctx context.Context, to []Recipient, n zhiyuan.Notification) 
 	}
 }
 
-func fromStoreRecipients(in []sqlstore.Recipient) []Recipient {
+// fromStoreRecipients opens the recipients' sealed email addresses for delivery. One that
+// does not open is left out of the email channel (and logged without it), not fatal: the
+// in-app notice exists already.
+func (a *App) fromStoreRecipients(ctx context.Context, in []sqlstore.Recipient) []Recipient {
 	out := make([]Recipient, len(in))
 	for i, r := range in {
-		out[i] = Recipient(r)
+		out[i] = Recipient{VolunteerID: r.VolunteerID, AccountID: r.AccountID, Phone: r.Phone, Email: r.Email}
+		if r.EmailSealed != nil {
+			email, err := a.open(r.EmailSealed, sealEmail)
+			if err != nil {
+				a.Log.WarnContext(ctx, "recipient email not opened", slog.Int64("volunteer_id", r.VolunteerID),
+					slog.String("error", err.Error()))
+			}
+			out[i].Email = email
+		}
 	}
 	return out
 }
@@ -81,7 +92,11 @@ func (a *App) notifySignup(ctx context.Context, kind string, sg *zhiyuan.Signup)
 	}
 	to := Recipient{VolunteerID: sg.VolunteerID, AccountID: sg.AccountID}
 	if v, err := a.Store.FindVolunteerByID(ctx, sg.VolunteerID); err == nil {
-		to.Phone, to.Email = v.Phone, v.Email
+		to.Phone = v.Phone
+		// The email opened for delivery only; one that does not open leaves the SMS.
+		if a.openContact(v, openOwn) == nil {
+			to.Email = v.Email
+		}
 	}
 	a.send(ctx, []Recipient{to}, zhiyuan.SignupNotice(kind, sg.ActivityTitle, sg.ActivityID, sg.StartsAt, sg.EndsAt, sg.TimeZone))
 }

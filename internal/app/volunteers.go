@@ -186,6 +186,9 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 	if err != nil {
 		return nil, err
 	}
+	if err := a.SealContact(v); err != nil {
+		return nil, err
+	}
 	hash, err := password.Hash(in.Password, a.Config.Password)
 	if err != nil {
 		return nil, err
@@ -282,8 +285,9 @@ func checkGuardian(in GuardianInput, volunteerPhone string) (*zhiyuan.Guardian, 
 	return g, p
 }
 
-// MyVolunteer returns the caller's own volunteer record (with skills and guardian
-// consent), or ENotFound when the caller has not registered as a volunteer.
+// MyVolunteer returns the caller's own volunteer record (with skills, guardian consent
+// and the contact details opened), or ENotFound when the caller has not registered as a
+// volunteer.
 func (a *App) MyVolunteer(ctx context.Context, p *zhiyuan.Principal) (*zhiyuan.Volunteer, error) {
 	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: p.AccountIDOrZero()}); err != nil {
 		return nil, err
@@ -295,11 +299,29 @@ func (a *App) MyVolunteer(ctx context.Context, p *zhiyuan.Principal) (*zhiyuan.V
 	if v.Status != zhiyuan.VolunteerActive {
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "志愿者不存在")
 	}
+	if err := a.openContact(v, openAll); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
-// Volunteer returns one volunteer (masked personal data only) to its owner or to an
-// administrator whose scope contains the volunteer's region. Anyone else gets 403.
+// myVolunteerByID reads back the caller's own record after a change, contact details
+// opened.
+func (a *App) myVolunteerByID(ctx context.Context, id int64) (*zhiyuan.Volunteer, error) {
+	v, err := a.Store.FindVolunteerByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.openContact(v, openAll); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Volunteer returns one volunteer to its owner or to an administrator whose scope
+// contains the volunteer's region. Anyone else gets 403. The owner gets every contact
+// detail opened; an administrator only the guardian (shown with the phone masked), never
+// the email or address, which stay sealed.
 func (a *App) Volunteer(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Volunteer, error) {
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
@@ -309,6 +331,13 @@ func (a *App) Volunteer(ctx context.Context, p *zhiyuan.Principal, id int64) (*z
 		return nil, err
 	}
 	if err := a.authorizeVolunteer(ctx, p, zhiyuan.ActRegionManage, v); err != nil {
+		return nil, err
+	}
+	parts := openGuardian
+	if p.AccountID == v.AccountID {
+		parts = openAll
+	}
+	if err := a.openContact(v, parts); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -372,8 +401,9 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 	prob := zhiyuan.Problems{}
 	up := sqlstore.VolunteerProfile{
 		PoliticalStatus: v.PoliticalStatus, Skills: v.Skills, Categories: v.Categories, ServiceAreas: v.ServiceAreas,
-		Availability: v.Availability, Email: v.Email, Address: v.Address,
+		Availability: v.Availability,
 	}
+	email, address := v.Email, v.Address
 	if in.PoliticalStatus != nil {
 		up.PoliticalStatus = strings.TrimSpace(*in.PoliticalStatus)
 		if !zhiyuan.ValidPoliticalStatus(up.PoliticalStatus) {
@@ -427,27 +457,33 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 		up.Availability.Times = times
 	}
 	if in.Email != nil {
-		up.Email = strings.TrimSpace(*in.Email)
-		if up.Email != "" {
-			addr, err := mail.ParseAddress(up.Email)
-			if err != nil || addr.Address != up.Email || len(up.Email) > 100 {
+		email = strings.TrimSpace(*in.Email)
+		if email != "" {
+			addr, err := mail.ParseAddress(email)
+			if err != nil || addr.Address != email || len(email) > 100 {
 				prob.Add("email", "电子邮箱格式不正确")
 			}
 		}
 	}
 	if in.Address != nil {
-		up.Address = strings.TrimSpace(*in.Address)
-		if utf8.RuneCountInString(up.Address) > 200 {
+		address = strings.TrimSpace(*in.Address)
+		if utf8.RuneCountInString(address) > 200 {
 			prob.Add("address", "联系地址不能超过200个字")
 		}
 	}
 	if err := prob.Err(); err != nil {
 		return nil, err
 	}
+	if up.EmailSealed, err = a.seal(email, sealEmail); err != nil {
+		return nil, err
+	}
+	if up.AddressSealed, err = a.seal(address, sealAddress); err != nil {
+		return nil, err
+	}
 	if err := a.Store.UpdateVolunteerProfile(ctx, v.ID, up); err != nil {
 		return nil, err
 	}
-	return a.Store.FindVolunteerByID(ctx, v.ID)
+	return a.myVolunteerByID(ctx, v.ID)
 }
 
 // RecordMyGuardianConsent records the guardian of a minor caller and, with Consent set,
@@ -467,11 +503,18 @@ func (a *App) RecordMyGuardianConsent(ctx context.Context, p *zhiyuan.Principal,
 	if err := prob.Err(); err != nil {
 		return nil, err
 	}
-	if _, err := a.Store.RecordGuardianConsent(ctx, v.ID, *g); err != nil {
+	var sealed zhiyuan.SealedContact
+	if sealed.GuardianName, err = a.seal(g.Name, sealGuardianName); err != nil {
+		return nil, err
+	}
+	if sealed.GuardianPhone, err = a.seal(g.Phone, sealGuardianPhone); err != nil {
+		return nil, err
+	}
+	if _, err := a.Store.RecordGuardianConsent(ctx, v.ID, g.Relation, sealed); err != nil {
 		return nil, err
 	}
 	a.Log.InfoContext(ctx, "guardian consent recorded", slog.Int64("volunteer_id", v.ID))
-	return a.Store.FindVolunteerByID(ctx, v.ID)
+	return a.myVolunteerByID(ctx, v.ID)
 }
 
 // ChangePassword replaces the caller's password after checking the old one, and revokes

@@ -317,6 +317,10 @@ func (g *volunteerGen) batch(from, n int, hash string) ([]sqlstore.BulkVolunteer
 			if g.rng.IntN(100) < 85 { // most minors come with consent; the rest show the pending state
 				v.Guardian.ConsentAt = now
 			}
+			// Sealed like a registration's, so demo rows are the same as real ones.
+			if err := g.a.SealContact(v); err != nil {
+				return nil, err
+			}
 		}
 		out[i] = sqlstore.BulkVolunteer{Volunteer: v, Secrets: sqlstore.VolunteerSecrets{
 			PasswordHash: hash, IDNumberSealed: sealed, IDNumberIndex: keys.BlindIndex("id_number", id),

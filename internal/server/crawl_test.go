@@ -488,6 +488,8 @@ func crawlAPI(t *testing.T, e *servertest.Env) int {
 	}
 	ids := map[string][]string{} // collection → ids (or codes) seen in answers
 	calls := 0
+	guardians := guardianPhones(t, e)
+	maskedSeen := 0
 	call := func(who, path, token string) *servertest.Response {
 		calls++
 		res := e.Do("GET", path, token, nil)
@@ -498,8 +500,26 @@ func crawlAPI(t *testing.T, e *servertest.Env) int {
 		if res.Status >= 400 {
 			checkAPIErrorShape(t, what, res)
 		}
+		// A guardian's phone is shown masked, to the minor and to the admins who may see
+		// the minor's record; only the minor's own data export carries it whole.
+		for _, m := range phoneText.FindAllStringSubmatch(string(res.Body), -1) {
+			if guardians[m[1]] != "" && !(who == "minor" && path == "/api/v1/me/export") {
+				t.Errorf("%s: guardian phone in clear: %s", what, m[1])
+			}
+		}
+		for _, masked := range guardians {
+			if strings.Contains(string(res.Body), masked) {
+				maskedSeen++
+				break
+			}
+		}
 		return res
 	}
+	defer func() {
+		if maskedSeen == 0 {
+			t.Error("no API answer showed a guardian's phone, even masked: the check above looked nowhere")
+		}
+	}()
 
 	var withParams []string
 	for _, r := range e.Server.API.Routes() {
@@ -566,6 +586,33 @@ func crawlAPI(t *testing.T, e *servertest.Env) int {
 		}
 	}
 	return calls
+}
+
+// guardianPhones returns the phone numbers of the demo minors' guardians, opened from the
+// database, each with its masked form.
+func guardianPhones(t *testing.T, e *servertest.Env) map[string]string {
+	t.Helper()
+	rows, err := e.App.Store.DB().QueryContext(t.Context(), "SELECT guardian_phone_sealed FROM volunteers WHERE guardian_phone_sealed IS NOT NULL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var sealed []byte
+		if err := rows.Scan(&sealed); err != nil {
+			t.Fatal(err)
+		}
+		phone, err := e.App.Keys.Open(sealed, "guardian_phone")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[phone] = pii.MaskPhone(phone)
+	}
+	if len(out) == 0 {
+		t.Fatal("the demo data has no guardian phone to look for")
+	}
+	return out
 }
 
 // collectionOf names the collection a route lists: /activities → activities,

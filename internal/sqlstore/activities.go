@@ -251,7 +251,8 @@ type Recipient struct {
 	VolunteerID int64
 	AccountID   int64
 	Phone       string
-	Email       string
+	Email       string // in clear only on a row not sealed yet (see SealClearContact)
+	EmailSealed []byte // otherwise sealed; App opens it for delivery
 }
 
 // EndActivity closes (status closed: no more sign-ups, confirmed seats stand) or cancels
@@ -291,7 +292,7 @@ func (s *Store) EndActivity(ctx context.Context, id int64, to zhiyuan.ActivitySt
 			string(sessionStatus), id); err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT DISTINCT v.id, v.account_id, COALESCE(ac.phone, ''), v.email
+		rows, err := tx.query(ctx, `SELECT DISTINCT v.id, v.account_id, COALESCE(ac.phone, ''), v.email, v.email_sealed
 			FROM signups sg JOIN volunteers v ON v.id = sg.volunteer_id LEFT JOIN accounts ac ON ac.id = v.account_id
 			WHERE sg.activity_id = ? AND sg.status IN ('pending', 'confirmed', 'waitlisted') ORDER BY v.id`, id)
 		if err != nil {
@@ -299,9 +300,12 @@ func (s *Store) EndActivity(ctx context.Context, id int64, to zhiyuan.ActivitySt
 		}
 		for rows.Next() {
 			var r Recipient
-			if err := rows.Scan(&r.VolunteerID, &r.AccountID, &r.Phone, &r.Email); err != nil {
+			if err := rows.Scan(&r.VolunteerID, &r.AccountID, &r.Phone, &r.Email, &r.EmailSealed); err != nil {
 				rows.Close()
 				return err
+			}
+			if r.Email != "" || len(r.EmailSealed) == 0 {
+				r.EmailSealed = nil
 			}
 			out = append(out, r)
 		}

@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,6 +101,9 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 				return nil, fmt.Errorf("create data folder: %w", err)
 			}
 		}
+		if err := createPrivate(dsn); err != nil {
+			return nil, err
+		}
 		// busy_timeout first so that the pragmas after it wait instead of failing while
 		// another process holds the lock; then WAL so readers never block the writer.
 		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
@@ -132,6 +136,22 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return s, nil
+}
+
+// createPrivate creates a new SQLite database file with mode 0600 before SQLite opens it.
+// SQLite would create it 0644 less the umask; it then creates the -wal and -shm files (and
+// again whenever they reappear after the last connection closed) with the database file's
+// own permissions, so making the database private makes all three private. An existing
+// file is left as it is: serve warns when it is readable by others (see DataDirWarnings).
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
 }
 
 // Close closes both pools.

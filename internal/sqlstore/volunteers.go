@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -43,6 +44,9 @@ func (s *Store) CreateVolunteer(ctx context.Context, v *zhiyuan.Volunteer, sec V
 			return err
 		}
 		now := acc.CreatedAt
+		if err := checkSealed(v); err != nil {
+			return err
+		}
 		v.AccountID, v.VolunteerNo, v.Status = acc.ID, zhiyuan.MakeVolunteerNo(v.RegionCode, seq), zhiyuan.VolunteerActive
 		v.CreatedAt, v.UpdatedAt = now, now
 		id, err := tx.insert(ctx, `INSERT INTO volunteers (`+volunteerInsertCols+`) VALUES (`+volunteerInsertMarks+`)`,
@@ -69,9 +73,11 @@ func (s *Store) allocVolunteerSeq(ctx context.Context, tx conn, regionCode strin
 	return last, nil
 }
 
+// The clear columns email, address, guardian_name and guardian_phone are left to their
+// default (empty): only the sealed ones are written (see zhiyuan.SealedContact).
 const volunteerInsertCols = `account_id, volunteer_no, name, id_type, id_number_sealed, id_number_index, id_number_masked,
-	region_code, birth_date, sex, minor, political_status, email, address, avail_weekdays, avail_times,
-	guardian_name, guardian_phone, guardian_relation, guardian_consent_at, status, created_at, updated_at`
+	region_code, birth_date, sex, minor, political_status, email_sealed, address_sealed, avail_weekdays, avail_times,
+	guardian_name_sealed, guardian_phone_sealed, guardian_relation, guardian_consent_at, status, created_at, updated_at`
 
 const volunteerInsertMarks = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 
@@ -83,9 +89,25 @@ func volunteerInsertArgs(v *zhiyuan.Volunteer, sec VolunteerSecrets) []any {
 		g = *v.Guardian
 	}
 	return []any{v.AccountID, v.VolunteerNo, v.Name, string(v.IDType), sec.IDNumberSealed, nullString(sec.IDNumberIndex),
-		v.IDNumberMasked, v.RegionCode, dateOnly(v.BirthDate), v.Sex, v.Minor, v.PoliticalStatus, v.Email, v.Address,
+		v.IDNumberMasked, v.RegionCode, dateOnly(v.BirthDate), v.Sex, v.Minor, v.PoliticalStatus,
+		nullBytes(v.Sealed.Email), nullBytes(v.Sealed.Address),
 		joinInts(v.Availability.Weekdays), strings.Join(v.Availability.Times, ","),
-		g.Name, g.Phone, g.Relation, nullTime(g.ConsentAt), string(v.Status), v.CreatedAt, v.UpdatedAt}
+		nullBytes(v.Sealed.GuardianName), nullBytes(v.Sealed.GuardianPhone), g.Relation, nullTime(g.ConsentAt),
+		string(v.Status), v.CreatedAt, v.UpdatedAt}
+}
+
+// checkSealed refuses a volunteer whose contact details are set in clear but not sealed:
+// the store writes only the sealed form, so they would be lost without a word.
+func checkSealed(v *zhiyuan.Volunteer) error {
+	var g zhiyuan.Guardian
+	if v.Guardian != nil {
+		g = *v.Guardian
+	}
+	if (v.Email != "" && v.Sealed.Email == nil) || (v.Address != "" && v.Sealed.Address == nil) ||
+		(g.Name != "" && v.Sealed.GuardianName == nil) || (g.Phone != "" && v.Sealed.GuardianPhone == nil) {
+		return errors.New("sqlstore: volunteer contact details must be sealed before they are stored")
+	}
+	return nil
 }
 
 // replaceVolunteerLists writes the skills, categories and service areas of v, first
@@ -121,10 +143,12 @@ func (s *Store) replaceVolunteerLists(ctx context.Context, tx conn, v *zhiyuan.V
 	return nil
 }
 
+// volunteerSelect reads the sealed contact details and, for a row written before migration
+// 0011 that SealClearContact has not reached yet, the clear ones (empty otherwise).
 const volunteerSelect = `SELECT v.id, v.account_id, v.volunteer_no, v.name, v.id_type, v.id_number_masked, a.phone,
 	v.region_code, v.birth_date, v.sex, v.minor, v.political_status, v.email, v.address, v.avail_weekdays,
 	v.avail_times, v.guardian_name, v.guardian_phone, v.guardian_relation, v.guardian_consent_at, v.status,
-	v.created_at, v.updated_at
+	v.created_at, v.updated_at, v.email_sealed, v.address_sealed, v.guardian_name_sealed, v.guardian_phone_sealed
 	FROM volunteers v JOIN accounts a ON a.id = v.account_id `
 
 // FindVolunteerByID returns a volunteer with its skills, categories, service areas and
@@ -168,10 +192,22 @@ func scanVolunteer(row rowScanner) (*zhiyuan.Volunteer, error) {
 	var consent sql.NullTime
 	err := row.Scan(&v.ID, &v.AccountID, &v.VolunteerNo, &v.Name, &idType, &v.IDNumberMasked, &v.Phone,
 		&v.RegionCode, &v.BirthDate, &v.Sex, &v.Minor, &v.PoliticalStatus, &v.Email, &v.Address, &weekdays,
-		&times, &g.Name, &g.Phone, &g.Relation, &consent, &status, &v.CreatedAt, &v.UpdatedAt)
+		&times, &g.Name, &g.Phone, &g.Relation, &consent, &status, &v.CreatedAt, &v.UpdatedAt,
+		&v.Sealed.Email, &v.Sealed.Address, &v.Sealed.GuardianName, &v.Sealed.GuardianPhone)
 	if err != nil {
 		return nil, err
 	}
+	// A value still in clear (a row not sealed yet) wins over a sealed one: it can only be
+	// newer, written by a server of the previous version during an upgrade.
+	dropSealed := func(clear string, sealed *[]byte) {
+		if clear != "" || len(*sealed) == 0 {
+			*sealed = nil
+		}
+	}
+	dropSealed(v.Email, &v.Sealed.Email)
+	dropSealed(v.Address, &v.Sealed.Address)
+	dropSealed(g.Name, &v.Sealed.GuardianName)
+	dropSealed(g.Phone, &v.Sealed.GuardianPhone)
 	v.IDType, v.Status = zhiyuan.IDType(idType), zhiyuan.VolunteerStatus(status)
 	v.BirthDate = dateOnly(v.BirthDate)
 	v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC()
@@ -180,7 +216,7 @@ func scanVolunteer(row rowScanner) (*zhiyuan.Volunteer, error) {
 	if consent.Valid {
 		g.ConsentAt = consent.Time.UTC()
 	}
-	if g.Name != "" || consent.Valid {
+	if g.Name != "" || v.Sealed.GuardianName != nil || consent.Valid {
 		v.Guardian = &g
 	}
 	v.Skills, v.Categories, v.ServiceAreas = []string{}, []string{}, []string{}
@@ -241,17 +277,18 @@ type VolunteerProfile struct {
 	Categories      []string
 	ServiceAreas    []string
 	Availability    zhiyuan.Availability
-	Email           string
-	Address         string
+	EmailSealed     []byte // pii.Keys.Seal(email, "email"); nil when empty
+	AddressSealed   []byte // pii.Keys.Seal(address, "address"); nil when empty
 }
 
 // UpdateVolunteerProfile replaces the editable part of an active volunteer's profile in one
-// transaction.
+// transaction. The email and address are written sealed, and their clear columns emptied.
 func (s *Store) UpdateVolunteerProfile(ctx context.Context, id int64, p VolunteerProfile) error {
 	return s.inTx(ctx, func(tx conn) error {
-		res, err := tx.exec(ctx, `UPDATE volunteers SET political_status = ?, email = ?, address = ?,
-			avail_weekdays = ?, avail_times = ?, updated_at = ? WHERE id = ? AND status = 'active'`,
-			p.PoliticalStatus, p.Email, p.Address, joinInts(p.Availability.Weekdays),
+		res, err := tx.exec(ctx, `UPDATE volunteers SET political_status = ?, email = '', address = '',
+			email_sealed = ?, address_sealed = ?, avail_weekdays = ?, avail_times = ?, updated_at = ?
+			WHERE id = ? AND status = 'active'`,
+			p.PoliticalStatus, nullBytes(p.EmailSealed), nullBytes(p.AddressSealed), joinInts(p.Availability.Weekdays),
 			strings.Join(p.Availability.Times, ","), s.now(), id)
 		if err != nil {
 			return err
@@ -264,13 +301,18 @@ func (s *Store) UpdateVolunteerProfile(ctx context.Context, id int64, p Voluntee
 	})
 }
 
-// RecordGuardianConsent records a minor's guardian and the time of their consent (now).
-// It is EInvalid for a volunteer who is not a minor and ENotFound for a closed one.
-func (s *Store) RecordGuardianConsent(ctx context.Context, id int64, g zhiyuan.Guardian) (time.Time, error) {
+// RecordGuardianConsent records a minor's guardian (name and phone sealed, as in
+// sealed.GuardianName and GuardianPhone) and the time of their consent (now). It is
+// EInvalid for a volunteer who is not a minor and ENotFound for a closed one.
+func (s *Store) RecordGuardianConsent(ctx context.Context, id int64, relation string, sealed zhiyuan.SealedContact) (time.Time, error) {
+	if sealed.GuardianName == nil || sealed.GuardianPhone == nil {
+		return time.Time{}, errors.New("sqlstore: the guardian's name and phone must be sealed")
+	}
 	now := s.now()
-	res, err := s.writer().exec(ctx, `UPDATE volunteers SET guardian_name = ?, guardian_phone = ?,
-		guardian_relation = ?, guardian_consent_at = ?, updated_at = ? WHERE id = ? AND status = 'active' AND minor = ?`,
-		g.Name, g.Phone, g.Relation, now, now, id, true)
+	res, err := s.writer().exec(ctx, `UPDATE volunteers SET guardian_name = '', guardian_phone = '',
+		guardian_name_sealed = ?, guardian_phone_sealed = ?, guardian_relation = ?, guardian_consent_at = ?,
+		updated_at = ? WHERE id = ? AND status = 'active' AND minor = ?`,
+		sealed.GuardianName, sealed.GuardianPhone, relation, now, now, id, true)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -321,6 +363,7 @@ func (s *Store) CloseVolunteer(ctx context.Context, id int64) error {
 		yearOnly := time.Date(birth.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 		if _, err := tx.exec(ctx, `UPDATE volunteers SET name = ?, id_number_sealed = NULL, id_number_index = NULL,
 			id_number_masked = '', birth_date = ?, political_status = '', email = '', address = '',
+			email_sealed = NULL, address_sealed = NULL, guardian_name_sealed = NULL, guardian_phone_sealed = NULL,
 			avail_weekdays = '', avail_times = '', guardian_name = '', guardian_phone = '', guardian_relation = '',
 			status = 'closed', updated_at = ?, closed_at = ? WHERE id = ?`,
 			zhiyuan.ClosedName, yearOnly, now, now, id); err != nil {
@@ -464,6 +507,9 @@ func (s *Store) bulkChunk(ctx context.Context, tx conn, chunk []BulkVolunteer, n
 	byAccount := make(map[int64]*zhiyuan.Volunteer, len(chunk))
 	for _, b := range chunk {
 		v := b.Volunteer
+		if err := checkSealed(v); err != nil {
+			return err
+		}
 		v.AccountID = accountOf[v.Phone]
 		v.VolunteerNo = zhiyuan.MakeVolunteerNo(v.RegionCode, next[v.RegionCode])
 		next[v.RegionCode]++
@@ -552,6 +598,14 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// nullBytes stores an absent ciphertext as NULL, the same on both engines.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 func nullTime(t time.Time) any {

@@ -124,23 +124,30 @@ func TestVolunteerProfileConsentClose(t *testing.T) {
 		}
 		err := s.UpdateVolunteerProfile(ctx, v.ID, sqlstore.VolunteerProfile{
 			PoliticalStatus: "群众", Skills: []string{"编程"}, Categories: []string{"education", "community"},
-			Email: "a@example.com", Availability: zhiyuan.Availability{Weekdays: []int{1}, Times: []string{"evening"}},
+			EmailSealed: []byte("sealed email"), Availability: zhiyuan.Availability{Weekdays: []int{1}, Times: []string{"evening"}},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.FindVolunteerByID(ctx, v.ID)
 		if got.HasConsent() || !slices.Equal(got.Skills, []string{"编程"}) || len(got.Categories) != 2 || len(got.ServiceAreas) != 0 ||
-			got.Email != "a@example.com" || got.PoliticalStatus != "群众" {
+			string(got.Sealed.Email) != "sealed email" || got.Sealed.Address != nil || got.Email != "" || got.PoliticalStatus != "群众" {
 			t.Fatalf("after update %+v", got)
 		}
-		at, err := s.RecordGuardianConsent(ctx, v.ID, zhiyuan.Guardian{Name: "张大山", Phone: "13800000099", Relation: "父亲"})
+		// The store refuses a guardian that is not sealed rather than losing it.
+		if _, err := s.RecordGuardianConsent(ctx, v.ID, "父亲", zhiyuan.SealedContact{}); err == nil {
+			t.Fatal("guardian without sealed name and phone accepted")
+		}
+		at, err := s.RecordGuardianConsent(ctx, v.ID, "父亲",
+			zhiyuan.SealedContact{GuardianName: []byte("sealed name"), GuardianPhone: []byte("sealed phone")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		got, _ = s.FindVolunteerByID(ctx, v.ID)
-		if !got.HasConsent() || !got.Guardian.ConsentAt.Equal(at) || got.Guardian.Relation != "父亲" {
-			t.Fatalf("after consent %+v", got.Guardian)
+		if !got.HasConsent() || !got.Guardian.ConsentAt.Equal(at) || got.Guardian.Relation != "父亲" ||
+			string(got.Sealed.GuardianName) != "sealed name" || string(got.Sealed.GuardianPhone) != "sealed phone" ||
+			got.Guardian.Name != "" || got.Guardian.Phone != "" {
+			t.Fatalf("after consent %+v %+v", got.Guardian, got.Sealed)
 		}
 
 		if err := s.CloseVolunteer(ctx, v.ID); err != nil {
@@ -151,6 +158,7 @@ func TestVolunteerProfileConsentClose(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.Status != zhiyuan.VolunteerClosed || got.Name != zhiyuan.ClosedName || got.Email != "" ||
+			got.Sealed.Email != nil || got.Sealed.GuardianName != nil || got.Sealed.GuardianPhone != nil ||
 			len(got.Skills) != 0 || got.IDNumberMasked != "" || got.Phone == "13800000011" || got.BirthDate.Month() != 1 {
 			t.Fatalf("after close %+v", got)
 		}
