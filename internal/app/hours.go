@@ -207,10 +207,12 @@ func checkReason(p zhiyuan.Problems, reason string) string {
 // AddMakeup records a make-up entry for a session that has begun, for an admin of its
 // organisation. The hours are kept apart from attended hours (kind makeup), the reason
 // is required, and the volunteer's net hours for the session never exceed its length.
-func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int64, in MakeupInput) (*zhiyuan.HourEntry, error) {
+// For a volunteer who never signed up for the session it records an offer instead (the
+// entry is nil), which counts only once the volunteer accepts it.
+func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int64, in MakeupInput) (*zhiyuan.HourEntry, *zhiyuan.HourOffer, error) {
 	se, act, o, err := a.sessionForOrg(ctx, p, sessionID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pr := zhiyuan.Problems{}
 	length := int64(se.EndsAt.Sub(se.StartsAt) / time.Minute)
@@ -242,7 +244,7 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 		}
 		if err != nil {
 			if zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
-				return nil, err
+				return nil, nil, err
 			}
 			pr.Add("volunteer_id", "志愿者不存在")
 		} else {
@@ -250,19 +252,30 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 		}
 	}
 	if err := pr.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e := &zhiyuan.HourEntry{VolunteerID: in.VolunteerID, Kind: zhiyuan.HourMakeup, Minutes: minutes, SessionID: se.ID, OrgID: o.ID,
 		Reason: reason, RecordedBy: p.AccountID}
 	place := sqlstore.EntryPlace{RegionCode: act.RegionCode, SessionEndsAt: se.EndsAt, MaxSessionMinutes: length, Field: "hours"}
-	if err := a.Store.AppendHourEntry(ctx, e, place, nil); err != nil {
-		return nil, err
+	offer, err := a.Store.AppendOrOfferHourEntry(ctx, e, place, a.offerExpiry(se, act))
+	if err != nil {
+		return nil, nil, err
+	}
+	if offer != nil {
+		if err := a.audit(ctx, p, "hours.makeup.offer", "hour_offer", strconv.FormatInt(offer.ID, 10), act.RegionCode, o.ID,
+			fmt.Sprintf("volunteer %d, %d minutes, no sign-up", offer.VolunteerID, offer.Minutes)); err != nil {
+			return nil, nil, err
+		}
+		a.sendOfferNotice(ctx, offer, act.Title, o.Name)
+		offer, err = a.Store.FindHourOffer(ctx, offer.ID)
+		return nil, offer, err
 	}
 	if err := a.audit(ctx, p, "hours.makeup", "hour_entry", strconv.FormatInt(e.ID, 10), act.RegionCode, o.ID,
 		fmt.Sprintf("volunteer %d, %d minutes", e.VolunteerID, e.Minutes)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return a.Store.FindHourEntryByID(ctx, e.ID)
+	e, err = a.Store.FindHourEntryByID(ctx, e.ID)
+	return e, nil, err
 }
 
 // CorrectionInput is a correction of an entry: signed hours and a reason.
