@@ -218,7 +218,7 @@ func (a *App) checkout(ctx context.Context, se *zhiyuan.ActivitySession, act *zh
 		Earn: func(checkin, checkout time.Time) (int64, string) {
 			return zhiyuan.ServiceTime(rules, se.StartsAt, se.EndsAt, checkin, checkout)
 		},
-		Entry: zhiyuan.HourEntry{OrgID: act.OrgID, RecordedBy: by},
+		Entry:          zhiyuan.HourEntry{OrgID: act.OrgID, RecordedBy: by},
 		Place:          sqlstore.EntryPlace{RegionCode: act.RegionCode, SessionEndsAt: se.EndsAt},
 		OfferExpiresAt: a.offerExpiry(se, act),
 	})
