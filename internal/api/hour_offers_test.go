@@ -12,14 +12,14 @@ import (
 )
 
 type hourOffer struct {
-	ID            int64   `json:"id"`
-	VolunteerID   int64   `json:"volunteer_id"`
-	Kind          string  `json:"kind"`
-	Hours         float64 `json:"hours"`
-	Status        string  `json:"status"`
-	DisputeReason string  `json:"dispute_reason"`
-	EntryID       int64   `json:"entry_id"`
-	ActivityTitle string  `json:"activity_title"`
+	ID            int64     `json:"id"`
+	VolunteerID   int64     `json:"volunteer_id"`
+	Kind          string    `json:"kind"`
+	Hours         float64   `json:"hours"`
+	Status        string    `json:"status"`
+	DisputeReason string    `json:"dispute_reason"`
+	EntryID       int64     `json:"entry_id"`
+	ActivityTitle string    `json:"activity_title"`
 	ExpiresAt     time.Time `json:"expires_at"`
 }
 
