@@ -74,8 +74,8 @@ func (r *ConfirmRequest) validate() error {
 		p.Add("rating", "服务评价应为1到5星")
 	}
 	r.Comment = strings.TrimSpace(r.Comment)
-	if utf8.RuneCountInString(r.Comment) > 500 {
-		p.Add("comment", "评语不能超过500个字")
+	if utf8.RuneCountInString(r.Comment) > zhiyuan.MaxReasonRunes {
+		p.Add("comment", fmt.Sprintf("评语不能超过%d个字", zhiyuan.MaxReasonRunes))
 	}
 	if len(r.SessionIDs)+len(r.EntryIDs) > 5000 {
 		p.Add("entry_ids", "一次最多确认5000条记录")
@@ -198,8 +198,8 @@ func checkReason(p zhiyuan.Problems, reason string) string {
 	switch n := utf8.RuneCountInString(reason); {
 	case n == 0:
 		p.Add("reason", "请填写原因")
-	case n > 500:
-		p.Add("reason", "原因不能超过500个字")
+	case n > zhiyuan.MaxReasonRunes:
+		p.Add("reason", fmt.Sprintf("原因不能超过%d个字", zhiyuan.MaxReasonRunes))
 	}
 	return reason
 }
@@ -425,8 +425,8 @@ func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeI
 	resolution := strings.TrimSpace(in.Resolution)
 	if resolution == "" {
 		pr.Add("resolution", "请填写处理意见")
-	} else if utf8.RuneCountInString(resolution) > 500 {
-		pr.Add("resolution", "处理意见不能超过500个字")
+	} else if utf8.RuneCountInString(resolution) > zhiyuan.MaxReasonRunes {
+		pr.Add("resolution", fmt.Sprintf("处理意见不能超过%d个字", zhiyuan.MaxReasonRunes))
 	}
 	if !in.Accept && in.Hours != 0 {
 		pr.Add("hours", "维持原记录时不能更正时长")
