@@ -140,11 +140,11 @@ func (p *Project) Validate() error {
 	switch n := utf8.RuneCountInString(p.Title); {
 	case n == 0:
 		pr.Add("title", "请填写项目名称")
-	case n > 100:
-		pr.Add("title", "项目名称不能超过100个字")
+	case n > MaxTitleRunes:
+		pr.Add("title", fmt.Sprintf("项目名称不能超过%d个字", MaxTitleRunes))
 	}
-	if utf8.RuneCountInString(p.Description) > 5000 {
-		pr.Add("description", "项目介绍不能超过5000个字")
+	if utf8.RuneCountInString(p.Description) > MaxDescriptionRunes {
+		pr.Add("description", fmt.Sprintf("项目介绍不能超过%d个字", MaxDescriptionRunes))
 	}
 	if p.Category != "" && !p.Category.Valid() {
 		pr.Add("category", "服务类别不存在")
@@ -337,17 +337,17 @@ func (a *Activity) Validate(now time.Time) error {
 	switch n := utf8.RuneCountInString(a.Title); {
 	case n == 0:
 		p.Add("title", "请填写活动名称")
-	case n > 100:
-		p.Add("title", "活动名称不能超过100个字")
+	case n > MaxTitleRunes:
+		p.Add("title", fmt.Sprintf("活动名称不能超过%d个字", MaxTitleRunes))
 	}
-	if utf8.RuneCountInString(a.Description) > 5000 {
-		p.Add("description", "活动介绍不能超过5000个字")
+	if utf8.RuneCountInString(a.Description) > MaxDescriptionRunes {
+		p.Add("description", fmt.Sprintf("活动介绍不能超过%d个字", MaxDescriptionRunes))
 	}
 	if !a.Category.Valid() {
 		p.Add("category", "请选择服务类别")
 	}
-	if utf8.RuneCountInString(a.TargetGroup) > 100 {
-		p.Add("target_group", "服务对象不能超过100个字")
+	if utf8.RuneCountInString(a.TargetGroup) > MaxTargetGroupRunes {
+		p.Add("target_group", fmt.Sprintf("服务对象不能超过%d个字", MaxTargetGroupRunes))
 	}
 	if a.RegionCode == "" {
 		p.Add("region_code", "请选择活动所在区县")
@@ -355,8 +355,8 @@ func (a *Activity) Validate(now time.Time) error {
 	switch n := utf8.RuneCountInString(a.Address); {
 	case n == 0:
 		p.Add("address", "请填写活动地点")
-	case n > 200:
-		p.Add("address", "活动地点不能超过200个字")
+	case n > MaxAddressRunes:
+		p.Add("address", fmt.Sprintf("活动地点不能超过%d个字", MaxAddressRunes))
 	}
 	if a.HasCoords() {
 		if math.IsNaN(a.Lat) || a.Lat < -90 || a.Lat > 90 {
@@ -371,10 +371,10 @@ func (a *Activity) Validate(now time.Time) error {
 	} else if a.CheckinRadiusM > 0 && !a.HasCoords() {
 		p.Add("checkin_radius_m", "设置签到半径需要先填写活动地点的坐标")
 	}
-	if utf8.RuneCountInString(a.ContactName) > 50 {
-		p.Add("contact_name", "联系人不能超过50个字")
+	if utf8.RuneCountInString(a.ContactName) > MaxContactNameRunes {
+		p.Add("contact_name", fmt.Sprintf("联系人不能超过%d个字", MaxContactNameRunes))
 	}
-	if len(a.ContactPhone) > 30 {
+	if len(a.ContactPhone) > MaxContactPhoneLen {
 		p.Add("contact_phone", "联系电话过长")
 	}
 	if _, err := time.LoadLocation(a.TimeZone); err != nil {
@@ -388,14 +388,9 @@ func (a *Activity) Validate(now time.Time) error {
 	} else if a.MaxAge > 0 && a.MaxAge < a.MinAge {
 		p.Add("max_age", "最高年龄不能低于最低年龄")
 	}
-	if len(a.Skills) > 20 {
-		p.Add("skills", "技能要求最多20项")
-	}
-	for _, s := range a.Skills {
-		if utf8.RuneCountInString(s) > 30 {
-			p.Add("skills", "每项技能不能超过30个字")
-		}
-	}
+	// The same rule as a volunteer's own skills: a requirement nobody can enter would
+	// make the activity impossible to join.
+	CheckSkills(p, "skills", a.Skills)
 	if a.SignupMode != SignupFirstCome && a.SignupMode != SignupAdmission {
 		p.Add("signup_mode", "报名方式应为 first_come（先到先得）或 admission（报名后录用）")
 	}

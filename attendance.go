@@ -53,6 +53,9 @@ type Attendance struct {
 	EntryID        int64  // the attended hour entry made at check-out
 	Minutes        int64  // service time the check-out earned
 	Reason         string // why it earned nothing, when it did not
+	// OfferID is the hour offer a check-out made instead of an entry: a walk-in with no
+	// sign-up, whose time counts only once they accept it (see HourOffer).
+	OfferID int64
 
 	// Filled by reads for lists.
 	VolunteerName string

@@ -104,7 +104,7 @@ type CardApplication struct {
 }
 
 // CardApplicationAddressMax bounds the delivery address, in characters.
-const CardApplicationAddressMax = 200
+const CardApplicationAddressMax = MaxAddressRunes
 
 // CardReasonMax bounds rejection and revocation reasons, in characters.
 const CardReasonMax = 200

@@ -77,13 +77,6 @@ func (o *Organization) Resource() Resource {
 	return Resource{RegionCode: o.RegionCode, OrgID: o.ID, OrgAncestors: o.Ancestors}
 }
 
-// Limits on an organisation's text fields, in characters.
-const (
-	OrgNameMax        = 60
-	OrgDescriptionMax = 2000
-	OrgReasonMax      = 500
-)
-
 // ValidateOrgText checks the organisation's own text fields (everything that needs no
 // look-up: name, type, contact name, description) after trimming them in place, and adds
 // a Chinese message per bad field to p. Region, parent, credit code and phone need the
@@ -109,8 +102,8 @@ func ValidateOrgText(o *Organization, p Problems) {
 	switch n := utf8.RuneCountInString(o.ContactName); {
 	case n == 0:
 		p.Add("contact_name", "请填写联系人姓名")
-	case n > 30:
-		p.Add("contact_name", "联系人姓名不能超过30个字")
+	case n > MaxContactNameRunes:
+		p.Add("contact_name", "联系人姓名不能超过"+strconv.Itoa(MaxContactNameRunes)+"个字")
 	}
 	if utf8.RuneCountInString(o.Description) > OrgDescriptionMax {
 		p.Add("description", "组织简介不能超过"+strconv.Itoa(OrgDescriptionMax)+"个字")

@@ -175,14 +175,6 @@ func AgeOn(birth, day time.Time) int {
 	return age
 }
 
-// Skill limits keep profiles readable and indexes small.
-const (
-	MaxSkills    = 20
-	MaxSkillLen  = 20 // runes
-	MaxAreas     = 10
-	MaxNameRunes = 30
-)
-
 // CleanList trims the items of a free-text list, drops empty ones and duplicates, and
 // keeps the order given.
 func CleanList(items []string) []string {

@@ -68,6 +68,7 @@ type attendanceJSON struct {
 	CheckoutAt     *time.Time `json:"checkout_at"`
 	CheckoutMethod string     `json:"checkout_method,omitempty"`
 	EntryID        int64      `json:"entry_id,omitempty"`
+	OfferID        int64      `json:"offer_id,omitempty"`
 	Hours          float64    `json:"hours"`
 	Reason         string     `json:"reason,omitempty"`
 }
@@ -75,7 +76,7 @@ type attendanceJSON struct {
 func toAttendanceJSON(a *zhiyuan.Attendance) attendanceJSON {
 	j := attendanceJSON{ID: a.ID, SessionID: a.SessionID, VolunteerID: a.VolunteerID, VolunteerName: a.VolunteerName,
 		VolunteerNo: a.VolunteerNo, WalkIn: a.WalkIn, CheckinAt: a.CheckinAt, CheckinMethod: string(a.CheckinMethod),
-		CheckoutMethod: string(a.CheckoutMethod), EntryID: a.EntryID, Hours: zhiyuan.MinutesToHours(a.Minutes), Reason: a.Reason}
+		CheckoutMethod: string(a.CheckoutMethod), EntryID: a.EntryID, OfferID: a.OfferID, Hours: zhiyuan.MinutesToHours(a.Minutes), Reason: a.Reason}
 	if a.CheckinDistM >= 0 {
 		d := a.CheckinDistM
 		j.CheckinDistM = &d
@@ -138,6 +139,7 @@ func toEntryJSON(e *zhiyuan.HourEntry) hourEntryJSON {
 type attendanceResultJSON struct {
 	Attendance attendanceJSON `json:"attendance"`
 	Entry      *hourEntryJSON `json:"entry,omitempty"`
+	Offer      *hourOfferJSON `json:"offer,omitempty"`
 	Activity   string         `json:"activity_title"`
 }
 
@@ -147,8 +149,12 @@ func writeAttendanceResult(w http.ResponseWriter, res *app.AttendanceResult) {
 		e := toEntryJSON(res.Entry)
 		out.Entry = &e
 	}
+	if res.Offer != nil {
+		o := toOfferJSON(res.Offer)
+		out.Offer = &o
+	}
 	status := http.StatusCreated
-	if res.Entry != nil {
+	if res.Attendance.CheckedOut() {
 		status = http.StatusOK // a check-out completes an existing attendance
 	}
 	httpx.WriteJSON(w, status, out)
@@ -235,6 +241,7 @@ type sessionAttendanceJSON struct {
 	Attendance []attendanceJSON `json:"attendance"`
 	Expected   []expectedJSON   `json:"expected"`
 	Entries    []hourEntryJSON  `json:"entries"`
+	Offers     []hourOfferJSON  `json:"offers"`
 	Pending    int              `json:"pending_entries"`
 	Deadline   time.Time        `json:"recording_deadline"`
 	Overdue    bool             `json:"overdue"`
@@ -250,7 +257,7 @@ func (x *API) sessionAttendance(w http.ResponseWriter, r *http.Request, p *zhiyu
 		return err
 	}
 	out := sessionAttendanceJSON{SessionID: v.Session.ID, Counts: countsJSON(v.Counts), Attendance: []attendanceJSON{},
-		Expected: []expectedJSON{}, Entries: []hourEntryJSON{}, Pending: v.Pending, Deadline: v.Deadline, Overdue: v.Overdue}
+		Expected: []expectedJSON{}, Entries: []hourEntryJSON{}, Offers: []hourOfferJSON{}, Pending: v.Pending, Deadline: v.Deadline, Overdue: v.Overdue}
 	for i := range v.Attendance {
 		out.Attendance = append(out.Attendance, toAttendanceJSON(&v.Attendance[i]))
 	}
@@ -260,6 +267,9 @@ func (x *API) sessionAttendance(w http.ResponseWriter, r *http.Request, p *zhiyu
 	}
 	for i := range v.Entries {
 		out.Entries = append(out.Entries, toEntryJSON(&v.Entries[i]))
+	}
+	for i := range v.Offers {
+		out.Offers = append(out.Offers, toOfferJSON(&v.Offers[i]))
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -331,9 +341,14 @@ func (x *API) addMakeup(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	e, err := x.app.AddMakeup(r.Context(), p, id, app.MakeupInput{VolunteerID: req.VolunteerID, Hours: req.Hours, Reason: req.Reason})
+	e, offer, err := x.app.AddMakeup(r.Context(), p, id, app.MakeupInput{VolunteerID: req.VolunteerID, Hours: req.Hours, Reason: req.Reason})
 	if err != nil {
 		return err
+	}
+	if offer != nil {
+		// No sign-up: nothing is in the ledger until the volunteer accepts.
+		httpx.WriteJSON(w, http.StatusAccepted, toOfferJSON(offer))
+		return nil
 	}
 	httpx.WriteJSON(w, http.StatusCreated, toEntryJSON(e))
 	return nil

@@ -128,6 +128,7 @@ type ScanInput struct {
 type AttendanceResult struct {
 	Attendance *zhiyuan.Attendance
 	Entry      *zhiyuan.HourEntry // the attended entry made by a check-out
+	Offer      *zhiyuan.HourOffer // or the offer made instead (a walk-in who never signed up)
 	Session    *zhiyuan.ActivitySession
 	Activity   *zhiyuan.Activity
 }
@@ -217,8 +218,9 @@ func (a *App) checkout(ctx context.Context, se *zhiyuan.ActivitySession, act *zh
 		Earn: func(checkin, checkout time.Time) (int64, string) {
 			return zhiyuan.ServiceTime(rules, se.StartsAt, se.EndsAt, checkin, checkout)
 		},
-		Entry: zhiyuan.HourEntry{OrgID: act.OrgID, RecordedBy: by},
-		Place: sqlstore.EntryPlace{RegionCode: act.RegionCode, SessionEndsAt: se.EndsAt},
+		Entry:          zhiyuan.HourEntry{OrgID: act.OrgID, RecordedBy: by},
+		Place:          sqlstore.EntryPlace{RegionCode: act.RegionCode, SessionEndsAt: se.EndsAt},
+		OfferExpiresAt: a.offerExpiry(se, act),
 	})
 }
 
@@ -336,6 +338,12 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 		a.Log.WarnContext(ctx, "audit failed", slog.String("error", err.Error()))
 	}
 	res.Attendance.VolunteerName, res.Attendance.VolunteerNo = vol.Name, vol.VolunteerNo
+	if id := res.Attendance.OfferID; id != 0 {
+		if o, err := a.Store.FindHourOffer(ctx, id); err == nil {
+			res.Offer = o
+			a.sendOfferNotice(ctx, o, act.Title, o.OrgName)
+		}
+	}
 	return res, nil
 }
 
@@ -376,7 +384,8 @@ type SessionAttendanceView struct {
 	Attendance []zhiyuan.Attendance
 	Expected   []sqlstore.ExpectedVolunteer
 	Entries    []zhiyuan.HourEntry
-	Pending    int // entries awaiting confirmation
+	Offers     []zhiyuan.HourOffer // hours waiting for (or refused by) volunteers who never signed up
+	Pending    int                 // entries awaiting confirmation
 	Deadline   time.Time
 	Overdue    bool
 }
@@ -398,6 +407,9 @@ func (a *App) SessionAttendance(ctx context.Context, p *zhiyuan.Principal, sessi
 		return nil, err
 	}
 	if v.Entries, err = a.Store.SessionHourEntries(ctx, se.ID); err != nil {
+		return nil, err
+	}
+	if v.Offers, err = a.Store.SessionHourOffers(ctx, se.ID); err != nil {
 		return nil, err
 	}
 	for _, e := range v.Entries {

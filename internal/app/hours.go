@@ -74,8 +74,8 @@ func (r *ConfirmRequest) validate() error {
 		p.Add("rating", "服务评价应为1到5星")
 	}
 	r.Comment = strings.TrimSpace(r.Comment)
-	if utf8.RuneCountInString(r.Comment) > 500 {
-		p.Add("comment", "评语不能超过500个字")
+	if utf8.RuneCountInString(r.Comment) > zhiyuan.MaxReasonRunes {
+		p.Add("comment", fmt.Sprintf("评语不能超过%d个字", zhiyuan.MaxReasonRunes))
 	}
 	if len(r.SessionIDs)+len(r.EntryIDs) > 5000 {
 		p.Add("entry_ids", "一次最多确认5000条记录")
@@ -198,8 +198,8 @@ func checkReason(p zhiyuan.Problems, reason string) string {
 	switch n := utf8.RuneCountInString(reason); {
 	case n == 0:
 		p.Add("reason", "请填写原因")
-	case n > 500:
-		p.Add("reason", "原因不能超过500个字")
+	case n > zhiyuan.MaxReasonRunes:
+		p.Add("reason", fmt.Sprintf("原因不能超过%d个字", zhiyuan.MaxReasonRunes))
 	}
 	return reason
 }
@@ -207,10 +207,12 @@ func checkReason(p zhiyuan.Problems, reason string) string {
 // AddMakeup records a make-up entry for a session that has begun, for an admin of its
 // organisation. The hours are kept apart from attended hours (kind makeup), the reason
 // is required, and the volunteer's net hours for the session never exceed its length.
-func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int64, in MakeupInput) (*zhiyuan.HourEntry, error) {
+// For a volunteer who never signed up for the session it records an offer instead (the
+// entry is nil), which counts only once the volunteer accepts it.
+func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int64, in MakeupInput) (*zhiyuan.HourEntry, *zhiyuan.HourOffer, error) {
 	se, act, o, err := a.sessionForOrg(ctx, p, sessionID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pr := zhiyuan.Problems{}
 	length := int64(se.EndsAt.Sub(se.StartsAt) / time.Minute)
@@ -242,7 +244,7 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 		}
 		if err != nil {
 			if zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
-				return nil, err
+				return nil, nil, err
 			}
 			pr.Add("volunteer_id", "志愿者不存在")
 		} else {
@@ -250,19 +252,30 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 		}
 	}
 	if err := pr.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e := &zhiyuan.HourEntry{VolunteerID: in.VolunteerID, Kind: zhiyuan.HourMakeup, Minutes: minutes, SessionID: se.ID, OrgID: o.ID,
 		Reason: reason, RecordedBy: p.AccountID}
 	place := sqlstore.EntryPlace{RegionCode: act.RegionCode, SessionEndsAt: se.EndsAt, MaxSessionMinutes: length, Field: "hours"}
-	if err := a.Store.AppendHourEntry(ctx, e, place, nil); err != nil {
-		return nil, err
+	offer, err := a.Store.AppendOrOfferHourEntry(ctx, e, place, a.offerExpiry(se, act))
+	if err != nil {
+		return nil, nil, err
+	}
+	if offer != nil {
+		if err := a.audit(ctx, p, "hours.makeup.offer", "hour_offer", strconv.FormatInt(offer.ID, 10), act.RegionCode, o.ID,
+			fmt.Sprintf("volunteer %d, %d minutes, no sign-up", offer.VolunteerID, offer.Minutes)); err != nil {
+			return nil, nil, err
+		}
+		a.sendOfferNotice(ctx, offer, act.Title, o.Name)
+		offer, err = a.Store.FindHourOffer(ctx, offer.ID)
+		return nil, offer, err
 	}
 	if err := a.audit(ctx, p, "hours.makeup", "hour_entry", strconv.FormatInt(e.ID, 10), act.RegionCode, o.ID,
 		fmt.Sprintf("volunteer %d, %d minutes", e.VolunteerID, e.Minutes)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return a.Store.FindHourEntryByID(ctx, e.ID)
+	e, err = a.Store.FindHourEntryByID(ctx, e.ID)
+	return e, nil, err
 }
 
 // CorrectionInput is a correction of an entry: signed hours and a reason.
@@ -412,8 +425,8 @@ func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeI
 	resolution := strings.TrimSpace(in.Resolution)
 	if resolution == "" {
 		pr.Add("resolution", "请填写处理意见")
-	} else if utf8.RuneCountInString(resolution) > 500 {
-		pr.Add("resolution", "处理意见不能超过500个字")
+	} else if utf8.RuneCountInString(resolution) > zhiyuan.MaxReasonRunes {
+		pr.Add("resolution", fmt.Sprintf("处理意见不能超过%d个字", zhiyuan.MaxReasonRunes))
 	}
 	if !in.Accept && in.Hours != 0 {
 		pr.Add("hours", "维持原记录时不能更正时长")

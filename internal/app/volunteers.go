@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/mail"
 	"slices"
@@ -208,10 +209,10 @@ func checkPersonName(name string) string {
 	switch {
 	case n == 0:
 		return "请填写与证件一致的真实姓名"
-	case n < 2:
-		return "姓名至少2个字"
+	case n < zhiyuan.MinNameRunes:
+		return fmt.Sprintf("姓名至少%d个字", zhiyuan.MinNameRunes)
 	case n > zhiyuan.MaxNameRunes:
-		return "姓名不能超过30个字"
+		return fmt.Sprintf("姓名不能超过%d个字", zhiyuan.MaxNameRunes)
 	}
 	for _, r := range name {
 		if unicode.IsDigit(r) || unicode.IsControl(r) || strings.ContainsRune("<>\"'&;/\\@#$%^*=+|{}[]", r) {
@@ -241,17 +242,12 @@ func parseBirthDate(s string, today time.Time) (time.Time, string) {
 	return b, ""
 }
 
+// checkSkills applies the one skill rule activities' requirements follow too.
 func checkSkills(p zhiyuan.Problems, items []string) []string {
-	skills := zhiyuan.CleanList(items)
-	if len(skills) > zhiyuan.MaxSkills {
-		p.Add("skills", "技能最多填写20项")
+	if skills := zhiyuan.CheckSkills(p, "skills", items); skills != nil {
+		return skills
 	}
-	for _, s := range skills {
-		if utf8.RuneCountInString(s) > zhiyuan.MaxSkillLen || strings.ContainsRune(s, ',') {
-			p.Add("skills", "每项技能不超过20个字，且不含逗号")
-		}
-	}
-	return skills
+	return []string{}
 }
 
 func checkCategories(p zhiyuan.Problems, items []string) []string {
@@ -420,7 +416,7 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 		up.ServiceAreas = nil
 		areas := zhiyuan.CleanList(*in.ServiceAreas)
 		if len(areas) > zhiyuan.MaxAreas {
-			prob.Add("service_areas", "服务区域最多选择10个")
+			prob.Add("service_areas", fmt.Sprintf("服务区域最多选择%d个", zhiyuan.MaxAreas))
 		}
 		for _, code := range areas {
 			c, ok := a.Regions.Normalize(code)
@@ -460,15 +456,15 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 		email = strings.TrimSpace(*in.Email)
 		if email != "" {
 			addr, err := mail.ParseAddress(email)
-			if err != nil || addr.Address != email || len(email) > 100 {
+			if err != nil || addr.Address != email || len(email) > zhiyuan.MaxEmailLen {
 				prob.Add("email", "电子邮箱格式不正确")
 			}
 		}
 	}
 	if in.Address != nil {
 		address = strings.TrimSpace(*in.Address)
-		if utf8.RuneCountInString(address) > 200 {
-			prob.Add("address", "联系地址不能超过200个字")
+		if utf8.RuneCountInString(address) > zhiyuan.MaxAddressRunes {
+			prob.Add("address", fmt.Sprintf("联系地址不能超过%d个字", zhiyuan.MaxAddressRunes))
 		}
 	}
 	if err := prob.Err(); err != nil {

@@ -22,7 +22,8 @@ func init() {
 // recent are waiting, and one organisation left a session unconfirmed past its deadline
 // (the overdue list). Several hundred volunteers also carry hours imported from before
 // the platform, so star levels from none to five can be seen; the known volunteer
-// 13800000001 ends with 98 confirmed hours, two short of her first star.
+// 13800000001 ends with 98 confirmed hours, two short of her first star, and one make-up
+// from a session she never signed up for waiting for her to accept or dispute it.
 func fillHours(ctx context.Context, a *app.App, opt Options, _ *[]Account) error {
 	started := time.Now()
 	rng := rand.New(rand.NewPCG(uint64(opt.Seed)+13, 17))
@@ -56,6 +57,12 @@ func fillHours(ctx context.Context, a *app.App, opt Options, _ *[]Account) error
 	now := s.Now().In(zhiyuan.Beijing)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, zhiyuan.Beijing)
 	attended := 0
+	type recent struct {
+		se     zhiyuan.ActivitySession
+		org    org
+		county string
+	}
+	var recents []recent // the sessions of 3 days ago, still inside their recording window
 	for i, o := range orgs {
 		county := demoCounty(a, o.region, rng)
 		if county == "" {
@@ -83,6 +90,9 @@ func fillHours(ctx context.Context, a *app.App, opt Options, _ *[]Account) error
 				return fmt.Errorf("demo past activity: %w", err)
 			}
 			se := act.Sessions[0]
+			if daysAgo == 3 {
+				recents = append(recents, recent{se, o, county})
+			}
 			var entries []int64
 			for k := range 20 {
 				vid := vols[(i*60+j*20+k)%len(vols)]
@@ -162,6 +172,33 @@ func fillHours(ctx context.Context, a *app.App, opt Options, _ *[]Account) error
 		}
 		imported++
 	}
-	fmt.Printf("  时长: %d 次签到签退，%d 位志愿者导入历史时长（%s）\n", attended, imported, time.Since(started).Round(time.Millisecond))
+	// An organisation recorded a make-up for 张小红 at a session she never signed up for:
+	// it waits on her 我的时长 for her to accept or dispute, counting nowhere until then.
+	offers := 0
+	for _, r := range recents {
+		if known == 0 {
+			break
+		}
+		var n int
+		if err := s.DB().QueryRowContext(ctx, s.Rebind(`SELECT COUNT(*) FROM signups WHERE session_id = ? AND volunteer_id = ?`),
+			r.se.ID, known).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		e := &zhiyuan.HourEntry{VolunteerID: known, Kind: zhiyuan.HourMakeup, Minutes: 120, SessionID: r.se.ID, OrgID: r.org.id,
+			Reason: "现场协助维持秩序，未在平台报名", RecordedBy: r.org.creator}
+		place := sqlstore.EntryPlace{RegionCode: r.county, SessionEndsAt: r.se.EndsAt, MaxSessionMinutes: 180, Field: "hours"}
+		o, err := s.AppendOrOfferHourEntry(ctx, e, place, zhiyuan.RecordingDeadline(r.se.EndsAt, zhiyuan.Beijing, a.Config.WorkCalendar))
+		if err != nil {
+			return fmt.Errorf("demo hour offer: %w", err)
+		}
+		if o != nil {
+			offers++
+			break
+		}
+	}
+	fmt.Printf("  时长: %d 次签到签退，%d 位志愿者导入历史时长，%d 条待志愿者确认（%s）\n", attended, imported, offers, time.Since(started).Round(time.Millisecond))
 	return nil
 }

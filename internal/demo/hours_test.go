@@ -11,8 +11,8 @@ import (
 
 // TestDemoHours fills the demo and checks the service history a newcomer finds: attended
 // hours confirmed and pending, no-shows counted, something on the overdue list, star
-// levels from none to five, 张小红 two hours short of her first star, and a ledger that
-// verifies.
+// levels from none to five, 张小红 two hours short of her first star with one make-up
+// waiting for her acceptance, and a ledger that verifies.
 func TestDemoHours(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
@@ -46,6 +46,11 @@ func TestDemoHours(t *testing.T) {
 			tot, err := s.HourTotals(ctx, v.ID)
 			if err != nil || tot.ConfirmedMinutes != 98*60 || zhiyuan.StarLevel(tot.ConfirmedMinutes) != 0 {
 				t.Fatalf("张小红's totals %+v %v", tot, err)
+			}
+			// One make-up waits for her answer (she never signed up for that session).
+			offers, err := s.VolunteerHourOffers(ctx, v.ID, true)
+			if err != nil || len(offers) != 1 || offers[0].Minutes != 120 {
+				t.Fatalf("张小红's pending hour offers: %+v %v", offers, err)
 			}
 			r, err := s.VerifyLedger(ctx, 10)
 			if err != nil || !r.OK() {

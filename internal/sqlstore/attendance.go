@@ -124,11 +124,18 @@ type CheckoutInput struct {
 	// and reason are filled from Earn), Place its session context.
 	Entry zhiyuan.HourEntry
 	Place EntryPlace
+	// OfferExpiresAt is when an offer made instead of the entry expires (a walk-in who
+	// never signed up: see HourOffer); zero means the recording deadline of the session
+	// in Beijing time with no holidays configured.
+	OfferExpiresAt time.Time
 }
 
 // CheckOut records a check-out and appends the attended entry it earns, in one
 // transaction. The UPDATE is conditional (checked in, not yet out, and after the
-// check-in), so of two racing check-outs exactly one records anything.
+// check-in), so of two racing check-outs exactly one records anything. A walk-in with no
+// sign-up for the session, checked out by the organiser, gets an offer instead of the
+// entry (Attendance.OfferID; the returned entry is nil): their time counts once they
+// accept it.
 func (s *Store) CheckOut(ctx context.Context, in CheckoutInput) (*zhiyuan.Attendance, *zhiyuan.HourEntry, error) {
 	if in.At.IsZero() {
 		in.At = s.now()
@@ -139,10 +146,11 @@ func (s *Store) CheckOut(ctx context.Context, in CheckoutInput) (*zhiyuan.Attend
 	err := s.inTx(ctx, func(tx conn) error {
 		var id int64
 		var checkin time.Time
+		var walkIn bool
 		err := tx.queryRow(ctx, `UPDATE attendance SET checkout_at = ?, checkout_method = ?, checkout_by = ?, checkout_dist_m = ?
 			WHERE session_id = ? AND volunteer_id = ? AND checkout_at IS NULL AND checkin_at < ?
-			RETURNING id, checkin_at`, in.At, string(in.Method), hlNullID(in.By), in.DistM,
-			in.SessionID, in.VolunteerID, in.At).Scan(&id, &checkin)
+			RETURNING id, checkin_at, walk_in`, in.At, string(in.Method), hlNullID(in.By), in.DistM,
+			in.SessionID, in.VolunteerID, in.At).Scan(&id, &checkin, &walkIn)
 		if err == sql.ErrNoRows {
 			var out sql.NullTime
 			err := tx.queryRow(ctx, `SELECT checkout_at FROM attendance WHERE session_id = ? AND volunteer_id = ?`,
@@ -165,6 +173,32 @@ func (s *Store) CheckOut(ctx context.Context, in CheckoutInput) (*zhiyuan.Attend
 		entry.Kind, entry.VolunteerID, entry.SessionID = zhiyuan.HourAttended, in.VolunteerID, in.SessionID
 		entry.Minutes, entry.Reason = in.Earn(checkin, in.At)
 		entry.RecordedAt = in.At
+		att = &zhiyuan.Attendance{ID: id, SessionID: in.SessionID, VolunteerID: in.VolunteerID, WalkIn: walkIn, CheckinAt: checkin,
+			CheckoutAt: in.At, CheckoutMethod: in.Method, CheckoutBy: in.By, CheckoutDistM: in.DistM,
+			Minutes: entry.Minutes, Reason: entry.Reason}
+		// The volunteer's own scan of the organiser's code is their own word, as a
+		// sign-up is; only what the organiser alone recorded waits for them.
+		signed := !walkIn || in.Method == zhiyuan.MethodCode
+		if !signed {
+			if signed, err = hasSignup(ctx, tx, in.SessionID, in.VolunteerID); err != nil {
+				return err
+			}
+		}
+		if !signed {
+			expires := in.OfferExpiresAt
+			if expires.IsZero() {
+				expires = zhiyuan.RecordingDeadline(in.Place.SessionEndsAt, zhiyuan.Beijing, zhiyuan.WorkCalendar{})
+			}
+			o := &zhiyuan.HourOffer{VolunteerID: in.VolunteerID, SessionID: in.SessionID, OrgID: entry.OrgID, Kind: zhiyuan.HourAttended,
+				Minutes: entry.Minutes, Reason: entry.Reason, AttendanceID: id, RegionCode: in.Place.RegionCode,
+				RecordedBy: entry.RecordedBy, RecordedAt: in.At, ExpiresAt: expires}
+			if err := s.insertOffer(ctx, tx, o); err != nil {
+				return err
+			}
+			att.OfferID = o.ID
+			_, err = tx.exec(ctx, `UPDATE attendance SET minutes = ?, reason = ? WHERE id = ?`, entry.Minutes, entry.Reason, id)
+			return err
+		}
 		if err := s.appendHourEntry(ctx, tx, &entry, in.Place, nil); err != nil {
 			return err
 		}
@@ -172,13 +206,14 @@ func (s *Store) CheckOut(ctx context.Context, in CheckoutInput) (*zhiyuan.Attend
 			entry.ID, entry.Minutes, entry.Reason, id); err != nil {
 			return err
 		}
-		att = &zhiyuan.Attendance{ID: id, SessionID: in.SessionID, VolunteerID: in.VolunteerID, CheckinAt: checkin,
-			CheckoutAt: in.At, CheckoutMethod: in.Method, CheckoutBy: in.By, CheckoutDistM: in.DistM,
-			EntryID: entry.ID, Minutes: entry.Minutes, Reason: entry.Reason}
+		att.EntryID = entry.ID
 		return nil
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if att.OfferID != 0 {
+		return att, nil, nil
 	}
 	return att, &entry, nil
 }

@@ -200,6 +200,9 @@ func (x *Web) markAttendanceForm(w http.ResponseWriter, r *http.Request, p *zhiy
 	verb := "签到"
 	if in.Action == app.ActionOut {
 		verb = "签退"
+		if res.Offer != nil {
+			verb += "；该志愿者没有报名本场次，时长待志愿者确认后计入"
+		}
 	}
 	x.backToSession(w, r, id, fmt.Sprintf("已为%s登记%s", res.Attendance.VolunteerName, verb))
 	return nil
@@ -257,9 +260,13 @@ func (x *Web) makeupForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 	if err != nil {
 		return x.formFailed(w, r, p, err, "makeup")
 	}
-	e, err := x.app.AddMakeup(r.Context(), p, id, app.MakeupInput{VolunteerNo: trim(r, "volunteer_no"), Hours: hours, Reason: trim(r, "reason")})
+	e, offer, err := x.app.AddMakeup(r.Context(), p, id, app.MakeupInput{VolunteerNo: trim(r, "volunteer_no"), Hours: hours, Reason: trim(r, "reason")})
 	if err != nil {
 		return x.formFailed(w, r, p, err, "makeup")
+	}
+	if offer != nil {
+		x.backToSession(w, r, id, fmt.Sprintf("%s没有报名本场次：补录的%s小时待志愿者确认后计入", offer.VolunteerName, zhiyuan.FormatHours(offer.Minutes)))
+		return nil
 	}
 	x.backToSession(w, r, id, fmt.Sprintf("已为%s补录%s小时，待确认", e.VolunteerName, zhiyuan.FormatHours(e.Minutes)))
 	return nil
@@ -376,8 +383,12 @@ func (x *Web) renderMyHours(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	if err != nil {
 		return err
 	}
+	offers, err := x.app.MyHourOffers(r.Context(), p, true)
+	if err != nil {
+		return err
+	}
 	data := map[string]any{
-		"Title": "我的志愿时长", "H": h, "Disputes": disputes, "Notice": r.URL.Query().Get("ok"),
+		"Title": "我的志愿时长", "H": h, "Disputes": disputes, "Offers": offers, "Notice": r.URL.Query().Get("ok"),
 		"Stars": strings.Repeat("★", h.StarLevel) + strings.Repeat("☆", zhiyuan.MaxStarLevel-h.StarLevel),
 		"Head":  fmt.Sprintf("%x", h.Totals.HeadHash), "FormEntry": entryID,
 		"Confirmed": zhiyuan.FormatHours(h.Totals.ConfirmedMinutes), "Pending": zhiyuan.FormatHours(h.Totals.PendingMinutes),

@@ -137,7 +137,25 @@ func TestAttendancePageForms(t *testing.T) {
 			t.Fatalf("manual check-out: %d %s", res.Status, res.Body)
 		}
 		res = org.Get(path)
-		hoursPage(t, "attendance page", res.Status, res.Body, http.StatusOK, "现场加入", "刷证", "手工登记", "150 分钟")
+		hoursPage(t, "attendance page", res.Status, res.Body, http.StatusOK, "现场加入", "刷证", "手工登记", "150 分钟", "待志愿者确认")
+		// The walk-in never signed up: the time waits for them on 我的时长 until they accept.
+		offers, err := e.App.Store.SessionHourOffers(t.Context(), e.Session.ID)
+		if err != nil || len(offers) != 1 || offers[0].VolunteerID != walkIn.ID {
+			t.Fatalf("offers %+v %v", offers, err)
+		}
+		stranger := e.Browser()
+		stranger.Login(walkIn.Phone, hourstest.Password)
+		res = stranger.Get("/me/hours")
+		hoursPage(t, "the walk-in's hours", res.Status, res.Body, http.StatusOK, "待您确认的时长", "2.5 小时", "接受", "有异议",
+			fmt.Sprintf(`action="/me/hour-offers/%d/accept"`, offers[0].ID))
+		res = stranger.Post(fmt.Sprintf("/me/hour-offers/%d/accept", offers[0].ID), nil)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("accept: %d %s", res.Status, res.Body)
+		}
+		res = stranger.Get("/me/hours")
+		if bytes.Contains(res.Body, []byte("待您确认的时长")) {
+			t.Error("an accepted offer is still shown as waiting")
+		}
 
 		makeup := fmt.Sprintf("/sessions/%d/hour-entries", e.Session.ID)
 		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"4"}, "reason": {"忘记签退"}})

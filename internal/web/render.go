@@ -30,6 +30,9 @@ var funcs = template.FuncMap{
 		return t.In(zhiyuan.Beijing).Format("2006-01-02")
 	},
 	"fieldErr": func(fields map[string]string, name string) string { return fields[name] },
+	// limit is a field's length limit for maxlength attributes, from the one definition
+	// the checks use (zhiyuan.FieldLimit); an unknown name fails the page.
+	"limit": zhiyuan.FieldLimit,
 }
 
 // parseTemplates parses every page together with the layout; each page defines "content".

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,11 +121,9 @@ func (x *Web) registerForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	return nil
 }
 
-// listSep splits free-text lists typed by people: commas (both widths), the enumeration
-// comma, semicolons and white space.
-var listSep = regexp.MustCompile(`[,，、;；\s]+`)
-
-func splitList(s string) []string { return zhiyuan.CleanList(listSep.Split(s, -1)) }
+// splitList splits free-text lists typed by people: commas (both widths), the enumeration
+// comma, semicolons and white space (zhiyuan.ListSeparators).
+func splitList(s string) []string { return zhiyuan.SplitList(s) }
 
 func (x *Web) register(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {
 	if err := r.ParseForm(); err != nil {

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"zhiyuan"
+	"zhiyuan/internal/httpx"
+)
+
+// Pages of hour offers: a volunteer accepts or disputes hours an organisation recorded
+// for them without a sign-up (listed on 我的时长); disputing asks for a reason and a
+// confirmation, as it cannot be undone.
+
+func init() {
+	extraRoutes = append(extraRoutes, (*Web).hourOfferPages)
+}
+
+func (x *Web) hourOfferPages() {
+	x.handle("POST /me/hour-offers/{id}/accept", false, x.acceptOfferForm)
+	x.handle("GET /me/hour-offers/{id}/dispute", false, x.disputeOfferPage)
+	x.handle("POST /me/hour-offers/{id}/dispute", false, x.disputeOfferForm)
+}
+
+func (x *Web) acceptOfferForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := x.app.AcceptHourOffer(r.Context(), p, id)
+	if err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderMyHours(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err, 0)
+	}
+	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape("已接受"+zhiyuan.FormatHours(e.Minutes)+"小时，待组织方确认后计入已确认时长"), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) disputeOfferPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	return x.renderDisputeOffer(w, r, p, http.StatusOK, nil)
+}
+
+func (x *Web) renderDisputeOffer(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, status int, formErr error) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	o, err := x.app.MyHourOffer(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	if !o.Pending(x.app.Store.Now()) && formErr == nil {
+		formErr = zhiyuan.FieldError(zhiyuan.EConflict, "status", "这条时长记录已处理或已过期（"+o.Status.Chinese()+"）")
+		status = http.StatusConflict
+	}
+	data := map[string]any{"Title": "对时长记录提出异议", "Offer": o, "Reason": r.PostFormValue("reason")}
+	if formErr != nil {
+		data["Fields"], data["Error"] = formProblems(formErr)
+	}
+	x.render(w, r, status, "hour_offer_dispute.html", data)
+	return nil
+}
+
+func (x *Web) disputeOfferForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("confirm") != "1" {
+		// It cannot be undone: the box says the volunteer means it.
+		return x.renderDisputeOffer(w, r, p, http.StatusUnprocessableEntity,
+			zhiyuan.FieldError(zhiyuan.EInvalid, "confirm", "请勾选确认：提出异议后不能撤销"))
+	}
+	if _, err := x.app.DisputeHourOffer(r.Context(), p, id, trim(r, "reason")); err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderDisputeOffer(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
+	}
+	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape("已提出异议，这条时长不会计入"), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,107 @@
+package zhiyuan
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Field limits: one definition per kind of field, shared by activities, volunteers,
+// organisations and the rest, and used by Validate, the application's checks, the pages'
+// maxlength attributes (FieldLimit) and the tests. Two fields that must match each other
+// (an activity's required skill and a volunteer's skill) share one constant, so that
+// nothing can be required that nobody can have. Lengths are in characters (runes) unless
+// the name says bytes.
+const (
+	// People's names: a volunteer's real name, a guardian's.
+	MinNameRunes = 2
+	MaxNameRunes = 30
+	// A contact person named by an activity or an organisation.
+	MaxContactNameRunes = 50
+	// A contact telephone as typed (digits, dashes, an extension), in bytes.
+	MaxContactPhoneLen = 30
+	// Skills: a volunteer's, and an activity's requirements, item for item the same.
+	MaxSkills   = 20
+	MaxSkillLen = 20
+	// Service areas a volunteer chooses.
+	MaxAreas = 10
+	// Titles of activities and projects.
+	MaxTitleRunes = 100
+	// Descriptions of activities and projects.
+	MaxDescriptionRunes = 5000
+	// An activity's target group (服务对象).
+	MaxTargetGroupRunes = 100
+	// Postal and venue addresses: an activity's place, a volunteer's contact address, a
+	// card's delivery address.
+	MaxAddressRunes = 200
+	// An email address, in bytes.
+	MaxEmailLen = 100
+	// Reasons, comments and resolutions people write about hours, organisations and
+	// decisions.
+	MaxReasonRunes = 500
+	// An organisation's name and introduction.
+	OrgNameMax        = 60
+	OrgDescriptionMax = 2000
+	OrgReasonMax      = MaxReasonRunes
+)
+
+// fieldLimits are the limits by the name pages use for them (FieldLimit).
+var fieldLimits = map[string]int{
+	"name":            MaxNameRunes,
+	"contact_name":    MaxContactNameRunes,
+	"contact_phone":   MaxContactPhoneLen,
+	"skill":           MaxSkillLen,
+	"skills":          MaxSkills * (MaxSkillLen + 1), // the whole list typed in one box, with separators
+	"title":           MaxTitleRunes,
+	"description":     MaxDescriptionRunes,
+	"target_group":    MaxTargetGroupRunes,
+	"address":         MaxAddressRunes,
+	"email":           MaxEmailLen,
+	"reason":          MaxReasonRunes,
+	"org_name":        OrgNameMax,
+	"org_description": OrgDescriptionMax,
+}
+
+// FieldLimit returns the limit of a kind of field by its name ("address", "skill", …),
+// for the pages' maxlength attributes. An unknown name is an error, so a template
+// naming a limit that does not exist fails when it is rendered (and in tests).
+func FieldLimit(name string) (int, error) {
+	n, ok := fieldLimits[name]
+	if !ok {
+		return 0, fmt.Errorf("no field limit named %q", name)
+	}
+	return n, nil
+}
+
+// ListSeparators are what separates the items of a list typed into one box (skills,
+// areas): commas of both widths, the enumeration comma, semicolons of both widths, and
+// any white space. SplitList splits on them; an item may therefore contain none of them.
+const ListSeparators = ",，、;；"
+
+// isListSeparator reports whether r separates the items of a typed list.
+func isListSeparator(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune(ListSeparators, r)
+}
+
+// SplitList splits a list typed into one box into its items, cleaned as CleanList does.
+func SplitList(s string) []string { return CleanList(strings.FieldsFunc(s, isListSeparator)) }
+
+// CheckSkills cleans a list of skills (trimmed, empty ones and case-insensitive
+// duplicates dropped, order kept) and adds a problem under field to p when it has more
+// than MaxSkills items, or an item longer than MaxSkillLen or containing a list separator.
+// Activities' requirements and volunteers' skills both pass through it, so every skill an
+// activity can require is one a volunteer can enter, on a page or through the API.
+func CheckSkills(p Problems, field string, items []string) []string {
+	skills := NormalizeSkills(items)
+	if len(skills) > MaxSkills {
+		p.Add(field, fmt.Sprintf("技能最多填写%d项", MaxSkills))
+	}
+	for _, s := range skills {
+		if utf8.RuneCountInString(s) > MaxSkillLen || strings.IndexFunc(s, isListSeparator) >= 0 {
+			p.Add(field, fmt.Sprintf("每项技能不超过%d个字，且不含逗号、顿号、分号或空格", MaxSkillLen))
+			break
+		}
+	}
+	return skills
+}
