@@ -274,7 +274,8 @@ func (a *App) MyProofPDF(ctx context.Context, p *zhiyuan.Principal, code string)
 }
 
 // CheckProof looks a proof up by its code for anyone: genuine or not, what it
-// certified, and whether corrections since have changed its records.
+// certified (the volunteer number masked), and whether corrections since have changed
+// its records.
 func (a *App) CheckProof(ctx context.Context, code string) (*zhiyuan.ServiceProof, error) {
 	canon, ok := proof.NormalizeProofCode(code)
 	if !ok {
@@ -284,5 +285,10 @@ func (a *App) CheckProof(ctx context.Context, code string) (*zhiyuan.ServiceProo
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "核验码不存在，该证明不是本平台出具的")
 	}
-	return sp, err
+	if err != nil {
+		return nil, err
+	}
+	// The check is public and the volunteer number is a login: only a masked form leaves.
+	sp.VolunteerNo = pii.MaskVolunteerNo(sp.VolunteerNo)
+	return sp, nil
 }
