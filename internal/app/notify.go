@@ -87,6 +87,9 @@ type OutboxMessage struct {
 // PhoneMasked is the recipient's number as pages show it.
 func (m OutboxMessage) PhoneMasked() string { return pii.MaskPhone(m.Phone) }
 
+// When is the time the message was kept, in Beijing time, as pages show it.
+func (m OutboxMessage) When() string { return m.At.In(zhiyuan.Beijing).Format("2006-01-02 15:04:05") }
+
 // NewOutbox returns an outbox keeping the newest max messages.
 func NewOutbox(max int) *Outbox { return &Outbox{max: max} }
 
