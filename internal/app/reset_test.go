@@ -302,7 +302,7 @@ func TestAdminResetAccess(t *testing.T) {
 			}
 			return &zhiyuan.Principal{AccountID: acc.ID, Name: acc.Name, Roles: acc.Roles}
 		}
-		city := mk("13800000101", regional("440100")) // 广州市: holds 天河区 440106
+		city := mk("13800000101", regional("440100"))  // 广州市: holds 天河区 440106
 		other := mk("13800000102", regional("440300")) // 深圳市
 		orgAdmin := &zhiyuan.Principal{AccountID: city.AccountID + 100, Roles: []zhiyuan.Role{{Kind: zhiyuan.RoleOrgAdmin, OrgID: 1}}}
 		self := &zhiyuan.Principal{AccountID: v.AccountID, Roles: []zhiyuan.Role{{Kind: zhiyuan.RoleVolunteer}}}
@@ -394,4 +394,3 @@ func TestAdminResetWrongNumbersLock(t *testing.T) {
 		}
 	})
 }
-
