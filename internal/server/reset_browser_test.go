@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"zhiyuan"
 	"zhiyuan/internal/browsertest"
 	"zhiyuan/internal/server/servertest"
@@ -76,5 +78,36 @@ func TestBrowserPasswordReset(t *testing.T) {
 			t.Errorf("logged in as %q", name)
 		}
 		shot("logged-in")
+		browsertest.Click(t, ctx, `form[action="/logout"] button`)
+
+		// In person: the city's admin finds the volunteer by number, checks the document,
+		// confirms, and reads out the temporary password, which works.
+		vol, err := e.App.Store.FindVolunteerByID(t.Context(), v.VolunteerID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		city := newAdmin(t, e, "广州市管理员", zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
+		browsertest.Login(t, ctx, base, city.Phone, testPassword)
+		browsertest.Click(t, ctx, `nav a[href="/admin/volunteers"]`)
+		browsertest.Fill(t, ctx, "#no", vol.VolunteerNo)
+		browsertest.Click(t, ctx, "form.form button[type=submit]")
+		if text := browsertest.Text(t, ctx, "main"); strings.Contains(text, v.IDNumber) || !strings.Contains(text, vol.IDNumberMasked) {
+			t.Errorf("the admin view shows the full identity number, or not the masked one")
+		}
+		shot("admin-view")
+		browsertest.Fill(t, ctx, "#id_number", v.IDNumber)
+		browsertest.Click(t, ctx, "form.form button[type=submit]")
+		if msg := browsertest.Text(t, ctx, ".field-error"); !strings.Contains(msg, "请确认已当面核对证件") {
+			t.Errorf("reset without confirming says %q", msg)
+		}
+		browsertest.Fill(t, ctx, "#id_number", v.IDNumber)
+		if _, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(`input[name=confirm]`), chromedp.NodeVisible)); err != nil {
+			t.Fatalf("tick the confirmation: %v", err)
+		}
+		browsertest.Click(t, ctx, "form.form button[type=submit]")
+		temp := browsertest.Text(t, ctx, "#temp-password")
+		shot("admin-done")
+		browsertest.Click(t, ctx, `form[action="/logout"] button`)
+		browsertest.Login(t, ctx, base, vol.VolunteerNo, temp)
 	})
 }
