@@ -146,7 +146,8 @@ func newResetCode() (string, error) {
 // ResetPassword sets a new password with a code from RequestPasswordReset. The new password
 // follows the usual rules; a right code is used once, and every session and API token of
 // the account ends with it. A wrong, expired, used-up or already used code is EInvalid on
-// the field "code" with a message saying what to do.
+// the field "code" with a message saying what to do, and counts against the address as a
+// failed login does.
 func (a *App) ResetPassword(ctx context.Context, phoneInput, code, newPW string) error {
 	prob := zhiyuan.Problems{}
 	phone, err := pii.NormalizePhone(strings.TrimSpace(phoneInput))
@@ -163,17 +164,27 @@ func (a *App) ResetPassword(ctx context.Context, phoneInput, code, newPW string)
 	if err := prob.Err(); err != nil {
 		return err
 	}
-	// The hash is made before the code is checked, so the check and the change are one
-	// transaction; attempts are few (MaxAttempts per code), so the cost is bounded.
-	hash, err := password.Hash(newPW, a.Config.Password)
-	if err != nil {
+	// Wrong codes count against the address like failed logins, so one address cannot
+	// try codes for number after number without end.
+	ipKey := "ip:" + addressKey(zhiyuan.ClientFrom(ctx).IP)
+	if until, err := a.Store.ThrottleLocked(ctx, ipKey); err != nil {
 		return err
+	} else if !until.IsZero() {
+		return lockedError(until, a.Store.Now())
 	}
 	index := a.resetIndex(phone)
 	rules := a.Config.Reset
+	// The password is hashed only once the code is right, inside the transaction that uses
+	// the code: a wrong code costs one UPDATE, not an argon2id hash.
+	hash := func() (string, error) { return password.Hash(newPW, a.Config.Password) }
 	accountID, outcome, left, err := a.Store.UseResetCode(ctx, index, a.resetCodeHash(index, code), rules.MaxAttempts, hash)
 	if err != nil {
 		return err
+	}
+	if outcome != sqlstore.ResetDone {
+		if _, err := a.Store.ThrottleFail(ctx, ipKey, a.Config.IPMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
+			return err
+		}
 	}
 	switch outcome {
 	case sqlstore.ResetDone:

@@ -394,3 +394,32 @@ func TestAdminResetWrongNumbersLock(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordResetWrongCodesLockAddress: wrong codes count against the address like
+// failed logins, so one address cannot try codes for number after number; the person at
+// another address is not affected.
+func TestPasswordResetWrongCodesLockAddress(t *testing.T) {
+	eachApp(t, func(c *app.Config) { c.IPMaxFailures = 3 }, func(t *testing.T, a *app.App, _ *clock) {
+		in, _, _ := resetVolunteer(t, a, 1)
+		home := from(t, "198.51.100.8")
+		if err := a.RequestPasswordReset(home, in.Phone); err != nil {
+			t.Fatal(err)
+		}
+		code := lastCode(a, in.Phone)
+		sprayer := from(t, "203.0.113.66")
+		for i := range a.Config.IPMaxFailures {
+			if err := a.ResetPassword(sprayer, fmt.Sprintf("1361234%04d", i), "123456", "newpass123"); zhiyuan.ErrorCode(err) != zhiyuan.EInvalid {
+				t.Fatalf("guess %d: %v", i+1, err)
+			}
+		}
+		if err := a.ResetPassword(sprayer, in.Phone, code, "newpass123"); zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited {
+			t.Errorf("from the locked address: %v", err)
+		}
+		if _, _, err := a.Login(sprayer, in.Phone, in.Password, zhiyuan.SessionAPI); zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited {
+			t.Errorf("login from the locked address: %v", err)
+		}
+		if err := a.ResetPassword(home, in.Phone, code, "newpass123"); err != nil {
+			t.Errorf("the owner at home: %v", err)
+		}
+	})
+}

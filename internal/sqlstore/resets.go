@@ -33,12 +33,13 @@ func (s *Store) SaveResetCode(ctx context.Context, phoneIndex string, accountID 
 	return err
 }
 
-// UseResetCode checks a reset code and, when it is right, sets the account's password hash,
-// deletes the code and ends every session and API token of the account, all in one
-// transaction. Every check uses one of maxAttempts attempts, counted by a conditional
-// UPDATE that also holds the row, so racing guesses are each counted and a right code is
-// used at most once. It returns the account (on ResetDone) and how many attempts are left.
-func (s *Store) UseResetCode(ctx context.Context, phoneIndex, codeHash string, maxAttempts int, newHash string) (accountID int64, outcome ResetOutcome, left int, err error) {
+// UseResetCode checks a reset code and, when it is right, sets the account's password hash
+// (made by newHash, called only then: a wrong code costs no password hashing), deletes the
+// code and ends every session and API token of the account, all in one transaction. Every
+// check uses one of maxAttempts attempts, counted by a conditional UPDATE that also holds
+// the row, so racing guesses are each counted and a right code is used at most once. It
+// returns the account (on ResetDone) and how many attempts are left.
+func (s *Store) UseResetCode(ctx context.Context, phoneIndex, codeHash string, maxAttempts int, newHash func() (string, error)) (accountID int64, outcome ResetOutcome, left int, err error) {
 	now := s.now()
 	err = s.inTx(ctx, func(tx conn) error {
 		var acc sql.NullInt64
@@ -62,8 +63,12 @@ func (s *Store) UseResetCode(ctx context.Context, phoneIndex, codeHash string, m
 		if _, err := tx.exec(ctx, "DELETE FROM password_resets WHERE phone_index = ?", phoneIndex); err != nil {
 			return err
 		}
+		hash, err := newHash()
+		if err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ? AND status = 'active'",
-			newHash, now, acc.Int64)
+			hash, now, acc.Int64)
 		if err != nil {
 			return err
 		}
