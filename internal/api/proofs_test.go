@@ -29,6 +29,7 @@ type proofCheckResp struct {
 	Valid       bool    `json:"valid"`
 	Superseded  bool    `json:"superseded"`
 	MaskedName  string  `json:"masked_name"`
+	VolunteerNo string  `json:"volunteer_no"`
 	TotalHours  float64 `json:"total_hours"`
 	RecordCount int     `json:"record_count"`
 	Issuer      string  `json:"issuer"`
@@ -98,6 +99,14 @@ func TestProofOfService(t *testing.T) {
 		h.Do("GET", "/api/v1/verify/proof/"+strings.ToLower(p.CodeDisplay), "", nil).Decode(&chk)
 		if !chk.Valid || chk.Superseded || chk.TotalHours != 2.5 || chk.MaskedName != pii.MaskName(name) || chk.Issuer == "" {
 			t.Fatalf("check %+v", chk)
+		}
+		// The volunteer number is a login: the public check shows it masked, page and API.
+		if chk.VolunteerNo != pii.MaskVolunteerNo(v.No) || strings.Contains(chk.VolunteerNo, v.No[4:len(v.No)-3]) {
+			t.Errorf("public check shows volunteer number %q for %s", chk.VolunteerNo, v.No)
+		}
+		if page := h.Do("GET", "/verify/proof/"+p.Code, "", nil); page.Status != http.StatusOK ||
+			strings.Contains(string(page.Body), v.No) || !strings.Contains(string(page.Body), pii.MaskVolunteerNo(v.No)) {
+			t.Errorf("proof check page: %d, shows the full volunteer number or not the masked one", page.Status)
 		}
 		h.Do("GET", "/api/v1/verify/proof/ZZZZZZZZZZZZ", "", nil).Decode(&chk)
 		if chk.Valid {

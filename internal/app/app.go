@@ -24,10 +24,11 @@ type Config struct {
 	APITokenTTL   time.Duration   // how long an API token lasts
 	Password      password.Params // argon2id cost for new hashes
 
-	// Login throttling: LoginMaxFailures failures for one login from one address within
-	// LoginWindow lock that pair for LoginLock; IPMaxFailures failures from one address
-	// over any logins lock the address. Locking per pair, not per login, is what stops one
-	// address from locking other people out at will.
+	// Login throttling (auth.go): LoginMaxFailures failures for one account, by whatever
+	// identifier was typed, from one address within LoginWindow lock that pair for
+	// LoginLock; IPMaxFailures failures from one address over any logins lock the address.
+	// Locking per pair, not per account, is what stops one address from locking other
+	// people out at will.
 	LoginMaxFailures int
 	IPMaxFailures    int
 	LoginWindow      time.Duration
@@ -39,6 +40,9 @@ type Config struct {
 	// without an address (the demo, imports) are not counted.
 	RegisterPerIP  int
 	RegisterWindow time.Duration
+
+	// Password reset by SMS code (reset.go).
+	Reset ResetRules
 
 	BaseURL string // public address printed in card QR codes and proofs; "" prints paths only
 
@@ -61,6 +65,7 @@ func DefaultConfig() Config {
 		LoginLock:        15 * time.Minute,
 		RegisterPerIP:    20,
 		RegisterWindow:   time.Hour,
+		Reset:            DefaultResetRules(),
 		Hours:            zhiyuan.DefaultHourRules(),
 		Attendance:       zhiyuan.DefaultAttendanceRules(),
 	}
@@ -73,7 +78,8 @@ type App struct {
 	Regions *region.Tree
 	Log     *slog.Logger
 	Config  Config
-	Sender  Sender // SMS and email; nil logs instead (development), see notify.go
+	Sender  Sender // SMS and email; nil keeps them in Outbox instead (development), see notify.go
+	Outbox  *Outbox
 
 	// sessionCache keeps what a sign-up reads about its session for a moment (signups.go).
 	sessionCache sessionCache
@@ -91,7 +97,7 @@ func New(store *sqlstore.Store, keys *pii.Keys, regions *region.Tree, log *slog.
 	if err != nil {
 		panic(err) // crypto/rand failing leaves nothing sensible to do
 	}
-	return &App{Store: store, Keys: keys, Regions: regions, Log: log, Config: cfg, Signer: signer}
+	return &App{Store: store, Keys: keys, Regions: regions, Log: log, Config: cfg, Signer: signer, Outbox: NewOutbox(outboxSize)}
 }
 
 // authorize asks the one authorisation function and logs refusals (without personal data).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +18,9 @@ import (
 var dummyHash, _ = password.Hash("no such account", password.Default)
 
 // Login checks a login (phone number, or another identifier a resolver knows) and
-// password and starts a session of the given kind. Failures are throttled per login and
-// address, and per address.
+// password and starts a session of the given kind. Failures are counted per account and
+// address (whatever identifier of the account was typed) and per address; see
+// loginThrottleKey.
 func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionKind) (*zhiyuan.Session, *zhiyuan.Account, error) {
 	p := zhiyuan.Problems{}
 	login = strings.TrimSpace(login)
@@ -32,14 +34,14 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 		return nil, nil, err
 	}
 	ip := zhiyuan.ClientFrom(ctx).IP
-	// The key is the login as resolved, not as typed: "+86 138…" and "138-…" are one login,
-	// or every respelling would buy another round of guesses.
-	loginKey := strings.ToUpper(login)
-	if phone, err := pii.NormalizePhone(login); err == nil {
-		loginKey = phone
+	// The account is resolved before the lock is looked at, so that its phone number and
+	// its volunteer number share one count: two identifiers must not buy twice the guesses.
+	acc, hash, err := a.findLogin(ctx, login)
+	if err != nil && zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+		return nil, nil, err
 	}
-	pairKey := "l:" + a.Keys.BlindIndex("login", loginKey) + "|" + ip
-	ipKey := "ip:" + ip
+	pairKey := a.loginThrottleKey(acc, login, ip)
+	ipKey := "ip:" + addressKey(ip)
 	for _, key := range []string{pairKey, ipKey} {
 		until, err := a.Store.ThrottleLocked(ctx, key)
 		if err != nil {
@@ -50,10 +52,6 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 		}
 	}
 
-	acc, hash, err := a.findLogin(ctx, login)
-	if err != nil && zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
-		return nil, nil, err
-	}
 	ok := false
 	if acc == nil {
 		password.Verify(pw, dummyHash, a.Config.Password)
@@ -111,6 +109,29 @@ func (a *App) findLogin(ctx context.Context, login string) (*zhiyuan.Account, st
 		}
 	}
 	return nil, "", zhiyuan.Errorf(zhiyuan.ENotFound, "账号不存在")
+}
+
+// loginThrottleKey is what a login failure counts against besides the address: the
+// account and the client address (an IPv6 /64) together. Keying by the account, not by the
+// string typed, makes the phone and the volunteer number one count, and "+86 138…" and
+// "138-…" too. Keying by the pair, not by the account alone, is what stops anyone from
+// locking other people out at will from their own address. A login that names no account
+// is counted under a keyed hash of the identifier as resolved, so a miss costs the same
+// as a wrong password and the lock does not tell who is registered.
+func (a *App) loginThrottleKey(acc *zhiyuan.Account, login, ip string) string {
+	if acc != nil {
+		return accountLoginKey(acc.ID, ip)
+	}
+	loginKey := strings.ToUpper(login)
+	if phone, err := pii.NormalizePhone(login); err == nil {
+		loginKey = phone
+	}
+	return "l:" + a.Keys.BlindIndex("login", loginKey) + "|" + addressKey(ip)
+}
+
+// accountLoginKey is the throttle key of one account's logins from one address.
+func accountLoginKey(accountID int64, ip string) string {
+	return "a:" + strconv.FormatInt(accountID, 10) + "|" + addressKey(ip)
 }
 
 // loginResolvers find accounts by identifiers other than the phone number; features that

@@ -235,3 +235,64 @@ func TestMe(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginLockPerAccount: a volunteer's phone number and volunteer number are two ways
+// to name one account, and share one count: five failures by phone lock the volunteer
+// number too (and the other way round), at that address only; an unknown login costs the
+// same and locks only itself.
+func TestLoginLockPerAccount(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
+		in := registrant(1)
+		v, err := a.RegisterVolunteer(t.Context(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := a.Config.LoginMaxFailures
+		attacker, owner := from(t, "203.0.113.7"), from(t, "198.51.100.20")
+		login := func(ctx context.Context, who, pw string) error {
+			_, _, err := a.Login(ctx, who, pw, zhiyuan.SessionAPI)
+			return err
+		}
+		if err := login(owner, v.VolunteerNo, in.Password); err != nil {
+			t.Fatalf("volunteer number login: %v", err)
+		}
+		for i := 1; i <= n; i++ {
+			err := login(attacker, in.Phone, "wrong999")
+			if want := map[bool]zhiyuan.Code{true: zhiyuan.ERateLimited, false: zhiyuan.EUnauthorized}[i == n]; zhiyuan.ErrorCode(err) != want {
+				t.Fatalf("failure %d by phone: %v, want %s", i, err, want)
+			}
+		}
+		if err := login(attacker, v.VolunteerNo, in.Password); zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited {
+			t.Errorf("volunteer number after five failures by phone at the same address: %v, want ratelimited", err)
+		}
+		if err := login(owner, v.VolunteerNo, in.Password); err != nil {
+			t.Errorf("the owner at another address: %v", err)
+		}
+
+		// Mixed identifiers add up too: n-1 by volunteer number and one by phone.
+		other, elsewhere := registrant(2), from(t, "192.0.2.44")
+		w, err := a.RegisterVolunteer(t.Context(), other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < n; i++ {
+			if err := login(elsewhere, w.VolunteerNo, "wrong999"); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+				t.Fatalf("failure %d by volunteer number: %v", i, err)
+			}
+		}
+		if err := login(elsewhere, other.Phone, "wrong999"); zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited {
+			t.Errorf("failure %d, by phone: %v, want ratelimited", n, err)
+		}
+
+		// An unknown login: the same answers, and its lock is its own.
+		for i := 1; i <= n; i++ {
+			err := login(elsewhere, "13999999999", "wrong999")
+			if want := map[bool]zhiyuan.Code{true: zhiyuan.ERateLimited, false: zhiyuan.EUnauthorized}[i == n]; zhiyuan.ErrorCode(err) != want {
+				t.Fatalf("unknown login failure %d: %v, want %s", i, err, want)
+			}
+		}
+		if err := login(elsewhere, "13999999998", "wrong999"); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+			t.Errorf("another unknown login after a locked one: %v", err)
+		}
+	})
+}

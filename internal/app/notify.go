@@ -3,8 +3,12 @@ package app
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"sync"
+	"time"
 
 	"zhiyuan"
+	"zhiyuan/internal/pii"
 	"zhiyuan/internal/sqlstore"
 )
 
@@ -50,7 +54,85 @@ func (a *App) sender() Sender {
 	if a.Sender != nil {
 		return a.Sender
 	}
+	if a.Outbox != nil {
+		return outboxSender{log: LogSender{Log: a.Log}, box: a.Outbox}
+	}
 	return LogSender{Log: a.Log}
+}
+
+// outboxSize is how many messages the development outbox keeps.
+const outboxSize = 200
+
+// Outbox is the development sender's mailbag: when no real SMS or email gateway is
+// configured (App.Sender is nil), messages are kept here, in memory, for the operator to
+// read on /admin/outbox, instead of going out. It is how a reset code reaches the person
+// in development and in the demo; a code is never written to the log. Each server process
+// has its own outbox, and only the newest messages are kept.
+type Outbox struct {
+	mu   sync.Mutex
+	max  int
+	msgs []OutboxMessage
+}
+
+// OutboxMessage is one message kept by the outbox.
+type OutboxMessage struct {
+	At        time.Time
+	AccountID int64
+	Phone     string // the full number, for the operator's eyes only; pages show it masked
+	Template  string
+	Title     string
+	Body      string
+}
+
+// PhoneMasked is the recipient's number as pages show it.
+func (m OutboxMessage) PhoneMasked() string { return pii.MaskPhone(m.Phone) }
+
+// When is the time the message was kept, in Beijing time, as pages show it.
+func (m OutboxMessage) When() string { return m.At.In(zhiyuan.Beijing).Format("2006-01-02 15:04:05") }
+
+// NewOutbox returns an outbox keeping the newest max messages.
+func NewOutbox(max int) *Outbox { return &Outbox{max: max} }
+
+func (o *Outbox) add(m OutboxMessage) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.msgs = append(o.msgs, m)
+	if len(o.msgs) > o.max {
+		o.msgs = slices.Delete(o.msgs, 0, len(o.msgs)-o.max)
+	}
+}
+
+// Messages returns the kept messages, newest first.
+func (o *Outbox) Messages() []OutboxMessage {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := slices.Clone(o.msgs)
+	slices.Reverse(out)
+	return out
+}
+
+// outboxSender logs like LogSender (without personal data or text) and keeps the message.
+type outboxSender struct {
+	log LogSender
+	box *Outbox
+}
+
+func (s outboxSender) Send(ctx context.Context, to Recipient, msg Message) error {
+	s.box.add(OutboxMessage{At: time.Now().UTC(), AccountID: to.AccountID, Phone: to.Phone,
+		Template: msg.Template, Title: msg.Title, Body: msg.Body})
+	return s.log.Send(ctx, to, msg)
+}
+
+// OutboxMessages lets the platform's operator (a platform admin) read the development
+// outbox. With a real sender configured there is no outbox: ENotFound.
+func (a *App) OutboxMessages(ctx context.Context, p *zhiyuan.Principal) ([]OutboxMessage, error) {
+	if err := a.authorize(ctx, p, zhiyuan.ActPlatformAdmin, zhiyuan.Resource{}); err != nil {
+		return nil, err
+	}
+	if a.Sender != nil || a.Outbox == nil {
+		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "已配置短信网关，没有开发用发件箱")
+	}
+	return a.Outbox.Messages(), nil
 }
 
 // send hands messages to the Sender after a commit. Failures are logged (without

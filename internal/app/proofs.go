@@ -274,7 +274,8 @@ func (a *App) MyProofPDF(ctx context.Context, p *zhiyuan.Principal, code string)
 }
 
 // CheckProof looks a proof up by its code for anyone: genuine or not, what it
-// certified, and whether corrections since have changed its records.
+// certified (the volunteer number masked), and whether corrections since have changed
+// its records.
 func (a *App) CheckProof(ctx context.Context, code string) (*zhiyuan.ServiceProof, error) {
 	canon, ok := proof.NormalizeProofCode(code)
 	if !ok {
@@ -290,5 +291,7 @@ func (a *App) CheckProof(ctx context.Context, code string) (*zhiyuan.ServiceProo
 	// The proof is only as good as the ledger behind it: its head must still be there.
 	ok, err = a.Store.ProofHeadMatches(ctx, sp.VolunteerID, sp.LastSeq, sp.ChainHead)
 	sp.LedgerMismatch = !ok
+	// The check is public and the volunteer number is a login: only a masked form leaves.
+	sp.VolunteerNo = pii.MaskVolunteerNo(sp.VolunteerNo)
 	return sp, err
 }

@@ -86,6 +86,14 @@ func MaskPhone(s string) string {
 	return maskMiddle(s, keep{2, 2}, keep{1, 1}, keep{1, 0})
 }
 
+// MaskVolunteerNo hides the middle of a volunteer number for public pages such as the
+// proof check: "44010600001237" → "4401*******237". The number is a login identifier, so
+// the public check shows only enough to compare it with the printed proof; never more
+// than half of the digits are visible.
+func MaskVolunteerNo(s string) string {
+	return maskMiddle(s, keep{4, 3}, keep{2, 2}, keep{1, 1}, keep{1, 0})
+}
+
 // compoundSurnames are two-character surnames common enough that, in a name
 // of three or more characters, the first two characters are almost always
 // the surname. Showing the whole surname matches what "张*" shows for

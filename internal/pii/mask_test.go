@@ -134,3 +134,18 @@ func TestMaskName(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskVolunteerNo: the public proof check shows at most half of a volunteer number,
+// keeping the ends a reader compares with the printed proof.
+func TestMaskVolunteerNo(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"44010600001237", "4401*******237"},
+		{"4401060000123", "44*********23"}, // odd length: at most 6 of 13
+		{"1234", "1**4"},
+		{"", ""},
+	} {
+		if got := MaskVolunteerNo(tt.in); got != tt.want {
+			t.Errorf("MaskVolunteerNo(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

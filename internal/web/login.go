@@ -13,7 +13,7 @@ func (x *Web) loginForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	x.render(w, r, http.StatusOK, "login.html", map[string]any{"Title": "登录", "Next": next})
+	x.render(w, r, http.StatusOK, "login.html", map[string]any{"Title": "登录", "Next": next, "Reset": r.URL.Query().Get("reset") == "1"})
 	return nil
 }
 
