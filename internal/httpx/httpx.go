@@ -231,7 +231,7 @@ func Recover(log *slog.Logger, page func(w http.ResponseWriter, r *http.Request,
 
 // SecurityHeaders sets the headers every response carries: a content security policy
 // without inline scripts, no framing, no sniffing, a strict referrer policy (so codes in
-// links never leak to other sites), and HSTS behind TLS.
+// links never leak to other sites), and HSTS (with subdomains) over HTTPS (IsHTTPS).
 func SecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -241,8 +241,8 @@ func SecurityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if r.TLS != nil {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+		if IsHTTPS(r) {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
 	})
