@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"zhiyuan"
 )
@@ -113,13 +114,36 @@ func ClientInfo(trustProxy bool) Middleware {
 					ip = strings.TrimSpace(parts[len(parts)-1])
 				}
 			}
-			ua := r.UserAgent()
+			ua := cleanHeaderText(r.UserAgent(), maxUserAgent)
 			w.Header().Set("X-Request-ID", id)
 			ctx := zhiyuan.WithClient(r.Context(), zhiyuan.Client{IP: ip, UserAgent: ua, RequestID: id})
 			ctx = context.WithValue(ctx, routeKey{}, new(string))
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// maxUserAgent bounds the User-Agent kept with sessions and audit entries, in bytes.
+const maxUserAgent = 200
+
+// cleanHeaderText makes a header value storable: HTTP allows bytes that are not UTF-8
+// (and C1 controls) in header values, which PostgreSQL would refuse, so those are dropped,
+// and the value is cut to at most max bytes at a character boundary. A header is not a
+// field the client can fix, so it is cleaned rather than refused.
+func cleanHeaderText(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r >= 0x7f && r <= 0x9f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	if len(s) > max {
+		s = s[:max]
+		for !utf8.ValidString(s) { // only the last character can be cut: at most 3 bytes go
+			s = s[:len(s)-1]
+		}
+	}
+	return s
 }
 
 func validRequestID(id string) bool {

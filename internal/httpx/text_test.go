@@ -164,3 +164,22 @@ func TestCheckValuesNames(t *testing.T) {
 		t.Errorf("fields %v", f)
 	}
 }
+
+func TestCleanHeaderText(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Mozilla/5.0", 200, "Mozilla/5.0"},
+		{"a\xffb", 200, "ab"},
+		{"a\u0085b\tc", 200, "abc"},
+		{strings.Repeat("中", 5), 7, "中中"}, // 15 bytes cut to 7: two whole characters
+		{"ab" + strings.Repeat("中", 5), 8, "ab中中"},
+		{strings.Repeat("a", 10) + "\xff", 8, "aaaaaaaa"},
+	} {
+		if got := cleanHeaderText(tc.in, tc.max); got != tc.want {
+			t.Errorf("cleanHeaderText(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+}

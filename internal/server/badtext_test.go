@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"zhiyuan/internal/demo"
+	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/server/servertest"
 )
 
@@ -510,4 +511,33 @@ func markerRows(t *testing.T, e *servertest.Env) int {
 		t.Errorf("searched only %d text values", values)
 	}
 	return found
+}
+
+// TestOddUserAgentLogsIn: the User-Agent is kept with each session; one with bytes that
+// are not UTF-8, or long enough that the stored prefix would cut a character in half, is
+// stored cleaned and the login works on both engines.
+func TestOddUserAgentLogsIn(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		v := newVolunteer(t, e)
+		for _, ua := range []string{"Mozilla/5.0 \xff\xfe", "浏览器" + strings.Repeat("中", 100), "a\u0085b\u009bc"} {
+			req, _ := http.NewRequest("POST", e.HTTP.URL+"/api/v1/auth/token", strings.NewReader(`{"login":"`+v.Phone+`","password":"`+testPassword+`"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("User-Agent", ua)
+			if res := e.Send(req); res.Status != http.StatusOK {
+				t.Errorf("login with User-Agent %q: %d %s", ua, res.Status, res.Body)
+			}
+		}
+		rows, err := e.App.Store.DB().Query(`SELECT user_agent FROM sessions`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ua string
+			rows.Scan(&ua)
+			if httpx.TextProblem("user_agent", ua) != "" || len(ua) > 200 {
+				t.Errorf("session keeps the User-Agent %q", ua)
+			}
+		}
+	})
 }
