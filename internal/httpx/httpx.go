@@ -111,7 +111,11 @@ func ClientInfo(trustProxy bool) Middleware {
 			if trustProxy {
 				if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
 					parts := strings.Split(fwd, ",")
-					ip = strings.TrimSpace(parts[len(parts)-1])
+					// Only an address: a proxy that passes the header on unchanged would
+					// otherwise let anything be stored as the client's address.
+					if last := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(last) != nil {
+						ip = last
+					}
 				}
 			}
 			ua := cleanHeaderText(r.UserAgent(), maxUserAgent)

@@ -125,6 +125,10 @@ func TestClientInfo(t *testing.T) {
 	if len(got.RequestID) != 16 {
 		t.Errorf("generated request id %q", got.RequestID)
 	}
+	h(true).ServeHTTP(httptest.NewRecorder(), req("", "198.51.100.1, \xff<x>"))
+	if got.IP != "192.0.2.10" {
+		t.Errorf("behind a proxy, a last hop that is no address: IP %q, want the peer's", got.IP)
+	}
 	// Request ids that could forge log lines or grow without bound are replaced.
 	for _, bad := range []string{"a b", "x\nlevel=ERROR", "<script>", strings.Repeat("a", 65)} {
 		w := httptest.NewRecorder()
