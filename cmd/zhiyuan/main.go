@@ -204,6 +204,16 @@ func serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(os.Stderr, "zhiyuan: 警告 warning: %v; PDF proofs are unavailable until then\n", err)
 		log.Warn("no CJK font for PDF proofs", slog.String("error", err.Error()))
 	}
+	if c.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		ms := &http.Server{Handler: srv.MetricsHandler, ReadHeaderTimeout: 10 * time.Second}
+		go ms.Serve(mln)
+		defer ms.Close()
+		log.Info("serving metrics", slog.String("addr", mln.Addr().String()))
+	}
 	go a.RunBackground(ctx)
 	fmt.Printf("zhiyuan 已启动: http://%s/  (数据库: %s)\n", ln.Addr(), a.Store.Engine())
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("database", a.Store.Engine()))

@@ -108,6 +108,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad log format", nil, []string{"demo", "--log-format", "xml"}, "--log-format must be text or json"},
 		{"stray argument", nil, []string{"migrate", "extra"}, `unexpected argument "extra"`},
 		{"unknown flag", nil, []string{"serve", "--bogus"}, "flag provided but not defined: -bogus"},
+		{"public metrics without a token", []string{"ZHIYUAN_METRICS_ADDR=0.0.0.0:9090"}, []string{"serve"}, "--metrics-addr"},
 		{"unreachable postgres", nil, []string{"migrate", "--db", "postgres://nobody@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"}, "connect to database"},
 		{"bad admin region", nil, []string{"admin", "create", "--role", "regional", "--region", "449999", "--phone", "13800000001", "--password", "good1234"}, "行政区划代码不存在"},
 		{"admin without create", nil, []string{"admin"}, "usage: zhiyuan admin create"},
@@ -149,7 +150,13 @@ func TestServeShutsDownGracefully(t *testing.T) {
 				t.Fatalf("admin create: exit %d\n%s%s", exit, out, stderr)
 			}
 
-			cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, db...)...)
+			free, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			metricsAddr := free.Addr().String()
+			free.Close()
+			cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", metricsAddr}, db...)...)
 			cmd.Env = cleanEnv()
 			var logs bytes.Buffer
 			cmd.Stderr = &logs
@@ -179,6 +186,20 @@ func TestServeShutsDownGracefully(t *testing.T) {
 			res.Body.Close()
 			if health.Status != "ok" || health.Database != engine {
 				t.Fatalf("healthz: %+v", health)
+			}
+			// /metrics: refused on the main address (no token set), served on its own.
+			for _, tc := range []struct {
+				addr string
+				want int
+			}{{addr, http.StatusForbidden}, {metricsAddr, http.StatusOK}} {
+				res, err := http.Get("http://" + tc.addr + "/metrics")
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				if res.StatusCode != tc.want {
+					t.Errorf("/metrics on %s: %d, want %d", tc.addr, res.StatusCode, tc.want)
+				}
 			}
 
 			// A login whose body is only half sent: the server is inside the request.

@@ -5,6 +5,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -95,11 +96,15 @@ func (x *API) handle(method, path string, public bool, h handlerFunc) {
 // maxBody bounds JSON request bodies.
 const maxBody = 1 << 20
 
-// decode reads a JSON body into v. Bad JSON is an EInvalid naming the field when it can.
+// decode reads a JSON body into v. Bad JSON is an EInvalid naming the field when it can;
+// so is text that may not be stored (httpx.CheckJSON: control characters, invalid UTF-8,
+// lone surrogates), checked here for every route that takes a body.
 func decode(r *http.Request, v any) error {
-	body := http.MaxBytesReader(nil, r.Body, maxBody)
-	dec := json.NewDecoder(body)
-	if err := dec.Decode(v); err != nil {
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	if err == nil {
+		err = json.NewDecoder(bytes.NewReader(raw)).Decode(v)
+	}
+	if err != nil {
 		var typeErr *json.UnmarshalTypeError
 		var maxErr *http.MaxBytesError
 		switch {
@@ -112,7 +117,7 @@ func decode(r *http.Request, v any) error {
 		}
 		return zhiyuan.Errorf(zhiyuan.EInvalid, "请求体不是有效的 JSON")
 	}
-	return nil
+	return httpx.CheckJSON(raw)
 }
 
 func jsonType(kind string) string {

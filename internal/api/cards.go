@@ -98,6 +98,9 @@ func readCardApplication(w http.ResponseWriter, r *http.Request) (app.CardApplyI
 		return in, zhiyuan.FieldError(zhiyuan.EInvalid, "photo", "请以 multipart/form-data 上传照片（字段名 photo）")
 	}
 	defer r.MultipartForm.RemoveAll()
+	if err := httpx.CheckValues(r.MultipartForm.Value); err != nil {
+		return in, err
+	}
 	in.Delivery = r.FormValue("delivery")
 	in.DeliveryAddress = r.FormValue("delivery_address")
 	if v := r.FormValue("delivery_org_id"); v != "" {

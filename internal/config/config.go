@@ -29,6 +29,8 @@ type Config struct {
 	BaseURL    string // public address printed in QR codes and links
 	// MetricsToken lets a Prometheus server elsewhere scrape /metrics; never a flag.
 	MetricsToken string
+	// MetricsAddr is the separate listener serving /metrics; empty means none.
+	MetricsAddr string
 	// Rules are the tunable platform rules (rules.go); nil unless RegisterRules was called.
 	Rules *Rules
 }
@@ -57,7 +59,8 @@ func (c *Config) RegisterServe(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.StringVar(&c.Addr, "addr", addr, "listen address (ZHIYUAN_ADDR)")
 	c.MetricsToken = getenv("ZHIYUAN_METRICS_TOKEN")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", getenv("ZHIYUAN_TRUST_PROXY") == "true", "trust X-Forwarded-For from a reverse proxy (ZHIYUAN_TRUST_PROXY)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", getenv("ZHIYUAN_TRUST_PROXY") == "true", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy (ZHIYUAN_TRUST_PROXY)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("ZHIYUAN_METRICS_ADDR"), "separate listen address for /metrics, e.g. 127.0.0.1:9090; empty for none (ZHIYUAN_METRICS_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", getenv("ZHIYUAN_BASE_URL"), "public base URL, e.g. https://zhiyuan.example.cn (ZHIYUAN_BASE_URL)")
 }
 
@@ -75,6 +78,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--addr %q is not host:port", c.Addr))
 		}
 	}
+	if err := c.validateMetricsAddr(); err != nil {
+		errs = append(errs, err)
+	}
 	if _, err := c.Level(); err != nil {
 		errs = append(errs, err)
 	}
@@ -91,6 +97,23 @@ func (c *Config) Validate() error {
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return errors.Join(errs...)
+}
+
+// validateMetricsAddr refuses a metrics listener that is not host:port, and one open
+// beyond this machine without ZHIYUAN_METRICS_TOKEN: the metrics name every route and
+// describe the process, and a listener on all interfaces would publish them.
+func (c *Config) validateMetricsAddr() error {
+	if c.MetricsAddr == "" {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(c.MetricsAddr)
+	if err != nil || port == "" {
+		return fmt.Errorf("--metrics-addr %q is not host:port", c.MetricsAddr)
+	}
+	if ip := net.ParseIP(host); c.MetricsToken == "" && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--metrics-addr %q is reachable from other machines; listen on 127.0.0.1 or set ZHIYUAN_METRICS_TOKEN", c.MetricsAddr)
+	}
+	return nil
 }
 
 // DSN is what the store opens: the PostgreSQL URL, or the SQLite file in the data folder.

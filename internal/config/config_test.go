@@ -80,6 +80,35 @@ func parseRules(t *testing.T, env map[string]string, args ...string) (Config, er
 	return c, c.Validate()
 }
 
+// TestMetricsAddr: no metrics listener unless asked; one that other machines can reach
+// needs ZHIYUAN_METRICS_TOKEN.
+func TestMetricsAddr(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil || c.MetricsAddr != "" {
+		t.Fatalf("default: %q, %v", c.MetricsAddr, err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		ok   bool
+	}{
+		{nil, []string{"--metrics-addr", "127.0.0.1:9090"}, true},
+		{nil, []string{"--metrics-addr", "[::1]:9090"}, true},
+		{nil, []string{"--metrics-addr", "localhost:9090"}, true},
+		{map[string]string{"ZHIYUAN_METRICS_ADDR": "127.0.0.1:9091"}, nil, true},
+		{nil, []string{"--metrics-addr", "9090"}, false},
+		{nil, []string{"--metrics-addr", ":9090"}, false},
+		{nil, []string{"--metrics-addr", "0.0.0.0:9090"}, false},
+		{nil, []string{"--metrics-addr", "10.0.0.5:9090"}, false},
+		{map[string]string{"ZHIYUAN_METRICS_TOKEN": "s3cret"}, []string{"--metrics-addr", "0.0.0.0:9090"}, true},
+	} {
+		_, err := parse(t, tc.env, tc.args...)
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "--metrics-addr") {
+			t.Errorf("%v %v: err = %v, want ok %v", tc.env, tc.args, err, tc.ok)
+		}
+	}
+}
+
 func TestRulesDefaultWhenNothingIsSet(t *testing.T) {
 	c, err := parseRules(t, nil)
 	if err != nil {

@@ -54,11 +54,12 @@ func BearerToken(r *http.Request) (string, bool) {
 	return "", false
 }
 
-// SetSessionCookie stores a page session: HttpOnly, SameSite=Lax, Secure behind TLS.
+// SetSessionCookie stores a page session: HttpOnly, SameSite=Lax, Secure when the
+// platform is reached over HTTPS (IsHTTPS).
 func SetSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", Expires: expires,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsHTTPS(r),
 	})
 }
 
@@ -66,10 +67,31 @@ func SetSessionCookie(w http.ResponseWriter, r *http.Request, token string, expi
 func ClearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsHTTPS(r),
 	})
 }
 
-func isTLS(r *http.Request) bool {
-	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+type httpsKey struct{}
+
+// HTTPS records whether the platform is reached over HTTPS, for IsHTTPS: always when its
+// public base URL is https (the operator's proxy ends TLS), when the connection itself is
+// TLS, or, with trustProxy only, when X-Forwarded-Proto says so. Without trustProxy that
+// header is anyone's say-so and ignored.
+func HTTPS(publicHTTPS, trustProxy bool) Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			on := publicHTTPS || r.TLS != nil || trustProxy && r.Header.Get("X-Forwarded-Proto") == "https"
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), httpsKey{}, on)))
+		})
+	}
+}
+
+// IsHTTPS reports whether the request reached the platform over HTTPS, as HTTPS decided;
+// outside that middleware, whether the connection is TLS. Cookies are Secure and HSTS is
+// sent when it does.
+func IsHTTPS(r *http.Request) bool {
+	if on, ok := r.Context().Value(httpsKey{}).(bool); ok {
+		return on
+	}
+	return r.TLS != nil
 }

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"zhiyuan"
 )
@@ -110,16 +111,43 @@ func ClientInfo(trustProxy bool) Middleware {
 			if trustProxy {
 				if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
 					parts := strings.Split(fwd, ",")
-					ip = strings.TrimSpace(parts[len(parts)-1])
+					// Only an address: a proxy that passes the header on unchanged would
+					// otherwise let anything be stored as the client's address.
+					if last := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(last) != nil {
+						ip = last
+					}
 				}
 			}
-			ua := r.UserAgent()
+			ua := cleanHeaderText(r.UserAgent(), maxUserAgent)
 			w.Header().Set("X-Request-ID", id)
 			ctx := zhiyuan.WithClient(r.Context(), zhiyuan.Client{IP: ip, UserAgent: ua, RequestID: id})
 			ctx = context.WithValue(ctx, routeKey{}, new(string))
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// maxUserAgent bounds the User-Agent kept with sessions and audit entries, in bytes.
+const maxUserAgent = 200
+
+// cleanHeaderText makes a header value storable: HTTP allows bytes that are not UTF-8
+// (and C1 controls) in header values, which PostgreSQL would refuse, so those are dropped,
+// and the value is cut to at most max bytes at a character boundary. A header is not a
+// field the client can fix, so it is cleaned rather than refused.
+func cleanHeaderText(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r >= 0x7f && r <= 0x9f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	if len(s) > max {
+		s = s[:max]
+		for !utf8.ValidString(s) { // only the last character can be cut: at most 3 bytes go
+			s = s[:len(s)-1]
+		}
+	}
+	return s
 }
 
 func validRequestID(id string) bool {
@@ -231,7 +259,7 @@ func Recover(log *slog.Logger, page func(w http.ResponseWriter, r *http.Request,
 
 // SecurityHeaders sets the headers every response carries: a content security policy
 // without inline scripts, no framing, no sniffing, a strict referrer policy (so codes in
-// links never leak to other sites), and HSTS behind TLS.
+// links never leak to other sites), and HSTS (with subdomains) over HTTPS (IsHTTPS).
 func SecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -241,8 +269,8 @@ func SecurityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if r.TLS != nil {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+		if IsHTTPS(r) {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -125,6 +125,10 @@ func TestClientInfo(t *testing.T) {
 	if len(got.RequestID) != 16 {
 		t.Errorf("generated request id %q", got.RequestID)
 	}
+	h(true).ServeHTTP(httptest.NewRecorder(), req("", "198.51.100.1, \xff<x>"))
+	if got.IP != "192.0.2.10" {
+		t.Errorf("behind a proxy, a last hop that is no address: IP %q, want the peer's", got.IP)
+	}
 	// Request ids that could forge log lines or grow without bound are replaced.
 	for _, bad := range []string{"a b", "x\nlevel=ERROR", "<script>", strings.Repeat("a", 65)} {
 		w := httptest.NewRecorder()
@@ -169,20 +173,57 @@ func TestRecover(t *testing.T) {
 	abort.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 }
 
-func TestSecurityHeadersHSTS(t *testing.T) {
+func TestSecurityHeadersFraming(t *testing.T) {
 	h := SecurityHeaders(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "http://example.cn/", nil))
-	if w.Header().Get("Strict-Transport-Security") != "" {
-		t.Errorf("HSTS on plain HTTP")
-	}
 	if w.Header().Get("X-Frame-Options") != "DENY" || !strings.Contains(w.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'") {
 		t.Errorf("framing allowed: %v", w.Header())
 	}
-	w = httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "https://example.cn/", nil))
-	if w.Header().Get("Strict-Transport-Security") == "" {
-		t.Errorf("no HSTS over TLS")
+}
+
+// TestHTTPSCookiesAndHSTS: the session cookie is Secure and HSTS is sent exactly when the
+// platform is reached over HTTPS: its public base URL is https, the connection is TLS, or
+// a trusted proxy says so. X-Forwarded-Proto from anyone else changes nothing.
+func TestHTTPSCookiesAndHSTS(t *testing.T) {
+	forwarded := func() *http.Request {
+		r := httptest.NewRequest("POST", "http://example.cn/login", nil)
+		r.Header.Set("X-Forwarded-Proto", "https")
+		return r
+	}
+	plain := func() *http.Request { return httptest.NewRequest("POST", "http://example.cn/login", nil) }
+	for _, tc := range []struct {
+		name                  string
+		httpsBase, trustProxy bool
+		req                   *http.Request
+		secure                bool
+	}{
+		{"plain", false, false, plain(), false},
+		{"tls", false, false, httptest.NewRequest("POST", "https://example.cn/login", nil), true},
+		{"X-Forwarded-Proto without --trust-proxy", false, false, forwarded(), false},
+		{"X-Forwarded-Proto from a trusted proxy", false, true, forwarded(), true},
+		{"https base URL", true, false, plain(), true},
+		{"https base URL behind a trusted proxy", true, true, plain(), true},
+	} {
+		h := Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			SetSessionCookie(w, r, "tok", time.Now().Add(time.Hour))
+			ClearSessionCookie(w, r)
+		}), HTTPS(tc.httpsBase, tc.trustProxy), SecurityHeaders)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, tc.req)
+		cookies := (&http.Response{Header: w.Header()}).Cookies()
+		if len(cookies) != 2 {
+			t.Fatalf("%s: cookies %v", tc.name, cookies)
+		}
+		for _, c := range cookies {
+			if c.Secure != tc.secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+				t.Errorf("%s: %s Secure %v HttpOnly %v SameSite %v Path %q", tc.name, c.Raw, c.Secure, c.HttpOnly, c.SameSite, c.Path)
+			}
+		}
+		hsts := w.Header().Get("Strict-Transport-Security")
+		if want := map[bool]string{true: "max-age=31536000; includeSubDomains"}[tc.secure]; hsts != want {
+			t.Errorf("%s: Strict-Transport-Security %q, want %q", tc.name, hsts, want)
+		}
 	}
 }
 
@@ -246,30 +287,5 @@ func TestAuthenticate(t *testing.T) {
 	w = serve("/", "", "down")
 	if !reached || seen != nil || w.Header().Get("Set-Cookie") != "" {
 		t.Errorf("outage: reached %v as %v, Set-Cookie %q", reached, seen, w.Header().Get("Set-Cookie"))
-	}
-}
-
-func TestSessionCookieSecureBehindTLS(t *testing.T) {
-	forwarded := httptest.NewRequest("POST", "http://example.cn/login", nil)
-	forwarded.Header.Set("X-Forwarded-Proto", "https")
-	for _, tc := range []struct {
-		name   string
-		req    *http.Request
-		secure bool
-	}{
-		{"plain", httptest.NewRequest("POST", "http://example.cn/login", nil), false},
-		{"tls", httptest.NewRequest("POST", "https://example.cn/login", nil), true},
-		{"tls at the proxy", forwarded, true},
-	} {
-		w := httptest.NewRecorder()
-		SetSessionCookie(w, tc.req, "tok", time.Now().Add(time.Hour))
-		cookies := (&http.Response{Header: w.Header()}).Cookies()
-		if len(cookies) != 1 {
-			t.Fatalf("%s: cookies %v", tc.name, cookies)
-		}
-		c := cookies[0]
-		if c.Secure != tc.secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
-			t.Errorf("%s: Secure %v HttpOnly %v SameSite %v Path %q", tc.name, c.Secure, c.HttpOnly, c.SameSite, c.Path)
-		}
 	}
 }

@@ -1,13 +1,16 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
+	"zhiyuan/internal/server"
 	"zhiyuan/internal/server/servertest"
 )
 
@@ -91,11 +94,23 @@ func TestHealthAndMetrics(t *testing.T) {
 		e.Do("GET", secretPath, gz.Token, nil)
 		e.Browser().Get("/u/" + gz.Phone)
 
-		res = e.Do("GET", "/metrics", "", nil)
-		if res.Status != http.StatusOK {
-			t.Fatalf("metrics: %d", res.Status)
+		// Without a token the main listener refuses /metrics to every peer (loopback too:
+		// a reverse proxy on the same host is loopback); its own listener serves it.
+		if res = e.Do("GET", "/metrics", "", nil); res.Status != http.StatusForbidden {
+			t.Errorf("metrics on the main listener without a token: %d, want 403", res.Status)
 		}
-		m := string(res.Body)
+		own := httptest.NewServer(e.Server.MetricsHandler)
+		defer own.Close()
+		got, err := http.Get(own.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(got.Body)
+		got.Body.Close()
+		if got.StatusCode != http.StatusOK {
+			t.Fatalf("metrics listener: %d", got.StatusCode)
+		}
+		m := string(body)
 		for _, want := range []string{
 			`zhiyuan_http_requests_total{method="GET",route="GET /api/v1/me",status="200"} 3`,
 			`zhiyuan_http_requests_total{method="POST",route="POST /api/v1/auth/token",status="200"} 1`,
@@ -111,6 +126,28 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 		if strings.Contains(m, gz.Phone) {
 			t.Errorf("metrics carry a raw path with a phone number")
+		}
+
+		// With ZHIYUAN_METRICS_TOKEN the main listener serves it to the token only.
+		withToken, err := server.New(e.App, e.App.Log, server.Options{MetricsToken: "scrape-me"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		main := httptest.NewServer(withToken)
+		defer main.Close()
+		for bearer, want := range map[string]int{"": http.StatusUnauthorized, "guess": http.StatusUnauthorized, "scrape-me": http.StatusOK} {
+			req, _ := http.NewRequest("GET", main.URL+"/metrics", nil)
+			if bearer != "" {
+				req.Header.Set("Authorization", "Bearer "+bearer)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != want {
+				t.Errorf("metrics on the main listener with token %q: %d, want %d", bearer, res.StatusCode, want)
+			}
 		}
 	})
 }

@@ -7,8 +7,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"log/slog"
-	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"zhiyuan"
@@ -20,8 +20,10 @@ import (
 
 // Options tune the handler.
 type Options struct {
-	TrustProxy   bool
-	MetricsToken string // bearer token for /metrics; without one only loopback clients may scrape
+	TrustProxy bool // believe X-Forwarded-For and X-Forwarded-Proto (behind the operator's proxy)
+	// MetricsToken is the bearer token for /metrics on the main listener; without one
+	// /metrics is refused there and served only by MetricsHandler on its own listener.
+	MetricsToken string
 }
 
 // Server is the assembled handler with its parts exposed for tests.
@@ -30,6 +32,9 @@ type Server struct {
 	API     *api.API
 	Web     *web.Web
 	Metrics *httpx.Metrics
+	// MetricsHandler serves /metrics alone, for the --metrics-addr listener: the
+	// listener's address keeps it private (and the token, when one is set).
+	MetricsHandler http.Handler
 }
 
 // New builds the handler.
@@ -43,7 +48,7 @@ func New(a *app.App, log *slog.Logger, opt Options) (*Server, error) {
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
-	mux.Handle("GET /metrics", metricsGuard(opt.MetricsToken, metrics.Handler()))
+	mux.Handle("GET /metrics", metricsGuard(opt.MetricsToken, true, metrics.Handler()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -65,19 +70,25 @@ func New(a *app.App, log *slog.Logger, opt Options) (*Server, error) {
 	})
 	h := httpx.Chain(httpx.RecordRoute(mux),
 		httpx.ClientInfo(opt.TrustProxy),
+		httpx.HTTPS(strings.HasPrefix(a.Config.BaseURL, "https://"), opt.TrustProxy),
 		httpx.Recover(log, pages.ErrorPage),
 		httpx.SecurityHeaders,
 		metrics.Middleware,
 		httpx.AccessLog(log),
 		httpx.CrossOrigin(crossOriginDenied),
 		httpx.Authenticate(a),
+		httpx.CheckText(pages.ErrorPage), // after Authenticate, so its error page shows who is signed in
 	)
-	return &Server{Handler: h, API: apiHandler, Web: pages, Metrics: metrics}, nil
+	own := http.NewServeMux()
+	own.Handle("GET /metrics", metricsGuard(opt.MetricsToken, false, metrics.Handler()))
+	return &Server{Handler: h, API: apiHandler, Web: pages, Metrics: metrics, MetricsHandler: own}, nil
 }
 
-// metricsGuard keeps /metrics (route names, pool sizes, process details) from the public:
-// with a token, scrapers must present it; without one, only the machine itself may read it.
-func metricsGuard(token string, next http.Handler) http.Handler {
+// metricsGuard keeps /metrics (route names, pool sizes, process details) from the public.
+// With a token, scrapers must present it. Without one, the main listener refuses
+// everyone: behind a reverse proxy on the same host every peer is loopback, so the peer's
+// address proves nothing; the metrics listener (--metrics-addr) serves it instead.
+func metricsGuard(token string, mainListener bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if token != "" {
 			got, _ := httpx.BearerToken(r)
@@ -85,8 +96,8 @@ func metricsGuard(token string, next http.Handler) http.Handler {
 				httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.EUnauthorized, "需要监控令牌"))
 				return
 			}
-		} else if ip := net.ParseIP(zhiyuan.ClientFrom(r.Context()).IP); ip == nil || !ip.IsLoopback() {
-			httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.EForbidden, "监控指标仅限本机访问，或配置 ZHIYUAN_METRICS_TOKEN"))
+		} else if mainListener {
+			httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.EForbidden, "监控指标在 --metrics-addr 监听地址上提供，或配置 ZHIYUAN_METRICS_TOKEN 后凭令牌读取"))
 			return
 		}
 		next.ServeHTTP(w, r)

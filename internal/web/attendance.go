@@ -65,7 +65,7 @@ func hrID(r *http.Request, name string) (int64, error) {
 // absoluteURL builds the address a phone reaches the platform at, for the QR code.
 func absoluteURL(r *http.Request, path string) string {
 	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+	if httpx.IsHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + path

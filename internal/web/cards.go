@@ -159,6 +159,9 @@ func (x *Web) cardApply(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 		return x.renderMyCard(w, r, p, http.StatusUnprocessableEntity, zhiyuan.FieldError(zhiyuan.EInvalid, "photo", msg), r.Form)
 	}
 	defer r.MultipartForm.RemoveAll()
+	if err := httpx.CheckValues(r.MultipartForm.Value); err != nil {
+		return x.renderMyCard(w, r, p, http.StatusUnprocessableEntity, err, nil)
+	}
 	in.Delivery = r.FormValue("delivery")
 	in.DeliveryAddress = r.FormValue("delivery_address")
 	in.DeliveryOrgID, _ = strconv.ParseInt(r.FormValue("delivery_org_id"), 10, 64)

@@ -206,6 +206,10 @@ func (b *Browser) Login(login, pw string) {
 	}
 }
 
+// Send sends a request the caller built (a multipart form, say) with the browser's
+// cookies, as Post does: same-origin headers are the caller's to set.
+func (b *Browser) Send(req *http.Request) *Response { return b.send(req) }
+
 func (b *Browser) send(req *http.Request) *Response {
 	res, err := b.client.Do(req)
 	if err != nil {
