@@ -6,6 +6,7 @@ import (
 	"compress/zlib"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
@@ -238,16 +239,20 @@ func TestPhotoPeakRSS(t *testing.T) {
 		t.Fatalf("helper: %v\n%s", err, out)
 	}
 	var kb int64 = -1
+	decoded := "?"
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "peak-rss-kb="); ok {
 			kb, _ = strconv.ParseInt(v, 10, 64)
 		}
+		if v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "decoded="); ok {
+			decoded = v
+		}
 	}
 	if kb <= 0 {
 		t.Fatalf("helper reported no peak:\n%s", out)
 	}
-	t.Logf("peak RSS with 8 bombs and 8 photos of %d MiB decoded, in parallel: %d MB", MaxPhotoDecodeBytes>>20, kb>>10)
+	t.Logf("peak RSS with 8 bombs and 8 photos of %d MiB decoded (%s decoded, the rest busy), in parallel: %d MB", MaxPhotoDecodeBytes>>20, decoded, kb>>10)
 	if kb > 300<<10 {
 		t.Fatalf("peak RSS %d MB, want under 300 MB", kb>>10)
 	}
@@ -277,11 +282,23 @@ func TestPhotoRSSHelper(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	decoded := 0
 	for i, err := range errs {
-		if (i%2 == 0) != (err != nil) {
-			t.Errorf("upload %d (bomb: %v): %v", i, i%2 == 0, err)
+		switch {
+		case i%2 == 0 && zhiyuan.ErrorCode(err) != zhiyuan.EInvalid:
+			t.Errorf("bomb %d: %v, want refused", i, err)
+		case i%2 == 1 && err == nil:
+			decoded++
+		case i%2 == 1 && !errors.Is(err, ErrPhotoBusy):
+			// On a loaded machine the last in the queue may wait out PhotoDecodeWait:
+			// that refusal is the design; any other is not.
+			t.Errorf("photo %d: %v", i, err)
 		}
 	}
+	if decoded < MaxPhotoDecodes+1 {
+		t.Fatalf("only %d of 8 near-budget photos were decoded", decoded)
+	}
+	fmt.Printf("decoded=%d\n", decoded)
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		t.Fatal(err)
