@@ -123,6 +123,10 @@ func readCardApplication(w http.ResponseWriter, r *http.Request) (app.CardApplyI
 }
 
 func (x *API) applyForCard(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	// Refusals that do not depend on the upload come before reading it.
+	if err := x.app.CanApplyForCard(r.Context(), p); err != nil {
+		return err
+	}
 	in, err := readCardApplication(w, r)
 	if err != nil {
 		return err

@@ -52,11 +52,15 @@ func (x *API) issueProof(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 	if req.OrganizationID < 0 {
 		return zhiyuan.FieldError(zhiyuan.EInvalid, "organization_id", "组织编号不正确")
 	}
-	sp, err := x.app.IssueProof(r.Context(), p, req.OrganizationID)
+	sp, created, err := x.app.IssueProof(r.Context(), p, req.OrganizationID)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, x.proofView(sp))
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK // the existing proof of the same records
+	}
+	httpx.WriteJSON(w, status, x.proofView(sp))
 	return nil
 }
 

@@ -44,6 +44,12 @@ type Config struct {
 	// Password reset by SMS code (reset.go).
 	Reset ResetRules
 
+	// Proof throttling (ratelimit.go): at most ProofsPerAccount new proofs per account in
+	// a ProofWindow that opens with the first; a request for unchanged records returns
+	// the existing proof and is not counted. 0 turns the limit off.
+	ProofsPerAccount int
+	ProofWindow      time.Duration
+
 	BaseURL string // public address printed in card QR codes and proofs; "" prints paths only
 
 	// Service hours (see attendance.go, hours.go): how attendance becomes hours, when
@@ -66,6 +72,8 @@ func DefaultConfig() Config {
 		RegisterPerIP:    20,
 		RegisterWindow:   time.Hour,
 		Reset:            DefaultResetRules(),
+		ProofsPerAccount: 20,
+		ProofWindow:      24 * time.Hour,
 		Hours:            zhiyuan.DefaultHourRules(),
 		Attendance:       zhiyuan.DefaultAttendanceRules(),
 	}

@@ -34,11 +34,27 @@ type CardApplyInput struct {
 	DeliveryAddress string
 }
 
+// CanApplyForCard returns the refusal an application by the caller would surely meet
+// whatever it holds (not a volunteer, an open application, a live card), or nil. Upload
+// handlers ask it before reading the photo, so a refused upload costs one query, not a
+// decode; ApplyForCard asks it again before decoding.
+func (a *App) CanApplyForCard(ctx context.Context, p *zhiyuan.Principal) error {
+	v, err := a.MyVolunteer(ctx, p)
+	if err != nil {
+		return err
+	}
+	return a.Store.CardApplyRefusal(ctx, v.ID)
+}
+
 // ApplyForCard checks the application, re-encodes the photo and stores both; the photo
-// and every field are checked before anything is written.
+// and every field are checked before anything is written, and cheap refusals (an open
+// application, a live card) before the photo is decoded.
 func (a *App) ApplyForCard(ctx context.Context, p *zhiyuan.Principal, in CardApplyInput) (*zhiyuan.CardApplication, error) {
 	v, err := a.MyVolunteer(ctx, p)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.Store.CardApplyRefusal(ctx, v.ID); err != nil {
 		return nil, err
 	}
 	probs := zhiyuan.Problems{}
@@ -66,7 +82,16 @@ func (a *App) ApplyForCard(ctx context.Context, p *zhiyuan.Principal, in CardApp
 	default:
 		probs.Add("delivery", "请选择领取方式：经组织领取或邮寄")
 	}
-	photo, err := proof.NormalizePhoto(in.Photo)
+	// A form sent back for its own mistakes gets the photo's header checks only: no
+	// decoding for a form that is refused anyway.
+	check := proof.NormalizePhotoContext
+	if len(probs) > 0 {
+		check = func(_ context.Context, data []byte) ([]byte, error) { return nil, proof.CheckPhoto(data) }
+	}
+	photo, err := check(ctx, in.Photo)
+	if zhiyuan.ErrorCode(err) == zhiyuan.ERateLimited {
+		return nil, err
+	}
 	if err != nil {
 		for f, m := range zhiyuan.ErrorFields(err) {
 			probs.Add(f, m)

@@ -16,8 +16,9 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-// Proofs of service (志愿服务记录证明): free, any number of times, made from the ledger's
-// confirmed records. "Whoever records certifies": a proof for one organisation lists the
+// Proofs of service (志愿服务记录证明): free, made from the ledger's confirmed records. A
+// request for the same records as the newest proof of the same scope returns that proof;
+// new proofs are limited per account (Config.ProofsPerAccount per ProofWindow). "Whoever records certifies": a proof for one organisation lists the
 // records it recorded and is issued in its name; a platform proof lists every record,
 // grouped by the organisation that recorded it. Each proof keeps the entries it covers,
 // so its check page can say when a later correction changed them (superseded).
@@ -134,34 +135,38 @@ func recordOf(e *sqlstore.ProofEntry) proof.ServiceRecord {
 }
 
 // IssueProof makes a proof of the caller's confirmed records, for one organisation
-// (orgID) or the whole platform (0), stores it with the entries it covers and returns it.
-// The PDF is rendered from a consistent read of the ledger, outside any transaction.
-func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64) (*zhiyuan.ServiceProof, error) {
+// (orgID) or the whole platform (0), stores it with the entries it covers and returns it
+// with created true. When the newest proof of that scope covers the same records (same
+// chain head, last sequence number and records hash) and is not superseded, it returns
+// that one with created false and stores nothing. New proofs count against the caller's
+// limit (throttleProofs). The PDF is rendered from a consistent read of the ledger,
+// outside any transaction.
+func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64) (sp *zhiyuan.ServiceProof, created bool, err error) {
 	v, err := a.MyVolunteer(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	font, err := a.proofFont()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	issuer := PlatformName
 	if orgID != 0 {
 		o, err := a.Store.FindOrganizationByID(ctx, orgID)
 		if err != nil {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "organization_id", "组织不存在")
+			return nil, false, zhiyuan.FieldError(zhiyuan.EInvalid, "organization_id", "组织不存在")
 		}
 		issuer = o.Name
 	}
 	ledger, err := a.Store.ProofLedger(ctx, v.ID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	records := buildRecords(ledger, orgID)
 	if orgID != 0 && len(records) == 0 {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "organization_id", "您在该组织没有经确认的志愿服务记录")
+		return nil, false, zhiyuan.FieldError(zhiyuan.EInvalid, "organization_id", "您在该组织没有经确认的志愿服务记录")
 	}
-	sp := &zhiyuan.ServiceProof{VolunteerID: v.ID, OrgID: orgID, IssuerName: issuer, MaskedName: pii.MaskName(v.Name),
+	sp = &zhiyuan.ServiceProof{VolunteerID: v.ID, OrgID: orgID, IssuerName: issuer, MaskedName: pii.MaskName(v.Name),
 		VolunteerNo: v.VolunteerNo, RecordCount: len(records), ChainHead: zhiyuan.GenesisHash, CreatedBy: p.AccountID}
 	if n := len(ledger); n > 0 {
 		sp.ChainHead, sp.LastSeq = ledger[n-1].Hash, ledger[n-1].Seq
@@ -198,6 +203,14 @@ func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64)
 	}
 	sp.RecordsHash = h.Sum(nil)
 	sort.Slice(sp.EntryIDs, func(i, j int) bool { return sp.EntryIDs[i] < sp.EntryIDs[j] })
+	// Nothing changed since the newest proof of this scope: hand that one out again
+	// instead of rendering and storing another PDF of the same records.
+	if same, err := a.Store.LatestSameProof(ctx, sp); err != nil || same != nil {
+		return same, false, err
+	}
+	if err := a.throttleProofs(ctx, p); err != nil {
+		return nil, false, err
+	}
 	doc.StarLevel = zhiyuan.StarLevel(sumConfirmed(ledger))
 	for attempt := 0; ; attempt++ {
 		sp.Code = proof.NewProofCode()
@@ -206,16 +219,21 @@ func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64)
 		doc.VerifyURL = a.Config.BaseURL + "/verify/proof/" + sp.Code
 		var buf bytes.Buffer
 		if err := proof.RenderProof(&buf, doc, font); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		err := a.Store.CreateProof(ctx, sp, buf.Bytes())
+		// The same check again, settled under a lock: of two identical requests at once,
+		// the second gets the first one's proof.
+		same, err := a.Store.CreateProofUnlessSame(ctx, sp, buf.Bytes())
 		if zhiyuan.ErrorCode(err) == zhiyuan.EConflict && attempt < 3 {
 			continue // 60 random bits collided: draw another code
 		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return sp, nil
+		if same != nil {
+			return same, false, nil
+		}
+		return sp, true, nil
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/netip"
+	"strconv"
 	"time"
 
 	"zhiyuan"
@@ -46,4 +47,33 @@ func addressKey(ip string) string {
 		return addr.String()
 	}
 	return netip.PrefixFrom(addr.WithZone(""), 64).Masked().String()
+}
+
+// throttleProofs counts one new proof against the caller's account and refuses it once
+// more than Config.ProofsPerAccount fall in one Config.ProofWindow. Only proofs that
+// would be rendered and stored count: asking again for unchanged records returns the
+// existing proof and costs nothing. A proof is a PDF of tens of KB kept for good, so
+// without a limit one account could fill the database (issue 9: 100 proofs in 7 s).
+func (a *App) throttleProofs(ctx context.Context, p *zhiyuan.Principal) error {
+	if a.Config.ProofsPerAccount <= 0 {
+		return nil
+	}
+	n, ends, err := a.Store.ThrottleCount(ctx, "proof:"+strconv.FormatInt(p.AccountID, 10), a.Config.ProofWindow)
+	if err != nil {
+		return err
+	}
+	if n <= a.Config.ProofsPerAccount {
+		return nil
+	}
+	mins := max(1, int((ends.Sub(a.Store.Now())+time.Minute-1)/time.Minute))
+	return zhiyuan.Errorf(zhiyuan.ERateLimited, "开具证明过于频繁：每%s最多开具%d份新证明，请%s后再试",
+		chineseDuration(a.Config.ProofWindow), a.Config.ProofsPerAccount, chineseDuration(time.Duration(mins)*time.Minute))
+}
+
+// chineseDuration writes a whole number of hours or minutes: "24小时", "15分钟".
+func chineseDuration(d time.Duration) string {
+	if d >= time.Hour && d%time.Hour == 0 {
+		return strconv.Itoa(int(d/time.Hour)) + "小时"
+	}
+	return strconv.Itoa(max(1, int((d+time.Minute-1)/time.Minute))) + "分钟"
 }

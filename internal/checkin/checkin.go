@@ -37,7 +37,19 @@ var (
 	ErrOtherSession = zhiyuan.FieldError(zhiyuan.EInvalid, "code", "这是其他活动场次的签到码")
 )
 
+// enc is unpadded base64url, strict about the last character's spare bits. Even strict,
+// encoding/base64 skips CR and LF anywhere in its input, so decode also compares the
+// input with the re-encoding of what it decoded: a code has exactly one spelling.
 var enc = base64.RawURLEncoding.Strict()
+
+// decode returns the bytes of code if code is their one canonical spelling.
+func decode(code string) ([]byte, bool) {
+	raw, err := enc.DecodeString(code)
+	if err != nil || enc.EncodeToString(raw) != code {
+		return nil, false
+	}
+	return raw, true
+}
 
 // Signer makes and checks codes with one key.
 type Signer struct {
@@ -92,8 +104,8 @@ func (s *Signer) parse(code string) (sessionID, w int64, err error) {
 	if len(code) == 0 || len(code) > maxCodeLen {
 		return 0, 0, ErrForged
 	}
-	raw, err := enc.DecodeString(code)
-	if err != nil || len(raw) < 1+2+tagLen || raw[0] != version {
+	raw, ok := decode(code)
+	if !ok || len(raw) < 1+2+tagLen || raw[0] != version {
 		return 0, 0, ErrForged
 	}
 	payload, tag := raw[:len(raw)-tagLen], raw[len(raw)-tagLen:]

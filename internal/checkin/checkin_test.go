@@ -112,6 +112,43 @@ func TestShortKeyRefused(t *testing.T) {
 	}
 }
 
+// TestCodeHasOneSpelling: a genuine code with CR or LF inserted anywhere, with padding,
+// or with its last character's spare bits set is refused. encoding/base64 skips CR and LF
+// even in strict mode, which FuzzVerify found ("ASr49ZYca-wQ-T5mIekIr\ng" verified).
+func TestCodeHasOneSpelling(t *testing.T) {
+	s := signer(t)
+	code, _ := s.Issue(42, t0)
+	if code != "ASr49ZYca-wQ-T5mIekIrg" {
+		t.Fatalf("test key and clock give %q; the regression below expects another code", code)
+	}
+	if err := s.Verify("ASr49ZYca-wQ-T5mIekIr\ng", 42, t0); !errors.Is(err, ErrForged) {
+		t.Fatalf("code with LF inside: %v, want forged", err)
+	}
+	var variants []string
+	for i := 0; i <= len(code); i++ {
+		for _, ins := range []string{"\n", "\r", "\r\n", "=", " ", "\t", "\x00"} {
+			variants = append(variants, code[:i]+ins+code[i:])
+		}
+	}
+	variants = append(variants, code+"==", code+"=")
+	// Spare bits: the last character carries fewer than 6 bits of data; every other
+	// character decoding to the same bytes is a second spelling.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for _, c := range alphabet {
+		if v := code[:len(code)-1] + string(c); v != code {
+			variants = append(variants, v)
+		}
+	}
+	for _, v := range variants {
+		if err := s.Verify(v, 42, t0); !errors.Is(err, ErrForged) {
+			t.Errorf("variant %q of a genuine code: %v, want forged", v, err)
+		}
+		if _, err := s.Open(v, t0); !errors.Is(err, ErrForged) {
+			t.Errorf("Open(%q): %v, want forged", v, err)
+		}
+	}
+}
+
 func FuzzVerify(f *testing.F) {
 	s := signer(f)
 	code, _ := s.Issue(42, t0)
@@ -119,17 +156,24 @@ func FuzzVerify(f *testing.F) {
 	f.Add("", int64(0))
 	f.Add("AQAAAAAAAAAAAAAAAAAAAAAAAAAA", int64(-1))
 	f.Add("Af__________________________________", int64(1<<62))
+	// Regression: the genuine code above with a line feed inside used to verify.
+	f.Add("ASr49ZYca-wQ-T5mIekIr\ng", int64(42))
+	f.Add(code+"\r\n", int64(42))
 	f.Fuzz(func(t *testing.T, code string, session int64) {
 		err := s.Verify(code, session, t0)
 		if err == nil {
-			// Only a genuine code verifies: it must reissue to itself.
-			sid, _ := s.Open(code, t0)
-			again, _ := s.Issue(sid, t0)
-			if sid != session || (again != code && s.Verify(code, session, t0.Add(-Window)) != nil) {
+			// Only a genuine code verifies, and only in its one canonical spelling: it
+			// must be exactly what the signer issues for its session and window.
+			sid, w, perr := s.parse(code)
+			if perr != nil || sid != session || s.encode(sid, w) != code {
 				t.Fatalf("accepted %q for session %d", code, session)
 			}
 		}
-		s.Open(code, t0)
+		if sid, err := s.Open(code, t0); err == nil {
+			if _, w, _ := s.parse(code); s.encode(sid, w) != code {
+				t.Fatalf("Open accepted the non-canonical %q", code)
+			}
+		}
 	})
 }
 

@@ -204,7 +204,7 @@ func fillCards(ctx context.Context, a *app.App, opt Options, _ *[]Account) error
 		note = fmt.Sprintf("未生成服务证明：%v", err)
 	} else {
 		a.SetProofFont(font)
-		if _, err := a.IssueProof(ctx, knownP, 0); err != nil {
+		if _, _, err := a.IssueProof(ctx, knownP, 0); err != nil {
 			return fmt.Errorf("demo proof of 张小红: %w", err)
 		}
 	}

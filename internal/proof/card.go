@@ -164,9 +164,9 @@ func VerifyCard(payload string, keys PublicKeys, now time.Time) (CardClaims, err
 	if len(payload) == 0 || len(payload) > b64.EncodedLen(maxPayloadLen) {
 		return CardClaims{}, &VerifyError{Reason: ReasonMalformed, Detail: "empty or too long"}
 	}
-	raw, err := b64.DecodeString(payload)
-	if err != nil {
-		return CardClaims{}, &VerifyError{Reason: ReasonMalformed, Detail: "not base64url"}
+	raw, ok := decodeCanonical(payload)
+	if !ok {
+		return CardClaims{}, &VerifyError{Reason: ReasonMalformed, Detail: "not canonical base64url"}
 	}
 	if len(raw) < 1+keyIDLen+ed25519.SignatureSize {
 		return CardClaims{}, &VerifyError{Reason: ReasonMalformed, Detail: "too short"}

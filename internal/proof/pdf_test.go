@@ -230,3 +230,52 @@ func ExampleFormatProofCode() {
 	fmt.Println(FormatProofCode("7K3M9QXR2D5A"))
 	// Output: 7K3M-9QXR-2D5A
 }
+
+// TestNormalizeProofCode: the slips a person makes typing a printed code (lower case,
+// O for 0, I or L for 1, dashes and spaces) lead to the one canonical code; anything else,
+// such as a line break or a non-ASCII letter that upper-cases to an ASCII one, is refused.
+func TestNormalizeProofCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"ABCD-EFGH-JKMN":  "ABCDEFGHJKMN",
+		"abcd efgh jkmn":  "ABCDEFGHJKMN",
+		"0O1I-L234-5678":  "001112345678",
+		"ABCDEFGHJKMN":    "ABCDEFGHJKMN",
+		"abcdefghjkmn-- ": "ABCDEFGHJKMN",
+	} {
+		if got, ok := NormalizeProofCode(in); !ok || got != want {
+			t.Errorf("NormalizeProofCode(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "ABCDEFGHJKM", "ABCDEFGHJKMNP", "ABCDEFGHJKMU", "ABCDEFGH\nJKMN", "ABCDEFGHJKMN\r\n",
+		"ABCDEFGHJKMN\x00", "ſBCDEFGHJKMN", "ıBCDEFGHJKMN", "ＡBCDEFGHJKMN", "ABCD_EFGH_JKMN"} {
+		if got, ok := NormalizeProofCode(in); ok {
+			t.Errorf("NormalizeProofCode(%q) = %q, want refused", in, got)
+		}
+	}
+}
+
+func FuzzNormalizeProofCode(f *testing.F) {
+	f.Add("ABCD-EFGH-JKMN")
+	f.Add("abcd efgh jkmn")
+	f.Add("ſBCDEFGHJKMN")
+	f.Add("ABCD\nEFGH-JKMN")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, ok := NormalizeProofCode(s)
+		if !ok {
+			return
+		}
+		// The result is canonical: 12 characters of the alphabet, its own normal form.
+		if len(c) != proofCodeLen || strings.Trim(c, proofCodeAlphabet) != "" {
+			t.Fatalf("%q normalised to non-canonical %q", s, c)
+		}
+		if again, ok := NormalizeProofCode(c); !ok || again != c {
+			t.Fatalf("canonical %q does not normalise to itself", c)
+		}
+		// Only ASCII letters, digits, dashes and spaces are forgiven.
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 || (s[i] < ' ') {
+				t.Fatalf("%q with byte %#x accepted", s, s[i])
+			}
+		}
+	})
+}

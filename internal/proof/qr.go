@@ -55,13 +55,19 @@ func NewProofCode() string {
 }
 
 // NormalizeProofCode returns the canonical form of a code as a person may type it, and
-// whether it is a well-formed code at all.
+// whether it is a well-formed code at all. Only ASCII is forgiven: strings.ToUpper would
+// also turn letters such as 'ı' or 'ſ' into I and S, so non-ASCII bytes (and control
+// characters such as CR and LF) are refused before any case folding.
 func NormalizeProofCode(s string) (string, bool) {
 	if len(s) > 64 {
 		return "", false
 	}
 	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
+	for i := 0; i < len(s); i++ {
+		r := rune(s[i])
+		if 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A'
+		}
 		switch r {
 		case '-', ' ':
 			continue

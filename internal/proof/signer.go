@@ -37,8 +37,19 @@ const keyFilePrefix = "ed25519"
 
 // b64 is unpadded base64url, strict so that a payload has exactly one text form: the
 // loose decoder ignores the spare bits of the last character, which would let a changed
-// character still verify.
+// character still verify. Even strict, encoding/base64 skips CR and LF anywhere in its
+// input; decodeCanonical closes that too.
 var b64 = base64.RawURLEncoding.Strict()
+
+// decodeCanonical decodes s only if s is the one canonical spelling of its bytes (the
+// re-encoding of what it decodes to): no CR or LF inside, no padding, no spare bits.
+func decodeCanonical(s string) ([]byte, bool) {
+	raw, err := b64.DecodeString(s)
+	if err != nil || b64.EncodeToString(raw) != s {
+		return nil, false
+	}
+	return raw, true
+}
 
 // PublicKeys are the keys a verifier accepts, by key ID.
 type PublicKeys map[string]ed25519.PublicKey
@@ -172,8 +183,8 @@ func ParseJWKS(data []byte) (PublicKeys, error) {
 		if k.KeyType != "OKP" || k.Curve != "Ed25519" {
 			continue
 		}
-		x, err := b64.DecodeString(k.X)
-		if err != nil || len(x) != ed25519.PublicKeySize {
+		x, ok := decodeCanonical(k.X)
+		if !ok || len(x) != ed25519.PublicKeySize {
 			return nil, fmt.Errorf("proof: key %q: x is not an Ed25519 public key", k.KeyID)
 		}
 		pub := ed25519.PublicKey(x)

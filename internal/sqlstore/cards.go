@@ -108,6 +108,26 @@ func (s *Store) CreateCardApplication(ctx context.Context, a *zhiyuan.CardApplic
 	})
 }
 
+// CardApplyRefusal returns the conflict CreateCardApplication would end with for the
+// volunteer, an open application or a live card, or nil. It is a read for refusing early
+// (before an upload is read or decoded); the unique index and the check inside
+// CreateCardApplication still settle a race.
+func (s *Store) CardApplyRefusal(ctx context.Context, volunteerID int64) error {
+	var open, live bool
+	if err := s.reader().queryRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM card_applications WHERE volunteer_id = ? AND status IN ('submitted', 'approved', 'batched', 'printed')),
+		EXISTS (SELECT 1 FROM cards WHERE volunteer_id = ? AND status IN ('pending', 'active'))`, volunteerID, volunteerID).Scan(&open, &live); err != nil {
+		return err
+	}
+	switch {
+	case live:
+		return zhiyuan.FieldError(zhiyuan.EConflict, "card", "您已持有有效或制作中的志愿者证，无需重复申请；如卡片遗失请先挂失")
+	case open:
+		return zhiyuan.FieldError(zhiyuan.EConflict, "application", cardAppUniques["card_applications_open_uq"][1])
+	}
+	return nil
+}
+
 const cardAppCols = `ca.id, ca.volunteer_id, ca.kind, ca.region_code, ca.photo_id, ca.delivery, COALESCE(ca.delivery_org_id, 0),
 	ca.delivery_address, ca.status, ca.reason, COALESCE(ca.batch_id, 0), COALESCE(ca.decided_by, 0), ca.decided_at,
 	ca.created_at, ca.updated_at, v.name, v.volunteer_no, COALESCE(o.name, ''), COALESCE(c.number, '')`

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -79,27 +80,72 @@ var proofUniques = map[string][2]string{
 // transaction. The PDF is rendered before this is called: no transaction is open while a
 // PDF is made. A duplicate code is a conflict naming "code" (the caller draws another).
 func (s *Store) CreateProof(ctx context.Context, p *zhiyuan.ServiceProof, pdf []byte) error {
-	return s.inTx(ctx, func(tx conn) error {
-		now := s.now()
-		id, err := tx.insert(ctx, `INSERT INTO proofs (code, volunteer_id, org_id, issuer_name, masked_name, volunteer_no, record_count,
-				total_minutes, chain_head, last_seq, records_hash, pdf, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Code, p.VolunteerID, hlNullID(p.OrgID), p.IssuerName, p.MaskedName,
-			p.VolunteerNo, p.RecordCount, p.TotalMinutes, p.ChainHead, p.LastSeq, p.RecordsHash, pdf, hlNullID(p.CreatedBy), now)
-		if err != nil {
-			return s.translate(err, proofUniques)
+	return s.inTx(ctx, func(tx conn) error { return s.createProof(ctx, tx, p, pdf) })
+}
+
+// LatestSameProof returns the volunteer's newest proof of p's scope (p.OrgID, 0 for the
+// platform) if it still stands (not superseded) and covers what p covers: the same chain
+// head, last sequence number and records hash. Otherwise it returns nil.
+func (s *Store) LatestSameProof(ctx context.Context, p *zhiyuan.ServiceProof) (*zhiyuan.ServiceProof, error) {
+	return latestSameProof(ctx, s.reader(), p)
+}
+
+func latestSameProof(ctx context.Context, c conn, p *zhiyuan.ServiceProof) (*zhiyuan.ServiceProof, error) {
+	latest, err := scanProof(c.queryRow(ctx, `SELECT `+proofCols+` FROM proofs p
+		WHERE p.volunteer_id = ? AND COALESCE(p.org_id, 0) = ? ORDER BY p.id DESC LIMIT 1`, p.VolunteerID, p.OrgID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if latest.Superseded || latest.LastSeq != p.LastSeq || !bytes.Equal(latest.ChainHead, p.ChainHead) ||
+		!bytes.Equal(latest.RecordsHash, p.RecordsHash) {
+		return nil, nil
+	}
+	return latest, nil
+}
+
+// CreateProofUnlessSame stores p like CreateProof unless LatestSameProof finds a proof
+// covering the same records, which it returns instead (and writes nothing). The
+// volunteer's row is locked first (a no-op update), so two identical requests at once
+// make one proof, not two: the second waits and then finds the first.
+func (s *Store) CreateProofUnlessSame(ctx context.Context, p *zhiyuan.ServiceProof, pdf []byte) (same *zhiyuan.ServiceProof, err error) {
+	err = s.inTx(ctx, func(tx conn) error {
+		if _, err := tx.exec(ctx, `UPDATE volunteers SET minor = minor WHERE id = ?`, p.VolunteerID); err != nil {
+			return err
 		}
-		for chunk := range slices.Chunk(uniqueIDs(p.EntryIDs), cardChunk) {
-			args := make([]any, 0, 2*len(chunk))
-			for _, e := range chunk {
-				args = append(args, id, e)
-			}
-			if _, err := tx.exec(ctx, `INSERT INTO proof_entries (proof_id, entry_id) VALUES `+repeatTuple("(?, ?)", len(chunk)), args...); err != nil {
-				return err
-			}
+		if same, err = latestSameProof(ctx, tx, p); err != nil || same != nil {
+			return err
 		}
-		p.ID, p.CreatedAt = id, now
-		return nil
+		return s.createProof(ctx, tx, p, pdf)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return same, nil
+}
+
+func (s *Store) createProof(ctx context.Context, tx conn, p *zhiyuan.ServiceProof, pdf []byte) error {
+	now := s.now()
+	id, err := tx.insert(ctx, `INSERT INTO proofs (code, volunteer_id, org_id, issuer_name, masked_name, volunteer_no, record_count,
+			total_minutes, chain_head, last_seq, records_hash, pdf, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Code, p.VolunteerID, hlNullID(p.OrgID), p.IssuerName, p.MaskedName,
+		p.VolunteerNo, p.RecordCount, p.TotalMinutes, p.ChainHead, p.LastSeq, p.RecordsHash, pdf, hlNullID(p.CreatedBy), now)
+	if err != nil {
+		return s.translate(err, proofUniques)
+	}
+	for chunk := range slices.Chunk(uniqueIDs(p.EntryIDs), cardChunk) {
+		args := make([]any, 0, 2*len(chunk))
+		for _, e := range chunk {
+			args = append(args, id, e)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO proof_entries (proof_id, entry_id) VALUES `+repeatTuple("(?, ?)", len(chunk)), args...); err != nil {
+			return err
+		}
+	}
+	p.ID, p.CreatedAt = id, now
+	return nil
 }
 
 const proofCols = `p.id, p.code, p.volunteer_id, COALESCE(p.org_id, 0), p.issuer_name, p.masked_name, p.volunteer_no, p.record_count,

@@ -148,6 +148,13 @@ func (x *Web) renderMyCard(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 }
 
 func (x *Web) cardApply(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	// Refusals that do not depend on the upload come before reading it.
+	if err := x.app.CanApplyForCard(r.Context(), p); err != nil {
+		if isFormError(err) {
+			return x.renderMyCard(w, r, p, cardStatus(err), err, nil)
+		}
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, proof.MaxPhotoBytes+64<<10)
 	in := app.CardApplyInput{}
 	if err := r.ParseMultipartForm(1 << 20); err != nil {

@@ -185,6 +185,14 @@ func TestCardPages(t *testing.T) {
 		if code == nil {
 			t.Fatal("no proof listed")
 		}
+		// Asked again with nothing changed: the same proof, said so, nothing new listed.
+		if s, _, h := v.post("/me/proofs", url.Values{"organization_id": {"0"}}); s != http.StatusSeeOther ||
+			!strings.Contains(h.Get("Location"), url.QueryEscape("没有变化")) || !strings.Contains(h.Get("Location"), code[1][:4]) {
+			t.Fatalf("second identical proof: %d %s", s, h.Get("Location"))
+		}
+		if _, again := v.get("/me/proofs"); strings.Count(again, "/pdf\"") != strings.Count(proofs, "/pdf\"") {
+			t.Fatal("a second identical request listed another proof")
+		}
 		req, _ = http.NewRequest("GET", e.HTTP.URL+"/me/proofs/"+code[1]+"/pdf", nil)
 		if s, b, _ := v.do(req); s != 200 || !strings.HasPrefix(b, "%PDF") {
 			t.Fatalf("proof pdf: %d", s)

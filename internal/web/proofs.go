@@ -55,14 +55,18 @@ func (x *Web) renderMyProofs(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 
 func (x *Web) proofIssue(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	orgID, _ := strconv.ParseInt(r.PostFormValue("organization_id"), 10, 64)
-	sp, err := x.app.IssueProof(r.Context(), p, orgID)
+	sp, created, err := x.app.IssueProof(r.Context(), p, orgID)
 	if err != nil {
 		if isFormError(err) {
 			return x.renderMyProofs(w, r, p, cardStatus(err), zhiyuan.ErrorMessage(err))
 		}
 		return err
 	}
-	http.Redirect(w, r, "/me/proofs?notice="+url.QueryEscape("证明已生成，核验码 "+proof.FormatProofCode(sp.Code)), http.StatusSeeOther)
+	notice := "证明已生成，核验码 " + proof.FormatProofCode(sp.Code)
+	if !created {
+		notice = "记录自上次开具以来没有变化，仍可使用此前的证明，核验码 " + proof.FormatProofCode(sp.Code)
+	}
+	http.Redirect(w, r, "/me/proofs?notice="+url.QueryEscape(notice), http.StatusSeeOther)
 	return nil
 }
 
