@@ -102,6 +102,18 @@ func TestFillVolunteers(t *testing.T) {
 		if minors < n/50 || consented == 0 || consented == minors || league < n/10 {
 			t.Errorf("%d minors (%d with consent), %d League members of %d", minors, consented, league, count)
 		}
+		// Every minor's guardian is sealed like a registration's, none in clear, and the known
+		// minor sees theirs.
+		var sealedGuardians, clear int
+		s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM volunteers WHERE minor AND guardian_name_sealed IS NOT NULL AND guardian_phone_sealed IS NOT NULL").Scan(&sealedGuardians)
+		s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM volunteers WHERE guardian_name <> '' OR guardian_phone <> ''").Scan(&clear)
+		if sealedGuardians != minors || clear != 0 {
+			t.Errorf("%d of %d minors with a sealed guardian, %d in clear", sealedGuardians, minors, clear)
+		}
+		own, err := a.MyVolunteer(ctx, &zhiyuan.Principal{AccountID: minor.AccountID, Roles: []zhiyuan.Role{{Kind: zhiyuan.RoleVolunteer}}})
+		if err != nil || own.Guardian == nil || own.Guardian.Name != "李建国" || own.Guardian.Phone != "13800000003" {
+			t.Errorf("known minor's own guardian: %+v %v", own, err)
+		}
 		// Demo rows behave like registered ones: the same number cannot register again, and
 		// a new registration in a demo county gets the next free volunteer number.
 		_, err = a.RegisterVolunteer(ctx, app.RegisterInput{Name: "重复者", IDNumber: firstNumber, Phone: "13700000001",

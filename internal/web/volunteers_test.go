@@ -122,15 +122,22 @@ func TestProfilePage(t *testing.T) {
 
 		// Edit the profile.
 		res = b.Post("/me", url.Values{"political_status": {"群众"}, "skills": {"编程，绘画"}, "categories": {"online"},
-			"service_areas": {"440106", "440104"}, "weekdays": {"6", "7"}, "times": {"morning"}, "email": {"wxm@example.com"}, "address": {""}})
+			"service_areas": {"440106", "440104"}, "weekdays": {"6", "7"}, "times": {"morning"}, "email": {"wxm@example.com"}, "address": {"天河区五山路1号"}})
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/me?done=saved" {
 			t.Fatalf("save: %d %s", res.Status, res.Body)
 		}
 		me = string(b.Get("/me").Body)
-		for _, want := range []string{"绘画、编程", "网络文明", "广东省广州市天河区", "周六、周日 上午", `value="wxm@example.com"`} {
+		for _, want := range []string{"绘画、编程", "网络文明", "广东省广州市天河区", "周六、周日 上午", `value="wxm@example.com"`, `value="天河区五山路1号"`} {
 			if !strings.Contains(me, want) {
 				t.Errorf("profile lacks %s", want)
 			}
+		}
+		// What the page shows opened is stored sealed only.
+		var clear, sealed int
+		e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM volunteers WHERE email <> '' OR address <> '' OR guardian_name <> '' OR guardian_phone <> ''`).Scan(&clear)
+		e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM volunteers WHERE email_sealed IS NOT NULL AND address_sealed IS NOT NULL AND guardian_name_sealed IS NOT NULL`).Scan(&sealed)
+		if clear != 0 || sealed != 1 {
+			t.Errorf("%d rows with contact details in clear, %d sealed", clear, sealed)
 		}
 		res = b.Post("/me", url.Values{"email": {"nope"}})
 		if res.Status != 422 || !strings.Contains(string(res.Body), "电子邮箱格式不正确") {
