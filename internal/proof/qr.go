@@ -48,6 +48,12 @@ func NewProofCode() string {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("proof: crypto/rand failed: " + err.Error()) // cannot happen on supported systems
 	}
+	return proofCodeFrom(b)
+}
+
+// proofCodeFrom turns 12 random bytes into a code: the low five bits of each byte pick
+// its character (the published format, docs/formats.md).
+func proofCodeFrom(b [proofCodeLen]byte) string {
 	for i := range b {
 		b[i] = proofCodeAlphabet[b[i]&31]
 	}
