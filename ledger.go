@@ -14,7 +14,8 @@ import (
 // before it, so changing, removing or reordering any stored entry breaks every link after
 // it, and a chain head printed on a proof pins the whole history up to that moment. The
 // store computes hashes with Link when appending; `zhiyuan ledger verify` checks stored
-// chains with LedgerVerifier.
+// chains with LedgerVerifier. The bytes are a published format (docs/formats.md, checked
+// against its known answers by formats_test.go): changing them breaks every stored chain.
 
 // HourKind says where an entry's minutes come from.
 type HourKind string

@@ -15,7 +15,7 @@ import (
 // GET /api/v1/ledger/anchors. Chain heads on proofs pin one volunteer's history; an anchor
 // pins everyone's, including volunteers who never printed a proof, so rewriting history
 // after an anchor means breaking a signed hash that others may have copied. The format is
-// public (docs/hours.md) so anyone holding the heads can recompute it.
+// public (docs/formats.md) so anyone holding the heads can recompute it.
 
 // AnchorFormat is the first line of an anchor's canonical bytes; it versions the format.
 const AnchorFormat = "zhiyuan-ledger-anchor-v1"

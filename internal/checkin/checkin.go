@@ -2,7 +2,8 @@
 // screen shows as a QR code: each code names one activity session and one 30-second
 // window, and carries an HMAC-SHA256 tag made with a server key, so only the server can
 // make one and a photo of the screen stops working within a minute. It keeps no state and
-// touches no database: any server holding the key verifies any other server's codes.
+// touches no database: any server holding the key verifies any other server's codes. The
+// code's bytes are published with known answers in docs/formats.md.
 package checkin
 
 import (

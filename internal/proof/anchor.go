@@ -12,7 +12,7 @@ const anchorContext = "zhiyuan-ledger-anchor-signature-v1 "
 
 // AnchorMessage is what the platform signs for a ledger anchor: the ASCII text
 // "zhiyuan-ledger-anchor-signature-v1 " followed by the anchor hash in lowercase hex
-// (docs/hours.md). Text, so an outsider can rebuild it with any tool.
+// (docs/formats.md). Text, so an outsider can rebuild it with any tool.
 func AnchorMessage(hash []byte) []byte {
 	return hex.AppendEncode([]byte(anchorContext), hash)
 }

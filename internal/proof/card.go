@@ -90,7 +90,8 @@ const (
 )
 
 // SignCard signs c with the active key and returns the payload for the QR code: base64url
-// without padding, so it can stand in a URL path (/verify/card/{payload}) as is. The
+// without padding, so it can stand in a URL path (/verify/card/{payload}) as is. Partners
+// verify it offline, so the bytes are a published format (docs/formats.md). The
 // times are kept to the second; c.ExpiresAt must be after c.IssuedAt.
 func (s *Signer) SignCard(c CardClaims) (string, error) {
 	priv, kid := s.active()
