@@ -18,6 +18,7 @@ import (
 
 // TestFormatVolunteerNumbers: volunteer numbers and their Luhn check digit.
 func TestFormatVolunteerNumbers(t *testing.T) {
+	t.Parallel()
 	v := formatdoc.One(t, "volunteer numbers")
 	for _, line := range v.All("volunteer") {
 		f := strings.Fields(line)
@@ -82,6 +83,7 @@ func docEntry(t *testing.T, name string) HourEntry {
 // TestFormatLedgerChain: the published entries, linked in order from the genesis value,
 // give the published hashes and head, and the chain verifies.
 func TestFormatLedgerChain(t *testing.T) {
+	t.Parallel()
 	v := formatdoc.One(t, "ledger chain")
 	var entries []HourEntry
 	for name := range strings.SplitSeq(v.Get(t, "entries"), ",") {
@@ -106,6 +108,7 @@ func TestFormatLedgerChain(t *testing.T) {
 
 // TestFormatLedgerConfirmation: the published confirmation seals to the published entry.
 func TestFormatLedgerConfirmation(t *testing.T) {
+	t.Parallel()
 	v := formatdoc.One(t, "ledger confirmation")
 	e := docEntry(t, v.Get(t, "entry"))
 	c := HourConfirmation{
@@ -168,6 +171,7 @@ func docAnchor(t *testing.T, name string) (day string, prev []byte, heads []Chai
 // a platform without chains. A change to the format fails here instead of silently
 // breaking every copy of an anchor kept elsewhere.
 func TestFormatAnchor(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"anchor 2026-12-06", "anchor first and empty"} {
 		day, prev, heads, text, hash := docAnchor(t, name)
 		if got := string(AnchorCanonical(nil, day, prev, heads)); got != text {

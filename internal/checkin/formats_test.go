@@ -17,6 +17,7 @@ import (
 // payload, HMAC and code; the code is accepted and refused at the published instants, and
 // the published bad codes are refused as forged.
 func TestFormatCheckinCode(t *testing.T) {
+	t.Parallel()
 	v := formatdoc.One(t, "checkin code")
 	s, err := NewSigner(v.Hex(t, "key"))
 	if err != nil {

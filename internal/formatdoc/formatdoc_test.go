@@ -11,6 +11,7 @@ import (
 
 // TestParse: the syntax the document uses, including what a typo looks like.
 func TestParse(t *testing.T) {
+	t.Parallel()
 	doc := "# Title\n\n```\nnot: a vector\n```\n\n" +
 		"```vector sample one\n" +
 		"# a comment\n" +
@@ -63,6 +64,7 @@ func TestParse(t *testing.T) {
 // it by name in a value (as "ledger chain" lists its entries, "card payload" its key).
 // One then fails the test for any value of the vector it leaves unread.
 func TestEveryVectorIsChecked(t *testing.T) {
+	t.Parallel()
 	path, err := Path()
 	if err != nil {
 		t.Fatal(err)

@@ -58,6 +58,7 @@ func docSigner(t *testing.T, list string) *Signer {
 // TestFormatKeySet: GET /api/v1/keys is exactly the published JWK set, newest first,
 // and a verifier reading it gets every key under its derived id.
 func TestFormatKeySet(t *testing.T) {
+	t.Parallel()
 	v := formatdoc.One(t, "key set")
 	list := v.Get(t, "keys")
 	s := docSigner(t, list)
@@ -84,6 +85,7 @@ func TestFormatKeySet(t *testing.T) {
 // message, signature and payload; the payload verifies until its expiry instant and
 // not at it.
 func TestFormatCardPayload(t *testing.T) {
+	t.Parallel()
 	v := formatdoc.One(t, "card payload")
 	s := docSigner(t, v.Get(t, "key"))
 	claims := CardClaims{
@@ -141,6 +143,7 @@ func TestFormatCardPayload(t *testing.T) {
 
 // TestFormatCardRejected: every published bad payload is refused for its published reason.
 func TestFormatCardRejected(t *testing.T) {
+	t.Parallel()
 	v := formatdoc.One(t, "card rejected")
 	keys := docSigner(t, v.Get(t, "keys")).PublicKeys()
 	now := v.Time(t, "now")
@@ -160,6 +163,7 @@ func TestFormatCardRejected(t *testing.T) {
 
 // TestFormatCardNumbers: card numbers and their MOD 11-2 check character.
 func TestFormatCardNumbers(t *testing.T) {
+	t.Parallel()
 	v := formatdoc.One(t, "card numbers")
 	for _, line := range v.All("card") {
 		f := strings.Fields(line)
@@ -187,6 +191,7 @@ func TestFormatCardNumbers(t *testing.T) {
 // TestFormatProofCode: how a code is made from random bytes, and how what people type
 // becomes the canonical code or is refused.
 func TestFormatProofCode(t *testing.T) {
+	t.Parallel()
 	made := formatdoc.One(t, "proof code made")
 	var rnd [proofCodeLen]byte
 	if n := copy(rnd[:], made.Hex(t, "random")); n != proofCodeLen {
@@ -225,6 +230,7 @@ func TestFormatProofCode(t *testing.T) {
 // TestFormatAnchorSignature: what an anchor signature covers, and the signature a fixed
 // key makes over a fixed anchor hash.
 func TestFormatAnchorSignature(t *testing.T) {
+	t.Parallel()
 	v := formatdoc.One(t, "anchor 2026-12-06 signature")
 	s := docSigner(t, v.Get(t, "key"))
 	hash := v.Hex(t, "hash")
