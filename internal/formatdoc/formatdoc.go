@@ -4,17 +4,20 @@
 //
 // A vector is a fenced block whose info string is "vector" followed by its name:
 //
-//	```vector card payload
-//	seed: 000102…1f
-//	head: 7 3 ca97…
+//	```vector anchor 2026-12-06
+//	day: 2026-12-06
 //	head: 12 1 3e23…
+//	head: 7 3 ca97…
+//	hash: 5827923a…
+//	  …ed59c009d
 //	```
 //
 // Each line is "key: value". The value is the rest of the line with surrounding spaces
 // removed; one that starts with a double quote is a Go string literal, for values with
 // spaces at their ends, control characters or nothing at all. A line that starts with a
 // space continues the value above it (long hex is wrapped that way; the pieces are joined
-// without a separator). A key may repeat; lines starting with '#' and blank lines are
+// without a separator). A key may repeat, one case a line; keys "p.a", "p.b" … are the
+// parts of one byte string p, in order (Parts). Lines starting with '#' and blank lines are
 // ignored. Nothing else is allowed, so a typo in the document fails loudly.
 //
 // Every value a test reads is marked; when the test ends, a value nobody read fails it,
