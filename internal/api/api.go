@@ -45,20 +45,12 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princip
 // New returns the API with every route registered.
 func New(a *app.App, log *slog.Logger) *API {
 	x := &API{app: a, log: log, mux: http.NewServeMux()}
-	x.routes() // routes.go: every route, in one place
 	doc, err := buildDocument()
 	if err != nil {
 		panic(err) // the embedded document is checked by tests; a broken one is a build bug
 	}
 	x.doc = doc
-	x.mux.HandleFunc("GET "+Prefix+"/openapi.json", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(x.doc)
-	})
-	// Anything else under /api/ (other versions included) is a 404 in the API's shape.
-	x.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.ENotFound, "接口不存在"))
-	})
+	x.routes() // routes.go: every route, in one place
 	return x
 }
 

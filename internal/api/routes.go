@@ -1,7 +1,10 @@
 package api
 
 import (
+	"net/http"
+
 	"zhiyuan"
+	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/sqlstore"
 )
 
@@ -145,4 +148,14 @@ func (x *API) routes() {
 	x.handle("POST", "/me/password", false, x.changePassword)
 	x.handle("GET", "/me/export", false, x.exportMyData)
 	x.handle("POST", "/me/close", false, x.closeMyAccount)
+
+	// The OpenAPI document, and for anything else under /api/ (other versions included)
+	// a 404 in the API's shape.
+	x.mux.HandleFunc("GET "+Prefix+"/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Write(x.doc)
+	})
+	x.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.ENotFound, "接口不存在"))
+	})
 }
