@@ -12,24 +12,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).activityRoutes) }
-
-func (x *API) activityRoutes() {
-	x.handle("POST", "/organizations/{id}/activities", false, x.createActivity)
-	x.handle("GET", "/organizations/{id}/activities", false, x.listOrgActivities)
-	x.handle("POST", "/organizations/{id}/projects", false, x.createProject)
-	x.handle("GET", "/organizations/{id}/projects", true, x.listProjects)
-	x.handle("GET", "/activities", true, x.searchActivities)
-	x.handle("GET", "/activities/{id}", true, x.getActivity)
-	x.handle("PATCH", "/activities/{id}", false, x.patchActivity)
-	x.handle("POST", "/activities/{id}/publish", false, x.publishActivity)
-	x.handle("POST", "/activities/{id}/close", false, x.closeActivity)
-	x.handle("POST", "/activities/{id}/cancel", false, x.cancelActivity)
-	x.handle("POST", "/activities/{id}/sessions", false, x.addSessions)
-	x.handle("GET", "/sessions/{id}", true, x.getSession)
-	x.handle("PATCH", "/sessions/{id}", false, x.patchSession)
-}
-
 // sessionJSON is a session; its times are shown in the activity's zone.
 type sessionJSON struct {
 	ID         int64     `json:"id"`

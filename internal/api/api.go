@@ -24,11 +24,11 @@ const Prefix = "/api/v1"
 
 // API is the JSON API's handler.
 type API struct {
-	app    *app.App
-	log    *slog.Logger
-	mux    *http.ServeMux
-	routes []Route
-	doc    []byte
+	app  *app.App
+	log  *slog.Logger
+	mux  *http.ServeMux
+	list []Route // what handle registered, in order, for Routes
+	doc  []byte
 }
 
 // Route is one registered method and path, as written in the OpenAPI document.
@@ -45,41 +45,24 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princip
 // New returns the API with every route registered.
 func New(a *app.App, log *slog.Logger) *API {
 	x := &API{app: a, log: log, mux: http.NewServeMux()}
-	x.authRoutes()
-	x.regionRoutes()
-	x.auditRoutes()
-	for _, register := range extraRoutes {
-		register(x)
-	}
 	doc, err := buildDocument()
 	if err != nil {
 		panic(err) // the embedded document is checked by tests; a broken one is a build bug
 	}
 	x.doc = doc
-	x.mux.HandleFunc("GET "+Prefix+"/openapi.json", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(x.doc)
-	})
-	// Anything else under /api/ (other versions included) is a 404 in the API's shape.
-	x.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.ENotFound, "接口不存在"))
-	})
+	x.routes() // routes.go: every route, in one place
 	return x
 }
-
-// extraRoutes lets feature files register their routes from an init function, so adding a
-// resource touches only its own file.
-var extraRoutes []func(x *API)
 
 // ServeHTTP implements http.Handler.
 func (x *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { x.mux.ServeHTTP(w, r) }
 
 // Routes lists the registered routes (the OpenAPI test compares them with the document).
-func (x *API) Routes() []Route { return x.routes }
+func (x *API) Routes() []Route { return x.list }
 
 // handle registers an API route. Unless public, an anonymous caller gets 401 before h runs.
 func (x *API) handle(method, path string, public bool, h handlerFunc) {
-	x.routes = append(x.routes, Route{Method: method, Path: path, Public: public})
+	x.list = append(x.list, Route{Method: method, Path: path, Public: public})
 	x.mux.HandleFunc(method+" "+Prefix+path, func(w http.ResponseWriter, r *http.Request) {
 		p := zhiyuan.PrincipalFrom(r.Context())
 		if p == nil && !public {

@@ -12,26 +12,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).attendanceRoutes) }
-
-func (x *API) attendanceRoutes() {
-	x.handle("GET", "/sessions/{id}/checkin-code", false, x.checkinCode)
-	x.handle("POST", "/attendance", false, x.scan)
-	x.handle("POST", "/sessions/{id}/attendance", false, x.markAttendance)
-	x.handle("GET", "/sessions/{id}/attendance", false, x.sessionAttendance)
-	x.handle("POST", "/sessions/{id}/hours/confirm", false, x.confirmSessionHours)
-	x.handle("POST", "/hours/confirm", false, x.confirmHours)
-	x.handle("POST", "/sessions/{id}/hour-entries", false, x.addMakeup)
-	x.handle("POST", "/hour-entries/{id}/corrections", false, x.correctEntry)
-	x.handle("POST", "/hour-entries/{id}/disputes", false, x.disputeEntry)
-	x.handle("GET", "/organizations/{id}/disputes", false, x.orgDisputes)
-	x.handle("POST", "/disputes/{id}/resolve", false, x.resolveDispute)
-	x.handle("GET", "/hours/overdue", false, x.overdueHours)
-	x.handle("GET", "/me/hours", false, x.myHours)
-	x.handle("GET", "/hour-entries/{id}", false, x.getHourEntry)
-	x.handle("GET", "/me/disputes", false, x.myDisputes)
-}
-
 type checkinCodeJSON struct {
 	SessionID int64     `json:"session_id"`
 	Code      string    `json:"code"`

@@ -10,11 +10,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func (x *API) auditRoutes() {
-	x.handle("GET", "/audit", false, x.listAudit)
-	x.handle("POST", "/admins", false, x.createAdmin)
-}
-
 type auditJSON struct {
 	ID         int64     `json:"id"`
 	At         time.Time `json:"at"`

@@ -9,12 +9,6 @@ import (
 	"zhiyuan/internal/pii"
 )
 
-func (x *API) authRoutes() {
-	x.handle("POST", "/auth/token", true, x.createToken)
-	x.handle("DELETE", "/auth/token", false, x.deleteToken)
-	x.handle("GET", "/me", false, x.me)
-}
-
 type tokenRequest struct {
 	Login    string `json:"login"`
 	Password string `json:"password"`

@@ -14,34 +14,6 @@ import (
 	"zhiyuan/internal/proof"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).cardRoutes) }
-
-func (x *API) cardRoutes() {
-	x.handle("POST", "/me/card-applications", false, x.applyForCard)
-	x.handle("GET", "/me/card-applications", false, x.myCardApplications)
-	x.handle("GET", "/me/card", false, x.myCard)
-	x.handle("GET", "/me/card/photo", false, x.myCardPhoto)
-	x.handle("POST", "/me/card/report-lost", false, x.reportCardLost)
-	x.handle("GET", "/card-applications", false, x.cardApplications)
-	x.handle("GET", "/card-applications/{id}", false, x.cardApplication)
-	x.handle("POST", "/card-applications/{id}/approve", false, x.approveCardApplication)
-	x.handle("POST", "/card-applications/{id}/reject", false, x.rejectCardApplication)
-	x.handle("POST", "/card-applications/approve", false, x.bulkApproveCardApplications)
-	x.handle("POST", "/card-applications/reject", false, x.bulkRejectCardApplications)
-	x.handle("POST", "/card-batches", false, x.createCardBatch)
-	x.handle("GET", "/card-batches", false, x.cardBatches)
-	x.handle("GET", "/card-batches/{id}", false, x.cardBatch)
-	x.handle("GET", "/card-batches/{id}/print-list", false, x.cardBatchPrintList)
-	x.handle("GET", "/card-batches/{id}/photos", false, x.cardBatchPhotos)
-	x.handle("POST", "/card-batches/{id}/printed", false, x.cardBatchAdvance(zhiyuan.BatchPrinted))
-	x.handle("POST", "/card-batches/{id}/issued", false, x.cardBatchAdvance(zhiyuan.BatchIssued))
-	x.handle("GET", "/cards/{number}", false, x.getCard)
-	x.handle("POST", "/cards/{number}/revoke", false, x.revokeCard)
-	x.handle("POST", "/cards/{number}/reissue", false, x.reissueCard)
-	x.handle("GET", "/keys", true, x.publicKeys)
-	x.handle("GET", "/verify/card/{payload}", true, x.verifyCard)
-}
-
 type cardApplicationJSON struct {
 	ID              int64      `json:"id"`
 	Status          string     `json:"status"`

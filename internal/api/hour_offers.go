@@ -11,14 +11,6 @@ import (
 // Hour offers: hours recorded for a volunteer who never signed up for the session, which
 // count only once the volunteer accepts them (openapi/hour_offers.json).
 
-func init() { extraRoutes = append(extraRoutes, (*API).hourOfferRoutes) }
-
-func (x *API) hourOfferRoutes() {
-	x.handle("GET", "/me/hour-offers", false, x.myHourOffers)
-	x.handle("POST", "/hour-offers/{id}/accept", false, x.acceptHourOffer)
-	x.handle("POST", "/hour-offers/{id}/dispute", false, x.disputeHourOffer)
-}
-
 type hourOfferJSON struct {
 	ID              int64      `json:"id"`
 	VolunteerID     int64      `json:"volunteer_id"`

@@ -11,12 +11,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).ledgerRoutes) }
-
-func (x *API) ledgerRoutes() {
-	x.handle("GET", "/ledger/anchors", true, x.ledgerAnchors)
-}
-
 // anchorJSON is a published ledger anchor. Hashes are lowercase hex as in the canonical
 // bytes; the signature is unpadded base64url like the keys at /keys.
 type anchorJSON struct {

@@ -10,17 +10,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).memberRoutes) }
-
-func (x *API) memberRoutes() {
-	x.handle("POST", "/organizations/{id}/members", false, x.joinOrganization)
-	x.handle("GET", "/organizations/{id}/members", false, x.listMembers)
-	x.handle("DELETE", "/organizations/{id}/members/me", false, x.leaveOrganization)
-	x.handle("POST", "/organizations/{id}/members/{volunteer_id}/approve", false, x.approveMember)
-	x.handle("POST", "/organizations/{id}/members/{volunteer_id}/reject", false, x.rejectMember)
-	x.handle("GET", "/me/organizations", false, x.myOrganizations)
-}
-
 // memberJSON is one membership with the volunteer's data masked: admins of the
 // organisation see name, volunteer number and a masked phone, never more.
 type memberJSON struct {

@@ -9,14 +9,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).notificationRoutes) }
-
-func (x *API) notificationRoutes() {
-	x.handle("GET", "/me/notifications", false, x.listNotifications)
-	x.handle("POST", "/me/notifications/read", false, x.readAllNotifications)
-	x.handle("POST", "/me/notifications/{id}/read", false, x.readNotification)
-}
-
 type notificationJSON struct {
 	ID        int64      `json:"id"`
 	Kind      string     `json:"kind"`

@@ -11,19 +11,6 @@ import (
 	"zhiyuan/internal/pii"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).organizationRoutes) }
-
-func (x *API) organizationRoutes() {
-	x.handle("POST", "/organizations", false, x.createOrganization)
-	x.handle("GET", "/organizations", true, x.listOrganizations)
-	x.handle("GET", "/organizations/{id}", true, x.getOrganization)
-	x.handle("GET", "/organizations/{id}/children", true, x.listChildren)
-	x.handle("POST", "/organizations/{id}/approve", false, x.approveOrganization)
-	x.handle("POST", "/organizations/{id}/reject", false, x.rejectOrganization)
-	x.handle("GET", "/organizations/{id}/admins", false, x.listOrgAdmins)
-	x.handle("POST", "/organizations/{id}/admins", false, x.addOrgAdmin)
-}
-
 // orgJSON is an organisation as the API shows it. Contact phone and rejection reason are
 // only for those who manage or approve the organisation.
 type orgJSON struct {

@@ -10,15 +10,6 @@ import (
 	"zhiyuan/internal/proof"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).proofRoutes) }
-
-func (x *API) proofRoutes() {
-	x.handle("POST", "/me/proofs", false, x.issueProof)
-	x.handle("GET", "/me/proofs", false, x.myProofs)
-	x.handle("GET", "/me/proofs/{code}/pdf", false, x.myProofPDF)
-	x.handle("GET", "/verify/proof/{code}", true, x.verifyProof)
-}
-
 type proofJSON struct {
 	Code           string    `json:"code"`
 	CodeDisplay    string    `json:"code_display"`

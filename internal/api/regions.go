@@ -8,11 +8,6 @@ import (
 	"zhiyuan/internal/region"
 )
 
-func (x *API) regionRoutes() {
-	x.handle("GET", "/regions", true, x.listRegions)
-	x.handle("GET", "/regions/{code}", true, x.getRegion)
-}
-
 type regionJSON struct {
 	Code       string `json:"code"`
 	Name       string `json:"name"`

@@ -8,14 +8,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func init() {
-	extraRoutes = append(extraRoutes, func(x *API) {
-		x.handle("POST", "/auth/reset-code", true, x.requestResetCode)
-		x.handle("POST", "/auth/reset", true, x.resetPassword)
-		x.handle("POST", "/volunteers/{id}/reset-access", false, x.adminResetAccess)
-	})
-}
-
 type resetCodeRequest struct {
 	Phone string `json:"phone"`
 }

@@ -10,21 +10,6 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).signupRoutes) }
-
-func (x *API) signupRoutes() {
-	x.handle("POST", "/sessions/{id}/signups", false, x.signUp)
-	x.handle("GET", "/sessions/{id}/signups", false, x.listSessionSignups)
-	x.handle("POST", "/sessions/{id}/signups/admit", false, x.decideMany(sqlstore.DecideAdmit))
-	x.handle("POST", "/sessions/{id}/signups/reject", false, x.decideMany(sqlstore.DecideReject))
-	x.handle("GET", "/signups/{id}", false, x.getSignup)
-	x.handle("DELETE", "/signups/{id}", false, x.cancelSignup)
-	x.handle("POST", "/signups/{id}/admit", false, x.decideOne(sqlstore.DecideAdmit))
-	x.handle("POST", "/signups/{id}/reject", false, x.decideOne(sqlstore.DecideReject))
-	x.handle("POST", "/signups/{id}/no-show", false, x.decideOne(sqlstore.DecideNoShow))
-	x.handle("GET", "/me/signups", false, x.mySignups)
-}
-
 // signupJSON is a sign-up; session times in the activity's zone. Volunteer names are
 // shown to the organisation's managers and to the volunteer.
 type signupJSON struct {

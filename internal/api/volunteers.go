@@ -12,20 +12,6 @@ import (
 	"zhiyuan/internal/pii"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*API).volunteerRoutes) }
-
-func (x *API) volunteerRoutes() {
-	x.handle("POST", "/volunteers", true, x.registerVolunteer)
-	x.handle("GET", "/volunteers/{id}", false, x.getVolunteer)
-	x.handle("POST", "/volunteers/{id}/reveal-id", false, x.revealIDNumber)
-	x.handle("GET", "/me/volunteer", false, x.getMyVolunteer)
-	x.handle("PATCH", "/me/volunteer", false, x.patchMyVolunteer)
-	x.handle("POST", "/me/volunteer/guardian-consent", false, x.guardianConsent)
-	x.handle("POST", "/me/password", false, x.changePassword)
-	x.handle("GET", "/me/export", false, x.exportMyData)
-	x.handle("POST", "/me/close", false, x.closeMyAccount)
-}
-
 type guardianRequest struct {
 	Name     string `json:"name"`
 	Phone    string `json:"phone"`

@@ -11,14 +11,6 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-func init() {
-	periodics = append(periodics, Periodic{Name: "finish ended activities", Every: 10 * time.Minute,
-		Run: func(ctx context.Context, a *App) error {
-			_, err := a.Store.FinishEndedActivities(ctx, a.Store.Now(), 1000)
-			return err
-		}})
-}
-
 // SessionInput is one session as entered.
 type SessionInput struct {
 	StartsAt time.Time

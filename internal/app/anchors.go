@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"zhiyuan"
 )
@@ -11,13 +10,6 @@ import (
 // is missing, the platform signs a hash over every chain head. The task runs hourly so a
 // server started late or stopped over midnight catches up within the hour; the database
 // keeps one anchor a day however many servers run it.
-
-func init() {
-	periodics = append(periodics, Periodic{Name: "ledger anchor", Every: time.Hour, Run: func(ctx context.Context, a *App) error {
-		_, _, err := a.MakeLedgerAnchor(ctx)
-		return err
-	}})
-}
 
 // MakeLedgerAnchor makes today's anchor (Beijing date) unless it exists, signed with the
 // platform key. It returns the anchor made, or today's existing one with created false

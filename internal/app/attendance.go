@@ -17,13 +17,6 @@ import (
 // Attendance: the organiser's rotating check-in code, volunteers scanning it, the
 // organiser scanning cards or marking by hand, and the no-show sweep after sessions.
 
-func init() {
-	periodics = append(periodics, Periodic{Name: "mark no-shows", Every: 10 * time.Minute, Run: func(ctx context.Context, a *App) error {
-		_, err := a.MarkNoShows(ctx)
-		return err
-	}})
-}
-
 // hourRules, attendanceRules and workCalendar are the platform's settings for hours.
 func (a *App) hourRules() zhiyuan.HourRules {
 	if r := a.Config.Hours; r != (zhiyuan.HourRules{}) {

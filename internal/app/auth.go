@@ -103,7 +103,7 @@ func (a *App) findLogin(ctx context.Context, login string) (*zhiyuan.Account, st
 	if phone, err := pii.NormalizePhone(login); err == nil {
 		return a.Store.FindAccountByPhone(ctx, phone)
 	}
-	for _, resolve := range loginResolvers {
+	for _, resolve := range loginResolvers() {
 		if acc, hash, err := resolve(ctx, a, login); err == nil || zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 			return acc, hash, err
 		}
@@ -134,9 +134,13 @@ func accountLoginKey(accountID int64, ip string) string {
 	return "a:" + strconv.FormatInt(accountID, 10) + "|" + addressKey(ip)
 }
 
-// loginResolvers find accounts by identifiers other than the phone number; features that
-// add such identifiers append to it in an init function.
-var loginResolvers []func(ctx context.Context, a *App, login string) (*zhiyuan.Account, string, error)
+// loginResolvers find accounts by identifiers other than the phone number, tried in this
+// order; a feature that adds such an identifier adds its resolver here.
+func loginResolvers() []func(ctx context.Context, a *App, login string) (*zhiyuan.Account, string, error) {
+	return []func(ctx context.Context, a *App, login string) (*zhiyuan.Account, string, error){
+		loginByVolunteerNo, // volunteers.go
+	}
+}
 
 func lockedError(until, now time.Time) error {
 	mins := int(until.Sub(now).Minutes()) + 1

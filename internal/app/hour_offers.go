@@ -16,13 +16,6 @@ import (
 // an offer left unanswered expires with the session's recording window. See
 // zhiyuan.HourOffer and docs/hours.md.
 
-func init() {
-	periodics = append(periodics, Periodic{Name: "expire hour offers", Every: 10 * time.Minute, Run: func(ctx context.Context, a *App) error {
-		_, err := a.ExpireHourOffers(ctx)
-		return err
-	}})
-}
-
 // offerExpiry is when an offer for the session stops waiting: the end of its recording
 // window (RecordingWorkingDays working days, in the venue's zone, by the platform's
 // calendar), the same deadline the organisation has for confirming hours.

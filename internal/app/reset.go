@@ -311,14 +311,6 @@ func temporaryPassword() (string, error) {
 	return string(b), nil
 }
 
-func init() {
-	periodics = append(periodics, Periodic{Name: "purge expired reset codes", Every: time.Hour,
-		Run: func(ctx context.Context, a *App) error {
-			_, err := a.Store.PurgeExpiredResetCodes(ctx)
-			return err
-		}})
-}
-
 // AdminVolunteer returns a volunteer (masked personal data only) to an administrator of
 // the volunteer's region, for the admin view where access is reset in person. It finds
 // the volunteer by id, or by volunteer number when no is given. Unlike Volunteer, the

@@ -11,35 +11,34 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-func init() {
-	RegisterExportSection(ExportSection{Name: "signups", Data: func(ctx context.Context, a *App, accountID int64, v *zhiyuan.Volunteer) (any, error) {
-		if v == nil {
-			return []any{}, nil
-		}
-		type row struct {
-			Activity string `json:"activity"`
-			Session  string `json:"session"`
-			Status   string `json:"status"`
-			Late     bool   `json:"late_cancellation,omitempty"`
-		}
-		out := []row{}
-		now := a.Store.Now()
-		for _, view := range []sqlstore.SignupView{sqlstore.ViewUpcoming, sqlstore.ViewWaitlisted, sqlstore.ViewPast} {
-			for offset := 0; ; offset += 200 {
-				list, err := a.Store.FindVolunteerSignups(ctx, v.ID, view, now, offset, 200)
-				if err != nil {
-					return nil, err
-				}
-				for _, sg := range list {
-					out = append(out, row{sg.ActivityTitle, zhiyuan.SessionLabel(sg.StartsAt, sg.EndsAt, sg.TimeZone), string(sg.Status), sg.Late})
-				}
-				if len(list) < 200 {
-					break
-				}
+// exportSignups is the sign-ups part of "export my data" (exportSections).
+func exportSignups(ctx context.Context, a *App, accountID int64, v *zhiyuan.Volunteer) (any, error) {
+	if v == nil {
+		return []any{}, nil
+	}
+	type row struct {
+		Activity string `json:"activity"`
+		Session  string `json:"session"`
+		Status   string `json:"status"`
+		Late     bool   `json:"late_cancellation,omitempty"`
+	}
+	out := []row{}
+	now := a.Store.Now()
+	for _, view := range []sqlstore.SignupView{sqlstore.ViewUpcoming, sqlstore.ViewWaitlisted, sqlstore.ViewPast} {
+		for offset := 0; ; offset += 200 {
+			list, err := a.Store.FindVolunteerSignups(ctx, v.ID, view, now, offset, 200)
+			if err != nil {
+				return nil, err
+			}
+			for _, sg := range list {
+				out = append(out, row{sg.ActivityTitle, zhiyuan.SessionLabel(sg.StartsAt, sg.EndsAt, sg.TimeZone), string(sg.Status), sg.Late})
+			}
+			if len(list) < 200 {
+				break
 			}
 		}
-		return out, nil
-	}})
+	}
+	return out, nil
 }
 
 // SignUp signs the calling volunteer up for a session: the rules of eligibility first

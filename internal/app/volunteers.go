@@ -21,10 +21,6 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-func init() {
-	loginResolvers = append(loginResolvers, loginByVolunteerNo)
-}
-
 // loginByVolunteerNo lets volunteers log in with their volunteer number. A string that
 // fails the check digit is not looked up at all.
 func loginByVolunteerNo(ctx context.Context, a *App, login string) (*zhiyuan.Account, string, error) {
@@ -612,18 +608,20 @@ type ExportAccount struct {
 	Roles     []zhiyuan.Role `json:"roles"`
 }
 
-// ExportSection adds one feature's records of a volunteer to an export; features append
-// theirs to exportSections in an init function. v is nil for an account that is not a
-// volunteer.
+// ExportSection adds one feature's records of a volunteer to an export. v is nil for an
+// account that is not a volunteer.
 type ExportSection struct {
 	Name string
 	Data func(ctx context.Context, a *App, accountID int64, v *zhiyuan.Volunteer) (any, error)
 }
 
-var exportSections []ExportSection
-
-// RegisterExportSection adds a feature's part of "export my data".
-func RegisterExportSection(s ExportSection) { exportSections = append(exportSections, s) }
+// exportSections are the features' parts of "export my data", all of them: a feature that
+// keeps records of a volunteer adds its section here (the function lives in its own file).
+func exportSections() []ExportSection {
+	return []ExportSection{
+		{Name: "signups", Data: exportSignups}, // signups.go
+	}
+}
 
 // ExportMyData returns the caller's data. The identity number stays masked even here: the
 // export is a file that travels, and the person has the document itself.
@@ -645,7 +643,7 @@ func (a *App) ExportMyData(ctx context.Context, p *zhiyuan.Principal) (*Export, 
 	case zhiyuan.ErrorCode(err) != zhiyuan.ENotFound:
 		return nil, err
 	}
-	for _, s := range exportSections {
+	for _, s := range exportSections() {
 		data, err := s.Data(ctx, a, p.AccountID, v)
 		if err != nil {
 			return nil, errors.Join(errors.New("export "+s.Name), err)

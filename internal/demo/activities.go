@@ -11,11 +11,6 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-func init() {
-	// Activities need organisations and volunteers, whichever file registers them.
-	lateFillers = append(lateFillers, fillActivities)
-}
-
 // demoActivity is a kind of activity an organisation runs.
 type demoActivity struct {
 	cat         zhiyuan.Category

@@ -17,12 +17,6 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-func init() {
-	// Cards show star levels and proofs list confirmed hours: both need the hour history,
-	// a late filler, so cards come last.
-	finalFillers = append(finalFillers, fillCards)
-}
-
 // The two cities whose admins find card work waiting in the demo.
 const (
 	demoCardGuangzhou = "440100"

@@ -28,20 +28,21 @@ type Account struct {
 	Role, Login, Name string
 }
 
-// Filler adds one feature's demo data; features register theirs in an init function and
-// run in registration order after the administrators exist.
+// Filler adds one feature's demo data, after the administrators exist.
 type Filler func(ctx context.Context, a *app.App, opt Options, accounts *[]Account) error
 
-var fillers []Filler
-
-// lateFillers run after every filler: features whose demo data link others' records
-// (memberships need both volunteers and organisations) register here, so the order of
-// init functions across files does not matter.
-var lateFillers []Filler
-
-// finalFillers run after the late ones: demo data that needs another late filler's
-// records (cards and proofs need the hour history, so star levels are real).
-var finalFillers []Filler
+// fillers is every feature's demo data, in the order it is made: a filler comes after the
+// ones whose records it links. A feature adds its filler here, after what it needs.
+func fillers() []Filler {
+	return []Filler{
+		fillVolunteers,    // volunteers.go: first, memberships and sign-ups are made of them
+		fillOrganizations, // organizations.go
+		fillActivities,    // activities.go: organisations' activities, volunteers' sign-ups
+		fillHours,         // hours.go: a service history in activities of organisations, by volunteers
+		fillMemberships,   // organizations.go: volunteers in organisations
+		fillCards,         // cards.go: last, star levels and proofs need the hour history
+	}
+}
 
 // Empty reports whether the database has no accounts yet.
 func Empty(ctx context.Context, a *app.App) (bool, error) {
@@ -88,17 +89,7 @@ func Fill(ctx context.Context, a *app.App, opt Options) ([]Account, error) {
 			accounts = append(accounts, Account{"市级管理员", phone, name})
 		}
 	}
-	for _, fill := range fillers {
-		if err := fill(ctx, a, opt, &accounts); err != nil {
-			return nil, err
-		}
-	}
-	for _, fill := range lateFillers {
-		if err := fill(ctx, a, opt, &accounts); err != nil {
-			return nil, err
-		}
-	}
-	for _, fill := range finalFillers {
+	for _, fill := range fillers() {
 		if err := fill(ctx, a, opt, &accounts); err != nil {
 			return nil, err
 		}

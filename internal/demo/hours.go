@@ -11,11 +11,6 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-func init() {
-	// Hours need activities, organisations and volunteers, whichever file makes them.
-	lateFillers = append(lateFillers, fillHours)
-}
-
 // fillHours gives the demo a service history: a few organisations ran activities in
 // the last weeks (sessions 3, 9 and 25 days ago) where volunteers checked in and out,
 // some did not come (no-shows), most hours are confirmed with an evaluation, the most

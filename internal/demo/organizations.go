@@ -12,12 +12,6 @@ import (
 	"zhiyuan/internal/uscc"
 )
 
-func init() {
-	fillers = append(fillers, fillOrganizations)
-	// Memberships need the volunteers, whose filler may run after this one.
-	lateFillers = append(lateFillers, fillMemberships)
-}
-
 // demoUniversity is a university with its colleges; every college gets class branches.
 type demoUniversity struct {
 	name, county string

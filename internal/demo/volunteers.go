@@ -16,12 +16,6 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-func init() {
-	// Volunteers go first, whatever the file order: organisations' memberships and
-	// activities' sign-ups are made of them.
-	fillers = append([]Filler{fillVolunteers}, fillers...)
-}
-
 // demoBatch is how many volunteers one transaction inserts.
 const demoBatch = 10000
 

@@ -14,38 +14,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func init() {
-	extraRoutes = append(extraRoutes, (*Web).activityPages)
-	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
-		items := []navItem{{"/activities", "活动"}}
-		if p == nil {
-			return items
-		}
-		items = append(items, navItem{"/me/signups", "我的报名"}, navItem{"/me/notifications", "消息"})
-		for _, r := range p.Roles {
-			if r.Kind == zhiyuan.RoleOrgAdmin && r.OrgID != 0 {
-				items = append(items, navItem{fmt.Sprintf("/orgs/%d/activities", r.OrgID), "活动管理"})
-				break
-			}
-		}
-		return items
-	})
-}
-
-func (x *Web) activityPages() {
-	x.handle("GET /activities", true, x.activitySearch)
-	x.handle("GET /activities/{id}", true, x.activityShow)
-	x.handle("POST /activities/{id}/publish", false, x.activityAction("publish"))
-	x.handle("POST /activities/{id}/close", false, x.activityAction("close"))
-	x.handle("POST /activities/{id}/cancel", false, x.activityAction("cancel"))
-	x.handle("POST /activities/{id}/sessions", false, x.activityAddSessions)
-	x.handle("POST /sessions/{id}/capacity", false, x.sessionCapacity)
-	x.handle("GET /orgs/{id}/activities", false, x.orgActivities)
-	x.handle("GET /orgs/{id}/activities/new", false, x.activityNewForm)
-	x.handle("POST /orgs/{id}/activities", false, x.activityCreate)
-	x.handle("POST /orgs/{id}/projects", false, x.projectCreate)
-}
-
 // sessionView is a session as pages show it: times in the activity's zone.
 type sessionView struct {
 	zhiyuan.ActivitySession
@@ -141,6 +109,7 @@ var activityNotices = map[string]string{
 	"late":       "已取消报名。由于已过取消截止时间，本次计为逾期取消。",
 	"capacity":   "名额已更新。",
 	"sessions":   "场次已添加。",
+	"edited":     "活动信息已更新。",
 }
 
 func (x *Web) activityShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {

@@ -12,16 +12,6 @@ import (
 	"zhiyuan/internal/region"
 )
 
-func init() {
-	extraRoutes = append(extraRoutes, (*Web).activityEditPages)
-	activityNotices["edited"] = "活动信息已更新。"
-}
-
-func (x *Web) activityEditPages() {
-	x.handle("GET /activities/{id}/edit", false, x.activityEditForm)
-	x.handle("POST /activities/{id}/edit", false, x.activityEdit)
-}
-
 // editableActivity loads an activity for its edit form: only its organisation's admins
 // may edit (403 to others; a draft does not exist for them, 404).
 func (x *Web) editableActivity(r *http.Request, p *zhiyuan.Principal) (*zhiyuan.Activity, *zhiyuan.Organization, error) {

@@ -21,39 +21,6 @@ import (
 // code, the volunteer's check-in form (where the QR code leads), the session's
 // attendance and confirmation page, my hours, and the overdue list.
 
-func init() {
-	extraRoutes = append(extraRoutes, (*Web).attendancePages)
-	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
-		if p == nil {
-			return nil
-		}
-		var items []navItem
-		if p.Has(zhiyuan.RoleVolunteer) {
-			items = append(items, navItem{"/me/hours", "我的时长"}, navItem{"/checkin", "扫码签到"})
-		}
-		if p.IsAdmin() {
-			items = append(items, navItem{"/hours/overdue", "逾期时长"})
-		}
-		return items
-	})
-}
-
-func (x *Web) attendancePages() {
-	x.handle("GET /sessions/{id}/checkin", false, x.checkinScreen)
-	x.handle("GET /sessions/{id}/attendance", false, x.sessionAttendancePage)
-	x.handle("POST /sessions/{id}/attendance", false, x.markAttendanceForm)
-	x.handle("POST /sessions/{id}/hours/confirm", false, x.confirmHoursForm)
-	x.handle("POST /sessions/{id}/hour-entries", false, x.makeupForm)
-	x.handle("POST /hour-entries/{id}/corrections", false, x.correctionForm)
-	x.handle("POST /disputes/{id}/resolve", false, x.resolveDisputeForm)
-	x.handle("GET /checkin", false, x.checkinForm)
-	x.handle("POST /checkin", false, x.checkinSubmit)
-	x.handle("GET /checkin/done", false, x.checkinDone)
-	x.handle("GET /me/hours", false, x.myHoursPage)
-	x.handle("POST /hour-entries/{id}/disputes", false, x.disputeForm)
-	x.handle("GET /hours/overdue", false, x.overduePage)
-}
-
 func hrID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {

@@ -17,42 +17,6 @@ import (
 	"zhiyuan/internal/proof"
 )
 
-func init() {
-	funcs["cardEvent"] = zhiyuan.CardEventChinese
-	funcs["cardHours"] = zhiyuan.FormatHours
-	extraRoutes = append(extraRoutes, (*Web).cardPages)
-	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
-		items := []navItem{{"/verify", "核验"}}
-		// A volunteer who also runs an organisation keeps the links to their own card.
-		if p.Has(zhiyuan.RoleVolunteer) {
-			items = append(items, navItem{"/me/card", "志愿者证"}, navItem{"/me/proofs", "服务证明"})
-		}
-		if p.Has(zhiyuan.RoleRegional) || p.Has(zhiyuan.RolePlatform) {
-			items = append(items, navItem{"/admin/cards", "证件办理"})
-		}
-		return items
-	})
-}
-
-func (x *Web) cardPages() {
-	x.handle("GET /me/card", false, x.myCardPage)
-	x.handle("POST /me/card/apply", false, x.cardApply)
-	x.handle("POST /me/card/lost", false, x.cardLost)
-	x.handle("GET /me/card/photo", false, x.cardPhoto)
-	x.handle("GET /admin/cards", false, x.cardQueue)
-	x.handle("POST /admin/cards/decide", false, x.cardDecide)
-	x.handle("POST /admin/cards/batches", false, x.cardBatchCreate)
-	x.handle("GET /admin/cards/batches/{id}", false, x.cardBatchPage)
-	x.handle("GET /admin/cards/batches/{id}/print-list.xlsx", false, x.cardBatchPrintList)
-	x.handle("GET /admin/cards/batches/{id}/photos.zip", false, x.cardBatchPhotos)
-	x.handle("POST /admin/cards/batches/{id}/printed", false, x.cardBatchAdvance(zhiyuan.BatchPrinted))
-	x.handle("POST /admin/cards/batches/{id}/issued", false, x.cardBatchAdvance(zhiyuan.BatchIssued))
-	x.handle("GET /admin/cards/card", false, x.cardAdminPage)
-	x.handle("POST /admin/cards/card/revoke", false, x.cardRevoke)
-	x.handle("POST /admin/cards/card/reissue", false, x.cardReissue)
-	x.handle("GET /verify/card/{payload}", true, x.verifyCardPage)
-}
-
 // publicBase is the address QR codes point at: the configured one, or this request's.
 func (x *Web) publicBase(r *http.Request) string {
 	if x.app.Config.BaseURL != "" {

@@ -12,16 +12,6 @@ import (
 // for them without a sign-up (listed on 我的时长); disputing asks for a reason and a
 // confirmation, as it cannot be undone.
 
-func init() {
-	extraRoutes = append(extraRoutes, (*Web).hourOfferPages)
-}
-
-func (x *Web) hourOfferPages() {
-	x.handle("POST /me/hour-offers/{id}/accept", false, x.acceptOfferForm)
-	x.handle("GET /me/hour-offers/{id}/dispute", false, x.disputeOfferPage)
-	x.handle("POST /me/hour-offers/{id}/dispute", false, x.disputeOfferForm)
-}
-
 func (x *Web) acceptOfferForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := hrID(r, "id")
 	if err != nil {

@@ -1,21 +1,11 @@
 package web
 
 import (
-	"encoding/base64"
 	"net/http"
 	"strconv"
 
 	"zhiyuan"
 )
-
-func init() {
-	extraRoutes = append(extraRoutes, (*Web).ledgerPages)
-	funcs["b64url"] = base64.RawURLEncoding.EncodeToString
-}
-
-func (x *Web) ledgerPages() {
-	x.handle("GET /ledger/anchors", true, x.ledgerAnchorsPage)
-}
 
 // anchorsPerPage is the page's length; the API pages the same list by its own limit.
 const anchorsPerPage = 30

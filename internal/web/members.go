@@ -10,17 +10,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*Web).memberPages) }
-
-func (x *Web) memberPages() {
-	x.handle("GET /orgs/{id}/members", false, x.memberList)
-	x.handle("POST /orgs/{id}/members/{volunteer_id}/approve", false, x.memberApprove)
-	x.handle("POST /orgs/{id}/members/{volunteer_id}/reject", false, x.memberReject)
-	x.handle("POST /orgs/{id}/join", false, x.memberJoin)
-	x.handle("POST /orgs/{id}/leave", false, x.memberLeave)
-	x.handle("POST /orgs/{id}/admins", false, x.orgAddAdmin)
-}
-
 const memberPageSize = 50
 
 func pathInt(r *http.Request, name string) (int64, error) {

@@ -12,31 +12,6 @@ import (
 	"zhiyuan/internal/region"
 )
 
-func init() {
-	extraRoutes = append(extraRoutes, (*Web).organizationPages)
-	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
-		items := []navItem{{"/orgs", "组织"}}
-		if p != nil {
-			items = append(items, navItem{"/me/orgs", "我的组织"})
-		}
-		if p.IsAdmin() {
-			items = append(items, navItem{"/admin/orgs", "组织审核"})
-		}
-		return items
-	})
-}
-
-func (x *Web) organizationPages() {
-	x.handle("GET /orgs", true, x.orgDirectory)
-	x.handle("GET /orgs/new", false, x.orgNewForm)
-	x.handle("POST /orgs/new", false, x.orgCreate)
-	x.handle("GET /orgs/{id}", true, x.orgShow)
-	x.handle("POST /orgs/{id}/approve", false, x.orgApprove)
-	x.handle("POST /orgs/{id}/reject", false, x.orgReject)
-	x.handle("GET /admin/orgs", false, x.orgAdminList)
-	x.handle("GET /me/orgs", false, x.orgMine)
-}
-
 // orgView is an organisation with what its page shows besides the record.
 type orgView struct {
 	*zhiyuan.Organization

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,21 +8,6 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/proof"
 )
-
-func init() {
-	extraRoutes = append(extraRoutes, (*Web).proofPages)
-	funcs["proofCode"] = proof.FormatProofCode
-	funcs["hexHead"] = func(b []byte) string { return hex.EncodeToString(b) }
-}
-
-func (x *Web) proofPages() {
-	x.handle("GET /me/proofs", false, x.myProofsPage)
-	x.handle("POST /me/proofs", false, x.proofIssue)
-	x.handle("GET /me/proofs/{code}/pdf", false, x.proofPDF)
-	x.handle("GET /verify", true, x.verifyForm)
-	x.handle("GET /verify/proof", true, x.verifyProofQuery)
-	x.handle("GET /verify/proof/{code}", true, x.verifyProofPage)
-}
 
 func (x *Web) myProofsPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	return x.renderMyProofs(w, r, p, http.StatusOK, "")

@@ -2,18 +2,24 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
 	"zhiyuan"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/proof"
 )
 
+// funcs are the templates' helpers, every one of them here: the map is read, never added
+// to, once the package is loaded.
 var funcs = template.FuncMap{
 	"maskPhone": pii.MaskPhone,
 	"maskID":    pii.MaskIDNumber,
@@ -33,6 +39,21 @@ var funcs = template.FuncMap{
 	// limit is a field's length limit for maxlength attributes, from the one definition
 	// the checks use (zhiyuan.FieldLimit); an unknown name fails the page.
 	"limit": zhiyuan.FieldLimit,
+
+	// Cards.
+	"cardEvent": zhiyuan.CardEventChinese,
+	"cardHours": zhiyuan.FormatHours,
+	// The ledger.
+	"b64url": base64.RawURLEncoding.EncodeToString,
+	// Proofs.
+	"proofCode": proof.FormatProofCode,
+	"hexHead":   func(b []byte) string { return hex.EncodeToString(b) },
+	// Volunteers' checkboxes and selects of lists; prefixed to stay clear of other
+	// features' helpers.
+	"vHas":       listHas,
+	"vPolitical": zhiyuan.PoliticalStatusChinese,
+	"vCategory":  zhiyuan.ServiceCategoryName,
+	"vItoa":      strconv.Itoa,
 }
 
 // parseTemplates parses every page together with the layout; each page defines "content".
@@ -57,33 +78,6 @@ func (x *Web) parseTemplates() error {
 		x.pages[base] = t
 	}
 	return nil
-}
-
-// navItem is one link of the role-dependent navigation.
-type navItem struct {
-	Href, Label string
-}
-
-// navFor builds the navigation for the caller. It only decides what to show; what the
-// caller may do is decided by zhiyuan.Authorize on every request.
-func navFor(p *zhiyuan.Principal) []navItem {
-	items := []navItem{{"/", "首页"}}
-	items = append(items, extraNav(p)...)
-	if p != nil && (p.Has(zhiyuan.RoleRegional) || p.Has(zhiyuan.RolePlatform)) {
-		items = append(items, navItem{"/admin/audit", "审计日志"})
-	}
-	return items
-}
-
-// navProviders let feature files add their links to the navigation.
-var navProviders []func(p *zhiyuan.Principal) []navItem
-
-func extraNav(p *zhiyuan.Principal) []navItem {
-	var out []navItem
-	for _, f := range navProviders {
-		out = append(out, f(p)...)
-	}
-	return out
 }
 
 // render executes a page into a buffer first, so a template error becomes a clean 500

@@ -9,32 +9,6 @@ import (
 	"zhiyuan/internal/httpx"
 )
 
-func init() {
-	extraRoutes = append(extraRoutes, (*Web).resetPages)
-	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
-		var items []navItem
-		if p != nil && (p.Has(zhiyuan.RoleRegional) || p.Has(zhiyuan.RolePlatform)) {
-			items = append(items, navItem{"/admin/volunteers", "志愿者查询"})
-		}
-		if p != nil && p.Has(zhiyuan.RolePlatform) {
-			items = append(items, navItem{"/admin/outbox", "发件箱"})
-		}
-		return items
-	})
-}
-
-func (x *Web) resetPages() {
-	x.handle("GET /forgot", true, x.forgotForm)
-	x.handle("POST /forgot", true, x.forgot)
-	x.handle("GET /reset", true, x.resetForm)
-	x.handle("POST /reset", true, x.reset)
-	x.handle("GET /admin/outbox", false, x.outbox)
-	x.handle("GET /admin/volunteers", false, x.adminVolunteerFind)
-	x.handle("POST /admin/volunteers", false, x.adminVolunteerFind)
-	x.handle("GET /admin/volunteers/{id}", false, x.adminVolunteer)
-	x.handle("POST /admin/volunteers/{id}/reset-access", false, x.adminResetAccess)
-}
-
 // forgotForm asks for the phone number a reset code goes to. The number is posted, never
 // put in a URL.
 func (x *Web) forgotForm(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {

@@ -14,19 +14,6 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
-func init() { extraRoutes = append(extraRoutes, (*Web).signupPages) }
-
-func (x *Web) signupPages() {
-	x.handle("POST /sessions/{id}/signup", false, x.signUp)
-	x.handle("POST /signups/{id}/cancel", false, x.cancelSignup)
-	x.handle("GET /me/signups", false, x.mySignups)
-	x.handle("GET /sessions/{id}/signups", false, x.sessionSignups)
-	x.handle("POST /sessions/{id}/signups/decide", false, x.decideSignups)
-	x.handle("GET /sessions/{id}/signups.xlsx", false, x.exportSignups)
-	x.handle("GET /me/notifications", false, x.notifications)
-	x.handle("POST /me/notifications/read", false, x.readNotifications)
-}
-
 func (x *Web) signUp(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := pathID(r)
 	if err != nil {

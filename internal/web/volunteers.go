@@ -14,47 +14,6 @@ import (
 	"zhiyuan/internal/region"
 )
 
-func init() {
-	// Template helpers for checkboxes and selects of lists; prefixed to stay clear of
-	// other features' helpers.
-	funcs["vHas"] = func(list any, item string) bool {
-		switch l := list.(type) {
-		case []string:
-			return slices.Contains(l, item)
-		case []int:
-			n, err := strconv.Atoi(item)
-			return err == nil && slices.Contains(l, n)
-		}
-		return false
-	}
-	funcs["vPolitical"] = zhiyuan.PoliticalStatusChinese
-	funcs["vCategory"] = zhiyuan.ServiceCategoryName
-	funcs["vItoa"] = strconv.Itoa
-	extraRoutes = append(extraRoutes, (*Web).volunteerPages)
-	navProviders = append(navProviders, func(p *zhiyuan.Principal) []navItem {
-		switch {
-		case p == nil:
-			return []navItem{{"/register", "注册"}}
-		case p.Has(zhiyuan.RoleVolunteer):
-			return []navItem{{"/me", "我的"}}
-		}
-		return nil
-	})
-}
-
-func (x *Web) volunteerPages() {
-	x.handle("GET /register", true, x.registerForm)
-	x.handle("POST /register", true, x.register)
-	x.handle("GET /me", false, x.profile)
-	x.handle("POST /me", false, x.updateProfile)
-	x.handle("POST /me/password", false, x.changePassword)
-	x.handle("POST /me/guardian-consent", false, x.guardianConsent)
-	x.handle("GET /me/export", false, x.exportMyData)
-	x.handle("GET /me/close", false, x.closeForm)
-	x.handle("POST /me/close", false, x.closeAccount)
-	x.handle("GET /goodbye", true, x.goodbye)
-}
-
 // optGroup is a city with its counties, for a <select> with <optgroup>s.
 type optGroup struct {
 	Label   string
@@ -399,4 +358,17 @@ func (x *Web) renderCloseError(w http.ResponseWriter, r *http.Request, p *zhiyua
 func (x *Web) goodbye(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {
 	x.render(w, r, http.StatusOK, "volunteer_closed.html", map[string]any{"Title": "账号已注销"})
 	return nil
+}
+
+// listHas reports whether a list of a form (strings, or numbers such as weekdays) holds
+// item, for checking the boxes of the values already chosen (template helper vHas).
+func listHas(list any, item string) bool {
+	switch l := list.(type) {
+	case []string:
+		return slices.Contains(l, item)
+	case []int:
+		n, err := strconv.Atoi(item)
+		return err == nil && slices.Contains(l, n)
+	}
+	return false
 }

@@ -43,24 +43,9 @@ func New(a *app.App, log *slog.Logger) (*Web, error) {
 	}
 	_, err := fs.Stat(staticFS, "static/vendor/htmx.min.js")
 	x.htmx = err == nil
-	static, _ := fs.Sub(staticFS, "static")
-	x.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
-	x.handle("GET /{$}", true, x.home)
-	x.handle("GET /login", true, x.loginForm)
-	x.handle("POST /login", true, x.login)
-	x.handle("POST /logout", false, x.logout)
-	x.handle("GET /admin/audit", false, x.audit)
-	for _, register := range extraRoutes {
-		register(x)
-	}
-	x.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		x.renderError(w, r, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在"))
-	})
+	x.routes() // routes.go: every page, in one place
 	return x, nil
 }
-
-// extraRoutes lets feature files register their pages from an init function.
-var extraRoutes []func(x *Web)
 
 // ServeHTTP implements http.Handler.
 func (x *Web) ServeHTTP(w http.ResponseWriter, r *http.Request) { x.mux.ServeHTTP(w, r) }

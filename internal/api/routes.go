@@ -1,0 +1,161 @@
+package api
+
+import (
+	"net/http"
+
+	"zhiyuan"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/sqlstore"
+)
+
+// routes registers every route of the API, here and nowhere else, grouped by area (the
+// handlers live in the file of the same name). To add a route, add its line to its area;
+// the OpenAPI fragment in openapi/ must describe it too (TestOpenAPIMatchesRoutes).
+// Reading this function is how a newcomer finds what the API offers and which routes
+// are public (true: no login needed).
+func (x *API) routes() {
+	// Sign-in tokens and the caller (auth.go).
+	x.handle("POST", "/auth/token", true, x.createToken)
+	x.handle("DELETE", "/auth/token", false, x.deleteToken)
+	x.handle("GET", "/me", false, x.me)
+
+	// Regions, public reference data (regions.go).
+	x.handle("GET", "/regions", true, x.listRegions)
+	x.handle("GET", "/regions/{code}", true, x.getRegion)
+
+	// Audit log and administrators (audit.go).
+	x.handle("GET", "/audit", false, x.listAudit)
+	x.handle("POST", "/admins", false, x.createAdmin)
+
+	// Activities, their sessions and projects (activities.go).
+	x.handle("POST", "/organizations/{id}/activities", false, x.createActivity)
+	x.handle("GET", "/organizations/{id}/activities", false, x.listOrgActivities)
+	x.handle("POST", "/organizations/{id}/projects", false, x.createProject)
+	x.handle("GET", "/organizations/{id}/projects", true, x.listProjects)
+	x.handle("GET", "/activities", true, x.searchActivities)
+	x.handle("GET", "/activities/{id}", true, x.getActivity)
+	x.handle("PATCH", "/activities/{id}", false, x.patchActivity)
+	x.handle("POST", "/activities/{id}/publish", false, x.publishActivity)
+	x.handle("POST", "/activities/{id}/close", false, x.closeActivity)
+	x.handle("POST", "/activities/{id}/cancel", false, x.cancelActivity)
+	x.handle("POST", "/activities/{id}/sessions", false, x.addSessions)
+	x.handle("GET", "/sessions/{id}", true, x.getSession)
+	x.handle("PATCH", "/sessions/{id}", false, x.patchSession)
+
+	// Attendance, hours, corrections and disputes (attendance.go).
+	x.handle("GET", "/sessions/{id}/checkin-code", false, x.checkinCode)
+	x.handle("POST", "/attendance", false, x.scan)
+	x.handle("POST", "/sessions/{id}/attendance", false, x.markAttendance)
+	x.handle("GET", "/sessions/{id}/attendance", false, x.sessionAttendance)
+	x.handle("POST", "/sessions/{id}/hours/confirm", false, x.confirmSessionHours)
+	x.handle("POST", "/hours/confirm", false, x.confirmHours)
+	x.handle("POST", "/sessions/{id}/hour-entries", false, x.addMakeup)
+	x.handle("POST", "/hour-entries/{id}/corrections", false, x.correctEntry)
+	x.handle("POST", "/hour-entries/{id}/disputes", false, x.disputeEntry)
+	x.handle("GET", "/organizations/{id}/disputes", false, x.orgDisputes)
+	x.handle("POST", "/disputes/{id}/resolve", false, x.resolveDispute)
+	x.handle("GET", "/hours/overdue", false, x.overdueHours)
+	x.handle("GET", "/me/hours", false, x.myHours)
+	x.handle("GET", "/hour-entries/{id}", false, x.getHourEntry)
+	x.handle("GET", "/me/disputes", false, x.myDisputes)
+
+	// Volunteer cards: applications, batches, the card itself, offline verification (cards.go).
+	x.handle("POST", "/me/card-applications", false, x.applyForCard)
+	x.handle("GET", "/me/card-applications", false, x.myCardApplications)
+	x.handle("GET", "/me/card", false, x.myCard)
+	x.handle("GET", "/me/card/photo", false, x.myCardPhoto)
+	x.handle("POST", "/me/card/report-lost", false, x.reportCardLost)
+	x.handle("GET", "/card-applications", false, x.cardApplications)
+	x.handle("GET", "/card-applications/{id}", false, x.cardApplication)
+	x.handle("POST", "/card-applications/{id}/approve", false, x.approveCardApplication)
+	x.handle("POST", "/card-applications/{id}/reject", false, x.rejectCardApplication)
+	x.handle("POST", "/card-applications/approve", false, x.bulkApproveCardApplications)
+	x.handle("POST", "/card-applications/reject", false, x.bulkRejectCardApplications)
+	x.handle("POST", "/card-batches", false, x.createCardBatch)
+	x.handle("GET", "/card-batches", false, x.cardBatches)
+	x.handle("GET", "/card-batches/{id}", false, x.cardBatch)
+	x.handle("GET", "/card-batches/{id}/print-list", false, x.cardBatchPrintList)
+	x.handle("GET", "/card-batches/{id}/photos", false, x.cardBatchPhotos)
+	x.handle("POST", "/card-batches/{id}/printed", false, x.cardBatchAdvance(zhiyuan.BatchPrinted))
+	x.handle("POST", "/card-batches/{id}/issued", false, x.cardBatchAdvance(zhiyuan.BatchIssued))
+	x.handle("GET", "/cards/{number}", false, x.getCard)
+	x.handle("POST", "/cards/{number}/revoke", false, x.revokeCard)
+	x.handle("POST", "/cards/{number}/reissue", false, x.reissueCard)
+	x.handle("GET", "/keys", true, x.publicKeys)
+	x.handle("GET", "/verify/card/{payload}", true, x.verifyCard)
+
+	// Hours offered to a volunteer who was not signed up (hour_offers.go).
+	x.handle("GET", "/me/hour-offers", false, x.myHourOffers)
+	x.handle("POST", "/hour-offers/{id}/accept", false, x.acceptHourOffer)
+	x.handle("POST", "/hour-offers/{id}/dispute", false, x.disputeHourOffer)
+
+	// The public ledger's anchors (ledger.go).
+	x.handle("GET", "/ledger/anchors", true, x.ledgerAnchors)
+
+	// Organisation membership (members.go).
+	x.handle("POST", "/organizations/{id}/members", false, x.joinOrganization)
+	x.handle("GET", "/organizations/{id}/members", false, x.listMembers)
+	x.handle("DELETE", "/organizations/{id}/members/me", false, x.leaveOrganization)
+	x.handle("POST", "/organizations/{id}/members/{volunteer_id}/approve", false, x.approveMember)
+	x.handle("POST", "/organizations/{id}/members/{volunteer_id}/reject", false, x.rejectMember)
+	x.handle("GET", "/me/organizations", false, x.myOrganizations)
+
+	// Notifications (notifications.go).
+	x.handle("GET", "/me/notifications", false, x.listNotifications)
+	x.handle("POST", "/me/notifications/read", false, x.readAllNotifications)
+	x.handle("POST", "/me/notifications/{id}/read", false, x.readNotification)
+
+	// Organisations and their administrators (organizations.go).
+	x.handle("POST", "/organizations", false, x.createOrganization)
+	x.handle("GET", "/organizations", true, x.listOrganizations)
+	x.handle("GET", "/organizations/{id}", true, x.getOrganization)
+	x.handle("GET", "/organizations/{id}/children", true, x.listChildren)
+	x.handle("POST", "/organizations/{id}/approve", false, x.approveOrganization)
+	x.handle("POST", "/organizations/{id}/reject", false, x.rejectOrganization)
+	x.handle("GET", "/organizations/{id}/admins", false, x.listOrgAdmins)
+	x.handle("POST", "/organizations/{id}/admins", false, x.addOrgAdmin)
+
+	// Service proofs and their public verification (proofs.go).
+	x.handle("POST", "/me/proofs", false, x.issueProof)
+	x.handle("GET", "/me/proofs", false, x.myProofs)
+	x.handle("GET", "/me/proofs/{code}/pdf", false, x.myProofPDF)
+	x.handle("GET", "/verify/proof/{code}", true, x.verifyProof)
+
+	// Password reset and an administrator's reset of a volunteer's access (reset.go).
+	x.handle("POST", "/auth/reset-code", true, x.requestResetCode)
+	x.handle("POST", "/auth/reset", true, x.resetPassword)
+	x.handle("POST", "/volunteers/{id}/reset-access", false, x.adminResetAccess)
+
+	// Sign-ups and decisions on them (signups.go).
+	x.handle("POST", "/sessions/{id}/signups", false, x.signUp)
+	x.handle("GET", "/sessions/{id}/signups", false, x.listSessionSignups)
+	x.handle("POST", "/sessions/{id}/signups/admit", false, x.decideMany(sqlstore.DecideAdmit))
+	x.handle("POST", "/sessions/{id}/signups/reject", false, x.decideMany(sqlstore.DecideReject))
+	x.handle("GET", "/signups/{id}", false, x.getSignup)
+	x.handle("DELETE", "/signups/{id}", false, x.cancelSignup)
+	x.handle("POST", "/signups/{id}/admit", false, x.decideOne(sqlstore.DecideAdmit))
+	x.handle("POST", "/signups/{id}/reject", false, x.decideOne(sqlstore.DecideReject))
+	x.handle("POST", "/signups/{id}/no-show", false, x.decideOne(sqlstore.DecideNoShow))
+	x.handle("GET", "/me/signups", false, x.mySignups)
+
+	// Volunteers: registration, profile, export and closing an account (volunteers.go).
+	x.handle("POST", "/volunteers", true, x.registerVolunteer)
+	x.handle("GET", "/volunteers/{id}", false, x.getVolunteer)
+	x.handle("POST", "/volunteers/{id}/reveal-id", false, x.revealIDNumber)
+	x.handle("GET", "/me/volunteer", false, x.getMyVolunteer)
+	x.handle("PATCH", "/me/volunteer", false, x.patchMyVolunteer)
+	x.handle("POST", "/me/volunteer/guardian-consent", false, x.guardianConsent)
+	x.handle("POST", "/me/password", false, x.changePassword)
+	x.handle("GET", "/me/export", false, x.exportMyData)
+	x.handle("POST", "/me/close", false, x.closeMyAccount)
+
+	// The OpenAPI document, and for anything else under /api/ (other versions included)
+	// a 404 in the API's shape.
+	x.mux.HandleFunc("GET "+Prefix+"/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Write(x.doc)
+	})
+	x.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.ENotFound, "接口不存在"))
+	})
+}

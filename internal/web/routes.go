@@ -1,0 +1,145 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"zhiyuan"
+)
+
+// routes registers every page, here and nowhere else, grouped by area (the handlers live
+// in the file of the same name). To add a page, add its line to its area; a page that
+// people should find from the menu also gets a row in the navigation table (nav.go).
+// true marks a public page; any other sends an anonymous visitor to the login page.
+func (x *Web) routes() {
+	// Static files, the home page, signing in and out, the audit log.
+	static, _ := fs.Sub(staticFS, "static")
+	x.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
+	x.handle("GET /{$}", true, x.home)
+	x.handle("GET /login", true, x.loginForm)
+	x.handle("POST /login", true, x.login)
+	x.handle("POST /logout", false, x.logout)
+	x.handle("GET /admin/audit", false, x.audit)
+
+	// Activities: search, the activity page, an organisation's activities (activities.go).
+	x.handle("GET /activities", true, x.activitySearch)
+	x.handle("GET /activities/{id}", true, x.activityShow)
+	x.handle("POST /activities/{id}/publish", false, x.activityAction("publish"))
+	x.handle("POST /activities/{id}/close", false, x.activityAction("close"))
+	x.handle("POST /activities/{id}/cancel", false, x.activityAction("cancel"))
+	x.handle("POST /activities/{id}/sessions", false, x.activityAddSessions)
+	x.handle("POST /sessions/{id}/capacity", false, x.sessionCapacity)
+	x.handle("GET /orgs/{id}/activities", false, x.orgActivities)
+	x.handle("GET /orgs/{id}/activities/new", false, x.activityNewForm)
+	x.handle("POST /orgs/{id}/activities", false, x.activityCreate)
+	x.handle("POST /orgs/{id}/projects", false, x.projectCreate)
+
+	// Editing an activity (activity_edit.go).
+	x.handle("GET /activities/{id}/edit", false, x.activityEditForm)
+	x.handle("POST /activities/{id}/edit", false, x.activityEdit)
+
+	// Check-in, attendance, hours, corrections and disputes (attendance.go).
+	x.handle("GET /sessions/{id}/checkin", false, x.checkinScreen)
+	x.handle("GET /sessions/{id}/attendance", false, x.sessionAttendancePage)
+	x.handle("POST /sessions/{id}/attendance", false, x.markAttendanceForm)
+	x.handle("POST /sessions/{id}/hours/confirm", false, x.confirmHoursForm)
+	x.handle("POST /sessions/{id}/hour-entries", false, x.makeupForm)
+	x.handle("POST /hour-entries/{id}/corrections", false, x.correctionForm)
+	x.handle("POST /disputes/{id}/resolve", false, x.resolveDisputeForm)
+	x.handle("GET /checkin", false, x.checkinForm)
+	x.handle("POST /checkin", false, x.checkinSubmit)
+	x.handle("GET /checkin/done", false, x.checkinDone)
+	x.handle("GET /me/hours", false, x.myHoursPage)
+	x.handle("POST /hour-entries/{id}/disputes", false, x.disputeForm)
+	x.handle("GET /hours/overdue", false, x.overduePage)
+
+	// Volunteer cards: applying, the card, the administrators' queue and batches (cards.go).
+	x.handle("GET /me/card", false, x.myCardPage)
+	x.handle("POST /me/card/apply", false, x.cardApply)
+	x.handle("POST /me/card/lost", false, x.cardLost)
+	x.handle("GET /me/card/photo", false, x.cardPhoto)
+	x.handle("GET /admin/cards", false, x.cardQueue)
+	x.handle("POST /admin/cards/decide", false, x.cardDecide)
+	x.handle("POST /admin/cards/batches", false, x.cardBatchCreate)
+	x.handle("GET /admin/cards/batches/{id}", false, x.cardBatchPage)
+	x.handle("GET /admin/cards/batches/{id}/print-list.xlsx", false, x.cardBatchPrintList)
+	x.handle("GET /admin/cards/batches/{id}/photos.zip", false, x.cardBatchPhotos)
+	x.handle("POST /admin/cards/batches/{id}/printed", false, x.cardBatchAdvance(zhiyuan.BatchPrinted))
+	x.handle("POST /admin/cards/batches/{id}/issued", false, x.cardBatchAdvance(zhiyuan.BatchIssued))
+	x.handle("GET /admin/cards/card", false, x.cardAdminPage)
+	x.handle("POST /admin/cards/card/revoke", false, x.cardRevoke)
+	x.handle("POST /admin/cards/card/reissue", false, x.cardReissue)
+	x.handle("GET /verify/card/{payload}", true, x.verifyCardPage)
+
+	// Hours offered to a volunteer who was not signed up (hour_offers.go).
+	x.handle("POST /me/hour-offers/{id}/accept", false, x.acceptOfferForm)
+	x.handle("GET /me/hour-offers/{id}/dispute", false, x.disputeOfferPage)
+	x.handle("POST /me/hour-offers/{id}/dispute", false, x.disputeOfferForm)
+
+	// The public ledger's anchors (ledger.go).
+	x.handle("GET /ledger/anchors", true, x.ledgerAnchorsPage)
+
+	// Organisation membership and administrators (members.go).
+	x.handle("GET /orgs/{id}/members", false, x.memberList)
+	x.handle("POST /orgs/{id}/members/{volunteer_id}/approve", false, x.memberApprove)
+	x.handle("POST /orgs/{id}/members/{volunteer_id}/reject", false, x.memberReject)
+	x.handle("POST /orgs/{id}/join", false, x.memberJoin)
+	x.handle("POST /orgs/{id}/leave", false, x.memberLeave)
+	x.handle("POST /orgs/{id}/admins", false, x.orgAddAdmin)
+
+	// Organisations: the directory, creating one, approval (organizations.go).
+	x.handle("GET /orgs", true, x.orgDirectory)
+	x.handle("GET /orgs/new", false, x.orgNewForm)
+	x.handle("POST /orgs/new", false, x.orgCreate)
+	x.handle("GET /orgs/{id}", true, x.orgShow)
+	x.handle("POST /orgs/{id}/approve", false, x.orgApprove)
+	x.handle("POST /orgs/{id}/reject", false, x.orgReject)
+	x.handle("GET /admin/orgs", false, x.orgAdminList)
+	x.handle("GET /me/orgs", false, x.orgMine)
+
+	// Service proofs and the public verification pages (proofs.go).
+	x.handle("GET /me/proofs", false, x.myProofsPage)
+	x.handle("POST /me/proofs", false, x.proofIssue)
+	x.handle("GET /me/proofs/{code}/pdf", false, x.proofPDF)
+	x.handle("GET /verify", true, x.verifyForm)
+	x.handle("GET /verify/proof", true, x.verifyProofQuery)
+	x.handle("GET /verify/proof/{code}", true, x.verifyProofPage)
+
+	// Password reset, the outbox, finding a volunteer and resetting their access (reset.go).
+	x.handle("GET /forgot", true, x.forgotForm)
+	x.handle("POST /forgot", true, x.forgot)
+	x.handle("GET /reset", true, x.resetForm)
+	x.handle("POST /reset", true, x.reset)
+	x.handle("GET /admin/outbox", false, x.outbox)
+	x.handle("GET /admin/volunteers", false, x.adminVolunteerFind)
+	x.handle("POST /admin/volunteers", false, x.adminVolunteerFind)
+	x.handle("GET /admin/volunteers/{id}", false, x.adminVolunteer)
+	x.handle("POST /admin/volunteers/{id}/reset-access", false, x.adminResetAccess)
+
+	// Sign-ups, decisions on them, notifications (signups.go).
+	x.handle("POST /sessions/{id}/signup", false, x.signUp)
+	x.handle("POST /signups/{id}/cancel", false, x.cancelSignup)
+	x.handle("GET /me/signups", false, x.mySignups)
+	x.handle("GET /sessions/{id}/signups", false, x.sessionSignups)
+	x.handle("POST /sessions/{id}/signups/decide", false, x.decideSignups)
+	x.handle("GET /sessions/{id}/signups.xlsx", false, x.exportSignups)
+	x.handle("GET /me/notifications", false, x.notifications)
+	x.handle("POST /me/notifications/read", false, x.readNotifications)
+
+	// Volunteers: registration, profile, export and closing an account (volunteers.go).
+	x.handle("GET /register", true, x.registerForm)
+	x.handle("POST /register", true, x.register)
+	x.handle("GET /me", false, x.profile)
+	x.handle("POST /me", false, x.updateProfile)
+	x.handle("POST /me/password", false, x.changePassword)
+	x.handle("POST /me/guardian-consent", false, x.guardianConsent)
+	x.handle("GET /me/export", false, x.exportMyData)
+	x.handle("GET /me/close", false, x.closeForm)
+	x.handle("POST /me/close", false, x.closeAccount)
+	x.handle("GET /goodbye", true, x.goodbye)
+
+	// Anything else is the "page not found" page.
+	x.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		x.renderError(w, r, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在"))
+	})
+}
