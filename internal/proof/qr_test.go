@@ -112,7 +112,7 @@ func TestQRPNGModulesAndMargin(t *testing.T) {
 	for y := 0; y < size; y++ {
 		for x := 0; x < size; x++ {
 			want := false
-			if r, c := (y - off), (x - off); r >= 0 && c >= 0 && r < n*px && c < n*px {
+			if r, c := y-off, x-off; r >= 0 && c >= 0 && r < n*px && c < n*px {
 				want = bits[r/px][c/px]
 			}
 			if r, _, _, _ := img.At(x, y).RGBA(); (r < 0x8000) != want {
