@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"zhiyuan"
 )
 
 func testFont(t testing.TB) *Font {
@@ -110,7 +112,7 @@ func TestProofTextHasNameHoursAndCode(t *testing.T) {
 	p := sampleProof(60)
 	pdf := render(t, p)
 	text := pdfText(t, pdf)
-	total := FormatHours(p.TotalMinutes())
+	total := zhiyuan.FormatHours(p.TotalMinutes())
 	for _, want := range []string{"欧阳晓晴", "志愿服务记录证明", total + " 小时", FormatProofCode(p.Code), "440***********123X",
 		"中山大学青年志愿者协会", "天河区石牌街道志愿服务队", "志愿服务通用知识培训", "2025年度优秀志愿者"} {
 		if !strings.Contains(text, want) {
@@ -240,14 +242,6 @@ func TestRenderProofNeedsFont(t *testing.T) {
 	err := RenderProof(&bytes.Buffer{}, sampleProof(2), nil)
 	if !errors.Is(err, ErrNoFont) {
 		t.Fatalf("err = %v, want ErrNoFont", err)
-	}
-}
-
-func TestFormatHours(t *testing.T) {
-	for m, want := range map[int64]string{0: "0", 60: "1", 90: "1.5", 20: "0.33", 6000: "100", -60: "-1", 45: "0.75"} {
-		if got := FormatHours(m); got != want {
-			t.Errorf("FormatHours(%d) = %q, want %q", m, got, want)
-		}
 	}
 }
 
