@@ -9,13 +9,13 @@ import (
 	"image/png"
 	"strings"
 
-	"github.com/boombuler/barcode/qr"
+	goqr "github.com/piglig/go-qr"
 )
 
 // qrLevel is the error correction of every QR code the platform draws: medium (about 15%
 // of the code may be lost) survives a scuffed phone screen or a creased page while
 // keeping the modules large enough to scan from a distance.
-const qrLevel = qr.M
+const qrLevel = goqr.Medium
 
 // qrQuietZone is the white margin around a QR code, in modules, that ISO/IEC 18004 asks
 // for so a scanner can find the code's edge on a busy background.
@@ -62,20 +62,26 @@ func QRPNG(content string, size int) ([]byte, error) {
 
 // qrModules returns the QR code of content as rows of modules (true is dark), without
 // the quiet zone: the PDF draws them as vector squares (crisp at any print resolution)
-// and QRPNG as pixels. The encoder picks the smallest version and the densest mode
-// (numeric, alphanumeric or bytes of UTF-8) that hold content.
+// and QRPNG as pixels. The encoder picks the smallest version and the densest single
+// mode (numeric, alphanumeric or bytes of UTF-8) that hold content, and the mask by the
+// standard's penalty score; the level stays qrLevel even where a higher one would fit
+// the same version (the library's default raises it), so codes look the same whatever
+// their length.
 func qrModules(content string) ([][]bool, error) {
-	code, err := qr.Encode(content, qrLevel, qr.Auto)
+	segs, err := goqr.MakeSegments(content)
 	if err != nil {
 		return nil, fmt.Errorf("proof: QR code: %w", err)
 	}
-	b := code.Bounds()
-	bits := make([][]bool, b.Dy())
+	code, err := goqr.EncodeSegments(segs, qrLevel, goqr.MinVersion, goqr.MaxVersion, -1, false)
+	if err != nil {
+		return nil, fmt.Errorf("proof: QR code: %w", err)
+	}
+	n := code.Size()
+	bits := make([][]bool, n)
 	for r := range bits {
-		bits[r] = make([]bool, b.Dx())
+		bits[r] = make([]bool, n)
 		for c := range bits[r] {
-			y, _, _, _ := color.GrayModel.Convert(code.At(b.Min.X+c, b.Min.Y+r)).RGBA()
-			bits[r][c] = y < 0x8000
+			bits[r][c] = code.Module(c, r)
 		}
 	}
 	return bits, nil

@@ -32,7 +32,7 @@ func scanQR(t *testing.T, img image.Image) (text, level string) {
 }
 
 // qrContents are what the platform puts in QR codes: a digital card's verification
-// address with its signed payload (the longest), a check-in link, a proof's address.
+// address with its signed payload (the longest), check-in links, a proof's address.
 func qrContents(t *testing.T) []string {
 	payload := sign(t, mustSigner(t), claims())
 	return []string{
@@ -40,6 +40,7 @@ func qrContents(t *testing.T) []string {
 		"http://127.0.0.1:8080/checkin?code=" + strings.Repeat("K7", 8),
 		"/verify/proof/7K3M9QXR2D5A",
 		"https://志愿.example.cn/verify/proof/7K3M9QXR2D5A", // UTF-8 bytes survive too
+		"/checkin?code=K7K7",                              // short enough that level Q would fit the same version: still M
 	}
 }
 
