@@ -164,3 +164,13 @@ func TestProofQRScansBack(t *testing.T) {
 		t.Fatalf("the proof's QR code reads %q at level %q, want %q at M", text, level, p.VerifyURL)
 	}
 }
+
+// BenchmarkQRPNG draws the digital card's QR code the way its page does, once a view.
+func BenchmarkQRPNG(b *testing.B) {
+	content := "https://zhiyuan.example.cn/verify/card/" + sign(b, mustSigner(b), claims())
+	for b.Loop() {
+		if _, err := QRPNG(content, 360); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
