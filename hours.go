@@ -156,7 +156,8 @@ func HoursToMinutes(h float64) int64 {
 	return int64(math.Round(h * 60))
 }
 
-// FormatHours writes minutes as hours for pages: "2.5", "100", "0.33".
+// FormatHours writes minutes as hours the one way pages, messages and printed proofs
+// show them: to two decimals at most, without trailing zeros ("2.5", "100", "0.33").
 func FormatHours(m int64) string {
 	s := fmt.Sprintf("%.2f", MinutesToHours(m))
 	s = strings.TrimRight(s, "0")

@@ -106,15 +106,23 @@ func TestStarLevelChangesExactlyAtThresholds(t *testing.T) {
 	}
 }
 
+// TestFormatHours: pages, messages and printed proofs write hours one way, to two
+// decimals at most, without trailing zeros.
+func TestFormatHours(t *testing.T) {
+	for m, want := range map[int64]string{0: "0", 60: "1", 90: "1.5", 150: "2.5", 20: "0.33", 1: "0.02",
+		6000: "100", -60: "-1", -20: "-0.33", 45: "0.75", 61: "1.02", 59: "0.98", 599: "9.98"} {
+		if got := FormatHours(m); got != want {
+			t.Errorf("FormatHours(%d) = %q, want %q", m, got, want)
+		}
+	}
+}
+
 func TestHoursConversions(t *testing.T) {
 	if HoursToMinutes(2.5) != 150 || HoursToMinutes(-1) != -60 || HoursToMinutes(0.1) != 6 {
 		t.Error("HoursToMinutes")
 	}
 	if MinutesToHours(20) != 0.33 || MinutesToHours(150) != 2.5 {
 		t.Error("MinutesToHours")
-	}
-	if FormatHours(150) != "2.5" || FormatHours(6000) != "100" || FormatHours(20) != "0.33" {
-		t.Errorf("FormatHours: %s %s %s", FormatHours(150), FormatHours(6000), FormatHours(20))
 	}
 	// Summing minutes is exact where summing float hours is not.
 	var sum int64

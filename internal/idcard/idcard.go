@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"zhiyuan/internal/mod112"
 )
 
 // Reason identifies why a document number was rejected, so callers can react
@@ -98,13 +100,6 @@ type Number struct {
 	s string
 }
 
-// weights are the ISO 7064 MOD 11-2 weights (2^(18-i) mod 11) for the first
-// 17 positions.
-var weights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-
-// checkChars maps the weighted sum mod 11 to the check character.
-const checkChars = "10X98765432"
-
 // provinces lists the province-level codes that exist. 71 (Taiwan), 81 (Hong
 // Kong) and 82 (Macao) are included because residence permits for residents
 // of those regions carry 18-character numbers with these prefixes.
@@ -123,22 +118,14 @@ var provinces = map[string]bool{
 var minBirth = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // CheckChar returns the ISO 7064 MOD 11-2 check character ('0'-'9' or 'X')
-// for the first 17 digits of an identity number. It panics if first17 is not
-// exactly 17 ASCII digits, because that is a bug in the caller, not bad input.
+// for the first 17 digits of an identity number (package mod112, shared with
+// the card numbers). It panics if first17 is not exactly 17 ASCII digits,
+// because that is a bug in the caller, not bad input.
 func CheckChar(first17 string) byte {
 	if len(first17) != 17 || !allDigits(first17) {
 		panic("idcard: CheckChar needs exactly 17 digits, got " + strconv.Quote(first17))
 	}
-	return checkChar(first17)
-}
-
-// checkChar assumes s starts with 17 ASCII digits.
-func checkChar(s string) byte {
-	sum := 0
-	for i, w := range weights {
-		sum += int(s[i]-'0') * w
-	}
-	return checkChars[sum%11]
+	return mod112.Check(first17)
 }
 
 func allDigits(s string) bool {
@@ -185,7 +172,7 @@ func Parse(s string, now time.Time) (Number, error) {
 	if birth.After(civilDate(now)) {
 		return Number{}, newError(ReasonFuture, "身份证号码中的出生日期晚于今天，请核对")
 	}
-	if checkChar(s) != s[17] {
+	if !mod112.Valid(s) {
 		return Number{}, newError(ReasonChecksum, "身份证号码校验位不正确，请核对")
 	}
 	return Number{s: s}, nil
@@ -303,7 +290,7 @@ func Generate(regionCode string, birth time.Time, seq int, sex Sex) string {
 		order[2]-- // 1..9 -> 0..8
 	}
 	first17 := regionCode + birth.Format("20060102") + string(order)
-	return first17 + string(checkChar(first17))
+	return first17 + string(mod112.Check(first17))
 }
 
 // ValidateHKMacaoPermit checks the format of a Mainland Travel Permit for Hong

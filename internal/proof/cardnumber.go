@@ -3,11 +3,13 @@ package proof
 import (
 	"fmt"
 	"strconv"
+
+	"zhiyuan/internal/mod112"
 )
 
 // A card number is 17 characters: the 6-digit code of the issuing region, the 4-digit
 // year of issue, a 6-digit sequence within that region and year, and a check character
-// (ISO 7064 MOD 11-2, the scheme of resident identity numbers: 0-9 or X). It is one
+// (ISO 7064 MOD 11-2, package mod112, the scheme of resident identity numbers: 0-9 or X). It is one
 // character shorter than an identity number so the two are never mistaken for each
 // other, and the check character catches every single mistyped digit and every swap of
 // two neighbours when someone reads a number off a card.
@@ -33,7 +35,7 @@ func MakeCardNumber(region string, year int, seq int64) (string, error) {
 		return "", fmt.Errorf("proof: card sequence %d out of range 1..%d", seq, MaxCardSeq)
 	}
 	body := fmt.Sprintf("%s%04d%06d", region, year, seq)
-	return body + string(mod112(body)), nil
+	return body + string(mod112.Check(body)), nil
 }
 
 // ValidCardNumber reports whether s is a well-formed card number with a correct check
@@ -44,7 +46,7 @@ func ValidCardNumber(s string) bool {
 	}
 	year, _ := strconv.Atoi(s[cardRegionLen : cardRegionLen+cardYearLen])
 	seq, _ := strconv.Atoi(s[cardRegionLen+cardYearLen : cardPayloadLen])
-	return year >= 2000 && seq >= 1 && s[cardPayloadLen] == mod112(s[:cardPayloadLen])
+	return year >= 2000 && seq >= 1 && mod112.Valid(s)
 }
 
 // CardNumberRegion returns the issuing region code of a valid card number, or "".
@@ -53,19 +55,6 @@ func CardNumberRegion(s string) string {
 		return ""
 	}
 	return s[:cardRegionLen]
-}
-
-// mod112 computes the ISO 7064 MOD 11-2 check character of a string of digits.
-func mod112(digits string) byte {
-	p := 0
-	for i := 0; i < len(digits); i++ {
-		p = (p + int(digits[i]-'0')) * 2 % 11
-	}
-	c := (12 - p) % 11
-	if c == 10 {
-		return 'X'
-	}
-	return byte('0' + c)
 }
 
 func allDigits(s string) bool {

@@ -10,7 +10,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
+
+	"zhiyuan"
 )
 
 // ServiceRecord is one confirmed service record as a proof prints it.
@@ -83,15 +85,6 @@ func (p *Proof) RecordCount() int {
 		n += len(g.Records)
 	}
 	return n
-}
-
-// FormatHours writes minutes as hours the way the proof prints them: 12, 2.5, 0.33.
-func FormatHours(minutes int64) string {
-	if minutes%60 == 0 {
-		return fmt.Sprintf("%d", minutes/60)
-	}
-	s := fmt.Sprintf("%.2f", float64(minutes)/60)
-	return strings.TrimRight(strings.TrimRight(s, "0"), ".")
 }
 
 // Page geometry, in millimetres.
@@ -504,7 +497,7 @@ func (d *doc) firstPage() {
 	fields := [][2]string{
 		{"姓　　名", p.VolunteerName}, {"证件号码", p.MaskedIDNumber},
 		{"志愿者编号", p.VolunteerNo}, {"星　　级", stars},
-		{"服务记录", fmt.Sprintf("%d 条", p.RecordCount())}, {"累计服务时长", FormatHours(p.TotalMinutes()) + " 小时"},
+		{"服务记录", fmt.Sprintf("%d 条", p.RecordCount())}, {"累计服务时长", zhiyuan.FormatHours(p.TotalMinutes()) + " 小时"},
 		{"记录期间", period}, {"出具日期", d.chineseDate(p.IssuedAt)},
 	}
 	d.y = 53
@@ -709,7 +702,7 @@ func (d *doc) records() {
 			sub += r.Minutes
 		}
 		if grouped {
-			rows = append(rows, row{span: fmt.Sprintf("记录单位：%s（%d 条记录，共 %s 小时）", clean(g.Org), len(g.Records), FormatHours(sub)), fill: true, bold: true})
+			rows = append(rows, row{span: fmt.Sprintf("记录单位：%s（%d 条记录，共 %s 小时）", clean(g.Org), len(g.Records), zhiyuan.FormatHours(sub)), fill: true, bold: true})
 		}
 		for _, r := range g.Records {
 			n++
@@ -718,14 +711,14 @@ func (d *doc) records() {
 				org = g.Org
 			}
 			rows = append(rows, row{cells: []string{
-				fmt.Sprint(n), d.date(r.Date), r.Activity, r.Place, r.Content, FormatHours(r.Minutes), org,
+				fmt.Sprint(n), d.date(r.Date), r.Activity, r.Place, r.Content, zhiyuan.FormatHours(r.Minutes), org,
 			}})
 		}
 	}
 	if n == 0 {
 		rows = append(rows, row{span: "暂无经确认的志愿服务记录"})
 	} else {
-		rows = append(rows, row{span: fmt.Sprintf("合计：%d 条志愿服务记录，累计服务时长 %s 小时", n, FormatHours(p.TotalMinutes())), fill: true, bold: true})
+		rows = append(rows, row{span: fmt.Sprintf("合计：%d 条志愿服务记录，累计服务时长 %s 小时", n, zhiyuan.FormatHours(p.TotalMinutes())), fill: true, bold: true})
 	}
 	d.section("一、志愿服务记录", cols, rows)
 }
@@ -739,7 +732,7 @@ func (d *doc) training() {
 	for i, t := range d.p.Training {
 		hours := ""
 		if t.Minutes > 0 {
-			hours = FormatHours(t.Minutes)
+			hours = zhiyuan.FormatHours(t.Minutes)
 		}
 		rows = append(rows, row{cells: []string{fmt.Sprint(i + 1), t.Name, d.date(t.Date), t.Org, hours}})
 	}

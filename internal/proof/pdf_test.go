@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"zhiyuan"
 )
 
 func testFont(t testing.TB) *Font {
@@ -109,7 +112,7 @@ func TestProofTextHasNameHoursAndCode(t *testing.T) {
 	p := sampleProof(60)
 	pdf := render(t, p)
 	text := pdfText(t, pdf)
-	total := FormatHours(p.TotalMinutes())
+	total := zhiyuan.FormatHours(p.TotalMinutes())
 	for _, want := range []string{"欧阳晓晴", "志愿服务记录证明", total + " 小时", FormatProofCode(p.Code), "440***********123X",
 		"中山大学青年志愿者协会", "天河区石牌街道志愿服务队", "志愿服务通用知识培训", "2025年度优秀志愿者"} {
 		if !strings.Contains(text, want) {
@@ -131,6 +134,11 @@ func TestProofTextHasNameHoursAndCode(t *testing.T) {
 	}
 }
 
+// TestProofEmbedsFontSubset: the proof carries the CJK glyphs it uses (so it prints the
+// same on a machine without the font, and stays small), with a ToUnicode map (so text
+// copied out of it is Chinese, not boxes); Latin digits go to Helvetica, one of the 14
+// fonts every PDF reader has. pdffonts lists fonts in no fixed order (the writer keeps
+// them in a map), so the test compares the set of fonts, not a line of the listing.
 func TestProofEmbedsFontSubset(t *testing.T) {
 	pdf := render(t, sampleProof(4))
 	// The whole font is 4 MB; a subset of the few hundred characters used is a small
@@ -138,18 +146,60 @@ func TestProofEmbedsFontSubset(t *testing.T) {
 	if len(pdf) > 400_000 {
 		t.Fatalf("proof is %d bytes: the font was not subset", len(pdf))
 	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "p.pdf")
-	os.WriteFile(in, pdf, 0o600)
+	in := filepath.Join(t.TempDir(), "p.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	out, err := exec.Command("pdffonts", in).Output()
 	if err != nil {
-		t.Fatalf("pdffonts: %v", err)
+		t.Fatalf("pdffonts (poppler-utils, installed by .ci/run): %v", err)
 	}
-	// pdffonts lists each font with its "emb" column; ours must be embedded.
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) < 3 || !strings.Contains(lines[2], "yes") {
-		t.Fatalf("font not embedded:\n%s", out)
+	got := pdfFonts(t, string(out))
+	want := map[string]pdfFont{
+		"utf8cjk":   {Type: "CID TrueType", Emb: "yes", Uni: "yes"},
+		"Helvetica": {Type: "Type 1", Emb: "no", Uni: "no"},
 	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("fonts in the proof: %v, want %v\n%s", got, want, out)
+	}
+}
+
+// pdfFont is one row of pdffonts' listing, the columns the proof cares about.
+type pdfFont struct{ Type, Emb, Uni string }
+
+// pdfFonts reads pdffonts' table by the column positions its dashed line gives, since
+// a type such as "CID TrueType" holds a space.
+func pdfFonts(t *testing.T, out string) map[string]pdfFont {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "---") {
+		t.Fatalf("pdffonts printed no table:\n%s", out)
+	}
+	var cols [][2]int // start and end of each column
+	for start, i := 0, 0; i <= len(lines[1]); i++ {
+		if i == len(lines[1]) || lines[1][i] == ' ' {
+			if i > start {
+				cols = append(cols, [2]int{start, i})
+			}
+			start = i + 1
+		}
+	}
+	if len(cols) < 6 {
+		t.Fatalf("pdffonts table has %d columns:\n%s", len(cols), out)
+	}
+	field := func(line string, c int) string {
+		from, to := min(cols[c][0], len(line)), min(cols[c][1], len(line))
+		return strings.TrimSpace(line[from:to])
+	}
+	fonts := map[string]pdfFont{}
+	for _, line := range lines[2:] {
+		name := field(line, 0)
+		if _, dup := fonts[name]; dup {
+			t.Errorf("font %s listed twice:\n%s", name, out)
+		}
+		fonts[name] = pdfFont{Type: field(line, 1), Emb: field(line, 3), Uni: field(line, 5)}
+	}
+	return fonts
 }
 
 func TestProofSingleOrganisationIsIssuedInItsName(t *testing.T) {
@@ -192,14 +242,6 @@ func TestRenderProofNeedsFont(t *testing.T) {
 	err := RenderProof(&bytes.Buffer{}, sampleProof(2), nil)
 	if !errors.Is(err, ErrNoFont) {
 		t.Fatalf("err = %v, want ErrNoFont", err)
-	}
-}
-
-func TestFormatHours(t *testing.T) {
-	for m, want := range map[int64]string{0: "0", 60: "1", 90: "1.5", 20: "0.33", 6000: "100", -60: "-1", 45: "0.75"} {
-		if got := FormatHours(m); got != want {
-			t.Errorf("FormatHours(%d) = %q, want %q", m, got, want)
-		}
 	}
 }
 

@@ -1,36 +1,90 @@
 package proof
 
 import (
+	"bytes"
 	"crypto/rand"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 
-	qrcode "github.com/skip2/go-qrcode"
+	goqr "github.com/piglig/go-qr"
 )
 
-// QRPNG draws content as a QR code PNG of size × size pixels, for the digital card page
-// and anywhere else a picture is needed. Medium error correction survives a scuffed
-// phone screen while keeping the modules large enough to scan from a distance.
+// qrLevel is the error correction of every QR code the platform draws: medium (about 15%
+// of the code may be lost) survives a scuffed phone screen or a creased page while
+// keeping the modules large enough to scan from a distance.
+const qrLevel = goqr.Medium
+
+// qrQuietZone is the white margin around a QR code, in modules, that ISO/IEC 18004 asks
+// for so a scanner can find the code's edge on a busy background.
+const qrQuietZone = 4
+
+// QRPNG draws content as a QR code PNG of size × size pixels, quiet zone included, for
+// the digital card page and the check-in screen. Every module is the same whole number
+// of pixels (any pixels left over widen the white margin), since modules of uneven width
+// are harder for phone cameras to read.
 func QRPNG(content string, size int) ([]byte, error) {
 	if size < 64 || size > 2048 {
 		return nil, fmt.Errorf("proof: QR size %d out of range", size)
 	}
-	q, err := qrcode.New(content, qrcode.Medium)
+	bits, err := qrModules(content)
 	if err != nil {
-		return nil, fmt.Errorf("proof: QR code: %w", err)
+		return nil, err
 	}
-	return q.PNG(size)
+	n := len(bits)
+	px := size / (n + 2*qrQuietZone)
+	if px < 1 {
+		return nil, fmt.Errorf("proof: QR code of %d modules does not fit in %d pixels", n, size)
+	}
+	off := (size - px*n) / 2
+	img := image.NewPaletted(image.Rect(0, 0, size, size), color.Palette{color.White, color.Black})
+	for r, line := range bits {
+		for c, dark := range line {
+			if !dark {
+				continue
+			}
+			for y := off + r*px; y < off+(r+1)*px; y++ {
+				row := img.Pix[y*img.Stride:]
+				for x := off + c*px; x < off+(c+1)*px; x++ {
+					row[x] = 1
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("proof: QR PNG: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
-// qrModules returns the dark modules of content's QR code, without the quiet zone, for
-// drawing as vector squares in a PDF (crisp at any print resolution).
+// qrModules returns the QR code of content as rows of modules (true is dark), without
+// the quiet zone: the PDF draws them as vector squares (crisp at any print resolution)
+// and QRPNG as pixels. The encoder picks the smallest version and the densest single
+// mode (numeric, alphanumeric or bytes of UTF-8) that hold content, and the mask by the
+// standard's penalty score; the level stays qrLevel even where a higher one would fit
+// the same version (the library's default raises it), so codes look the same whatever
+// their length.
 func qrModules(content string) ([][]bool, error) {
-	q, err := qrcode.New(content, qrcode.Medium)
+	segs, err := goqr.MakeSegments(content)
 	if err != nil {
 		return nil, fmt.Errorf("proof: QR code: %w", err)
 	}
-	q.DisableBorder = true
-	return q.Bitmap(), nil
+	code, err := goqr.EncodeSegments(segs, qrLevel, goqr.MinVersion, goqr.MaxVersion, -1, false)
+	if err != nil {
+		return nil, fmt.Errorf("proof: QR code: %w", err)
+	}
+	n := code.Size()
+	bits := make([][]bool, n)
+	for r := range bits {
+		bits[r] = make([]bool, n)
+		for c := range bits[r] {
+			bits[r][c] = code.Module(c, r)
+		}
+	}
+	return bits, nil
 }
 
 // Proof verification codes are 12 characters of Crockford's base32 (60 random bits):

@@ -57,8 +57,13 @@ func TestCheckinPagesFlow(t *testing.T) {
 		if code == nil {
 			t.Fatal("no code text on the screen")
 		}
-		// The volunteer's page the QR code leads to has the code filled in.
-		res = vol.Get("/checkin?code=" + url.QueryEscape(string(code[1])))
+		// The QR code, as a phone reads it, leads to the volunteer's page with the code
+		// filled in.
+		link, err := url.Parse(pageQR(t, res.Body))
+		if err != nil || link.Path != "/checkin" || link.Query().Get("code") != string(code[1]) {
+			t.Fatalf("the screen's QR code reads %v (%v), want the check-in link with code %s", link, err, code[1])
+		}
+		res = vol.Get(link.RequestURI())
 		hoursPage(t, "check-in form", res.Status, res.Body, http.StatusOK, string(code[1]), "签到", "签退", "/static/checkin.js")
 		form := url.Values{"code": {string(code[1])}, "action": {"in"}, "lat": {"23.1505"}, "lng": {"113.3502"}}
 		res = vol.Post("/checkin", form)

@@ -159,6 +159,10 @@ func TestCardPages(t *testing.T) {
 		if verify == nil {
 			t.Fatal("no link to the check page")
 		}
+		// The QR code, as a partner's phone reads it, is the address of the same check.
+		if qr := pageQR(t, []byte(card)); !strings.HasSuffix(qr, verify[1]) {
+			t.Errorf("the digital card's QR code reads %q, want the address ending %s", qr, verify[1])
+		}
 		anon := newPageClient(e)
 		s, page := anon.get(verify[1])
 		saveArtifact(t, "card-verify-"+e.Engine+".html", page)
