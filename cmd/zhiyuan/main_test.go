@@ -108,6 +108,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad log format", nil, []string{"demo", "--log-format", "xml"}, "--log-format must be text or json"},
 		{"stray argument", nil, []string{"migrate", "extra"}, `unexpected argument "extra"`},
 		{"unknown flag", nil, []string{"serve", "--bogus"}, "flag provided but not defined: -bogus"},
+		{"pool of no connections", []string{"ZHIYUAN_DB_MAX_CONNS=0"}, []string{"migrate"}, `--db-max-conns "0" (or ZHIYUAN_DB_MAX_CONNS)`},
 		{"public metrics without a token", []string{"ZHIYUAN_METRICS_ADDR=0.0.0.0:9090"}, []string{"serve"}, "--metrics-addr"},
 		{"unreachable postgres", nil, []string{"migrate", "--db", "postgres://nobody@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"}, "connect to database"},
 		{"bad admin region", nil, []string{"admin", "create", "--role", "regional", "--region", "449999", "--phone", "13800000001", "--password", "good1234"}, "行政区划代码不存在"},
