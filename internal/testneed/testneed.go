@@ -21,7 +21,7 @@ type Need struct {
 
 // The needs of the platform's tests.
 var (
-	Postgres = Need{"ZHIYUAN_TEST_REQUIRE_POSTGRES", "PostgreSQL (ZHIYUAN_TEST_POSTGRES_URL is unset)",
+	Postgres = Need{"ZHIYUAN_TEST_REQUIRE_POSTGRES", "a PostgreSQL server",
 		"run the tests through scripts/with-postgres.sh (make test does; it needs apt-get install postgresql)"}
 	Browser = Need{"ZHIYUAN_TEST_REQUIRE_BROWSER", "Chromium", "apt-get install chromium"}
 	Poppler = Need{"ZHIYUAN_TEST_REQUIRE_POPPLER", "poppler-utils (pdftotext, pdffonts, pdftoppm)", "apt-get install poppler-utils"}

@@ -59,7 +59,7 @@ func DSN(t testing.TB, engine string) string {
 	case "postgres":
 		base := os.Getenv(EnvPostgres)
 		if base == "" {
-			testneed.Postgres.Missing(t, "")
+			testneed.Postgres.Missing(t, EnvPostgres+" is unset")
 		}
 		return freshSchema(t, base)
 	}
