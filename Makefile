@@ -6,7 +6,7 @@ DATA ?= ./zhiyuan-data
 ADDR ?= 127.0.0.1:8080
 GOTEST_FLAGS ?= -count=1 -timeout 45m
 
-.PHONY: all build run test test-sqlite bench assets vet fmt clean
+.PHONY: all build run test test-sqlite test-race bench assets vet fmt clean
 
 all: build
 
@@ -25,13 +25,22 @@ run: build
 	$(BIN) serve --data $(DATA) --addr $(ADDR)
 
 # Every test on SQLite and on a throwaway PostgreSQL that the script starts and stops.
+# Nothing may be skipped for want of a tool here: each ZHIYUAN_TEST_REQUIRE_* turns the
+# skip of plain `go test` into a failure (see internal/testneed).
+REQUIRE_ALL := ZHIYUAN_TEST_REQUIRE_POSTGRES=1 ZHIYUAN_TEST_REQUIRE_BROWSER=1 \
+	ZHIYUAN_TEST_REQUIRE_POPPLER=1 ZHIYUAN_TEST_REQUIRE_FONT=1
 test: build
-	ZHIYUAN_TEST_REQUIRE_BROWSER=$${ZHIYUAN_TEST_REQUIRE_BROWSER:-1} \
-		scripts/with-postgres.sh $(GO) test $(GOTEST_FLAGS) ./...
+	$(REQUIRE_ALL) scripts/with-postgres.sh $(GO) test $(GOTEST_FLAGS) ./...
 
-# SQLite only, no set-up at all.
+# SQLite only, no set-up at all; lists at the end what was not run and why.
 test-sqlite:
-	$(GO) test $(GOTEST_FLAGS) ./...
+	set -o pipefail; $(GO) test $(GOTEST_FLAGS) -v ./... 2>&1 | scripts/test-summary.sh artifacts/test-sqlite.log
+
+# The store, the application and the API under the race detector, on SQLite (-race needs
+# cgo, so a C compiler: apt-get install gcc).
+test-race:
+	env -u ZHIYUAN_TEST_POSTGRES_URL ZHIYUAN_TEST_REQUIRE_POSTGRES=0 CGO_ENABLED=1 \
+		$(GO) test -race $(GOTEST_FLAGS) ./internal/sqlstore/... ./internal/app/... ./internal/api/...
 
 # Benchmarks on both engines; each prints its figure beside a reference from the same run.
 bench: build

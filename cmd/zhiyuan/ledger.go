@@ -33,7 +33,7 @@ func ledger(ctx context.Context, args []string) error {
 		return err
 	}
 	keys, keysErr := verifyKeys(c.DataDir, keysFile)
-	s, err := sqlstore.Open(ctx, c.DSN(), sqlstore.Options{})
+	s, err := sqlstore.Open(ctx, c.DSN(), c.Pool.StoreOptions())
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func flags(name string, args []string, serve bool, extra func(fs *flag.FlagSet))
 
 // openApp opens the database (migrating it) and the keys, and builds the application.
 func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App, error) {
-	store, err := sqlstore.Open(ctx, c.DSN(), sqlstore.Options{})
+	store, err := sqlstore.Open(ctx, c.DSN(), c.Pool.StoreOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func migrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := sqlstore.Open(ctx, c.DSN(), sqlstore.Options{})
+	s, err := sqlstore.Open(ctx, c.DSN(), c.Pool.StoreOptions())
 	if err != nil {
 		return err
 	}

@@ -108,6 +108,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad log format", nil, []string{"demo", "--log-format", "xml"}, "--log-format must be text or json"},
 		{"stray argument", nil, []string{"migrate", "extra"}, `unexpected argument "extra"`},
 		{"unknown flag", nil, []string{"serve", "--bogus"}, "flag provided but not defined: -bogus"},
+		{"pool of no connections", []string{"ZHIYUAN_DB_MAX_CONNS=0"}, []string{"migrate"}, `--db-max-conns "0" (or ZHIYUAN_DB_MAX_CONNS)`},
 		{"public metrics without a token", []string{"ZHIYUAN_METRICS_ADDR=0.0.0.0:9090"}, []string{"serve"}, "--metrics-addr"},
 		{"unreachable postgres", nil, []string{"migrate", "--db", "postgres://nobody@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"}, "connect to database"},
 		{"bad admin region", nil, []string{"admin", "create", "--role", "regional", "--region", "449999", "--phone", "13800000001", "--password", "good1234"}, "行政区划代码不存在"},
@@ -212,7 +213,9 @@ func TestServeShutsDownGracefully(t *testing.T) {
 			half := len(body) / 2
 			io.WriteString(conn, "POST /api/v1/auth/token HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/json\r\n"+
 				"Content-Length: "+itoa(len(body))+"\r\n\r\n"+body[:half])
-			time.Sleep(200 * time.Millisecond)
+			// Signal only once the server is inside it: before, the connection is not yet
+			// a request and shutting down would rightly drop it.
+			waitInFlight(t, metricsAddr, 1)
 
 			start := time.Now()
 			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -268,6 +271,29 @@ func TestServeShutsDownGracefully(t *testing.T) {
 				t.Errorf("no shutdown in the log:\n%s", logs.String())
 			}
 		})
+	}
+}
+
+// waitInFlight polls the metrics listener until the server reports n requests being
+// served, for at most 10 s.
+func waitInFlight(t *testing.T, metricsAddr string, n int) {
+	t.Helper()
+	want := "zhiyuan_http_requests_in_flight " + itoa(n) + "\n"
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, err := http.Get("http://" + metricsAddr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if strings.Contains(string(b), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not report %d request(s) in flight within 10s", n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/hourstest"
 	"zhiyuan/internal/proof"
+	"zhiyuan/internal/server/servertest"
 	"zhiyuan/internal/sqlstore/storetest"
 )
 
@@ -126,6 +127,7 @@ func TestLedgerAnchors(t *testing.T) {
 // from the database (the triggers lifted, the totals lowered to match), the public check
 // no longer says valid, on the API and on the page, and says why in Chinese.
 func TestProofCheckAfterTruncation(t *testing.T) {
+	servertest.NeedFont(t)
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]
 		h.Clock.Set(hourstest.Day("09:05"))

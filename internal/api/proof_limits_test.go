@@ -10,12 +10,14 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/hourstest"
+	"zhiyuan/internal/server/servertest"
 )
 
 // TestProofReuseAndLimit: asking again for a proof of unchanged records returns the same
 // proof (200, same code, no new row, not counted against the limit); a new proof beyond
 // the account's limit is 429 ratelimited in Chinese until the window has passed.
 func TestProofReuseAndLimit(t *testing.T) {
+	servertest.NeedFont(t)
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		h.App.Config.ProofsPerAccount = 2
 		v, w := h.Volunteers[0], h.Volunteers[1]
@@ -89,6 +91,7 @@ func TestProofReuseAndLimit(t *testing.T) {
 // TestProofIdenticalRequestsAtOnce: identical requests racing each other make one proof;
 // every one of them gets its code.
 func TestProofIdenticalRequestsAtOnce(t *testing.T) {
+	servertest.NeedFont(t)
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]
 		const n = 8

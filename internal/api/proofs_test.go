@@ -13,6 +13,7 @@ import (
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/proof"
 	"zhiyuan/internal/server/servertest"
+	"zhiyuan/internal/testneed"
 )
 
 type proofResp struct {
@@ -41,9 +42,9 @@ func pdfToText(t *testing.T, pdf []byte) string {
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", in, "-").Output()
+	out, err := exec.Command(testneed.Poppler.Tool(t, "pdftotext"), "-enc", "UTF-8", in, "-").Output()
 	if err != nil {
-		t.Fatalf("pdftotext (poppler-utils): %v", err)
+		t.Fatalf("pdftotext: %v", err)
 	}
 	return string(out)
 }
@@ -52,6 +53,8 @@ func pdfToText(t *testing.T, pdf []byte) string {
 // the Chinese name, the total and the code; the code verifies; a correction afterwards
 // makes the check say superseded; nobody else can download the PDF.
 func TestProofOfService(t *testing.T) {
+	servertest.NeedFont(t)
+	testneed.Poppler.Tool(t, "pdftotext")
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		v, w := h.Volunteers[0], h.Volunteers[1]
 		name := "志愿者" + v.Phone[len(v.Phone)-4:]

@@ -62,8 +62,16 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 			return nil, nil, fmt.Errorf("account %d: %w", acc.ID, err)
 		}
 		if ok && rehash {
-			if h, err := password.Hash(pw, a.Config.Password); err == nil {
-				a.Store.SetPasswordHash(ctx, acc.ID, h)
+			// The upgrade to the current hash parameters is housekeeping: the password was
+			// right, the old hash still verifies and the upgrade is tried again at the next
+			// login. Failing the login for it would lock people out over a database hiccup,
+			// so it is logged (the account id only) and the login goes on.
+			h, err := password.Hash(pw, a.Config.Password)
+			if err == nil {
+				err = a.Store.SetPasswordHash(ctx, acc.ID, h)
+			}
+			if err != nil {
+				a.Log.WarnContext(ctx, "password rehash at login failed", slog.Int64("account_id", acc.ID), slog.String("error", err.Error()))
 			}
 		}
 	}

@@ -5,7 +5,8 @@
 // throws a script error, because that is a page a user would see broken.
 //
 // Without Chromium the tests are skipped with the reason, unless
-// ZHIYUAN_TEST_REQUIRE_BROWSER=1 (make test and CI set it), where a missing browser fails.
+// ZHIYUAN_TEST_REQUIRE_BROWSER=1 (make test and CI set it), where a missing browser fails
+// (testneed.Browser).
 package browsertest
 
 import (
@@ -25,10 +26,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-)
 
-// EnvRequire names the variable that turns a missing browser from a skip into a failure.
-const EnvRequire = "ZHIYUAN_TEST_REQUIRE_BROWSER"
+	"zhiyuan/internal/testneed"
+)
 
 // The phone the pages are looked at on: the CSS size of a common phone, at twice the
 // pixels so screenshots are sharp.
@@ -55,19 +55,24 @@ func Executable() string {
 	return ""
 }
 
+// Require skips t, or fails it when ZHIYUAN_TEST_REQUIRE_BROWSER=1, unless there is a
+// Chromium to run. New calls it; a test that hands New something else than its own t
+// calls it first, so that the skip is its own.
+func Require(t testing.TB) string {
+	t.Helper()
+	bin := Executable()
+	if bin == "" {
+		testneed.Browser.Missing(t, "neither /usr/bin/chromium nor chromium or chrome on the PATH")
+	}
+	return bin
+}
+
 // New starts a headless Chromium with a fresh profile and a phone-sized screen and returns
 // the context of its one tab, for chromedp calls and the helpers here. The browser stops
 // when t ends. Script errors and security-policy violations on any page fail t then.
 func New(t testing.TB) context.Context {
 	t.Helper()
-	bin := Executable()
-	if bin == "" {
-		const reason = "Chromium is not installed (apt-get install chromium)"
-		if os.Getenv(EnvRequire) == "1" {
-			t.Fatalf("%s, and %s=1 requires browser tests", reason, EnvRequire)
-		}
-		t.Skipf("%s; set %s=1 to fail instead of skipping", reason, EnvRequire)
-	}
+	bin := Require(t)
 	// Made before the browser starts, so it is removed after the browser has stopped.
 	profile := t.TempDir()
 

@@ -58,6 +58,7 @@ func site() *httptest.Server {
 // TestDrivesPages: the harness opens pages, fills and submits a form, reads text, and
 // reports nothing for a clean page.
 func TestDrivesPages(t *testing.T) {
+	Require(t)
 	srv := site()
 	defer srv.Close()
 	r := &recorder{}
@@ -90,6 +91,7 @@ func TestDrivesPages(t *testing.T) {
 // TestReportsBrokenPages: an inline script refused by the CSP and a script error fail the
 // test that opened the page.
 func TestReportsBrokenPages(t *testing.T) {
+	Require(t)
 	srv := site()
 	defer srv.Close()
 	for path, want := range map[string]string{"/inline": "Content Security Policy", "/throws": "boom from the page"} {

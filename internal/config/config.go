@@ -33,6 +33,8 @@ type Config struct {
 	MetricsAddr string
 	// Rules are the tunable platform rules (rules.go); nil unless RegisterRules was called.
 	Rules *Rules
+	// Pool sizes the database connection pools (pool.go).
+	Pool Pool
 }
 
 // Register defines the common flags on fs, with defaults from the environment.
@@ -49,6 +51,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "text or json (ZHIYUAN_LOG_FORMAT)")
 	fs.StringVar(&c.FontPath, "font", env("FONT", ""), "TrueType CJK font for PDF proofs (ZHIYUAN_FONT)")
 	c.PIIKeys = getenv("ZHIYUAN_PII_KEYS") // never a flag: flags show up in process lists
+	c.registerPool(fs, getenv)
 }
 
 // RegisterServe adds the flags of the serve command.
@@ -86,6 +89,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat))
+	}
+	if err := c.Pool.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Rules != nil {
 		if err := c.Rules.validate(); err != nil {

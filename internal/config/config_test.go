@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -274,5 +275,56 @@ func TestParseHolidays(t *testing.T) {
 	_, err = ParseHolidays(strings.NewReader("x\n2026-10-01\ny\n"))
 	if err == nil || !strings.Contains(err.Error(), "line 1") || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("two bad lines: %v", err)
+	}
+}
+
+// TestPoolSettings: the pool defaults to 2×cores+2 connections, all kept idle, renewed
+// never and closed after 5 idle minutes; each setting comes from its flag or variable.
+func TestPoolSettings(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Pool{MaxConns: 2*runtime.NumCPU() + 2, MaxIdle: 2*runtime.NumCPU() + 2, ConnMaxIdleTime: 5 * time.Minute}
+	if got := c.Pool; got.MaxConns != want.MaxConns || got.MaxIdle != want.MaxIdle || got.ConnMaxLifetime != 0 || got.ConnMaxIdleTime != want.ConnMaxIdleTime {
+		t.Fatalf("defaults: %+v, want %+v", got, want)
+	}
+	c, err = parse(t, map[string]string{"ZHIYUAN_DB_MAX_CONNS": "40", "ZHIYUAN_DB_CONN_MAX_LIFETIME": "30m"},
+		"--db-max-idle", "0", "--db-conn-max-idle-time", "0", "--db-max-conns", "50")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Pool; p.MaxConns != 50 || p.MaxIdle != 0 || p.ConnMaxLifetime != 30*time.Minute || p.ConnMaxIdleTime != 0 {
+		t.Fatalf("env and flags: %+v", p)
+	}
+	// The operator's zeros mean none and never; the store's zero means its default.
+	if o := c.Pool.StoreOptions(); o.MaxOpenConns != 50 || o.MaxIdleConns >= 0 || o.ConnMaxLifetime != 30*time.Minute || o.ConnMaxIdleTime >= 0 {
+		t.Fatalf("store options: %+v", o)
+	}
+	c, err = parse(t, map[string]string{"ZHIYUAN_DB_MAX_CONNS": "12"})
+	if err != nil || c.Pool.MaxIdle != 12 {
+		t.Fatalf("idle follows max conns: %+v, %v", c.Pool, err)
+	}
+}
+
+func TestPoolValidationNamesTheFlag(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"--db-max-conns", "0"}, `--db-max-conns "0" (or ZHIYUAN_DB_MAX_CONNS): must be between 1 and 1000`},
+		{map[string]string{"ZHIYUAN_DB_MAX_CONNS": "many"}, nil, `--db-max-conns "many" (or ZHIYUAN_DB_MAX_CONNS): must be a whole number`},
+		{nil, []string{"--db-max-conns", "5000"}, "--db-max-conns"},
+		{nil, []string{"--db-max-conns", "4", "--db-max-idle", "9"}, `--db-max-idle "9" (or ZHIYUAN_DB_MAX_IDLE): must be between 0 and 4 (--db-max-conns is 4)`},
+		{nil, []string{"--db-max-idle", "-1"}, "--db-max-idle"},
+		{map[string]string{"ZHIYUAN_DB_CONN_MAX_LIFETIME": "forever"}, nil, `--db-conn-max-lifetime "forever" (or ZHIYUAN_DB_CONN_MAX_LIFETIME): must be a duration`},
+		{nil, []string{"--db-conn-max-idle-time", "-5m"}, `--db-conn-max-idle-time "-5m" (or ZHIYUAN_DB_CONN_MAX_IDLE_TIME): must be 0 or between 1s and 24h`},
+		{nil, []string{"--db-conn-max-lifetime", "48h"}, "--db-conn-max-lifetime"},
+	} {
+		_, err := parse(t, tc.env, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v %v: err = %v, want one saying %s", tc.env, tc.args, err, tc.want)
+		}
 	}
 }

@@ -6,13 +6,17 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
+	"zhiyuan/internal/proof"
 	"zhiyuan/internal/sqlstore/storetest"
+	"zhiyuan/internal/testneed"
 )
 
 // TestDemoCards fills the demo and checks what a newcomer opens first: 张小红's issued
 // card, whose QR payload verifies, and her proof of service, whose code checks; and the
 // card work waiting for the 广州 and 深圳 admins.
 func TestDemoCards(t *testing.T) {
+	_, err := proof.FindFont("") // the demo issues her proof only with a font to print it
+	testneed.Font.MissingIf(t, err)
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()

@@ -17,6 +17,7 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	inFlight prometheus.Gauge
 }
 
 // NewMetrics returns Metrics with its own registry; dbStats is read at every scrape.
@@ -30,8 +31,13 @@ func NewMetrics(dbStats func() map[string]sql.DBStats) *Metrics {
 			Name: "zhiyuan_http_request_duration_seconds", Help: "HTTP request latency by route.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route"}),
+		// What a graceful shutdown waits for, and what tells a test that the server is
+		// inside a request.
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "zhiyuan_http_requests_in_flight", Help: "HTTP requests being served now.",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(m.requests, m.latency, m.inFlight, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if dbStats != nil {
 		m.reg.MustRegister(dbCollector(dbStats))
 	}
@@ -42,6 +48,8 @@ func NewMetrics(dbStats func() map[string]sql.DBStats) *Metrics {
 func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		m.inFlight.Inc()
+		defer m.inFlight.Dec()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
 		route := routeOf(r)

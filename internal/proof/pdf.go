@@ -1,6 +1,7 @@
 package proof
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -131,7 +132,9 @@ func RenderProof(w io.Writer, p *Proof, font *Font) error {
 	d.pdf = pdf
 	pdf.SetAutoPageBreak(false, 0) // pages break where layout says, so headers repeat
 	pdf.SetMargins(marginL, bodyTop, marginR)
-	pdf.AddUTF8FontFromBytes(fontFamily, "", font.data)
+	// A copy for each document: fpdf's subsetting writes into the bytes it is given
+	// (an append to a slice of them), and one Font serves every proof at once.
+	pdf.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(font.data))
 	pdf.SetTitle("志愿服务记录证明 "+FormatProofCode(p.Code), true)
 	pdf.SetSubject("志愿服务记录证明", true)
 	pdf.SetCreator("zhiyuan", true)

@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"zhiyuan"
+	"zhiyuan/internal/testneed"
 )
 
 func testFont(t testing.TB) *Font {
 	t.Helper()
 	f, err := FindFont(os.Getenv("ZHIYUAN_FONT"))
 	if err != nil {
-		t.Fatalf("%v (the CI script installs fonts-droid-fallback)", err)
+		testneed.Font.Missing(t, err.Error())
 	}
 	return f
 }
@@ -73,9 +74,9 @@ func pdfText(t *testing.T, pdf []byte) string {
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", in, "-").Output()
+	out, err := exec.Command(testneed.Poppler.Tool(t, "pdftotext"), "-enc", "UTF-8", in, "-").Output()
 	if err != nil {
-		t.Fatalf("pdftotext (poppler-utils, installed by .ci/run): %v", err)
+		t.Fatalf("pdftotext: %v", err)
 	}
 	return string(out)
 }
@@ -102,7 +103,7 @@ func firstPagePNG(t *testing.T, pdf []byte, name string) string {
 		t.Fatal(err)
 	}
 	base := filepath.Join(dir, name)
-	if out, err := exec.Command("pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", in, base).CombinedOutput(); err != nil {
+	if out, err := exec.Command(testneed.Poppler.Tool(t, "pdftoppm"), "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", in, base).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v %s", err, out)
 	}
 	return base + ".png"
@@ -150,7 +151,7 @@ func TestProofEmbedsFontSubset(t *testing.T) {
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdffonts", in).Output()
+	out, err := exec.Command(testneed.Poppler.Tool(t, "pdffonts"), in).Output()
 	if err != nil {
 		t.Fatalf("pdffonts (poppler-utils, installed by .ci/run): %v", err)
 	}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"zhiyuan/internal/testneed"
 )
 
 // scanQR reads the one QR code in img with ZXing's decoder (a port independent of the
@@ -148,7 +150,7 @@ func TestProofQRScansBack(t *testing.T) {
 	}
 	// The QR code sits on the last page, beside the seal.
 	base := filepath.Join(dir, "page")
-	if out, err := exec.Command("pdftoppm", "-png", "-r", "150", "-gray", "-singlefile", "-f", "2", "-l", "2", in, base).CombinedOutput(); err != nil {
+	if out, err := exec.Command(testneed.Poppler.Tool(t, "pdftoppm"), "-png", "-r", "150", "-gray", "-singlefile", "-f", "2", "-l", "2", in, base).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm (poppler-utils, installed by .ci/run): %v %s", err, out)
 	}
 	f, err := os.Open(base + ".png")

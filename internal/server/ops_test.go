@@ -115,6 +115,7 @@ func TestHealthAndMetrics(t *testing.T) {
 			`zhiyuan_http_requests_total{method="GET",route="GET /api/v1/me",status="200"} 3`,
 			`zhiyuan_http_requests_total{method="POST",route="POST /api/v1/auth/token",status="200"} 1`,
 			`zhiyuan_http_request_duration_seconds_bucket{route="GET /api/v1/me",le=`,
+			"zhiyuan_http_requests_in_flight 0\n", // the scrape itself is not a request of the platform
 			`zhiyuan_db_open_connections{pool=`,
 			`zhiyuan_db_in_use_connections{pool=`,
 			`zhiyuan_db_wait_count_total{pool=`,

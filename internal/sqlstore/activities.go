@@ -354,7 +354,13 @@ func (s *Store) FinishEndedActivities(ctx context.Context, now time.Time, limit 
 		}
 		ids = append(ids, id)
 	}
+	// A connection lost half-way ends Next early; without this check the sweep would
+	// report the first few as all there is and look finished.
+	err = rows.Err()
 	rows.Close()
+	if err != nil {
+		return 0, err
+	}
 	done := 0
 	for _, id := range ids {
 		err := s.inTx(ctx, func(tx conn) error {

@@ -158,22 +158,20 @@ func (s *Store) bump(ctx context.Context, tx conn, query string, args ...any) (b
 	return n > 0, err
 }
 
+// fullOrClosed explains a refused seat: full when the session is still open, else why
+// it is closed. One SELECT of the status serves both answers.
 func (s *Store) fullOrClosed(ctx context.Context, tx conn, sessionID int64) error {
-	var st string
-	err := tx.queryRow(ctx, "SELECT status FROM activity_sessions WHERE id = ?", sessionID).Scan(&st)
-	if err == sql.ErrNoRows {
-		return notFound("场次")
-	}
-	if err != nil {
-		return err
-	}
-	if zhiyuan.SessionStatus(st) == zhiyuan.SessionOpen {
-		return zhiyuan.Errorf(zhiyuan.EFull, "该场次名额已满")
-	}
-	return s.sessionClosedError(ctx, tx, sessionID)
+	return s.sessionError(ctx, tx, sessionID, true)
 }
 
+// sessionClosedError explains why a session no longer takes sign-ups.
 func (s *Store) sessionClosedError(ctx context.Context, tx conn, sessionID int64) error {
+	return s.sessionError(ctx, tx, sessionID, false)
+}
+
+// sessionError reads the session's status once and turns it into the error a volunteer
+// sees; an open session is full only when fullIfOpen (the seat UPDATE found no room).
+func (s *Store) sessionError(ctx context.Context, tx conn, sessionID int64, fullIfOpen bool) error {
 	var st string
 	err := tx.queryRow(ctx, "SELECT status FROM activity_sessions WHERE id = ?", sessionID).Scan(&st)
 	if err == sql.ErrNoRows {
@@ -182,7 +180,12 @@ func (s *Store) sessionClosedError(ctx context.Context, tx conn, sessionID int64
 	if err != nil {
 		return err
 	}
-	if zhiyuan.SessionStatus(st) == zhiyuan.SessionCancelled {
+	switch zhiyuan.SessionStatus(st) {
+	case zhiyuan.SessionOpen:
+		if fullIfOpen {
+			return zhiyuan.Errorf(zhiyuan.EFull, "该场次名额已满")
+		}
+	case zhiyuan.SessionCancelled:
 		return zhiyuan.FieldError(zhiyuan.EInvalid, zhiyuan.ReasonWindow, "活动已取消")
 	}
 	return zhiyuan.FieldError(zhiyuan.EInvalid, zhiyuan.ReasonWindow, "活动已停止报名")

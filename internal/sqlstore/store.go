@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,11 +51,21 @@ type stmtKey struct {
 	query string
 }
 
-// Options tune Open.
+// Options tune Open. The zero value gives the defaults; config.Pool fills them from the
+// operator's flags.
 type Options struct {
-	MaxOpenConns int              // PostgreSQL pool size and SQLite read pool size (default 2×cores+2)
-	Now          func() time.Time // clock, replaceable in tests
+	MaxOpenConns int // PostgreSQL pool size and SQLite read pool size; 0: DefaultMaxConns
+	MaxIdleConns int // idle connections kept in those pools; 0: MaxOpenConns, negative: none
+	// PostgreSQL only (SQLite's connections are the file itself, nothing to renew):
+	ConnMaxLifetime time.Duration    // replace a connection after this long; 0 or negative: never
+	ConnMaxIdleTime time.Duration    // close a connection idle this long; 0: 5 minutes, negative: never
+	Now             func() time.Time // clock, replaceable in tests
 }
+
+// DefaultMaxConns is the pool size when none is given: two connections per core, so one
+// can wait on the database while another runs, and two spare for the background jobs
+// and a health check.
+func DefaultMaxConns() int { return 2*runtime.NumCPU() + 2 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
 func IsPostgres(dsn string) bool {
@@ -83,7 +94,16 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		opt.Now = time.Now
 	}
 	if opt.MaxOpenConns <= 0 {
-		opt.MaxOpenConns = 8
+		opt.MaxOpenConns = DefaultMaxConns()
+	}
+	switch {
+	case opt.MaxIdleConns == 0 || opt.MaxIdleConns > opt.MaxOpenConns:
+		opt.MaxIdleConns = opt.MaxOpenConns
+	case opt.MaxIdleConns < 0:
+		opt.MaxIdleConns = 0 // database/sql: none kept
+	}
+	if opt.ConnMaxIdleTime == 0 {
+		opt.ConnMaxIdleTime = 5 * time.Minute
 	}
 	s := &Store{now: func() time.Time { return opt.Now().UTC().Truncate(time.Microsecond) }}
 	if IsPostgres(dsn) {
@@ -92,8 +112,9 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		db.SetMaxOpenConns(opt.MaxOpenConns)
-		db.SetMaxIdleConns(opt.MaxOpenConns)
-		db.SetConnMaxIdleTime(5 * time.Minute)
+		db.SetMaxIdleConns(opt.MaxIdleConns)
+		db.SetConnMaxLifetime(max(opt.ConnMaxLifetime, 0)) // database/sql: 0 is never
+		db.SetConnMaxIdleTime(max(opt.ConnMaxIdleTime, 0))
 		s.write, s.read, s.dialect = db, db, postgresDialect{}
 	} else {
 		if dir := filepath.Dir(dsn); dir != "" {
@@ -126,7 +147,7 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		r.SetMaxOpenConns(opt.MaxOpenConns)
-		r.SetMaxIdleConns(opt.MaxOpenConns)
+		r.SetMaxIdleConns(opt.MaxIdleConns)
 		r.SetConnMaxIdleTime(0)
 		s.write, s.read, s.dialect = w, r, sqliteDialect{}
 		s.cacheStmts = true

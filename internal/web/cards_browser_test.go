@@ -15,6 +15,8 @@ import (
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/browsertest"
 	"zhiyuan/internal/hourstest"
+	"zhiyuan/internal/server/servertest"
+	"zhiyuan/internal/testneed"
 )
 
 // TestBrowserCardAndProof walks the card and the proof in Chromium at a phone's size: a
@@ -23,6 +25,10 @@ import (
 // on the public page, and the volunteer gets a proof whose first page is rendered with
 // pdftoppm. Screenshots of each step go to artifacts/screenshots/.
 func TestBrowserCardAndProof(t *testing.T) {
+	browsertest.Require(t)
+	servertest.NeedFont(t)
+	testneed.Poppler.Tool(t, "pdftotext")
+	testneed.Poppler.Tool(t, "pdftoppm")
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]
 		name := "志愿者" + v.Phone[len(v.Phone)-4:]
@@ -136,11 +142,11 @@ func TestBrowserCardAndProof(t *testing.T) {
 		os.MkdirAll(dir, 0o755)
 		pdf := filepath.Join(t.TempDir(), "proof.pdf")
 		os.WriteFile(pdf, res.Body, 0o600)
-		if out, err := exec.Command("pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", pdf,
+		if out, err := exec.Command(testneed.Poppler.Tool(t, "pdftoppm"), "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", pdf,
 			filepath.Join(dir, "proof-page1-"+h.Engine)).CombinedOutput(); err != nil {
 			t.Fatalf("pdftoppm: %v %s", err, out)
 		}
-		out, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").Output()
+		out, err := exec.Command(testneed.Poppler.Tool(t, "pdftotext"), "-enc", "UTF-8", pdf, "-").Output()
 		if err != nil || !strings.Contains(string(out), name) || !strings.Contains(string(out), "3 小时") {
 			t.Errorf("proof text lacks the name or the total: %v", err)
 		}

@@ -31,9 +31,14 @@ func (x *Web) login(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal
 		})
 		return nil
 	}
-	// A new session id at every login; an old cookie, if any, is simply replaced.
+	// A new session id at every login; an old cookie, if any, is replaced. Ending the old
+	// session is tidying up: the browser drops its cookie for the new one either way and
+	// the old session still expires, so a failure here is logged and does not undo a
+	// login that succeeded.
 	if old, err := r.Cookie(httpx.SessionCookie); err == nil {
-		x.app.Logout(r.Context(), old.Value)
+		if err := x.app.Logout(r.Context(), old.Value); err != nil {
+			x.log.WarnContext(r.Context(), "login: ending the previous session failed", "error", err.Error())
+		}
 	}
 	httpx.SetSessionCookie(w, r, sess.Token, sess.ExpiresAt)
 	http.Redirect(w, r, next, http.StatusSeeOther)

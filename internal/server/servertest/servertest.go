@@ -22,10 +22,12 @@ import (
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/password"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/proof"
 	"zhiyuan/internal/region"
 	"zhiyuan/internal/server"
 	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/sqlstore/storetest"
+	"zhiyuan/internal/testneed"
 )
 
 // Env is one running platform.
@@ -72,6 +74,15 @@ func New(t testing.TB, engine string) *Env {
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	return &Env{T: t, Engine: engine, App: a, Server: srv, HTTP: hs, Log: logBuf}
+}
+
+// NeedFont skips t, or fails it when ZHIYUAN_TEST_REQUIRE_FONT=1, unless the CJK font
+// that PDF proofs are printed with is installed where the platform looks for one: without
+// it every proof is refused with 409, which is its own test (TestProofWithoutFont).
+func NeedFont(t testing.TB) {
+	t.Helper()
+	_, err := proof.FindFont("")
+	testneed.Font.MissingIf(t, err)
 }
 
 // NewPhone returns a mobile number not yet used in this Env.

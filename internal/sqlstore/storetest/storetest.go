@@ -1,7 +1,8 @@
 // Package storetest runs one test body against every database engine: SQLite always, and
-// PostgreSQL when ZHIYUAN_TEST_POSTGRES_URL names a server (make test starts one). Each
-// test gets a fresh database: a temporary SQLite file, or a PostgreSQL schema of its own
-// that is dropped afterwards.
+// PostgreSQL when ZHIYUAN_TEST_POSTGRES_URL names a server (make test starts one). Without
+// it the PostgreSQL half of each test is skipped, saying so (or fails when
+// ZHIYUAN_TEST_REQUIRE_POSTGRES=1; see testneed). Each test gets a fresh database: a
+// temporary SQLite file, or a PostgreSQL schema of its own that is dropped afterwards.
 package storetest
 
 import (
@@ -15,18 +16,16 @@ import (
 	"testing"
 
 	"zhiyuan/internal/sqlstore"
+	"zhiyuan/internal/testneed"
 )
 
 // EnvPostgres names the variable holding the PostgreSQL server for tests.
 const EnvPostgres = "ZHIYUAN_TEST_POSTGRES_URL"
 
-// Engines returns the engines to test on here.
-func Engines() []string {
-	if os.Getenv(EnvPostgres) != "" {
-		return []string{"sqlite", "postgres"}
-	}
-	return []string{"sqlite"}
-}
+// Engines returns the engines every test runs on. Both always: where no PostgreSQL server
+// is given, DSN and New skip the PostgreSQL subtest with the reason, so a run without
+// one says what it left out instead of passing quietly on SQLite alone.
+func Engines() []string { return []string{"sqlite", "postgres"} }
 
 // Each runs fn as a subtest once per engine, each with a fresh store.
 func Each(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
@@ -50,7 +49,8 @@ func New(t testing.TB, engine string, opt sqlstore.Options) *sqlstore.Store {
 	return s
 }
 
-// DSN returns a connection string to a fresh, empty database on engine.
+// DSN returns a connection string to a fresh, empty database on engine. For PostgreSQL
+// without ZHIYUAN_TEST_POSTGRES_URL it skips t (see testneed.Postgres).
 func DSN(t testing.TB, engine string) string {
 	t.Helper()
 	switch engine {
@@ -59,7 +59,7 @@ func DSN(t testing.TB, engine string) string {
 	case "postgres":
 		base := os.Getenv(EnvPostgres)
 		if base == "" {
-			t.Fatalf("%s is not set", EnvPostgres)
+			testneed.Postgres.Missing(t, EnvPostgres+" is unset")
 		}
 		return freshSchema(t, base)
 	}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"zhiyuan/internal/sqlstore"
+	"zhiyuan/internal/sqlstore/storetest"
+)
+
+// TestPoolSettingsReachTheStore: --db-max-conns sizes the pool the platform runs on (on
+// SQLite the readers; the writer stays one connection), and without it the pool has
+// 2×cores+2 connections.
+func TestPoolSettingsReachTheStore(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			for _, tc := range []struct {
+				args []string
+				want int
+			}{
+				{nil, sqlstore.DefaultMaxConns()},
+				{[]string{"--db-max-conns", "5", "--db-max-idle", "2", "--db-conn-max-lifetime", "30m"}, 5},
+			} {
+				c, err := flags("serve", append(tc.args, dbArgs(t, engine)...), true, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, err := openApp(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				stats := a.Store.DBStats()
+				pool := "main"
+				if engine == "sqlite" {
+					pool = "read"
+					if n := stats["write"].MaxOpenConnections; n != 1 {
+						t.Errorf("%v: SQLite write pool has %d connections, want 1", tc.args, n)
+					}
+				}
+				if n := stats[pool].MaxOpenConnections; n != tc.want {
+					t.Errorf("%v: %s pool has %d connections at most, want %d", tc.args, pool, n, tc.want)
+				}
+				a.Store.Close()
+			}
+		})
+	}
+}
