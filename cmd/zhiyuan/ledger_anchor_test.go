@@ -7,11 +7,9 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"zhiyuan"
 	"zhiyuan/internal/proof"
-	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/sqlstore/storetest"
 )
 
@@ -24,44 +22,10 @@ import (
 func TestLedgerVerifyTruncation(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
-			args := dbArgs(t, engine)
-			dsn := sqlstore.SQLitePath(args[1])
-			if engine == "postgres" {
-				dsn = args[3]
-			}
-			ctx := context.Background()
-			s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			args, s, vols, entries := ledgerFixture(t, engine, 2, func(int) bool { return true })
 			defer s.Close()
-			acc := &zhiyuan.Account{Phone: "13500000001", Name: "管理员"}
-			if err := s.CreateAccount(ctx, acc, "x"); err != nil {
-				t.Fatal(err)
-			}
-			o := &zhiyuan.Organization{Name: "越秀区志愿者协会", Type: "社会组织", RegionCode: "440104", ContactName: "王", ContactPhone: "13800000000", CreatedBy: acc.ID}
-			if err := s.CreateOrganization(ctx, o); err != nil {
-				t.Fatal(err)
-			}
-			var vols []*zhiyuan.Volunteer
-			var last []*zhiyuan.HourEntry // each volunteer's last two entries
-			for i := range 2 {
-				v := &zhiyuan.Volunteer{Name: fmt.Sprintf("志愿者%d", i), IDType: zhiyuan.IDResident, IDNumberMasked: "440***********123X",
-					Phone: fmt.Sprintf("1370000000%d", i), RegionCode: "440104", BirthDate: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), Sex: "male"}
-				if err := s.CreateVolunteer(ctx, v, sqlstore.VolunteerSecrets{PasswordHash: "x", IDNumberIndex: v.Phone}); err != nil {
-					t.Fatal(err)
-				}
-				vols = append(vols, v)
-				for j := range 4 {
-					e := &zhiyuan.HourEntry{VolunteerID: v.ID, Kind: zhiyuan.HourMakeup, Minutes: int64(60 + 30*j), OrgID: o.ID, Reason: "补录", RecordedBy: acc.ID}
-					if err := s.AppendHourEntry(ctx, e, sqlstore.EntryPlace{}, &zhiyuan.HourConfirmation{ConfirmedBy: acc.ID, Rating: 5}); err != nil {
-						t.Fatal(err)
-					}
-					if j >= 2 && i == 0 {
-						last = append(last, e)
-					}
-				}
-			}
+			ctx := context.Background()
+			last := entries[2:4] // the first volunteer's last two entries
 			victim, before := vols[0], last[0]
 			deleted := last[1]
 			// A proof printed from the victim's chain head, as IssueProof stores it.
