@@ -1,10 +1,6 @@
 package api_test
 
 import (
-	"bytes"
-	"compress/zlib"
-	"encoding/binary"
-	"hash/crc32"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,39 +10,10 @@ import (
 	"zhiyuan/internal/server/servertest"
 )
 
-// bombPNG is a w × h PNG of zero pixels (colour type ctype, bit depth depth) whose rows
-// are streamed through zlib: the 16-bit 6320 × 6320 one from issue 9 is a few hundred KB
-// and would decode to 320 MB.
-func bombPNG(w, h int, depth, ctype byte, bpp int) []byte {
-	var out bytes.Buffer
-	chunk := func(typ string, data []byte) {
-		binary.Write(&out, binary.BigEndian, uint32(len(data)))
-		out.WriteString(typ)
-		out.Write(data)
-		binary.Write(&out, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	out.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = depth, ctype
-	chunk("IHDR", ihdr)
-	var idat bytes.Buffer
-	z, _ := zlib.NewWriterLevel(&idat, zlib.BestSpeed)
-	row := make([]byte, 1+w*bpp)
-	for range h {
-		z.Write(row)
-	}
-	z.Close()
-	chunk("IDAT", idat.Bytes())
-	chunk("IEND", nil)
-	return out.Bytes()
-}
-
 var bombs = sync.OnceValue(func() map[string][]byte {
 	return map[string][]byte{
-		"16-bit 6320×6320": bombPNG(6320, 6320, 16, 6, 8),
-		"1×60000":          bombPNG(1, 60000, 8, 0, 1),
+		"16-bit 6320×6320": servertest.BombPNG(6320, 6320, 16, 6, 8),
+		"1×60000":          servertest.BombPNG(1, 60000, 8, 0, 1),
 	}
 })
 

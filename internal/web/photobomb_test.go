@@ -1,10 +1,6 @@
 package web_test
 
 import (
-	"bytes"
-	"compress/zlib"
-	"encoding/binary"
-	"hash/crc32"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,38 +8,10 @@ import (
 	"zhiyuan/internal/server/servertest"
 )
 
-// bomb16 is issue 9's decompression bomb: a 16-bit RGBA PNG of 6320 × 6320 zeros, a few
-// hundred KB that decode to 320 MB.
-func bomb16() []byte {
-	var out bytes.Buffer
-	chunk := func(typ string, data []byte) {
-		binary.Write(&out, binary.BigEndian, uint32(len(data)))
-		out.WriteString(typ)
-		out.Write(data)
-		binary.Write(&out, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	out.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, 6320)
-	binary.BigEndian.PutUint32(ihdr[4:], 6320)
-	ihdr[8], ihdr[9] = 16, 6
-	chunk("IHDR", ihdr)
-	var idat bytes.Buffer
-	z, _ := zlib.NewWriterLevel(&idat, zlib.BestSpeed)
-	row := make([]byte, 1+6320*8)
-	for range 6320 {
-		z.Write(row)
-	}
-	z.Close()
-	chunk("IDAT", idat.Bytes())
-	chunk("IEND", nil)
-	return out.Bytes()
-}
-
 // TestCardPageRefusesBombs: the page form refuses the bomb from its header, and once an
 // application is open, refuses the next upload before reading it.
 func TestCardPageRefusesBombs(t *testing.T) {
-	bomb := bomb16()
+	bomb := servertest.BombPNG(6320, 6320, 16, 6, 8) // issue 9's bomb: 16-bit RGBA
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := newPageClient(e)
 		v.login(orgPageUser(t, e, true, "王晓明"))
