@@ -5,6 +5,8 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"time"
+
+	"zhiyuan"
 )
 
 // ResetOutcome is what a password reset code was found to be.
@@ -67,17 +69,11 @@ func (s *Store) UseResetCode(ctx context.Context, phoneIndex, codeHash string, m
 		if err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ? AND status = 'active'",
-			hash, now, acc.Int64)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if err := s.setPassword(ctx, tx, acc.Int64, hash, ""); zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 			// Disabled or closed since the code was sent: the code is spent, nothing else.
 			outcome = ResetNoCode
 			return nil
-		}
-		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE account_id = ?", acc.Int64); err != nil {
+		} else if err != nil {
 			return err
 		}
 		accountID, outcome = acc.Int64, ResetDone
@@ -121,15 +117,6 @@ func (s *Store) PurgeExpiredResetCodes(ctx context.Context) (int64, error) {
 // token of the account in one transaction (an administrator's reset of someone's access).
 func (s *Store) SetPasswordEndSessions(ctx context.Context, accountID int64, hash string) error {
 	return s.inTx(ctx, func(tx conn) error {
-		res, err := tx.exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ? AND status = 'active'",
-			hash, s.now(), accountID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("账号")
-		}
-		_, err = tx.exec(ctx, "DELETE FROM sessions WHERE account_id = ?", accountID)
-		return err
+		return s.setPassword(ctx, tx, accountID, hash, "")
 	})
 }

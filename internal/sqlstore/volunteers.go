@@ -389,17 +389,29 @@ func (s *Store) CloseVolunteer(ctx context.Context, id int64) error {
 // one whose token is keepToken (the session making the change), in one transaction.
 func (s *Store) ChangePassword(ctx context.Context, accountID int64, hash, keepToken string) error {
 	return s.inTx(ctx, func(tx conn) error {
-		res, err := tx.exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ? AND status = 'active'",
-			hash, s.now(), accountID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("账号")
-		}
-		_, err = tx.exec(ctx, "DELETE FROM sessions WHERE account_id = ? AND token_hash <> ?", accountID, hashToken(keepToken))
-		return err
+		return s.setPassword(ctx, tx, accountID, hash, keepToken)
 	})
+}
+
+// setPassword replaces an active account's password hash and ends its sessions and API
+// tokens, all of them, or all but keepToken's when it is given. A closed or disabled
+// account is notfound. Every way of setting a password (change, reset by code, reset by
+// an administrator) goes through here, so none forgets the sessions.
+func (s *Store) setPassword(ctx context.Context, tx conn, accountID int64, hash, keepToken string) error {
+	res, err := tx.exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ? AND status = 'active'",
+		hash, s.now(), accountID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("账号")
+	}
+	if keepToken == "" {
+		_, err = tx.exec(ctx, "DELETE FROM sessions WHERE account_id = ?", accountID)
+	} else {
+		_, err = tx.exec(ctx, "DELETE FROM sessions WHERE account_id = ? AND token_hash <> ?", accountID, hashToken(keepToken))
+	}
+	return err
 }
 
 // BeginBulkLoad prepares the database for a long run of bulk inserts (the demo's million
