@@ -140,9 +140,9 @@ func Path() (string, error) {
 	}
 }
 
-// One returns the vector of docs/formats.md named name, failing t when there is none.
-// When t ends, any value of the vector that the test did not read fails it.
-func One(t testing.TB, name string) *Vector {
+// All returns every vector of docs/formats.md, failing t when the document cannot be read
+// or parsed.
+func All(t testing.TB) []*Vector {
 	t.Helper()
 	path, err := Path()
 	if err != nil {
@@ -156,17 +156,25 @@ func One(t testing.TB, name string) *Vector {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+	return all
+}
+
+// One returns the vector of docs/formats.md named name, failing t when there is none.
+// When t ends, any value of the vector that the test did not read fails it.
+func One(t testing.TB, name string) *Vector {
+	t.Helper()
+	all := All(t)
 	var found *Vector
 	for _, v := range all {
 		if v.Name == name {
 			if found != nil {
-				t.Fatalf("%s has two vectors named %q (lines %d and %d)", path, name, found.Line, v.Line)
+				t.Fatalf("docs/formats.md has two vectors named %q (lines %d and %d)", name, found.Line, v.Line)
 			}
 			found = v
 		}
 	}
 	if found == nil {
-		t.Fatalf("%s has no vector named %q", path, name)
+		t.Fatalf("docs/formats.md has no vector named %q", name)
 	}
 	t.Cleanup(func() {
 		for _, f := range found.Fields {
