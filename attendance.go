@@ -62,6 +62,27 @@ type Attendance struct {
 	VolunteerNo   string
 }
 
+// AttendanceCounts are a session's live figures for the check-in screen.
+type AttendanceCounts struct {
+	Expected   int // confirmed sign-ups
+	CheckedIn  int // checked in, including those since checked out
+	Present    int // checked in and not yet out
+	CheckedOut int
+	WalkIns    int
+	NoShows    int
+}
+
+// ExpectedVolunteer is a confirmed sign-up of a session, with its attendance if any, for
+// the organiser's roll call.
+type ExpectedVolunteer struct {
+	SignupID      int64
+	VolunteerID   int64
+	VolunteerName string
+	VolunteerNo   string
+	Status        SignupStatus
+	CheckedIn     bool
+}
+
 // CheckedOut reports whether the volunteer has checked out.
 func (a *Attendance) CheckedOut() bool { return !a.CheckoutAt.IsZero() }
 

@@ -150,6 +150,26 @@ func (b *LedgerBreak) Error() string {
 	return fmt.Sprintf("volunteer %d: entry %d (seq %d): %s", b.VolunteerID, b.EntryID, b.Seq, b.Problem)
 }
 
+// LedgerReport is what a verification of the whole ledger found.
+type LedgerReport struct {
+	Entries       int64
+	Chains        int64
+	Confirmations int64
+	Proofs        int64 // issued proofs whose chain head was checked
+	// Breaks are the first broken link of each broken chain, in volunteer order (at
+	// most the limit given).
+	Breaks []LedgerBreak
+	// Mismatches describe derived rows that do not agree with the ledger: totals,
+	// chain heads, the pending list, confirmations.
+	Mismatches []string
+	// AppendOnly reports whether the database still refuses UPDATE and DELETE on the
+	// ledger (the triggers are in place).
+	AppendOnly bool
+}
+
+// OK reports whether the ledger verified.
+func (r *LedgerReport) OK() bool { return len(r.Breaks) == 0 && len(r.Mismatches) == 0 && r.AppendOnly }
+
 // LedgerVerifier checks chains entry by entry, in (volunteer, seq) order, holding only
 // the head of the current chain, so any number of entries streams through it.
 type LedgerVerifier struct {

@@ -72,6 +72,40 @@ type Signup struct {
 	Position       int   // place on the waitlist (1 = next), 0 when not waitlisted
 }
 
+// SignupDecision is what an organisation does with sign-ups.
+type SignupDecision string
+
+// Decisions on sign-ups.
+const (
+	DecideAdmit  SignupDecision = "admit"  // pending or waitlisted → confirmed, if a seat is free
+	DecideReject SignupDecision = "reject" // pending, waitlisted or confirmed → rejected (a seat goes to the waitlist)
+	DecideNoShow SignupDecision = "no_show"
+)
+
+// DecideResult says what became of each sign-up of a batch decision.
+type DecideResult struct {
+	Done     []*Signup
+	Failed   map[int64]error
+	Promoted []*Signup // waitlisted sign-ups that took a seat a rejection freed
+}
+
+// SignupView is which of a volunteer's sign-ups to list.
+type SignupView string
+
+// Views of "my sign-ups".
+const (
+	ViewUpcoming   SignupView = "upcoming"   // confirmed or pending, session not yet over
+	ViewWaitlisted SignupView = "waitlisted" // on a waitlist, session not yet over
+	ViewPast       SignupView = "past"       // session over, or cancelled, rejected, no-show
+)
+
+// SignupRecord is what the credit rules will read of a volunteer's sign-ups: counts of
+// late cancellations and no-shows.
+type SignupRecord struct {
+	LateCancellations int
+	NoShows           int
+}
+
 // Eligibility is what the sign-up rules need to know beyond the activity, session and
 // volunteer: the clock and whether the volunteer belongs to the organisation.
 type Eligibility struct {

@@ -91,7 +91,7 @@ func printAnchorReport(w io.Writer, r *sqlstore.AnchorReport) {
 	}
 }
 
-func printLedgerReport(w io.Writer, r *sqlstore.LedgerReport, took time.Duration) {
+func printLedgerReport(w io.Writer, r *zhiyuan.LedgerReport, took time.Duration) {
 	fmt.Fprintf(w, "checked %d entries in %d chains, %d confirmations and %d proofs in %s\n", r.Entries, r.Chains, r.Confirmations, r.Proofs, took.Round(time.Millisecond))
 	for _, b := range r.Breaks {
 		fmt.Fprintf(w, "BROKEN: %v\n", &b)

@@ -105,15 +105,17 @@ func flags(name string, args []string, serve bool, extra func(fs *flag.FlagSet))
 }
 
 // openApp opens the database (migrating it) and the keys, and builds the application.
-func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App, error) {
+// It returns the store too: the caller closes it, and the demo loads bulk data into it;
+// nothing else reaches the store but through the App.
+func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App, *sqlstore.Store, error) {
 	store, err := sqlstore.Open(ctx, c.DSN(), c.Pool.StoreOptions())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	keys, err := loadKeys(c)
 	if err != nil {
 		store.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	cfg := app.DefaultConfig()
 	cfg.BaseURL = c.BaseURL
@@ -129,17 +131,17 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 	// before anything reads them; a second server starting at once does no harm.
 	if _, err := a.SealPersonalData(ctx); err != nil {
 		store.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	// Card payloads are signed with the data folder's key, so cards keep verifying across
 	// restarts; the font for proofs is looked up once here (serve warns when it is missing).
 	if a.Signer, err = proof.LoadOrCreateSigner(c.DataDir); err != nil {
 		store.Close()
-		return nil, fmt.Errorf("card signing keys in %s: %w", c.DataDir, err)
+		return nil, nil, fmt.Errorf("card signing keys in %s: %w", c.DataDir, err)
 	}
 	font, _ := proof.FindFont(c.FontPath)
 	a.SetProofFont(font)
-	return a, nil
+	return a, store, nil
 }
 
 // defaultRules are the application's defaults as the tunable rules' flag defaults, so
@@ -175,11 +177,11 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := c.Logger()
-	a, err := openApp(ctx, c, log)
+	a, store, err := openApp(ctx, c, log)
 	if err != nil {
 		return err
 	}
-	defer a.Store.Close()
+	defer store.Close()
 	// After opening, so the database's -wal and -shm files are there to be checked too.
 	warnOpenDataDir(log, c.DataDir)
 	srv, err := server.New(a, log, server.Options{TrustProxy: c.TrustProxy, MetricsToken: c.MetricsToken})
@@ -215,8 +217,8 @@ func serve(ctx context.Context, args []string) error {
 		log.Info("serving metrics", slog.String("addr", mln.Addr().String()))
 	}
 	go a.RunBackground(ctx)
-	fmt.Printf("zhiyuan 已启动: http://%s/  (数据库: %s)\n", ln.Addr(), a.Store.Engine())
-	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("database", a.Store.Engine()))
+	fmt.Printf("zhiyuan 已启动: http://%s/  (数据库: %s)\n", ln.Addr(), a.Engine())
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("database", a.Engine()))
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -280,12 +282,12 @@ func runDemo(ctx context.Context, args []string) error {
 	if !levelSet {
 		c.LogLevel = "warn"
 	}
-	a, err := openApp(ctx, c, c.Logger())
+	a, store, err := openApp(ctx, c, c.Logger())
 	if err != nil {
 		return err
 	}
-	defer a.Store.Close()
-	empty, err := demo.Empty(ctx, a)
+	defer store.Close()
+	empty, err := demo.Empty(ctx, store)
 	if err != nil {
 		return err
 	}
@@ -300,11 +302,11 @@ func runDemo(ctx context.Context, args []string) error {
 		return errors.New("the database already has data; demo fills only an empty one")
 	}
 	start := time.Now()
-	accounts, err := demo.Fill(ctx, a, opt)
+	accounts, err := demo.Fill(ctx, a, store, opt)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("演示数据已生成（%s，用时 %s）\n", a.Store.Engine(), time.Since(start).Round(time.Millisecond))
+	fmt.Printf("演示数据已生成（%s，用时 %s）\n", a.Engine(), time.Since(start).Round(time.Millisecond))
 	var buf bytes.Buffer
 	demo.Print(&buf, accounts)
 	os.Stdout.Write(buf.Bytes())
@@ -329,11 +331,11 @@ func admin(ctx context.Context, args []string) error {
 		return err
 	}
 	in.Role.Kind = zhiyuan.RoleKind(role)
-	a, err := openApp(ctx, c, c.Logger())
+	a, store, err := openApp(ctx, c, c.Logger())
 	if err != nil {
 		return err
 	}
-	defer a.Store.Close()
+	defer store.Close()
 	acc, err := a.CreateAdmin(ctx, nil, in)
 	if err != nil {
 		if f := zhiyuan.ErrorFields(err); len(f) > 0 {

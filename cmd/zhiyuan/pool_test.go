@@ -27,11 +27,11 @@ func TestPoolSettingsReachTheStore(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				a, err := openApp(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				_, store, err := openApp(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 				if err != nil {
 					t.Fatal(err)
 				}
-				stats := a.Store.DBStats()
+				stats := store.DBStats()
 				pool := "main"
 				if engine == "sqlite" {
 					pool = "read"
@@ -42,7 +42,7 @@ func TestPoolSettingsReachTheStore(t *testing.T) {
 				if n := stats[pool].MaxOpenConnections; n != tc.want {
 					t.Errorf("%v: %s pool has %d connections at most, want %d", tc.args, pool, n, tc.want)
 				}
-				a.Store.Close()
+				store.Close()
 			}
 		})
 	}

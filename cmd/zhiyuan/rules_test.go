@@ -21,11 +21,11 @@ func TestRulesReachTheApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := openApp(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, store, err := openApp(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Store.Close()
+	defer store.Close()
 	cfg := a.Config
 	if cfg.RegisterPerIP != 3 || cfg.LoginMaxFailures != 4 || cfg.LoginLock != time.Hour ||
 		cfg.Hours.RoundTo != time.Hour || cfg.Hours.MinCounted != 20*time.Minute || cfg.Hours.MinShare != 0.5 ||
@@ -43,11 +43,11 @@ func TestRulesReachTheApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a2, err := openApp(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a2, store2, err := openApp(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a2.Store.Close()
+	defer store2.Close()
 	if a2.Config.LoginMaxFailures != 5 || a2.Config.Hours.RoundTo != 30*time.Minute {
 		t.Errorf("admin config: %+v", a2.Config)
 	}

@@ -60,7 +60,7 @@ func newActivityEnv(t *testing.T, e *servertest.Env) *activityEnv {
 
 // at returns a time d from now, whole minutes, as RFC 3339 in Beijing time.
 func (a *activityEnv) at(d time.Duration) string {
-	return a.App.Store.Now().Add(d).Truncate(time.Minute).In(zhiyuan.Beijing).Format(time.RFC3339)
+	return a.Store.Now().Add(d).Truncate(time.Minute).In(zhiyuan.Beijing).Format(time.RFC3339)
 }
 
 // activityBody is the request of the issue with one session of capacity seats three days
@@ -111,12 +111,12 @@ func (a *activityEnv) volunteers(n int, mut func(i int, v *zhiyuan.Volunteer)) (
 		}
 		batch[i] = sqlstore.BulkVolunteer{Volunteer: v, Secrets: sqlstore.VolunteerSecrets{PasswordHash: "x", IDNumberIndex: "act" + v.Phone}}
 	}
-	if err := a.App.Store.BulkCreateVolunteers(a.t.Context(), batch); err != nil {
+	if err := a.Store.BulkCreateVolunteers(a.t.Context(), batch); err != nil {
 		a.t.Fatal(err)
 	}
 	tokens, ids := make([]string, n), make([]int64, n)
 	for i, b := range batch {
-		sess, err := a.App.Store.CreateSession(a.t.Context(), b.Volunteer.AccountID, zhiyuan.SessionAPI, time.Hour, zhiyuan.Client{})
+		sess, err := a.Store.CreateSession(a.t.Context(), b.Volunteer.AccountID, zhiyuan.SessionAPI, time.Hour, zhiyuan.Client{})
 		if err != nil {
 			a.t.Fatal(err)
 		}
@@ -218,7 +218,7 @@ func TestActivityCreateRefusals(t *testing.T) {
 		wantStatus(t, "pending organisation", e.Do("POST", fmt.Sprintf("/api/v1/organizations/%d/activities", pending.ID), other,
 			a.activityBody("x", 5)), http.StatusForbidden)
 		var n int
-		e.App.Store.DB().QueryRow("SELECT COUNT(*) FROM activities").Scan(&n)
+		e.Store.DB().QueryRow("SELECT COUNT(*) FROM activities").Scan(&n)
 		if n != 0 {
 			t.Fatalf("%d activities written by refused requests", n)
 		}
@@ -242,8 +242,8 @@ func TestActivityCreateRefusals(t *testing.T) {
 func TestActivityOvernightSessionTimeZone(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
-		day := a.App.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, 10).Format("2006-01-02")
-		next := a.App.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, 11).Format("2006-01-02")
+		day := a.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, 10).Format("2006-01-02")
+		next := a.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, 11).Format("2006-01-02")
 		body := a.activityBody("跨年夜平安志愿服务", 50)
 		body["sessions"] = []map[string]any{{"starts_at": day + "T23:00:00+08:00", "ends_at": next + "T02:00:00+08:00", "capacity": 50}}
 		act := a.published(body)
@@ -251,7 +251,7 @@ func TestActivityOvernightSessionTimeZone(t *testing.T) {
 		if se.StartsAt != day+"T23:00:00+08:00" || se.EndsAt != next+"T02:00:00+08:00" {
 			t.Fatalf("shown %s – %s", se.StartsAt, se.EndsAt)
 		}
-		stored, _, err := e.App.Store.FindSessionByID(t.Context(), se.ID)
+		stored, _, err := e.Store.FindSessionByID(t.Context(), se.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,7 +276,7 @@ func TestActivityOvernightSessionTimeZone(t *testing.T) {
 func TestActivityRecurringSessions(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
-		now := a.App.Store.Now().In(zhiyuan.Beijing)
+		now := a.Store.Now().In(zhiyuan.Beijing)
 		first := now.AddDate(0, 0, (int(time.Saturday)-int(now.Weekday())+7)%7+7) // a Saturday at least a week ahead
 		body := a.activityBody("周六河涌清洁", 0)
 		delete(body, "sessions")

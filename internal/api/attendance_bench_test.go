@@ -31,7 +31,7 @@ const (
 func addSeatedSession(b *testing.B, e *hourstest.Env, start time.Time) zhiyuan.ActivitySession {
 	b.Helper()
 	ctx := context.Background()
-	s := e.App.Store
+	s := e.Store
 	se := []zhiyuan.ActivitySession{{StartsAt: start.UTC(), EndsAt: start.Add(3 * time.Hour).UTC(), Capacity: len(e.Volunteers) + 10}}
 	if err := s.AddSessions(ctx, e.Activity.ID, se); err != nil {
 		b.Fatal(err)
@@ -138,7 +138,7 @@ func BenchmarkCheckinRush(b *testing.B) {
 				apiTime += took
 				lats = append(lats, lat...)
 				took, _, err = checkinRush(len(e.Volunteers), rushClients, func(j int) error {
-					_, err := e.App.Store.CheckIn(context.Background(), sqlstore.CheckinInput{SessionID: rawSession.ID,
+					_, err := e.Store.CheckIn(context.Background(), sqlstore.CheckinInput{SessionID: rawSession.ID,
 						VolunteerID: e.Volunteers[j].ID, At: e.Clock.Now(), Method: zhiyuan.MethodCode, DistM: 60})
 					return err
 				})
@@ -217,7 +217,7 @@ func fillLedger(b *testing.B, e *hourstest.Env, volunteerID int64, n int) {
 	for i := range n {
 		en := &zhiyuan.HourEntry{VolunteerID: volunteerID, Kind: zhiyuan.HourMakeup, Minutes: 30 + int64(i%6)*30, OrgID: e.Org.ID,
 			Reason: "历史记录导入", RecordedBy: e.OrgAdmin}
-		if err := e.App.Store.AppendHourEntry(context.Background(), en, sqlstore.EntryPlace{}, &zhiyuan.HourConfirmation{ConfirmedBy: e.OrgAdmin}); err != nil {
+		if err := e.Store.AppendHourEntry(context.Background(), en, sqlstore.EntryPlace{}, &zhiyuan.HourConfirmation{ConfirmedBy: e.OrgAdmin}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -238,7 +238,7 @@ func BenchmarkLedgerVerifyDB(b *testing.B) {
 			wg.Wait()
 			var raw [][]byte
 			for _, v := range e.Volunteers {
-				list, err := e.App.Store.VolunteerHourEntries(context.Background(), v.ID, 0, 200)
+				list, err := e.Store.VolunteerHourEntries(context.Background(), v.ID, 0, 200)
 				if err != nil {
 					b.Fatal(err)
 				}

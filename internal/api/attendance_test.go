@@ -294,7 +294,7 @@ func TestStarLevelAtExactly100Hours(t *testing.T) {
 		ctx := context.Background()
 		for range 33 { // 33 × 3 h = 99 h of earlier service, confirmed
 			e := &zhiyuan.HourEntry{VolunteerID: v.ID, Kind: zhiyuan.HourMakeup, Minutes: 180, OrgID: h.Org.ID, Reason: "历史记录导入", RecordedBy: h.OrgAdmin}
-			if err := h.App.Store.AppendHourEntry(ctx, e, sqlstore.EntryPlace{}, &zhiyuan.HourConfirmation{ConfirmedBy: h.OrgAdmin}); err != nil {
+			if err := h.Store.AppendHourEntry(ctx, e, sqlstore.EntryPlace{}, &zhiyuan.HourConfirmation{ConfirmedBy: h.OrgAdmin}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -463,7 +463,7 @@ func TestOrganiserMarksAttendance(t *testing.T) {
 func issueCard(t *testing.T, h *hourstest.Env, v hourstest.Volunteer) string {
 	t.Helper()
 	ctx := context.Background()
-	s := h.App.Store
+	s := h.Store
 	ap := &zhiyuan.CardApplication{VolunteerID: v.ID, RegionCode: "440106", Delivery: zhiyuan.DeliveryAddress, DeliveryAddress: "广州市天河区五山路1号"}
 	if err := s.CreateCardApplication(ctx, ap, []byte("\xFF\xD8\xFFphoto")); err != nil {
 		t.Fatal(err)
@@ -510,7 +510,7 @@ func TestOrganiserScansDigitalCard(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := h.App.Store.SetCardStatus(context.Background(), claims.CardNumber, []zhiyuan.CardStatus{zhiyuan.CardActive}, zhiyuan.CardLost, "挂失", w.AccountID, nil); err != nil {
+		if err := h.Store.SetCardStatus(context.Background(), claims.CardNumber, []zhiyuan.CardStatus{zhiyuan.CardActive}, zhiyuan.CardLost, "挂失", w.AccountID, nil); err != nil {
 			t.Fatal(err)
 		}
 		wantRefusal(t, "lost card", h.Do("POST", path, h.OrgToken, map[string]any{"card_code": lost, "action": "in"}), "card_code", "挂失")

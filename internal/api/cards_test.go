@@ -113,7 +113,7 @@ func TestCardPhotoRefusals(t *testing.T) {
 			_ = msg
 		}
 		for _, table := range []string{"card_applications", "card_photos", "card_events"} {
-			if n := countRows(t, e.App.Store, table); n != 0 {
+			if n := countRows(t, e.Store, table); n != 0 {
 				t.Errorf("%s has %d rows after refused uploads", table, n)
 			}
 		}
@@ -282,7 +282,7 @@ func TestCardLifecycleAPI(t *testing.T) {
 		}
 		// Every admin step is audited.
 		var audited int
-		e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'card.%'`).Scan(&audited)
+		e.Store.DB().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'card.%'`).Scan(&audited)
 		if audited < 5 {
 			t.Errorf("%d card actions audited", audited)
 		}
@@ -373,7 +373,7 @@ func TestBulkApprove10000(t *testing.T) {
 	const n = 10000
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		ctx := context.Background()
-		s := e.App.Store
+		s := e.Store
 		batch := make([]sqlstore.BulkVolunteer, n)
 		vs := make([]*zhiyuan.Volunteer, n)
 		counties := []string{"440103", "440104", "440105", "440106", "440111"}

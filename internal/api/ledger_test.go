@@ -88,7 +88,7 @@ func TestLedgerAnchors(t *testing.T) {
 		}
 		// The hash is over the chain heads as published: the volunteer's head is the one
 		// the ledger has.
-		entries, err := h.App.Store.ProofLedger(t.Context(), v.ID)
+		entries, err := h.Store.ProofLedger(t.Context(), v.ID)
 		if err != nil || len(entries) != 1 {
 			t.Fatal(entries, err)
 		}
@@ -164,7 +164,7 @@ func TestProofCheckAfterTruncation(t *testing.T) {
 			t.Fatalf("intact ledger page:\n%s", page)
 		}
 
-		s := h.App.Store
+		s := h.Store
 		lift := []string{"DROP TRIGGER hour_entries_no_delete", "DROP TRIGGER hour_confirmations_no_delete"}
 		if h.Engine == "postgres" {
 			lift = []string{"ALTER TABLE hour_entries DISABLE TRIGGER hour_entries_append_only", "ALTER TABLE hour_confirmations DISABLE TRIGGER hour_confirmations_append_only"}
@@ -213,7 +213,7 @@ func BenchmarkLedgerAnchorDB(b *testing.B) {
 			for i := range b.N {
 				day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 2*i)
 				t := time.Now()
-				if _, ok, err := e.App.Store.CreateAnchor(context.Background(), day.Format(time.DateOnly), sign); err != nil || !ok {
+				if _, ok, err := e.Store.CreateAnchor(context.Background(), day.Format(time.DateOnly), sign); err != nil || !ok {
 					b.Fatal(ok, err)
 				}
 				first += time.Since(t)
@@ -221,12 +221,12 @@ func BenchmarkLedgerAnchorDB(b *testing.B) {
 					fillLedger(b, e, v.ID, 1)
 				}
 				t = time.Now()
-				if _, ok, err := e.App.Store.CreateAnchor(context.Background(), day.AddDate(0, 0, 1).Format(time.DateOnly), sign); err != nil || !ok {
+				if _, ok, err := e.Store.CreateAnchor(context.Background(), day.AddDate(0, 0, 1).Format(time.DateOnly), sign); err != nil || !ok {
 					b.Fatal(ok, err)
 				}
 				next += time.Since(t)
 				t = time.Now()
-				r, err := e.App.Store.VerifyAnchors(context.Background(), check, 10)
+				r, err := e.Store.VerifyAnchors(context.Background(), check, 10)
 				if err != nil || len(r.Problems) > 0 {
 					b.Fatal(r, err)
 				}

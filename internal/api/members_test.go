@@ -141,7 +141,7 @@ func TestOrgAddAdmin(t *testing.T) {
 		}
 		volunteer, vid := orgVolunteer(t, e, "李四")
 		wantStatus(t, "volunteer lists admins", e.Do("GET", orgPath(a.ID, "/admins"), volunteer, nil), http.StatusForbidden)
-		v, err := e.App.Store.FindVolunteerByID(t.Context(), vid)
+		v, err := e.Store.FindVolunteerByID(t.Context(), vid)
 		if err != nil {
 			t.Fatal(err)
 		}

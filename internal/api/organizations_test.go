@@ -54,7 +54,7 @@ func orgUser(t *testing.T, e *servertest.Env) (token string, accountID int64) {
 	phone := e.NewPhone()
 	hash, _ := password.Hash("test1234", password.Fast)
 	acc := &zhiyuan.Account{Phone: phone, Name: "登记人"}
-	if err := e.App.Store.CreateAccount(t.Context(), acc, hash); err != nil {
+	if err := e.Store.CreateAccount(t.Context(), acc, hash); err != nil {
 		t.Fatal(err)
 	}
 	return e.Token(phone, "test1234"), acc.ID
@@ -68,7 +68,7 @@ func orgVolunteer(t *testing.T, e *servertest.Env, name string) (token string, v
 	hash, _ := password.Hash("test1234", password.Fast)
 	v := &zhiyuan.Volunteer{Name: name, IDType: zhiyuan.IDResident, IDNumberMasked: "440***********001X", Phone: phone,
 		RegionCode: "440106", BirthDate: time.Date(1998, 5, 1, 0, 0, 0, 0, time.UTC), Sex: "female"}
-	if err := e.App.Store.CreateVolunteer(t.Context(), v, sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: "ix" + phone}); err != nil {
+	if err := e.Store.CreateVolunteer(t.Context(), v, sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: "ix" + phone}); err != nil {
 		t.Fatal(err)
 	}
 	return e.Token(phone, "test1234"), v.ID
@@ -400,13 +400,13 @@ func orgBulkMembers(t *testing.T, e *servertest.Env, org int64, n int) []int64 {
 			Secrets: sqlstore.VolunteerSecrets{PasswordHash: "x", IDNumberIndex: fmt.Sprintf("bulk%d-%d", org, i)},
 		}
 	}
-	if err := e.App.Store.BulkCreateVolunteers(t.Context(), batch); err != nil {
+	if err := e.Store.BulkCreateVolunteers(t.Context(), batch); err != nil {
 		t.Fatal(err)
 	}
 	ids := make([]int64, n)
 	for i, b := range batch {
 		ids[i] = b.Volunteer.ID
-		if _, err := e.App.Store.ApplyMembership(t.Context(), org, b.Volunteer.ID); err != nil {
+		if _, err := e.Store.ApplyMembership(t.Context(), org, b.Volunteer.ID); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -31,7 +31,7 @@ func TestCardPhotoBombs(t *testing.T) {
 				t.Errorf("%s: %d %s, want 422 naming the photo's size", name, res.Status, res.Body)
 			}
 		}
-		if n := countRows(t, e.App.Store, "card_photos"); n != 0 {
+		if n := countRows(t, e.Store, "card_photos"); n != 0 {
 			t.Fatalf("%d photos stored after bombs", n)
 		}
 		if res := applyCard(e, token, photoJPEG(t, 300, 400), byAddress); res.Status != http.StatusCreated {
@@ -47,7 +47,7 @@ func TestCardPhotoBombs(t *testing.T) {
 		if res := applyCard(e, token, bombs()["16-bit 6320×6320"], byAddress); res.Status != http.StatusConflict {
 			t.Fatalf("bomb with an open application: %d %s, want 409", res.Status, res.Body)
 		}
-		if n := countRows(t, e.App.Store, "card_photos"); n != 1 {
+		if n := countRows(t, e.Store, "card_photos"); n != 1 {
 			t.Fatalf("%d photos stored, want 1", n)
 		}
 	})

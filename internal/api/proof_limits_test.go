@@ -49,7 +49,7 @@ func TestProofReuseAndLimit(t *testing.T) {
 		if platform.Code == org.Code {
 			t.Fatal("the platform proof and the organisation's proof share a code")
 		}
-		rows := countRows(t, h.App.Store, "proofs")
+		rows := countRows(t, h.Store, "proofs")
 		// Asked again (more often than the limit): the same proofs, nothing stored.
 		for range 3 {
 			if again := issue(v.Token, nil, http.StatusOK); again.Code != platform.Code {
@@ -59,7 +59,7 @@ func TestProofReuseAndLimit(t *testing.T) {
 				t.Fatalf("second identical organisation request: code %s, want %s", again.Code, org.Code)
 			}
 		}
-		if n := countRows(t, h.App.Store, "proofs"); n != rows {
+		if n := countRows(t, h.Store, "proofs"); n != rows {
 			t.Fatalf("identical requests stored %d new proofs", n-rows)
 		}
 		// Another volunteer's proofs are theirs: w's first is new, its repeat the same.
@@ -77,7 +77,7 @@ func TestProofReuseAndLimit(t *testing.T) {
 		if res.Status != http.StatusTooManyRequests || code != zhiyuan.ERateLimited || !strings.Contains(msg, "证明") || !strings.Contains(msg, "2份") {
 			t.Fatalf("third new proof: %d %s, want 429 ratelimited in Chinese", res.Status, res.Body)
 		}
-		if n := countRows(t, h.App.Store, "proofs"); n != rows+1 {
+		if n := countRows(t, h.Store, "proofs"); n != rows+1 {
 			t.Fatalf("%d proofs stored, want %d", n, rows+1)
 		}
 		// The window opened with the first proof; a day later a new one is made.
@@ -116,7 +116,7 @@ func TestProofIdenticalRequestsAtOnce(t *testing.T) {
 				created++
 			}
 		}
-		if rows := countRows(t, h.App.Store, "proofs"); rows != 1 || created != 1 {
+		if rows := countRows(t, h.Store, "proofs"); rows != 1 || created != 1 {
 			t.Fatalf("%d proofs stored, %d answered 201; want one", rows, created)
 		}
 	})

@@ -161,7 +161,7 @@ func TestProofWithoutFont(t *testing.T) {
 		if _, msg, _ := res.Error(); res.Status != http.StatusConflict || !strings.Contains(msg, "字体") || !strings.Contains(msg, "fonts-droid-fallback") {
 			t.Fatalf("proof without a font: %d %s", res.Status, res.Body)
 		}
-		if n := countRows(t, e.App.Store, "proofs"); n != 0 {
+		if n := countRows(t, e.Store, "proofs"); n != 0 {
 			t.Fatalf("%d proofs stored", n)
 		}
 	})

@@ -5,7 +5,6 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/httpx"
-	"zhiyuan/internal/sqlstore"
 )
 
 // routes registers every route of the API, here and nowhere else, grouped by area (the
@@ -129,13 +128,13 @@ func (x *API) routes() {
 	// Sign-ups and decisions on them (signups.go).
 	x.handle("POST", "/sessions/{id}/signups", false, x.signUp)
 	x.handle("GET", "/sessions/{id}/signups", false, x.listSessionSignups)
-	x.handle("POST", "/sessions/{id}/signups/admit", false, x.decideMany(sqlstore.DecideAdmit))
-	x.handle("POST", "/sessions/{id}/signups/reject", false, x.decideMany(sqlstore.DecideReject))
+	x.handle("POST", "/sessions/{id}/signups/admit", false, x.decideMany(zhiyuan.DecideAdmit))
+	x.handle("POST", "/sessions/{id}/signups/reject", false, x.decideMany(zhiyuan.DecideReject))
 	x.handle("GET", "/signups/{id}", false, x.getSignup)
 	x.handle("DELETE", "/signups/{id}", false, x.cancelSignup)
-	x.handle("POST", "/signups/{id}/admit", false, x.decideOne(sqlstore.DecideAdmit))
-	x.handle("POST", "/signups/{id}/reject", false, x.decideOne(sqlstore.DecideReject))
-	x.handle("POST", "/signups/{id}/no-show", false, x.decideOne(sqlstore.DecideNoShow))
+	x.handle("POST", "/signups/{id}/admit", false, x.decideOne(zhiyuan.DecideAdmit))
+	x.handle("POST", "/signups/{id}/reject", false, x.decideOne(zhiyuan.DecideReject))
+	x.handle("POST", "/signups/{id}/no-show", false, x.decideOne(zhiyuan.DecideNoShow))
 	x.handle("GET", "/me/signups", false, x.mySignups)
 
 	// Volunteers: registration, profile, export and closing an account (volunteers.go).

@@ -7,7 +7,6 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/httpx"
-	"zhiyuan/internal/sqlstore"
 )
 
 // signupJSON is a sign-up; session times in the activity's zone. Volunteer names are
@@ -78,7 +77,7 @@ func (x *API) cancelSignup(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	return nil
 }
 
-func (x *API) decideOne(d sqlstore.Decision) handlerFunc {
+func (x *API) decideOne(d zhiyuan.SignupDecision) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 		id, err := pathID(r, "id")
 		if err != nil {
@@ -102,7 +101,7 @@ type decideResponse struct {
 	Failed map[string]httpx.ErrorDetail `json:"failed"`
 }
 
-func (x *API) decideMany(d sqlstore.Decision) handlerFunc {
+func (x *API) decideMany(d zhiyuan.SignupDecision) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 		id, err := pathID(r, "id")
 		if err != nil {
@@ -164,7 +163,7 @@ func (x *API) mySignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 	if err != nil {
 		return err
 	}
-	list, err := x.app.MySignups(r.Context(), p, sqlstore.SignupView(r.URL.Query().Get("view")), int(offset), int(limit))
+	list, err := x.app.MySignups(r.Context(), p, zhiyuan.SignupView(r.URL.Query().Get("view")), int(offset), int(limit))
 	if err != nil {
 		return err
 	}

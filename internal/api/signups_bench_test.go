@@ -46,7 +46,7 @@ func BenchmarkSignupRush(b *testing.B) {
 // days from now and returns its session ids.
 func signupRushActivity(b *testing.B, e *servertest.Env, orgID, by int64, day int) []int64 {
 	b.Helper()
-	s := e.App.Store
+	s := e.Store
 	start := s.Now().Add(time.Duration(day) * 24 * time.Hour).Truncate(time.Hour)
 	a := &zhiyuan.Activity{OrgID: orgID, Title: "城市马拉松志愿者招募", Category: zhiyuan.CatLargeEvents, RegionCode: "440106", Address: "天河体育中心"}
 	for i := range signupRushSessions {
@@ -72,7 +72,7 @@ func signupRushActivity(b *testing.B, e *servertest.Env, orgID, by int64, day in
 
 func benchSignupRush(b *testing.B, engine string) {
 	e := servertest.New(b, engine)
-	s := e.App.Store
+	s := e.Store
 	ctx := context.Background()
 	hash, _ := password.Hash("test1234", password.Fast)
 	acc := &zhiyuan.Account{Phone: e.NewPhone(), Name: "组织管理员"}
@@ -177,7 +177,7 @@ func benchSignupRush(b *testing.B, engine string) {
 // transactions per second.
 func rawRush(b *testing.B, e *servertest.Env, orgID, by int64, day int, batch []sqlstore.BulkVolunteer) float64 {
 	b.Helper()
-	s := e.App.Store
+	s := e.Store
 	ctx := context.Background()
 	raw := signupRushActivity(b, e, orgID, by, day)
 	db := s.DB()

@@ -44,11 +44,11 @@ func rush(e *servertest.Env, path string, tokens []string) []*servertest.Respons
 // seatCheck compares the session's seats_taken with the confirmed rows.
 func seatCheck(t *testing.T, e *servertest.Env, sessionID int64) (seats, confirmed int) {
 	t.Helper()
-	se, _, err := e.App.Store.FindSessionByID(t.Context(), sessionID)
+	se, _, err := e.Store.FindSessionByID(t.Context(), sessionID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts, err := e.App.Store.SessionCounts(t.Context(), sessionID)
+	counts, err := e.Store.SessionCounts(t.Context(), sessionID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestCancelGivesSeatToFirstWaitlistedOnce(t *testing.T) {
 			t.Fatalf("seats %d", seats)
 		}
 		var confirmedRows int
-		e.App.Store.DB().QueryRow(e.App.Store.Rebind("SELECT COUNT(*) FROM signups WHERE session_id = ? AND status = 'confirmed'"), sessionID).Scan(&confirmedRows)
+		e.Store.DB().QueryRow(e.Store.Rebind("SELECT COUNT(*) FROM signups WHERE session_id = ? AND status = 'confirmed'"), sessionID).Scan(&confirmedRows)
 		if confirmedRows != 100 {
 			t.Fatalf("%d confirmed rows", confirmedRows)
 		}
@@ -226,7 +226,7 @@ func rushMethod(e *servertest.Env, method string, paths, tokens []string) []*ser
 func TestSignupConditions(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
-		now := a.App.Store.Now()
+		now := a.Store.Now()
 		tokens, ids := a.volunteers(4, func(i int, v *zhiyuan.Volunteer) {
 			switch i {
 			case 0: // fifteen, no guardian consent
@@ -244,7 +244,7 @@ func TestSignupConditions(t *testing.T) {
 		members["members_only"] = true
 		mo := a.published(members)
 		wantError(t, "non-member", e.Do("POST", signupPath(mo.Sessions[0].ID), tokens[1], nil), http.StatusUnprocessableEntity, zhiyuan.EInvalid, "membership")
-		if _, err := e.App.Store.ApplyMembership(t.Context(), a.org.ID, ids[1]); err != nil {
+		if _, err := e.Store.ApplyMembership(t.Context(), a.org.ID, ids[1]); err != nil {
 			t.Fatal(err)
 		}
 		wantStatus(t, "approve member", e.Do("POST", memberPath(a.org.ID, ids[1], "approve"), a.admin, nil), http.StatusOK)
@@ -419,7 +419,7 @@ func TestMySignupsViewsAndLateCancel(t *testing.T) {
 		if res.Status != http.StatusOK || cancelled.Status != "cancelled" || !cancelled.Late {
 			t.Fatalf("late cancel: %d %s", res.Status, res.Body)
 		}
-		rec, err := e.App.Store.FindVolunteerRecord(t.Context(), ids[0])
+		rec, err := e.Store.FindVolunteerRecord(t.Context(), ids[0])
 		if err != nil || rec.LateCancellations != 1 {
 			t.Fatalf("record %+v %v", rec, err)
 		}

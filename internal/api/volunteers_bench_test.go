@@ -75,7 +75,7 @@ func benchRegister(b *testing.B, engine string) {
 
 	// Raw: the same rows straight into the database, one transaction per person.
 	hash, _ := password.Hash("secret123", password.Fast)
-	s := e.App.Store
+	s := e.Store
 	db := s.DB()
 	prepare := func(n int) []sqlstore.BulkVolunteer {
 		out := make([]sqlstore.BulkVolunteer, n)

@@ -127,7 +127,7 @@ func TestVolunteerRegisterAndLogin(t *testing.T) {
 		if _, _, f := res.Error(); res.Status != 409 || f["id_number"] == "" {
 			t.Errorf("same id number: %d %s", res.Status, res.Body)
 		}
-		if n := countRows(t, e.App.Store, "volunteers"); n != 1 {
+		if n := countRows(t, e.Store, "volunteers"); n != 1 {
 			t.Errorf("%d volunteers stored, want 1", n)
 		}
 	})
@@ -152,7 +152,7 @@ func TestVolunteerBadIDNumbers(t *testing.T) {
 			"unknown province": unknownProv + string(idcard.CheckChar(unknownProv)),
 			"empty":            "",
 		}
-		accounts := countRows(t, e.App.Store, "accounts")
+		accounts := countRows(t, e.Store, "accounts")
 		for name, number := range cases {
 			res := e.Do("POST", "/api/v1/volunteers", "", registration(e, number))
 			code, _, fields := res.Error()
@@ -160,10 +160,10 @@ func TestVolunteerBadIDNumbers(t *testing.T) {
 				t.Errorf("%s (%s): %d %s", name, number, res.Status, res.Body)
 			}
 		}
-		if n := countRows(t, e.App.Store, "volunteers"); n != 0 {
+		if n := countRows(t, e.Store, "volunteers"); n != 0 {
 			t.Errorf("%d volunteers stored after bad numbers", n)
 		}
-		if n := countRows(t, e.App.Store, "accounts"); n != accounts {
+		if n := countRows(t, e.Store, "accounts"); n != accounts {
 			t.Errorf("accounts went from %d to %d", accounts, n)
 		}
 	})
@@ -195,7 +195,7 @@ func TestVolunteerOtherFieldChecks(t *testing.T) {
 		check("permit without sex", func(b map[string]any) {
 			b["id_type"], b["id_number"], b["birth_date"] = "hk_macao_permit", "H12345678", "1990-05-06"
 		}, "sex")
-		if n := countRows(t, e.App.Store, "volunteers"); n != 0 {
+		if n := countRows(t, e.Store, "volunteers"); n != 0 {
 			t.Errorf("%d volunteers stored", n)
 		}
 
@@ -234,7 +234,7 @@ func TestVolunteerMinors(t *testing.T) {
 		if !v.Minor || v.GuardianConsent {
 			t.Fatalf("15-year-old %+v", v)
 		}
-		got, err := e.App.Store.FindVolunteerByID(context.Background(), v.ID)
+		got, err := e.Store.FindVolunteerByID(context.Background(), v.ID)
 		if err != nil || got.HasConsent() {
 			t.Fatalf("HasConsent before consent: %v %v", got.HasConsent(), err)
 		}
@@ -249,7 +249,7 @@ func TestVolunteerMinors(t *testing.T) {
 			t.Fatalf("consent: %d %s", res.Status, res.Body)
 		}
 		// Stored sealed: the store alone holds neither the name nor the phone in clear.
-		got, _ = e.App.Store.FindVolunteerByID(context.Background(), v.ID)
+		got, _ = e.Store.FindVolunteerByID(context.Background(), v.ID)
 		if !got.HasConsent() || got.Guardian.Name != "" || got.Guardian.Phone != "" || got.Sealed.GuardianName == nil ||
 			got.Sealed.GuardianPhone == nil || got.Guardian.ConsentAt.IsZero() {
 			t.Errorf("after consent: %+v", got.Guardian)
@@ -279,7 +279,7 @@ func TestVolunteerMinors(t *testing.T) {
 		b = registration(e, idNumber("440106", 16, 1))
 		b["guardian"] = map[string]any{"name": "李梅", "phone": e.NewPhone(), "relation": "母亲"}
 		v3, token3 := register(t, e, b)
-		got, _ = e.App.Store.FindVolunteerByID(context.Background(), v3.ID)
+		got, _ = e.Store.FindVolunteerByID(context.Background(), v3.ID)
 		if got.HasConsent() || got.Guardian == nil || got.Sealed.GuardianName == nil {
 			t.Errorf("guardian without consent: %+v", got.Guardian)
 		}
@@ -340,10 +340,10 @@ func TestVolunteerConcurrentSameIDNumber(t *testing.T) {
 		if created != 1 || conflicts != 19 {
 			t.Fatalf("statuses %v: %d created, %d conflicts", statuses, created, conflicts)
 		}
-		if n := countRows(t, e.App.Store, "volunteers"); n != 1 {
+		if n := countRows(t, e.Store, "volunteers"); n != 1 {
 			t.Errorf("%d volunteers", n)
 		}
-		if n := countRows(t, e.App.Store, "account_roles WHERE role = 'volunteer'"); n != 1 {
+		if n := countRows(t, e.Store, "account_roles WHERE role = 'volunteer'"); n != 1 {
 			t.Errorf("%d volunteer accounts: half-written registrations", n)
 		}
 	})
@@ -372,7 +372,7 @@ func TestVolunteerNoPlaintextIDNumber(t *testing.T) {
 		switch e.Engine {
 		case "sqlite":
 			var path string
-			if err := e.App.Store.DB().QueryRow("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path); err != nil {
+			if err := e.Store.DB().QueryRow("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path); err != nil {
 				t.Fatal(err)
 			}
 			for _, f := range []string{path, path + "-wal"} {
@@ -386,7 +386,7 @@ func TestVolunteerNoPlaintextIDNumber(t *testing.T) {
 				t.Fatalf("database files hold only %d bytes", len(haystacks[0])+len(haystacks[1]))
 			}
 		case "postgres":
-			db := e.App.Store.DB()
+			db := e.Store.DB()
 			rows, err := db.Query(`SELECT table_name, column_name FROM information_schema.columns
 				WHERE table_schema = current_schema() AND data_type IN ('text', 'bytea', 'character varying')`)
 			if err != nil {
@@ -481,7 +481,7 @@ func TestVolunteerAccessByID(t *testing.T) {
 			t.Errorf("reveal out of scope: %d", res.Status)
 		}
 		audits := func() []zhiyuan.AuditEntry {
-			l, err := e.App.Store.FindAudit(context.Background(), zhiyuan.AuditFilter{RegionPrefix: "*", Action: "pii.reveal"})
+			l, err := e.Store.FindAudit(context.Background(), zhiyuan.AuditFilter{RegionPrefix: "*", Action: "pii.reveal"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -622,7 +622,7 @@ func TestVolunteerExportAndClose(t *testing.T) {
 			}
 		}
 		// The row stays, without personal data.
-		got, err := e.App.Store.FindVolunteerByID(context.Background(), v.ID)
+		got, err := e.Store.FindVolunteerByID(context.Background(), v.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -630,11 +630,11 @@ func TestVolunteerExportAndClose(t *testing.T) {
 			strings.Contains(got.Phone, phone) || len(got.Skills) != 0 || got.VolunteerNo != v.VolunteerNo {
 			t.Errorf("closed volunteer %+v", got)
 		}
-		if _, err := e.App.Store.VolunteerIDNumberSealed(context.Background(), v.ID); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+		if _, err := e.Store.VolunteerIDNumberSealed(context.Background(), v.ID); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 			t.Errorf("sealed number kept: %v", err)
 		}
 		var idx any
-		e.App.Store.DB().QueryRow(e.App.Store.Rebind("SELECT id_number_index FROM volunteers WHERE id = ?"), v.ID).Scan(&idx)
+		e.Store.DB().QueryRow(e.Store.Rebind("SELECT id_number_index FROM volunteers WHERE id = ?"), v.ID).Scan(&idx)
 		if idx != nil {
 			t.Errorf("blind index kept: %v", idx)
 		}

@@ -118,13 +118,13 @@ func (a *App) CreateActivity(ctx context.Context, p *zhiyuan.Principal, orgID in
 	if err := a.validateActivity(ctx, act, o); err != nil {
 		return nil, err
 	}
-	if err := a.Store.CreateActivity(ctx, act, p.AccountID); err != nil {
+	if err := a.store.CreateActivity(ctx, act, p.AccountID); err != nil {
 		return nil, err
 	}
 	if err := a.audit(ctx, p, "activity.create", "activity", strconv.FormatInt(act.ID, 10), act.RegionCode, orgID, act.Title); err != nil {
 		return nil, err
 	}
-	return a.Store.FindActivityByID(ctx, act.ID)
+	return a.store.FindActivityByID(ctx, act.ID)
 }
 
 // CheckActivity validates an activity as CreateActivity would, without writing it, so a
@@ -144,13 +144,13 @@ func (a *App) CheckActivity(ctx context.Context, p *zhiyuan.Principal, orgID int
 // validateActivity runs the domain's checks plus those needing the region tree and the
 // store (the project must be the organisation's).
 func (a *App) validateActivity(ctx context.Context, act *zhiyuan.Activity, o *zhiyuan.Organization) error {
-	return a.validateActivityAt(ctx, act, o, a.Store.Now())
+	return a.validateActivityAt(ctx, act, o, a.store.Now())
 }
 
 // Activity returns an activity with its sessions. Drafts are seen only by those who
 // manage the organisation; to anyone else they do not exist.
 func (a *App) Activity(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Activity, error) {
-	act, err := a.Store.FindActivityByID(ctx, id)
+	act, err := a.store.FindActivityByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (a *App) CanManageActivity(ctx context.Context, p *zhiyuan.Principal, act *
 	if p == nil {
 		return false
 	}
-	o, err := a.Store.FindOrganizationByID(ctx, act.OrgID)
+	o, err := a.store.FindOrganizationByID(ctx, act.OrgID)
 	return err == nil && zhiyuan.Authorize(p, zhiyuan.ActOrgManage, o.Resource()) == nil
 }
 
@@ -176,7 +176,7 @@ func (a *App) manageActivity(ctx context.Context, p *zhiyuan.Principal, id int64
 	if p == nil {
 		return nil, nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	act, err := a.Store.FindActivityByID(ctx, id)
+	act, err := a.store.FindActivityByID(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -262,21 +262,21 @@ func (a *App) UpdateActivity(ctx context.Context, p *zhiyuan.Principal, id int64
 	if err := a.validateActivityAt(ctx, act, o, time.Time{}); err != nil {
 		return nil, err
 	}
-	if err := a.Store.UpdateActivity(ctx, act); err != nil {
+	if err := a.store.UpdateActivity(ctx, act); err != nil {
 		return nil, err
 	}
 	a.sessionCache.forget()
 	if err := a.audit(ctx, p, "activity.update", "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID, ""); err != nil {
 		return nil, err
 	}
-	return a.Store.FindActivityByID(ctx, id)
+	return a.store.FindActivityByID(ctx, id)
 }
 
 func (a *App) validateActivityAt(ctx context.Context, act *zhiyuan.Activity, o *zhiyuan.Organization, now time.Time) error {
 	p := zhiyuan.Problems{}
 	act.RegionCode = a.checkRegion(p, "region_code", act.RegionCode)
 	if act.ProjectID != 0 {
-		pr, err := a.Store.FindProjectByID(ctx, act.ProjectID)
+		pr, err := a.store.FindProjectByID(ctx, act.ProjectID)
 		if err != nil && zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 			return err
 		}
@@ -301,14 +301,14 @@ func (a *App) PublishActivity(ctx context.Context, p *zhiyuan.Principal, id int6
 	if len(act.Sessions) == 0 {
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "sessions", "至少需要一个场次")
 	}
-	if err := a.Store.PublishActivity(ctx, id); err != nil {
+	if err := a.store.PublishActivity(ctx, id); err != nil {
 		return nil, err
 	}
 	a.sessionCache.forget()
 	if err := a.audit(ctx, p, "activity.publish", "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID, act.Title); err != nil {
 		return nil, err
 	}
-	return a.Store.FindActivityByID(ctx, id)
+	return a.store.FindActivityByID(ctx, id)
 }
 
 // CloseActivity stops sign-up for a published activity (confirmed seats stand) and tells
@@ -329,7 +329,7 @@ func (a *App) endActivity(ctx context.Context, p *zhiyuan.Principal, id int64, t
 		return nil, err
 	}
 	notice := zhiyuan.ActivityNotice(kind, act.Title, act.ID)
-	recipients, err := a.Store.EndActivity(ctx, id, to, notice)
+	recipients, err := a.store.EndActivity(ctx, id, to, notice)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +340,7 @@ func (a *App) endActivity(ctx context.Context, p *zhiyuan.Principal, id int64, t
 	}
 	a.send(ctx, a.fromStoreRecipients(ctx, recipients), notice)
 	a.Log.InfoContext(ctx, "activity ended", slog.Int64("activity_id", id), slog.String("status", string(to)), slog.Int("notified", len(recipients)))
-	return a.Store.FindActivityByID(ctx, id)
+	return a.store.FindActivityByID(ctx, id)
 }
 
 // AddSessions adds one-off sessions and a weekly series to an activity in one step.
@@ -360,7 +360,7 @@ func (a *App) AddSessions(ctx context.Context, p *zhiyuan.Principal, id int64, s
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "sessions", "请至少填写一个场次")
 	}
 	pr := zhiyuan.Problems{}
-	now := a.Store.Now()
+	now := a.store.Now()
 	for i := range add.Sessions {
 		if err := zhiyuan.ValidateSession(&add.Sessions[i], "sessions["+strconv.Itoa(i)+"].", now); err != nil {
 			for k, v := range zhiyuan.ErrorFields(err) {
@@ -371,7 +371,7 @@ func (a *App) AddSessions(ctx context.Context, p *zhiyuan.Principal, id int64, s
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.Store.AddSessions(ctx, id, add.Sessions); err != nil {
+	if err := a.store.AddSessions(ctx, id, add.Sessions); err != nil {
 		return nil, err
 	}
 	a.sessionCache.forget()
@@ -379,12 +379,12 @@ func (a *App) AddSessions(ctx context.Context, p *zhiyuan.Principal, id int64, s
 		strconv.Itoa(len(add.Sessions))+" sessions"); err != nil {
 		return nil, err
 	}
-	return a.Store.FindActivityByID(ctx, id)
+	return a.store.FindActivityByID(ctx, id)
 }
 
 // Session returns a session with its activity; a draft's sessions only to its managers.
 func (a *App) Session(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
-	se, act, err := a.Store.FindSessionByID(ctx, id)
+	se, act, err := a.store.FindSessionByID(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -405,7 +405,7 @@ type SessionPatch struct {
 // (EInvalid naming capacity), which the store's conditional UPDATE guarantees under
 // concurrent sign-ups.
 func (a *App) UpdateSession(ctx context.Context, p *zhiyuan.Principal, id int64, patch SessionPatch) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
-	se, act, err := a.Store.FindSessionByID(ctx, id)
+	se, act, err := a.store.FindSessionByID(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -418,14 +418,14 @@ func (a *App) UpdateSession(ctx context.Context, p *zhiyuan.Principal, id int64,
 	set(&next.Capacity, patch.Capacity)
 	// A session whose start does not move may already have begun; a moved one must not
 	// be put into the past.
-	now := a.Store.Now()
+	now := a.store.Now()
 	if next.StartsAt.Equal(se.StartsAt) {
 		now = time.Time{}
 	}
 	if err := zhiyuan.ValidateSession(&next, "", now); err != nil {
 		return nil, nil, err
 	}
-	if err := a.Store.UpdateSession(ctx, id, next.StartsAt, next.EndsAt, next.Capacity); err != nil {
+	if err := a.store.UpdateSession(ctx, id, next.StartsAt, next.EndsAt, next.Capacity); err != nil {
 		return nil, nil, err
 	}
 	a.sessionCache.forget()
@@ -433,7 +433,7 @@ func (a *App) UpdateSession(ctx context.Context, p *zhiyuan.Principal, id int64,
 		"capacity "+strconv.Itoa(next.Capacity)); err != nil {
 		return nil, nil, err
 	}
-	return a.Store.FindSessionByID(ctx, id)
+	return a.store.FindSessionByID(ctx, id)
 }
 
 // SearchQuery is a search as typed into the search form or the API.
@@ -452,7 +452,7 @@ type SearchQuery struct {
 
 // SearchActivities finds published activities. Bad parameters are EInvalid naming them.
 func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.ActivityHit, string, error) {
-	f := zhiyuan.ActivityFilter{Query: strings.TrimSpace(q.Q), Open: q.Open, Cursor: q.Cursor, Limit: q.Limit, Now: a.Store.Now()}
+	f := zhiyuan.ActivityFilter{Query: strings.TrimSpace(q.Q), Open: q.Open, Cursor: q.Cursor, Limit: q.Limit, Now: a.store.Now()}
 	pr := zhiyuan.Problems{}
 	if len([]rune(f.Query)) > 50 {
 		pr.Add("q", "搜索词不能超过50个字")
@@ -515,7 +515,7 @@ func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.Ac
 	if err := pr.Err(); err != nil {
 		return nil, "", err
 	}
-	return a.Store.FindActivities(ctx, f)
+	return a.store.FindActivities(ctx, f)
 }
 
 // parseDay reads a date (a whole day in Beijing time; end=true gives the next midnight,
@@ -543,7 +543,7 @@ func (a *App) OrgActivities(ctx context.Context, p *zhiyuan.Principal, orgID int
 	if err != nil {
 		return nil, nil, err
 	}
-	list, err := a.Store.FindOrgActivities(ctx, sqlstore.OrgActivityFilter{OrgID: orgID, Status: zhiyuan.ActivityStatus(status), Before: before, Limit: limit})
+	list, err := a.store.FindOrgActivities(ctx, sqlstore.OrgActivityFilter{OrgID: orgID, Status: zhiyuan.ActivityStatus(status), Before: before, Limit: limit})
 	return list, o, err
 }
 
@@ -570,7 +570,7 @@ func (a *App) CreateProject(ctx context.Context, p *zhiyuan.Principal, orgID int
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.Store.CreateProject(ctx, &pr, p.AccountID); err != nil {
+	if err := a.store.CreateProject(ctx, &pr, p.AccountID); err != nil {
 		return nil, err
 	}
 	if err := a.audit(ctx, p, "project.create", "project", strconv.FormatInt(pr.ID, 10), pr.RegionCode, orgID, pr.Title); err != nil {
@@ -584,5 +584,5 @@ func (a *App) Projects(ctx context.Context, orgID int64) ([]zhiyuan.Project, err
 	if _, err := a.Organization(ctx, orgID); err != nil {
 		return nil, err
 	}
-	return a.Store.FindProjects(ctx, orgID)
+	return a.store.FindProjects(ctx, orgID)
 }

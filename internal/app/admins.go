@@ -59,10 +59,10 @@ func (a *App) CreateAdmin(ctx context.Context, actor *zhiyuan.Principal, in Admi
 		}
 	}
 
-	acc, _, err := a.Store.FindAccountByPhone(ctx, phone)
+	acc, _, err := a.store.FindAccountByPhone(ctx, phone)
 	switch {
 	case err == nil:
-		if err := a.Store.GrantRole(ctx, acc.ID, in.Role, actor.AccountIDOrZero()); err != nil {
+		if err := a.store.GrantRole(ctx, acc.ID, in.Role, actor.AccountIDOrZero()); err != nil {
 			return nil, err
 		}
 	case zhiyuan.ErrorCode(err) == zhiyuan.ENotFound:
@@ -77,7 +77,7 @@ func (a *App) CreateAdmin(ctx context.Context, actor *zhiyuan.Principal, in Admi
 			return nil, err
 		}
 		acc = &zhiyuan.Account{Phone: phone, Name: in.Name, Roles: []zhiyuan.Role{in.Role}}
-		if err := a.Store.CreateAccount(ctx, acc, hash); err != nil {
+		if err := a.store.CreateAccount(ctx, acc, hash); err != nil {
 			return nil, err
 		}
 	default:
@@ -86,7 +86,7 @@ func (a *App) CreateAdmin(ctx context.Context, actor *zhiyuan.Principal, in Admi
 	if err := a.audit(ctx, actor, "admin.grant", "account", strconv.FormatInt(acc.ID, 10), in.Role.RegionCode, in.Role.OrgID, string(in.Role.Kind)); err != nil {
 		return nil, err
 	}
-	return a.Store.FindAccountByID(ctx, acc.ID)
+	return a.store.FindAccountByID(ctx, acc.ID)
 }
 
 // AuditQuery selects audit entries for a reader.
@@ -124,5 +124,5 @@ func (a *App) Audit(ctx context.Context, p *zhiyuan.Principal, q AuditQuery) ([]
 	if err := a.authorize(ctx, p, zhiyuan.ActAuditRead, res); err != nil {
 		return nil, err
 	}
-	return a.Store.FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: prefix, Action: q.Action, Before: q.Before, Limit: q.Limit})
+	return a.store.FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: prefix, Action: q.Action, Before: q.Before, Limit: q.Limit})
 }

@@ -44,9 +44,22 @@ func eachApp(t *testing.T, cfg func(*app.Config), fn func(t *testing.T, a *app.A
 			if cfg != nil {
 				cfg(&conf)
 			}
-			fn(t, app.New(s, keys, region.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), conf), c)
+			a := app.New(s, keys, region.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), conf)
+			stores.Store(a, s)
+			t.Cleanup(func() { stores.Delete(a) })
+			fn(t, a, c)
 		})
 	}
+}
+
+// stores maps each App of eachApp to the store it runs on, for tests that set up or
+// check rows directly: App keeps its store to itself.
+var stores sync.Map // *app.App → *sqlstore.Store
+
+// storeOf returns the store a test App of eachApp runs on.
+func storeOf(a *app.App) *sqlstore.Store {
+	s, _ := stores.Load(a)
+	return s.(*sqlstore.Store)
 }
 
 // from returns a context as the HTTP layer makes it for a request from ip.
@@ -97,10 +110,10 @@ func TestCreateAdminValidation(t *testing.T) {
 				}
 			}
 		}
-		if _, _, err := a.Store.FindAccountByPhone(ctx, "13800000001"); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+		if _, _, err := storeOf(a).FindAccountByPhone(ctx, "13800000001"); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 			t.Errorf("refused input created an account (err %v)", err)
 		}
-		if entries, _ := a.Store.FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "*"}); len(entries) != 0 {
+		if entries, _ := storeOf(a).FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "*"}); len(entries) != 0 {
 			t.Errorf("refused input wrote %d audit entries", len(entries))
 		}
 	})
@@ -121,7 +134,7 @@ func TestCreateAdminBootstrap(t *testing.T) {
 		if _, _, err := a.Login(ctx, "13800000001", "good1234", zhiyuan.SessionAPI); err != nil {
 			t.Errorf("the new admin cannot log in: %v", err)
 		}
-		entries, err := a.Store.FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "4401"})
+		entries, err := storeOf(a).FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "4401"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +158,7 @@ func TestCreateAdminBootstrap(t *testing.T) {
 		if _, _, err := a.Login(ctx, "13800000001", "good1234", zhiyuan.SessionAPI); err != nil {
 			t.Errorf("promotion changed the password: %v", err)
 		}
-		if sz, _ := a.Store.FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "4403"}); len(sz) != 1 {
+		if sz, _ := storeOf(a).FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "4403"}); len(sz) != 1 {
 			t.Errorf("promotion in 深圳 wrote %d audit entries there", len(sz))
 		}
 	})
@@ -165,7 +178,7 @@ func TestCreateAdminByAdmin(t *testing.T) {
 		if err != nil {
 			t.Fatalf("广州 creates 天河: %v", err)
 		}
-		entries, _ := a.Store.FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "440106"})
+		entries, _ := storeOf(a).FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "440106"})
 		if len(entries) != 1 || entries[0].ActorID != gzAcc.ID || entries[0].TargetID != strconv.FormatInt(th.ID, 10) {
 			t.Errorf("天河 audit %+v, want the grant by 广州", entries)
 		}
@@ -179,7 +192,7 @@ func TestCreateAdminByAdmin(t *testing.T) {
 				t.Errorf("广州 grants %v: %v, want forbidden", in.Role, err)
 			}
 		}
-		if _, _, err := a.Store.FindAccountByPhone(ctx, "13800000003"); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+		if _, _, err := storeOf(a).FindAccountByPhone(ctx, "13800000003"); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 			t.Errorf("refused grants created an account (err %v)", err)
 		}
 	})

@@ -15,10 +15,10 @@ import (
 // platform key. It returns the anchor made, or today's existing one with created false
 // (nil when a concurrent run is still writing it).
 func (a *App) MakeLedgerAnchor(ctx context.Context) (*zhiyuan.LedgerAnchor, bool, error) {
-	return a.Store.CreateAnchor(ctx, zhiyuan.AnchorDay(a.Store.Now()), a.Signer.SignAnchor)
+	return a.store.CreateAnchor(ctx, zhiyuan.AnchorDay(a.store.Now()), a.Signer.SignAnchor)
 }
 
 // LedgerAnchors lists the published anchors, newest first; anyone may read them.
 func (a *App) LedgerAnchors(ctx context.Context, before int64, limit int) ([]zhiyuan.LedgerAnchor, error) {
-	return a.Store.Anchors(ctx, before, limit)
+	return a.store.Anchors(ctx, before, limit)
 }

@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"sync"
 	"time"
@@ -81,7 +82,10 @@ func DefaultConfig() Config {
 
 // App is the platform's application layer.
 type App struct {
-	Store   *sqlstore.Store
+	// store is reached through App's use cases only, never by handlers: whoever opens the
+	// store (cmd/zhiyuan, servertest) keeps its own reference for what is not a use case
+	// (closing it, demo bulk loads, test fixtures). See docs/ARCHITECTURE.md, "Layout".
+	store   *sqlstore.Store
 	Keys    *pii.Keys
 	Regions *region.Tree
 	Log     *slog.Logger
@@ -105,8 +109,21 @@ func New(store *sqlstore.Store, keys *pii.Keys, regions *region.Tree, log *slog.
 	if err != nil {
 		panic(err) // crypto/rand failing leaves nothing sensible to do
 	}
-	return &App{Store: store, Keys: keys, Regions: regions, Log: log, Config: cfg, Signer: signer, Outbox: NewOutbox(outboxSize)}
+	return &App{store: store, Keys: keys, Regions: regions, Log: log, Config: cfg, Signer: signer, Outbox: NewOutbox(outboxSize)}
 }
+
+// Now is the platform's clock (the store's: UTC, microsecond precision), which tests may
+// set; handlers ask it rather than time.Now so pages agree with the rules they show.
+func (a *App) Now() time.Time { return a.store.Now() }
+
+// Engine names the database engine, "sqlite" or "postgres", for /healthz and the log.
+func (a *App) Engine() string { return a.store.Engine() }
+
+// Ping checks that the database answers, for /healthz.
+func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }
+
+// DBStats returns the connection pools' statistics by pool name, for /metrics.
+func (a *App) DBStats() map[string]sql.DBStats { return a.store.DBStats() }
 
 // authorize asks the one authorisation function and logs refusals (without personal data).
 func (a *App) authorize(ctx context.Context, p *zhiyuan.Principal, act zhiyuan.Action, res zhiyuan.Resource) error {
@@ -128,5 +145,5 @@ func (a *App) audit(ctx context.Context, p *zhiyuan.Principal, action, targetTyp
 	if p != nil {
 		e.ActorID = p.AccountID
 	}
-	return a.Store.AppendAudit(ctx, e)
+	return a.store.AppendAudit(ctx, e)
 }

@@ -60,7 +60,7 @@ func (a *App) sessionForOrg(ctx context.Context, p *zhiyuan.Principal, sessionID
 	if p == nil {
 		return nil, nil, nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	se, act, err := a.store.FindSessionByID(ctx, sessionID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -87,7 +87,7 @@ func (a *App) SessionCheckinCode(ctx context.Context, p *zhiyuan.Principal, sess
 	if err := sessionRunning(se, act); err != nil {
 		return nil, err
 	}
-	now := a.Store.Now()
+	now := a.store.Now()
 	code, exp := a.checkinSigner().Issue(se.ID, now)
 	return &CheckinCode{SessionID: se.ID, Code: code, ExpiresAt: exp, RefreshAt: checkin.RefreshAt(now)}, nil
 }
@@ -148,7 +148,7 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	now := a.Store.Now()
+	now := a.store.Now()
 	sessionID, err := a.checkinSigner().Open(in.Code, now)
 	if err != nil {
 		return nil, err
@@ -156,7 +156,7 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 	if in.SessionID != 0 && in.SessionID != sessionID {
 		return nil, checkin.ErrOtherSession
 	}
-	target, err := a.Store.FindScanTarget(ctx, sessionID, p.AccountID)
+	target, err := a.store.FindScanTarget(ctx, sessionID, p.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -183,12 +183,12 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 		// read of the zone database, and a rush of scans needs none.
 		if err := zhiyuan.CheckCheckinTime(rules, se.StartsAt, se.EndsAt, now, time.UTC); err != nil {
 			// Someone without a seat should hear that first, not when to come back.
-			if seat, serr := a.Store.HasSeat(ctx, se.ID, volunteerID); serr == nil && !seat {
+			if seat, serr := a.store.HasSeat(ctx, se.ID, volunteerID); serr == nil && !seat {
 				return nil, sqlstore.ErrNoSeat
 			}
 			return nil, zhiyuan.CheckCheckinTime(rules, se.StartsAt, se.EndsAt, now, act.Location())
 		}
-		res.Attendance, err = a.Store.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: volunteerID, At: now,
+		res.Attendance, err = a.store.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: volunteerID, At: now,
 			Method: zhiyuan.MethodCode, By: p.AccountID, DistM: dist})
 	case ActionOut:
 		if now.After(se.EndsAt.Add(rules.CheckoutLate)) {
@@ -206,7 +206,7 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 func (a *App) checkout(ctx context.Context, se *zhiyuan.ActivitySession, act *zhiyuan.Activity, volunteerID int64, at time.Time,
 	method zhiyuan.AttendanceMethod, by int64, dist int) (*zhiyuan.Attendance, *zhiyuan.HourEntry, error) {
 	rules := a.hourRules()
-	return a.Store.CheckOut(ctx, sqlstore.CheckoutInput{
+	return a.store.CheckOut(ctx, sqlstore.CheckoutInput{
 		SessionID: se.ID, VolunteerID: volunteerID, At: at, Method: method, By: by, DistM: dist,
 		Earn: func(checkin, checkout time.Time) (int64, string) {
 			return zhiyuan.ServiceTime(rules, se.StartsAt, se.EndsAt, checkin, checkout)
@@ -253,7 +253,7 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 	if in.Method != zhiyuan.MethodCard && in.Method != zhiyuan.MethodManual {
 		pr.Add("method", "method 应为 card（刷证）或 manual（手工登记）")
 	}
-	now := a.Store.Now()
+	now := a.store.Now()
 	rules := a.attendanceRules()
 	switch {
 	case in.At.IsZero():
@@ -282,14 +282,14 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 	switch {
 	case pr["card_code"] != "":
 	case in.VolunteerID > 0:
-		vol, err = a.Store.FindVolunteerByID(ctx, in.VolunteerID)
+		vol, err = a.store.FindVolunteerByID(ctx, in.VolunteerID)
 	case strings.TrimSpace(in.VolunteerNo) != "":
 		no := strings.TrimSpace(in.VolunteerNo)
 		if !zhiyuan.ValidVolunteerNo(no) {
 			pr.Add("volunteer_no", "志愿者编号不正确（校验位不符）")
 			break
 		}
-		vol, err = a.Store.FindVolunteerByNo(ctx, no)
+		vol, err = a.store.FindVolunteerByNo(ctx, no)
 	default:
 		pr.Add("volunteer_id", "请指定志愿者（编号或刷志愿者证）")
 	}
@@ -310,7 +310,7 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 				return nil, err
 			}
 		}
-		res.Attendance, err = a.Store.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: vol.ID, At: in.At,
+		res.Attendance, err = a.store.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: vol.ID, At: in.At,
 			Method: in.Method, By: p.AccountID, DistM: -1, Organiser: true, WalkIn: in.WalkIn})
 		if err == sqlstore.ErrNoSeat {
 			err = zhiyuan.FieldError(zhiyuan.EInvalid, "walk_in", "该志愿者没有本场次的已录用名额；如为现场加入，请勾选“现场加入”")
@@ -332,7 +332,7 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 	}
 	res.Attendance.VolunteerName, res.Attendance.VolunteerNo = vol.Name, vol.VolunteerNo
 	if id := res.Attendance.OfferID; id != 0 {
-		if o, err := a.Store.FindHourOffer(ctx, id); err == nil {
+		if o, err := a.store.FindHourOffer(ctx, id); err == nil {
 			res.Offer = o
 			a.sendOfferNotice(ctx, o, act.Title, o.OrgName)
 		}
@@ -353,7 +353,7 @@ func (a *App) cardHolder(ctx context.Context, code string, now time.Time) (volun
 	if verr != nil {
 		return "", CardReasonChinese(proof.Reason(verr)), nil
 	}
-	c, err := a.Store.FindCardByNumber(ctx, claims.CardNumber)
+	c, err := a.store.FindCardByNumber(ctx, claims.CardNumber)
 	switch {
 	case zhiyuan.ErrorCode(err) == zhiyuan.ENotFound:
 		return "", CardReasonChinese(ReasonUnknownCard), nil
@@ -373,9 +373,9 @@ type SessionAttendanceView struct {
 	Session    *zhiyuan.ActivitySession
 	Activity   *zhiyuan.Activity
 	Org        *zhiyuan.Organization
-	Counts     sqlstore.AttendanceCounts
+	Counts     zhiyuan.AttendanceCounts
 	Attendance []zhiyuan.Attendance
-	Expected   []sqlstore.ExpectedVolunteer
+	Expected   []zhiyuan.ExpectedVolunteer
 	Entries    []zhiyuan.HourEntry
 	Offers     []zhiyuan.HourOffer // hours waiting for (or refused by) volunteers who never signed up
 	Pending    int                 // entries awaiting confirmation
@@ -390,19 +390,19 @@ func (a *App) SessionAttendance(ctx context.Context, p *zhiyuan.Principal, sessi
 		return nil, err
 	}
 	v := &SessionAttendanceView{Session: se, Activity: act, Org: o}
-	if v.Counts, err = a.Store.SessionAttendanceCounts(ctx, se.ID); err != nil {
+	if v.Counts, err = a.store.SessionAttendanceCounts(ctx, se.ID); err != nil {
 		return nil, err
 	}
-	if v.Attendance, err = a.Store.SessionAttendance(ctx, se.ID); err != nil {
+	if v.Attendance, err = a.store.SessionAttendance(ctx, se.ID); err != nil {
 		return nil, err
 	}
-	if v.Expected, err = a.Store.SessionExpected(ctx, se.ID); err != nil {
+	if v.Expected, err = a.store.SessionExpected(ctx, se.ID); err != nil {
 		return nil, err
 	}
-	if v.Entries, err = a.Store.SessionHourEntries(ctx, se.ID); err != nil {
+	if v.Entries, err = a.store.SessionHourEntries(ctx, se.ID); err != nil {
 		return nil, err
 	}
-	if v.Offers, err = a.Store.SessionHourOffers(ctx, se.ID); err != nil {
+	if v.Offers, err = a.store.SessionHourOffers(ctx, se.ID); err != nil {
 		return nil, err
 	}
 	for _, e := range v.Entries {
@@ -411,7 +411,7 @@ func (a *App) SessionAttendance(ctx context.Context, p *zhiyuan.Principal, sessi
 		}
 	}
 	v.Deadline = zhiyuan.RecordingDeadline(se.EndsAt, act.Location(), a.Config.WorkCalendar)
-	v.Overdue = v.Pending > 0 && !a.Store.Now().Before(v.Deadline)
+	v.Overdue = v.Pending > 0 && !a.store.Now().Before(v.Deadline)
 	return v, nil
 }
 
@@ -421,21 +421,21 @@ func (a *App) MyAttendance(ctx context.Context, p *zhiyuan.Principal, sessionID 
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	volunteerID, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	att, err := a.Store.FindAttendance(ctx, sessionID, volunteerID)
+	att, err := a.store.FindAttendance(ctx, sessionID, volunteerID)
 	if err != nil {
 		return nil, err
 	}
-	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	se, act, err := a.store.FindSessionByID(ctx, sessionID)
 	if err != nil {
 		return nil, err
 	}
 	res := &AttendanceResult{Attendance: att, Session: se, Activity: act}
 	if att.EntryID != 0 {
-		if res.Entry, err = a.Store.FindHourEntryByID(ctx, att.EntryID); err != nil {
+		if res.Entry, err = a.store.FindHourEntryByID(ctx, att.EntryID); err != nil {
 			return nil, err
 		}
 	}
@@ -443,20 +443,20 @@ func (a *App) MyAttendance(ctx context.Context, p *zhiyuan.Principal, sessionID 
 }
 
 // SessionCounts returns the live counts of a session, for the check-in screen.
-func (a *App) SessionCounts(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (sqlstore.AttendanceCounts, error) {
+func (a *App) SessionCounts(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (zhiyuan.AttendanceCounts, error) {
 	if _, _, _, err := a.sessionForOrg(ctx, p, sessionID); err != nil {
-		return sqlstore.AttendanceCounts{}, err
+		return zhiyuan.AttendanceCounts{}, err
 	}
-	return a.Store.SessionAttendanceCounts(ctx, sessionID)
+	return a.store.SessionAttendanceCounts(ctx, sessionID)
 }
 
 // MarkNoShows marks the confirmed volunteers of sessions over (past the check-out
 // window) who never checked in as no-shows, counting each on their record once.
 func (a *App) MarkNoShows(ctx context.Context) (int, error) {
-	before := a.Store.Now().Add(-a.attendanceRules().CheckoutLate)
+	before := a.store.Now().Add(-a.attendanceRules().CheckoutLate)
 	total := 0
 	for {
-		n, err := a.Store.MarkNoShows(ctx, before, 500)
+		n, err := a.store.MarkNoShows(ctx, before, 500)
 		total += n
 		if err != nil || n < 500 {
 			if total > 0 {

@@ -43,12 +43,12 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 	pairKey := a.loginThrottleKey(acc, login, ip)
 	ipKey := "ip:" + addressKey(ip)
 	for _, key := range []string{pairKey, ipKey} {
-		until, err := a.Store.ThrottleLocked(ctx, key)
+		until, err := a.store.ThrottleLocked(ctx, key)
 		if err != nil {
 			return nil, nil, err
 		}
 		if !until.IsZero() {
-			return nil, nil, lockedError(until, a.Store.Now())
+			return nil, nil, lockedError(until, a.store.Now())
 		}
 	}
 
@@ -68,7 +68,7 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 			// so it is logged (the account id only) and the login goes on.
 			h, err := password.Hash(pw, a.Config.Password)
 			if err == nil {
-				err = a.Store.SetPasswordHash(ctx, acc.ID, h)
+				err = a.store.SetPasswordHash(ctx, acc.ID, h)
 			}
 			if err != nil {
 				a.Log.WarnContext(ctx, "password rehash at login failed", slog.Int64("account_id", acc.ID), slog.String("error", err.Error()))
@@ -76,28 +76,28 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 		}
 	}
 	if !ok || acc.Status != zhiyuan.AccountActive {
-		lockedPair, err := a.Store.ThrottleFail(ctx, pairKey, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
+		lockedPair, err := a.store.ThrottleFail(ctx, pairKey, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
 		if err != nil {
 			return nil, nil, err
 		}
-		lockedIP, err := a.Store.ThrottleFail(ctx, ipKey, a.Config.IPMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
+		lockedIP, err := a.store.ThrottleFail(ctx, ipKey, a.Config.IPMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
 		if err != nil {
 			return nil, nil, err
 		}
 		a.Log.InfoContext(ctx, "login failed", slog.Bool("known_account", acc != nil), slog.Bool("locked", lockedPair || lockedIP))
 		if lockedPair || lockedIP {
-			return nil, nil, lockedError(a.Store.Now().Add(a.Config.LoginLock), a.Store.Now())
+			return nil, nil, lockedError(a.store.Now().Add(a.Config.LoginLock), a.store.Now())
 		}
 		return nil, nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "账号或密码错误")
 	}
-	if err := a.Store.ThrottleReset(ctx, pairKey); err != nil {
+	if err := a.store.ThrottleReset(ctx, pairKey); err != nil {
 		return nil, nil, err
 	}
 	ttl := a.Config.WebSessionTTL
 	if kind == zhiyuan.SessionAPI {
 		ttl = a.Config.APITokenTTL
 	}
-	sess, err := a.Store.CreateSession(ctx, acc.ID, kind, ttl, zhiyuan.ClientFrom(ctx))
+	sess, err := a.store.CreateSession(ctx, acc.ID, kind, ttl, zhiyuan.ClientFrom(ctx))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -109,7 +109,7 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 // identifiers registered by loginResolvers (the volunteer number).
 func (a *App) findLogin(ctx context.Context, login string) (*zhiyuan.Account, string, error) {
 	if phone, err := pii.NormalizePhone(login); err == nil {
-		return a.Store.FindAccountByPhone(ctx, phone)
+		return a.store.FindAccountByPhone(ctx, phone)
 	}
 	for _, resolve := range loginResolvers() {
 		if acc, hash, err := resolve(ctx, a, login); err == nil || zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
@@ -157,12 +157,12 @@ func lockedError(until, now time.Time) error {
 
 // Logout revokes a session or token.
 func (a *App) Logout(ctx context.Context, token string) error {
-	return a.Store.DeleteSession(ctx, token)
+	return a.store.DeleteSession(ctx, token)
 }
 
 // Authenticate resolves a session token of the given kind to its caller.
 func (a *App) Authenticate(ctx context.Context, token string, kind zhiyuan.SessionKind) (*zhiyuan.Principal, error) {
-	return a.Store.PrincipalBySession(ctx, token, kind)
+	return a.store.PrincipalBySession(ctx, token, kind)
 }
 
 // Me returns the caller's own account, as read with the session when the principal came
@@ -177,5 +177,5 @@ func (a *App) Me(ctx context.Context, p *zhiyuan.Principal) (*zhiyuan.Account, e
 		acc.Roles = append([]zhiyuan.Role(nil), p.Account.Roles...)
 		return &acc, nil
 	}
-	return a.Store.FindAccountByID(ctx, p.AccountID)
+	return a.store.FindAccountByID(ctx, p.AccountID)
 }

@@ -124,7 +124,7 @@ func TestLoginDisabledAccount(t *testing.T) {
 		if _, err := a.Authenticate(ctx, sess.Token, zhiyuan.SessionAPI); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
 			t.Errorf("a page session works as an API token: %v", err)
 		}
-		if _, err := a.Store.DB().ExecContext(ctx, a.Store.Rebind("UPDATE accounts SET status = 'disabled' WHERE id = ?"), acc.ID); err != nil {
+		if _, err := storeOf(a).DB().ExecContext(ctx, storeOf(a).Rebind("UPDATE accounts SET status = 'disabled' WHERE id = ?"), acc.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.Authenticate(ctx, sess.Token, zhiyuan.SessionWeb); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
@@ -159,7 +159,7 @@ func TestSessionExpiry(t *testing.T) {
 		if _, err := a.Authenticate(ctx, api.Token, zhiyuan.SessionAPI); err != nil {
 			t.Errorf("API token before its TTL: %v", err)
 		}
-		n, err := a.Store.PurgeExpiredSessions(ctx)
+		n, err := storeOf(a).PurgeExpiredSessions(ctx)
 		if err != nil || n != 1 {
 			t.Errorf("purged %d sessions (%v), want the expired page session", n, err)
 		}
@@ -176,10 +176,10 @@ func TestAccountWithoutRoles(t *testing.T) {
 			t.Fatal(err)
 		}
 		acc := &zhiyuan.Account{Phone: "13800000009", Name: "无角色"}
-		if err := a.Store.CreateAccount(ctx, acc, hash); err != nil {
+		if err := storeOf(a).CreateAccount(ctx, acc, hash); err != nil {
 			t.Fatal(err)
 		}
-		got, err := a.Store.FindAccountByID(ctx, acc.ID)
+		got, err := storeOf(a).FindAccountByID(ctx, acc.ID)
 		if err != nil || got.Name != "无角色" || got.Phone != "13800000009" || len(got.Roles) != 0 || got.Status != zhiyuan.AccountActive {
 			t.Fatalf("find: %+v %v", got, err)
 		}
@@ -191,7 +191,7 @@ func TestAccountWithoutRoles(t *testing.T) {
 		if err != nil || p.AccountID != acc.ID || p.Name != "无角色" || len(p.Roles) != 0 {
 			t.Fatalf("authenticate: %+v %v", p, err)
 		}
-		if _, err := a.Store.FindAccountByID(ctx, acc.ID+1000); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+		if _, err := storeOf(a).FindAccountByID(ctx, acc.ID+1000); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 			t.Errorf("unknown id: %v", err)
 		}
 	})

@@ -19,12 +19,12 @@ type Periodic struct {
 func periodics() []Periodic {
 	return []Periodic{
 		{Name: "purge expired sessions", Every: time.Hour, Run: func(ctx context.Context, a *App) error {
-			_, err := a.Store.PurgeExpiredSessions(ctx)
+			_, err := a.store.PurgeExpiredSessions(ctx)
 			return err
 		}},
 		// Activities whose last session has ended become finished (activities.go).
 		{Name: "finish ended activities", Every: 10 * time.Minute, Run: func(ctx context.Context, a *App) error {
-			_, err := a.Store.FinishEndedActivities(ctx, a.Store.Now(), 1000)
+			_, err := a.store.FinishEndedActivities(ctx, a.store.Now(), 1000)
 			return err
 		}},
 		// Hourly so a server started late or stopped over midnight catches up within the
@@ -42,7 +42,7 @@ func periodics() []Periodic {
 			return err
 		}},
 		{Name: "purge expired reset codes", Every: time.Hour, Run: func(ctx context.Context, a *App) error {
-			_, err := a.Store.PurgeExpiredResetCodes(ctx) // reset.go
+			_, err := a.store.PurgeExpiredResetCodes(ctx) // reset.go
 			return err
 		}},
 	}

@@ -54,13 +54,13 @@ func TestRunBackgroundAtStart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.Store.CreateSession(t.Context(), acc.ID, zhiyuan.SessionWeb, time.Hour, zhiyuan.Client{}); err != nil {
+		if _, err := storeOf(a).CreateSession(t.Context(), acc.ID, zhiyuan.SessionWeb, time.Hour, zhiyuan.Client{}); err != nil {
 			t.Fatal(err)
 		}
 		c.Add(2 * time.Hour) // the login has expired
 		sessions := func() int {
 			var n int
-			if err := a.Store.DB().QueryRowContext(t.Context(), "SELECT COUNT(*) FROM sessions").Scan(&n); err != nil {
+			if err := storeOf(a).DB().QueryRowContext(t.Context(), "SELECT COUNT(*) FROM sessions").Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			return n
@@ -85,7 +85,7 @@ func TestRunBackgroundAtStart(t *testing.T) {
 				t.Fatalf("10 s after start: %d anchors (want today's), %d sessions (want the expired one purged)", len(anchors), sessions())
 			}
 		}
-		if want := zhiyuan.AnchorDay(a.Store.Now()); anchors[0].Day != want {
+		if want := zhiyuan.AnchorDay(storeOf(a).Now()); anchors[0].Day != want {
 			t.Errorf("anchor of %q, want today's (%q)", anchors[0].Day, want)
 		}
 		cancel()

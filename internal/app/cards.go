@@ -43,7 +43,7 @@ func (a *App) CanApplyForCard(ctx context.Context, p *zhiyuan.Principal) error {
 	if err != nil {
 		return err
 	}
-	return a.Store.CardApplyRefusal(ctx, v.ID)
+	return a.store.CardApplyRefusal(ctx, v.ID)
 }
 
 // ApplyForCard checks the application, re-encodes the photo and stores both; the photo
@@ -54,7 +54,7 @@ func (a *App) ApplyForCard(ctx context.Context, p *zhiyuan.Principal, in CardApp
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Store.CardApplyRefusal(ctx, v.ID); err != nil {
+	if err := a.store.CardApplyRefusal(ctx, v.ID); err != nil {
 		return nil, err
 	}
 	probs := zhiyuan.Problems{}
@@ -64,7 +64,7 @@ func (a *App) ApplyForCard(ctx context.Context, p *zhiyuan.Principal, in CardApp
 		ap.Delivery = zhiyuan.DeliveryOrg
 		if in.DeliveryOrgID <= 0 {
 			probs.Add("delivery_org_id", "请选择领取证件的组织")
-		} else if o, err := a.Store.FindOrganizationByID(ctx, in.DeliveryOrgID); err != nil || o.Status != zhiyuan.OrgApproved {
+		} else if o, err := a.store.FindOrganizationByID(ctx, in.DeliveryOrgID); err != nil || o.Status != zhiyuan.OrgApproved {
 			probs.Add("delivery_org_id", "所选组织不存在或尚未通过审核")
 		} else {
 			ap.DeliveryOrgID = o.ID
@@ -100,7 +100,7 @@ func (a *App) ApplyForCard(ctx context.Context, p *zhiyuan.Principal, in CardApp
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.Store.CreateCardApplication(ctx, ap, photo); err != nil {
+	if err := a.store.CreateCardApplication(ctx, ap, photo); err != nil {
 		return nil, err
 	}
 	return ap, nil
@@ -112,7 +112,7 @@ func (a *App) MyCardApplications(ctx context.Context, p *zhiyuan.Principal) ([]z
 	if err != nil {
 		return nil, err
 	}
-	return a.Store.VolunteerCardApplications(ctx, v.ID)
+	return a.store.VolunteerCardApplications(ctx, v.ID)
 }
 
 // MyCardEvents lists every step of the caller's applications and cards, newest first.
@@ -121,7 +121,7 @@ func (a *App) MyCardEvents(ctx context.Context, p *zhiyuan.Principal) ([]zhiyuan
 	if err != nil {
 		return nil, err
 	}
-	return a.Store.CardEvents(ctx, v.ID, 100)
+	return a.store.CardEvents(ctx, v.ID, 100)
 }
 
 // DigitalCard is the caller's card as the digital card page shows it.
@@ -149,7 +149,7 @@ func (a *App) MyCard(ctx context.Context, p *zhiyuan.Principal) (*DigitalCard, e
 	if err != nil {
 		return nil, err
 	}
-	cards, err := a.Store.VolunteerCards(ctx, v.ID)
+	cards, err := a.store.VolunteerCards(ctx, v.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -157,15 +157,15 @@ func (a *App) MyCard(ctx context.Context, p *zhiyuan.Principal) (*DigitalCard, e
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "您还没有志愿者证")
 	}
 	c := &cards[0]
-	totals, err := a.Store.HourTotals(ctx, v.ID)
+	totals, err := a.store.HourTotals(ctx, v.ID)
 	if err != nil {
 		return nil, err
 	}
 	d := &DigitalCard{Card: c, Volunteer: v, RegionName: a.regionName(c.RegionCode), StarLevel: totals.StarLevel(),
 		ConfirmedMinutes: totals.ConfirmedMinutes, RefreshAfter: cardRefresh}
-	if app, err := a.Store.FindCardApplicationByID(ctx, c.ApplicationID); err == nil && app.DeliveryOrgName != "" {
+	if app, err := a.store.FindCardApplicationByID(ctx, c.ApplicationID); err == nil && app.DeliveryOrgName != "" {
 		d.Organization = app.DeliveryOrgName
-	} else if ms, err := a.Store.FindMembershipsOfVolunteer(ctx, v.ID); err == nil {
+	} else if ms, err := a.store.FindMembershipsOfVolunteer(ctx, v.ID); err == nil {
 		for _, m := range ms {
 			if m.Status == zhiyuan.MemberApproved {
 				d.Organization = m.OrgName
@@ -176,7 +176,7 @@ func (a *App) MyCard(ctx context.Context, p *zhiyuan.Principal) (*DigitalCard, e
 	if c.Status != zhiyuan.CardActive {
 		return d, nil
 	}
-	now := a.Store.Now().Truncate(time.Second)
+	now := a.store.Now().Truncate(time.Second)
 	d.ExpiresAt = now.Add(proof.CardTTL)
 	d.Payload, err = a.Signer.SignCard(proof.CardClaims{
 		CardNumber: c.Number, VolunteerNo: v.VolunteerNo, MaskedName: pii.MaskName(v.Name), StarLevel: d.StarLevel,
@@ -196,17 +196,17 @@ func (a *App) MyCardPhoto(ctx context.Context, p *zhiyuan.Principal) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	if cards, err := a.Store.VolunteerCards(ctx, v.ID); err == nil && len(cards) > 0 {
-		return a.Store.CardPhoto(ctx, cards[0].PhotoID)
+	if cards, err := a.store.VolunteerCards(ctx, v.ID); err == nil && len(cards) > 0 {
+		return a.store.CardPhoto(ctx, cards[0].PhotoID)
 	}
-	apps, err := a.Store.VolunteerCardApplications(ctx, v.ID)
+	apps, err := a.store.VolunteerCardApplications(ctx, v.ID)
 	if err != nil {
 		return nil, err
 	}
 	if len(apps) == 0 {
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "没有照片")
 	}
-	return a.Store.CardPhoto(ctx, apps[0].PhotoID)
+	return a.store.CardPhoto(ctx, apps[0].PhotoID)
 }
 
 // ReportMyCardLost marks the caller's active card lost: it stops verifying at once.
@@ -215,13 +215,13 @@ func (a *App) ReportMyCardLost(ctx context.Context, p *zhiyuan.Principal) error 
 	if err != nil {
 		return err
 	}
-	cards, err := a.Store.VolunteerCards(ctx, v.ID)
+	cards, err := a.store.VolunteerCards(ctx, v.ID)
 	if err != nil {
 		return err
 	}
 	for _, c := range cards {
 		if c.Status == zhiyuan.CardActive {
-			return a.Store.SetCardStatus(ctx, c.Number, []zhiyuan.CardStatus{zhiyuan.CardActive}, zhiyuan.CardLost, "本人挂失", p.AccountID, nil)
+			return a.store.SetCardStatus(ctx, c.Number, []zhiyuan.CardStatus{zhiyuan.CardActive}, zhiyuan.CardLost, "本人挂失", p.AccountID, nil)
 		}
 	}
 	return zhiyuan.Errorf(zhiyuan.EConflict, "您没有可以挂失的有效志愿者证")
@@ -281,16 +281,16 @@ func (a *App) CardApplications(ctx context.Context, p *zhiyuan.Principal, q Card
 		}
 		f.Region = q.Region
 	}
-	return a.Store.FindCardApplications(ctx, f)
+	return a.store.FindCardApplications(ctx, f)
 }
 
 // CardApplication returns one application to its volunteer or an admin of its region.
 func (a *App) CardApplication(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.CardApplication, error) {
-	ap, err := a.Store.FindCardApplicationByID(ctx, id)
+	ap, err := a.store.FindCardApplicationByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if v, err := a.Store.FindVolunteerByID(ctx, ap.VolunteerID); err == nil && p != nil && v.AccountID == p.AccountID {
+	if v, err := a.store.FindVolunteerByID(ctx, ap.VolunteerID); err == nil && p != nil && v.AccountID == p.AccountID {
 		return ap, nil
 	}
 	if err := a.authorize(ctx, p, zhiyuan.ActRegionManage, zhiyuan.Resource{RegionCode: ap.RegionCode}); err != nil {
@@ -352,7 +352,7 @@ func (a *App) DecideCardApplications(ctx context.Context, p *zhiyuan.Principal, 
 		target = strconv.FormatInt(ids[0], 10)
 	}
 	entry := a.auditEntry(ctx, p, action, "card_application", target, firstScope(scopes), 0, detail)
-	return a.Store.DecideCardApplications(ctx, ids, approve, reason, p.AccountID, scopes, entry)
+	return a.store.DecideCardApplications(ctx, ids, approve, reason, p.AccountID, scopes, entry)
 }
 
 func firstScope(scopes []string) string {
@@ -375,7 +375,7 @@ func (a *App) CreateCardBatch(ctx context.Context, p *zhiyuan.Principal, ids []i
 	// The batch belongs to the narrowest region holding all of its applications, so the
 	// admins of that region, and above, can follow it.
 	region := firstScope(scopes)
-	if first, err := a.Store.FindCardApplicationByID(ctx, ids[0]); err == nil {
+	if first, err := a.store.FindCardApplicationByID(ctx, ids[0]); err == nil {
 		region = first.RegionCode
 		for _, sc := range scopes {
 			if zhiyuan.RegionContains(sc, first.RegionCode) {
@@ -387,14 +387,14 @@ func (a *App) CreateCardBatch(ctx context.Context, p *zhiyuan.Principal, ids []i
 			region = first.RegionCode[:2] + "0000"
 		}
 	}
-	year := a.Store.Now().In(zhiyuan.Beijing).Year()
+	year := a.store.Now().In(zhiyuan.Beijing).Year()
 	entry := a.auditEntry(ctx, p, "card.batch.create", "card_batch", "", region, 0, fmt.Sprintf("创建制卡批次，共%d张", len(ids)))
-	return a.Store.CreateCardBatch(ctx, ids, region, scopes, year, p.AccountID, proof.MakeCardNumber, entry)
+	return a.store.CreateCardBatch(ctx, ids, region, scopes, year, p.AccountID, proof.MakeCardNumber, entry)
 }
 
 // CardBatch returns a batch to an admin of its region.
 func (a *App) CardBatch(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.CardBatch, error) {
-	b, err := a.Store.FindCardBatchByID(ctx, id)
+	b, err := a.store.FindCardBatchByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +410,7 @@ func (a *App) CardBatches(ctx context.Context, p *zhiyuan.Principal, before int6
 	if err != nil {
 		return nil, err
 	}
-	return a.Store.FindCardBatches(ctx, scopes, before, limit)
+	return a.store.FindCardBatches(ctx, scopes, before, limit)
 }
 
 // AdvanceCardBatch marks a batch printed, or issued (its cards become valid).
@@ -421,10 +421,10 @@ func (a *App) AdvanceCardBatch(ctx context.Context, p *zhiyuan.Principal, id int
 	}
 	entry := a.auditEntry(ctx, p, "card.batch."+string(to), "card_batch", strconv.FormatInt(id, 10), b.RegionCode, 0,
 		fmt.Sprintf("制卡批次%d标记为%s（%d张）", id, to.Chinese(), b.Count))
-	if err := a.Store.AdvanceCardBatch(ctx, id, to, p.AccountID, entry); err != nil {
+	if err := a.store.AdvanceCardBatch(ctx, id, to, p.AccountID, entry); err != nil {
 		return nil, err
 	}
-	return a.Store.FindCardBatchByID(ctx, id)
+	return a.store.FindCardBatchByID(ctx, id)
 }
 
 // WriteCardPrintList writes a batch's print list (a spreadsheet) to w, streaming the
@@ -442,7 +442,7 @@ func (a *App) WriteCardPrintList(ctx context.Context, p *zhiyuan.Principal, id i
 	if err != nil {
 		return err
 	}
-	err = a.Store.EachBatchCard(ctx, id, func(it sqlstore.CardPrintItem) error {
+	err = a.store.EachBatchCard(ctx, id, func(it sqlstore.CardPrintItem) error {
 		delivery := it.Delivery.Chinese()
 		switch it.Delivery {
 		case zhiyuan.DeliveryOrg:
@@ -469,7 +469,7 @@ func (a *App) WriteCardPhotos(ctx context.Context, p *zhiyuan.Principal, id int6
 		return err
 	}
 	z := sheet.NewPhotoZip(w)
-	if err := a.Store.EachBatchPhoto(ctx, id, func(number string, photo []byte) error {
+	if err := a.store.EachBatchPhoto(ctx, id, func(number string, photo []byte) error {
 		return z.Add(number+".jpg", photo)
 	}); err != nil {
 		return err
@@ -482,7 +482,7 @@ func (a *App) Card(ctx context.Context, p *zhiyuan.Principal, number string) (*z
 	if !proof.ValidCardNumber(number) {
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "志愿者证不存在")
 	}
-	c, err := a.Store.FindCardByNumber(ctx, number)
+	c, err := a.store.FindCardByNumber(ctx, number)
 	if err != nil {
 		return nil, err
 	}
@@ -503,11 +503,11 @@ func (a *App) RevokeCard(ctx context.Context, p *zhiyuan.Principal, number, reas
 		return nil, err
 	}
 	entry := a.auditEntry(ctx, p, "card.revoke", "card", number, c.RegionCode, 0, reason)
-	if err := a.Store.SetCardStatus(ctx, number, []zhiyuan.CardStatus{zhiyuan.CardActive, zhiyuan.CardPending, zhiyuan.CardLost},
+	if err := a.store.SetCardStatus(ctx, number, []zhiyuan.CardStatus{zhiyuan.CardActive, zhiyuan.CardPending, zhiyuan.CardLost},
 		zhiyuan.CardRevoked, reason, p.AccountID, entry); err != nil {
 		return nil, err
 	}
-	return a.Store.FindCardByNumber(ctx, number)
+	return a.store.FindCardByNumber(ctx, number)
 }
 
 // ReissueCard replaces an active or lost card: the old number stops verifying and an
@@ -518,11 +518,11 @@ func (a *App) ReissueCard(ctx context.Context, p *zhiyuan.Principal, number stri
 		return nil, err
 	}
 	entry := a.auditEntry(ctx, p, "card.reissue", "card", number, c.RegionCode, 0, "补办志愿者证")
-	ap, err := a.Store.ReissueCard(ctx, number, p.AccountID, entry)
+	ap, err := a.store.ReissueCard(ctx, number, p.AccountID, entry)
 	if err != nil {
 		return nil, err
 	}
-	return a.Store.FindCardApplicationByID(ctx, ap.ID)
+	return a.store.FindCardApplicationByID(ctx, ap.ID)
 }
 
 // CardCheck is what the public check of a card payload says: valid or why not, and only
@@ -573,7 +573,7 @@ func CardReasonChinese(reason string) string {
 // VerifyCard checks a scanned payload for anyone: the signature, its age, and the card's
 // current state (a revoked, lost or replaced card does not verify however fresh its code).
 func (a *App) VerifyCard(ctx context.Context, payload string) (*CardCheck, error) {
-	now := a.Store.Now()
+	now := a.store.Now()
 	out := &CardCheck{CheckedAt: now}
 	claims, err := proof.VerifyCard(payload, a.Signer.PublicKeys(), now)
 	if err != nil {
@@ -587,7 +587,7 @@ func (a *App) VerifyCard(ctx context.Context, payload string) (*CardCheck, error
 	}
 	out.MaskedName, out.StarLevel, out.RegionCode = claims.MaskedName, claims.StarLevel, claims.RegionCode
 	out.RegionName = a.regionName(claims.RegionCode)
-	c, err := a.Store.FindCardByNumber(ctx, claims.CardNumber)
+	c, err := a.store.FindCardByNumber(ctx, claims.CardNumber)
 	switch {
 	case zhiyuan.ErrorCode(err) == zhiyuan.ENotFound:
 		out.Reason = ReasonUnknownCard

@@ -108,7 +108,7 @@ func (a *App) openContact(v *zhiyuan.Volunteer, parts contactParts) error {
 // sealed. It runs at every start, after the migrations; once nothing is left in clear it
 // costs one look-up in an empty index.
 func (a *App) SealPersonalData(ctx context.Context) (int, error) {
-	n, err := a.Store.SealClearContact(ctx, a.Keys.Seal)
+	n, err := a.store.SealClearContact(ctx, a.Keys.Seal)
 	if n > 0 {
 		a.Log.InfoContext(ctx, "contact details sealed", slog.Int("volunteers", n))
 	}

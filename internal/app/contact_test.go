@@ -26,22 +26,22 @@ func oldRows(t *testing.T, a *app.App, n int) []int64 {
 		batch[i] = sqlstore.BulkVolunteer{Volunteer: v, Secrets: sqlstore.VolunteerSecrets{PasswordHash: "x",
 			IDNumberIndex: fmt.Sprintf("old%d", i)}}
 	}
-	if err := a.Store.BulkCreateVolunteers(ctx, batch); err != nil {
+	if err := storeOf(a).BulkCreateVolunteers(ctx, batch); err != nil {
 		t.Fatal(err)
 	}
-	db := a.Store.DB()
+	db := storeOf(a).DB()
 	ids := make([]int64, n)
 	for i, b := range batch {
 		ids[i] = b.Volunteer.ID
 		email, address, gname, gphone := want(i)
-		if _, err := db.ExecContext(ctx, a.Store.Rebind(`UPDATE volunteers SET email = ?, address = ?, guardian_name = ?,
+		if _, err := db.ExecContext(ctx, storeOf(a).Rebind(`UPDATE volunteers SET email = ?, address = ?, guardian_name = ?,
 			guardian_phone = ?, guardian_relation = ? WHERE id = ?`), email, address, gname, gphone, "父亲", ids[i]); err != nil {
 			t.Fatal(err)
 		}
 		if i%5 == 0 && gname != "" {
 			sn, _ := a.Keys.Seal(gname, "guardian_name")
 			sp, _ := a.Keys.Seal(gphone, "guardian_phone")
-			if _, err := db.ExecContext(ctx, a.Store.Rebind(`UPDATE volunteers SET guardian_name = '', guardian_phone = '',
+			if _, err := db.ExecContext(ctx, storeOf(a).Rebind(`UPDATE volunteers SET guardian_name = '', guardian_phone = '',
 				guardian_name_sealed = ?, guardian_phone_sealed = ? WHERE id = ?`), sn, sp, ids[i]); err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func want(i int) (email, address, guardianName, guardianPhone string) {
 func countClear(t *testing.T, a *app.App) int {
 	t.Helper()
 	var n int
-	if err := a.Store.DB().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM volunteers
+	if err := storeOf(a).DB().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM volunteers
 		WHERE email <> '' OR address <> '' OR guardian_name <> '' OR guardian_phone <> ''`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestSealPersonalData(t *testing.T) {
 		}
 		// Before the step, the clear values are still what a volunteer sees.
 		me := &zhiyuan.Principal{AccountID: 0, Roles: []zhiyuan.Role{{Kind: zhiyuan.RoleVolunteer}}}
-		v0, _ := a.Store.FindVolunteerByID(t.Context(), ids[1])
+		v0, _ := storeOf(a).FindVolunteerByID(t.Context(), ids[1])
 		me.AccountID = v0.AccountID
 		if v, err := a.MyVolunteer(t.Context(), me); err != nil || v.Email != "v1@example.com" || v.Guardian.Name != "家长1" {
 			t.Fatalf("before sealing: %+v %v", v, err)
@@ -113,7 +113,7 @@ func TestSealPersonalData(t *testing.T) {
 
 		for i, id := range ids {
 			email, address, gname, gphone := want(i)
-			v, err := a.Store.FindVolunteerByID(t.Context(), id)
+			v, err := storeOf(a).FindVolunteerByID(t.Context(), id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,7 +145,7 @@ func TestSealPersonalData(t *testing.T) {
 		}
 		// Nothing of it is left readable in the table, whatever the column.
 		var dump strings.Builder
-		rows, err := a.Store.DB().QueryContext(t.Context(), "SELECT email, address, guardian_name, guardian_phone FROM volunteers")
+		rows, err := storeOf(a).DB().QueryContext(t.Context(), "SELECT email, address, guardian_name, guardian_phone FROM volunteers")
 		if err != nil {
 			t.Fatal(err)
 		}

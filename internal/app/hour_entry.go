@@ -14,11 +14,11 @@ func (a *App) HourEntry(ctx context.Context, p *zhiyuan.Principal, id int64) (*z
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	e, err := a.Store.FindHourEntryByID(ctx, id)
+	e, err := a.store.FindHourEntryByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID); err == nil && volunteerID == e.VolunteerID {
+	if volunteerID, err := a.store.VolunteerIDByAccount(ctx, p.AccountID); err == nil && volunteerID == e.VolunteerID {
 		return e, nil
 	}
 	if len(p.Roles) == 0 {
@@ -28,7 +28,7 @@ func (a *App) HourEntry(ctx context.Context, p *zhiyuan.Principal, id int64) (*z
 	if zhiyuan.ErrorCode(err) == zhiyuan.EForbidden && e.ActivityID != 0 && len(p.RegionScopes()) > 0 {
 		// The service's own region counts too: an activity may be held outside the
 		// recording organisation's region.
-		act, aerr := a.Store.FindActivityByID(ctx, e.ActivityID)
+		act, aerr := a.store.FindActivityByID(ctx, e.ActivityID)
 		if aerr != nil {
 			return nil, aerr
 		}

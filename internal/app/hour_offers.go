@@ -25,7 +25,7 @@ func (a *App) offerExpiry(se *zhiyuan.ActivitySession, act *zhiyuan.Activity) ti
 
 // ExpireHourOffers expires the offers whose window has ended (the periodic sweep).
 func (a *App) ExpireHourOffers(ctx context.Context) (int, error) {
-	n, err := a.Store.ExpireHourOffers(ctx)
+	n, err := a.store.ExpireHourOffers(ctx)
 	if n > 0 {
 		a.Log.InfoContext(ctx, "hour offers expired", slog.Int("count", n))
 	}
@@ -34,7 +34,7 @@ func (a *App) ExpireHourOffers(ctx context.Context) (int, error) {
 
 // sendOfferNotice sends the extra-channel copy of the in-app notice of a new offer.
 func (a *App) sendOfferNotice(ctx context.Context, o *zhiyuan.HourOffer, activityTitle, orgName string) {
-	v, err := a.Store.FindVolunteerByID(ctx, o.VolunteerID)
+	v, err := a.store.FindVolunteerByID(ctx, o.VolunteerID)
 	if err != nil {
 		return
 	}
@@ -47,7 +47,7 @@ func (a *App) myVolunteerID(ctx context.Context, p *zhiyuan.Principal) (int64, e
 	if p == nil {
 		return 0, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	id, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	id, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "您还不是注册志愿者")
 	}
@@ -61,7 +61,7 @@ func (a *App) MyHourOffers(ctx context.Context, p *zhiyuan.Principal, pendingOnl
 	if err != nil {
 		return nil, err
 	}
-	return a.Store.VolunteerHourOffers(ctx, vid, pendingOnly)
+	return a.store.VolunteerHourOffers(ctx, vid, pendingOnly)
 }
 
 // myOffer loads one of the caller's offers; someone else's does not exist for them.
@@ -70,7 +70,7 @@ func (a *App) myOffer(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhi
 	if err != nil {
 		return nil, 0, err
 	}
-	o, err := a.Store.FindHourOffer(ctx, id)
+	o, err := a.store.FindHourOffer(ctx, id)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -94,7 +94,7 @@ func (a *App) AcceptHourOffer(ctx context.Context, p *zhiyuan.Principal, id int6
 	if err != nil {
 		return nil, err
 	}
-	se, act, err := a.Store.FindSessionByID(ctx, o.SessionID)
+	se, act, err := a.store.FindSessionByID(ctx, o.SessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (a *App) AcceptHourOffer(ctx context.Context, p *zhiyuan.Principal, id int6
 		// The rule every make-up obeys: net hours for a session never above its length.
 		place.MaxSessionMinutes = int64(se.EndsAt.Sub(se.StartsAt) / time.Minute)
 	}
-	e, err := a.Store.AcceptHourOffer(ctx, o.ID, vid, place)
+	e, err := a.store.AcceptHourOffer(ctx, o.ID, vid, place)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (a *App) AcceptHourOffer(ctx context.Context, p *zhiyuan.Principal, id int6
 		"entry "+strconv.FormatInt(e.ID, 10)); err != nil {
 		a.Log.WarnContext(ctx, "audit failed", slog.String("error", err.Error()))
 	}
-	return a.Store.FindHourEntryByID(ctx, e.ID)
+	return a.store.FindHourEntryByID(ctx, e.ID)
 }
 
 // DisputeHourOffer refuses one of the caller's pending offers with a reason: it never
@@ -126,11 +126,11 @@ func (a *App) DisputeHourOffer(ctx context.Context, p *zhiyuan.Principal, id int
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.Store.DisputeHourOffer(ctx, o.ID, vid, reason); err != nil {
+	if err := a.store.DisputeHourOffer(ctx, o.ID, vid, reason); err != nil {
 		return nil, err
 	}
 	if err := a.audit(ctx, p, "hours.offer.dispute", "hour_offer", strconv.FormatInt(o.ID, 10), o.RegionCode, o.OrgID, ""); err != nil {
 		a.Log.WarnContext(ctx, "audit failed", slog.String("error", err.Error()))
 	}
-	return a.Store.FindHourOffer(ctx, o.ID)
+	return a.store.FindHourOffer(ctx, o.ID)
 }

@@ -34,7 +34,7 @@ func (a *App) MyHours(ctx context.Context, p *zhiyuan.Principal, before int64, l
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	volunteerID, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if err != nil {
 		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 			return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "您还不是注册志愿者")
@@ -44,11 +44,11 @@ func (a *App) MyHours(ctx context.Context, p *zhiyuan.Principal, before int64, l
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	t, err := a.Store.HourTotals(ctx, volunteerID)
+	t, err := a.store.HourTotals(ctx, volunteerID)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := a.Store.VolunteerHourEntries(ctx, volunteerID, before, limit)
+	entries, err := a.store.VolunteerHourEntries(ctx, volunteerID, before, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -96,18 +96,18 @@ func (a *App) ConfirmSessionHours(ctx context.Context, p *zhiyuan.Principal, ses
 	}
 	ids := req.EntryIDs
 	if len(ids) == 0 {
-		if ids, err = a.Store.PendingEntryIDs(ctx, []int64{se.ID}); err != nil {
+		if ids, err = a.store.PendingEntryIDs(ctx, []int64{se.ID}); err != nil {
 			return nil, err
 		}
 	} else {
 		for _, id := range ids {
-			e, err := a.Store.FindHourEntryByID(ctx, id)
+			e, err := a.store.FindHourEntryByID(ctx, id)
 			if err != nil || e.SessionID != se.ID {
 				return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", fmt.Sprintf("记录 %d 不属于该场次", id))
 			}
 		}
 	}
-	done, err := a.Store.ConfirmHourEntries(ctx, sqlstore.ConfirmInput{EntryIDs: ids, ConfirmedBy: p.AccountID, Rating: req.Rating, Comment: req.Comment})
+	done, err := a.store.ConfirmHourEntries(ctx, sqlstore.ConfirmInput{EntryIDs: ids, ConfirmedBy: p.AccountID, Rating: req.Rating, Comment: req.Comment})
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func (a *App) ConfirmHours(ctx context.Context, p *zhiyuan.Principal, req Confir
 		return nil
 	}
 	for _, sid := range req.SessionIDs {
-		_, act, err := a.Store.FindSessionByID(ctx, sid)
+		_, act, err := a.store.FindSessionByID(ctx, sid)
 		if err != nil {
 			if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 				return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "session_ids", fmt.Sprintf("场次 %d 不存在", sid))
@@ -155,12 +155,12 @@ func (a *App) ConfirmHours(ctx context.Context, p *zhiyuan.Principal, req Confir
 			return nil, err
 		}
 	}
-	ids, err := a.Store.PendingEntryIDs(ctx, req.SessionIDs)
+	ids, err := a.store.PendingEntryIDs(ctx, req.SessionIDs)
 	if err != nil {
 		return nil, err
 	}
 	for _, id := range req.EntryIDs {
-		e, err := a.Store.FindHourEntryByID(ctx, id)
+		e, err := a.store.FindHourEntryByID(ctx, id)
 		if err != nil {
 			if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 				return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", fmt.Sprintf("记录 %d 不存在", id))
@@ -172,7 +172,7 @@ func (a *App) ConfirmHours(ctx context.Context, p *zhiyuan.Principal, req Confir
 		}
 		ids = append(ids, id)
 	}
-	done, err := a.Store.ConfirmHourEntries(ctx, sqlstore.ConfirmInput{EntryIDs: ids, ConfirmedBy: p.AccountID, Rating: req.Rating, Comment: req.Comment})
+	done, err := a.store.ConfirmHourEntries(ctx, sqlstore.ConfirmInput{EntryIDs: ids, ConfirmedBy: p.AccountID, Rating: req.Rating, Comment: req.Comment})
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 	reason := checkReason(pr, in.Reason)
 	if se.Status == zhiyuan.SessionCancelled || act.Status == zhiyuan.ActivityCancelled {
 		pr.Add("session_id", "该场次已取消")
-	} else if a.Store.Now().Before(se.StartsAt) {
+	} else if a.store.Now().Before(se.StartsAt) {
 		pr.Add("session_id", "场次尚未开始，不能补录")
 	}
 	switch no := strings.TrimSpace(in.VolunteerNo); {
@@ -238,9 +238,9 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 		var v *zhiyuan.Volunteer
 		var err error
 		if in.VolunteerID > 0 {
-			v, err = a.Store.FindVolunteerByID(ctx, in.VolunteerID)
+			v, err = a.store.FindVolunteerByID(ctx, in.VolunteerID)
 		} else {
-			v, err = a.Store.FindVolunteerByNo(ctx, no)
+			v, err = a.store.FindVolunteerByNo(ctx, no)
 		}
 		if err != nil {
 			if zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
@@ -257,7 +257,7 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 	e := &zhiyuan.HourEntry{VolunteerID: in.VolunteerID, Kind: zhiyuan.HourMakeup, Minutes: minutes, SessionID: se.ID, OrgID: o.ID,
 		Reason: reason, RecordedBy: p.AccountID}
 	place := sqlstore.EntryPlace{RegionCode: act.RegionCode, SessionEndsAt: se.EndsAt, MaxSessionMinutes: length, Field: "hours"}
-	offer, err := a.Store.AppendOrOfferHourEntry(ctx, e, place, a.offerExpiry(se, act))
+	offer, err := a.store.AppendOrOfferHourEntry(ctx, e, place, a.offerExpiry(se, act))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -267,14 +267,14 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 			return nil, nil, err
 		}
 		a.sendOfferNotice(ctx, offer, act.Title, o.Name)
-		offer, err = a.Store.FindHourOffer(ctx, offer.ID)
+		offer, err = a.store.FindHourOffer(ctx, offer.ID)
 		return nil, offer, err
 	}
 	if err := a.audit(ctx, p, "hours.makeup", "hour_entry", strconv.FormatInt(e.ID, 10), act.RegionCode, o.ID,
 		fmt.Sprintf("volunteer %d, %d minutes", e.VolunteerID, e.Minutes)); err != nil {
 		return nil, nil, err
 	}
-	e, err = a.Store.FindHourEntryByID(ctx, e.ID)
+	e, err = a.store.FindHourEntryByID(ctx, e.ID)
 	return e, nil, err
 }
 
@@ -292,7 +292,7 @@ func (a *App) CorrectEntry(ctx context.Context, p *zhiyuan.Principal, entryID in
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	target, err := a.Store.FindHourEntryByID(ctx, entryID)
+	target, err := a.store.FindHourEntryByID(ctx, entryID)
 	if err != nil {
 		return nil, err
 	}
@@ -304,14 +304,14 @@ func (a *App) CorrectEntry(ctx context.Context, p *zhiyuan.Principal, entryID in
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Store.AppendHourEntry(ctx, corr, place, confirm); err != nil {
+	if err := a.store.AppendHourEntry(ctx, corr, place, confirm); err != nil {
 		return nil, err
 	}
 	if err := a.audit(ctx, p, "hours.correct", "hour_entry", strconv.FormatInt(target.ID, 10), place.RegionCode, o.ID,
 		fmt.Sprintf("correction %d: %d minutes", corr.ID, corr.Minutes)); err != nil {
 		return nil, err
 	}
-	return a.Store.FindHourEntryByID(ctx, corr.ID)
+	return a.store.FindHourEntryByID(ctx, corr.ID)
 }
 
 // correction prepares a correction entry of target, validating hours and reason.
@@ -330,7 +330,7 @@ func (a *App) correction(ctx context.Context, p *zhiyuan.Principal, target *zhiy
 	}
 	place := sqlstore.EntryPlace{Field: "hours"}
 	if target.SessionID != 0 {
-		se, act, err := a.Store.FindSessionByID(ctx, target.SessionID)
+		se, act, err := a.store.FindSessionByID(ctx, target.SessionID)
 		if err != nil {
 			return nil, place, nil, err
 		}
@@ -351,11 +351,11 @@ func (a *App) DisputeEntry(ctx context.Context, p *zhiyuan.Principal, entryID in
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	e, err := a.Store.FindHourEntryByID(ctx, entryID)
+	e, err := a.store.FindHourEntryByID(ctx, entryID)
 	if err != nil {
 		return nil, err
 	}
-	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	volunteerID, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if err != nil || volunteerID != e.VolunteerID {
 		// Someone else's entry does not exist as far as this caller can tell.
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "时长记录不存在")
@@ -366,10 +366,10 @@ func (a *App) DisputeEntry(ctx context.Context, p *zhiyuan.Principal, entryID in
 		return nil, err
 	}
 	d := &zhiyuan.HourDispute{EntryID: e.ID, VolunteerID: e.VolunteerID, OrgID: e.OrgID, Reason: reason}
-	if err := a.Store.CreateDispute(ctx, d); err != nil {
+	if err := a.store.CreateDispute(ctx, d); err != nil {
 		return nil, err
 	}
-	return a.Store.FindDisputeByID(ctx, d.ID)
+	return a.store.FindDisputeByID(ctx, d.ID)
 }
 
 // MyDisputes lists the caller's disputes, newest first.
@@ -377,11 +377,11 @@ func (a *App) MyDisputes(ctx context.Context, p *zhiyuan.Principal) ([]zhiyuan.H
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	volunteerID, err := a.Store.VolunteerIDByAccount(ctx, p.AccountID)
+	volunteerID, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	return a.Store.FindDisputes(ctx, 0, volunteerID, "", 100)
+	return a.store.FindDisputes(ctx, 0, volunteerID, "", 100)
 }
 
 // OrgDisputes lists an organisation's disputes (open ones by default), for its admins.
@@ -396,7 +396,7 @@ func (a *App) OrgDisputes(ctx context.Context, p *zhiyuan.Principal, orgID int64
 	default:
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 open、resolved、rejected 或 all")
 	}
-	return a.Store.FindDisputes(ctx, orgID, 0, status, 200)
+	return a.store.FindDisputes(ctx, orgID, 0, status, 200)
 }
 
 // ResolveInput resolves a dispute: upheld (usually with a correction) or rejected.
@@ -413,7 +413,7 @@ func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeI
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	d, err := a.Store.FindDisputeByID(ctx, disputeID)
+	d, err := a.store.FindDisputeByID(ctx, disputeID)
 	if err != nil {
 		return nil, err
 	}
@@ -441,7 +441,7 @@ func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeI
 	if in.Accept {
 		status = zhiyuan.DisputeResolved
 		if in.Hours != 0 {
-			target, err := a.Store.FindHourEntryByID(ctx, d.EntryID)
+			target, err := a.store.FindHourEntryByID(ctx, d.EntryID)
 			if err != nil {
 				return nil, err
 			}
@@ -450,20 +450,20 @@ func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeI
 			}
 		}
 	}
-	if err := a.Store.ResolveDispute(ctx, d.ID, p.AccountID, status, resolution, corr, place, confirm); err != nil {
+	if err := a.store.ResolveDispute(ctx, d.ID, p.AccountID, status, resolution, corr, place, confirm); err != nil {
 		return nil, err
 	}
 	if err := a.audit(ctx, p, "hours.dispute."+string(status), "hour_dispute", strconv.FormatInt(d.ID, 10), place.RegionCode, o.ID, ""); err != nil {
 		return nil, err
 	}
-	if acc, err := a.Store.FindVolunteerByID(ctx, d.VolunteerID); err == nil {
+	if acc, err := a.store.FindVolunteerByID(ctx, d.VolunteerID); err == nil {
 		n := &zhiyuan.Notification{AccountID: acc.AccountID, Kind: "hours.dispute." + string(status),
 			Title: "您的时长申诉已处理：" + status.Chinese(), Body: resolution, Link: "/me/hours"}
-		if err := a.Store.CreateNotification(ctx, n); err != nil {
+		if err := a.store.CreateNotification(ctx, n); err != nil {
 			a.Log.WarnContext(ctx, "dispute notification failed", "error", err.Error())
 		}
 	}
-	return a.Store.FindDisputeByID(ctx, d.ID)
+	return a.store.FindDisputeByID(ctx, d.ID)
 }
 
 // OverdueQuery selects an overdue list: an organisation's (with its sub-organisations)
@@ -518,14 +518,14 @@ func (a *App) OverdueHours(ctx context.Context, p *zhiyuan.Principal, q OverdueQ
 	default:
 		return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "没有权限查看逾期未确认的时长")
 	}
-	return a.Store.OverdueEntries(ctx, f)
+	return a.store.OverdueEntries(ctx, f)
 }
 
 // OverdueCutoff returns the instant such that sessions ending before it are past their
 // recording deadline now: the start of the day after the latest day whose deadline has
 // passed, in Beijing time (the deadline is reckoned in working days of the venue).
 func (a *App) OverdueCutoff() time.Time {
-	now := a.Store.Now()
+	now := a.store.Now()
 	loc := zhiyuan.LoadZone(zhiyuan.DefaultTimeZone)
 	local := now.In(loc)
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
@@ -537,6 +537,6 @@ func (a *App) OverdueCutoff() time.Time {
 
 // VerifyLedger checks every chain and the totals against the ledger (the operator's
 // `zhiyuan ledger verify`; no caller, as it runs on the server itself).
-func (a *App) VerifyLedger(ctx context.Context, maxProblems int) (*sqlstore.LedgerReport, error) {
-	return a.Store.VerifyLedger(ctx, maxProblems)
+func (a *App) VerifyLedger(ctx context.Context, maxProblems int) (*zhiyuan.LedgerReport, error) {
+	return a.store.VerifyLedger(ctx, maxProblems)
 }

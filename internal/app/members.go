@@ -27,7 +27,7 @@ func (a *App) JoinOrganization(ctx context.Context, p *zhiyuan.Principal, orgID 
 	if o.Status != zhiyuan.OrgApproved {
 		return nil, zhiyuan.Errorf(zhiyuan.EConflict, "该组织尚未通过审核，暂不接受加入申请")
 	}
-	m, err := a.Store.ApplyMembership(ctx, o.ID, v.ID)
+	m, err := a.store.ApplyMembership(ctx, o.ID, v.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (a *App) LeaveOrganization(ctx context.Context, p *zhiyuan.Principal, orgID
 	if err != nil {
 		return err
 	}
-	return a.Store.LeaveOrganization(ctx, orgID, v.ID)
+	return a.store.LeaveOrganization(ctx, orgID, v.ID)
 }
 
 // ApproveMember admits a volunteer's pending application; the caller must manage the
@@ -66,10 +66,10 @@ func (a *App) decideMember(ctx context.Context, p *zhiyuan.Principal, orgID, vol
 		action = "org.member.reject"
 	}
 	entry := a.auditEntry(ctx, p, action, "volunteer", strconv.FormatInt(volunteerID, 10), o.RegionCode, o.ID, o.Name)
-	if err := a.Store.DecideMembership(ctx, o.ID, volunteerID, status, p.AccountID, entry); err != nil {
+	if err := a.store.DecideMembership(ctx, o.ID, volunteerID, status, p.AccountID, entry); err != nil {
 		return nil, err
 	}
-	m, err := a.Store.FindMembership(ctx, o.ID, volunteerID)
+	m, err := a.store.FindMembership(ctx, o.ID, volunteerID)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (a *App) Members(ctx context.Context, p *zhiyuan.Principal, q MemberQuery) 
 	if status != "" && !status.Valid() {
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 pending、approved、rejected 或 left")
 	}
-	list, err := a.Store.FindMembers(ctx, zhiyuan.MemberFilter{OrgID: o.ID, Status: status, Query: q.Query, After: q.After, Limit: q.Limit})
+	list, err := a.store.FindMembers(ctx, zhiyuan.MemberFilter{OrgID: o.ID, Status: status, Query: q.Query, After: q.After, Limit: q.Limit})
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (a *App) MyOrgs(ctx context.Context, p *zhiyuan.Principal) (*MyOrganization
 	v, err := a.MyVolunteer(ctx, p)
 	switch {
 	case err == nil:
-		if out.Memberships, err = a.Store.FindMembershipsOfVolunteer(ctx, v.ID); err != nil {
+		if out.Memberships, err = a.store.FindMembershipsOfVolunteer(ctx, v.ID); err != nil {
 			return nil, err
 		}
 		for _, m := range out.Memberships {
@@ -138,7 +138,7 @@ func (a *App) MyOrgs(ctx context.Context, p *zhiyuan.Principal) (*MyOrganization
 		if r.Kind != zhiyuan.RoleOrgAdmin || r.OrgID == 0 {
 			continue
 		}
-		o, err := a.Store.FindOrganizationByID(ctx, r.OrgID)
+		o, err := a.store.FindOrganizationByID(ctx, r.OrgID)
 		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 			continue
 		}
@@ -163,7 +163,7 @@ func (a *App) MyMembership(ctx context.Context, p *zhiyuan.Principal, orgID int6
 	if err != nil {
 		return nil, err
 	}
-	m, err := a.Store.FindMembership(ctx, orgID, v.ID)
+	m, err := a.store.FindMembership(ctx, orgID, v.ID)
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 		return nil, nil
 	}

@@ -173,7 +173,7 @@ func (a *App) notifySignup(ctx context.Context, kind string, sg *zhiyuan.Signup)
 		return
 	}
 	to := Recipient{VolunteerID: sg.VolunteerID, AccountID: sg.AccountID}
-	if v, err := a.Store.FindVolunteerByID(ctx, sg.VolunteerID); err == nil {
+	if v, err := a.store.FindVolunteerByID(ctx, sg.VolunteerID); err == nil {
 		to.Phone = v.Phone
 		// The email opened for delivery only; one that does not open leaves the SMS.
 		if a.openContact(v, openOwn) == nil {
@@ -188,7 +188,7 @@ func (a *App) Notifications(ctx context.Context, p *zhiyuan.Principal, unreadOnl
 	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: p.AccountIDOrZero()}); err != nil {
 		return nil, err
 	}
-	return a.Store.FindNotifications(ctx, sqlstore.NotificationFilter{AccountID: p.AccountID, UnreadOnly: unreadOnly, Before: before, Limit: limit})
+	return a.store.FindNotifications(ctx, sqlstore.NotificationFilter{AccountID: p.AccountID, UnreadOnly: unreadOnly, Before: before, Limit: limit})
 }
 
 // UnreadNotifications counts the caller's unread notifications (0 for anonymous).
@@ -196,7 +196,7 @@ func (a *App) UnreadNotifications(ctx context.Context, p *zhiyuan.Principal) int
 	if p == nil {
 		return 0
 	}
-	n, err := a.Store.CountUnreadNotifications(ctx, p.AccountID)
+	n, err := a.store.CountUnreadNotifications(ctx, p.AccountID)
 	if err != nil {
 		return 0
 	}
@@ -208,5 +208,5 @@ func (a *App) MarkNotificationsRead(ctx context.Context, p *zhiyuan.Principal, i
 	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: p.AccountIDOrZero()}); err != nil {
 		return err
 	}
-	return a.Store.MarkNotificationsRead(ctx, p.AccountID, id)
+	return a.store.MarkNotificationsRead(ctx, p.AccountID, id)
 }

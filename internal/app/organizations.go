@@ -70,7 +70,7 @@ func (a *App) RegisterOrganization(ctx context.Context, p *zhiyuan.Principal, in
 	if in.ParentID < 0 {
 		probs.Add("parent_id", "上级组织不存在")
 	} else if in.ParentID > 0 {
-		parent, err := a.Store.FindOrganizationByID(ctx, in.ParentID)
+		parent, err := a.store.FindOrganizationByID(ctx, in.ParentID)
 		switch {
 		case zhiyuan.ErrorCode(err) == zhiyuan.ENotFound:
 			probs.Add("parent_id", "上级组织不存在")
@@ -85,20 +85,20 @@ func (a *App) RegisterOrganization(ctx context.Context, p *zhiyuan.Principal, in
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.Store.CreateOrganization(ctx, o); err != nil {
+	if err := a.store.CreateOrganization(ctx, o); err != nil {
 		return nil, err
 	}
 	if err := a.audit(ctx, p, "org.register", "organization", strconv.FormatInt(o.ID, 10), o.RegionCode, o.ID, o.Name); err != nil {
 		return nil, err
 	}
-	return a.Store.FindOrganizationByID(ctx, o.ID)
+	return a.store.FindOrganizationByID(ctx, o.ID)
 }
 
 // Organization returns an organisation by id for anyone: approved ones are public. A
 // pending or rejected one is shown only to whoever may manage or approve it (its
 // registrant is its first admin); to others it does not exist.
 func (a *App) Organization(ctx context.Context, id int64) (*zhiyuan.Organization, error) {
-	o, err := a.Store.FindOrganizationByID(ctx, id)
+	o, err := a.store.FindOrganizationByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (a *App) Organization(ctx context.Context, id int64) (*zhiyuan.Organization
 // SubOrgCount returns how many organisations lie below an organisation at any depth, a
 // public figure of its page; one range count on the path index.
 func (a *App) SubOrgCount(ctx context.Context, id int64) (int, error) {
-	return a.Store.CountDescendants(ctx, id)
+	return a.store.CountDescendants(ctx, id)
 }
 
 // AuthorizeOrg loads an organisation and checks that the caller may do act on it
@@ -123,7 +123,7 @@ func (a *App) SubOrgCount(ctx context.Context, id int64) (int, error) {
 // org.approve for a parent's admin or a regional admin). A missing organisation is
 // ENotFound, whoever asks.
 func (a *App) AuthorizeOrg(ctx context.Context, p *zhiyuan.Principal, act zhiyuan.Action, orgID int64) (*zhiyuan.Organization, error) {
-	o, err := a.Store.FindOrganizationByID(ctx, orgID)
+	o, err := a.store.FindOrganizationByID(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -172,10 +172,10 @@ func (a *App) decideOrganization(ctx context.Context, p *zhiyuan.Principal, id i
 		action, detail = "org.reject", o.Name+"："+reason
 	}
 	entry := a.auditEntry(ctx, p, action, "organization", strconv.FormatInt(o.ID, 10), o.RegionCode, o.ID, detail)
-	if err := a.Store.DecideOrganization(ctx, o.ID, status, reason, p.AccountID, entry); err != nil {
+	if err := a.store.DecideOrganization(ctx, o.ID, status, reason, p.AccountID, entry); err != nil {
 		return nil, err
 	}
-	return a.Store.FindOrganizationByID(ctx, o.ID)
+	return a.store.FindOrganizationByID(ctx, o.ID)
 }
 
 // auditEntry builds an audit entry for a store method that writes it in the same
@@ -218,7 +218,7 @@ func (a *App) Organizations(ctx context.Context, p *zhiyuan.Principal, q OrgQuer
 	}
 	switch q.Status {
 	case "", string(zhiyuan.OrgApproved):
-		return a.Store.FindOrganizations(ctx, f)
+		return a.store.FindOrganizations(ctx, f)
 	case string(zhiyuan.OrgPending), string(zhiyuan.OrgRejected), "all":
 	default:
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 approved、pending、rejected 或 all")
@@ -237,7 +237,7 @@ func (a *App) Organizations(ctx context.Context, p *zhiyuan.Principal, q OrgQuer
 		}
 	}
 	f.Scope = &scope
-	return a.Store.FindOrganizations(ctx, f)
+	return a.store.FindOrganizations(ctx, f)
 }
 
 // orgScope is the union of regions and organisation subtrees p oversees.
@@ -271,7 +271,7 @@ func (a *App) Children(ctx context.Context, p *zhiyuan.Principal, id int64, afte
 	if a.CanManageOrg(p, o) {
 		f.Scope = &zhiyuan.OrgScope{All: true}
 	}
-	return a.Store.FindOrganizations(ctx, f)
+	return a.store.FindOrganizations(ctx, f)
 }
 
 // AddOrgAdmin makes the account registered with phone an admin of the organisation; the
@@ -285,14 +285,14 @@ func (a *App) AddOrgAdmin(ctx context.Context, p *zhiyuan.Principal, orgID int64
 	if err != nil {
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "phone", "手机号码格式不正确")
 	}
-	acc, _, err := a.Store.FindAccountByPhone(ctx, norm)
+	acc, _, err := a.store.FindAccountByPhone(ctx, norm)
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "phone", "该手机号尚未注册，请先让对方注册账号")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Store.GrantRole(ctx, acc.ID, zhiyuan.Role{Kind: zhiyuan.RoleOrgAdmin, OrgID: o.ID}, p.AccountID); err != nil {
+	if err := a.store.GrantRole(ctx, acc.ID, zhiyuan.Role{Kind: zhiyuan.RoleOrgAdmin, OrgID: o.ID}, p.AccountID); err != nil {
 		return nil, err
 	}
 	if err := a.audit(ctx, p, "org.admin.add", "account", strconv.FormatInt(acc.ID, 10), o.RegionCode, o.ID, o.Name); err != nil {
@@ -314,7 +314,7 @@ func (a *App) OrgAdmins(ctx context.Context, p *zhiyuan.Principal, orgID int64) 
 	if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID); err != nil {
 		return nil, err
 	}
-	admins, err := a.Store.FindOrgAdmins(ctx, orgID)
+	admins, err := a.store.FindOrgAdmins(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}

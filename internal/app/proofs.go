@@ -152,13 +152,13 @@ func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64)
 	}
 	issuer := PlatformName
 	if orgID != 0 {
-		o, err := a.Store.FindOrganizationByID(ctx, orgID)
+		o, err := a.store.FindOrganizationByID(ctx, orgID)
 		if err != nil {
 			return nil, false, zhiyuan.FieldError(zhiyuan.EInvalid, "organization_id", "组织不存在")
 		}
 		issuer = o.Name
 	}
-	ledger, err := a.Store.ProofLedger(ctx, v.ID)
+	ledger, err := a.store.ProofLedger(ctx, v.ID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -205,7 +205,7 @@ func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64)
 	sort.Slice(sp.EntryIDs, func(i, j int) bool { return sp.EntryIDs[i] < sp.EntryIDs[j] })
 	// Nothing changed since the newest proof of this scope: hand that one out again
 	// instead of rendering and storing another PDF of the same records.
-	if same, err := a.Store.LatestSameProof(ctx, sp); err != nil || same != nil {
+	if same, err := a.store.LatestSameProof(ctx, sp); err != nil || same != nil {
 		return same, false, err
 	}
 	if err := a.throttleProofs(ctx, p); err != nil {
@@ -215,7 +215,7 @@ func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64)
 	for attempt := 0; ; attempt++ {
 		sp.Code = proof.NewProofCode()
 		doc.Code = sp.Code
-		doc.IssuedAt = a.Store.Now()
+		doc.IssuedAt = a.store.Now()
 		doc.VerifyURL = a.Config.BaseURL + "/verify/proof/" + sp.Code
 		var buf bytes.Buffer
 		if err := proof.RenderProof(&buf, doc, font); err != nil {
@@ -223,7 +223,7 @@ func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64)
 		}
 		// The same check again, settled under a lock: of two identical requests at once,
 		// the second gets the first one's proof.
-		same, err := a.Store.CreateProofUnlessSame(ctx, sp, buf.Bytes())
+		same, err := a.store.CreateProofUnlessSame(ctx, sp, buf.Bytes())
 		if zhiyuan.ErrorCode(err) == zhiyuan.EConflict && attempt < 3 {
 			continue // 60 random bits collided: draw another code
 		}
@@ -267,7 +267,7 @@ func (a *App) MyProofs(ctx context.Context, p *zhiyuan.Principal) ([]zhiyuan.Ser
 	if err != nil {
 		return nil, err
 	}
-	return a.Store.VolunteerProofs(ctx, v.ID, 50)
+	return a.store.VolunteerProofs(ctx, v.ID, 50)
 }
 
 // MyProofPDF returns a proof's PDF to the volunteer it belongs to. Anyone else gets
@@ -281,7 +281,7 @@ func (a *App) MyProofPDF(ctx context.Context, p *zhiyuan.Principal, code string)
 	if !ok {
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "证明不存在")
 	}
-	owner, pdf, err := a.Store.ProofPDF(ctx, canon)
+	owner, pdf, err := a.store.ProofPDF(ctx, canon)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +299,7 @@ func (a *App) CheckProof(ctx context.Context, code string) (*zhiyuan.ServiceProo
 	if !ok {
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "核验码不存在，该证明不是本平台出具的")
 	}
-	sp, err := a.Store.FindProofByCode(ctx, canon)
+	sp, err := a.store.FindProofByCode(ctx, canon)
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "核验码不存在，该证明不是本平台出具的")
 	}
@@ -307,7 +307,7 @@ func (a *App) CheckProof(ctx context.Context, code string) (*zhiyuan.ServiceProo
 		return nil, err
 	}
 	// The proof is only as good as the ledger behind it: its head must still be there.
-	ok, err = a.Store.ProofHeadMatches(ctx, sp.VolunteerID, sp.LastSeq, sp.ChainHead)
+	ok, err = a.store.ProofHeadMatches(ctx, sp.VolunteerID, sp.LastSeq, sp.ChainHead)
 	sp.LedgerMismatch = !ok
 	// The check is public and the volunteer number is a login: only a masked form leaves.
 	sp.VolunteerNo = pii.MaskVolunteerNo(sp.VolunteerNo)

@@ -21,7 +21,7 @@ func (a *App) throttleRegistration(ctx context.Context) error {
 	if ip == "" || a.Config.RegisterPerIP <= 0 {
 		return nil
 	}
-	n, ends, err := a.Store.ThrottleCount(ctx, "reg:"+addressKey(ip), a.Config.RegisterWindow)
+	n, ends, err := a.store.ThrottleCount(ctx, "reg:"+addressKey(ip), a.Config.RegisterWindow)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (a *App) throttleRegistration(ctx context.Context) error {
 	}
 	a.Log.InfoContext(ctx, "registration refused: too many from one address", slog.Int("count", n))
 	// Whole minutes, rounded up: "1分钟" at the very end, never "0分钟".
-	mins := max(1, int((ends.Sub(a.Store.Now())+time.Minute-1)/time.Minute))
+	mins := max(1, int((ends.Sub(a.store.Now())+time.Minute-1)/time.Minute))
 	return zhiyuan.Errorf(zhiyuan.ERateLimited, "当前网络注册次数过多，请%d分钟后再试", mins)
 }
 
@@ -58,14 +58,14 @@ func (a *App) throttleProofs(ctx context.Context, p *zhiyuan.Principal) error {
 	if a.Config.ProofsPerAccount <= 0 {
 		return nil
 	}
-	n, ends, err := a.Store.ThrottleCount(ctx, "proof:"+strconv.FormatInt(p.AccountID, 10), a.Config.ProofWindow)
+	n, ends, err := a.store.ThrottleCount(ctx, "proof:"+strconv.FormatInt(p.AccountID, 10), a.Config.ProofWindow)
 	if err != nil {
 		return err
 	}
 	if n <= a.Config.ProofsPerAccount {
 		return nil
 	}
-	mins := max(1, int((ends.Sub(a.Store.Now())+time.Minute-1)/time.Minute))
+	mins := max(1, int((ends.Sub(a.store.Now())+time.Minute-1)/time.Minute))
 	return zhiyuan.Errorf(zhiyuan.ERateLimited, "开具证明过于频繁：每%s最多开具%d份新证明，请%s后再试",
 		chineseDuration(a.Config.ProofWindow), a.Config.ProofsPerAccount, chineseDuration(time.Duration(mins)*time.Minute))
 }

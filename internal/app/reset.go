@@ -79,7 +79,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, phoneInput string) error
 			return err
 		}
 	}
-	acc, _, err := a.Store.FindAccountByPhone(ctx, phone)
+	acc, _, err := a.store.FindAccountByPhone(ctx, phone)
 	if err != nil && zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 		return err
 	}
@@ -99,7 +99,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, phoneInput string) error
 	if acc != nil && acc.Status == zhiyuan.AccountActive {
 		accountID = acc.ID
 	}
-	if err := a.Store.SaveResetCode(ctx, index, accountID, a.resetCodeHash(index, code), rules.CodeTTL); err != nil {
+	if err := a.store.SaveResetCode(ctx, index, accountID, a.resetCodeHash(index, code), rules.CodeTTL); err != nil {
 		return err
 	}
 	if accountID == 0 {
@@ -123,14 +123,14 @@ func (a *App) throttleReset(ctx context.Context, key string, limit int, msg stri
 	if limit <= 0 {
 		return nil
 	}
-	n, ends, err := a.Store.ThrottleCount(ctx, key, a.Config.Reset.Window)
+	n, ends, err := a.store.ThrottleCount(ctx, key, a.Config.Reset.Window)
 	if err != nil {
 		return err
 	}
 	if n <= limit {
 		return nil
 	}
-	mins := max(1, int((ends.Sub(a.Store.Now())+time.Minute-1)/time.Minute))
+	mins := max(1, int((ends.Sub(a.store.Now())+time.Minute-1)/time.Minute))
 	return zhiyuan.Errorf(zhiyuan.ERateLimited, msg, mins)
 }
 
@@ -167,22 +167,22 @@ func (a *App) ResetPassword(ctx context.Context, phoneInput, code, newPW string)
 	// Wrong codes count against the address like failed logins, so one address cannot
 	// try codes for number after number without end.
 	ipKey := "ip:" + addressKey(zhiyuan.ClientFrom(ctx).IP)
-	if until, err := a.Store.ThrottleLocked(ctx, ipKey); err != nil {
+	if until, err := a.store.ThrottleLocked(ctx, ipKey); err != nil {
 		return err
 	} else if !until.IsZero() {
-		return lockedError(until, a.Store.Now())
+		return lockedError(until, a.store.Now())
 	}
 	index := a.resetIndex(phone)
 	rules := a.Config.Reset
 	// The password is hashed only once the code is right, inside the transaction that uses
 	// the code: a wrong code costs one UPDATE, not an argon2id hash.
 	hash := func() (string, error) { return password.Hash(newPW, a.Config.Password) }
-	accountID, outcome, left, err := a.Store.UseResetCode(ctx, index, a.resetCodeHash(index, code), rules.MaxAttempts, hash)
+	accountID, outcome, left, err := a.store.UseResetCode(ctx, index, a.resetCodeHash(index, code), rules.MaxAttempts, hash)
 	if err != nil {
 		return err
 	}
 	if outcome != sqlstore.ResetDone {
-		if _, err := a.Store.ThrottleFail(ctx, ipKey, a.Config.IPMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
+		if _, err := a.store.ThrottleFail(ctx, ipKey, a.Config.IPMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
 			return err
 		}
 	}
@@ -202,7 +202,7 @@ func (a *App) ResetPassword(ctx context.Context, phoneInput, code, newPW string)
 	}
 	// The person proved they hold the phone: their own address is no longer locked out.
 	if ip := zhiyuan.ClientFrom(ctx).IP; ip != "" {
-		if err := a.Store.ThrottleReset(ctx, accountLoginKey(accountID, ip)); err != nil {
+		if err := a.store.ThrottleReset(ctx, accountLoginKey(accountID, ip)); err != nil {
 			return err
 		}
 	}
@@ -229,7 +229,7 @@ func (a *App) AdminResetAccess(ctx context.Context, p *zhiyuan.Principal, volunt
 	if p == nil {
 		return "", zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	v, err := a.Store.FindVolunteerByID(ctx, volunteerID)
+	v, err := a.store.FindVolunteerByID(ctx, volunteerID)
 	if err != nil {
 		return "", err
 	}
@@ -251,12 +251,12 @@ func (a *App) AdminResetAccess(ctx context.Context, p *zhiyuan.Principal, volunt
 		return "", err
 	}
 	key := "adm-reset:" + strconv.FormatInt(p.AccountID, 10) + ":" + strconv.FormatInt(v.ID, 10)
-	if until, err := a.Store.ThrottleLocked(ctx, key); err != nil {
+	if until, err := a.store.ThrottleLocked(ctx, key); err != nil {
 		return "", err
 	} else if !until.IsZero() {
-		return "", lockedError(until, a.Store.Now())
+		return "", lockedError(until, a.store.Now())
 	}
-	sealed, err := a.Store.VolunteerIDNumberSealed(ctx, v.ID)
+	sealed, err := a.store.VolunteerIDNumberSealed(ctx, v.ID)
 	if err != nil {
 		return "", err
 	}
@@ -265,7 +265,7 @@ func (a *App) AdminResetAccess(ctx context.Context, p *zhiyuan.Principal, volunt
 		return "", err
 	}
 	if subtle.ConstantTimeCompare([]byte(strings.ToUpper(number)), []byte(typed)) != 1 {
-		if _, err := a.Store.ThrottleFail(ctx, key, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
+		if _, err := a.store.ThrottleFail(ctx, key, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
 			return "", err
 		}
 		return "", zhiyuan.FieldError(zhiyuan.EInvalid, "id_number", "证件号码与登记信息不一致，请核对证件")
@@ -278,7 +278,7 @@ func (a *App) AdminResetAccess(ctx context.Context, p *zhiyuan.Principal, volunt
 	if err != nil {
 		return "", err
 	}
-	if err := a.Store.SetPasswordEndSessions(ctx, v.AccountID, hash); err != nil {
+	if err := a.store.SetPasswordEndSessions(ctx, v.AccountID, hash); err != nil {
 		return "", err
 	}
 	if err := a.audit(ctx, p, "account.reset", "volunteer", strconv.FormatInt(v.ID, 10), v.RegionCode, 0, "in_person; sessions_ended"); err != nil {
@@ -325,9 +325,9 @@ func (a *App) AdminVolunteer(ctx context.Context, p *zhiyuan.Principal, id int64
 		if !zhiyuan.ValidVolunteerNo(no) {
 			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "no", "志愿者编号不正确")
 		}
-		v, err = a.Store.FindVolunteerByNo(ctx, no)
+		v, err = a.store.FindVolunteerByNo(ctx, no)
 	} else {
-		v, err = a.Store.FindVolunteerByID(ctx, id)
+		v, err = a.store.FindVolunteerByID(ctx, id)
 	}
 	if err != nil {
 		return nil, err

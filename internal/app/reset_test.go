@@ -123,7 +123,7 @@ func TestPasswordResetExpiry(t *testing.T) {
 		if _, _, err := a.Login(ctx, in.Phone, in.Password, zhiyuan.SessionWeb); err != nil {
 			t.Errorf("old password after a refused reset: %v", err)
 		}
-		if n, err := a.Store.PurgeExpiredResetCodes(ctx); err != nil || n != 1 {
+		if n, err := storeOf(a).PurgeExpiredResetCodes(ctx); err != nil || n != 1 {
 			t.Errorf("purged %d codes (%v), want the expired one", n, err)
 		}
 		// A fresh code, just in time.
@@ -351,7 +351,7 @@ func TestAdminResetAccess(t *testing.T) {
 		if _, _, err := a.Login(ctx, in.Phone, in.Password, zhiyuan.SessionWeb); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
 			t.Errorf("the old password after the admin reset: %v", err)
 		}
-		entries, err := a.Store.FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "*", Action: "account.reset"})
+		entries, err := storeOf(a).FindAudit(ctx, zhiyuan.AuditFilter{RegionPrefix: "*", Action: "account.reset"})
 		if err != nil || len(entries) != 1 {
 			t.Fatalf("audit: %+v %v", entries, err)
 		}

@@ -23,10 +23,10 @@ func exportSignups(ctx context.Context, a *App, accountID int64, v *zhiyuan.Volu
 		Late     bool   `json:"late_cancellation,omitempty"`
 	}
 	out := []row{}
-	now := a.Store.Now()
-	for _, view := range []sqlstore.SignupView{sqlstore.ViewUpcoming, sqlstore.ViewWaitlisted, sqlstore.ViewPast} {
+	now := a.store.Now()
+	for _, view := range []zhiyuan.SignupView{zhiyuan.ViewUpcoming, zhiyuan.ViewWaitlisted, zhiyuan.ViewPast} {
 		for offset := 0; ; offset += 200 {
-			list, err := a.Store.FindVolunteerSignups(ctx, v.ID, view, now, offset, 200)
+			list, err := a.store.FindVolunteerSignups(ctx, v.ID, view, now, offset, 200)
 			if err != nil {
 				return nil, err
 			}
@@ -49,7 +49,7 @@ func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64)
 	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: p.AccountIDOrZero()}); err != nil {
 		return nil, err
 	}
-	v, err := a.Store.FindSignupVolunteer(ctx, p.AccountID)
+	v, err := a.store.FindSignupVolunteer(ctx, p.AccountID)
 	if err != nil {
 		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
 			return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "请先注册成为志愿者再报名")
@@ -63,9 +63,9 @@ func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64)
 	if act.Status == zhiyuan.ActivityDraft {
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "场次不存在")
 	}
-	e := zhiyuan.Eligibility{Now: a.Store.Now()}
+	e := zhiyuan.Eligibility{Now: a.store.Now()}
 	if act.MembersOnly {
-		if e.IsMember, err = a.Store.IsMember(ctx, act.OrgID, v.ID); err != nil {
+		if e.IsMember, err = a.store.IsMember(ctx, act.OrgID, v.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -82,7 +82,7 @@ func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64)
 	if noWaitlist && (se.SeatsTaken >= se.Capacity || a.sessionCache.isFull(se.ID, time.Now())) {
 		return nil, zhiyuan.Errorf(zhiyuan.EFull, "该场次名额已满")
 	}
-	sg, err := a.Store.CreateSignup(ctx, sqlstore.SignupRequest{
+	sg, err := a.store.CreateSignup(ctx, sqlstore.SignupRequest{
 		SessionID: se.ID, ActivityID: act.ID, VolunteerID: v.ID, Mode: act.SignupMode, Waitlist: act.Waitlist,
 		StartsAt: se.StartsAt, EndsAt: se.EndsAt,
 	})
@@ -102,7 +102,7 @@ func (a *App) mySignup(ctx context.Context, p *zhiyuan.Principal, id int64) (*zh
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	sg, err := a.Store.FindSignupByID(ctx, id)
+	sg, err := a.store.FindSignupByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (a *App) Signup(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiy
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	sg, err := a.Store.FindSignupByID(ctx, id)
+	sg, err := a.store.FindSignupByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -138,15 +138,15 @@ func (a *App) CancelSignup(ctx context.Context, p *zhiyuan.Principal, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	se, act, err := a.Store.FindSessionByID(ctx, sg.SessionID)
+	se, act, err := a.store.FindSessionByID(ctx, sg.SessionID)
 	if err != nil {
 		return nil, err
 	}
-	late, err := zhiyuan.CheckCancel(act, se, sg.Status, a.Store.Now())
+	late, err := zhiyuan.CheckCancel(act, se, sg.Status, a.store.Now())
 	if err != nil {
 		return nil, err
 	}
-	ch, err := a.Store.CancelSignup(ctx, id, late)
+	ch, err := a.store.CancelSignup(ctx, id, late)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func (a *App) CancelSignup(ctx context.Context, p *zhiyuan.Principal, id int64) 
 
 // manageSession loads a session and checks that the caller manages its organisation.
 func (a *App) manageSession(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
-	se, act, err := a.Store.FindSessionByID(ctx, sessionID)
+	se, act, err := a.store.FindSessionByID(ctx, sessionID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -169,11 +169,11 @@ func (a *App) manageSession(ctx context.Context, p *zhiyuan.Principal, sessionID
 
 // DecideSignup admits, rejects or marks as no-show one sign-up, for a manager of its
 // organisation.
-func (a *App) DecideSignup(ctx context.Context, p *zhiyuan.Principal, id int64, d sqlstore.Decision) (*zhiyuan.Signup, error) {
+func (a *App) DecideSignup(ctx context.Context, p *zhiyuan.Principal, id int64, d zhiyuan.SignupDecision) (*zhiyuan.Signup, error) {
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	sg, err := a.Store.FindSignupByID(ctx, id)
+	sg, err := a.store.FindSignupByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (a *App) DecideSignup(ctx context.Context, p *zhiyuan.Principal, id int64, 
 // DecideSignups admits, rejects or marks as no-show sign-ups of one session in one
 // transaction. Admission never goes past the capacity: once the seats are gone the rest
 // fail with EFull (reported per id, the others stand).
-func (a *App) DecideSignups(ctx context.Context, p *zhiyuan.Principal, sessionID int64, ids []int64, d sqlstore.Decision) (*sqlstore.DecideResult, error) {
+func (a *App) DecideSignups(ctx context.Context, p *zhiyuan.Principal, sessionID int64, ids []int64, d zhiyuan.SignupDecision) (*zhiyuan.DecideResult, error) {
 	se, act, err := a.manageSession(ctx, p, sessionID)
 	if err != nil {
 		return nil, err
@@ -201,10 +201,10 @@ func (a *App) DecideSignups(ctx context.Context, p *zhiyuan.Principal, sessionID
 	if len(ids) > 1000 {
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "ids", "一次最多处理1000条报名")
 	}
-	if d == sqlstore.DecideNoShow && a.Store.Now().Before(se.StartsAt) {
+	if d == zhiyuan.DecideNoShow && a.store.Now().Before(se.StartsAt) {
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "场次开始后才能标记缺席")
 	}
-	res, err := a.Store.DecideSignups(ctx, sessionID, ids, d, p.AccountID)
+	res, err := a.store.DecideSignups(ctx, sessionID, ids, d, p.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -217,9 +217,9 @@ func (a *App) DecideSignups(ctx context.Context, p *zhiyuan.Principal, sessionID
 	}
 	for _, sg := range res.Done {
 		switch d {
-		case sqlstore.DecideAdmit:
+		case zhiyuan.DecideAdmit:
 			a.notifySignup(ctx, zhiyuan.NoticeAdmitted, sg)
-		case sqlstore.DecideReject:
+		case zhiyuan.DecideReject:
 			a.notifySignup(ctx, zhiyuan.NoticeRejected, sg)
 		}
 	}
@@ -235,7 +235,7 @@ func (a *App) SessionSignups(ctx context.Context, p *zhiyuan.Principal, sessionI
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	list, err := a.Store.FindSessionSignups(ctx, sqlstore.SignupFilter{SessionID: sessionID, Status: status, After: after, Limit: limit})
+	list, err := a.store.FindSessionSignups(ctx, sqlstore.SignupFilter{SessionID: sessionID, Status: status, After: after, Limit: limit})
 	return list, se, act, err
 }
 
@@ -249,7 +249,7 @@ func (a *App) ExportSessionSignups(ctx context.Context, p *zhiyuan.Principal, se
 	var all []*zhiyuan.Signup
 	var after int64
 	for {
-		list, err := a.Store.FindSessionSignups(ctx, sqlstore.SignupFilter{SessionID: sessionID, After: after, Limit: 5000})
+		list, err := a.store.FindSessionSignups(ctx, sqlstore.SignupFilter{SessionID: sessionID, After: after, Limit: 5000})
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -267,28 +267,28 @@ func (a *App) ExportSessionSignups(ctx context.Context, p *zhiyuan.Principal, se
 }
 
 // MySignups lists the caller's sign-ups of one view (upcoming, waitlisted, past).
-func (a *App) MySignups(ctx context.Context, p *zhiyuan.Principal, view sqlstore.SignupView, offset, limit int) ([]*zhiyuan.Signup, error) {
+func (a *App) MySignups(ctx context.Context, p *zhiyuan.Principal, view zhiyuan.SignupView, offset, limit int) ([]*zhiyuan.Signup, error) {
 	v, err := a.MyVolunteer(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	switch view {
 	case "":
-		view = sqlstore.ViewUpcoming
-	case sqlstore.ViewUpcoming, sqlstore.ViewWaitlisted, sqlstore.ViewPast:
+		view = zhiyuan.ViewUpcoming
+	case zhiyuan.ViewUpcoming, zhiyuan.ViewWaitlisted, zhiyuan.ViewPast:
 	default:
 		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "view", "应为 upcoming、waitlisted 或 past")
 	}
-	return a.Store.FindVolunteerSignups(ctx, v.ID, view, a.Store.Now(), offset, limit)
+	return a.store.FindVolunteerSignups(ctx, v.ID, view, a.store.Now(), offset, limit)
 }
 
 // MySignupRecord returns the caller's late cancellations and no-shows.
-func (a *App) MySignupRecord(ctx context.Context, p *zhiyuan.Principal) (sqlstore.VolunteerRecord, error) {
+func (a *App) MySignupRecord(ctx context.Context, p *zhiyuan.Principal) (zhiyuan.SignupRecord, error) {
 	v, err := a.MyVolunteer(ctx, p)
 	if err != nil {
-		return sqlstore.VolunteerRecord{}, err
+		return zhiyuan.SignupRecord{}, err
 	}
-	return a.Store.FindVolunteerRecord(ctx, v.ID)
+	return a.store.FindVolunteerRecord(ctx, v.ID)
 }
 
 // MyActivitySignups returns the caller's latest sign-up per session of an activity, and
@@ -304,7 +304,7 @@ func (a *App) MyActivitySignups(ctx context.Context, p *zhiyuan.Principal, activ
 	if err != nil {
 		return nil, false, err
 	}
-	m, err := a.Store.FindVolunteerActivitySignups(ctx, v.ID, activityID)
+	m, err := a.store.FindVolunteerActivitySignups(ctx, v.ID, activityID)
 	return m, true, err
 }
 
@@ -373,7 +373,7 @@ func (a *App) signupSession(ctx context.Context, id int64) (*zhiyuan.ActivitySes
 	if se, act, ok := a.sessionCache.get(id, now); ok {
 		return se, act, nil
 	}
-	se, act, err := a.Store.FindSessionByID(ctx, id)
+	se, act, err := a.store.FindSessionByID(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -28,7 +28,7 @@ func loginByVolunteerNo(ctx context.Context, a *App, login string) (*zhiyuan.Acc
 	if !zhiyuan.ValidVolunteerNo(login) {
 		return nil, "", zhiyuan.Errorf(zhiyuan.ENotFound, "账号不存在")
 	}
-	return a.Store.FindAccountByVolunteerNo(ctx, login)
+	return a.store.FindAccountByVolunteerNo(ctx, login)
 }
 
 // GuardianInput is a minor's guardian as entered. Consent says the guardian agrees to the
@@ -67,7 +67,7 @@ func idIndexKind(t zhiyuan.IDType) string {
 }
 
 // today is the current time in Beijing: the day that counts for ages and birth dates.
-func (a *App) today() time.Time { return a.Store.Now().In(zhiyuan.Beijing) }
+func (a *App) today() time.Time { return a.store.Now().In(zhiyuan.Beijing) }
 
 // RegisterVolunteer registers a volunteer under their real name: it checks every field,
 // seals the identity number and creates the account and the volunteer in one transaction.
@@ -166,7 +166,7 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 				p.Add(f, m)
 			}
 			if in.Guardian.Consent {
-				g.ConsentAt = a.Store.Now()
+				g.ConsentAt = a.store.Now()
 			}
 			v.Guardian = g
 		}
@@ -191,7 +191,7 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 		return nil, err
 	}
 	sec := sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberSealed: sealed, IDNumberIndex: a.Keys.BlindIndex(idIndexKind(v.IDType), number)}
-	if err := a.Store.CreateVolunteer(ctx, v, sec); err != nil {
+	if err := a.store.CreateVolunteer(ctx, v, sec); err != nil {
 		return nil, err
 	}
 	a.Log.InfoContext(ctx, "volunteer registered", slog.Int64("volunteer_id", v.ID), slog.String("region", v.RegionCode),
@@ -284,7 +284,7 @@ func (a *App) MyVolunteer(ctx context.Context, p *zhiyuan.Principal) (*zhiyuan.V
 	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: p.AccountIDOrZero()}); err != nil {
 		return nil, err
 	}
-	v, err := a.Store.FindVolunteerByAccountID(ctx, p.AccountID)
+	v, err := a.store.FindVolunteerByAccountID(ctx, p.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +300,7 @@ func (a *App) MyVolunteer(ctx context.Context, p *zhiyuan.Principal) (*zhiyuan.V
 // myVolunteerByID reads back the caller's own record after a change, contact details
 // opened.
 func (a *App) myVolunteerByID(ctx context.Context, id int64) (*zhiyuan.Volunteer, error) {
-	v, err := a.Store.FindVolunteerByID(ctx, id)
+	v, err := a.store.FindVolunteerByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ func (a *App) Volunteer(ctx context.Context, p *zhiyuan.Principal, id int64) (*z
 	if p == nil {
 		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	v, err := a.Store.FindVolunteerByID(ctx, id)
+	v, err := a.store.FindVolunteerByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -350,14 +350,14 @@ func (a *App) RevealIDNumber(ctx context.Context, p *zhiyuan.Principal, id int64
 	if p == nil {
 		return "", zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
-	v, err := a.Store.FindVolunteerByID(ctx, id)
+	v, err := a.store.FindVolunteerByID(ctx, id)
 	if err != nil {
 		return "", err
 	}
 	if err := a.authorize(ctx, p, zhiyuan.ActPIIReveal, zhiyuan.Resource{RegionCode: v.RegionCode}); err != nil {
 		return "", err
 	}
-	sealed, err := a.Store.VolunteerIDNumberSealed(ctx, id)
+	sealed, err := a.store.VolunteerIDNumberSealed(ctx, id)
 	if err != nil {
 		return "", err
 	}
@@ -472,7 +472,7 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 	if up.AddressSealed, err = a.seal(address, sealAddress); err != nil {
 		return nil, err
 	}
-	if err := a.Store.UpdateVolunteerProfile(ctx, v.ID, up); err != nil {
+	if err := a.store.UpdateVolunteerProfile(ctx, v.ID, up); err != nil {
 		return nil, err
 	}
 	return a.myVolunteerByID(ctx, v.ID)
@@ -502,7 +502,7 @@ func (a *App) RecordMyGuardianConsent(ctx context.Context, p *zhiyuan.Principal,
 	if sealed.GuardianPhone, err = a.seal(g.Phone, sealGuardianPhone); err != nil {
 		return nil, err
 	}
-	if _, err := a.Store.RecordGuardianConsent(ctx, v.ID, g.Relation, sealed); err != nil {
+	if _, err := a.store.RecordGuardianConsent(ctx, v.ID, g.Relation, sealed); err != nil {
 		return nil, err
 	}
 	a.Log.InfoContext(ctx, "guardian consent recorded", slog.Int64("volunteer_id", v.ID))
@@ -529,12 +529,12 @@ func (a *App) ChangePassword(ctx context.Context, p *zhiyuan.Principal, oldPW, n
 		return err
 	}
 	key := "pw:" + strconv.FormatInt(p.AccountID, 10)
-	if until, err := a.Store.ThrottleLocked(ctx, key); err != nil {
+	if until, err := a.store.ThrottleLocked(ctx, key); err != nil {
 		return err
 	} else if !until.IsZero() {
-		return lockedError(until, a.Store.Now())
+		return lockedError(until, a.store.Now())
 	}
-	hash, err := a.Store.AccountPasswordHash(ctx, p.AccountID)
+	hash, err := a.store.AccountPasswordHash(ctx, p.AccountID)
 	if err != nil {
 		return err
 	}
@@ -543,7 +543,7 @@ func (a *App) ChangePassword(ctx context.Context, p *zhiyuan.Principal, oldPW, n
 		return err
 	}
 	if !ok {
-		if _, err := a.Store.ThrottleFail(ctx, key, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
+		if _, err := a.store.ThrottleFail(ctx, key, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
 			return err
 		}
 		return zhiyuan.FieldError(zhiyuan.EInvalid, "old_password", "原密码不正确")
@@ -552,7 +552,7 @@ func (a *App) ChangePassword(ctx context.Context, p *zhiyuan.Principal, oldPW, n
 	if err != nil {
 		return err
 	}
-	if err := a.Store.ChangePassword(ctx, p.AccountID, newHash, keepToken); err != nil {
+	if err := a.store.ChangePassword(ctx, p.AccountID, newHash, keepToken); err != nil {
 		return err
 	}
 	a.Log.InfoContext(ctx, "password changed", slog.Int64("account_id", p.AccountID))
@@ -570,7 +570,7 @@ func (a *App) CloseMyAccount(ctx context.Context, p *zhiyuan.Principal, pw strin
 	if pw == "" {
 		return zhiyuan.FieldError(zhiyuan.EInvalid, "password", "请输入密码以确认注销")
 	}
-	hash, err := a.Store.AccountPasswordHash(ctx, p.AccountID)
+	hash, err := a.store.AccountPasswordHash(ctx, p.AccountID)
 	if err != nil {
 		return err
 	}
@@ -579,7 +579,7 @@ func (a *App) CloseMyAccount(ctx context.Context, p *zhiyuan.Principal, pw strin
 	} else if !ok {
 		return zhiyuan.FieldError(zhiyuan.EInvalid, "password", "密码不正确")
 	}
-	if err := a.Store.CloseVolunteer(ctx, v.ID); err != nil {
+	if err := a.store.CloseVolunteer(ctx, v.ID); err != nil {
 		return err
 	}
 	// The closure itself is on record, without any personal data.
@@ -631,7 +631,7 @@ func (a *App) ExportMyData(ctx context.Context, p *zhiyuan.Principal) (*Export, 
 		return nil, err
 	}
 	out := &Export{
-		ExportedAt: a.Store.Now(),
+		ExportedAt: a.store.Now(),
 		Account: ExportAccount{ID: acc.ID, Phone: acc.Phone, Name: acc.Name, Status: string(acc.Status),
 			CreatedAt: acc.CreatedAt, Roles: acc.Roles},
 		Sections: map[string]any{},

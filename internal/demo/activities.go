@@ -54,10 +54,9 @@ var cityCentres = map[string]zhiyuan.LatLng{
 // fillActivities gives up to 80 approved organisations a project and a few activities
 // each, across the province: most published, some drafts, a few opening in a couple of
 // hours, a few weekly series, some already full; demo volunteers sign up for them.
-func fillActivities(ctx context.Context, a *app.App, opt Options, accounts *[]Account) error {
+func fillActivities(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, accounts *[]Account) error {
 	started := time.Now()
 	rng := rand.New(rand.NewPCG(uint64(opt.Seed)+7, 11))
-	s := a.Store
 	type org struct {
 		id      int64
 		region  string

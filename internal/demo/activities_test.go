@@ -15,11 +15,11 @@ func TestDemoActivities(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			a := orgTestApp(t, engine)
-			if _, err := Fill(ctx, a, Options{Volunteers: 600, Seed: 1}); err != nil {
+			a, store := orgTestApp(t, engine)
+			if _, err := Fill(ctx, a, store, Options{Volunteers: 600, Seed: 1}); err != nil {
 				t.Fatal(err)
 			}
-			db, s := a.Store.DB(), a.Store
+			db, s := store.DB(), store
 			var total, published, cities, soon, full, mismatched int
 			db.QueryRow("SELECT COUNT(*) FROM activities").Scan(&total)
 			db.QueryRow("SELECT COUNT(*) FROM activities WHERE status = 'published'").Scan(&published)

@@ -29,15 +29,14 @@ const (
 // revoked), a few approved applications wait for the next batch and ten wait for
 // review; in 深圳 a batch is printed but not yet issued, a few approved applications wait,
 // two were rejected and eight wait for review.
-func fillCards(ctx context.Context, a *app.App, opt Options, _ *[]Account) error {
+func fillCards(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, _ *[]Account) error {
 	started := time.Now()
-	s := a.Store
 	rng := rand.New(rand.NewPCG(uint64(opt.Seed)+29, 31))
-	gzAdmin, err := demoCityAdmin(ctx, a, demoCardGuangzhou)
+	gzAdmin, err := demoCityAdmin(ctx, a, s, demoCardGuangzhou)
 	if err != nil {
 		return err
 	}
-	szAdmin, err := demoCityAdmin(ctx, a, demoCardShenzhen)
+	szAdmin, err := demoCityAdmin(ctx, a, s, demoCardShenzhen)
 	if err != nil {
 		return err
 	}
@@ -209,12 +208,12 @@ func fillCards(ctx context.Context, a *app.App, opt Options, _ *[]Account) error
 
 // demoCityAdmin returns the demo administrator of a city (Fill numbers them in the order
 // of StatsUnits) as a principal.
-func demoCityAdmin(ctx context.Context, a *app.App, city string) (*zhiyuan.Principal, error) {
+func demoCityAdmin(ctx context.Context, a *app.App, s *sqlstore.Store, city string) (*zhiyuan.Principal, error) {
 	for i, unit := range a.Regions.StatsUnits("440000") {
 		if unit.Code != city {
 			continue
 		}
-		acc, _, err := a.Store.FindAccountByPhone(ctx, fmt.Sprintf("139000001%02d", i))
+		acc, _, err := s.FindAccountByPhone(ctx, fmt.Sprintf("139000001%02d", i))
 		if err != nil {
 			return nil, fmt.Errorf("demo admin of %s: %w", city, err)
 		}

@@ -20,11 +20,11 @@ func TestDemoCards(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			a := orgTestApp(t, engine)
-			if _, err := Fill(ctx, a, Options{Volunteers: 600, Seed: 1}); err != nil {
+			a, store := orgTestApp(t, engine)
+			if _, err := Fill(ctx, a, store, Options{Volunteers: 600, Seed: 1}); err != nil {
 				t.Fatal(err)
 			}
-			acc, _, err := a.Store.FindAccountByPhone(ctx, "13800000001")
+			acc, _, err := store.FindAccountByPhone(ctx, "13800000001")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +53,7 @@ func TestDemoCards(t *testing.T) {
 			}
 
 			for _, city := range []string{"440100", "440300"} {
-				admin, err := demoCityAdmin(ctx, a, city)
+				admin, err := demoCityAdmin(ctx, a, store, city)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -67,7 +67,7 @@ func TestDemoCards(t *testing.T) {
 				}
 			}
 			var printed, revoked int
-			db := a.Store.DB()
+			db := store.DB()
 			db.QueryRow("SELECT COUNT(*) FROM card_batches WHERE status = 'printed'").Scan(&printed)
 			db.QueryRow("SELECT COUNT(*) FROM cards WHERE status = 'revoked'").Scan(&revoked)
 			if printed != 1 || revoked != 1 {

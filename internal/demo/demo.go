@@ -12,6 +12,7 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/password"
+	"zhiyuan/internal/sqlstore"
 )
 
 // Password is every demo account's password. Demo data is for local trials only.
@@ -29,7 +30,9 @@ type Account struct {
 }
 
 // Filler adds one feature's demo data, after the administrators exist.
-type Filler func(ctx context.Context, a *app.App, opt Options, accounts *[]Account) error
+// It gets the store as well as the App: a million demo volunteers are bulk-loaded
+// straight into the store, which no use case would do.
+type Filler func(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, accounts *[]Account) error
 
 // fillers is every feature's demo data, in the order it is made: a filler comes after the
 // ones whose records it links. A feature adds its filler here, after what it needs.
@@ -45,16 +48,17 @@ func fillers() []Filler {
 }
 
 // Empty reports whether the database has no accounts yet.
-func Empty(ctx context.Context, a *app.App) (bool, error) {
+func Empty(ctx context.Context, s *sqlstore.Store) (bool, error) {
 	var n int
-	if err := a.Store.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM accounts").Scan(&n); err != nil {
+	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM accounts").Scan(&n); err != nil {
 		return false, err
 	}
 	return n == 0, nil
 }
 
-// Fill creates the demo data and returns the accounts worth printing.
-func Fill(ctx context.Context, a *app.App, opt Options) ([]Account, error) {
+// Fill creates the demo data through a, and bulk records straight in s (the store a runs
+// on), and returns the accounts worth printing.
+func Fill(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options) ([]Account, error) {
 	if opt.Volunteers <= 0 {
 		opt.Volunteers = 5000
 	}
@@ -90,7 +94,7 @@ func Fill(ctx context.Context, a *app.App, opt Options) ([]Account, error) {
 		}
 	}
 	for _, fill := range fillers() {
-		if err := fill(ctx, a, opt, &accounts); err != nil {
+		if err := fill(ctx, a, s, opt, &accounts); err != nil {
 			return nil, err
 		}
 	}

@@ -19,10 +19,9 @@ import (
 // the platform, so star levels from none to five can be seen; the known volunteer
 // 13800000001 ends with 98 confirmed hours, two short of her first star, and one make-up
 // from a session she never signed up for waiting for her to accept or dispute it.
-func fillHours(ctx context.Context, a *app.App, opt Options, _ *[]Account) error {
+func fillHours(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, _ *[]Account) error {
 	started := time.Now()
 	rng := rand.New(rand.NewPCG(uint64(opt.Seed)+13, 17))
-	s := a.Store
 	type org struct {
 		id, creator int64
 		region      string

@@ -17,11 +17,11 @@ func TestDemoHours(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			a := orgTestApp(t, engine)
-			if _, err := Fill(ctx, a, Options{Volunteers: 600, Seed: 1}); err != nil {
+			a, store := orgTestApp(t, engine)
+			if _, err := Fill(ctx, a, store, Options{Volunteers: 600, Seed: 1}); err != nil {
 				t.Fatal(err)
 			}
-			s, db := a.Store, a.Store.DB()
+			s, db := store, store.DB()
 			var attended, confirmed, noShows, fiveStars, oneStar int
 			db.QueryRow("SELECT COUNT(*) FROM hour_entries WHERE kind = 'attended'").Scan(&attended)
 			db.QueryRow("SELECT COUNT(*) FROM hour_confirmations").Scan(&confirmed)

@@ -9,6 +9,7 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/region"
+	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/uscc"
 )
 
@@ -78,8 +79,8 @@ func (b *orgBuilder) add(level *[]*zhiyuan.Organization, name, typ, region strin
 // with colleges and class branches (three levels), social organisations with valid credit
 // codes, schools and company teams; all approved except a handful left pending for the
 // approval pages. It also creates the demo organisation admins.
-func fillOrganizations(ctx context.Context, a *app.App, opt Options, accounts *[]Account) error {
-	province, _, err := a.Store.FindAccountByPhone(ctx, "13900000001")
+func fillOrganizations(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, accounts *[]Account) error {
+	province, _, err := s.FindAccountByPhone(ctx, "13900000001")
 	if err != nil {
 		return fmt.Errorf("demo organisations: province admin: %w", err)
 	}
@@ -100,7 +101,7 @@ func fillOrganizations(ctx context.Context, a *app.App, opt Options, accounts *[
 	for _, u := range demoUniversities {
 		b.add(&roots, u.name+"团委", "高校", u.county, nil, "12", u.name+"共青团委员会，指导全校青年志愿者协会和各学院志愿服务队。")
 	}
-	if err := a.Store.BulkCreateOrganizations(ctx, roots); err != nil {
+	if err := s.BulkCreateOrganizations(ctx, roots); err != nil {
 		return fmt.Errorf("demo organisations: %w", err)
 	}
 
@@ -120,7 +121,7 @@ func fillOrganizations(ctx context.Context, a *app.App, opt Options, accounts *[
 			b.add(&second, u.name+c+"团委", "团委", u.county, uni, "", u.name+c+"共青团委员会。")
 		}
 	}
-	if err := a.Store.BulkCreateOrganizations(ctx, second); err != nil {
+	if err := s.BulkCreateOrganizations(ctx, second); err != nil {
 		return fmt.Errorf("demo organisations: %w", err)
 	}
 
@@ -163,10 +164,10 @@ func fillOrganizations(ctx context.Context, a *app.App, opt Options, accounts *[
 	pend(b.add(&third, "华南理工大学计算机科学与工程学院2025级1班团支部", "团委", "440106", b.byName["华南理工大学计算机科学与工程学院团委"], "", ""))
 	pend(b.add(&pendingRoots, "天河区阳光助残志愿服务中心", "社会组织", "440106", nil, "52", "为残障青少年提供陪伴、康复辅助和就业培训。"))
 	pend(b.add(&pendingRoots, "南山区蓝天应急救援志愿服务队", "社会组织", "440305", nil, "52", "开展山地搜救、水域救援和防灾减灾宣传。"))
-	if err := a.Store.BulkCreateOrganizations(ctx, third); err != nil {
+	if err := s.BulkCreateOrganizations(ctx, third); err != nil {
 		return fmt.Errorf("demo organisations: %w", err)
 	}
-	if err := a.Store.BulkCreateOrganizations(ctx, pendingRoots); err != nil {
+	if err := s.BulkCreateOrganizations(ctx, pendingRoots); err != nil {
 		return fmt.Errorf("demo organisations: %w", err)
 	}
 
@@ -203,8 +204,8 @@ func countiesOf(t *region.Tree, city string) []region.Region {
 // fillMemberships puts every demo volunteer in one to three approved organisations of
 // their city (one in twenty still waiting for an admin), with batched inserts that stream
 // through the volunteers instead of loading a million of them at once.
-func fillMemberships(ctx context.Context, a *app.App, opt Options, _ *[]Account) error {
-	db := a.Store.DB()
+func fillMemberships(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, _ *[]Account) error {
+	db := s.DB()
 	byCity := map[string][]int64{}
 	rows, err := db.QueryContext(ctx, "SELECT id, region_code FROM organizations WHERE status = 'approved' ORDER BY id")
 	if err != nil {
@@ -228,13 +229,13 @@ func fillMemberships(ctx context.Context, a *app.App, opt Options, _ *[]Account)
 	}
 	// A large page cache keeps org_members' indexes in memory while a million
 	// volunteers' memberships go in.
-	defer a.Store.BeginBulkLoad(ctx)()
+	defer s.BeginBulkLoad(ctx)()
 	rng := rand.New(rand.NewPCG(uint64(opt.Seed), 7))
 	const batch = 20000
 	var after int64
 	for {
 		// Volunteers in pages by id; each page's memberships go in one transaction.
-		rows, err := db.QueryContext(ctx, a.Store.Rebind("SELECT id, region_code FROM volunteers WHERE id > ? AND status = 'active' ORDER BY id LIMIT ?"), after, batch)
+		rows, err := db.QueryContext(ctx, s.Rebind("SELECT id, region_code FROM volunteers WHERE id > ? AND status = 'active' ORDER BY id LIMIT ?"), after, batch)
 		if err != nil {
 			return err
 		}
@@ -272,7 +273,7 @@ func fillMemberships(ctx context.Context, a *app.App, opt Options, _ *[]Account)
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if err := a.Store.BulkAddMembers(ctx, ms); err != nil {
+		if err := s.BulkAddMembers(ctx, ms); err != nil {
 			return fmt.Errorf("demo memberships: %w", err)
 		}
 		if n < batch {

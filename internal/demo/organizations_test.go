@@ -18,7 +18,8 @@ import (
 	"zhiyuan/internal/uscc"
 )
 
-func orgTestApp(t *testing.T, engine string) *app.App {
+// orgTestApp returns a fresh App on engine and the store it runs on.
+func orgTestApp(t *testing.T, engine string) (*app.App, *sqlstore.Store) {
 	t.Helper()
 	store := storetest.New(t, engine, sqlstore.Options{})
 	keys, err := pii.NewKeys()
@@ -27,7 +28,7 @@ func orgTestApp(t *testing.T, engine string) *app.App {
 	}
 	cfg := app.DefaultConfig()
 	cfg.Password = password.Fast
-	return app.New(store, keys, region.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	return app.New(store, keys, region.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg), store
 }
 
 // TestDemoOrganizations fills the demo and checks what a newcomer will click through:
@@ -38,19 +39,19 @@ func TestDemoOrganizations(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			a := orgTestApp(t, engine)
-			accounts, err := Fill(ctx, a, Options{Volunteers: 1, Seed: 1})
+			a, store := orgTestApp(t, engine)
+			accounts, err := Fill(ctx, a, store, Options{Volunteers: 1, Seed: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
-			all, err := a.Store.FindOrganizations(ctx, zhiyuan.OrgFilter{Scope: &zhiyuan.OrgScope{All: true}, Limit: 200})
+			all, err := store.FindOrganizations(ctx, zhiyuan.OrgFilter{Scope: &zhiyuan.OrgScope{All: true}, Limit: 200})
 			if err != nil {
 				t.Fatal(err)
 			}
 			var orgs []*zhiyuan.Organization
 			for len(all) > 0 {
 				orgs = append(orgs, all...)
-				all, err = a.Store.FindOrganizations(ctx, zhiyuan.OrgFilter{Scope: &zhiyuan.OrgScope{All: true}, Limit: 200, After: all[len(all)-1].ID})
+				all, err = store.FindOrganizations(ctx, zhiyuan.OrgFilter{Scope: &zhiyuan.OrgScope{All: true}, Limit: 200, After: all[len(all)-1].ID})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -113,15 +114,15 @@ func TestDemoOrganizations(t *testing.T) {
 					Secrets: sqlstore.VolunteerSecrets{PasswordHash: "x", IDNumberIndex: fmt.Sprint("demo", i)},
 				}
 			}
-			if err := a.Store.BulkCreateVolunteers(ctx, batch); err != nil {
+			if err := store.BulkCreateVolunteers(ctx, batch); err != nil {
 				t.Fatal(err)
 			}
-			if err := fillMemberships(ctx, a, Options{Seed: 1}, nil); err != nil {
+			if err := fillMemberships(ctx, a, store, Options{Seed: 1}, nil); err != nil {
 				t.Fatal(err)
 			}
 			for _, b := range batch {
 				v := b.Volunteer
-				ms, err := a.Store.FindMembershipsOfVolunteer(ctx, v.ID)
+				ms, err := store.FindMembershipsOfVolunteer(ctx, v.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -129,17 +130,17 @@ func TestDemoOrganizations(t *testing.T) {
 					t.Fatalf("volunteer %d in %d organisations", v.ID, len(ms))
 				}
 				for _, m := range ms {
-					o, _ := a.Store.FindOrganizationByID(ctx, m.OrgID)
+					o, _ := store.FindOrganizationByID(ctx, m.OrgID)
 					if o.RegionCode[:4] != v.RegionCode[:4] || o.Status != zhiyuan.OrgApproved {
 						t.Fatalf("volunteer in %s joined %s (%s, %s)", v.RegionCode, o.Name, o.RegionCode, o.Status)
 					}
 				}
 			}
 			var sum, counted int
-			if err := a.Store.DB().QueryRow("SELECT SUM(member_count) FROM organizations").Scan(&sum); err != nil {
+			if err := store.DB().QueryRow("SELECT SUM(member_count) FROM organizations").Scan(&sum); err != nil {
 				t.Fatal(err)
 			}
-			if err := a.Store.DB().QueryRow("SELECT COUNT(*) FROM org_members WHERE status = 'approved'").Scan(&counted); err != nil {
+			if err := store.DB().QueryRow("SELECT COUNT(*) FROM org_members WHERE status = 'approved'").Scan(&counted); err != nil {
 				t.Fatal(err)
 			}
 			if sum != counted || counted < 400 {

@@ -24,7 +24,7 @@ const demoBatch = 10000
 // itself. The bulk is prepared here and written with multi-row INSERTs: the rows are the
 // same as registrations make (sealed numbers, blind indexes, volunteer numbers from the
 // same counters), but the password hash is computed once and shared.
-func fillVolunteers(ctx context.Context, a *app.App, opt Options, accounts *[]Account) error {
+func fillVolunteers(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, accounts *[]Account) error {
 	started := time.Now()
 	g := newVolunteerGen(a, opt.Seed)
 
@@ -82,10 +82,10 @@ func fillVolunteers(ctx context.Context, a *app.App, opt Options, accounts *[]Ac
 			done += n
 		}
 	}()
-	defer a.Store.BeginBulkLoad(ctx)()
+	defer s.BeginBulkLoad(ctx)()
 	written := 0
 	for b := range batches {
-		if err := a.Store.BulkCreateVolunteers(ctx, b); err != nil {
+		if err := s.BulkCreateVolunteers(ctx, b); err != nil {
 			cancel()
 			for range batches { // let the producer see the cancellation and stop
 			}
@@ -124,7 +124,7 @@ func newVolunteerGen(a *app.App, seed int64) *volunteerGen {
 	g := &volunteerGen{
 		a:     a,
 		rng:   rand.New(rand.NewPCG(uint64(seed), 0x7a6879756e)),
-		today: a.Store.Now().In(zhiyuan.Beijing),
+		today: a.Now().In(zhiyuan.Beijing),
 		used:  map[uint64]bool{},
 	}
 	total := 0.0
@@ -278,7 +278,7 @@ func (g *volunteerGen) batch(from, n int, hash string) ([]sqlstore.BulkVolunteer
 	for i, c := range zhiyuan.ServiceCategories {
 		cats[i] = c.Code
 	}
-	now := g.a.Store.Now()
+	now := g.a.Now()
 	out := make([]sqlstore.BulkVolunteer, n)
 	for i := range out {
 		c := g.county()

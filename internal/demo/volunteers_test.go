@@ -29,7 +29,7 @@ func TestFillVolunteers(t *testing.T) {
 		a := app.New(s, keys, region.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 		var accounts []Account
 		const n = 2500 // three INSERT chunks of BulkCreateVolunteers
-		if err := fillVolunteers(ctx, a, Options{Volunteers: n, Seed: 7}, &accounts); err != nil {
+		if err := fillVolunteers(ctx, a, s, Options{Volunteers: n, Seed: 7}, &accounts); err != nil {
 			t.Fatal(err)
 		}
 		if len(accounts) != 2 || accounts[0].Login != "13800000001" {

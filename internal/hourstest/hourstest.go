@@ -128,7 +128,7 @@ func New(t testing.TB, engine string, opt Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{Env: &servertest.Env{T: t, Engine: engine, App: a, Server: srv, HTTP: hs, Log: logBuf}, Clock: clock, pwHash: hash}
+	e := &Env{Env: &servertest.Env{T: t, Engine: engine, App: a, Store: store, Server: srv, HTTP: hs, Log: logBuf}, Clock: clock, pwHash: hash}
 
 	ctx := context.Background()
 	creator := &zhiyuan.Account{Phone: "13500000777", Name: "组织创建人"}
@@ -181,7 +181,7 @@ func New(t testing.TB, engine string, opt Options) *Env {
 // the API for hundreds of volunteers would only measure password hashing).
 func (e *Env) token(accountID int64) string {
 	e.T.Helper()
-	s, err := e.App.Store.CreateSession(context.Background(), accountID, zhiyuan.SessionAPI, 30*24*time.Hour, zhiyuan.Client{})
+	s, err := e.Store.CreateSession(context.Background(), accountID, zhiyuan.SessionAPI, 30*24*time.Hour, zhiyuan.Client{})
 	if err != nil {
 		e.T.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func (e *Env) AddVolunteers(n int, seat bool) []Volunteer {
 		return nil
 	}
 	ctx := context.Background()
-	s := e.App.Store
+	s := e.Store
 	batch := make([]sqlstore.BulkVolunteer, n)
 	for i := range batch {
 		phone := e.NewPhone()

@@ -52,7 +52,7 @@ func TestRegionalAdminScope(t *testing.T) {
 			res := e.Do("POST", "/api/v1/admins", gz.Token, map[string]any{
 				"phone": phone, "password": testPassword, "role": "regional", "region_code": code})
 			assertAPIError(t, "广州 creates admin in "+code, res.Status, res.Header, res.Body, http.StatusForbidden, zhiyuan.EForbidden)
-			if _, _, err := e.App.Store.FindAccountByPhone(t.Context(), phone); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+			if _, _, err := e.Store.FindAccountByPhone(t.Context(), phone); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 				t.Errorf("refused grant in %s still created the account (err %v)", code, err)
 			}
 		}
@@ -179,13 +179,13 @@ func TestVolunteerRefusedOnAdminRoutes(t *testing.T) {
 			res := e.Do(c.method, c.path, v.Token, c.body)
 			assertAPIError(t, "volunteer "+c.method+" "+c.path, res.Status, res.Header, res.Body, http.StatusForbidden, zhiyuan.EForbidden)
 		}
-		if _, _, err := e.App.Store.FindAccountByPhone(t.Context(), newPhone); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+		if _, _, err := e.Store.FindAccountByPhone(t.Context(), newPhone); zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 			t.Errorf("a volunteer's refused grant created an account (err %v)", err)
 		}
 		// Nor can the volunteer grant themselves a role by naming their own phone.
 		res := e.Do("POST", "/api/v1/admins", v.Token, map[string]any{"phone": v.Phone, "role": "platform"})
 		assertAPIError(t, "volunteer promotes self", res.Status, res.Header, res.Body, http.StatusForbidden, zhiyuan.EForbidden)
-		if acc, _ := e.App.Store.FindAccountByID(t.Context(), v.ID); len(acc.Roles) != 1 {
+		if acc, _ := e.Store.FindAccountByID(t.Context(), v.ID); len(acc.Roles) != 1 {
 			t.Errorf("volunteer holds %v after promoting self", acc.Roles)
 		}
 

@@ -94,7 +94,7 @@ func TestCrossOriginFormRefused(t *testing.T) {
 			jsonBody(t, map[string]string{"login": v.Phone, "password": testPassword}))
 		assertAPIError(t, "cross-site token post", r.Status, r.Header, r.Body, http.StatusForbidden, zhiyuan.EForbidden)
 		var sessions int
-		if err := e.App.Store.DB().QueryRow("SELECT COUNT(*) FROM sessions WHERE kind = 'web'").Scan(&sessions); err != nil {
+		if err := e.Store.DB().QueryRow("SELECT COUNT(*) FROM sessions WHERE kind = 'web'").Scan(&sessions); err != nil {
 			t.Fatal(err)
 		}
 		if sessions != 0 {

@@ -17,7 +17,7 @@ func TestBadInputNeverFails(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		// On the demo data, so that ids 1 and 2 name real records and the handlers get past
 		// their look-ups to the bodies.
-		if _, err := demo.Fill(t.Context(), e.App, demo.Options{Volunteers: 300}); err != nil {
+		if _, err := demo.Fill(t.Context(), e.App, e.Store, demo.Options{Volunteers: 300}); err != nil {
 			t.Fatal(err)
 		}
 		var tokens []string

@@ -41,7 +41,7 @@ var badTexts = []badText{
 // never a 5xx, and none of it is stored.
 func TestBadTextRefused(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
-		if _, err := demo.Fill(t.Context(), e.App, demo.Options{Volunteers: 300, Seed: 1}); err != nil {
+		if _, err := demo.Fill(t.Context(), e.App, e.Store, demo.Options{Volunteers: 300, Seed: 1}); err != nil {
 			t.Fatal(err)
 		}
 		api := sweepAPIText(t, e)
@@ -455,7 +455,7 @@ func formValues(form *html.Node) url.Values {
 // spelling it may have been stored in.
 func markerRows(t *testing.T, e *servertest.Env) int {
 	t.Helper()
-	db := e.App.Store.DB()
+	db := e.Store.DB()
 	list := `SELECT name FROM sqlite_master WHERE type = 'table'`
 	if e.Engine == "postgres" {
 		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
@@ -529,7 +529,7 @@ func TestOddUserAgentLogsIn(t *testing.T) {
 				t.Errorf("login with User-Agent %q: %d %s", ua, res.Status, res.Body)
 			}
 		}
-		rows, err := e.App.Store.DB().Query(`SELECT user_agent FROM sessions`)
+		rows, err := e.Store.DB().Query(`SELECT user_agent FROM sessions`)
 		if err != nil {
 			t.Fatal(err)
 		}

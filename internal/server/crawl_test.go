@@ -61,7 +61,7 @@ var (
 func TestCrawl(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		started := time.Now()
-		accounts, err := demo.Fill(t.Context(), e.App, demo.Options{Volunteers: 300, Seed: 1})
+		accounts, err := demo.Fill(t.Context(), e.App, e.Store, demo.Options{Volunteers: 300, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -592,7 +592,7 @@ func crawlAPI(t *testing.T, e *servertest.Env) int {
 // database, each with its masked form.
 func guardianPhones(t *testing.T, e *servertest.Env) map[string]string {
 	t.Helper()
-	rows, err := e.App.Store.DB().QueryContext(t.Context(), "SELECT guardian_phone_sealed FROM volunteers WHERE guardian_phone_sealed IS NOT NULL")
+	rows, err := e.Store.DB().QueryContext(t.Context(), "SELECT guardian_phone_sealed FROM volunteers WHERE guardian_phone_sealed IS NOT NULL")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func newVolunteer(t *testing.T, e *servertest.Env) user {
 		t.Fatal(err)
 	}
 	acc := &zhiyuan.Account{Phone: phone, Name: "志愿者小李", Roles: []zhiyuan.Role{{Kind: zhiyuan.RoleVolunteer}}}
-	if err := e.App.Store.CreateAccount(t.Context(), acc, hash); err != nil {
+	if err := e.Store.CreateAccount(t.Context(), acc, hash); err != nil {
 		t.Fatal(err)
 	}
 	return user{ID: acc.ID, Phone: phone, Token: e.Token(phone, testPassword)}

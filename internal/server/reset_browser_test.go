@@ -82,7 +82,7 @@ func TestBrowserPasswordReset(t *testing.T) {
 
 		// In person: the city's admin finds the volunteer by number, checks the document,
 		// confirms, and reads out the temporary password, which works.
-		vol, err := e.App.Store.FindVolunteerByID(t.Context(), v.VolunteerID)
+		vol, err := e.Store.FindVolunteerByID(t.Context(), v.VolunteerID)
 		if err != nil {
 			t.Fatal(err)
 		}

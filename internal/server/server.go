@@ -44,7 +44,7 @@ func New(a *app.App, log *slog.Logger, opt Options) (*Server, error) {
 		return nil, err
 	}
 	apiHandler := api.New(a, log)
-	metrics := httpx.NewMetrics(a.Store.DBStats)
+	metrics := httpx.NewMetrics(a.DBStats)
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
@@ -52,11 +52,11 @@ func New(a *app.App, log *slog.Logger, opt Options) (*Server, error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if err := a.Store.Ping(ctx); err != nil {
-			httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": a.Store.Engine()})
+		if err := a.Ping(ctx); err != nil {
+			httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": a.Engine()})
 			return
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": a.Store.Engine()})
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": a.Engine()})
 	})
 	mux.Handle("/", pages)
 

@@ -186,7 +186,7 @@ func (s *Store) ProofHeadMatches(ctx context.Context, volunteerID, seq int64, he
 // verifyProofHeads adds to r a mismatch for each issued proof whose sequence number and
 // chain head are no longer in its volunteer's chain: the chain was truncated or
 // rewritten after the proof was made. Proofs are named by code, volunteers by number.
-func (s *Store) verifyProofHeads(ctx context.Context, r *LedgerReport, mismatch func(string, ...any)) error {
+func (s *Store) verifyProofHeads(ctx context.Context, r *zhiyuan.LedgerReport, mismatch func(string, ...any)) error {
 	if err := s.reader().queryRow(ctx, `SELECT COUNT(*) FROM proofs WHERE last_seq > 0`).Scan(&r.Proofs); err != nil {
 		return err
 	}

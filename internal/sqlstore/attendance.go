@@ -268,19 +268,9 @@ func (s *Store) SessionAttendance(ctx context.Context, sessionID int64) ([]zhiyu
 	return out, rows.Err()
 }
 
-// AttendanceCounts are a session's live figures for the check-in screen.
-type AttendanceCounts struct {
-	Expected   int // confirmed sign-ups
-	CheckedIn  int // checked in, including those since checked out
-	Present    int // checked in and not yet out
-	CheckedOut int
-	WalkIns    int
-	NoShows    int
-}
-
 // SessionAttendanceCounts counts a session's attendance.
-func (s *Store) SessionAttendanceCounts(ctx context.Context, sessionID int64) (AttendanceCounts, error) {
-	var c AttendanceCounts
+func (s *Store) SessionAttendanceCounts(ctx context.Context, sessionID int64) (zhiyuan.AttendanceCounts, error) {
+	var c zhiyuan.AttendanceCounts
 	err := s.reader().queryRow(ctx, `SELECT
 		(SELECT COUNT(*) FROM signups WHERE session_id = ? AND status IN ('confirmed', 'no_show')),
 		COUNT(*), COUNT(*) - COUNT(checkout_at), COUNT(checkout_at), COALESCE(SUM(CASE WHEN walk_in THEN 1 ELSE 0 END), 0),
@@ -290,19 +280,9 @@ func (s *Store) SessionAttendanceCounts(ctx context.Context, sessionID int64) (A
 	return c, err
 }
 
-// ExpectedVolunteer is a confirmed sign-up of a session, with its attendance if any.
-type ExpectedVolunteer struct {
-	SignupID      int64
-	VolunteerID   int64
-	VolunteerName string
-	VolunteerNo   string
-	Status        zhiyuan.SignupStatus
-	CheckedIn     bool
-}
-
 // SessionExpected lists a session's confirmed (and no-show) sign-ups with whether each
 // has checked in, for the organiser's roll call.
-func (s *Store) SessionExpected(ctx context.Context, sessionID int64) ([]ExpectedVolunteer, error) {
+func (s *Store) SessionExpected(ctx context.Context, sessionID int64) ([]zhiyuan.ExpectedVolunteer, error) {
 	rows, err := s.reader().query(ctx, `SELECT g.id, g.volunteer_id, v.name, v.volunteer_no, g.status, t.id IS NOT NULL
 		FROM signups g JOIN volunteers v ON v.id = g.volunteer_id
 		LEFT JOIN attendance t ON t.session_id = g.session_id AND t.volunteer_id = g.volunteer_id
@@ -311,9 +291,9 @@ func (s *Store) SessionExpected(ctx context.Context, sessionID int64) ([]Expecte
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ExpectedVolunteer
+	var out []zhiyuan.ExpectedVolunteer
 	for rows.Next() {
-		var e ExpectedVolunteer
+		var e zhiyuan.ExpectedVolunteer
 		var st string
 		if err := rows.Scan(&e.SignupID, &e.VolunteerID, &e.VolunteerName, &e.VolunteerNo, &st, &e.CheckedIn); err != nil {
 			return nil, err

@@ -511,26 +511,6 @@ func hlNullTime(t time.Time) any {
 	return t.UTC()
 }
 
-// LedgerReport is what VerifyLedger found.
-type LedgerReport struct {
-	Entries       int64
-	Chains        int64
-	Confirmations int64
-	Proofs        int64 // issued proofs whose chain head was checked
-	// Breaks are the first broken link of each broken chain, in volunteer order (at
-	// most the limit given).
-	Breaks []zhiyuan.LedgerBreak
-	// Mismatches describe derived rows that do not agree with the ledger: totals,
-	// chain heads, the pending list, confirmations.
-	Mismatches []string
-	// AppendOnly reports whether the database still refuses UPDATE and DELETE on the
-	// ledger (the triggers are in place).
-	AppendOnly bool
-}
-
-// OK reports whether the ledger verified.
-func (r *LedgerReport) OK() bool { return len(r.Breaks) == 0 && len(r.Mismatches) == 0 && r.AppendOnly }
-
 // chainSums accumulates what one volunteer's entries add up to.
 type chainSums struct {
 	volunteer           int64
@@ -545,11 +525,11 @@ type chainSums struct {
 // links and hashes, each confirmation's seal, and that the totals rows and the pending
 // list equal what the ledger adds up to. It reads in one pass, streaming, on the read
 // pool; maxProblems bounds the breaks and mismatches it keeps.
-func (s *Store) VerifyLedger(ctx context.Context, maxProblems int) (*LedgerReport, error) {
+func (s *Store) VerifyLedger(ctx context.Context, maxProblems int) (*zhiyuan.LedgerReport, error) {
 	if maxProblems <= 0 {
 		maxProblems = 100
 	}
-	r := &LedgerReport{}
+	r := &zhiyuan.LedgerReport{}
 	var err error
 	if r.AppendOnly, err = s.ledgerTriggersPresent(ctx); err != nil {
 		return nil, err

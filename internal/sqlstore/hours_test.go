@@ -124,7 +124,7 @@ func (f *hoursFixture) checkin(vol int64, at time.Time) (*zhiyuan.Attendance, er
 		Method: zhiyuan.MethodCode, DistM: 5})
 }
 
-func (f *hoursFixture) verify(t testing.TB) *sqlstore.LedgerReport {
+func (f *hoursFixture) verify(t testing.TB) *zhiyuan.LedgerReport {
 	t.Helper()
 	r, err := f.s.VerifyLedger(context.Background(), 10)
 	if err != nil {

@@ -389,39 +389,22 @@ func (s *Store) promote(ctx context.Context, tx conn, sessionID int64) (*zhiyuan
 	return sg, s.insertNotification(ctx, tx, &n)
 }
 
-// Decision is what an organisation does with sign-ups.
-type Decision string
-
-// Decisions.
-const (
-	DecideAdmit  Decision = "admit"  // pending or waitlisted → confirmed, if a seat is free
-	DecideReject Decision = "reject" // pending, waitlisted or confirmed → rejected (a seat goes to the waitlist)
-	DecideNoShow Decision = "no_show"
-)
-
-// DecideResult says what became of each sign-up of a batch decision.
-type DecideResult struct {
-	Done     []*zhiyuan.Signup
-	Failed   map[int64]error
-	Promoted []*zhiyuan.Signup
-}
-
 // DecideSignups admits or rejects sign-ups of one session in one transaction, in id
 // order. Admission takes a seat by the same conditional UPDATE as a first-come sign-up,
 // so no more are admitted than there are seats: once they run out, the rest fail with
 // EFull. Rejecting a confirmed sign-up frees its seat for the waitlist. A no-show counts
 // on the volunteer's record. Sign-ups not of this session fail with ENotFound.
-func (s *Store) DecideSignups(ctx context.Context, sessionID int64, ids []int64, d Decision, by int64) (*DecideResult, error) {
+func (s *Store) DecideSignups(ctx context.Context, sessionID int64, ids []int64, d zhiyuan.SignupDecision, by int64) (*zhiyuan.DecideResult, error) {
 	ids = append([]int64(nil), ids...)
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	var out *DecideResult
+	var out *zhiyuan.DecideResult
 	err := s.retry(ctx, func() error {
 		return s.inTx(ctx, func(tx conn) error {
-			out = &DecideResult{Failed: map[int64]error{}}
+			out = &zhiyuan.DecideResult{Failed: map[int64]error{}}
 			if err := s.lockSession(ctx, tx, sessionID); err != nil {
 				return err
 			}
-			if d == DecideNoShow && len(ids) != 1 {
+			if d == zhiyuan.DecideNoShow && len(ids) != 1 {
 				return zhiyuan.Errorf(zhiyuan.EInvalid, "缺席一次只能标记一人")
 			}
 			seen := map[int64]bool{}
@@ -449,7 +432,7 @@ func (s *Store) DecideSignups(ctx context.Context, sessionID int64, ids []int64,
 	return out, err
 }
 
-func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d Decision, by int64) (*zhiyuan.Signup, *zhiyuan.Signup, error) {
+func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d zhiyuan.SignupDecision, by int64) (*zhiyuan.Signup, *zhiyuan.Signup, error) {
 	var st string
 	var vol int64
 	err := tx.queryRow(ctx, "SELECT status, volunteer_id FROM signups WHERE id = ? AND session_id = ?", id, sessionID).Scan(&st, &vol)
@@ -464,7 +447,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d D
 	var promoted *zhiyuan.Signup
 	var notice string
 	switch d {
-	case DecideAdmit:
+	case zhiyuan.DecideAdmit:
 		if from != zhiyuan.SignupPending && from != zhiyuan.SignupWaitlisted {
 			return nil, nil, zhiyuan.FieldError(zhiyuan.EConflict, "status", "只能录用待录用或候补中的报名（当前："+from.Chinese()+"）")
 		}
@@ -484,7 +467,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d D
 			return nil, nil, err
 		}
 		notice = zhiyuan.NoticeAdmitted
-	case DecideReject:
+	case zhiyuan.DecideReject:
 		if !from.Active() {
 			return nil, nil, zhiyuan.FieldError(zhiyuan.EConflict, "status", "该报名已"+from.Chinese())
 		}
@@ -495,7 +478,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d D
 			return nil, nil, err
 		}
 		notice = zhiyuan.NoticeRejected
-	case DecideNoShow:
+	case zhiyuan.DecideNoShow:
 		if from != zhiyuan.SignupConfirmed {
 			return nil, nil, zhiyuan.FieldError(zhiyuan.EConflict, "status", "只有已录用的报名可以标记缺席")
 		}
@@ -556,29 +539,19 @@ func (s *Store) querySignups(ctx context.Context, q string, args ...any) ([]*zhi
 	return queryAll(ctx, s.reader(), scanSignup, q, args...)
 }
 
-// SignupView is which of a volunteer's sign-ups to list.
-type SignupView string
-
-// Views of "my sign-ups".
-const (
-	ViewUpcoming   SignupView = "upcoming"   // confirmed or pending, session not yet over
-	ViewWaitlisted SignupView = "waitlisted" // on a waitlist, session not yet over
-	ViewPast       SignupView = "past"       // session over, or cancelled, rejected, no-show
-)
-
 // FindVolunteerSignups lists a volunteer's sign-ups of one view: upcoming and waitlisted
 // soonest first, past most recent first. Cursor: the offset into the list.
-func (s *Store) FindVolunteerSignups(ctx context.Context, volunteerID int64, view SignupView, now time.Time, offset, limit int) ([]*zhiyuan.Signup, error) {
+func (s *Store) FindVolunteerSignups(ctx context.Context, volunteerID int64, view zhiyuan.SignupView, now time.Time, offset, limit int) ([]*zhiyuan.Signup, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
 	q := `SELECT ` + signupCols + signupFrom + `WHERE sg.volunteer_id = ?`
 	args := []any{volunteerID}
 	switch view {
-	case ViewWaitlisted:
+	case zhiyuan.ViewWaitlisted:
 		q += " AND sg.status = 'waitlisted' AND se.ends_at > ? ORDER BY se.starts_at, sg.id"
 		args = append(args, now.UTC())
-	case ViewPast:
+	case zhiyuan.ViewPast:
 		q += ` AND (se.ends_at <= ? OR sg.status NOT IN ('pending', 'confirmed', 'waitlisted')) ORDER BY se.starts_at DESC, sg.id DESC`
 		args = append(args, now.UTC())
 	default:
@@ -602,16 +575,9 @@ func (s *Store) FindVolunteerSignups(ctx context.Context, volunteerID int64, vie
 	return out, nil
 }
 
-// VolunteerRecord is what the credit rules will read: counts of late cancellations and
-// no-shows.
-type VolunteerRecord struct {
-	LateCancellations int
-	NoShows           int
-}
-
 // FindVolunteerRecord returns a volunteer's sign-up counters.
-func (s *Store) FindVolunteerRecord(ctx context.Context, volunteerID int64) (VolunteerRecord, error) {
-	var r VolunteerRecord
+func (s *Store) FindVolunteerRecord(ctx context.Context, volunteerID int64) (zhiyuan.SignupRecord, error) {
+	var r zhiyuan.SignupRecord
 	err := s.reader().queryRow(ctx, "SELECT late_cancellations, no_shows FROM volunteers WHERE id = ?", volunteerID).
 		Scan(&r.LateCancellations, &r.NoShows)
 	if err == sql.ErrNoRows {

@@ -294,7 +294,7 @@ func TestAdmissionNeverExceedsCapacity(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res, err := s.DecideSignups(ctx, sessionID, ids, sqlstore.DecideAdmit, f.admin)
+				res, err := s.DecideSignups(ctx, sessionID, ids, zhiyuan.DecideAdmit, f.admin)
 				if err != nil {
 					t.Error(err)
 					return
@@ -312,7 +312,7 @@ func TestAdmissionNeverExceedsCapacity(t *testing.T) {
 		if se.SeatsTaken != 3 || se.Pending != 3 {
 			t.Fatalf("seats %d pending %d", se.SeatsTaken, se.Pending)
 		}
-		res, err := s.DecideSignups(ctx, sessionID, ids[3:4], sqlstore.DecideReject, f.admin)
+		res, err := s.DecideSignups(ctx, sessionID, ids[3:4], zhiyuan.DecideReject, f.admin)
 		if err != nil || len(res.Done) != 1 || res.Done[0].Status != zhiyuan.SignupRejected {
 			t.Fatalf("reject: %+v %v", res, err)
 		}

@@ -131,7 +131,7 @@ func (x *Web) renderActivity(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	if err != nil {
 		return err
 	}
-	now := x.app.Store.Now()
+	now := x.app.Now()
 	v := x.activityView(a)
 	for _, se := range a.Sessions {
 		sv := sessionView{ActivitySession: se, Label: zhiyuan.SessionLabel(se.StartsAt, se.EndsAt, a.TimeZone), Mine: mine[se.ID]}

@@ -27,24 +27,24 @@ func TestBrowserActivitySignup(t *testing.T) {
 		hash, _ := password.Hash(pw, password.Fast)
 		adminPhone := e.NewPhone()
 		acc := &zhiyuan.Account{Phone: adminPhone, Name: "协会管理员"}
-		if err := e.App.Store.CreateAccount(t.Context(), acc, hash); err != nil {
+		if err := e.Store.CreateAccount(t.Context(), acc, hash); err != nil {
 			t.Fatal(err)
 		}
 		org := &zhiyuan.Organization{Name: "天河区青年志愿者协会", Type: "社会组织", RegionCode: "440106",
 			ContactName: "李老师", ContactPhone: "13800001111", CreatedBy: acc.ID}
-		if err := e.App.Store.CreateOrganization(t.Context(), org); err != nil {
+		if err := e.Store.CreateOrganization(t.Context(), org); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.App.Store.DecideOrganization(t.Context(), org.ID, zhiyuan.OrgApproved, "", acc.ID, nil); err != nil {
+		if err := e.Store.DecideOrganization(t.Context(), org.ID, zhiyuan.OrgApproved, "", acc.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		volPhone := e.NewPhone()
 		v := &zhiyuan.Volunteer{Name: "陈思远", IDType: zhiyuan.IDResident, IDNumberMasked: "440***********001X", Phone: volPhone,
 			RegionCode: "440106", BirthDate: time.Date(1996, 4, 2, 0, 0, 0, 0, time.UTC), Sex: "female"}
-		if err := e.App.Store.CreateVolunteer(t.Context(), v, sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: "br" + volPhone}); err != nil {
+		if err := e.Store.CreateVolunteer(t.Context(), v, sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: "br" + volPhone}); err != nil {
 			t.Fatal(err)
 		}
-		day := func(d int) string { return e.App.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, d).Format("2006-01-02") }
+		day := func(d int) string { return e.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, d).Format("2006-01-02") }
 
 		// The organisation's admin publishes an activity with two sessions.
 		admin := browsertest.New(t)

@@ -33,15 +33,15 @@ func newActPages(t *testing.T, e *servertest.Env) *actPages {
 	phone := e.NewPhone()
 	hash, _ := password.Hash("test1234", password.Fast)
 	acc := &zhiyuan.Account{Phone: phone, Name: "组织管理员"}
-	if err := e.App.Store.CreateAccount(t.Context(), acc, hash); err != nil {
+	if err := e.Store.CreateAccount(t.Context(), acc, hash); err != nil {
 		t.Fatal(err)
 	}
 	o := &zhiyuan.Organization{Name: "天河区青年志愿者协会" + phone[len(phone)-2:], Type: "社会组织", RegionCode: "440106",
 		ContactName: "李老师", ContactPhone: "13800001111", CreatedBy: acc.ID}
-	if err := e.App.Store.CreateOrganization(t.Context(), o); err != nil {
+	if err := e.Store.CreateOrganization(t.Context(), o); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.App.Store.DecideOrganization(t.Context(), o.ID, zhiyuan.OrgApproved, "", acc.ID, nil); err != nil {
+	if err := e.Store.DecideOrganization(t.Context(), o.ID, zhiyuan.OrgApproved, "", acc.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	b := e.Browser()
@@ -55,8 +55,8 @@ func (f *actPages) volunteer(name string, birth time.Time) (*servertest.Browser,
 	phone := f.e.NewPhone()
 	hash, _ := password.Hash("test1234", password.Fast)
 	v := &zhiyuan.Volunteer{Name: name, IDType: zhiyuan.IDResident, IDNumberMasked: "440***********001X", Phone: phone,
-		RegionCode: "440106", BirthDate: birth, Sex: "female", Minor: f.e.App.Store.Now().Sub(birth) < 18*365*24*time.Hour}
-	if err := f.e.App.Store.CreateVolunteer(f.t.Context(), v, sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: "pg" + phone}); err != nil {
+		RegionCode: "440106", BirthDate: birth, Sex: "female", Minor: f.e.Store.Now().Sub(birth) < 18*365*24*time.Hour}
+	if err := f.e.Store.CreateVolunteer(f.t.Context(), v, sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: "pg" + phone}); err != nil {
 		f.t.Fatal(err)
 	}
 	b := f.e.Browser()
@@ -66,7 +66,7 @@ func (f *actPages) volunteer(name string, birth time.Time) (*servertest.Browser,
 
 // day is a date d days from now in Beijing time, as a date input sends it.
 func (f *actPages) day(d int) string {
-	return f.e.App.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, d).Format("2006-01-02")
+	return f.e.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, d).Format("2006-01-02")
 }
 
 func (f *actPages) form(title string) url.Values {
@@ -133,7 +133,7 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 		vol, _ := f.volunteer("张小红", time.Date(1995, 3, 1, 0, 0, 0, 0, time.UTC))
 		wantActPage(t, "search", vol.Get("/activities?q="+url.QueryEscape("敬老")), http.StatusOK, "社区敬老探访", "剩余 30 个名额")
 		wantActPage(t, "search miss", vol.Get("/activities?q="+url.QueryEscape("消防演练")), http.StatusOK, "没有找到")
-		a, _ := e.App.Store.FindActivityByID(t.Context(), id)
+		a, _ := e.Store.FindActivityByID(t.Context(), id)
 		res := vol.Post(fmt.Sprintf("/sessions/%d/signup", a.Sessions[0].ID), nil)
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/activities/%d?done=confirmed", id) {
 			t.Fatalf("sign up: %d %s", res.Status, res.Header.Get("Location"))
@@ -164,7 +164,7 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 
 		// Cancel from my sign-ups; then the organisation cancels the activity and the
 		// volunteer finds a message.
-		sgs, _ := e.App.Store.FindSessionSignups(t.Context(), sqlstore.SignupFilter{SessionID: a.Sessions[0].ID})
+		sgs, _ := e.Store.FindSessionSignups(t.Context(), sqlstore.SignupFilter{SessionID: a.Sessions[0].ID})
 		res = vol.Post(fmt.Sprintf("/signups/%d/cancel", sgs[0].ID), url.Values{"back": {"/me/signups"}})
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/me/signups?done=withdrawn" {
 			t.Fatalf("cancel: %d %s", res.Status, res.Header.Get("Location"))
@@ -198,7 +198,7 @@ func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
 		wantActPage(t, "bad capacity", f.admin.Post(fmt.Sprintf("/orgs/%d/activities", f.org.ID), bad), http.StatusUnprocessableEntity,
 			"第2场：名额应在", `value="周末河涌清洁"`)
 		var n int
-		e.App.Store.DB().QueryRow("SELECT COUNT(*) FROM activities").Scan(&n)
+		e.Store.DB().QueryRow("SELECT COUNT(*) FROM activities").Scan(&n)
 		if n != 0 {
 			t.Fatalf("%d activities saved from bad forms", n)
 		}
@@ -207,7 +207,7 @@ func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
 		for _, k := range []string{"s0_date", "s0_start", "s0_end", "s0_capacity", "s1_date", "s1_start", "s1_end", "s1_capacity"} {
 			rec.Del(k)
 		}
-		now := e.App.Store.Now().In(zhiyuan.Beijing)
+		now := e.Store.Now().In(zhiyuan.Beijing)
 		sat := now.AddDate(0, 0, (int(time.Saturday)-int(now.Weekday())+7)%7+7)
 		rec.Set("rec_date", sat.Format("2006-01-02"))
 		rec.Set("rec_start", "09:00")
@@ -215,7 +215,7 @@ func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
 		rec.Set("rec_weeks", "4")
 		rec.Set("rec_capacity", "15")
 		id := f.create(rec)
-		a, _ := e.App.Store.FindActivityByID(t.Context(), id)
+		a, _ := e.Store.FindActivityByID(t.Context(), id)
 		if len(a.Sessions) != 4 {
 			t.Fatalf("%d sessions from the weekly form", len(a.Sessions))
 		}

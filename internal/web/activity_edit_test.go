@@ -50,7 +50,7 @@ func TestActivityEditPage(t *testing.T) {
 		bad.Set("max_age", "16")
 		wantActPage(t, "bad ages", f.admin.Post(page+"/edit", bad), http.StatusUnprocessableEntity,
 			"最高年龄", `value="社区粤剧欣赏"`)
-		if a, _ := e.App.Store.FindActivityByID(t.Context(), id); a.Title != "社区敬老探访" || a.MinAge != 0 {
+		if a, _ := e.Store.FindActivityByID(t.Context(), id); a.Title != "社区敬老探访" || a.MinAge != 0 {
 			t.Fatalf("a refused edit saved: %q, min age %d", a.Title, a.MinAge)
 		}
 
@@ -60,7 +60,7 @@ func TestActivityEditPage(t *testing.T) {
 		wantActPage(t, "volunteer edit", vol.Post(page+"/edit", editForm(f, "被篡改的活动", "")), http.StatusForbidden)
 		other := newActPages(t, e)
 		wantActPage(t, "other admin edit", other.admin.Post(page+"/edit", editForm(f, "被篡改的活动", "")), http.StatusForbidden)
-		if a, _ := e.App.Store.FindActivityByID(t.Context(), id); a.Title != "社区敬老探访" {
+		if a, _ := e.Store.FindActivityByID(t.Context(), id); a.Title != "社区敬老探访" {
 			t.Fatalf("title %q after refused edits", a.Title)
 		}
 
@@ -68,9 +68,9 @@ func TestActivityEditPage(t *testing.T) {
 		// words, of the title and of the description, and no longer the old one.
 		// An activity placed in a street (through the API) keeps it: the form offers it,
 		// chosen, rather than the first county of the list.
-		a, _ := e.App.Store.FindActivityByID(t.Context(), id)
+		a, _ := e.Store.FindActivityByID(t.Context(), id)
 		a.RegionCode = "440106001"
-		if err := e.App.Store.UpdateActivity(t.Context(), a); err != nil {
+		if err := e.Store.UpdateActivity(t.Context(), a); err != nil {
 			t.Fatal(err)
 		}
 		wantActPage(t, "street form", f.admin.Get(page+"/edit"), http.StatusOK, `<option value="440106001" selected>五山街道</option>`)
@@ -89,7 +89,7 @@ func TestActivityEditPage(t *testing.T) {
 			t.Fatal("the search still finds the old title's word")
 		}
 		// Sessions kept their seats; the street stayed.
-		if a, _ := e.App.Store.FindActivityByID(t.Context(), id); len(a.Sessions) != 2 || a.Sessions[0].Capacity != 20 || a.RegionCode != "440106001" {
+		if a, _ := e.Store.FindActivityByID(t.Context(), id); len(a.Sessions) != 2 || a.Sessions[0].Capacity != 20 || a.RegionCode != "440106001" {
 			t.Fatalf("after edit: region %s, sessions %+v", a.RegionCode, a.Sessions)
 		}
 

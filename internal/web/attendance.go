@@ -14,7 +14,6 @@ import (
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/proof"
-	"zhiyuan/internal/sqlstore"
 )
 
 // Pages of attendance and hours: the organiser's check-in screen with a rotating QR
@@ -59,7 +58,7 @@ func (x *Web) checkinScreen(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	if err != nil {
 		return err
 	}
-	refresh := int(c.RefreshAt.Sub(x.app.Store.Now()).Seconds()) + 1
+	refresh := int(c.RefreshAt.Sub(x.app.Now()).Seconds()) + 1
 	refresh = max(3, min(refresh, 30))
 	x.render(w, r, http.StatusOK, "checkin_screen.html", map[string]any{
 		"Title": "签到 · " + v.Activity.Title, "View": v, "Code": c,
@@ -98,7 +97,7 @@ func (x *Web) renderSessionAttendance(w http.ResponseWriter, r *http.Request, p 
 			open = append(open, d)
 		}
 	}
-	var absent []sqlstore.ExpectedVolunteer
+	var absent []zhiyuan.ExpectedVolunteer
 	for _, e := range v.Expected {
 		if !e.CheckedIn {
 			absent = append(absent, e)

@@ -33,7 +33,7 @@ func TestBrowserHours(t *testing.T) {
 		// 98 hours of earlier confirmed service: today's 2.5 hours make the first star.
 		for range 49 {
 			en := &zhiyuan.HourEntry{VolunteerID: v.ID, Kind: zhiyuan.HourMakeup, Minutes: 120, OrgID: e.Org.ID, Reason: "历史记录导入", RecordedBy: e.OrgAdmin}
-			if err := e.App.Store.AppendHourEntry(t.Context(), en, sqlstore.EntryPlace{}, &zhiyuan.HourConfirmation{ConfirmedBy: e.OrgAdmin}); err != nil {
+			if err := e.Store.AppendHourEntry(t.Context(), en, sqlstore.EntryPlace{}, &zhiyuan.HourConfirmation{ConfirmedBy: e.OrgAdmin}); err != nil {
 				t.Fatal(err)
 			}
 		}

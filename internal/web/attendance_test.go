@@ -144,7 +144,7 @@ func TestAttendancePageForms(t *testing.T) {
 		res = org.Get(path)
 		hoursPage(t, "attendance page", res.Status, res.Body, http.StatusOK, "现场加入", "刷证", "手工登记", "150 分钟", "待志愿者确认")
 		// The walk-in never signed up: the time waits for them on 我的时长 until they accept.
-		offers, err := e.App.Store.SessionHourOffers(t.Context(), e.Session.ID)
+		offers, err := e.Store.SessionHourOffers(t.Context(), e.Session.ID)
 		if err != nil || len(offers) != 1 || offers[0].VolunteerID != walkIn.ID {
 			t.Fatalf("offers %+v %v", offers, err)
 		}
@@ -171,7 +171,7 @@ func TestAttendancePageForms(t *testing.T) {
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("make-up: %d %s", res.Status, res.Body)
 		}
-		entries, err := e.App.Store.SessionHourEntries(t.Context(), e.Session.ID)
+		entries, err := e.Store.SessionHourEntries(t.Context(), e.Session.ID)
 		if err != nil || len(entries) != 2 {
 			t.Fatalf("entries %v %v", entries, err)
 		}
@@ -203,7 +203,7 @@ func TestDisputePages(t *testing.T) {
 		e.Scan(v, e.Code(e.Session.ID), "in", nil)
 		e.Clock.Set(hourstest.Day("09:40"))
 		e.Scan(v, e.Code(e.Session.ID), "out", nil)
-		entries, _ := e.App.Store.SessionHourEntries(t.Context(), e.Session.ID)
+		entries, _ := e.Store.SessionHourEntries(t.Context(), e.Session.ID)
 		res := vol.Post(fmt.Sprintf("/hour-entries/%d/disputes", entries[0].ID), url.Values{"reason": {""}})
 		hoursPage(t, "dispute without reason", res.Status, res.Body, http.StatusUnprocessableEntity, "请填写原因")
 		res = vol.Post(fmt.Sprintf("/hour-entries/%d/disputes", entries[0].ID), url.Values{"reason": {"忘记签退，实际服务到11点40分"}})
@@ -214,7 +214,7 @@ func TestDisputePages(t *testing.T) {
 		hoursPage(t, "my hours with dispute", res.Status, res.Body, http.StatusOK, "申诉已提交", "处理中")
 		res = org.Get(fmt.Sprintf("/sessions/%d/attendance", e.Session.ID))
 		hoursPage(t, "attendance page with dispute", res.Status, res.Body, http.StatusOK, "待处理的申诉", "11点40分")
-		disputes, _ := e.App.Store.FindDisputes(t.Context(), e.Org.ID, 0, "open", 10)
+		disputes, _ := e.Store.FindDisputes(t.Context(), e.Org.ID, 0, "open", 10)
 		res = org.Post(fmt.Sprintf("/disputes/%d/resolve", disputes[0].ID), url.Values{"accept": {"1"}, "resolution": {"核实属实"}, "hours": {"2.5"},
 			"session_id": {fmt.Sprint(e.Session.ID)}})
 		if res.Status != http.StatusSeeOther {

@@ -41,7 +41,7 @@ func (x *Web) renderDisputeOffer(w http.ResponseWriter, r *http.Request, p *zhiy
 	if err != nil {
 		return err
 	}
-	if !o.Pending(x.app.Store.Now()) && formErr == nil {
+	if !o.Pending(x.app.Now()) && formErr == nil {
 		formErr = zhiyuan.FieldError(zhiyuan.EConflict, "status", "这条时长记录已处理或已过期（"+o.Status.Chinese()+"）")
 		status = http.StatusConflict
 	}

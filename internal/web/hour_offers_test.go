@@ -24,7 +24,7 @@ func TestHourOfferDisputePage(t *testing.T) {
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("make-up: %d %s", res.Status, res.Body)
 		}
-		offers, err := e.App.Store.VolunteerHourOffers(t.Context(), v.ID, true)
+		offers, err := e.Store.VolunteerHourOffers(t.Context(), v.ID, true)
 		if err != nil || len(offers) != 1 {
 			t.Fatalf("offers %+v %v", offers, err)
 		}
@@ -43,7 +43,7 @@ func TestHourOfferDisputePage(t *testing.T) {
 		hoursPage(t, "dispute not confirmed", res.Status, res.Body, http.StatusUnprocessableEntity, "请勾选确认", "我没有参加")
 		res = vol.Post(page, url.Values{"confirm": {"1"}})
 		hoursPage(t, "dispute without a reason", res.Status, res.Body, http.StatusUnprocessableEntity, "请填写原因")
-		if o, _ := e.App.Store.FindHourOffer(t.Context(), offers[0].ID); o.Status != "pending" {
+		if o, _ := e.Store.FindHourOffer(t.Context(), offers[0].ID); o.Status != "pending" {
 			t.Fatalf("a refused form settled the offer: %s", o.Status)
 		}
 		res = vol.Post(page, url.Values{"reason": {"我没有参加"}, "confirm": {"1"}})
@@ -58,7 +58,7 @@ func TestHourOfferDisputePage(t *testing.T) {
 		hoursPage(t, "dispute page again", res.Status, res.Body, http.StatusConflict, "已处理")
 		res = vol.Post(fmt.Sprintf("/me/hour-offers/%d/accept", offers[0].ID), nil)
 		hoursPage(t, "accept after dispute", res.Status, res.Body, http.StatusConflict, "已处理")
-		if tot, _ := e.App.Store.HourTotals(t.Context(), v.ID); tot.LastSeq != 0 {
+		if tot, _ := e.Store.HourTotals(t.Context(), v.ID); tot.LastSeq != 0 {
 			t.Errorf("a disputed offer reached the ledger: %+v", tot)
 		}
 		res = org.Get(attendance)

@@ -23,12 +23,12 @@ func orgPageUser(t *testing.T, e *servertest.Env, volunteer bool, name string) s
 	if volunteer {
 		v := &zhiyuan.Volunteer{Name: name, IDType: zhiyuan.IDResident, IDNumberMasked: "440***********001X", Phone: phone,
 			RegionCode: "440106", BirthDate: time.Date(1997, 3, 3, 0, 0, 0, 0, time.UTC), Sex: "male"}
-		if err := e.App.Store.CreateVolunteer(t.Context(), v, sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: "w" + phone}); err != nil {
+		if err := e.Store.CreateVolunteer(t.Context(), v, sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: "w" + phone}); err != nil {
 			t.Fatal(err)
 		}
 		return phone
 	}
-	if err := e.App.Store.CreateAccount(t.Context(), &zhiyuan.Account{Phone: phone, Name: name}, hash); err != nil {
+	if err := e.Store.CreateAccount(t.Context(), &zhiyuan.Account{Phone: phone, Name: name}, hash); err != nil {
 		t.Fatal(err)
 	}
 	return phone

@@ -11,7 +11,6 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/sheet"
-	"zhiyuan/internal/sqlstore"
 )
 
 func (x *Web) signUp(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -79,9 +78,9 @@ var signupTabs = []struct{ View, Label string }{
 }
 
 func (x *Web) mySignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	view := sqlstore.SignupView(r.URL.Query().Get("view"))
+	view := zhiyuan.SignupView(r.URL.Query().Get("view"))
 	if view == "" {
-		view = sqlstore.ViewUpcoming
+		view = zhiyuan.ViewUpcoming
 	}
 	offset, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
 	const limit = 50
@@ -94,7 +93,7 @@ func (x *Web) mySignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 		return err
 	}
 	views := signupViews(list)
-	now := x.app.Store.Now()
+	now := x.app.Now()
 	for i := range views {
 		views[i].CanCancel = views[i].Status.Active() && now.Before(views[i].StartsAt)
 	}
@@ -150,14 +149,14 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 			ids = append(ids, n)
 		}
 	}
-	var d sqlstore.Decision
+	var d zhiyuan.SignupDecision
 	switch r.PostFormValue("action") {
 	case "admit":
-		d = sqlstore.DecideAdmit
+		d = zhiyuan.DecideAdmit
 	case "reject":
-		d = sqlstore.DecideReject
+		d = zhiyuan.DecideReject
 	case "no_show":
-		d = sqlstore.DecideNoShow
+		d = zhiyuan.DecideNoShow
 	default:
 		return zhiyuan.FieldError(zhiyuan.EInvalid, "action", "请选择录用或不录用")
 	}

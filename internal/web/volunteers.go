@@ -184,7 +184,7 @@ func (x *Web) profileData(r *http.Request, v *zhiyuan.Volunteer) map[string]any 
 		"CatNames":     catNames,
 		"DayNames":     strings.Join(days, "、"),
 		"TimeNames":    strings.Join(times, "、"),
-		"Age":          zhiyuan.AgeOn(v.BirthDate, x.app.Store.Now()),
+		"Age":          zhiyuan.AgeOn(v.BirthDate, x.app.Now()),
 		"Political":    zhiyuan.PoliticalStatuses,
 		"Categories":   zhiyuan.ServiceCategories,
 		"Relations":    zhiyuan.GuardianRelations,

@@ -134,8 +134,8 @@ func TestProfilePage(t *testing.T) {
 		}
 		// What the page shows opened is stored sealed only.
 		var clear, sealed int
-		e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM volunteers WHERE email <> '' OR address <> '' OR guardian_name <> '' OR guardian_phone <> ''`).Scan(&clear)
-		e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM volunteers WHERE email_sealed IS NOT NULL AND address_sealed IS NOT NULL AND guardian_name_sealed IS NOT NULL`).Scan(&sealed)
+		e.Store.DB().QueryRow(`SELECT COUNT(*) FROM volunteers WHERE email <> '' OR address <> '' OR guardian_name <> '' OR guardian_phone <> ''`).Scan(&clear)
+		e.Store.DB().QueryRow(`SELECT COUNT(*) FROM volunteers WHERE email_sealed IS NOT NULL AND address_sealed IS NOT NULL AND guardian_name_sealed IS NOT NULL`).Scan(&sealed)
 		if clear != 0 || sealed != 1 {
 			t.Errorf("%d rows with contact details in clear, %d sealed", clear, sealed)
 		}
@@ -189,7 +189,7 @@ func TestProfilePage(t *testing.T) {
 		if res := b.Get("/me"); res.Status != http.StatusSeeOther {
 			t.Errorf("after close /me: %d", res.Status)
 		}
-		v, err := e.App.Store.FindVolunteerByNo(context.Background(), vnoRe.FindStringSubmatch(me)[1])
+		v, err := e.Store.FindVolunteerByNo(context.Background(), vnoRe.FindStringSubmatch(me)[1])
 		if err != nil || v.Status != zhiyuan.VolunteerClosed || v.Name != zhiyuan.ClosedName {
 			t.Errorf("closed volunteer %+v %v", v, err)
 		}

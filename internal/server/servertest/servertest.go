@@ -35,6 +35,9 @@ type Env struct {
 	T      testing.TB
 	Engine string
 	App    *app.App
+	// Store is the store App runs on, for tests that set up or check rows directly;
+	// pages and API reach it only through App.
+	Store  *sqlstore.Store
 	Server *server.Server
 	HTTP   *httptest.Server
 	Log    *SyncBuffer // everything the platform logged, for the no-secrets tests
@@ -73,7 +76,7 @@ func New(t testing.TB, engine string) *Env {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &Env{T: t, Engine: engine, App: a, Server: srv, HTTP: hs, Log: logBuf}
+	return &Env{T: t, Engine: engine, App: a, Store: store, Server: srv, HTTP: hs, Log: logBuf}
 }
 
 // NeedFont skips t, or fails it when ZHIYUAN_TEST_REQUIRE_FONT=1, unless the CJK font
