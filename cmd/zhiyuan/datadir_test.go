@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"zhiyuan"
+	"zhiyuan/internal/config"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/sqlstore/storetest"
@@ -64,7 +65,7 @@ func TestNewDataFolderPrivate(t *testing.T) {
 	if out, stderr, exit := run(t, nil, "migrate", "--data", dir); exit != 0 {
 		t.Fatalf("migrate: exit %d\n%s%s", exit, out, stderr)
 	}
-	want := map[string]os.FileMode{dir: 0o700, sqlstore.SQLitePath(dir): 0o600, filepath.Join(dir, pii.FileName): 0o600}
+	want := map[string]os.FileMode{dir: 0o700, config.SQLitePath(dir): 0o600, filepath.Join(dir, pii.FileName): 0o600}
 	for path, mode := range want {
 		if info, err := os.Stat(path); err != nil || info.Mode().Perm() != mode {
 			t.Errorf("%s: %v, want %04o", path, err, mode)
@@ -81,7 +82,7 @@ func TestUpgradeSealsContactDetails(t *testing.T) {
 			ctx := context.Background()
 			data := t.TempDir()
 			args := []string{"--data", data}
-			dsn := sqlstore.SQLitePath(data)
+			dsn := config.SQLitePath(data)
 			if engine == "postgres" {
 				dsn = storetest.DSN(t, engine)
 				args = append(args, "--db", dsn)

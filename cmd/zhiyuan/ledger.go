@@ -33,7 +33,7 @@ func ledger(ctx context.Context, args []string) error {
 		return err
 	}
 	keys, keysErr := verifyKeys(c.DataDir, keysFile)
-	s, err := sqlstore.Open(ctx, c.DSN(), c.Pool.StoreOptions())
+	s, err := sqlstore.Open(ctx, c.DSN(), storeOptions(c.Pool))
 	if err != nil {
 		return err
 	}

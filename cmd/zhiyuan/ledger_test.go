@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zhiyuan"
+	"zhiyuan/internal/config"
 	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/sqlstore/storetest"
 )
@@ -59,7 +60,7 @@ func TestLedgerVerify(t *testing.T) {
 func ledgerFixture(t *testing.T, engine string, n int, confirm func(j int) bool) ([]string, *sqlstore.Store, []*zhiyuan.Volunteer, []*zhiyuan.HourEntry) {
 	t.Helper()
 	args := dbArgs(t, engine)
-	dsn := sqlstore.SQLitePath(args[1])
+	dsn := config.SQLitePath(args[1])
 	if engine == "postgres" {
 		dsn = args[3]
 	}

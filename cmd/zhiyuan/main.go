@@ -108,7 +108,7 @@ func flags(name string, args []string, serve bool, extra func(fs *flag.FlagSet))
 // It returns the store too: the caller closes it, and the demo loads bulk data into it;
 // nothing else reaches the store but through the App.
 func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App, *sqlstore.Store, error) {
-	store, err := sqlstore.Open(ctx, c.DSN(), c.Pool.StoreOptions())
+	store, err := sqlstore.Open(ctx, c.DSN(), storeOptions(c.Pool))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -142,6 +142,20 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 	font, _ := proof.FindFont(c.FontPath)
 	a.SetProofFont(font)
 	return a, store, nil
+}
+
+// storeOptions are the operator's pool settings as the store takes them.
+func storeOptions(p config.Pool) sqlstore.Options {
+	o := sqlstore.Options{MaxOpenConns: p.MaxConns, MaxIdleConns: p.MaxIdle,
+		ConnMaxLifetime: p.ConnMaxLifetime, ConnMaxIdleTime: p.ConnMaxIdleTime}
+	// The store reads zero as "its default"; the operator's zero means none or never.
+	if o.MaxIdleConns == 0 {
+		o.MaxIdleConns = -1
+	}
+	if o.ConnMaxIdleTime == 0 {
+		o.ConnMaxIdleTime = -1
+	}
+	return o
 }
 
 // defaultRules are the application's defaults as the tunable rules' flag defaults, so
@@ -244,7 +258,7 @@ func migrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := sqlstore.Open(ctx, c.DSN(), c.Pool.StoreOptions())
+	s, err := sqlstore.Open(ctx, c.DSN(), storeOptions(c.Pool))
 	if err != nil {
 		return err
 	}

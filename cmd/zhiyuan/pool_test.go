@@ -5,8 +5,9 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
-	"zhiyuan/internal/sqlstore"
+	"zhiyuan/internal/config"
 	"zhiyuan/internal/sqlstore/storetest"
 )
 
@@ -20,7 +21,7 @@ func TestPoolSettingsReachTheStore(t *testing.T) {
 				args []string
 				want int
 			}{
-				{nil, sqlstore.DefaultMaxConns()},
+				{nil, config.DefaultMaxConns()},
 				{[]string{"--db-max-conns", "5", "--db-max-idle", "2", "--db-conn-max-lifetime", "30m"}, 5},
 			} {
 				c, err := flags("serve", append(tc.args, dbArgs(t, engine)...), true, nil)
@@ -45,5 +46,18 @@ func TestPoolSettingsReachTheStore(t *testing.T) {
 				store.Close()
 			}
 		})
+	}
+}
+
+// TestStoreOptions: the operator's zeros (--db-max-idle 0, --db-conn-max-idle-time 0) mean
+// none and never, while the store reads a zero as its default.
+func TestStoreOptions(t *testing.T) {
+	o := storeOptions(config.Pool{MaxConns: 50, ConnMaxLifetime: 30 * time.Minute})
+	if o.MaxOpenConns != 50 || o.MaxIdleConns >= 0 || o.ConnMaxLifetime != 30*time.Minute || o.ConnMaxIdleTime >= 0 {
+		t.Fatalf("store options: %+v", o)
+	}
+	o = storeOptions(config.Pool{MaxConns: 5, MaxIdle: 2, ConnMaxIdleTime: time.Minute})
+	if o.MaxOpenConns != 5 || o.MaxIdleConns != 2 || o.ConnMaxIdleTime != time.Minute {
+		t.Fatalf("store options: %+v", o)
 	}
 }

@@ -12,8 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"zhiyuan/internal/sqlstore"
 )
 
 // Config is everything the binary can be told.
@@ -70,7 +68,7 @@ func (c *Config) RegisterServe(fs *flag.FlagSet, getenv func(string) string) {
 // Validate checks the configuration and fills derived values.
 func (c *Config) Validate() error {
 	var errs []error
-	if c.DB != "" && !sqlstore.IsPostgres(c.DB) {
+	if c.DB != "" && !postgresURL(c.DB) {
 		errs = append(errs, fmt.Errorf("--db must be a postgres:// URL (got a value of another form); leave it empty for SQLite"))
 	}
 	if c.DataDir == "" {
@@ -127,7 +125,18 @@ func (c *Config) DSN() string {
 	if c.DB != "" {
 		return c.DB
 	}
-	return sqlstore.SQLitePath(c.DataDir)
+	return SQLitePath(c.DataDir)
+}
+
+// SQLitePath is where the embedded database lives inside a data folder.
+func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "zhiyuan.db") }
+
+// postgresURL reports whether s is a PostgreSQL URL, the only form --db takes (SQLite is
+// chosen by leaving it empty). The store tells the engines apart by the same prefixes
+// (sqlstore.IsPostgres; TestConfigAgreesWithStore), and anything else would be opened
+// as a SQLite file of that name.
+func postgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
 // Level parses LogLevel.

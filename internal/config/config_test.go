@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"zhiyuan/internal/sqlstore"
 
 	"zhiyuan"
 )
@@ -297,10 +298,6 @@ func TestPoolSettings(t *testing.T) {
 	if p := c.Pool; p.MaxConns != 50 || p.MaxIdle != 0 || p.ConnMaxLifetime != 30*time.Minute || p.ConnMaxIdleTime != 0 {
 		t.Fatalf("env and flags: %+v", p)
 	}
-	// The operator's zeros mean none and never; the store's zero means its default.
-	if o := c.Pool.StoreOptions(); o.MaxOpenConns != 50 || o.MaxIdleConns >= 0 || o.ConnMaxLifetime != 30*time.Minute || o.ConnMaxIdleTime >= 0 {
-		t.Fatalf("store options: %+v", o)
-	}
 	c, err = parse(t, map[string]string{"ZHIYUAN_DB_MAX_CONNS": "12"})
 	if err != nil || c.Pool.MaxIdle != 12 {
 		t.Fatalf("idle follows max conns: %+v, %v", c.Pool, err)
@@ -326,5 +323,20 @@ func TestPoolValidationNamesTheFlag(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v %v: err = %v, want one saying %s", tc.env, tc.args, err, tc.want)
 		}
+	}
+}
+
+// TestConfigAgreesWithStore: config does not import the store (it is read before anything
+// opens), so the two rules they share are written twice and checked here: which --db
+// values the store opens as PostgreSQL, and the default pool size.
+func TestConfigAgreesWithStore(t *testing.T) {
+	for _, dsn := range []string{"postgres://u@h/db", "postgresql://h/db?sslmode=disable", "postgres:/x", "mysql://h/db",
+		"zhiyuan-data/zhiyuan.db", "POSTGRES://h/db", ""} {
+		if got, want := postgresURL(dsn), sqlstore.IsPostgres(dsn); got != want {
+			t.Errorf("%q: config takes it for PostgreSQL: %v, the store: %v", dsn, got, want)
+		}
+	}
+	if DefaultMaxConns() != sqlstore.DefaultMaxConns() {
+		t.Errorf("default pool: config %d, store %d", DefaultMaxConns(), sqlstore.DefaultMaxConns())
 	}
 }

@@ -4,11 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
-
-	"zhiyuan/internal/sqlstore"
 )
 
 // Pool sizes the database connection pools. On PostgreSQL every setting applies to the
@@ -26,6 +25,11 @@ type Pool struct {
 	// environment is reported exactly like a bad flag, naming both.
 	specs []*ruleSpec
 }
+
+// DefaultMaxConns is --db-max-conns when none is given: two connections per core, so one
+// can wait on the database while another runs, and two spare for the background jobs and
+// a health check. The store takes the same default for a zero (TestConfigAgreesWithStore).
+func DefaultMaxConns() int { return 2*runtime.NumCPU() + 2 }
 
 // poolLimit bounds --db-max-conns: beyond it a typo (10000 for 100) would exhaust the
 // server's max_connections rather than tune anything.
@@ -49,7 +53,7 @@ func (c *Config) registerPool(fs *flag.FlagSet, getenv func(string) string) {
 		fs.Lookup(name).DefValue = defValue
 	}
 	// The order matters: --db-max-idle is read after --db-max-conns, which bounds it.
-	add("db-max-conns", "DB_MAX_CONNS", strconv.Itoa(sqlstore.DefaultMaxConns()), "",
+	add("db-max-conns", "DB_MAX_CONNS", strconv.Itoa(DefaultMaxConns()), "",
 		"`n` database connections at most (PostgreSQL: the pool; SQLite: the readers, writes keep one), 1 to "+strconv.Itoa(poolLimit)+"; default 2×cores+2",
 		func(s string) (err error) { p.MaxConns, err = count(s, 1, poolLimit); return })
 	add("db-max-idle", "DB_MAX_IDLE", "", "as --db-max-conns",
@@ -98,18 +102,4 @@ func poolDuration(s string) (time.Duration, error) {
 		return 0, errors.New("must be 0 or between 1s and 24h")
 	}
 	return d, nil
-}
-
-// StoreOptions are the pool settings as the store takes them.
-func (p *Pool) StoreOptions() sqlstore.Options {
-	o := sqlstore.Options{MaxOpenConns: p.MaxConns, MaxIdleConns: p.MaxIdle,
-		ConnMaxLifetime: p.ConnMaxLifetime, ConnMaxIdleTime: p.ConnMaxIdleTime}
-	// The store reads zero as "its default"; the operator's zero means none or never.
-	if o.MaxIdleConns == 0 {
-		o.MaxIdleConns = -1
-	}
-	if o.ConnMaxIdleTime == 0 {
-		o.ConnMaxIdleTime = -1
-	}
-	return o
 }

@@ -2,21 +2,41 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"modernc.org/sqlite"               // registers "sqlite"; its errors carry the extended codes
 )
 
-// dialect is everything that differs between the engines. Keep it small: shared SQL
-// goes in the aggregate files.
+// dialect is everything that differs between the engines, and this file is the only one
+// that knows which engine it runs on: opening the pools, the drivers' error codes, and
+// the few statements that are not shared SQL. Keep it small: shared SQL goes in the
+// aggregate files.
 type dialect interface {
 	name() string
 	rebind(query string) string
 	uniqueViolation(err error) (detail string, ok bool)
+	// retryable reports whether err is a transient conflict between transactions (a
+	// deadlock or a serialisation failure) after which the transaction may run again.
+	retryable(err error) bool
+	// cacheStatements reports whether statements run on the pools are worth preparing
+	// once per connection and keeping (store.go, stmt).
+	cacheStatements() bool
+	// triggerCount is a query counting the enabled triggers on the two tables its ?
+	// placeholders name (the ledger's append-only guard, VerifyLedger).
+	triggerCount() string
+	// beginBulkLoad prepares the write pool for a long run of bulk inserts and returns
+	// what ends it (Store.BeginBulkLoad).
+	beginBulkLoad(ctx context.Context, write *sql.DB) (end func())
 	// lockMigrations serialises migrations between processes starting at once.
 	lockMigrations(ctx context.Context, c conn) error
 	// planArgs are leading query arguments that make the engine plan a statement with its
@@ -25,7 +45,69 @@ type dialect interface {
 	planArgs() []any
 }
 
+// IsPostgres reports whether dsn names a PostgreSQL database; anything else is the path of
+// a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
 type sqliteDialect struct{}
+
+// openSQLite opens a SQLite file (creating it private) as a writer pool of exactly one
+// connection whose transactions begin IMMEDIATE, so writers queue in Go instead of
+// fighting over the file lock and no lock upgrade fails half-way, and a pool of
+// query_only readers.
+func openSQLite(ctx context.Context, dsn string, opt Options) (w, r *sql.DB, err error) {
+	if dir := filepath.Dir(dsn); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, nil, fmt.Errorf("create data folder: %w", err)
+		}
+	}
+	if err := createPrivate(dsn); err != nil {
+		return nil, nil, err
+	}
+	// busy_timeout first so that the pragmas after it wait instead of failing while
+	// another process holds the lock; then WAL so readers never block the writer.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	w, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	// Create the file and switch it to WAL before the readers open it.
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	r, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(opt.MaxOpenConns)
+	r.SetMaxIdleConns(opt.MaxIdleConns)
+	r.SetConnMaxIdleTime(0)
+	return w, r, nil
+}
+
+// createPrivate creates a new SQLite database file with mode 0600 before SQLite opens it.
+// SQLite would create it 0644 less the umask; it then creates the -wal and -shm files (and
+// again whenever they reappear after the last connection closed) with the database file's
+// own permissions, so making the database private makes all three private. An existing
+// file is left as it is: serve warns when it is readable by others (see DataDirWarnings).
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
+}
 
 func (sqliteDialect) name() string { return "sqlite" }
 
@@ -42,6 +124,35 @@ func (sqliteDialect) uniqueViolation(err error) (string, bool) {
 	return "", false
 }
 
+// SQLite has one writer, which waits for the file lock (busy_timeout) rather than fail:
+// no conflict between transactions is left to retry.
+func (sqliteDialect) retryable(error) bool { return false }
+
+// SQLite compiles a statement anew for every unprepared call, and for short reads the
+// compiling was most of the time (BenchmarkAPIMe).
+func (sqliteDialect) cacheStatements() bool { return true }
+
+func (sqliteDialect) triggerCount() string {
+	return `SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (?, ?)`
+}
+
+// On SQLite a bulk load gives the write connection a 256 MB page cache for the duration:
+// blind indexes are random, so a bulk load touches index pages all over the file, and the
+// default 2 MB cache makes it re-read them for every batch (measured: twice as fast with
+// the large cache).
+func (sqliteDialect) beginBulkLoad(ctx context.Context, write *sql.DB) (end func()) {
+	var old int64
+	if err := write.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&old); err != nil {
+		return func() {}
+	}
+	if _, err := write.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
+		return func() {}
+	}
+	return func() {
+		write.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+strconv.FormatInt(old, 10))
+	}
+}
+
 // SQLite needs no lock: the write pool's single connection and BEGIN IMMEDIATE serialise
 // migrations already.
 func (sqliteDialect) lockMigrations(context.Context, conn) error { return nil }
@@ -50,6 +161,19 @@ func (sqliteDialect) lockMigrations(context.Context, conn) error { return nil }
 func (sqliteDialect) planArgs() []any { return nil }
 
 type postgresDialect struct{}
+
+// openPostgres opens the one pool that both reads and writes on PostgreSQL.
+func openPostgres(dsn string, opt Options) (*sql.DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(opt.MaxOpenConns)
+	db.SetMaxIdleConns(opt.MaxIdleConns)
+	db.SetConnMaxLifetime(max(opt.ConnMaxLifetime, 0)) // database/sql: 0 is never
+	db.SetConnMaxIdleTime(max(opt.ConnMaxIdleTime, 0))
+	return db, nil
+}
 
 func (postgresDialect) name() string { return "postgres" }
 
@@ -86,6 +210,24 @@ func (postgresDialect) uniqueViolation(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// 40P01 deadlock_detected, 40001 serialization_failure.
+func (postgresDialect) retryable(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && (e.Code == "40P01" || e.Code == "40001")
+}
+
+// pgx keeps its own statement cache per connection.
+func (postgresDialect) cacheStatements() bool { return false }
+
+func (postgresDialect) triggerCount() string {
+	return `SELECT COUNT(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+		WHERE c.relname IN (?, ?) AND c.relnamespace = to_regnamespace(current_schema())::oid
+		AND NOT t.tgisinternal AND t.tgenabled <> 'D'`
+}
+
+// PostgreSQL's bulk loads need nothing: the server's cache is the operator's.
+func (postgresDialect) beginBulkLoad(context.Context, *sql.DB) (end func()) { return func() {} }
 
 // PostgreSQL switches a prepared statement to a generic plan after five runs; pgx's
 // "exec" mode sends an unnamed statement each time, which is planned for its values.

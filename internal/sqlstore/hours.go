@@ -661,14 +661,6 @@ func (s *Store) allTotals(ctx context.Context) (map[int64]zhiyuan.HourTotals, er
 // ledgerTriggersPresent reports whether the append-only triggers are still in place.
 func (s *Store) ledgerTriggersPresent(ctx context.Context) (bool, error) {
 	var n int
-	var err error
-	if s.Engine() == "postgres" {
-		err = s.reader().queryRow(ctx, `SELECT COUNT(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-			WHERE c.relname IN ('hour_entries', 'hour_confirmations') AND c.relnamespace = to_regnamespace(current_schema())::oid
-			AND NOT t.tgisinternal AND t.tgenabled <> 'D'`).Scan(&n)
-		return n >= 4, err
-	}
-	err = s.reader().queryRow(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'
-		AND tbl_name IN ('hour_entries', 'hour_confirmations')`).Scan(&n)
+	err := s.reader().queryRow(ctx, s.dialect.triggerCount(), "hour_entries", "hour_confirmations").Scan(&n)
 	return n >= 4, err
 }

@@ -20,7 +20,7 @@ func TestNewDataFolderIsPrivate(t *testing.T) {
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
 	dir := filepath.Join(t.TempDir(), "new", "data")
-	path := sqlstore.SQLitePath(dir)
+	path := filepath.Join(dir, "zhiyuan.db")
 	for round := range 2 {
 		s, err := sqlstore.Open(context.Background(), path, sqlstore.Options{})
 		if err != nil {

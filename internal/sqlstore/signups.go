@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"zhiyuan"
 )
 
@@ -197,16 +195,11 @@ func (s *Store) sessionError(ctx context.Context, tx conn, sessionID int64, full
 func (s *Store) retry(ctx context.Context, fn func() error) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		if err = fn(); err == nil || !retryable(err) || ctx.Err() != nil {
+		if err = fn(); err == nil || !s.dialect.retryable(err) || ctx.Err() != nil {
 			return err
 		}
 	}
 	return err
-}
-
-func retryable(err error) bool {
-	var e *pgconn.PgError
-	return errors.As(err, &e) && (e.Code == "40P01" || e.Code == "40001")
 }
 
 const signupCols = `sg.id, sg.session_id, sg.activity_id, sg.volunteer_id, sg.status, sg.late, sg.created_at, sg.updated_at,

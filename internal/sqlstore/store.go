@@ -10,17 +10,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
 
 	"zhiyuan"
 )
@@ -34,10 +28,8 @@ type Store struct {
 
 	rebound sync.Map // query text → rebound text, so rebinding costs nothing after the first use
 
-	// SQLite compiles a statement anew for every unprepared call, and for short reads the
-	// compiling was most of the time (BenchmarkAPIMe). Statements run on the pools, not in
-	// transactions, are therefore prepared once per connection and kept. PostgreSQL needs
-	// none of this: pgx keeps its own statement cache per connection.
+	// Statements run on the pools, not in transactions, are prepared once per connection
+	// and kept where the dialect asks for it (SQLite; see cacheStatements in dialect.go).
 	cacheStmts bool
 	stmts      sync.Map // stmtKey → *sql.Stmt
 	nstmts     atomic.Int32
@@ -66,14 +58,6 @@ type Options struct {
 // can wait on the database while another runs, and two spare for the background jobs
 // and a health check.
 func DefaultMaxConns() int { return 2*runtime.NumCPU() + 2 }
-
-// IsPostgres reports whether dsn names a PostgreSQL database.
-func IsPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
-}
-
-// SQLitePath is where the embedded database lives inside a data folder.
-func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "zhiyuan.db") }
 
 // Open connects to dsn (a postgres:// URL or a SQLite file path), checks the connection
 // and applies pending migrations.
@@ -107,72 +91,24 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	s := &Store{now: func() time.Time { return opt.Now().UTC().Truncate(time.Microsecond) }}
 	if IsPostgres(dsn) {
-		db, err := sql.Open("pgx", dsn)
+		db, err := openPostgres(dsn, opt)
 		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
-		}
-		db.SetMaxOpenConns(opt.MaxOpenConns)
-		db.SetMaxIdleConns(opt.MaxIdleConns)
-		db.SetConnMaxLifetime(max(opt.ConnMaxLifetime, 0)) // database/sql: 0 is never
-		db.SetConnMaxIdleTime(max(opt.ConnMaxIdleTime, 0))
-		s.write, s.read, s.dialect = db, db, postgresDialect{}
-	} else {
-		if dir := filepath.Dir(dsn); dir != "" {
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return nil, fmt.Errorf("create data folder: %w", err)
-			}
-		}
-		if err := createPrivate(dsn); err != nil {
 			return nil, err
 		}
-		// busy_timeout first so that the pragmas after it wait instead of failing while
-		// another process holds the lock; then WAL so readers never block the writer.
-		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
-		w, err := sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate")
+		s.write, s.read, s.dialect = db, db, postgresDialect{}
+	} else {
+		w, r, err := openSQLite(ctx, dsn, opt)
 		if err != nil {
-			return nil, fmt.Errorf("open sqlite: %w", err)
+			return nil, err
 		}
-		w.SetMaxOpenConns(1)
-		w.SetMaxIdleConns(1)
-		w.SetConnMaxLifetime(0)
-		w.SetConnMaxIdleTime(0)
-		// Create the file and switch it to WAL before the readers open it.
-		if err := w.PingContext(ctx); err != nil {
-			w.Close()
-			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
-		}
-		r, err := sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)")
-		if err != nil {
-			w.Close()
-			return nil, fmt.Errorf("open sqlite: %w", err)
-		}
-		r.SetMaxOpenConns(opt.MaxOpenConns)
-		r.SetMaxIdleConns(opt.MaxIdleConns)
-		r.SetConnMaxIdleTime(0)
 		s.write, s.read, s.dialect = w, r, sqliteDialect{}
-		s.cacheStmts = true
 	}
+	s.cacheStmts = s.dialect.cacheStatements()
 	if err := s.write.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return s, nil
-}
-
-// createPrivate creates a new SQLite database file with mode 0600 before SQLite opens it.
-// SQLite would create it 0644 less the umask; it then creates the -wal and -shm files (and
-// again whenever they reappear after the last connection closed) with the database file's
-// own permissions, so making the database private makes all three private. An existing
-// file is left as it is: serve warns when it is readable by others (see DataDirWarnings).
-func createPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("create database file: %w", err)
-	}
-	return f.Close()
 }
 
 // Close closes both pools.

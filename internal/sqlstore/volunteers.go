@@ -415,24 +415,10 @@ func (s *Store) setPassword(ctx context.Context, tx conn, accountID int64, hash,
 }
 
 // BeginBulkLoad prepares the database for a long run of bulk inserts (the demo's million
-// volunteers) and returns the function that ends it. On SQLite it gives the write
-// connection a 256 MB page cache for the duration: blind indexes are random, so a bulk
-// load touches index pages all over the file, and the default 2 MB cache makes it re-read
-// them for every batch (measured: twice as fast with the large cache).
+// volunteers) and returns the function that ends it; what it does depends on the engine
+// (dialect.go).
 func (s *Store) BeginBulkLoad(ctx context.Context) (end func()) {
-	if s.dialect.name() != "sqlite" {
-		return func() {}
-	}
-	var old int64
-	if err := s.write.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&old); err != nil {
-		return func() {}
-	}
-	if _, err := s.write.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
-		return func() {}
-	}
-	return func() {
-		s.write.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+strconv.FormatInt(old, 10))
-	}
+	return s.dialect.beginBulkLoad(ctx, s.write)
 }
 
 // BulkVolunteer is one prepared registration for BulkCreateVolunteers.
