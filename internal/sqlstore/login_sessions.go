@@ -11,6 +11,9 @@ import (
 	"zhiyuan"
 )
 
+// Login sessions: a page login's cookie and an API token are both a row of sessions.
+// Sessions (场次) of activities are activity_sessions.go.
+
 // hashToken is what the sessions table keys on: a stolen copy of the table holds no token.
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))

@@ -9,7 +9,7 @@ import (
 	"zhiyuan"
 )
 
-// Sessions (场次) of activities. Not to be confused with sessions.go, which is logins.
+// Sessions (场次) of activities. Logins' sessions are login_sessions.go.
 
 const sessionCols = `id, activity_id, starts_at, ends_at, capacity, seats_taken, pending_count, waitlist_count, status`
 
