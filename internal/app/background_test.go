@@ -9,6 +9,7 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
+	"zhiyuan/internal/jobs"
 )
 
 // failures records the background tasks that logged a failure.
@@ -42,9 +43,9 @@ func (f *failures) list() []string {
 	return append([]string(nil), f.tasks...)
 }
 
-// TestRunBackgroundAtStart: the periodic tasks that serve starts run at once, not an
-// interval later: an expired login is purged and today's ledger anchor is made right after
-// start, with no task reporting a failure, on either engine.
+// TestRunBackgroundAtStart: the periodic tasks that serve starts (River periodic jobs)
+// run at once, not an interval later: an expired login is purged and today's ledger
+// anchor is made right after start, with no task reporting a failure, on either engine.
 func TestRunBackgroundAtStart(t *testing.T) {
 	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
 		logged := &failures{}
@@ -71,7 +72,11 @@ func TestRunBackgroundAtStart(t *testing.T) {
 
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		a.RunBackground(ctx)
+		r, err := a.RunBackground(ctx, jobs.Options{PollInterval: 50 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Stop(context.Background())
 		var anchors []zhiyuan.LedgerAnchor
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			anchors, err = a.LedgerAnchors(t.Context(), 0, 10)
