@@ -109,7 +109,9 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[jobs.Deliver]) 
 }
 
 // Timeout bounds one attempt: the webhook gateway's own timeout and a little more.
-func (w *deliverWorker) Timeout(*river.Job[jobs.Deliver]) time.Duration { return webhookTimeout + 5*time.Second }
+func (w *deliverWorker) Timeout(*river.Job[jobs.Deliver]) time.Duration {
+	return webhookTimeout + 5*time.Second
+}
 
 type sweepWorker struct {
 	river.WorkerDefaults[jobs.Sweep]

@@ -67,7 +67,9 @@ type Deliver struct {
 func (Deliver) Kind() string { return "deliver" }
 
 // InsertOpts implements river.JobArgsWithInsertOpts.
-func (Deliver) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: DeliverMaxAttempts} }
+func (Deliver) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: DeliverMaxAttempts}
+}
 
 // Key is the delivery's idempotency key: the same for every attempt, different for every
 // message, handed to the gateway so that it can drop a repeat (see app.Message.Key).

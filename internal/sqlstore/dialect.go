@@ -124,7 +124,9 @@ func (postgresDialect) planArgs() []any { return []any{pgx.QueryExecModeExec} }
 // River's database/sql driver on the store's pool (pgx's stdlib). It has no LISTEN
 // connection of its own, so the runner polls (jobs.Options.PollInterval); see
 // docs/ARCHITECTURE.md.
-func (postgresDialect) jobDriver(db *sql.DB) riverdriver.Driver[*sql.Tx] { return riverdatabasesql.New(db) }
+func (postgresDialect) jobDriver(db *sql.DB) riverdriver.Driver[*sql.Tx] {
+	return riverdatabasesql.New(db)
+}
 
 // On PostgreSQL River migrates each version in its own transaction (some must commit
 // before the next uses them), so processes starting at once are serialised by a
