@@ -232,8 +232,8 @@ func (s *Store) FindJob(ctx context.Context, id int64) (*rivertype.JobRow, error
 	return j, err
 }
 
-// RetryJob makes a failed job available to run again now, with its attempts counted
-// afresh up to the same limit. A job still running or completed is EConflict.
+// RetryJob makes a failed job available to run again now (a discarded one gets one
+// more attempt). A job that has not failed (waiting, running, completed) is EConflict.
 func (s *Store) RetryJob(ctx context.Context, id int64) (*rivertype.JobRow, error) {
 	j, err := s.FindJob(ctx, id)
 	if err != nil {
