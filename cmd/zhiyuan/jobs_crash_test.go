@@ -241,4 +241,3 @@ func cancelledActivity(t *testing.T, s *sqlstore.Store, n int) int64 {
 	}
 	return act.ID
 }
-
