@@ -100,3 +100,41 @@ func TestRunBackgroundAtStart(t *testing.T) {
 		}
 	})
 }
+
+// TestSweepsRunOnceAcrossServers: two servers working the same database (two runners)
+// run each periodic task once at start, not once each: only the elected leader inserts
+// the sweeps. On either engine.
+func TestSweepsRunOnceAcrossServers(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		for range 2 {
+			r, err := a.RunBackground(ctx, jobs.Options{PollInterval: 50 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Stop(context.Background())
+		}
+		sweeps := func() (done, all int) {
+			q := a.Store.Rebind("SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'completed' THEN 1 ELSE 0 END), 0) FROM river_job WHERE kind = ?")
+			if err := a.Store.DB().QueryRowContext(t.Context(), q, jobs.Sweep{}.Kind()).Scan(&all, &done); err != nil {
+				t.Fatal(err)
+			}
+			return done, all
+		}
+		want := len(a.PeriodicJobs())
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if done, _ := sweeps(); done >= want {
+				break
+			}
+			if time.Now().After(deadline) {
+				done, all := sweeps()
+				t.Fatalf("20 s after start %d of %d sweeps done (%d queued)", done, want, all)
+			}
+		}
+		time.Sleep(time.Second) // time for a second leader, were there one, to insert its own
+		if done, all := sweeps(); all != want || done != want {
+			t.Fatalf("%d sweeps queued, %d done; want each of the %d once", all, done, want)
+		}
+	})
+}
