@@ -21,6 +21,7 @@ import (
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/config"
 	"zhiyuan/internal/demo"
+	"zhiyuan/internal/jobs"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/proof"
 	"zhiyuan/internal/region"
@@ -230,7 +231,23 @@ func serve(ctx context.Context, args []string) error {
 		defer ms.Close()
 		log.Info("serving metrics", slog.String("addr", mln.Addr().String()))
 	}
-	go a.RunBackground(ctx)
+	if c.SenderURL != "" {
+		a.Sender = app.WebhookSender{URL: c.SenderURL}
+	}
+	// Background jobs: deliveries, fan-outs and the periodic sweeps (app/jobs.go). They
+	// stop after the HTTP server, so requests in flight can still queue theirs.
+	// Not ctx: its end would cancel running jobs at once; Stop below lets them finish.
+	runner, err := a.RunBackground(context.WithoutCancel(ctx), jobs.Options{Log: log, JobTimeout: c.JobTimeout})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := runner.Stop(stop); err != nil {
+			log.Warn("background jobs stopped early", slog.String("error", err.Error()))
+		}
+	}()
 	fmt.Printf("zhiyuan 已启动: http://%s/  (数据库: %s)\n", ln.Addr(), a.Engine())
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("database", a.Engine()))
 	errc := make(chan error, 1)

@@ -110,6 +110,8 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown flag", nil, []string{"serve", "--bogus"}, "flag provided but not defined: -bogus"},
 		{"pool of no connections", []string{"ZHIYUAN_DB_MAX_CONNS=0"}, []string{"migrate"}, `--db-max-conns "0" (or ZHIYUAN_DB_MAX_CONNS)`},
 		{"public metrics without a token", []string{"ZHIYUAN_METRICS_ADDR=0.0.0.0:9090"}, []string{"serve"}, "--metrics-addr"},
+		{"sender not a URL", []string{"ZHIYUAN_SENDER_URL=sms-gateway:8080"}, []string{"serve"}, "--sender-url must be an http:// or https:// URL"},
+		{"job timeout out of range", nil, []string{"serve", "--job-timeout", "0s"}, "--job-timeout (or ZHIYUAN_JOB_TIMEOUT) must be between 1s and 1h"},
 		{"unreachable postgres", nil, []string{"migrate", "--db", "postgres://nobody@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"}, "connect to database"},
 		{"bad admin region", nil, []string{"admin", "create", "--role", "regional", "--region", "449999", "--phone", "13800000001", "--password", "good1234"}, "行政区划代码不存在"},
 		{"admin without create", nil, []string{"admin"}, "usage: zhiyuan admin create"},

@@ -26,6 +26,10 @@ func (x *API) routes() {
 	x.handle("GET", "/audit", false, x.listAudit)
 	x.handle("POST", "/admins", false, x.createAdmin)
 
+	// Background jobs that failed, and running one again (jobs.go).
+	x.handle("GET", "/admin/jobs", false, x.listJobs)
+	x.handle("POST", "/admin/jobs/{id}/retry", false, x.retryJob)
+
 	// Activities, their sessions and projects (activities.go).
 	x.handle("POST", "/organizations/{id}/activities", false, x.createActivity)
 	x.handle("GET", "/organizations/{id}/activities", false, x.listOrgActivities)

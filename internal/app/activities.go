@@ -329,17 +329,18 @@ func (a *App) endActivity(ctx context.Context, p *zhiyuan.Principal, id int64, t
 		return nil, err
 	}
 	notice := zhiyuan.ActivityNotice(kind, act.Title, act.ID)
-	recipients, err := a.store.EndActivity(ctx, id, to, notice)
+	// The store queues the notices with the change (jobs.Fanout); the request does not
+	// wait for a thousand of them to be written and sent.
+	notified, err := a.store.EndActivity(ctx, id, to, notice)
 	if err != nil {
 		return nil, err
 	}
 	a.sessionCache.forget()
 	if err := a.audit(ctx, p, "activity."+string(to), "activity", strconv.FormatInt(id, 10), act.RegionCode, act.OrgID,
-		strconv.Itoa(len(recipients))+" notified"); err != nil {
+		strconv.Itoa(notified)+" notified"); err != nil {
 		return nil, err
 	}
-	a.send(ctx, a.fromStoreRecipients(ctx, recipients), notice)
-	a.Log.InfoContext(ctx, "activity ended", slog.Int64("activity_id", id), slog.String("status", string(to)), slog.Int("notified", len(recipients)))
+	a.Log.InfoContext(ctx, "activity ended", slog.Int64("activity_id", id), slog.String("status", string(to)), slog.Int("notified", notified))
 	return a.store.FindActivityByID(ctx, id)
 }
 

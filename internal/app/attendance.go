@@ -333,8 +333,7 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 	res.Attendance.VolunteerName, res.Attendance.VolunteerNo = vol.Name, vol.VolunteerNo
 	if id := res.Attendance.OfferID; id != 0 {
 		if o, err := a.store.FindHourOffer(ctx, id); err == nil {
-			res.Offer = o
-			a.sendOfferNotice(ctx, o, act.Title, o.OrgName)
+			res.Offer = o // the volunteer is told by the job queued with the offer
 		}
 	}
 	return res, nil

@@ -2,11 +2,12 @@ package app
 
 import (
 	"context"
-	"log/slog"
 	"time"
 )
 
-// Periodic is a piece of housekeeping run on a schedule by RunBackground.
+// Periodic is a piece of housekeeping run on a schedule: a River periodic job (jobs.go),
+// inserted by the one server elected leader, so each runs once a period however many
+// servers there are. Each task is idempotent and settled by the database all the same.
 type Periodic struct {
 	Name  string
 	Every time.Duration
@@ -15,7 +16,7 @@ type Periodic struct {
 
 // periodics is every periodic task, here and nowhere else: a feature that needs a sweep
 // adds its row (the work itself is a method in the feature's file). Each runs at start and
-// then every Every, on its own goroutine.
+// then every Every, as a jobs.Sweep job named by Name (so a Name must stay unique).
 func periodics() []Periodic {
 	return []Periodic{
 		{Name: "purge expired sessions", Every: time.Hour, Run: func(ctx context.Context, a *App) error {
@@ -45,26 +46,5 @@ func periodics() []Periodic {
 			_, err := a.store.PurgeExpiredResetCodes(ctx) // reset.go
 			return err
 		}},
-	}
-}
-
-// RunBackground runs the periodic housekeeping until ctx ends. Each task is idempotent
-// and settled by the database, so running it on several servers at once is harmless.
-func (a *App) RunBackground(ctx context.Context) {
-	for _, p := range periodics() {
-		go func(p Periodic) {
-			t := time.NewTicker(p.Every)
-			defer t.Stop()
-			for {
-				if err := p.Run(ctx, a); err != nil && ctx.Err() == nil {
-					a.Log.Error("background task failed", slog.String("task", p.Name), slog.String("error", err.Error()))
-				}
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
-			}
-		}(p)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
+	"zhiyuan/internal/jobs"
 )
 
 // failures records the background tasks that logged a failure.
@@ -42,9 +43,9 @@ func (f *failures) list() []string {
 	return append([]string(nil), f.tasks...)
 }
 
-// TestRunBackgroundAtStart: the periodic tasks that serve starts run at once, not an
-// interval later: an expired login is purged and today's ledger anchor is made right after
-// start, with no task reporting a failure, on either engine.
+// TestRunBackgroundAtStart: the periodic tasks that serve starts (River periodic jobs)
+// run at once, not an interval later: an expired login is purged and today's ledger
+// anchor is made right after start, with no task reporting a failure, on either engine.
 func TestRunBackgroundAtStart(t *testing.T) {
 	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
 		logged := &failures{}
@@ -71,7 +72,11 @@ func TestRunBackgroundAtStart(t *testing.T) {
 
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		a.RunBackground(ctx)
+		r, err := a.RunBackground(ctx, jobs.Options{PollInterval: 50 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Stop(context.Background())
 		var anchors []zhiyuan.LedgerAnchor
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			anchors, err = a.LedgerAnchors(t.Context(), 0, 10)
@@ -92,6 +97,44 @@ func TestRunBackgroundAtStart(t *testing.T) {
 		// Whatever failed by then: the tasks start together, and a failure of any is logged.
 		if f := logged.list(); len(f) > 0 {
 			t.Errorf("background tasks failed: %q", f)
+		}
+	})
+}
+
+// TestSweepsRunOnceAcrossServers: two servers working the same database (two runners)
+// run each periodic task once at start, not once each: only the elected leader inserts
+// the sweeps. On either engine.
+func TestSweepsRunOnceAcrossServers(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		for range 2 {
+			r, err := a.RunBackground(ctx, jobs.Options{PollInterval: 50 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Stop(context.Background())
+		}
+		sweeps := func() (done, all int) {
+			q := storeOf(a).Rebind("SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'completed' THEN 1 ELSE 0 END), 0) FROM river_job WHERE kind = ?")
+			if err := storeOf(a).DB().QueryRowContext(t.Context(), q, jobs.Sweep{}.Kind()).Scan(&all, &done); err != nil {
+				t.Fatal(err)
+			}
+			return done, all
+		}
+		want := len(a.PeriodicJobs())
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if done, _ := sweeps(); done >= want {
+				break
+			}
+			if time.Now().After(deadline) {
+				done, all := sweeps()
+				t.Fatalf("20 s after start %d of %d sweeps done (%d queued)", done, want, all)
+			}
+		}
+		time.Sleep(time.Second) // time for a second leader, were there one, to insert its own
+		if done, all := sweeps(); all != want || done != want {
+			t.Fatalf("%d sweeps queued, %d done; want each of the %d once", all, done, want)
 		}
 	})
 }

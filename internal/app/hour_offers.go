@@ -32,16 +32,6 @@ func (a *App) ExpireHourOffers(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// sendOfferNotice sends the extra-channel copy of the in-app notice of a new offer.
-func (a *App) sendOfferNotice(ctx context.Context, o *zhiyuan.HourOffer, activityTitle, orgName string) {
-	v, err := a.store.FindVolunteerByID(ctx, o.VolunteerID)
-	if err != nil {
-		return
-	}
-	to := Recipient{VolunteerID: v.ID, AccountID: v.AccountID, Phone: v.Phone, Email: v.Email}
-	a.send(ctx, []Recipient{to}, zhiyuan.HourOfferNotice(o, activityTitle, orgName))
-}
-
 // myVolunteerID is the caller's volunteer id, or the error a non-volunteer gets.
 func (a *App) myVolunteerID(ctx context.Context, p *zhiyuan.Principal) (int64, error) {
 	if p == nil {

@@ -266,7 +266,6 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 			fmt.Sprintf("volunteer %d, %d minutes, no sign-up", offer.VolunteerID, offer.Minutes)); err != nil {
 			return nil, nil, err
 		}
-		a.sendOfferNotice(ctx, offer, act.Title, o.Name)
 		offer, err = a.store.FindHourOffer(ctx, offer.ID)
 		return nil, offer, err
 	}

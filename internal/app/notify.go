@@ -24,6 +24,12 @@ type Recipient struct {
 // Message is what to send; Template names the text, so a real SMS gateway can map it to
 // its registered template.
 type Message struct {
+	// Key is the message's idempotency key: the same for every attempt to send this
+	// message, different for every other ("notification-12-sms"). A gateway that keeps
+	// the keys it accepted can drop a repeat, which a crash between its acceptance and
+	// our record of it would otherwise cause (jobs.go). Empty for a message sent once,
+	// in the request, without retries (a password reset code).
+	Key      string
 	Template string
 	Title    string
 	Body     string
@@ -31,8 +37,10 @@ type Message struct {
 }
 
 // Sender delivers messages by SMS or email. The in-app notification is written by the
-// store in the same transaction as the change; a Sender is the extra channel, called
-// after the commit, and its failure does not undo anything.
+// store in the same transaction as the change, or by a job queued in it; a Sender is the
+// extra channel, called by a delivery job (jobs.go) once per message and channel — to
+// has only the one channel's address — and retried with backoff when it returns an
+// error. Its failure does not undo anything.
 type Sender interface {
 	Send(ctx context.Context, to Recipient, msg Message) error
 }
@@ -133,54 +141,6 @@ func (a *App) OutboxMessages(ctx context.Context, p *zhiyuan.Principal) ([]Outbo
 		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "已配置短信网关，没有开发用发件箱")
 	}
 	return a.Outbox.Messages(), nil
-}
-
-// send hands messages to the Sender after a commit. Failures are logged (without
-// personal data) and do not fail the request: the in-app notification already exists.
-func (a *App) send(ctx context.Context, to []Recipient, n zhiyuan.Notification) {
-	msg := Message{Template: n.Kind, Title: n.Title, Body: n.Body, Link: n.Link}
-	for _, r := range to {
-		if err := a.sender().Send(ctx, r, msg); err != nil {
-			a.Log.WarnContext(ctx, "notification not sent", slog.Int64("volunteer_id", r.VolunteerID),
-				slog.String("template", n.Kind), slog.String("error", err.Error()))
-		}
-	}
-}
-
-// fromStoreRecipients opens the recipients' sealed email addresses for delivery. One that
-// does not open is left out of the email channel (and logged without it), not fatal: the
-// in-app notice exists already.
-func (a *App) fromStoreRecipients(ctx context.Context, in []sqlstore.Recipient) []Recipient {
-	out := make([]Recipient, len(in))
-	for i, r := range in {
-		out[i] = Recipient{VolunteerID: r.VolunteerID, AccountID: r.AccountID, Phone: r.Phone, Email: r.Email}
-		if r.EmailSealed != nil {
-			email, err := a.open(r.EmailSealed, sealEmail)
-			if err != nil {
-				a.Log.WarnContext(ctx, "recipient email not opened", slog.Int64("volunteer_id", r.VolunteerID),
-					slog.String("error", err.Error()))
-			}
-			out[i].Email = email
-		}
-	}
-	return out
-}
-
-// notifySignup sends the extra-channel message about a sign-up whose in-app notice the
-// store wrote (promotion from the waitlist, admission, rejection).
-func (a *App) notifySignup(ctx context.Context, kind string, sg *zhiyuan.Signup) {
-	if sg == nil {
-		return
-	}
-	to := Recipient{VolunteerID: sg.VolunteerID, AccountID: sg.AccountID}
-	if v, err := a.store.FindVolunteerByID(ctx, sg.VolunteerID); err == nil {
-		to.Phone = v.Phone
-		// The email opened for delivery only; one that does not open leaves the SMS.
-		if a.openContact(v, openOwn) == nil {
-			to.Email = v.Email
-		}
-	}
-	a.send(ctx, []Recipient{to}, zhiyuan.SignupNotice(kind, sg.ActivityTitle, sg.ActivityID, sg.StartsAt, sg.EndsAt, sg.TimeZone))
 }
 
 // Notifications lists the caller's in-app notifications, newest first.

@@ -151,7 +151,6 @@ func (a *App) CancelSignup(ctx context.Context, p *zhiyuan.Principal, id int64) 
 		return nil, err
 	}
 	a.sessionCache.forget()
-	a.notifySignup(ctx, zhiyuan.NoticePromoted, ch.Promoted)
 	return ch.Signup, nil
 }
 
@@ -215,17 +214,7 @@ func (a *App) DecideSignups(ctx context.Context, p *zhiyuan.Principal, sessionID
 			return nil, err
 		}
 	}
-	for _, sg := range res.Done {
-		switch d {
-		case zhiyuan.DecideAdmit:
-			a.notifySignup(ctx, zhiyuan.NoticeAdmitted, sg)
-		case zhiyuan.DecideReject:
-			a.notifySignup(ctx, zhiyuan.NoticeRejected, sg)
-		}
-	}
-	for _, sg := range res.Promoted {
-		a.notifySignup(ctx, zhiyuan.NoticePromoted, sg)
-	}
+	// The people told are told by the delivery jobs the store queued with the decision.
 	return res, nil
 }
 

@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Config is everything the binary can be told.
@@ -33,6 +35,12 @@ type Config struct {
 	Rules *Rules
 	// Pool sizes the database connection pools (pool.go).
 	Pool Pool
+	// SenderURL is the HTTP gateway that SMS and email go to (app.WebhookSender); empty
+	// keeps them in the development outbox (/admin/outbox).
+	SenderURL string
+	// JobTimeout bounds one attempt of a background job; a job left running by a server
+	// that died runs again about twice this long later (jobs.Options).
+	JobTimeout time.Duration
 }
 
 // Register defines the common flags on fs, with defaults from the environment.
@@ -63,6 +71,16 @@ func (c *Config) RegisterServe(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", getenv("ZHIYUAN_TRUST_PROXY") == "true", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy (ZHIYUAN_TRUST_PROXY)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("ZHIYUAN_METRICS_ADDR"), "separate listen address for /metrics, e.g. 127.0.0.1:9090; empty for none (ZHIYUAN_METRICS_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", getenv("ZHIYUAN_BASE_URL"), "public base URL, e.g. https://zhiyuan.example.cn (ZHIYUAN_BASE_URL)")
+	fs.StringVar(&c.SenderURL, "sender-url", getenv("ZHIYUAN_SENDER_URL"), "HTTP gateway for SMS and email (JSON POST with an Idempotency-Key); empty keeps them in /admin/outbox (ZHIYUAN_SENDER_URL)")
+	c.JobTimeout = time.Minute
+	if v := getenv("ZHIYUAN_JOB_TIMEOUT"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			c.JobTimeout = d
+		} else {
+			c.JobTimeout = -1 // reported by Validate
+		}
+	}
+	fs.DurationVar(&c.JobTimeout, "job-timeout", c.JobTimeout, "longest attempt of a background job, 1s to 1h; a job of a server that died runs again about twice this later (ZHIYUAN_JOB_TIMEOUT)")
 }
 
 // Validate checks the configuration and fills derived values.
@@ -87,6 +105,14 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat))
+	}
+	if c.SenderURL != "" {
+		if u, err := url.Parse(c.SenderURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, errors.New("--sender-url must be an http:// or https:// URL"))
+		}
+	}
+	if c.Addr != "" && (c.JobTimeout < time.Second || c.JobTimeout > time.Hour) {
+		errs = append(errs, errors.New("--job-timeout (or ZHIYUAN_JOB_TIMEOUT) must be between 1s and 1h"))
 	}
 	if err := c.Pool.validate(); err != nil {
 		errs = append(errs, err)

@@ -245,21 +245,12 @@ func (s *Store) activityStateError(ctx context.Context, c conn, id int64, msg st
 	return zhiyuan.FieldError(zhiyuan.EConflict, "status", msg+"（当前状态："+zhiyuan.ActivityStatus(st).Chinese()+"）")
 }
 
-// Recipient is someone to tell about a change by SMS or email, besides the in-app
-// notification the store writes itself.
-type Recipient struct {
-	VolunteerID int64
-	AccountID   int64
-	Phone       string
-	Email       string // in clear only on a row not sealed yet (see SealClearContact)
-	EmailSealed []byte // otherwise sealed; App opens it for delivery
-}
-
 // EndActivity closes (status closed: no more sign-ups, confirmed seats stand) or cancels
 // (status cancelled: every active sign-up is cancelled and the seats emptied) an
-// activity, writes an in-app notification to each account with an active sign-up, all in
-// one transaction, and returns those accounts for other channels.
-func (s *Store) EndActivity(ctx context.Context, id int64, to zhiyuan.ActivityStatus, notice zhiyuan.Notification) ([]Recipient, error) {
+// activity and, in the same transaction, queues the fan-out jobs that tell each account
+// with an active sign-up (jobs.Fanout: the in-app notice, then SMS and email). It returns
+// how many accounts will be told.
+func (s *Store) EndActivity(ctx context.Context, id int64, to zhiyuan.ActivityStatus, notice zhiyuan.Notification) (int, error) {
 	var from string
 	switch to {
 	case zhiyuan.ActivityClosed:
@@ -267,10 +258,10 @@ func (s *Store) EndActivity(ctx context.Context, id int64, to zhiyuan.ActivitySt
 	case zhiyuan.ActivityCancelled:
 		from = "'draft', 'published', 'closed'"
 	default:
-		return nil, zhiyuan.Errorf(zhiyuan.EInvalid, "活动状态不正确")
+		return 0, zhiyuan.Errorf(zhiyuan.EInvalid, "活动状态不正确")
 	}
 	now := s.now()
-	var out []Recipient
+	var accounts []int64
 	err := s.inTx(ctx, func(tx conn) error {
 		res, err := tx.exec(ctx, `UPDATE activities SET status = ?, updated_at = ? WHERE id = ? AND status IN (`+from+`)`, string(to), now, id)
 		if err != nil {
@@ -292,33 +283,14 @@ func (s *Store) EndActivity(ctx context.Context, id int64, to zhiyuan.ActivitySt
 			string(sessionStatus), id); err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT DISTINCT v.id, v.account_id, COALESCE(ac.phone, ''), v.email, v.email_sealed
-			FROM signups sg JOIN volunteers v ON v.id = sg.volunteer_id LEFT JOIN accounts ac ON ac.id = v.account_id
-			WHERE sg.activity_id = ? AND sg.status IN ('pending', 'confirmed', 'waitlisted') ORDER BY v.id`, id)
+		accounts, err = queryAll(ctx, tx, scanInt64, `SELECT DISTINCT v.account_id
+			FROM signups sg JOIN volunteers v ON v.id = sg.volunteer_id
+			WHERE sg.activity_id = ? AND sg.status IN ('pending', 'confirmed', 'waitlisted') ORDER BY v.account_id`, id)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var r Recipient
-			if err := rows.Scan(&r.VolunteerID, &r.AccountID, &r.Phone, &r.Email, &r.EmailSealed); err != nil {
-				rows.Close()
-				return err
-			}
-			if r.Email != "" || len(r.EmailSealed) == 0 {
-				r.EmailSealed = nil
-			}
-			out = append(out, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := s.enqueue(ctx, tx, fanoutJobs(notice, accounts)...); err != nil {
 			return err
-		}
-		for _, r := range out {
-			n := notice
-			n.AccountID = r.AccountID
-			if err := s.insertNotification(ctx, tx, &n); err != nil {
-				return err
-			}
 		}
 		if to == zhiyuan.ActivityCancelled {
 			if _, err := tx.exec(ctx, `UPDATE signups SET status = 'cancelled', updated_at = ?
@@ -333,7 +305,7 @@ func (s *Store) EndActivity(ctx context.Context, id int64, to zhiyuan.ActivitySt
 		_, err = tx.exec(ctx, "DELETE FROM activity_terms WHERE activity_id = ?", id)
 		return err
 	})
-	return out, err
+	return len(accounts), err
 }
 
 // FinishEndedActivities closes published activities whose last session ended before

@@ -14,7 +14,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	"modernc.org/sqlite"               // registers "sqlite"; its errors carry the extended codes
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"modernc.org/sqlite" // registers "sqlite"; its errors carry the extended codes
 )
 
 // dialect is everything that differs between the engines, and this file is the only one
@@ -43,6 +47,12 @@ type dialect interface {
 	// actual parameters every time (search.go: a generic plan cannot tell a selective
 	// filter from an unselective one).
 	planArgs() []any
+	// jobDriver is River's driver for the engine on db (jobs.go). Both work on
+	// database/sql, so a job is inserted with the store's own *sql.Tx.
+	jobDriver(db *sql.DB) riverdriver.Driver[*sql.Tx]
+	// migrateJobs brings River's own tables up to the version of River built in, after
+	// the store's migrations, safely when several processes start at once.
+	migrateJobs(ctx context.Context, s *Store) error
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database; anything else is the path of
@@ -160,6 +170,24 @@ func (sqliteDialect) lockMigrations(context.Context, conn) error { return nil }
 // SQLite plans without looking at parameter values (no STAT4): nothing to ask for.
 func (sqliteDialect) planArgs() []any { return nil }
 
+// River's SQLite driver on the write pool: River's queries queue for its one connection
+// with the requests' writes, in Go, instead of fighting them for the file's lock.
+func (sqliteDialect) jobDriver(db *sql.DB) riverdriver.Driver[*sql.Tx] { return riversqlite.New(db) }
+
+// On SQLite all of River's migrations run in one write transaction, which BEGIN
+// IMMEDIATE serialises with any other process migrating (SQLite has none of the
+// statements that must commit before the next may use them).
+func (d sqliteDialect) migrateJobs(ctx context.Context, s *Store) error {
+	m, err := rivermigrate.New(d.jobDriver(s.write), &rivermigrate.Config{Logger: quietLog})
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx conn) error {
+		_, err := m.MigrateTx(ctx, tx.db.(*sql.Tx), rivermigrate.DirectionUp, nil) //nolint:staticcheck // see above
+		return err
+	})
+}
+
 type postgresDialect struct{}
 
 // openPostgres opens the one pool that both reads and writes on PostgreSQL.
@@ -232,6 +260,40 @@ func (postgresDialect) beginBulkLoad(context.Context, *sql.DB) (end func()) { re
 // PostgreSQL switches a prepared statement to a generic plan after five runs; pgx's
 // "exec" mode sends an unnamed statement each time, which is planned for its values.
 func (postgresDialect) planArgs() []any { return []any{pgx.QueryExecModeExec} }
+
+// River's database/sql driver on the store's pool (pgx's stdlib). It has no LISTEN
+// connection of its own, so the runner polls (jobs.Options.PollInterval); see
+// docs/ARCHITECTURE.md.
+func (postgresDialect) jobDriver(db *sql.DB) riverdriver.Driver[*sql.Tx] {
+	return riverdatabasesql.New(db)
+}
+
+// On PostgreSQL River migrates each version in its own transaction (some must commit
+// before the next uses them), so processes starting at once are serialised by a
+// session-level advisory lock held on a connection of its own for the whole run.
+func (d postgresDialect) migrateJobs(ctx context.Context, s *Store) error {
+	m, err := rivermigrate.New(d.jobDriver(s.write), &rivermigrate.Config{Logger: quietLog})
+	if err != nil {
+		return err
+	}
+	// The lock's connection is not taken from the pool, which may be one connection
+	// (--db-max-conns 1) that River's migrations then need.
+	lockDB, err := sql.Open("pgx", s.dsn)
+	if err != nil {
+		return err
+	}
+	defer lockDB.Close()
+	c, err := lockDB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("lock river migrations: %w", err)
+	}
+	defer c.Close() // closing the session releases the lock, also when Migrate fails
+	if _, err := c.ExecContext(ctx, "SELECT pg_advisory_lock(7261737)"); err != nil {
+		return fmt.Errorf("lock river migrations: %w", err)
+	}
+	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	return err
+}
 
 func (postgresDialect) lockMigrations(ctx context.Context, c conn) error {
 	// A transaction-scoped advisory lock: released by commit or rollback.

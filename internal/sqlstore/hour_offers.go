@@ -51,7 +51,7 @@ func (s *Store) insertOffer(ctx context.Context, c conn, o *zhiyuan.HourOffer) e
 	}
 	n := zhiyuan.HourOfferNotice(o, title, org)
 	n.AccountID = account
-	return s.insertNotification(ctx, c, &n)
+	return s.notifyOut(ctx, c, &n)
 }
 
 // AppendOrOfferHourEntry appends e (a make-up of a session) to the ledger as

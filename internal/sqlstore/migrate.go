@@ -71,5 +71,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
+	// River's tables come after ours, from River's own migrator, so that a newer River
+	// brings its schema changes with it (docs/ARCHITECTURE.md, "Background jobs").
+	if err := s.dialect.migrateJobs(ctx, s); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
 	return nil
 }

@@ -379,7 +379,7 @@ func (s *Store) promote(ctx context.Context, tx conn, sessionID int64) (*zhiyuan
 	}
 	n := zhiyuan.SignupNotice(zhiyuan.NoticePromoted, sg.ActivityTitle, sg.ActivityID, sg.StartsAt, sg.EndsAt, sg.TimeZone)
 	n.AccountID = sg.AccountID
-	return sg, s.insertNotification(ctx, tx, &n)
+	return sg, s.notifyOut(ctx, tx, &n)
 }
 
 // DecideSignups admits or rejects sign-ups of one session in one transaction, in id
@@ -493,7 +493,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d z
 	if notice != "" {
 		n := zhiyuan.SignupNotice(notice, sg.ActivityTitle, sg.ActivityID, sg.StartsAt, sg.EndsAt, sg.TimeZone)
 		n.AccountID = sg.AccountID
-		if err := s.insertNotification(ctx, tx, &n); err != nil {
+		if err := s.notifyOut(ctx, tx, &n); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -2,12 +2,15 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"zhiyuan"
+	"zhiyuan/internal/jobs"
 	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/sqlstore/storetest"
 )
@@ -355,15 +358,31 @@ func TestEndActivityNotifiesEveryone(t *testing.T) {
 			}
 		}
 		notice := zhiyuan.ActivityNotice(zhiyuan.NoticeActivityCancelled, f.activity.Title, f.activity.ID)
-		rec, err := s.EndActivity(ctx, f.activity.ID, zhiyuan.ActivityCancelled, notice)
-		if err != nil || len(rec) != 4 {
-			t.Fatalf("recipients %v %v", rec, err)
+		n, err := s.EndActivity(ctx, f.activity.ID, zhiyuan.ActivityCancelled, notice)
+		if err != nil || n != 4 {
+			t.Fatalf("notified %d %v", n, err)
 		}
-		for _, r := range rec {
-			notes, err := s.FindNotifications(ctx, sqlstore.NotificationFilter{AccountID: r.AccountID})
+		// The notices are written by the fan-out job queued with the change.
+		fanouts := queuedJobs(t, s, jobs.Fanout{}.Kind())
+		if len(fanouts) != 1 {
+			t.Fatalf("%d fan-out jobs queued, want 1", len(fanouts))
+		}
+		var f0 jobs.Fanout
+		if err := json.Unmarshal(fanouts[0].EncodedArgs, &f0); err != nil || len(f0.AccountIDs) != 4 || f0.Notice != zhiyuan.NoticeActivityCancelled {
+			t.Fatalf("fan-out %+v %v", f0, err)
+		}
+		if _, err := s.FanOut(ctx, f0, func(*sql.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for _, acc := range f0.AccountIDs {
+			notes, err := s.FindNotifications(ctx, sqlstore.NotificationFilter{AccountID: acc})
 			if err != nil || len(notes) != 1 || notes[0].Kind != zhiyuan.NoticeActivityCancelled {
-				t.Fatalf("volunteer %d: %+v %v", r.VolunteerID, notes, err)
+				t.Fatalf("account %d: %+v %v", acc, notes, err)
 			}
+		}
+		// One delivery per channel each volunteer has: a phone, no email.
+		if d := queuedJobs(t, s, jobs.Deliver{}.Kind()); len(d) != 4 {
+			t.Fatalf("%d deliveries queued, want 4", len(d))
 		}
 		se := checkCounters(t, s, f.activity.Sessions[0].ID)
 		if se.SeatsTaken != 0 || se.Status != zhiyuan.SessionCancelled {

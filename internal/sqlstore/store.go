@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"zhiyuan"
 )
 
@@ -25,6 +27,11 @@ type Store struct {
 	read    *sql.DB // SQLite: several read-only connections; PostgreSQL: the same pool as write
 	dialect dialect
 	now     func() time.Time
+	dsn     string
+
+	// jobs inserts background jobs inside the store's transactions (jobs.go). It only
+	// inserts, lists and retries; the runner that works them is package jobs'.
+	jobs *river.Client[*sql.Tx]
 
 	rebound sync.Map // query text → rebound text, so rebinding costs nothing after the first use
 
@@ -89,7 +96,7 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if opt.ConnMaxIdleTime == 0 {
 		opt.ConnMaxIdleTime = 5 * time.Minute
 	}
-	s := &Store{now: func() time.Time { return opt.Now().UTC().Truncate(time.Microsecond) }}
+	s := &Store{now: func() time.Time { return opt.Now().UTC().Truncate(time.Microsecond) }, dsn: dsn}
 	if IsPostgres(dsn) {
 		db, err := openPostgres(dsn, opt)
 		if err != nil {
@@ -107,6 +114,10 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err := s.write.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	if err := s.openJobs(); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }

@@ -43,6 +43,7 @@ var nav = [...]navLink{
 	{"/admin/orgs", "组织审核", admins},
 	{"/admin/volunteers", "志愿者查询", regionalAdmins},
 	{"/admin/outbox", "发件箱", platformAdmins},
+	{"/admin/jobs", "后台任务", platformAdmins},
 	{"/register", "注册", anonymous},
 	{"/me", "我的", volunteers},
 	{"/admin/audit", "审计日志", regionalAdmins},

@@ -42,7 +42,7 @@ func TestNavTable(t *testing.T) {
 				"/admin/orgs 组织审核", "/admin/volunteers 志愿者查询", "/admin/audit 审计日志"}},
 			{"platform admin", platform, []string{"/ 首页", "/activities 活动", "/me/signups 我的报名", "/me/notifications 消息",
 				"/hours/overdue 逾期时长", "/verify 核验", "/admin/cards 证件办理", "/orgs 组织", "/me/orgs 我的组织",
-				"/admin/orgs 组织审核", "/admin/volunteers 志愿者查询", "/admin/outbox 发件箱", "/admin/audit 审计日志"}},
+				"/admin/orgs 组织审核", "/admin/volunteers 志愿者查询", "/admin/outbox 发件箱", "/admin/jobs 后台任务", "/admin/audit 审计日志"}},
 		}
 		for _, c := range cases {
 			res := c.b.Get("/")

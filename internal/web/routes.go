@@ -111,6 +111,10 @@ func (x *Web) routes() {
 	x.handle("GET /reset", true, x.resetForm)
 	x.handle("POST /reset", true, x.reset)
 	x.handle("GET /admin/outbox", false, x.outbox)
+	// Background jobs that failed, and running one again (jobs.go).
+	x.handle("GET /admin/jobs", false, x.jobs)
+	x.handle("GET /admin/jobs/{id}/retry", false, x.jobRetryForm)
+	x.handle("POST /admin/jobs/{id}/retry", false, x.jobRetry)
 	x.handle("GET /admin/volunteers", false, x.adminVolunteerFind)
 	x.handle("POST /admin/volunteers", false, x.adminVolunteerFind)
 	x.handle("GET /admin/volunteers/{id}", false, x.adminVolunteer)
