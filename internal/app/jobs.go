@@ -105,12 +105,11 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[jobs.Deliver]) 
 	if err := a.sender().Send(ctx, to, msg); err != nil {
 		return fmt.Errorf("send %s: %w", args.Channel, err)
 	}
-	return a.store.RecordDelivery(ctx, args.NotificationID, args.Channel, completeIn(ctx, job))
-}
-
-// Timeout bounds one attempt: the webhook gateway's own timeout and a little more.
-func (w *deliverWorker) Timeout(*river.Job[jobs.Deliver]) time.Duration {
-	return webhookTimeout + 5*time.Second
+	err = a.store.RecordDelivery(ctx, args.NotificationID, args.Channel, completeIn(ctx, job))
+	if zhiyuan.ErrorCode(err) == zhiyuan.EConflict {
+		return nil // another attempt (one rescued from a server thought dead) recorded it first
+	}
+	return err
 }
 
 type sweepWorker struct {

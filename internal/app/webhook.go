@@ -13,6 +13,7 @@ import (
 )
 
 // webhookTimeout bounds one call to the gateway; a delivery that times out is retried.
+// The job's own timeout (--job-timeout) bounds it too, whichever ends first.
 const webhookTimeout = 10 * time.Second
 
 // WebhookSender hands each message to an HTTP gateway (--sender-url): a POST of one JSON
