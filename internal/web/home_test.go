@@ -125,7 +125,7 @@ func (w *homeWork) want(t *testing.T) (org, regional map[string]int) {
 	pendingHours := count(t, s, `SELECT COUNT(*) FROM hour_entries e WHERE e.org_id = ?
 		AND NOT EXISTS (SELECT 1 FROM hour_confirmations c WHERE c.entry_id = e.id)`, id)
 	org = map[string]int{
-		app.TaskOrgApprovals: count(t, s, `SELECT COUNT(*) FROM organizations WHERE parent_id = ? AND status = 'pending'`, id),
+		app.TaskOrgApprovals:    count(t, s, `SELECT COUNT(*) FROM organizations WHERE parent_id = ? AND status = 'pending'`, id),
 		app.TaskMemberApprovals: count(t, s, `SELECT COUNT(*) FROM org_members WHERE org_id = ? AND status = 'pending'`, id),
 		app.TaskSignupsToAdmit: count(t, s, `SELECT COUNT(*) FROM signups sg JOIN activities a ON a.id = sg.activity_id
 			WHERE a.org_id = ? AND sg.status = 'pending'`, id),
