@@ -111,11 +111,17 @@ func (a *App) Dashboard(ctx context.Context, p *zhiyuan.Principal, q HomeQuery) 
 		if d.Tasks, err = a.adminTasks(ctx, p); err != nil {
 			return nil, err
 		}
-		if region == "" {
-			for _, r := range p.Roles {
-				if r.Kind == zhiyuan.RoleRegional {
-					region = r.RegionCode
-					break
+		// An administrator's activities come from their region, or their organisation's.
+		for _, r := range p.Roles {
+			if region != "" {
+				break
+			}
+			switch {
+			case r.Kind == zhiyuan.RoleRegional:
+				region = r.RegionCode
+			case r.Kind == zhiyuan.RoleOrgAdmin && r.OrgID != 0:
+				if o, err := a.Store.FindOrganizationByID(ctx, r.OrgID); err == nil {
+					region = o.RegionCode
 				}
 			}
 		}
@@ -238,9 +244,14 @@ func (a *App) adminTasks(ctx context.Context, p *zhiyuan.Principal) ([]Task, err
 		}
 		o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, r.OrgID)
 		if err != nil {
-			if err := keep(Task{}, err); err != nil {
-				return nil, err
+			if zhiyuan.ErrorCode(err) == zhiyuan.EForbidden || zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+				continue
 			}
+			return nil, err
+		}
+		if o.Status != zhiyuan.OrgApproved {
+			// Nothing can wait in an organisation not yet approved: it has no
+			// members or activities (its approval is the regional admin's task).
 			continue
 		}
 		n, err := a.CountMembers(ctx, p, MemberQuery{OrgID: o.ID, Status: string(zhiyuan.MemberPending)})
