@@ -18,6 +18,10 @@ func (x *API) routes() {
 	x.handle("DELETE", "/auth/token", false, x.deleteToken)
 	x.handle("GET", "/me", false, x.me)
 
+	// The home page's data: the caller's day and the platform's figures (dashboard.go).
+	x.handle("GET", "/me/dashboard", false, x.myDashboard)
+	x.handle("GET", "/figures", true, x.figures)
+
 	// Regions, public reference data (regions.go).
 	x.handle("GET", "/regions", true, x.listRegions)
 	x.handle("GET", "/regions/{code}", true, x.getRegion)

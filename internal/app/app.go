@@ -95,6 +95,8 @@ type App struct {
 
 	// sessionCache keeps what a sign-up reads about its session for a moment (signups.go).
 	sessionCache sessionCache
+	// figures keeps the home page's headline figures for a few minutes (dashboard.go).
+	figures figuresCache
 
 	// Signer signs card payloads (cards.go): New makes one in memory; the binary loads the
 	// data folder's. Font is the CJK font for PDF proofs (proofs.go); nil: found on first use.

@@ -262,26 +262,45 @@ type CardQuery struct {
 
 // CardApplications lists applications inside the caller's regions.
 func (a *App) CardApplications(ctx context.Context, p *zhiyuan.Principal, q CardQuery) ([]zhiyuan.CardApplication, error) {
-	scopes, err := a.cardScopes(ctx, p)
+	f, err := a.cardFilter(ctx, p, q)
 	if err != nil {
 		return nil, err
+	}
+	return a.store.FindCardApplications(ctx, f)
+}
+
+// CountCardApplications counts what CardApplications lists for q (After and Limit
+// aside), up to zhiyuan.CountCap; the same checks and scopes.
+func (a *App) CountCardApplications(ctx context.Context, p *zhiyuan.Principal, q CardQuery) (int, error) {
+	f, err := a.cardFilter(ctx, p, q)
+	if err != nil {
+		return 0, err
+	}
+	return a.store.CountCardApplications(ctx, f)
+}
+
+// cardFilter checks q and turns it into the store's filter inside the caller's regions.
+func (a *App) cardFilter(ctx context.Context, p *zhiyuan.Principal, q CardQuery) (sqlstore.CardApplicationFilter, error) {
+	scopes, err := a.cardScopes(ctx, p)
+	if err != nil {
+		return sqlstore.CardApplicationFilter{}, err
 	}
 	f := sqlstore.CardApplicationFilter{Scopes: scopes, After: q.After, Limit: q.Limit, BatchID: q.BatchID,
 		VolunteerNo: strings.TrimSpace(q.VolunteerNo)}
 	if q.Status != "" {
 		st := zhiyuan.CardApplicationStatus(q.Status)
 		if !st.Valid() {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "申请状态不正确")
+			return f, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "申请状态不正确")
 		}
 		f.Status = st
 	}
 	if q.Region != "" {
 		if zhiyuan.ScopePrefix(q.Region) == "" {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "地区代码不正确")
+			return f, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "地区代码不正确")
 		}
 		f.Region = q.Region
 	}
-	return a.store.FindCardApplications(ctx, f)
+	return f, nil
 }
 
 // CardApplication returns one application to its volunteer or an admin of its region.

@@ -477,8 +477,28 @@ type OverdueQuery struct {
 // OverdueHours lists entries still unconfirmed after the recording deadline (10 working
 // days after the session), for the organisation's admins and its regional admins.
 func (a *App) OverdueHours(ctx context.Context, p *zhiyuan.Principal, q OverdueQuery) ([]zhiyuan.HourEntry, error) {
+	f, err := a.overdueFilter(ctx, p, q)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.OverdueEntries(ctx, f)
+}
+
+// CountOverdueHours counts what OverdueHours lists for q (After and Limit aside), up to
+// zhiyuan.CountCap; the same checks and scope.
+func (a *App) CountOverdueHours(ctx context.Context, p *zhiyuan.Principal, q OverdueQuery) (int, error) {
+	f, err := a.overdueFilter(ctx, p, q)
+	if err != nil {
+		return 0, err
+	}
+	return a.store.CountPendingEntries(ctx, f)
+}
+
+// overdueFilter checks q and turns it into the store's filter: an organisation's subtree
+// or a region, each authorised; with neither, the caller's own scope.
+func (a *App) overdueFilter(ctx context.Context, p *zhiyuan.Principal, q OverdueQuery) (sqlstore.OverdueFilter, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return sqlstore.OverdueFilter{}, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
 	f := sqlstore.OverdueFilter{After: q.After, Limit: q.Limit, EndedBefore: a.OverdueCutoff()}
 	if q.OrgID == 0 && q.Region == "" {
@@ -497,27 +517,27 @@ func (a *App) OverdueHours(ctx context.Context, p *zhiyuan.Principal, q OverdueQ
 	switch {
 	case q.OrgID != 0:
 		if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, q.OrgID); err != nil {
-			return nil, err
+			return f, err
 		}
 		f.OrgID = q.OrgID
 	case q.Region == "*":
 		if err := a.authorize(ctx, p, zhiyuan.ActPlatformAdmin, zhiyuan.Resource{}); err != nil {
-			return nil, err
+			return f, err
 		}
 		f.RegionPrefix = "*"
 	case q.Region != "":
 		code, ok := a.Regions.Normalize(q.Region)
 		if !ok {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
+			return f, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
 		}
 		if err := a.authorize(ctx, p, zhiyuan.ActRegionManage, zhiyuan.Resource{RegionCode: code}); err != nil {
-			return nil, err
+			return f, err
 		}
 		f.RegionPrefix = zhiyuan.ScopePrefix(code)
 	default:
-		return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "没有权限查看逾期未确认的时长")
+		return f, zhiyuan.Errorf(zhiyuan.EForbidden, "没有权限查看逾期未确认的时长")
 	}
-	return a.store.OverdueEntries(ctx, f)
+	return f, nil
 }
 
 // OverdueCutoff returns the instant such that sessions ending before it are past their

@@ -90,15 +90,11 @@ type MemberQuery struct {
 // phone numbers masked. Pages follow the membership id, so every member appears exactly
 // once however the list is paged.
 func (a *App) Members(ctx context.Context, p *zhiyuan.Principal, q MemberQuery) ([]*zhiyuan.Membership, error) {
-	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, q.OrgID)
+	f, err := a.memberFilter(ctx, p, q)
 	if err != nil {
 		return nil, err
 	}
-	status := zhiyuan.MemberStatus(strings.TrimSpace(q.Status))
-	if status != "" && !status.Valid() {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 pending、approved、rejected 或 left")
-	}
-	list, err := a.store.FindMembers(ctx, zhiyuan.MemberFilter{OrgID: o.ID, Status: status, Query: q.Query, After: q.After, Limit: q.Limit})
+	list, err := a.store.FindMembers(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +102,29 @@ func (a *App) Members(ctx context.Context, p *zhiyuan.Principal, q MemberQuery) 
 		m.Phone = pii.MaskPhone(m.Phone)
 	}
 	return list, nil
+}
+
+// CountMembers counts what Members lists for q (After and Limit aside), up to
+// zhiyuan.CountCap; the same checks.
+func (a *App) CountMembers(ctx context.Context, p *zhiyuan.Principal, q MemberQuery) (int, error) {
+	f, err := a.memberFilter(ctx, p, q)
+	if err != nil {
+		return 0, err
+	}
+	return a.store.CountMembers(ctx, f)
+}
+
+// memberFilter checks q for a caller who manages the organisation.
+func (a *App) memberFilter(ctx context.Context, p *zhiyuan.Principal, q MemberQuery) (zhiyuan.MemberFilter, error) {
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, q.OrgID)
+	if err != nil {
+		return zhiyuan.MemberFilter{}, err
+	}
+	status := zhiyuan.MemberStatus(strings.TrimSpace(q.Status))
+	if status != "" && !status.Valid() {
+		return zhiyuan.MemberFilter{}, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 pending、approved、rejected 或 left")
+	}
+	return zhiyuan.MemberFilter{OrgID: o.ID, Status: status, Query: q.Query, After: q.After, Limit: q.Limit}, nil
 }
 
 // MyOrganizations is what the caller belongs to and what they administer.

@@ -203,28 +203,47 @@ type OrgQuery struct {
 // their scope: a regional admin's region, an org admin's organisations and everything
 // below them, everything for the platform.
 func (a *App) Organizations(ctx context.Context, p *zhiyuan.Principal, q OrgQuery) ([]*zhiyuan.Organization, error) {
+	f, err := a.orgFilter(ctx, p, q)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.FindOrganizations(ctx, f)
+}
+
+// CountOrganizations counts what Organizations lists for q (After and Limit aside), up
+// to zhiyuan.CountCap; the same checks and scope.
+func (a *App) CountOrganizations(ctx context.Context, p *zhiyuan.Principal, q OrgQuery) (int, error) {
+	f, err := a.orgFilter(ctx, p, q)
+	if err != nil {
+		return 0, err
+	}
+	return a.store.CountOrganizations(ctx, f)
+}
+
+// orgFilter checks q and turns it into the store's filter, scoped to what p oversees.
+func (a *App) orgFilter(ctx context.Context, p *zhiyuan.Principal, q OrgQuery) (zhiyuan.OrgFilter, error) {
 	f := zhiyuan.OrgFilter{Type: strings.TrimSpace(q.Type), Query: strings.TrimSpace(q.Query), After: q.After, Limit: q.Limit}
 	if f.Type != "" && !zhiyuan.ValidOrgType(f.Type) {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "type", "组织类型应为 "+strings.Join(zhiyuan.OrgTypes, "、")+" 之一")
+		return f, zhiyuan.FieldError(zhiyuan.EInvalid, "type", "组织类型应为 "+strings.Join(zhiyuan.OrgTypes, "、")+" 之一")
 	}
 	var regionCode string
 	if r := strings.TrimSpace(q.Region); r != "" {
 		code, ok := a.Regions.Normalize(r)
 		if !ok {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
+			return f, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
 		}
 		regionCode = code
 		f.RegionPrefix = zhiyuan.ScopePrefix(code)
 	}
 	switch q.Status {
 	case "", string(zhiyuan.OrgApproved):
-		return a.store.FindOrganizations(ctx, f)
+		return f, nil
 	case string(zhiyuan.OrgPending), string(zhiyuan.OrgRejected), "all":
 	default:
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 approved、pending、rejected 或 all")
+		return f, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 approved、pending、rejected 或 all")
 	}
 	if p == nil || p.AccountID == 0 {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return f, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
 	}
 	if q.Status != "all" {
 		f.Status = zhiyuan.OrgStatus(q.Status)
@@ -233,11 +252,11 @@ func (a *App) Organizations(ctx context.Context, p *zhiyuan.Principal, q OrgQuer
 	if !scope.All && len(scope.RegionPrefixes) == 0 && len(scope.OrgIDs) == 0 {
 		// Nobody to oversee: ask the one authorisation function, which refuses.
 		if err := a.authorize(ctx, p, zhiyuan.ActOrgApprove, zhiyuan.Resource{RegionCode: regionCode}); err != nil {
-			return nil, err
+			return f, err
 		}
 	}
 	f.Scope = &scope
-	return a.store.FindOrganizations(ctx, f)
+	return f, nil
 }
 
 // orgScope is the union of regions and organisation subtrees p oversees.

@@ -97,24 +97,11 @@ func fillHours(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, 
 				if rng.IntN(100) < 12 {
 					continue // never came: the no-show sweep below marks them
 				}
-				in := start.Add(time.Duration(rng.IntN(30)-10) * time.Minute)
-				out := end.Add(time.Duration(rng.IntN(55)-40) * time.Minute)
-				if _, err := s.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: vid, At: in, Method: zhiyuan.MethodCode,
-					DistM: 20 + rng.IntN(200)}); err != nil {
-					return fmt.Errorf("demo check-in: %w", err)
-				}
-				_, e, err := s.CheckOut(ctx, sqlstore.CheckoutInput{SessionID: se.ID, VolunteerID: vid, At: out, Method: zhiyuan.MethodCode,
-					DistM: 20 + rng.IntN(200),
-					Earn: func(in, out time.Time) (int64, string) {
-						return zhiyuan.ServiceTime(rules, se.StartsAt, se.EndsAt, in, out)
-					},
-					Entry: zhiyuan.HourEntry{OrgID: o.id},
-					Place: sqlstore.EntryPlace{RegionCode: county, SessionEndsAt: se.EndsAt},
-				})
+				id, err := demoAttend(ctx, s, rules, se, o.id, county, vid, rng)
 				if err != nil {
-					return fmt.Errorf("demo check-out: %w", err)
+					return err
 				}
-				entries = append(entries, e.ID)
+				entries = append(entries, id)
 				attended++
 			}
 			// The latest session waits for confirmation; the oldest of the first
@@ -195,4 +182,28 @@ func fillHours(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, 
 	}
 	fmt.Printf("  时长: %d 次签到签退，%d 位志愿者导入历史时长，%d 条待志愿者确认（%s）\n", attended, imported, offers, time.Since(started).Round(time.Millisecond))
 	return nil
+}
+
+// demoAttend checks a volunteer in around the session's start and out around its end,
+// as the organiser's code would, and returns the hour entry it earned (unconfirmed).
+func demoAttend(ctx context.Context, s *sqlstore.Store, rules zhiyuan.HourRules, se zhiyuan.ActivitySession, orgID int64,
+	county string, vid int64, rng *rand.Rand) (int64, error) {
+	in := se.StartsAt.Add(time.Duration(rng.IntN(30)-10) * time.Minute)
+	out := se.EndsAt.Add(time.Duration(rng.IntN(55)-40) * time.Minute)
+	if _, err := s.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: vid, At: in, Method: zhiyuan.MethodCode,
+		DistM: 20 + rng.IntN(200)}); err != nil {
+		return 0, fmt.Errorf("demo check-in: %w", err)
+	}
+	_, e, err := s.CheckOut(ctx, sqlstore.CheckoutInput{SessionID: se.ID, VolunteerID: vid, At: out, Method: zhiyuan.MethodCode,
+		DistM: 20 + rng.IntN(200),
+		Earn: func(in, out time.Time) (int64, string) {
+			return zhiyuan.ServiceTime(rules, se.StartsAt, se.EndsAt, in, out)
+		},
+		Entry: zhiyuan.HourEntry{OrgID: orgID},
+		Place: sqlstore.EntryPlace{RegionCode: county, SessionEndsAt: se.EndsAt},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("demo check-out: %w", err)
+	}
+	return e.ID, nil
 }

@@ -203,9 +203,26 @@ type CardApplicationFilter struct {
 // FindCardApplications lists applications in the queue, oldest first (first come, first
 // processed).
 func (s *Store) FindCardApplications(ctx context.Context, f CardApplicationFilter) ([]zhiyuan.CardApplication, error) {
+	where, args := f.where()
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	args = append(args, f.After, f.Limit)
+	return s.cardApps(ctx, "WHERE "+where+" AND ca.id > ? ORDER BY ca.id LIMIT ?", args...)
+}
+
+// CountCardApplications counts what FindCardApplications lists for f (After and Limit
+// aside), up to CountCap: the home page's "card applications" is this count of the
+// queue on /admin/cards.
+func (s *Store) CountCardApplications(ctx context.Context, f CardApplicationFilter) (int, error) {
+	where, args := f.where()
+	return s.countCapped(ctx, cardAppFrom+"WHERE "+where, args...)
+}
+
+// where is the condition of the queue, on ca and v (cardAppFrom).
+func (f CardApplicationFilter) where() (string, []any) {
 	cond, args := scopeCond("ca.region_code", f.Scopes)
-	where := []string{cond, "ca.id > ?"}
-	args = append(args, f.After)
+	where := []string{cond}
 	if f.Region != "" {
 		c, a := scopeCond("ca.region_code", []string{f.Region})
 		where = append(where, c)
@@ -223,11 +240,7 @@ func (s *Store) FindCardApplications(ctx context.Context, f CardApplicationFilte
 		where = append(where, "ca.batch_id = ?")
 		args = append(args, f.BatchID)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
-	args = append(args, f.Limit)
-	return s.cardApps(ctx, "WHERE "+strings.Join(where, " AND ")+" ORDER BY ca.id LIMIT ?", args...)
+	return strings.Join(where, " AND "), args
 }
 
 // DecideCardApplications approves or rejects (with a reason) submitted applications

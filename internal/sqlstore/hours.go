@@ -350,10 +350,10 @@ func (s *Store) HourTotals(ctx context.Context, volunteerID int64) (*zhiyuan.Hou
 // OverdueFilter selects pending entries whose session ended before EndedBefore, within
 // an organisation's subtree or a region.
 type OverdueFilter struct {
-	OrgID        int64  // with its sub-organisations; 0 for none
-	RegionPrefix string // "*" for everywhere; "" for none
-	EndedBefore  time.Time
-	After        int64 // cursor: entry id
+	OrgID        int64     // with its sub-organisations; 0 for none
+	RegionPrefix string    // "*" for everywhere; "" for none
+	EndedBefore  time.Time // zero: every pending entry, late or not
+	After        int64     // cursor: entry id
 	Limit        int
 }
 
@@ -363,13 +363,49 @@ func (s *Store) OverdueEntries(ctx context.Context, f OverdueFilter) ([]zhiyuan.
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	q := `WHERE e.id IN (SELECT p.entry_id FROM hour_pending p `
+	from, args, ok, err := s.pendingFrom(ctx, f)
+	if err != nil || !ok {
+		return nil, err
+	}
+	args = append(args, f.After, f.Limit)
+	return s.entriesWhere(ctx, `WHERE e.id IN (SELECT p.entry_id `+from+` AND p.entry_id > ?) ORDER BY e.id LIMIT ?`, args...)
+}
+
+// CountPendingEntries counts the entries OverdueEntries lists for f (After and Limit
+// aside), up to CountCap. With a zero EndedBefore it counts every pending entry in the
+// scope: the hours waiting for confirmation, whether late or not.
+func (s *Store) CountPendingEntries(ctx context.Context, f OverdueFilter) (int, error) {
+	from, args, ok, err := s.pendingFrom(ctx, f)
+	if err != nil || !ok {
+		return 0, err
+	}
+	return s.countCapped(ctx, from, args...)
+}
+
+// PendingEntrySessions groups the entries CountPendingEntries counts by session, the
+// sessions that ended first first, at most limit of them: where to go to confirm them
+// (each session's attendance page). Entries without a session are left out.
+func (s *Store) PendingEntrySessions(ctx context.Context, f OverdueFilter, limit int) ([]zhiyuan.SessionCount, error) {
+	from, args, ok, err := s.pendingFrom(ctx, f)
+	if err != nil || !ok {
+		return nil, err
+	}
+	args = append(args, limit)
+	return s.sessionCounts(ctx, `SELECT se.id, a.title, se.starts_at, se.ends_at, COUNT(*) `+from+
+		` AND p.session_id IS NOT NULL GROUP BY se.id, a.title, se.starts_at, se.ends_at ORDER BY se.ends_at, se.id LIMIT ?`, args...)
+}
+
+// pendingFrom is the FROM and WHERE of pending entries selected by f (p is hour_pending,
+// se and a the session and activity when there is one); ok is false when f selects
+// nothing.
+func (s *Store) pendingFrom(ctx context.Context, f OverdueFilter) (string, []any, bool, error) {
+	q := `FROM hour_pending p LEFT JOIN activity_sessions se ON se.id = p.session_id LEFT JOIN activities a ON a.id = se.activity_id `
 	var args []any
 	switch {
 	case f.OrgID != 0:
 		var path string
 		if err := s.reader().queryRow(ctx, `SELECT path FROM organizations WHERE id = ?`, f.OrgID).Scan(&path); err != nil {
-			return nil, s.translate(err, nil)
+			return "", nil, false, s.translate(err, nil)
 		}
 		lo, hi := prefixRange(path)
 		q += `JOIN organizations po ON po.id = p.org_id WHERE po.path >= ? AND po.path < ?`
@@ -381,11 +417,13 @@ func (s *Store) OverdueEntries(ctx context.Context, f OverdueFilter) ([]zhiyuan.
 		q += `WHERE p.region_code >= ? AND p.region_code < ?`
 		args = append(args, lo, hi)
 	default:
-		return nil, nil
+		return "", nil, false, nil
 	}
-	q += ` AND p.session_ends_at < ? AND p.entry_id > ?) ORDER BY e.id LIMIT ?`
-	args = append(args, f.EndedBefore.UTC(), f.After, f.Limit)
-	return s.entriesWhere(ctx, q, args...)
+	if !f.EndedBefore.IsZero() {
+		q += ` AND p.session_ends_at < ?`
+		args = append(args, f.EndedBefore.UTC())
+	}
+	return q, args, true, nil
 }
 
 // CreateDispute records a volunteer's dispute of an entry; a second open dispute of the

@@ -89,8 +89,9 @@ func (s *Store) IsMember(ctx context.Context, orgID, volunteerID int64) (bool, e
 // the page, so a page costs the same for an organisation of a hundred members and of a
 // hundred thousand. f.Query matches the start of the name or of the volunteer number.
 func (s *Store) FindMembers(ctx context.Context, f zhiyuan.MemberFilter) ([]*zhiyuan.Membership, error) {
-	q := "SELECT " + memberColumns + " WHERE m.org_id = ? AND m.id > ?"
-	args := []any{f.OrgID, f.After}
+	where, args := memberWhere(f)
+	q := "SELECT " + memberColumns + " WHERE " + where + " AND m.id > ?"
+	args = append(args, f.After)
 	// The ORDER BY spells out the index's own columns (org_id and status are fixed by
 	// equality, so the order is the same as by id alone). That leaves the planner one
 	// plan without a sort, the walk of the index from the cursor; ordering by id alone
@@ -98,9 +99,28 @@ func (s *Store) FindMembers(ctx context.Context, f zhiyuan.MemberFilter) ([]*zhi
 	// organisation reads most of org_members to fill a page.
 	order := " ORDER BY m.org_id, m.id"
 	if f.Status != "" {
+		order = " ORDER BY m.org_id, m.status, m.id"
+	}
+	q += order + " LIMIT ?"
+	args = append(args, orgClampLimit(f.Limit))
+	return queryAll(ctx, s.reader(), scanMember, q, args...)
+}
+
+// CountMembers counts what FindMembers lists for f (After and Limit aside), up to
+// CountCap: the home page's "membership applications" is this count of the pending list
+// on the members page.
+func (s *Store) CountMembers(ctx context.Context, f zhiyuan.MemberFilter) (int, error) {
+	where, args := memberWhere(f)
+	return s.countCapped(ctx, "FROM org_members m JOIN volunteers v ON v.id = m.volunteer_id WHERE "+where, args...)
+}
+
+// memberWhere is the condition of FindMembers and CountMembers, on m and v.
+func memberWhere(f zhiyuan.MemberFilter) (string, []any) {
+	q := "m.org_id = ?"
+	args := []any{f.OrgID}
+	if f.Status != "" {
 		q += " AND m.status = ?"
 		args = append(args, string(f.Status))
-		order = " ORDER BY m.org_id, m.status, m.id"
 	}
 	if term := strings.TrimSpace(f.Query); term != "" {
 		// substr counts characters on both engines, so this works for Chinese names
@@ -109,9 +129,7 @@ func (s *Store) FindMembers(ctx context.Context, f zhiyuan.MemberFilter) ([]*zhi
 		q += " AND (substr(v.name, 1, ?) = ? OR substr(v.volunteer_no, 1, ?) = ?)"
 		args = append(args, n, term, n, strings.ToUpper(term))
 	}
-	q += order + " LIMIT ?"
-	args = append(args, orgClampLimit(f.Limit))
-	return queryAll(ctx, s.reader(), scanMember, q, args...)
+	return q, args
 }
 
 // FindMembershipsOfVolunteer lists every organisation a volunteer has applied to or

@@ -101,8 +101,45 @@ func (s *Store) FindOrganizationByID(ctx context.Context, id int64) (*zhiyuan.Or
 // whatever f.Status says. With a scope it shows the statuses asked for ("" for all), limited
 // to the scope's regions and subtrees.
 func (s *Store) FindOrganizations(ctx context.Context, f zhiyuan.OrgFilter) ([]*zhiyuan.Organization, error) {
-	q := "SELECT " + orgColumns + " WHERE o.id > ?"
-	args := []any{f.After}
+	cond, args, err := s.orgWhere(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	q := "SELECT " + orgColumns + " WHERE o.id > ? AND " + cond
+	args = append([]any{f.After}, args...)
+	q += " ORDER BY o.id LIMIT ?"
+	args = append(args, orgClampLimit(f.Limit))
+	rows, err := s.reader().query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*zhiyuan.Organization{}
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// CountOrganizations counts what FindOrganizations lists for f (After and Limit aside),
+// up to CountCap: the home page's "pending approvals" is this count of the list on
+// /admin/orgs.
+func (s *Store) CountOrganizations(ctx context.Context, f zhiyuan.OrgFilter) (int, error) {
+	cond, args, err := s.orgWhere(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	return s.countCapped(ctx, "FROM organizations o WHERE "+cond, args...)
+}
+
+// orgWhere is the condition of FindOrganizations and CountOrganizations, on o.
+func (s *Store) orgWhere(ctx context.Context, f zhiyuan.OrgFilter) (string, []any, error) {
+	q := "1 = 1"
+	var args []any
 	switch {
 	case f.Scope == nil:
 		q += " AND o.status = 'approved'"
@@ -113,7 +150,7 @@ func (s *Store) FindOrganizations(ctx context.Context, f zhiyuan.OrgFilter) ([]*
 	if f.Scope != nil && !f.Scope.All {
 		cond, cargs, err := s.scopeCondition(ctx, f.Scope)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		q += " AND " + cond
 		args = append(args, cargs...)
@@ -135,22 +172,7 @@ func (s *Store) FindOrganizations(ctx context.Context, f zhiyuan.OrgFilter) ([]*
 		q += ` AND o.name LIKE ? ESCAPE '\'`
 		args = append(args, "%"+orgLikeEscape(q2)+"%")
 	}
-	q += " ORDER BY o.id LIMIT ?"
-	args = append(args, orgClampLimit(f.Limit))
-	rows, err := s.reader().query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*zhiyuan.Organization{}
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return q, args, nil
 }
 
 // scopeCondition turns an admin's scope into one SQL condition: region code ranges OR'ed

@@ -54,6 +54,8 @@ var funcs = template.FuncMap{
 	"vPolitical": zhiyuan.PoliticalStatusChinese,
 	"vCategory":  zhiyuan.ServiceCategoryName,
 	"vItoa":      strconv.Itoa,
+	// The bottom tab bar's icons (nav.go).
+	"tabIcon": tabIcon,
 }
 
 // parseTemplates parses every page together with the layout; each page defines "content".
@@ -93,7 +95,11 @@ func (x *Web) render(w http.ResponseWriter, r *http.Request, status int, page st
 	}
 	p := zhiyuan.PrincipalFrom(r.Context())
 	data["Me"] = p
-	data["Nav"] = navFor(p)
+	unread := 0
+	if p != nil {
+		unread = x.app.UnreadNotifications(r.Context(), p)
+	}
+	data["Nav"] = navFor(p, unread)
 	data["Path"] = r.URL.Path
 	data["HTMX"] = x.htmx
 	var buf bytes.Buffer

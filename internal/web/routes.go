@@ -12,10 +12,12 @@ import (
 // people should find from the menu also gets a row in the navigation table (nav.go).
 // true marks a public page; any other sends an anonymous visitor to the login page.
 func (x *Web) routes() {
-	// Static files, the home page, signing in and out, the audit log.
+	// Static files, the home page, the phone's menu pages, signing in and out, the audit log.
 	static, _ := fs.Sub(staticFS, "static")
 	x.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
 	x.handle("GET /{$}", true, x.home)
+	x.handle("GET /menu", true, x.menuPage(false))
+	x.handle("GET /manage", false, x.menuPage(true))
 	x.handle("GET /login", true, x.loginForm)
 	x.handle("POST /login", true, x.login)
 	x.handle("POST /logout", false, x.logout)

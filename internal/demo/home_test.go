@@ -1,0 +1,57 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/sqlstore/storetest"
+)
+
+// TestDemoHomePages fills the demo and opens the home page's data as each printed
+// account: every administrator has some work waiting (a count above zero), every
+// volunteer their hours, unread messages and activities nearby.
+func TestDemoHomePages(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			a, store := orgTestApp(t, engine)
+			accounts, err := Fill(ctx, a, store, Options{Volunteers: 600, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, acc := range accounts {
+				found, _, err := store.FindAccountByPhone(ctx, acc.Login)
+				if err != nil {
+					t.Fatalf("%s: %v", acc.Name, err)
+				}
+				sess, err := store.CreateSession(ctx, found.ID, zhiyuan.SessionAPI, time.Hour, zhiyuan.Client{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := store.PrincipalBySession(ctx, sess.Token, zhiyuan.SessionAPI)
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, err := a.Dashboard(ctx, p, app.HomeQuery{})
+				if err != nil {
+					t.Fatalf("%s: %v", acc.Name, err)
+				}
+				waiting := 0
+				for _, task := range d.Tasks {
+					waiting += task.Count
+				}
+				switch {
+				case len(d.Upcoming) == 0:
+					t.Errorf("%s (%s) sees no activities", acc.Name, acc.Role)
+				case p.IsAdmin() && waiting == 0:
+					t.Errorf("%s (%s) has nothing waiting: %+v", acc.Name, acc.Role, d.Tasks)
+				case !p.IsAdmin() && (d.Vol == nil || d.Unread == 0):
+					t.Errorf("%s (%s): volunteer part %v, %d unread", acc.Name, acc.Role, d.Vol != nil, d.Unread)
+				}
+			}
+		})
+	}
+}
