@@ -64,7 +64,7 @@ func TestCheckinPagesFlow(t *testing.T) {
 			t.Fatalf("the screen's QR code reads %v (%v), want the check-in link with code %s", link, err, code[1])
 		}
 		res = vol.Get(link.RequestURI())
-		hoursPage(t, "check-in form", res.Status, res.Body, http.StatusOK, string(code[1]), "签到", "签退", "/static/checkin.js")
+		hoursPage(t, "check-in form", res.Status, res.Body, http.StatusOK, string(code[1]), "签到", "签退", "/static/checkin.")
 		form := url.Values{"code": {string(code[1])}, "action": {"in"}, "lat": {"23.1505"}, "lng": {"113.3502"}}
 		res = vol.Post("/checkin", form)
 		if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/checkin/done?session=") {

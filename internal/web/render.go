@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,9 @@ var funcs = template.FuncMap{
 		return t.In(zhiyuan.Beijing).Format("2006-01-02")
 	},
 	"fieldErr": func(fields map[string]string, name string) string { return fields[name] },
+	// asset is the fingerprinted address of a static file, "" when an optional one (from
+	// npm) is not installed (static.go).
+	"asset": func(name string) string { return staticAssets().URL(name) },
 	// limit is a field's length limit for maxlength attributes, from the one definition
 	// the checks use (zhiyuan.FieldLimit); an unknown name fails the page.
 	"limit": zhiyuan.FieldLimit,
@@ -59,12 +63,14 @@ var funcs = template.FuncMap{
 // parseTemplates parses every page together with the layout; each page defines "content".
 func (x *Web) parseTemplates() error {
 	x.pages = map[string]*template.Template{}
+	x.htmx = map[string]bool{}
 	// Partials (partial_*.html) define blocks that several pages share, such as the
 	// fields of a form used for creating and for editing; every page can use them.
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partial_*.html")
 	if err != nil {
 		return err
 	}
+	partialHTMX := htmxPartials()
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, name := range names {
 		base := path.Base(name)
@@ -76,8 +82,42 @@ func (x *Web) parseTemplates() error {
 			return fmt.Errorf("template %s: %w", base, err)
 		}
 		x.pages[base] = t
+		x.htmx[base] = usesHTMX(name, partialHTMX)
 	}
 	return nil
+}
+
+// htmxAttr is how a template uses htmx: an hx- attribute.
+var htmxAttr = regexp.MustCompile(`\shx-[a-z]+`)
+
+// htmxPartials returns the names of the blocks that partials define with htmx in them.
+func htmxPartials() map[string]bool {
+	uses := map[string]bool{}
+	names, _ := fs.Glob(templateFS, "templates/partial_*.html")
+	for _, name := range names {
+		src, _ := fs.ReadFile(templateFS, name)
+		for _, block := range strings.Split(string(src), `{{define "`)[1:] {
+			blockName, body, _ := strings.Cut(block, `"`)
+			if htmxAttr.MatchString(body) {
+				uses[blockName] = true
+			}
+		}
+	}
+	return uses
+}
+
+// usesHTMX reports whether the page in file name uses htmx itself or through a partial.
+func usesHTMX(name string, partials map[string]bool) bool {
+	src, _ := fs.ReadFile(templateFS, name)
+	if htmxAttr.Match(src) {
+		return true
+	}
+	for block := range partials {
+		if strings.Contains(string(src), `{{template "`+block+`"`) {
+			return true
+		}
+	}
+	return false
 }
 
 // render executes a page into a buffer first, so a template error becomes a clean 500
@@ -95,7 +135,9 @@ func (x *Web) render(w http.ResponseWriter, r *http.Request, status int, page st
 	data["Me"] = p
 	data["Nav"] = navFor(p)
 	data["Path"] = r.URL.Path
-	data["HTMX"] = x.htmx
+	// htmx is loaded only by the pages that use it; the layout also leaves it out when
+	// npm's build is not installed, and those pages work without it.
+	data["HTMX"] = x.htmx[page]
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		x.log.ErrorContext(r.Context(), "render", "page", page, "error", err.Error())
