@@ -51,9 +51,14 @@ var axeFlows = []axeFlow{
 	{"org-admin", "/orgs/new", `form[action="/orgs/new"]`, nil},
 }
 
-// axePagesPerVisitor bounds the crawl of one visitor: one page of each shape (numbers in
-// the path and query values ignored) is enough to check a template.
-const axePagesPerVisitor = 60
+// The crawl of one visitor takes each shape of page (numbers in the path and query values
+// ignored) once from each shape of page that links to it, and at most axePerShape times
+// in all: an activity reached from the search and from the organisation's own list shows
+// different buttons. axePagesPerVisitor bounds the whole.
+const (
+	axePerShape        = 3
+	axePagesPerVisitor = 60
+)
 
 // notHTML are links that download a file rather than show a page.
 var notHTML = regexp.MustCompile(`\.(xlsx|zip|pdf|png|jpe?g|svg|ico)$|/photo$|/pdf$|/export$`)
@@ -69,7 +74,7 @@ func TestBrowserAxe(t *testing.T) {
 	browsertest.Require(t)
 	script := browsertest.AxeScript(t)
 	e := servertest.New(t, "sqlite")
-	accounts, err := demo.Fill(t.Context(), e.App, demo.Options{Volunteers: 60, Seed: 1})
+	accounts, err := demo.Fill(t.Context(), e.App, demo.Options{Volunteers: 300, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +118,7 @@ func TestBrowserAxe(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("axe-core: %d checks, %d findings (critical or serious: %d); all of them in %s", c.checks, len(c.report), len(c.blocking), report)
+	t.Logf("time spent: loading pages %s, axe-core %s, screenshots %s", c.navigating.Round(time.Second), c.axing.Round(time.Second), c.shooting.Round(time.Second))
 	sort.Strings(c.blocking)
 	for _, b := range c.blocking {
 		t.Error(b)
@@ -121,27 +127,32 @@ func TestBrowserAxe(t *testing.T) {
 
 // axeCrawl is the state of the accessibility crawl across visitors.
 type axeCrawl struct {
-	t        *testing.T
-	script   string
-	base     string
-	checks   int
-	report   []string // every finding, one line each
-	blocking []string // critical and serious findings, one per page, rule and size
+	t      *testing.T
+	script string
+	base   string
+	checks int
+	// Where the time goes, for the log.
+	navigating, axing, shooting time.Duration
+	report                      []string // every finding, one line each
+	blocking                    []string // critical and serious findings, one per page, rule and size
 }
 
 // crawl visits every page reachable by links from the home page (one of each shape) and
 // checks each; it returns the number of pages.
 func (c *axeCrawl) crawl(tab context.Context, who string) int {
 	t := c.t
-	seen := map[string]bool{}
+	seen := map[string]int{}   // shape → times queued
+	pairs := map[string]bool{} // shape linked from → shape
 	queue := []string{"/"}
-	seen[axeShape("/")] = true
+	seen[axeShape("/")] = 1
 	n := 0
 	for len(queue) > 0 && n < axePagesPerVisitor {
 		target := queue[0]
 		queue = queue[1:]
 		browsertest.Phone(t, tab)
+		started := time.Now()
 		res, err := chromedp.Run(tab, chromedp.NavigateResponse(c.base+target))
+		c.navigating += time.Since(started)
 		if err != nil {
 			t.Errorf("%s: open %s: %v", who, target, err)
 			continue
@@ -154,6 +165,7 @@ func (c *axeCrawl) crawl(tab context.Context, who string) int {
 		if err != nil {
 			t.Errorf("%s: links of %s: %v", who, target, err)
 		}
+		from := axeShape(target)
 		for _, l := range links {
 			if !strings.HasPrefix(l, c.base+"/") {
 				continue
@@ -163,10 +175,13 @@ func (c *axeCrawl) crawl(tab context.Context, who string) int {
 				continue
 			}
 			u.Fragment = ""
-			if shape := axeShape(u.String()); !seen[shape] {
-				seen[shape] = true
-				queue = append(queue, u.String())
+			shape := axeShape(u.String())
+			if seen[shape] >= axePerShape || pairs[from+" → "+shape] || seen[shape] > 0 && shape == from {
+				continue
 			}
+			seen[shape]++
+			pairs[from+" → "+shape] = true
+			queue = append(queue, u.String())
 		}
 		c.check(tab, who, target)
 	}
@@ -198,14 +213,19 @@ func (c *axeCrawl) check(tab context.Context, who, page string) {
 			browsertest.Desktop(t, tab)
 		}
 		c.checks++
-		for _, v := range browsertest.Axe(t, tab, c.script) {
+		started := time.Now()
+		found := browsertest.Axe(t, tab, c.script)
+		c.axing += time.Since(started)
+		for _, v := range found {
 			line := fmt.Sprintf("%s %s [%s] %s: %s (%s): %s", who, page, size, v.Impact, v.ID, v.Help, strings.Join(v.Targets(), " · "))
 			c.report = append(c.report, line)
 			if v.Blocking() {
 				c.blocking = append(c.blocking, line)
 			}
 		}
+		started = time.Now()
 		browsertest.Screenshot(t, tab, "axe-"+who+"-"+page+"-"+size)
+		c.shooting += time.Since(started)
 	}
 }
 

@@ -42,7 +42,7 @@ func TestCheckinPagesFlow(t *testing.T) {
 
 		e.Clock.Set(hourstest.Day("08:59"))
 		res := org.Get(fmt.Sprintf("/sessions/%d/checkin", sid))
-		hoursPage(t, "check-in screen", res.Status, res.Body, http.StatusOK, `http-equiv="refresh"`, "社区长者探访", "已录用")
+		hoursPage(t, "check-in screen", res.Status, res.Body, http.StatusOK, `id="checkin-live" data-refresh="`, "data-refresh-now", "社区长者探访", "已录用")
 		m := regexp.MustCompile(`src="data:image/png;base64,([^"]+)"`).FindSubmatch(res.Body)
 		if m == nil {
 			t.Fatalf("no QR image on the screen")

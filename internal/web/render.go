@@ -37,6 +37,13 @@ var funcs = template.FuncMap{
 		return t.In(zhiyuan.Beijing).Format("2006-01-02")
 	},
 	"fieldErr": func(fields map[string]string, name string) string { return fields[name] },
+	// fieldError and invalid tie a form field's error to its input, for screen readers:
+	// {{fieldError .Fields "name"}} writes the message (nothing without one) with an id
+	// that {{invalid .Fields "name"}}, inside the input's tag, points at with
+	// aria-describedby, next to aria-invalid="true". An input that several of the
+	// checks' field names speak about lists them all.
+	"fieldError": fieldError,
+	"invalid":    invalidAttrs,
 	// asset is the fingerprinted address of a static file, "" when an optional one (from
 	// npm) is not installed (static.go).
 	"asset": func(name string) string { return staticAssets().URL(name) },
@@ -167,3 +174,38 @@ func isFormError(err error) bool {
 }
 
 func trim(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+
+// fieldErrorID is the id of the element that shows the error of the field name.
+func fieldErrorID(name string) string {
+	return "err-" + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, name)
+}
+
+// fieldError is the error message of the field name, as a paragraph its input can
+// point at, or nothing when the field has no error.
+func fieldError(fields map[string]string, name string) template.HTML {
+	msg, ok := fields[name]
+	if !ok {
+		return ""
+	}
+	return template.HTML(`<p class="field-error" id="` + fieldErrorID(name) + `">` + template.HTMLEscapeString(msg) + `</p>`)
+}
+
+// invalidAttrs marks an input whose field (any of names) has an error as invalid and
+// describes it by the error's message, or returns nothing.
+func invalidAttrs(fields map[string]string, names ...string) template.HTMLAttr {
+	var ids []string
+	for _, n := range names {
+		if _, ok := fields[n]; ok {
+			ids = append(ids, fieldErrorID(n))
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return template.HTMLAttr(` aria-invalid="true" aria-describedby="` + strings.Join(ids, " ") + `"`)
+}
