@@ -58,7 +58,12 @@ func Axe(t testing.TB, ctx context.Context, script string) []AxeViolation {
 	t.Helper()
 	// Loaded through the DevTools protocol, which the page's content security policy
 	// does not govern, so pages need not allow it.
+	// Once per page: a second run on the same page (at another screen size) reuses it.
 	if _, err := retryContext(func() (bool, error) {
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe === "object"`))
+		if err != nil || loaded {
+			return loaded, err
+		}
 		return chromedp.Run(ctx, chromedp.Evaluate[bool](script+";true"))
 	}); err != nil {
 		t.Fatalf("load axe-core: %v", err)
