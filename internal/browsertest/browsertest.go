@@ -116,19 +116,27 @@ func NewBrowser(t testing.TB, timeout time.Duration) *Browser {
 	return &Browser{ctx: ctx, bin: bin}
 }
 
-// Tab opens a tab with cookies and storage of its own, at a phone's size, and returns its
-// context for chromedp calls and the helpers here. It closes when t ends; script errors
-// and security-policy violations on any of its pages fail t then.
+// Tab opens a tab with cookies and storage of its own (a browser context of its own), at a
+// phone's size, and returns its context for chromedp calls and the helpers here. It
+// closes when t ends; script errors and security-policy violations on any of its pages
+// fail t then.
 func (b *Browser) Tab(t testing.TB) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	return b.watch(t, ctx)
+}
+
+// watch makes ctx's tab phone-sized and fails t, when it ends, with the tab's script
+// errors and security-policy violations.
+func (b *Browser) watch(t testing.TB, ctx context.Context) context.Context {
+	t.Helper()
 	p := &problems{}
 	if err := chromedp.Listen(ctx, p.record); err != nil {
-		cancel()
 		t.Fatalf("open a tab in %s: %v", b.bin, err)
 	}
+	// Registered after the tab's cancel, so it runs before it.
 	t.Cleanup(func() {
-		cancel()
 		for _, msg := range p.list() {
 			t.Errorf("browser: %s", msg)
 		}
@@ -142,10 +150,12 @@ func (b *Browser) Tab(t testing.TB) context.Context {
 // New starts a headless Chromium with a fresh profile and a phone-sized screen and returns
 // the context of its one tab, for chromedp calls and the helpers here. The browser stops
 // when t ends, or after Timeout. Script errors and security-policy violations on any page
-// fail t then.
+// fail t then. The tab is the browser's first, in its default browser context, so
+// browser-wide settings (browser.SetPermission without a context) apply to it.
 func New(t testing.TB) context.Context {
 	t.Helper()
-	return NewBrowser(t, Timeout).Tab(t)
+	b := NewBrowser(t, Timeout)
+	return b.watch(t, b.ctx)
 }
 
 // Phone sets the tab's screen to the phone's (Width × Height, touch, twice the pixels).
