@@ -6,7 +6,7 @@ DATA ?= ./zhiyuan-data
 ADDR ?= 127.0.0.1:8080
 GOTEST_FLAGS ?= -count=1 -timeout 45m
 
-.PHONY: all build run test test-sqlite test-race bench assets vet fmt clean
+.PHONY: all build run test test-sqlite test-race bench assets vet fmt clean lighthouse
 
 all: build
 
@@ -45,6 +45,11 @@ test-race:
 # Benchmarks on both engines; each prints its figure beside a reference from the same run.
 bench: build
 	scripts/with-postgres.sh $(GO) test -run '^$$' -bench . -benchtime $${BENCHTIME:-1x} -timeout 60m ./...
+
+# Lighthouse (mobile) on the home page, search, an activity, /register and my hours; scores
+# in artifacts/lighthouse/scores.txt (docs/ARCHITECTURE.md records them). Not in `make test`.
+lighthouse:
+	scripts/lighthouse.sh
 
 vet:
 	$(GO) vet ./...

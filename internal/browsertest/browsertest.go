@@ -296,7 +296,20 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // than letters, digits, dot, dash and underscore in name become dashes.
 func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	return screenshot(t, ctx, name, 100, ".png")
+}
+
+// ScreenshotJPEG saves a full-page JPEG of the current page as
+// <repository>/artifacts/screenshots/<name>.jpg, for tests that take many: it is made and
+// written several times faster than a PNG.
+func ScreenshotJPEG(t testing.TB, ctx context.Context, name string) string {
+	t.Helper()
+	return screenshot(t, ctx, name, 80, ".jpg")
+}
+
+func screenshot(t testing.TB, ctx context.Context, name string, quality int, ext string) string {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(quality))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -308,7 +321,7 @@ func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, strings.Trim(unsafeName.ReplaceAllString(name, "-"), "-")+".png")
+	path := filepath.Join(dir, strings.Trim(unsafeName.ReplaceAllString(name, "-"), "-")+ext)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}

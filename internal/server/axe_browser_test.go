@@ -61,6 +61,13 @@ const axePagesPerVisitor = 50
 // an activity found through the search does not.
 var axeOwnActivity = []*regexp.Regexp{regexp.MustCompile(`^/orgs/[0-9]+/activities$`), regexp.MustCompile(`^/activities/[0-9]+$`)}
 
+// axeEachRole are the public pages that show each role something else (sign-up and
+// management buttons, joining an organisation, the home page of the role): every role's
+// crawl checks them.
+var axeEachRole = map[string]bool{"/?": true, "/activities/#?": true, "/orgs/#?": true}
+
+var sessionSignups = regexp.MustCompile(`^/sessions/([0-9]+)/signups$`)
+
 // notHTML are links that download a file rather than show a page.
 var notHTML = regexp.MustCompile(`\.(xlsx|zip|pdf|png|jpe?g|svg|ico)$|/photo$|/pdf$|/export$`)
 
@@ -93,8 +100,8 @@ func TestBrowserAxe(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	br := browsertest.NewBrowser(t, 20*time.Minute)
-	c := &axeCrawl{t: t, script: script, base: e.HTTP.URL}
+	br := browsertest.NewBrowser(t, 30*time.Minute)
+	c := &axeCrawl{t: t, script: script, base: e.HTTP.URL, public: map[string]bool{}}
 	for _, v := range axeVisitors {
 		started := time.Now()
 		tab := br.Tab(t)
@@ -108,6 +115,18 @@ func TestBrowserAxe(t *testing.T) {
 				t.Fatal("org-admin: no activity of the organisation reached from the home page")
 			}
 			seeds = append(seeds, own)
+			// The organiser's day at a session: its attendance page and the check-in
+			// screen, which no page links to before the day.
+			browsertest.Open(t, tab, c.base+own)
+			for _, l := range c.links(tab) {
+				if m := sessionSignups.FindStringSubmatch(l); m != nil {
+					seeds = append(seeds, "/sessions/"+m[1]+"/attendance", "/sessions/"+m[1]+"/checkin")
+					break
+				}
+			}
+			if len(seeds) != 3 {
+				t.Fatalf("org-admin: no session with a sign-up list on %s", own)
+			}
 		}
 		c.navigating, c.axing, c.shooting = 0, 0, 0
 		n := c.crawl(tab, v.name, seeds)
@@ -141,6 +160,10 @@ type axeCrawl struct {
 	script string
 	base   string
 	checks int
+	// public are the shapes of the pages checked logged out, which the roles' crawls
+	// leave out (but for axeEachRole): the same template, only the header differs, and
+	// the header is checked on every other page of the role.
+	public map[string]bool
 	// Where the time goes, for the log.
 	navigating, axing, shooting time.Duration
 	report                      []string // every finding, one line each
@@ -155,6 +178,9 @@ func (c *axeCrawl) crawl(tab context.Context, who string, seeds []string) int {
 	queue := append([]string{"/"}, seeds...)
 	for _, q := range queue {
 		seen[axeShape(q)] = true
+	}
+	for shape := range c.public {
+		seen[shape] = true
 	}
 	n := 0
 	for len(queue) > 0 && n < axePagesPerVisitor {
@@ -172,6 +198,11 @@ func (c *axeCrawl) crawl(tab context.Context, who string, seeds []string) int {
 			continue
 		}
 		n++
+		if who == "anonymous" {
+			if shape := axeShape(target); !axeEachRole[shape] {
+				c.public[shape] = true
+			}
+		}
 		for _, link := range c.links(tab) {
 			if shape := axeShape(link); !seen[shape] {
 				seen[shape] = true
@@ -271,15 +302,15 @@ func (c *axeCrawl) check(tab context.Context, who, page string) {
 			}
 		}
 		started = time.Now()
-		browsertest.Screenshot(t, tab, "axe-"+who+"-"+page+"-"+size)
+		browsertest.ScreenshotJPEG(t, tab, "axe-"+who+"-"+page+"-"+size)
 		c.shooting += time.Since(started)
 	}
 }
 
 var axeNumber = regexp.MustCompile(`/[0-9]+(/|$)`)
 
-// axeShape is a link with its numeric path segments and its query values dropped, so
-// /activities/1 and /activities/2?page=2 are one page to check.
+// axeShape is a link with its numeric path segments, its query values and its cursor
+// dropped, so /activities/1 and /activities/2?cursor=x are one page to check.
 func axeShape(link string) string {
 	u, err := url.Parse(link)
 	if err != nil {
@@ -291,7 +322,9 @@ func axeShape(link string) string {
 	}
 	keys := make([]string, 0, len(u.Query()))
 	for k := range u.Query() {
-		keys = append(keys, k)
+		if k != "cursor" && k != "next" { // the next page of a list, the page after login
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	return p + "?" + strings.Join(keys, "&")
