@@ -6,15 +6,15 @@ DATA ?= ./zhiyuan-data
 ADDR ?= 127.0.0.1:8080
 GOTEST_FLAGS ?= -count=1 -timeout 45m
 
-.PHONY: all build run test test-sqlite test-race bench assets vet fmt clean
+.PHONY: all build run test test-sqlite test-race bench assets vet fmt clean lighthouse
 
 all: build
 
-# Front-end packages come from npm when it is there; pages work without them.
+# Front-end packages come from npm when it is there, installed again only when
+# package-lock.json changed; without npm or its registry the build goes on, says what is
+# missing, and the pages work without them (scripts/assets.sh).
 assets:
-	@if command -v npm >/dev/null 2>&1 && [ -f package.json ]; then \
-		npm install --no-audit --no-fund --silent && node scripts/copy-assets.js; \
-	fi
+	@scripts/assets.sh
 
 build: assets
 	$(GO) build -o $(BIN) ./cmd/zhiyuan
@@ -45,6 +45,11 @@ test-race:
 # Benchmarks on both engines; each prints its figure beside a reference from the same run.
 bench: build
 	scripts/with-postgres.sh $(GO) test -run '^$$' -bench . -benchtime $${BENCHTIME:-1x} -timeout 60m ./...
+
+# Lighthouse (mobile) on the home page, search, an activity, /register and my hours; scores
+# in artifacts/lighthouse/scores.txt (docs/ARCHITECTURE.md records them). Not in `make test`.
+lighthouse:
+	scripts/lighthouse.sh
 
 vet:
 	$(GO) vet ./...

@@ -1,5 +1,8 @@
 // Copies the browser builds of the npm packages the pages use into the embedded static
-// folder (internal/web/static/vendor, ignored by git), so `go build` embeds them.
+// folder (internal/web/static/vendor, ignored by git), so `go build` embeds them. A build
+// that is not installed is named and left out: the pages load only what is there.
+// axe-core stays in node_modules: only the browser tests use it, never a page
+// (browsertest.AxeScript reads node_modules/axe-core/axe.min.js).
 const fs = require("fs");
 const path = require("path");
 
@@ -11,7 +14,17 @@ const files = [
 ];
 
 fs.mkdirSync(vendor, { recursive: true });
+let copied = 0;
 for (const [from, to] of files) {
-  fs.copyFileSync(path.join(root, from), path.join(vendor, to));
+  const src = path.join(root, from);
+  if (!fs.existsSync(src)) {
+    console.error(`assets: ${from} is not installed; pages go without ${to}`);
+    continue;
+  }
+  fs.copyFileSync(src, path.join(vendor, to));
+  copied++;
 }
-console.log(`assets: copied ${files.length} files into ${path.relative(root, vendor)}`);
+console.log(`assets: copied ${copied} of ${files.length} files into ${path.relative(root, vendor)}`);
+if (!fs.existsSync(path.join(root, "node_modules/axe-core/axe.min.js"))) {
+  console.error("assets: axe-core is not installed; the accessibility test (TestBrowserAxe) cannot run");
+}

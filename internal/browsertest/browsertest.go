@@ -67,10 +67,22 @@ func Require(t testing.TB) string {
 	return bin
 }
 
-// New starts a headless Chromium with a fresh profile and a phone-sized screen and returns
-// the context of its one tab, for chromedp calls and the helpers here. The browser stops
-// when t ends. Script errors and security-policy violations on any page fail t then.
-func New(t testing.TB) context.Context {
+// A desktop screen, for the pages' wide layout.
+const (
+	DesktopWidth  = 1366
+	DesktopHeight = 900
+)
+
+// A Browser is one headless Chromium that several tabs share, each with cookies and
+// storage of its own (one per person a test plays), so a test starts Chromium once.
+type Browser struct {
+	ctx context.Context // the browser's first tab; tabs are opened beside it
+	bin string
+}
+
+// NewBrowser starts a headless Chromium with a fresh profile that stops when t ends, or
+// when timeout has passed (so a hung page fails the test instead of the run).
+func NewBrowser(t testing.TB, timeout time.Duration) *Browser {
 	t.Helper()
 	bin := Require(t)
 	// Made before the browser starts, so it is removed after the browser has stopped.
@@ -89,30 +101,77 @@ func New(t testing.TB) context.Context {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(Width, Height),
 	)
-	timeout, cancelTimeout := context.WithTimeout(context.Background(), Timeout)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(timeout, opts...)
-	ctx, cancelTab := chromedp.NewContext(alloc)
-
-	p := &problems{}
-	if err := chromedp.Listen(ctx, p.record); err != nil {
-		cancelTab()
+	deadline, cancelTimeout := context.WithTimeout(context.Background(), timeout)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(deadline, opts...)
+	ctx, cancelFirst := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancelFirst()
 		cancelAlloc()
 		cancelTimeout()
+	})
+	// Start the browser now, so a broken installation fails here.
+	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
+	return &Browser{ctx: ctx, bin: bin}
+}
+
+// Tab opens a tab with cookies and storage of its own (a browser context of its own), at a
+// phone's size, and returns its context for chromedp calls and the helpers here. It
+// closes when t ends; script errors and security-policy violations on any of its pages
+// fail t then.
+func (b *Browser) Tab(t testing.TB) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	return b.watch(t, ctx)
+}
+
+// watch makes ctx's tab phone-sized and fails t, when it ends, with the tab's script
+// errors and security-policy violations.
+func (b *Browser) watch(t testing.TB, ctx context.Context) context.Context {
+	t.Helper()
+	p := &problems{}
+	if err := chromedp.Listen(ctx, p.record); err != nil {
+		t.Fatalf("open a tab in %s: %v", b.bin, err)
+	}
+	// Registered after the tab's cancel, so it runs before it.
 	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc()
-		cancelTimeout()
 		for _, msg := range p.list() {
 			t.Errorf("browser: %s", msg)
 		}
 	})
-	// Start the browser now, at a phone's size, so a broken installation fails here.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Width, Height, chromedp.EmulateScale(Scale), chromedp.EmulateMobile)); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
+		t.Fatalf("open a tab in %s: %v", b.bin, err)
 	}
 	return ctx
+}
+
+// New starts a headless Chromium with a fresh profile and a phone-sized screen and returns
+// the context of its one tab, for chromedp calls and the helpers here. The browser stops
+// when t ends, or after Timeout. Script errors and security-policy violations on any page
+// fail t then. The tab is the browser's first, in its default browser context, so
+// browser-wide settings (browser.SetPermission without a context) apply to it.
+func New(t testing.TB) context.Context {
+	t.Helper()
+	b := NewBrowser(t, Timeout)
+	return b.watch(t, b.ctx)
+}
+
+// Phone sets the tab's screen to the phone's (Width × Height, touch, twice the pixels).
+func Phone(t testing.TB, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Width, Height, chromedp.EmulateScale(Scale), chromedp.EmulateMobile)); err != nil {
+		t.Fatalf("phone size: %v", err)
+	}
+}
+
+// Desktop sets the tab's screen to a desktop's (DesktopWidth × DesktopHeight, a mouse).
+func Desktop(t testing.TB, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(DesktopWidth, DesktopHeight, chromedp.EmulateScale(1))); err != nil {
+		t.Fatalf("desktop size: %v", err)
+	}
 }
 
 // problems collects what pages did wrong, from the tab's event loop.
@@ -237,7 +296,20 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // than letters, digits, dot, dash and underscore in name become dashes.
 func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	return screenshot(t, ctx, name, 100, ".png")
+}
+
+// ScreenshotJPEG saves a full-page JPEG of the current page as
+// <repository>/artifacts/screenshots/<name>.jpg, for tests that take many: it is made and
+// written several times faster than a PNG.
+func ScreenshotJPEG(t testing.TB, ctx context.Context, name string) string {
+	t.Helper()
+	return screenshot(t, ctx, name, 80, ".jpg")
+}
+
+func screenshot(t testing.TB, ctx context.Context, name string, quality int, ext string) string {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(quality))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -249,7 +321,7 @@ func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, strings.Trim(unsafeName.ReplaceAllString(name, "-"), "-")+".png")
+	path := filepath.Join(dir, strings.Trim(unsafeName.ReplaceAllString(name, "-"), "-")+ext)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}

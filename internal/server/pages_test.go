@@ -55,7 +55,7 @@ func checkErrorPage(t *testing.T, what string, p *servertest.Response, status in
 		t.Errorf("%s: title is not %q", what, title)
 	}
 	// The layout: stylesheet, header with the brand, navigation, footer.
-	for _, part := range []string{`<html lang="zh-CN">`, `href="/static/app.css"`, `class="brand"`, `aria-label="主导航"`, `class="foot"`, `返回首页`} {
+	for _, part := range []string{`<html lang="zh-CN">`, `href="/static/app.`, `<meta name="description"`, `<link rel="icon"`, `class="brand"`, `aria-label="主导航"`, `class="foot"`, `返回首页`} {
 		if !strings.Contains(body, part) {
 			t.Errorf("%s: page lacks %s", what, part)
 		}

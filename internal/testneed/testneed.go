@@ -1,6 +1,6 @@
 // Package testneed decides what a test does when something it needs from outside Go is
-// missing: a PostgreSQL server, Chromium, poppler-utils or a CJK font. Plain `go test ./...`
-// needs none of them: such a test is skipped with a message naming what is missing and
+// missing: a PostgreSQL server, Chromium (and axe-core from npm), poppler-utils or a CJK
+// font. Plain `go test ./...` needs none of them: such a test is skipped with a message naming what is missing and
 // how to get it (`go test -v ./... | grep 'not run:'` lists them all). When the Need's
 // ZHIYUAN_TEST_REQUIRE_* variable is 1, the same test fails instead; `make test` and CI set
 // all of them, so nothing is silently left out there.
@@ -26,6 +26,10 @@ var (
 	Browser = Need{"ZHIYUAN_TEST_REQUIRE_BROWSER", "Chromium", "apt-get install chromium"}
 	Poppler = Need{"ZHIYUAN_TEST_REQUIRE_POPPLER", "poppler-utils (pdftotext, pdffonts, pdftoppm)", "apt-get install poppler-utils"}
 	Font    = Need{"ZHIYUAN_TEST_REQUIRE_FONT", "a CJK TrueType font", "apt-get install fonts-droid-fallback, or set ZHIYUAN_FONT to a .ttf"}
+	// Axe is the accessibility checker the browser tests run in each page; it comes from
+	// npm, so a browser test that needs it is required together with the browser.
+	Axe = Need{"ZHIYUAN_TEST_REQUIRE_BROWSER", "axe-core from npm (node_modules/axe-core/axe.min.js)",
+		"apt-get install npm, then make assets (npm install from package-lock.json)"}
 )
 
 // Required reports whether n's variable demands it.

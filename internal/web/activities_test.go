@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -228,7 +229,9 @@ func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
 		other := newActPages(t, e)
 		wantActPage(t, "other admin form", other.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusForbidden)
 		wantActPage(t, "other admin close", other.admin.Post(fmt.Sprintf("/activities/%d/close", id), nil), http.StatusForbidden)
-		// Anonymous visitors see the page and a login link.
-		wantActPage(t, "anonymous", e.Browser().Get(fmt.Sprintf("/activities/%d", id)), http.StatusOK, "登录后报名")
+		// Anonymous visitors see the page and a login link; search engines get a
+		// description of this activity.
+		wantActPage(t, "anonymous", e.Browser().Get(fmt.Sprintf("/activities/%d", id)), http.StatusOK, "登录后报名",
+			`<meta name="description" content="`+html.EscapeString(a.Title)+"：")
 	})
 }

@@ -42,7 +42,7 @@ func TestCheckinPagesFlow(t *testing.T) {
 
 		e.Clock.Set(hourstest.Day("08:59"))
 		res := org.Get(fmt.Sprintf("/sessions/%d/checkin", sid))
-		hoursPage(t, "check-in screen", res.Status, res.Body, http.StatusOK, `http-equiv="refresh"`, "社区长者探访", "已录用")
+		hoursPage(t, "check-in screen", res.Status, res.Body, http.StatusOK, `id="checkin-live" data-refresh="`, "data-refresh-now", "社区长者探访", "已录用")
 		m := regexp.MustCompile(`src="data:image/png;base64,([^"]+)"`).FindSubmatch(res.Body)
 		if m == nil {
 			t.Fatalf("no QR image on the screen")
@@ -64,7 +64,7 @@ func TestCheckinPagesFlow(t *testing.T) {
 			t.Fatalf("the screen's QR code reads %v (%v), want the check-in link with code %s", link, err, code[1])
 		}
 		res = vol.Get(link.RequestURI())
-		hoursPage(t, "check-in form", res.Status, res.Body, http.StatusOK, string(code[1]), "签到", "签退", "/static/checkin.js")
+		hoursPage(t, "check-in form", res.Status, res.Body, http.StatusOK, string(code[1]), "签到", "签退", "/static/checkin.")
 		form := url.Values{"code": {string(code[1])}, "action": {"in"}, "lat": {"23.1505"}, "lng": {"113.3502"}}
 		res = vol.Post("/checkin", form)
 		if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/checkin/done?session=") {

@@ -98,8 +98,19 @@ func TestBrowserCardAndProof(t *testing.T) {
 		if got := browsertest.Text(t, vol, ".idcard-name"); got != name {
 			t.Errorf("card shows %q", got)
 		}
-		if !browsertest.Exists(t, vol, `meta[http-equiv="refresh"]`) || !browsertest.Exists(t, vol, `.idcard-qr img[src^="data:image/png"]`) {
+		if !browsertest.Exists(t, vol, `#card-qr[data-refresh]`) || !browsertest.Exists(t, vol, `.idcard-qr img[src^="data:image/png"]`) {
 			t.Error("the digital card lacks its refreshing QR code")
+		}
+		// 刷新二维码 fetches a new code and swaps the QR alone: the page is not reloaded
+		// (what the page's own script set stays set) and the old image is gone.
+		if err := chromedp.Do(vol, chromedp.Evaluate[chromedp.Void](`window.notReloaded = true; document.querySelector("#card-qr img").dataset.old = "1"`),
+			chromedp.Click(chromedp.CSS(`#card-qr a[data-refresh-now]`), chromedp.NodeVisible),
+			chromedp.WaitNotPresent(chromedp.CSS(`#card-qr img[data-old]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#card-qr img[src^="data:image/png"]`))); err != nil {
+			t.Fatalf("refresh the QR code: %v", err)
+		}
+		if kept, _ := chromedp.Run(vol, chromedp.Evaluate[bool](`window.notReloaded === true`)); !kept {
+			t.Error("刷新二维码 reloaded the whole page")
 		}
 		if got := browsertest.Text(t, vol, ".card-status"); got != "有效" {
 			t.Errorf("card status %q", got)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,16 @@ var funcs = template.FuncMap{
 		return t.In(zhiyuan.Beijing).Format("2006-01-02")
 	},
 	"fieldErr": func(fields map[string]string, name string) string { return fields[name] },
+	// fieldError and invalid tie a form field's error to its input, for screen readers:
+	// {{fieldError .Fields "name"}} writes the message (nothing without one) with an id
+	// that {{invalid .Fields "name"}}, inside the input's tag, points at with
+	// aria-describedby, next to aria-invalid="true". An input that several of the
+	// checks' field names speak about lists them all.
+	"fieldError": fieldError,
+	"invalid":    invalidAttrs,
+	// asset is the fingerprinted address of a static file, "" when an optional one (from
+	// npm) is not installed (static.go).
+	"asset": func(name string) string { return staticAssets().URL(name) },
 	// limit is a field's length limit for maxlength attributes, from the one definition
 	// the checks use (zhiyuan.FieldLimit); an unknown name fails the page.
 	"limit": zhiyuan.FieldLimit,
@@ -61,12 +72,14 @@ var funcs = template.FuncMap{
 // parseTemplates parses every page together with the layout; each page defines "content".
 func (x *Web) parseTemplates() error {
 	x.pages = map[string]*template.Template{}
+	x.htmx = map[string]bool{}
 	// Partials (partial_*.html) define blocks that several pages share, such as the
 	// fields of a form used for creating and for editing; every page can use them.
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partial_*.html")
 	if err != nil {
 		return err
 	}
+	partialHTMX := htmxPartials()
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, name := range names {
 		base := path.Base(name)
@@ -78,8 +91,42 @@ func (x *Web) parseTemplates() error {
 			return fmt.Errorf("template %s: %w", base, err)
 		}
 		x.pages[base] = t
+		x.htmx[base] = usesHTMX(name, partialHTMX)
 	}
 	return nil
+}
+
+// htmxAttr is how a template uses htmx: an hx- attribute.
+var htmxAttr = regexp.MustCompile(`\shx-[a-z]+`)
+
+// htmxPartials returns the names of the blocks that partials define with htmx in them.
+func htmxPartials() map[string]bool {
+	uses := map[string]bool{}
+	names, _ := fs.Glob(templateFS, "templates/partial_*.html")
+	for _, name := range names {
+		src, _ := fs.ReadFile(templateFS, name)
+		for _, block := range strings.Split(string(src), `{{define "`)[1:] {
+			blockName, body, _ := strings.Cut(block, `"`)
+			if htmxAttr.MatchString(body) {
+				uses[blockName] = true
+			}
+		}
+	}
+	return uses
+}
+
+// usesHTMX reports whether the page in file name uses htmx itself or through a partial.
+func usesHTMX(name string, partials map[string]bool) bool {
+	src, _ := fs.ReadFile(templateFS, name)
+	if htmxAttr.Match(src) {
+		return true
+	}
+	for block := range partials {
+		if strings.Contains(string(src), `{{template "`+block+`"`) {
+			return true
+		}
+	}
+	return false
 }
 
 // render executes a page into a buffer first, so a template error becomes a clean 500
@@ -101,7 +148,9 @@ func (x *Web) render(w http.ResponseWriter, r *http.Request, status int, page st
 	}
 	data["Nav"] = navFor(p, unread)
 	data["Path"] = r.URL.Path
-	data["HTMX"] = x.htmx
+	// htmx is loaded only by the pages that use it; the layout also leaves it out when
+	// npm's build is not installed, and those pages work without it.
+	data["HTMX"] = x.htmx[page]
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		x.log.ErrorContext(r.Context(), "render", "page", page, "error", err.Error())
@@ -131,3 +180,38 @@ func isFormError(err error) bool {
 }
 
 func trim(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+
+// fieldErrorID is the id of the element that shows the error of the field name.
+func fieldErrorID(name string) string {
+	return "err-" + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, name)
+}
+
+// fieldError is the error message of the field name, as a paragraph its input can
+// point at, or nothing when the field has no error.
+func fieldError(fields map[string]string, name string) template.HTML {
+	msg, ok := fields[name]
+	if !ok {
+		return ""
+	}
+	return template.HTML(`<p class="field-error" id="` + fieldErrorID(name) + `">` + template.HTMLEscapeString(msg) + `</p>`)
+}
+
+// invalidAttrs marks an input whose field (any of names) has an error as invalid and
+// describes it by the error's message, or returns nothing.
+func invalidAttrs(fields map[string]string, names ...string) template.HTMLAttr {
+	var ids []string
+	for _, n := range names {
+		if _, ok := fields[n]; ok {
+			ids = append(ids, fieldErrorID(n))
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return template.HTMLAttr(` aria-invalid="true" aria-describedby="` + strings.Join(ids, " ") + `"`)
+}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io/fs"
 	"net/http"
 
 	"zhiyuan"
@@ -12,9 +11,9 @@ import (
 // people should find from the menu also gets a row in the navigation table (nav.go).
 // true marks a public page; any other sends an anonymous visitor to the login page.
 func (x *Web) routes() {
-	// Static files, the home page, the phone's menu pages, signing in and out, the audit log.
-	static, _ := fs.Sub(staticFS, "static")
-	x.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
+	// Static files (fingerprinted, static.go), the home page, the phone's menu pages, signing in and out, the audit log.
+	x.mux.Handle("GET /static/", staticAssets())
+	x.mux.HandleFunc("GET /favicon.ico", staticAssets().favicon)
 	x.handle("GET /{$}", true, x.home)
 	x.handle("GET /menu", true, x.menuPage(false))
 	x.handle("GET /manage", false, x.menuPage(true))

@@ -6,7 +6,6 @@ package web
 import (
 	"embed"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -29,7 +28,7 @@ type Web struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 	pages map[string]*template.Template
-	htmx  bool // the npm build was installed; pages enhance themselves with it
+	htmx  map[string]bool // pages whose markup uses htmx (hx- attributes): only they load it
 }
 
 // handlerFunc is a page handler; a returned error is rendered as an error page.
@@ -41,8 +40,6 @@ func New(a *app.App, log *slog.Logger) (*Web, error) {
 	if err := x.parseTemplates(); err != nil {
 		return nil, err
 	}
-	_, err := fs.Stat(staticFS, "static/vendor/htmx.min.js")
-	x.htmx = err == nil
 	x.routes() // routes.go: every page, in one place
 	return x, nil
 }
@@ -78,14 +75,6 @@ func safeNext(path string) string {
 		return "/"
 	}
 	return path
-}
-
-// staticHandler adds long caching to static files.
-func staticHandler(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		h.ServeHTTP(w, r)
-	})
 }
 
 // ErrorPage renders err as a page; the server uses it for panics and refused cross-origin

@@ -1,0 +1,331 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"zhiyuan/internal/browsertest"
+	"zhiyuan/internal/demo"
+	"zhiyuan/internal/server/servertest"
+)
+
+// axeVisitors are the people whose pages the accessibility crawl looks at: logged out
+// and each role of the demo data (demo.Fill makes these accounts).
+var axeVisitors = []crawlVisitor{
+	{"anonymous", ""},
+	{"volunteer", "13800000001"},
+	{"org-admin", "13900000203"}, // 广州市义工联合会: activities, sign-up lists, attendance
+	{"city-admin", "13900000100"},
+	{"platform-admin", "13900000000"},
+}
+
+// axeFlow is a form a visitor submits during the crawl, so that the pages it leads to
+// (errors beside their fields, results) are checked too. Fields are filled with the
+// given values; the form is submitted without the browser's own checks, as a server
+// must expect.
+type axeFlow struct {
+	who    string
+	page   string
+	form   string            // CSS of the form
+	values map[string]string // CSS of a field → value typed into it
+}
+
+var axeFlows = []axeFlow{
+	{"anonymous", "/login", `form[action="/login"]`, map[string]string{"#login": "13800000001", "#password": "wrong-password"}},
+	{"anonymous", "/register", `form[method=post][action="/register"]`, map[string]string{"#name": "张"}},
+	{"anonymous", "/forgot", `form[action="/forgot"]`, nil},
+	{"anonymous", "/verify", `main form`, map[string]string{`input[name=code]`: "XXXX"}},
+	{"volunteer", "/checkin", `form[action="/checkin"]`, nil},
+	{"volunteer", "/me", `form[action="/me/password"]`, map[string]string{`input[name=old_password]`: "not-my-password"}},
+	{"org-admin", "/orgs/new", `form[action="/orgs/new"]`, nil},
+}
+
+// axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape
+// (numbers in the path and query values ignored): one page checks a template.
+const axePagesPerVisitor = 50
+
+// axeOwnActivity is a link the organisation admin's crawl takes first, found by
+// following links from the home page: an activity of the admin's own organisation, whose
+// page shows the management links (sign-up lists, attendance, the check-in screen) that
+// an activity found through the search does not.
+var axeOwnActivity = []*regexp.Regexp{regexp.MustCompile(`^/orgs/[0-9]+/activities$`), regexp.MustCompile(`^/activities/[0-9]+$`)}
+
+// axeEachRole are the public pages that show each role something else (sign-up and
+// management buttons, joining an organisation, the home page of the role): every role's
+// crawl checks them.
+var axeEachRole = map[string]bool{"/?": true, "/activities/#?": true, "/orgs/#?": true}
+
+var sessionSignups = regexp.MustCompile(`^/sessions/([0-9]+)/signups$`)
+
+// notHTML are links that download a file rather than show a page.
+var notHTML = regexp.MustCompile(`\.(xlsx|zip|pdf|png|jpe?g|svg|ico)$|/photo$|/pdf$|/export$`)
+
+// TestBrowserAxe runs axe-core in every page reachable from the home page by following
+// links, as each role of the demo data, at a phone's size (390×844) and at a desktop's,
+// plus the pages that submitting the main forms leads to: no page may break a critical
+// or serious rule. Each page is saved as a screenshot at both sizes
+// (artifacts/screenshots/axe-*) and every finding, blocking or not, is listed in
+// artifacts/axe/report.txt. One engine: the pages are the same HTML on both, and
+// TestCrawl fetches every page on both.
+func TestBrowserAxe(t *testing.T) {
+	browsertest.Require(t)
+	script := browsertest.AxeScript(t)
+	e := servertest.New(t, "sqlite")
+	accounts, err := demo.Fill(t.Context(), e.App, e.Store, demo.Options{Volunteers: 300, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range axeVisitors[1:] {
+		found := false
+		for _, acc := range accounts {
+			found = found || acc.Login == v.login
+		}
+		if !found {
+			t.Fatalf("demo accounts do not include the %s %s", v.name, v.login)
+		}
+	}
+	root, err := browsertest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	br := browsertest.NewBrowser(t, 30*time.Minute)
+	c := &axeCrawl{t: t, script: script, base: e.HTTP.URL, public: map[string]bool{}}
+	for _, v := range axeVisitors {
+		started := time.Now()
+		tab := br.Tab(t)
+		if v.login != "" {
+			browsertest.Login(t, tab, c.base, v.login, demo.Password)
+		}
+		var seeds []string
+		if v.name == "org-admin" {
+			own := c.follow(tab, axeOwnActivity)
+			if own == "" {
+				t.Fatal("org-admin: no activity of the organisation reached from the home page")
+			}
+			seeds = append(seeds, own)
+			// The organiser's day at a session: its attendance page and the check-in
+			// screen, which no page links to before the day.
+			browsertest.Open(t, tab, c.base+own)
+			for _, l := range c.links(tab) {
+				if m := sessionSignups.FindStringSubmatch(l); m != nil {
+					seeds = append(seeds, "/sessions/"+m[1]+"/attendance", "/sessions/"+m[1]+"/checkin")
+					break
+				}
+			}
+			if len(seeds) != 3 {
+				t.Fatalf("org-admin: no session with a sign-up list on %s", own)
+			}
+		}
+		c.navigating, c.axing, c.shooting = 0, 0, 0
+		n := c.crawl(tab, v.name, seeds)
+		for _, f := range axeFlows {
+			if f.who == v.name {
+				c.flow(tab, f)
+				n++
+			}
+		}
+		t.Logf("%s: %d pages in %s (loading pages %s, axe-core %s, screenshots %s)", v.name, n, time.Since(started).Round(time.Millisecond),
+			c.navigating.Round(time.Second), c.axing.Round(time.Second), c.shooting.Round(time.Second))
+	}
+
+	report := filepath.Join(root, "artifacts", "axe", "report.txt")
+	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(report, []byte(strings.Join(c.report, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("axe-core: %d checks, %d findings (critical or serious: %d); all of them in %s", c.checks, len(c.report), len(c.blocking), report)
+	sort.Strings(c.blocking)
+	for _, b := range c.blocking {
+		t.Error(b)
+	}
+}
+
+// axeCrawl is the state of the accessibility crawl across visitors.
+type axeCrawl struct {
+	t      *testing.T
+	script string
+	base   string
+	checks int
+	// public are the shapes of the pages checked logged out, which the roles' crawls
+	// leave out (but for axeEachRole): the same template, only the header differs, and
+	// the header is checked on every other page of the role.
+	public map[string]bool
+	// Where the time goes, for the log.
+	navigating, axing, shooting time.Duration
+	report                      []string // every finding, one line each
+	blocking                    []string // critical and serious findings, one per page, rule and size
+}
+
+// crawl visits every page reachable by links from the home page (one of each shape) and
+// checks each; it returns the number of pages.
+func (c *axeCrawl) crawl(tab context.Context, who string, seeds []string) int {
+	t := c.t
+	seen := map[string]bool{}
+	queue := append([]string{"/"}, seeds...)
+	for _, q := range queue {
+		seen[axeShape(q)] = true
+	}
+	for shape := range c.public {
+		seen[shape] = true
+	}
+	n := 0
+	for len(queue) > 0 && n < axePagesPerVisitor {
+		target := queue[0]
+		queue = queue[1:]
+		c.phone(tab)
+		started := time.Now()
+		res, err := chromedp.Run(tab, chromedp.NavigateResponse(c.base+target))
+		c.navigating += time.Since(started)
+		if err != nil {
+			t.Errorf("%s: open %s: %v", who, target, err)
+			continue
+		}
+		if !strings.HasPrefix(res.MimeType, "text/html") {
+			continue
+		}
+		n++
+		if who == "anonymous" {
+			if shape := axeShape(target); !axeEachRole[shape] {
+				c.public[shape] = true
+			}
+		}
+		for _, link := range c.links(tab) {
+			if shape := axeShape(link); !seen[shape] {
+				seen[shape] = true
+				queue = append(queue, link)
+			}
+		}
+		c.check(tab, who, target)
+	}
+	return n
+}
+
+// links returns the same-site links of the page the tab shows that lead to pages (not
+// downloads, not static files), as paths with their queries.
+func (c *axeCrawl) links(tab context.Context) []string {
+	hrefs, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]")].map(a => a.href)`))
+	if err != nil {
+		c.t.Errorf("links of %s: %v", browsertest.Location(c.t, tab), err)
+	}
+	var out []string
+	for _, l := range hrefs {
+		if !strings.HasPrefix(l, c.base+"/") {
+			continue
+		}
+		u, err := url.Parse(strings.TrimPrefix(l, c.base))
+		if err != nil || strings.HasPrefix(u.Path, "/static/") || notHTML.MatchString(u.Path) {
+			continue
+		}
+		u.Fragment = ""
+		out = append(out, u.String())
+	}
+	return out
+}
+
+// follow goes from the home page through the first link matching each pattern in turn and
+// returns where it arrives, or "" when a link is missing.
+func (c *axeCrawl) follow(tab context.Context, patterns []*regexp.Regexp) string {
+	at := "/"
+	for _, re := range patterns {
+		browsertest.Open(c.t, tab, c.base+at)
+		next := ""
+		for _, l := range c.links(tab) {
+			if u, _ := url.Parse(l); u != nil && re.MatchString(u.Path) {
+				next = l
+				break
+			}
+		}
+		if next == "" {
+			return ""
+		}
+		at = next
+	}
+	return at
+}
+
+// phone sets the tab to the phone's size, at one device pixel per CSS pixel: the crawl's
+// screenshots are for looking the pages over, and twice the pixels would double the
+// time they take.
+func (c *axeCrawl) phone(tab context.Context) {
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(browsertest.Width, browsertest.Height, chromedp.EmulateMobile, chromedp.EmulateScale(1))); err != nil {
+		c.t.Fatalf("phone size: %v", err)
+	}
+}
+
+// flow opens f's page, fills and submits its form, and checks the page it leads to.
+func (c *axeCrawl) flow(tab context.Context, f axeFlow) {
+	t := c.t
+	c.phone(tab)
+	browsertest.Open(t, tab, c.base+f.page)
+	for css, v := range f.values {
+		browsertest.Fill(t, tab, css, v)
+	}
+	submit := fmt.Sprintf(`(() => { const f = document.querySelector(%q); f.noValidate = true; f.requestSubmit(); return true })()`, f.form)
+	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Evaluate[bool](submit))); err != nil {
+		t.Errorf("%s: submit %s on %s: %v", f.who, f.form, f.page, err)
+		return
+	}
+	c.check(tab, f.who, f.page+" (submitted)")
+}
+
+// check runs axe-core on the page the tab shows at the phone's size and at a desktop's,
+// and saves a screenshot of each.
+func (c *axeCrawl) check(tab context.Context, who, page string) {
+	t := c.t
+	for _, size := range []string{"phone", "desktop"} {
+		if size == "desktop" {
+			browsertest.Desktop(t, tab)
+		}
+		c.checks++
+		started := time.Now()
+		found := browsertest.Axe(t, tab, c.script)
+		c.axing += time.Since(started)
+		for _, v := range found {
+			line := fmt.Sprintf("%s %s [%s] %s: %s (%s): %s", who, page, size, v.Impact, v.ID, v.Help, strings.Join(v.Targets(), " · "))
+			c.report = append(c.report, line)
+			if v.Blocking() {
+				c.blocking = append(c.blocking, line)
+			}
+		}
+		started = time.Now()
+		browsertest.ScreenshotJPEG(t, tab, "axe-"+who+"-"+page+"-"+size)
+		c.shooting += time.Since(started)
+	}
+}
+
+var axeNumber = regexp.MustCompile(`/[0-9]+(/|$)`)
+
+// axeShape is a link with its numeric path segments, its query values and its cursor
+// dropped, so /activities/1 and /activities/2?cursor=x are one page to check.
+func axeShape(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return link
+	}
+	p := u.Path
+	for axeNumber.MatchString(p) {
+		p = axeNumber.ReplaceAllString(p, "/#$1")
+	}
+	keys := make([]string, 0, len(u.Query()))
+	for k := range u.Query() {
+		if k != "cursor" && k != "next" { // the next page of a list, the page after login
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return p + "?" + strings.Join(keys, "&")
+}
