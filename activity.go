@@ -212,7 +212,10 @@ const (
 
 // ActivitySession is one occurrence of an activity (场次) with its own seats. SeatsTaken counts
 // confirmed sign-ups (and no-shows, whose seat was held) and is kept by the database in
-// the same transaction as each sign-up.
+// the same transaction as each sign-up. It is the one count of 已录用 that every page and
+// the API show for a session (sign-up list, attendance, activity page, check-in screen):
+// marking a no-show, by hand or after the session, and a late check-in that takes the
+// no-show back leave it as it is.
 type ActivitySession struct {
 	ID         int64
 	ActivityID int64
