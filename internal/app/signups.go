@@ -155,6 +155,26 @@ func (a *App) CancelSignup(ctx context.Context, p *zhiyuan.Principal, id int64) 
 	return ch.Signup, nil
 }
 
+// CancelSignupPreview tells the caller what cancelling their sign-up would do, for the
+// confirmation: the sign-up, whether it would count as late (on the credit record) and
+// the deadline it is measured against. It refuses, with CancelSignup's own error, a
+// sign-up that can no longer be cancelled.
+func (a *App) CancelSignupPreview(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Signup, bool, time.Time, error) {
+	sg, err := a.mySignup(ctx, p, id)
+	if err != nil {
+		return nil, false, time.Time{}, err
+	}
+	se, act, err := a.Store.FindSessionByID(ctx, sg.SessionID)
+	if err != nil {
+		return nil, false, time.Time{}, err
+	}
+	late, err := zhiyuan.CheckCancel(act, se, sg.Status, a.Store.Now())
+	if err != nil {
+		return nil, false, time.Time{}, err
+	}
+	return sg, late, zhiyuan.CancelDeadline(act, se), nil
+}
+
 // manageSession loads a session and checks that the caller manages its organisation.
 func (a *App) manageSession(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
 	se, act, err := a.Store.FindSessionByID(ctx, sessionID)

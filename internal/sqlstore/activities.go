@@ -255,6 +255,15 @@ type Recipient struct {
 	EmailSealed []byte // otherwise sealed; App opens it for delivery
 }
 
+// CountSignedUpVolunteers counts the volunteers with an active sign-up (pending,
+// confirmed or waitlisted) for any session of the activity: those EndActivity tells.
+func (s *Store) CountSignedUpVolunteers(ctx context.Context, activityID int64) (int, error) {
+	var n int
+	err := s.reader().queryRow(ctx, `SELECT COUNT(DISTINCT volunteer_id) FROM signups
+		WHERE activity_id = ? AND status IN ('pending', 'confirmed', 'waitlisted')`, activityID).Scan(&n)
+	return n, err
+}
+
 // EndActivity closes (status closed: no more sign-ups, confirmed seats stand) or cancels
 // (status cancelled: every active sign-up is cancelled and the seats emptied) an
 // activity, writes an in-app notification to each account with an active sign-up, all in

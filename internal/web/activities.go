@@ -29,10 +29,15 @@ type activityView struct {
 	When       string // first session, or the span of a series
 	MapURL     string
 	Sessions   []sessionView
+	// CanClose and CanCancel offer 停止报名 and 取消活动 only where they are possible
+	// (zhiyuan.CheckEnd, the rule the actions apply): no 取消 on an ended activity.
+	CanClose, CanCancel bool
 }
 
 func (x *Web) activityView(a *zhiyuan.Activity) activityView {
-	v := activityView{Activity: a, RegionName: x.app.RegionName(a.RegionCode)}
+	now := x.app.Store.Now()
+	v := activityView{Activity: a, RegionName: x.app.RegionName(a.RegionCode),
+		CanClose: zhiyuan.CheckEnd(a, zhiyuan.ActivityClosed, now) == nil, CanCancel: zhiyuan.CheckEnd(a, zhiyuan.ActivityCancelled, now) == nil}
 	if !a.StartsAt.IsZero() {
 		v.When = zhiyuan.SessionLabel(a.StartsAt, a.EndsAt, a.TimeZone)
 		if len(a.Sessions) > 1 {

@@ -150,6 +150,12 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 			ids = append(ids, n)
 		}
 	}
+	if a := r.PostFormValue("action"); a == "reject" || a == "no_show" {
+		// Not admitting and marking absent ask first (confirm.go); admitting gives a seat.
+		if asked, err := x.askFirst(w, r, p, x.askDecideSignups(a, len(ids))); asked || err != nil {
+			return err
+		}
+	}
 	var d sqlstore.Decision
 	switch r.PostFormValue("action") {
 	case "admit":
