@@ -19,7 +19,11 @@ type sessionView struct {
 	zhiyuan.ActivitySession
 	Label  string
 	Mine   *zhiyuan.Signup // the visitor's sign-up, if any
-	CanAct bool            // sign-up open for this session
+	// State is the session's one sign-up state for the visitor (zhiyuan.SignupState):
+	// the button when it offers a sign-up, its label and reason otherwise.
+	State zhiyuan.SessionState
+	// Result is what a sign-up for several sessions at once answered for this one.
+	Result string
 }
 
 // activityView is an activity with what its pages show besides the record.
@@ -128,24 +132,35 @@ func (x *Web) activityShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 // renderActivity renders the activity page, with a notice or an error of a sign-up or
 // an admin action shown above the sessions.
 func (x *Web) renderActivity(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, id int64, status int, notice string, failure error) error {
+	return x.renderActivityResults(w, r, p, id, status, notice, failure, nil)
+}
+
+// renderActivityResults is renderActivity with the outcome of a sign-up for several
+// sessions shown beside each session.
+func (x *Web) renderActivityResults(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, id int64, status int, notice string, failure error, results map[int64]string) error {
 	a, err := x.app.Activity(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
-	mine, isVolunteer, err := x.app.MyActivitySignups(r.Context(), p, id)
+	states, mine, isVolunteer, err := x.app.SignupStates(r.Context(), p, a)
 	if err != nil {
 		return err
 	}
-	now := x.app.Store.Now()
 	v := x.activityView(a)
+	offered := 0
 	for _, se := range a.Sessions {
-		sv := sessionView{ActivitySession: se, Label: zhiyuan.SessionLabel(se.StartsAt, se.EndsAt, a.TimeZone), Mine: mine[se.ID]}
-		sv.CanAct = zhiyuan.CheckWindow(a, &se, now) == nil
+		sv := sessionView{ActivitySession: se, Label: zhiyuan.SessionLabel(se.StartsAt, se.EndsAt, a.TimeZone), Mine: mine[se.ID],
+			State: states[se.ID], Result: results[se.ID]}
+		if sv.State.CanSignUp() {
+			offered++
+		}
 		v.Sessions = append(v.Sessions, sv)
 	}
 	data := map[string]any{
 		"Title": a.Title, "A": v, "CanManage": x.app.CanManageActivity(r.Context(), p, a), "IsVolunteer": isVolunteer,
 		"Notice": notice, "Deadline": a.CancelBeforeHours,
+		// Several sessions open to this volunteer: tick them and sign up once.
+		"Several": isVolunteer && offered > 1,
 	}
 	if !a.SignupOpensAt.IsZero() {
 		data["Opens"] = a.SignupOpensAt.In(a.Location()).Format("2006-01-02 15:04")

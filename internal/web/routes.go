@@ -120,6 +120,7 @@ func (x *Web) routes() {
 
 	// Sign-ups, decisions on them, notifications (signups.go).
 	x.handle("POST /sessions/{id}/signup", false, x.signUp)
+	x.handle("POST /activities/{id}/signups", false, x.signUpSessions)
 	x.confirmable("/signups/{id}/cancel", x.askCancelSignup, x.cancelSignup)
 	x.handle("GET /me/signups", false, x.mySignups)
 	x.handle("GET /sessions/{id}/signups", false, x.sessionSignups)
