@@ -17,8 +17,8 @@ import (
 // sessionView is a session as pages show it: times in the activity's zone.
 type sessionView struct {
 	zhiyuan.ActivitySession
-	Label  string
-	Mine   *zhiyuan.Signup // the visitor's sign-up, if any
+	Label string
+	Mine  *zhiyuan.Signup // the visitor's sign-up, if any
 	// State is the session's one sign-up state for the visitor (zhiyuan.SignupState):
 	// the button when it offers a sign-up, its label and reason otherwise.
 	State zhiyuan.SessionState
