@@ -24,6 +24,9 @@ type sessionView struct {
 	State zhiyuan.SessionState
 	// Result is what a sign-up for several sessions at once answered for this one.
 	Result string
+	// CanCancel offers 取消报名 only while the sign-up can still be cancelled
+	// (zhiyuan.CheckCancel, the rule the cancellation applies).
+	CanCancel bool
 }
 
 // activityView is an activity with what its pages show besides the record.
@@ -153,6 +156,10 @@ func (x *Web) renderActivityResults(w http.ResponseWriter, r *http.Request, p *z
 			State: states[se.ID], Result: results[se.ID]}
 		if sv.State.CanSignUp() {
 			offered++
+		}
+		if sv.Mine != nil {
+			_, err := zhiyuan.CheckCancel(a, &se, sv.Mine.Status, x.app.Store.Now())
+			sv.CanCancel = err == nil
 		}
 		v.Sessions = append(v.Sessions, sv)
 	}

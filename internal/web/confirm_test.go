@@ -178,6 +178,13 @@ func TestConfirmationPages(t *testing.T) {
 		if regexp.MustCompile(`action="` + cancel + `"`).Match(res.Body) {
 			t.Error("an ended activity offers 取消活动")
 		}
+		// Nor 取消报名 once the session has begun: not coming is a no-show.
+		res = vol.Get(fmt.Sprintf("/activities/%d", aid))
+		if strings.Contains(string(res.Body), fmt.Sprintf(`action="/signups/%d/cancel"`, sg)) {
+			t.Error("a session that has begun offers 取消报名")
+		}
+		res = vol.Get(fmt.Sprintf("/signups/%d/cancel", sg))
+		hoursPage(t, "cancelling a sign-up of a past session", res.Status, res.Body, http.StatusUnprocessableEntity, "场次已开始，不能取消报名")
 		res = org.Get(cancel)
 		hoursPage(t, "ended activity's confirmation", res.Status, res.Body, http.StatusConflict, "活动已结束，不能取消")
 		res = org.Post(cancel, confirmed)
