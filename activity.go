@@ -91,6 +91,30 @@ func (s ActivityStatus) Chinese() string {
 	return string(s)
 }
 
+// CheckEnd decides whether activity a may go to status to at now: closed (sign-up
+// stopped) only from published; cancelled from any status but cancelled, and not once
+// its last session has ended (its attendance and hours stand, and nobody is left to be
+// told). Pages offer 停止报名 and 取消活动 only where it returns nil; the store's
+// conditional UPDATE settles a race between two admins.
+func CheckEnd(a *Activity, to ActivityStatus, now time.Time) error {
+	switch to {
+	case ActivityClosed:
+		if a.Status != ActivityPublished {
+			return FieldError(EConflict, "status", "只有已发布的活动可以停止报名")
+		}
+	case ActivityCancelled:
+		if a.Status == ActivityCancelled {
+			return FieldError(EConflict, "status", "活动已取消")
+		}
+		if !a.EndsAt.IsZero() && !now.Before(a.EndsAt) {
+			return FieldError(EConflict, "status", "活动已结束，不能取消")
+		}
+	default:
+		return Errorf(EInvalid, "活动状态不正确")
+	}
+	return nil
+}
+
 // SignupMode says how a sign-up becomes a seat.
 type SignupMode string
 
@@ -212,7 +236,10 @@ const (
 
 // ActivitySession is one occurrence of an activity (场次) with its own seats. SeatsTaken counts
 // confirmed sign-ups (and no-shows, whose seat was held) and is kept by the database in
-// the same transaction as each sign-up.
+// the same transaction as each sign-up. It is the one count of 已录用 that every page and
+// the API show for a session (sign-up list, attendance, activity page, check-in screen):
+// marking a no-show, by hand or after the session, and a late check-in that takes the
+// no-show back leave it as it is.
 type ActivitySession struct {
 	ID         int64
 	ActivityID int64

@@ -64,7 +64,7 @@ type Attendance struct {
 
 // AttendanceCounts are a session's live figures for the check-in screen.
 type AttendanceCounts struct {
-	Expected   int // confirmed sign-ups
+	Expected   int // admitted sign-ups: the session's SeatsTaken, the one count of 已录用
 	CheckedIn  int // checked in, including those since checked out
 	Present    int // checked in and not yet out
 	CheckedOut int

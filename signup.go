@@ -133,6 +133,12 @@ func CheckSignup(a *Activity, s *ActivitySession, v *Volunteer, e Eligibility) e
 	if err := CheckWindow(a, s, e.Now); err != nil {
 		return err
 	}
+	return CheckEligible(a, s, v, e)
+}
+
+// CheckEligible is CheckSignup's part about the volunteer (account status, age, consent,
+// skills, membership), without the sign-up window: what SignupState shows as 不符合条件.
+func CheckEligible(a *Activity, s *ActivitySession, v *Volunteer, e Eligibility) error {
 	if v.Status != "" && v.Status != VolunteerActive {
 		return FieldError(EInvalid, ReasonStatus, "志愿者账号已注销，不能报名")
 	}
@@ -198,6 +204,76 @@ func CheckWindow(a *Activity, s *ActivitySession, now time.Time) error {
 		return FieldError(EInvalid, ReasonWindow, "该场次已开始，不能再报名")
 	}
 	return nil
+}
+
+// SessionStateCode is the stable code of a session's sign-up state, as the API gives it.
+type SessionStateCode string
+
+// The sign-up states of a session, as one visitor sees it: exactly one at a time.
+const (
+	StateOpen       SessionStateCode = "open"       // 报名: a seat (or, by admission, an application) is there to take
+	StateWaitlist   SessionStateCode = "waitlist"   // 候补: no seat left, the sign-up joins the waitlist
+	StateFull       SessionStateCode = "full"       // 已满: no seat left and no waitlist
+	StateNotOpen    SessionStateCode = "not_open"   // 未开始（12月7日 09:00 开放）: sign-up opens later
+	StateClosed     SessionStateCode = "closed"     // 已截止: sign-up closed, the session begun, the activity closed or cancelled
+	StateIneligible SessionStateCode = "ineligible" // 不符合条件（原因）: this volunteer may not sign up
+	StateSignedUp   SessionStateCode = "signed_up"  // 已报名: this volunteer holds, waits for or applied for a seat
+)
+
+// SessionStateCodes lists every state, in the order above (for the API's documentation
+// and the tests).
+var SessionStateCodes = []SessionStateCode{StateOpen, StateWaitlist, StateFull, StateNotOpen, StateClosed, StateIneligible, StateSignedUp}
+
+// SessionState is a session's sign-up state for one visitor.
+type SessionState struct {
+	Code   SessionStateCode
+	Label  string    // what the page shows: 报名, 候补, 已满, 未开始（12月7日 09:00 开放）, 已截止, 不符合条件（原因）, 已报名
+	Reason string    // why, in a sentence (the refusal the sign-up would get, or the sign-up's status)
+	Opens  time.Time // when sign-up opens (not_open only)
+}
+
+// CanSignUp reports whether a sign-up is offered: 报名 and 候补.
+func (st SessionState) CanSignUp() bool { return st.Code == StateOpen || st.Code == StateWaitlist }
+
+// SignupState is the one definition of what a session shows about signing up, for pages
+// and the API alike. mine is the visitor's latest sign-up for the session (nil: none);
+// eligible is CheckEligible's answer for the visitor (nil for a visitor not known to be
+// ineligible, such as someone not logged in). The order decides which one state shows:
+// an active sign-up of one's own first, then the window (not open yet, closed), then the
+// visitor's conditions, then the seats. It reads the session's counters as given: the
+// sign-up itself is still decided by the store's transaction, which may find the last
+// seat gone.
+func SignupState(a *Activity, s *ActivitySession, mine *Signup, eligible error, now time.Time) SessionState {
+	if mine != nil && mine.Status.Active() {
+		reason := mine.Status.Chinese()
+		if mine.Status == SignupWaitlisted && mine.Position > 0 {
+			reason += fmt.Sprintf("（第 %d 位）", mine.Position)
+		}
+		return SessionState{Code: StateSignedUp, Label: "已报名", Reason: reason}
+	}
+	if err := CheckWindow(a, s, now); err != nil {
+		if !a.SignupOpensAt.IsZero() && now.Before(a.SignupOpensAt) && a.Status == ActivityPublished && s.Status == SessionOpen {
+			opens := a.SignupOpensAt.In(a.Location())
+			return SessionState{Code: StateNotOpen, Label: "未开始（" + fmt.Sprintf("%d月%d日 ", opens.Month(), opens.Day()) + opens.Format("15:04") + " 开放）",
+				Reason: ErrorMessage(err), Opens: a.SignupOpensAt}
+		}
+		return SessionState{Code: StateClosed, Label: "已截止", Reason: ErrorMessage(err)}
+	}
+	if eligible != nil {
+		return SessionState{Code: StateIneligible, Label: "不符合条件（" + ErrorMessage(eligible) + "）", Reason: ErrorMessage(eligible)}
+	}
+	switch {
+	case s.SeatsLeft() > 0 && a.SignupMode == SignupAdmission:
+		return SessionState{Code: StateOpen, Label: "报名", Reason: fmt.Sprintf("剩余 %d 个名额，报名后由组织方录用", s.SeatsLeft())}
+	case s.SeatsLeft() > 0:
+		return SessionState{Code: StateOpen, Label: "报名", Reason: fmt.Sprintf("剩余 %d 个名额", s.SeatsLeft())}
+	case a.SignupMode == SignupAdmission:
+		// Applications are still taken: one is admitted if a seat is given up.
+		return SessionState{Code: StateWaitlist, Label: "候补", Reason: "名额已满，可提交报名，有名额空出时由组织方录用"}
+	case a.Waitlist:
+		return SessionState{Code: StateWaitlist, Label: "候补", Reason: fmt.Sprintf("名额已满，已有 %d 人候补，有人取消时按顺序递补", s.Waitlisted)}
+	}
+	return SessionState{Code: StateFull, Label: "已满", Reason: "名额已满，本活动不设候补"}
 }
 
 // MissingSkills returns the required skills the volunteer does not list (compared without

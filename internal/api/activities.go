@@ -24,6 +24,27 @@ type sessionJSON struct {
 	Pending    int       `json:"pending"`
 	Waitlisted int       `json:"waitlisted"`
 	Status     string    `json:"status"`
+	// SignupState is the session's sign-up state for the caller (zhiyuan.SignupState),
+	// given on GET /activities/{id} only.
+	SignupState *signupStateJSON `json:"signup_state,omitempty"`
+}
+
+// signupStateJSON is a session's one sign-up state for the caller: a stable code, the
+// label pages show and the reason.
+type signupStateJSON struct {
+	Code    string     `json:"code"`
+	Label   string     `json:"label"`
+	Reason  string     `json:"reason,omitempty"`
+	OpensAt *time.Time `json:"opens_at,omitempty"`
+}
+
+func toSignupStateJSON(st zhiyuan.SessionState, loc *time.Location) *signupStateJSON {
+	j := &signupStateJSON{Code: string(st.Code), Label: st.Label, Reason: st.Reason}
+	if !st.Opens.IsZero() {
+		t := st.Opens.In(loc)
+		j.OpensAt = &t
+	}
+	return j
 }
 
 func toSessionJSON(se *zhiyuan.ActivitySession, loc *time.Location) sessionJSON {
@@ -316,7 +337,15 @@ func (x *API) getActivity(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, activityDetail{x.toActivityJSON(a), x.app.CanManageActivity(r.Context(), p, a)})
+	states, _, _, err := x.app.SignupStates(r.Context(), p, a)
+	if err != nil {
+		return err
+	}
+	j := x.toActivityJSON(a)
+	for i := range j.Sessions {
+		j.Sessions[i].SignupState = toSignupStateJSON(states[j.Sessions[i].ID], a.Location())
+	}
+	httpx.WriteJSON(w, http.StatusOK, activityDetail{j, x.app.CanManageActivity(r.Context(), p, a)})
 	return nil
 }
 

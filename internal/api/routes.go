@@ -135,6 +135,7 @@ func (x *API) routes() {
 
 	// Sign-ups and decisions on them (signups.go).
 	x.handle("POST", "/sessions/{id}/signups", false, x.signUp)
+	x.handle("POST", "/activities/{id}/signups", false, x.signUpSessions)
 	x.handle("GET", "/sessions/{id}/signups", false, x.listSessionSignups)
 	x.handle("POST", "/sessions/{id}/signups/admit", false, x.decideMany(zhiyuan.DecideAdmit))
 	x.handle("POST", "/sessions/{id}/signups/reject", false, x.decideMany(zhiyuan.DecideReject))

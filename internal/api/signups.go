@@ -51,6 +51,59 @@ func (x *API) signUp(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principa
 	return nil
 }
 
+// sessionResultJSON is one session's outcome of a sign-up for several at once: the
+// sign-up, or the error that session answered (in the API's error shape).
+type sessionResultJSON struct {
+	SessionID int64              `json:"session_id"`
+	Signup    *signupJSON        `json:"signup,omitempty"`
+	Error     *httpx.ErrorDetail `json:"error,omitempty"`
+}
+
+// signUpSessions signs the caller up for several sessions of an activity, each in its
+// own transaction; the answer reports each session, so partial success is plain.
+func (x *API) signUpSessions(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		SessionIDs []int64 `json:"session_ids"`
+	}
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	results, err := x.app.SignUpSessions(r.Context(), p, id, req.SessionIDs)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Results  []sessionResultJSON `json:"results"`
+		SignedUp int                 `json:"signed_up"`
+		Refused  int                 `json:"refused"`
+	}{Results: []sessionResultJSON{}}
+	for _, res := range results {
+		j := sessionResultJSON{SessionID: res.SessionID}
+		if res.Err != nil {
+			code := zhiyuan.ErrorCode(res.Err)
+			if code == "" || code == zhiyuan.EInternal {
+				// Logged with the request; the caller learns only that it failed.
+				httpx.LogError(r, x.log, res.Err)
+				code = zhiyuan.EInternal
+				res.Err = zhiyuan.Errorf(code, "服务器内部错误")
+			}
+			j.Error = &httpx.ErrorDetail{Code: code, Message: zhiyuan.ErrorMessage(res.Err), Fields: zhiyuan.ErrorFields(res.Err)}
+			out.Refused++
+		} else {
+			sg := toSignupJSON(res.Signup)
+			j.Signup = &sg
+			out.SignedUp++
+		}
+		out.Results = append(out.Results, j)
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
 func (x *API) getSignup(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := pathID(r, "id")
 	if err != nil {

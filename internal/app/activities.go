@@ -323,9 +323,28 @@ func (a *App) CancelActivity(ctx context.Context, p *zhiyuan.Principal, id int64
 	return a.endActivity(ctx, p, id, zhiyuan.ActivityCancelled, zhiyuan.NoticeActivityCancelled)
 }
 
+// EndActivityPreview tells a manager what closing or cancelling the activity would do
+// before it is done, for the confirmation: the activity, and how many volunteers with an
+// active sign-up would be told. It refuses, with the action's own error, what the action
+// would refuse.
+func (a *App) EndActivityPreview(ctx context.Context, p *zhiyuan.Principal, id int64, to zhiyuan.ActivityStatus) (*zhiyuan.Activity, int, error) {
+	act, _, err := a.manageActivity(ctx, p, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := zhiyuan.CheckEnd(act, to, a.store.Now()); err != nil {
+		return nil, 0, err
+	}
+	n, err := a.store.CountSignedUpVolunteers(ctx, id)
+	return act, n, err
+}
+
 func (a *App) endActivity(ctx context.Context, p *zhiyuan.Principal, id int64, to zhiyuan.ActivityStatus, kind string) (*zhiyuan.Activity, error) {
 	act, _, err := a.manageActivity(ctx, p, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := zhiyuan.CheckEnd(act, to, a.store.Now()); err != nil {
 		return nil, err
 	}
 	notice := zhiyuan.ActivityNotice(kind, act.Title, act.ID)

@@ -154,6 +154,26 @@ func (a *App) CancelSignup(ctx context.Context, p *zhiyuan.Principal, id int64) 
 	return ch.Signup, nil
 }
 
+// CancelSignupPreview tells the caller what cancelling their sign-up would do, for the
+// confirmation: the sign-up, whether it would count as late (on the credit record) and
+// the deadline it is measured against. It refuses, with CancelSignup's own error, a
+// sign-up that can no longer be cancelled.
+func (a *App) CancelSignupPreview(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Signup, bool, time.Time, error) {
+	sg, err := a.mySignup(ctx, p, id)
+	if err != nil {
+		return nil, false, time.Time{}, err
+	}
+	se, act, err := a.store.FindSessionByID(ctx, sg.SessionID)
+	if err != nil {
+		return nil, false, time.Time{}, err
+	}
+	late, err := zhiyuan.CheckCancel(act, se, sg.Status, a.store.Now())
+	if err != nil {
+		return nil, false, time.Time{}, err
+	}
+	return sg, late, zhiyuan.CancelDeadline(act, se), nil
+}
+
 // manageSession loads a session and checks that the caller manages its organisation.
 func (a *App) manageSession(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, error) {
 	se, act, err := a.store.FindSessionByID(ctx, sessionID)
@@ -295,6 +315,95 @@ func (a *App) MyActivitySignups(ctx context.Context, p *zhiyuan.Principal, activ
 	}
 	m, err := a.store.FindVolunteerActivitySignups(ctx, v.ID, activityID)
 	return m, true, err
+}
+
+// SignupStates returns each session's sign-up state for the caller (zhiyuan.SignupState,
+// the one definition pages and the API show), the caller's latest sign-up per session,
+// and whether the caller is a volunteer. A visitor who is not a volunteer sees the
+// states as the public does: nothing about them makes them ineligible yet.
+func (a *App) SignupStates(ctx context.Context, p *zhiyuan.Principal, act *zhiyuan.Activity) (map[int64]zhiyuan.SessionState, map[int64]*zhiyuan.Signup, bool, error) {
+	mine, isVolunteer, err := a.MyActivitySignups(ctx, p, act.ID)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	now := a.store.Now()
+	e := zhiyuan.Eligibility{Now: now}
+	var v *zhiyuan.Volunteer
+	if isVolunteer {
+		if v, err = a.store.FindSignupVolunteer(ctx, p.AccountID); err != nil {
+			return nil, nil, false, err
+		}
+		if act.MembersOnly {
+			if e.IsMember, err = a.store.IsMember(ctx, act.OrgID, v.ID); err != nil {
+				return nil, nil, false, err
+			}
+		}
+	}
+	out := make(map[int64]zhiyuan.SessionState, len(act.Sessions))
+	for i := range act.Sessions {
+		se := &act.Sessions[i]
+		var eligible error
+		if v != nil {
+			eligible = zhiyuan.CheckEligible(act, se, v, e)
+		}
+		out[se.ID] = zhiyuan.SignupState(act, se, mine[se.ID], eligible, now)
+	}
+	return out, mine, isVolunteer, nil
+}
+
+// SessionResult is the outcome of one session of a sign-up for several at once: the
+// sign-up, or the error that session answered.
+type SessionResult struct {
+	SessionID int64
+	Signup    *zhiyuan.Signup
+	Err       error
+}
+
+// MaxSessionsAtOnce bounds a sign-up for several sessions at once.
+const MaxSessionsAtOnce = 50
+
+// SignUpSessions signs the caller up for several sessions of one activity, each through
+// SignUp in its own transaction: one full or refused session does not undo the others,
+// and the answer says for each what happened. A session of another activity is
+// ENotFound for that session; duplicates count once.
+func (a *App) SignUpSessions(ctx context.Context, p *zhiyuan.Principal, activityID int64, sessionIDs []int64) ([]SessionResult, error) {
+	if len(sessionIDs) == 0 {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "session_ids", "请选择要报名的场次")
+	}
+	if len(sessionIDs) > MaxSessionsAtOnce {
+		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "session_ids", "一次最多报名"+strconv.Itoa(MaxSessionsAtOnce)+"个场次")
+	}
+	act, err := a.store.FindActivityByID(ctx, activityID)
+	if err != nil {
+		return nil, err
+	}
+	if act.Status == zhiyuan.ActivityDraft {
+		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "活动不存在")
+	}
+	ofActivity := map[int64]bool{}
+	for _, se := range act.Sessions {
+		ofActivity[se.ID] = true
+	}
+	seen := map[int64]bool{}
+	var out []SessionResult
+	for _, id := range sessionIDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		r := SessionResult{SessionID: id}
+		if !ofActivity[id] {
+			r.Err = zhiyuan.Errorf(zhiyuan.ENotFound, "场次不存在")
+		} else {
+			r.Signup, r.Err = a.SignUp(ctx, p, id)
+		}
+		// Refusals of the caller as such stop here: they hold for every session.
+		if c := zhiyuan.ErrorCode(r.Err); c == zhiyuan.EUnauthorized || c == zhiyuan.EForbidden {
+			return nil, r.Err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // sessionCache keeps sessions with their activities for a second, for SignUp: when a

@@ -245,6 +245,15 @@ func (s *Store) activityStateError(ctx context.Context, c conn, id int64, msg st
 	return zhiyuan.FieldError(zhiyuan.EConflict, "status", msg+"（当前状态："+zhiyuan.ActivityStatus(st).Chinese()+"）")
 }
 
+// CountSignedUpVolunteers counts the volunteers with an active sign-up (pending,
+// confirmed or waitlisted) for any session of the activity: those EndActivity tells.
+func (s *Store) CountSignedUpVolunteers(ctx context.Context, activityID int64) (int, error) {
+	var n int
+	err := s.reader().queryRow(ctx, `SELECT COUNT(DISTINCT volunteer_id) FROM signups
+		WHERE activity_id = ? AND status IN ('pending', 'confirmed', 'waitlisted')`, activityID).Scan(&n)
+	return n, err
+}
+
 // EndActivity closes (status closed: no more sign-ups, confirmed seats stand) or cancels
 // (status cancelled: every active sign-up is cancelled and the seats emptied) an
 // activity and, in the same transaction, queues the fan-out jobs that tell each account

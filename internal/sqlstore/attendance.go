@@ -81,11 +81,9 @@ func (s *Store) CheckIn(ctx context.Context, in CheckinInput) (*zhiyuan.Attendan
 				return err
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
-				if _, err := tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows - 1 WHERE id = ? AND no_shows > 0`, in.VolunteerID); err != nil {
-					return err
-				}
-				// The seat is held again: the count follows the confirmed sign-ups.
-				_, err = tx.exec(ctx, `UPDATE activity_sessions SET seats_taken = seats_taken + 1 WHERE id = ?`, in.SessionID)
+				// The seat count stays: it counted the no-show already, as it counts
+				// every admitted sign-up (confirmed or no-show).
+				_, err = tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows - 1 WHERE id = ? AND no_shows > 0`, in.VolunteerID)
 			}
 			return err
 		})
@@ -272,7 +270,7 @@ func (s *Store) SessionAttendance(ctx context.Context, sessionID int64) ([]zhiyu
 func (s *Store) SessionAttendanceCounts(ctx context.Context, sessionID int64) (zhiyuan.AttendanceCounts, error) {
 	var c zhiyuan.AttendanceCounts
 	err := s.reader().queryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM signups WHERE session_id = ? AND status IN ('confirmed', 'no_show')),
+		(SELECT seats_taken FROM activity_sessions WHERE id = ?),
 		COUNT(*), COUNT(*) - COUNT(checkout_at), COUNT(checkout_at), COALESCE(SUM(CASE WHEN walk_in THEN 1 ELSE 0 END), 0),
 		(SELECT COUNT(*) FROM signups WHERE session_id = ? AND status = 'no_show')
 		FROM attendance WHERE session_id = ?`, sessionID, sessionID, sessionID).
@@ -308,8 +306,9 @@ func (s *Store) SessionExpected(ctx context.Context, sessionID int64) ([]zhiyuan
 // have no check-in as no-shows, and counts each on the volunteer's record, at most limit
 // sign-ups per call. Each sign-up changes status by a conditional UPDATE, so running it
 // on several servers at once marks and counts every no-show exactly once. The session's
-// seat count follows in the same transaction, as it always counts confirmed sign-ups
-// (no one is promoted from a waitlist: the session is over).
+// seat count does not change: a no-show was admitted and held the seat (seats_taken
+// counts confirmed and no-show sign-ups, zhiyuan.ActivitySession.SeatsTaken), the same
+// as when the organiser marks the no-show by hand.
 func (s *Store) MarkNoShows(ctx context.Context, endedBefore time.Time, limit int) (int, error) {
 	if limit <= 0 {
 		limit = 500
@@ -350,9 +349,6 @@ func (s *Store) MarkNoShows(ctx context.Context, endedBefore time.Time, limit in
 				continue
 			}
 			if _, err := tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows + 1 WHERE id = ?`, p.volunteer); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `UPDATE activity_sessions SET seats_taken = seats_taken - 1 WHERE id = ? AND seats_taken > 0`, p.session); err != nil {
 				return err
 			}
 			marked++

@@ -17,9 +17,16 @@ import (
 // sessionView is a session as pages show it: times in the activity's zone.
 type sessionView struct {
 	zhiyuan.ActivitySession
-	Label  string
-	Mine   *zhiyuan.Signup // the visitor's sign-up, if any
-	CanAct bool            // sign-up open for this session
+	Label string
+	Mine  *zhiyuan.Signup // the visitor's sign-up, if any
+	// State is the session's one sign-up state for the visitor (zhiyuan.SignupState):
+	// the button when it offers a sign-up, its label and reason otherwise.
+	State zhiyuan.SessionState
+	// Result is what a sign-up for several sessions at once answered for this one.
+	Result string
+	// CanCancel offers 取消报名 only while the sign-up can still be cancelled
+	// (zhiyuan.CheckCancel, the rule the cancellation applies).
+	CanCancel bool
 }
 
 // activityView is an activity with what its pages show besides the record.
@@ -29,10 +36,15 @@ type activityView struct {
 	When       string // first session, or the span of a series
 	MapURL     string
 	Sessions   []sessionView
+	// CanClose and CanCancel offer 停止报名 and 取消活动 only where they are possible
+	// (zhiyuan.CheckEnd, the rule the actions apply): no 取消 on an ended activity.
+	CanClose, CanCancel bool
 }
 
 func (x *Web) activityView(a *zhiyuan.Activity) activityView {
-	v := activityView{Activity: a, RegionName: x.app.RegionName(a.RegionCode)}
+	now := x.app.Now()
+	v := activityView{Activity: a, RegionName: x.app.RegionName(a.RegionCode),
+		CanClose: zhiyuan.CheckEnd(a, zhiyuan.ActivityClosed, now) == nil, CanCancel: zhiyuan.CheckEnd(a, zhiyuan.ActivityCancelled, now) == nil}
 	if !a.StartsAt.IsZero() {
 		v.When = zhiyuan.SessionLabel(a.StartsAt, a.EndsAt, a.TimeZone)
 		if len(a.Sessions) > 1 {
@@ -123,24 +135,39 @@ func (x *Web) activityShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 // renderActivity renders the activity page, with a notice or an error of a sign-up or
 // an admin action shown above the sessions.
 func (x *Web) renderActivity(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, id int64, status int, notice string, failure error) error {
+	return x.renderActivityResults(w, r, p, id, status, notice, failure, nil)
+}
+
+// renderActivityResults is renderActivity with the outcome of a sign-up for several
+// sessions shown beside each session.
+func (x *Web) renderActivityResults(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, id int64, status int, notice string, failure error, results map[int64]string) error {
 	a, err := x.app.Activity(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
-	mine, isVolunteer, err := x.app.MyActivitySignups(r.Context(), p, id)
+	states, mine, isVolunteer, err := x.app.SignupStates(r.Context(), p, a)
 	if err != nil {
 		return err
 	}
-	now := x.app.Now()
 	v := x.activityView(a)
+	offered := 0
 	for _, se := range a.Sessions {
-		sv := sessionView{ActivitySession: se, Label: zhiyuan.SessionLabel(se.StartsAt, se.EndsAt, a.TimeZone), Mine: mine[se.ID]}
-		sv.CanAct = zhiyuan.CheckWindow(a, &se, now) == nil
+		sv := sessionView{ActivitySession: se, Label: zhiyuan.SessionLabel(se.StartsAt, se.EndsAt, a.TimeZone), Mine: mine[se.ID],
+			State: states[se.ID], Result: results[se.ID]}
+		if sv.State.CanSignUp() {
+			offered++
+		}
+		if sv.Mine != nil {
+			_, err := zhiyuan.CheckCancel(a, &se, sv.Mine.Status, x.app.Now())
+			sv.CanCancel = err == nil
+		}
 		v.Sessions = append(v.Sessions, sv)
 	}
 	data := map[string]any{
 		"Title": a.Title, "A": v, "CanManage": x.app.CanManageActivity(r.Context(), p, a), "IsVolunteer": isVolunteer,
 		"Notice": notice, "Deadline": a.CancelBeforeHours,
+		// Several sessions open to this volunteer: tick them and sign up once.
+		"Several": isVolunteer && offered > 1,
 	}
 	if !a.SignupOpensAt.IsZero() {
 		data["Opens"] = a.SignupOpensAt.In(a.Location()).Format("2006-01-02 15:04")

@@ -166,12 +166,12 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 		// Cancel from my sign-ups; then the organisation cancels the activity and the
 		// volunteer finds a message.
 		sgs, _ := e.Store.FindSessionSignups(t.Context(), sqlstore.SignupFilter{SessionID: a.Sessions[0].ID})
-		res = vol.Post(fmt.Sprintf("/signups/%d/cancel", sgs[0].ID), url.Values{"back": {"/me/signups"}})
+		res = vol.Post(fmt.Sprintf("/signups/%d/cancel", sgs[0].ID), url.Values{"back": {"/me/signups"}, "confirm": {"1"}})
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/me/signups?done=withdrawn" {
 			t.Fatalf("cancel: %d %s", res.Status, res.Header.Get("Location"))
 		}
 		wantActPage(t, "history", vol.Get("/me/signups?view=past"), http.StatusOK, "已取消")
-		res = f.admin.Post(fmt.Sprintf("/activities/%d/cancel", id), nil)
+		res = f.admin.Post(fmt.Sprintf("/activities/%d/cancel", id), confirmed)
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("cancel activity: %d %s", res.Status, res.Body)
 		}
@@ -228,7 +228,7 @@ func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
 		// Another organisation's admin cannot open the form or act on the activity.
 		other := newActPages(t, e)
 		wantActPage(t, "other admin form", other.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusForbidden)
-		wantActPage(t, "other admin close", other.admin.Post(fmt.Sprintf("/activities/%d/close", id), nil), http.StatusForbidden)
+		wantActPage(t, "other admin close", other.admin.Post(fmt.Sprintf("/activities/%d/close", id), confirmed), http.StatusForbidden)
 		// Anonymous visitors see the page and a login link; search engines get a
 		// description of this activity.
 		wantActPage(t, "anonymous", e.Browser().Get(fmt.Sprintf("/activities/%d", id)), http.StatusOK, "登录后报名",

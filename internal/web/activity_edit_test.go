@@ -94,7 +94,7 @@ func TestActivityEditPage(t *testing.T) {
 		}
 
 		// A cancelled activity: the refusal is shown on the form.
-		wantActPage(t, "cancel", f.admin.Post(page+"/cancel", nil), http.StatusSeeOther)
+		wantActPage(t, "cancel", f.admin.Post(page+"/cancel", confirmed), http.StatusSeeOther)
 		wantActPage(t, "edit cancelled", f.admin.Post(page+"/edit", editForm(f, "取消后再改", "")), http.StatusConflict,
 			"不能修改", `value="取消后再改"`)
 	})

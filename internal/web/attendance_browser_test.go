@@ -122,7 +122,7 @@ func TestBrowserHours(t *testing.T) {
 			t.Fatal(err)
 		}
 		shot("5-attendance")
-		browsertest.Click(t, ctx, `button[name=all]`)
+		confirmInDialog(t, ctx, `button[name=all]`)
 		if msg := browsertest.Text(t, ctx, ".notice"); msg != "已确认1条时长记录" {
 			t.Fatalf("confirmation says %q", msg)
 		}

@@ -97,7 +97,7 @@ func TestCheckinPagesFlow(t *testing.T) {
 		// The organiser confirms the whole session with an evaluation.
 		res = org.Get(fmt.Sprintf("/sessions/%d/attendance", sid))
 		hoursPage(t, "attendance page", res.Status, res.Body, http.StatusOK, v.No, "待确认", "全部确认")
-		res = org.Post(fmt.Sprintf("/sessions/%d/hours/confirm", sid), url.Values{"all": {"1"}, "rating": {"5"}, "comment": {"认真负责"}})
+		res = org.Post(fmt.Sprintf("/sessions/%d/hours/confirm", sid), url.Values{"all": {"1"}, "rating": {"5"}, "comment": {"认真负责"}, "confirm": {"1"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("confirm: %d %s", res.Status, res.Body)
 		}
@@ -163,11 +163,11 @@ func TestAttendancePageForms(t *testing.T) {
 		}
 
 		makeup := fmt.Sprintf("/sessions/%d/hour-entries", e.Session.ID)
-		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"4"}, "reason": {"忘记签退"}})
+		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"4"}, "reason": {"忘记签退"}, "confirm": {"1"}})
 		hoursPage(t, "make-up over the length", res.Status, res.Body, http.StatusUnprocessableEntity, "不能超过场次时长3小时")
-		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}})
+		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "confirm": {"1"}})
 		hoursPage(t, "make-up without reason", res.Status, res.Body, http.StatusUnprocessableEntity, "请填写原因")
-		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "reason": {"刷证后未签退，负责人核实"}})
+		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "reason": {"刷证后未签退，负责人核实"}, "confirm": {"1"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("make-up: %d %s", res.Status, res.Body)
 		}
@@ -175,13 +175,13 @@ func TestAttendancePageForms(t *testing.T) {
 		if err != nil || len(entries) != 2 {
 			t.Fatalf("entries %v %v", entries, err)
 		}
-		res = org.Post(fmt.Sprintf("/hour-entries/%d/corrections", entries[0].ID), url.Values{"hours": {"-0.5"}, "session_id": {fmt.Sprint(e.Session.ID)}})
+		res = org.Post(fmt.Sprintf("/hour-entries/%d/corrections", entries[0].ID), url.Values{"hours": {"-0.5"}, "session_id": {fmt.Sprint(e.Session.ID)}, "confirm": {"1"}})
 		hoursPage(t, "correction without reason", res.Status, res.Body, http.StatusUnprocessableEntity, "请填写原因")
-		res = org.Post(fmt.Sprintf("/hour-entries/%d/corrections", entries[0].ID), url.Values{"hours": {"-0.5"}, "reason": {"提前离场"}, "session_id": {fmt.Sprint(e.Session.ID)}})
+		res = org.Post(fmt.Sprintf("/hour-entries/%d/corrections", entries[0].ID), url.Values{"hours": {"-0.5"}, "reason": {"提前离场"}, "session_id": {fmt.Sprint(e.Session.ID)}, "confirm": {"1"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("correction: %d %s", res.Status, res.Body)
 		}
-		res = org.Post(fmt.Sprintf("/sessions/%d/hours/confirm", e.Session.ID), url.Values{"rating": {"4"}})
+		res = org.Post(fmt.Sprintf("/sessions/%d/hours/confirm", e.Session.ID), url.Values{"rating": {"4"}, "confirm": {"1"}})
 		hoursPage(t, "confirm nothing ticked", res.Status, res.Body, http.StatusUnprocessableEntity, "请勾选")
 
 		// Overdue once ten working days have passed.
@@ -215,7 +215,7 @@ func TestDisputePages(t *testing.T) {
 		res = org.Get(fmt.Sprintf("/sessions/%d/attendance", e.Session.ID))
 		hoursPage(t, "attendance page with dispute", res.Status, res.Body, http.StatusOK, "待处理的申诉", "11点40分")
 		disputes, _ := e.Store.FindDisputes(t.Context(), e.Org.ID, 0, "open", 10)
-		res = org.Post(fmt.Sprintf("/disputes/%d/resolve", disputes[0].ID), url.Values{"accept": {"1"}, "resolution": {"核实属实"}, "hours": {"2.5"},
+		res = org.Post(fmt.Sprintf("/disputes/%d/resolve", disputes[0].ID), url.Values{"accept": {"1"}, "resolution": {"核实属实"}, "hours": {"2.5"}, "confirm": {"1"},
 			"session_id": {fmt.Sprint(e.Session.ID)}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("resolve: %d %s", res.Status, res.Body)

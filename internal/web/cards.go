@@ -223,6 +223,12 @@ func (x *Web) cardDecide(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单有误")
 	}
 	approve := r.PostFormValue("action") == "approve"
+	if !approve {
+		// 驳回 asks first (confirm.go); 审核通过 leads to printing, which asks again.
+		if asked, err := x.askFirst(w, r, p, x.askCardReject(len(formIDs(r)))); asked || err != nil {
+			return err
+		}
+	}
 	n, err := x.app.DecideCardApplications(r.Context(), p, formIDs(r), approve, trim(r, "reason"))
 	if err != nil {
 		if isFormError(err) {

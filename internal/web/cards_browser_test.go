@@ -86,8 +86,8 @@ func TestBrowserCardAndProof(t *testing.T) {
 			t.Fatal(err)
 		}
 		browsertest.Click(t, adm, `button[formaction="/admin/cards/batches"]`)
-		browsertest.Click(t, adm, `form[action$="/printed"] button`)
-		browsertest.Click(t, adm, `form[action$="/issued"] button`)
+		confirmInDialog(t, adm, `form[action$="/printed"] button`)
+		confirmInDialog(t, adm, `form[action$="/issued"] button`)
 		if msg := browsertest.Text(t, adm, ".notice"); !strings.Contains(msg, "已发放") {
 			t.Fatalf("after issuing: %q", msg)
 		}

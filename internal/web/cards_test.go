@@ -145,7 +145,7 @@ func TestCardPages(t *testing.T) {
 			t.Fatalf("print list download: %d", s)
 		}
 		for _, step := range []string{"printed", "issued"} {
-			if s, _, _ := admin.post(batch+"/"+step, nil); s != http.StatusSeeOther {
+			if s, _, _ := admin.post(batch+"/"+step, confirmed); s != http.StatusSeeOther {
 				t.Fatalf("%s: %d", step, s)
 			}
 		}
@@ -177,7 +177,7 @@ func TestCardPages(t *testing.T) {
 			t.Fatal("a changed payload passes the public page")
 		}
 		// Lost: the page says so and the same payload fails.
-		if s, _, _ := v.post("/me/card/lost", nil); s != http.StatusSeeOther {
+		if s, _, _ := v.post("/me/card/lost", confirmed); s != http.StatusSeeOther {
 			t.Fatalf("report lost: %d", s)
 		}
 		if _, page := anon.get(verify[1]); !strings.Contains(page, "已挂失") {

@@ -20,7 +20,7 @@ func TestHourOfferDisputePage(t *testing.T) {
 		org := e.Browser()
 		org.Login(e.OrgPhone, hourstest.Password)
 		e.Clock.Set(hourstest.Day("13:00"))
-		res := org.Post(fmt.Sprintf("/sessions/%d/hour-entries", e.Session.ID), url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "reason": {"现场帮忙"}})
+		res := org.Post(fmt.Sprintf("/sessions/%d/hour-entries", e.Session.ID), url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "reason": {"现场帮忙"}, "confirm": {"1"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("make-up: %d %s", res.Status, res.Body)
 		}

@@ -88,11 +88,11 @@ func TestOrgPagesRegisterApproveJoin(t *testing.T) {
 		// The 深圳 admin neither sees nor approves it; the 广州 admin does both.
 		shenzhen := browserAs(t, e, orgPageAdmin(t, e, zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440300"}))
 		expectPage(t, "深圳 list", shenzhen.Get("/admin/orgs"), http.StatusOK, "暂无待审核")
-		expectPage(t, "深圳 approves", shenzhen.Post(orgURL+"/approve", nil), http.StatusForbidden)
+		expectPage(t, "深圳 approves", shenzhen.Post(orgURL+"/approve", confirmed), http.StatusForbidden)
 		city := browserAs(t, e, orgPageAdmin(t, e, zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"}))
 		expectPage(t, "广州 list", city.Get("/admin/orgs"), http.StatusOK, "天河区青年志愿者协会", "审核通过", "驳回原因")
-		expectPage(t, "reject without reason", city.Post(orgURL+"/reject", url.Values{"reason": {""}}), http.StatusUnprocessableEntity, "请填写不通过的原因")
-		res = city.Post(orgURL+"/approve", nil)
+		expectPage(t, "reject without reason", city.Post(orgURL+"/reject", url.Values{"reason": {""}, "confirm": {"1"}}), http.StatusUnprocessableEntity, "请填写不通过的原因")
+		res = city.Post(orgURL+"/approve", confirmed)
 		if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin/orgs") {
 			t.Fatalf("approve: %d %s", res.Status, res.Header.Get("Location"))
 		}

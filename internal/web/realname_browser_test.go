@@ -157,7 +157,7 @@ func TestBrowserRealName(t *testing.T) {
 			t.Fatalf("approvals card:\n%s", text)
 		}
 		browsertest.Screenshot(t, adm, "realname-approvals-"+e.Engine)
-		browsertest.Click(t, adm, card+` form[action$="/approve"] button`)
+		confirmInDialog(t, adm, card+` form[action$="/approve"] button`)
 		if msg := browsertest.Text(t, adm, ".notice"); msg != "已审核通过。" {
 			t.Errorf("after approving: %q", msg)
 		}

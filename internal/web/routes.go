@@ -10,6 +10,8 @@ import (
 // in the file of the same name). To add a page, add its line to its area; a page that
 // people should find from the menu also gets a row in the navigation table (nav.go).
 // true marks a public page; any other sends an anonymous visitor to the login page.
+// confirmable registers an action that asks first (confirm.go): its confirmation page on
+// GET, the action on POST.
 func (x *Web) routes() {
 	// Static files (fingerprinted, static.go), the home page, the phone's menu pages, signing in and out, the audit log.
 	x.mux.Handle("GET /static/", staticAssets())
@@ -26,8 +28,8 @@ func (x *Web) routes() {
 	x.handle("GET /activities", true, x.activitySearch)
 	x.handle("GET /activities/{id}", true, x.activityShow)
 	x.handle("POST /activities/{id}/publish", false, x.activityAction("publish"))
-	x.handle("POST /activities/{id}/close", false, x.activityAction("close"))
-	x.handle("POST /activities/{id}/cancel", false, x.activityAction("cancel"))
+	x.confirmable("/activities/{id}/close", x.askEndActivity(zhiyuan.ActivityClosed), x.activityAction("close"))
+	x.confirmable("/activities/{id}/cancel", x.askEndActivity(zhiyuan.ActivityCancelled), x.activityAction("cancel"))
 	x.handle("POST /activities/{id}/sessions", false, x.activityAddSessions)
 	x.handle("POST /sessions/{id}/capacity", false, x.sessionCapacity)
 	x.handle("GET /orgs/{id}/activities", false, x.orgActivities)
@@ -43,10 +45,10 @@ func (x *Web) routes() {
 	x.handle("GET /sessions/{id}/checkin", false, x.checkinScreen)
 	x.handle("GET /sessions/{id}/attendance", false, x.sessionAttendancePage)
 	x.handle("POST /sessions/{id}/attendance", false, x.markAttendanceForm)
-	x.handle("POST /sessions/{id}/hours/confirm", false, x.confirmHoursForm)
-	x.handle("POST /sessions/{id}/hour-entries", false, x.makeupForm)
-	x.handle("POST /hour-entries/{id}/corrections", false, x.correctionForm)
-	x.handle("POST /disputes/{id}/resolve", false, x.resolveDisputeForm)
+	x.confirmable("/sessions/{id}/hours/confirm", x.askConfirmHours, x.confirmHoursForm)
+	x.confirmable("/sessions/{id}/hour-entries", x.askMakeup, x.makeupForm)
+	x.confirmable("/hour-entries/{id}/corrections", x.askCorrection, x.correctionForm)
+	x.confirmable("/disputes/{id}/resolve", x.askResolveDispute, x.resolveDisputeForm)
 	x.handle("GET /checkin", false, x.checkinForm)
 	x.handle("POST /checkin", false, x.checkinSubmit)
 	x.handle("GET /checkin/done", false, x.checkinDone)
@@ -57,7 +59,7 @@ func (x *Web) routes() {
 	// Volunteer cards: applying, the card, the administrators' queue and batches (cards.go).
 	x.handle("GET /me/card", false, x.myCardPage)
 	x.handle("POST /me/card/apply", false, x.cardApply)
-	x.handle("POST /me/card/lost", false, x.cardLost)
+	x.confirmable("/me/card/lost", x.askCardLost, x.cardLost)
 	x.handle("GET /me/card/photo", false, x.cardPhoto)
 	x.handle("GET /admin/cards", false, x.cardQueue)
 	x.handle("POST /admin/cards/decide", false, x.cardDecide)
@@ -65,11 +67,11 @@ func (x *Web) routes() {
 	x.handle("GET /admin/cards/batches/{id}", false, x.cardBatchPage)
 	x.handle("GET /admin/cards/batches/{id}/print-list.xlsx", false, x.cardBatchPrintList)
 	x.handle("GET /admin/cards/batches/{id}/photos.zip", false, x.cardBatchPhotos)
-	x.handle("POST /admin/cards/batches/{id}/printed", false, x.cardBatchAdvance(zhiyuan.BatchPrinted))
-	x.handle("POST /admin/cards/batches/{id}/issued", false, x.cardBatchAdvance(zhiyuan.BatchIssued))
+	x.confirmable("/admin/cards/batches/{id}/printed", x.askCardBatch(zhiyuan.BatchPrinted), x.cardBatchAdvance(zhiyuan.BatchPrinted))
+	x.confirmable("/admin/cards/batches/{id}/issued", x.askCardBatch(zhiyuan.BatchIssued), x.cardBatchAdvance(zhiyuan.BatchIssued))
 	x.handle("GET /admin/cards/card", false, x.cardAdminPage)
-	x.handle("POST /admin/cards/card/revoke", false, x.cardRevoke)
-	x.handle("POST /admin/cards/card/reissue", false, x.cardReissue)
+	x.confirmable("/admin/cards/card/revoke", x.askCardRevoke, x.cardRevoke)
+	x.confirmable("/admin/cards/card/reissue", x.askCardReissue, x.cardReissue)
 	x.handle("GET /verify/card/{payload}", true, x.verifyCardPage)
 
 	// Hours offered to a volunteer who was not signed up (hour_offers.go).
@@ -83,9 +85,9 @@ func (x *Web) routes() {
 	// Organisation membership and administrators (members.go).
 	x.handle("GET /orgs/{id}/members", false, x.memberList)
 	x.handle("POST /orgs/{id}/members/{volunteer_id}/approve", false, x.memberApprove)
-	x.handle("POST /orgs/{id}/members/{volunteer_id}/reject", false, x.memberReject)
+	x.confirmable("/orgs/{id}/members/{volunteer_id}/reject", x.askMemberReject, x.memberReject)
 	x.handle("POST /orgs/{id}/join", false, x.memberJoin)
-	x.handle("POST /orgs/{id}/leave", false, x.memberLeave)
+	x.confirmable("/orgs/{id}/leave", x.askMemberLeave, x.memberLeave)
 	x.handle("POST /orgs/{id}/admins", false, x.orgAddAdmin)
 
 	// Organisations: the directory, creating one, approval (organizations.go).
@@ -93,8 +95,8 @@ func (x *Web) routes() {
 	x.handle("GET /orgs/new", false, x.orgNewForm)
 	x.handle("POST /orgs/new", false, x.orgCreate)
 	x.handle("GET /orgs/{id}", true, x.orgShow)
-	x.handle("POST /orgs/{id}/approve", false, x.orgApprove)
-	x.handle("POST /orgs/{id}/reject", false, x.orgReject)
+	x.confirmable("/orgs/{id}/approve", x.askOrgDecide(true), x.orgApprove)
+	x.confirmable("/orgs/{id}/reject", x.askOrgDecide(false), x.orgReject)
 	x.handle("GET /admin/orgs", false, x.orgAdminList)
 	x.handle("GET /me/orgs", false, x.orgMine)
 
@@ -123,7 +125,8 @@ func (x *Web) routes() {
 
 	// Sign-ups, decisions on them, notifications (signups.go).
 	x.handle("POST /sessions/{id}/signup", false, x.signUp)
-	x.handle("POST /signups/{id}/cancel", false, x.cancelSignup)
+	x.handle("POST /activities/{id}/signups", false, x.signUpSessions)
+	x.confirmable("/signups/{id}/cancel", x.askCancelSignup, x.cancelSignup)
 	x.handle("GET /me/signups", false, x.mySignups)
 	x.handle("GET /sessions/{id}/signups", false, x.sessionSignups)
 	x.handle("POST /sessions/{id}/signups/decide", false, x.decideSignups)

@@ -58,6 +58,50 @@ func (x *Web) cancelSignup(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	return nil
 }
 
+// signUpSessions signs the volunteer up for the sessions ticked on the activity page,
+// each in its own transaction, and shows the page again with each session's outcome
+// beside it (partial success is reported per session, never undone).
+func (x *Web) signUpSessions(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无效")
+	}
+	var ids []int64
+	for _, v := range r.PostForm["session_id"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids = append(ids, n)
+		}
+	}
+	results, err := x.app.SignUpSessions(r.Context(), p, id, ids)
+	if err != nil {
+		if isFormError(err) {
+			return x.renderActivity(w, r, p, id, httpx.Status(zhiyuan.ErrorCode(err)), "", err)
+		}
+		return err
+	}
+	shown := map[int64]string{}
+	ok := 0
+	for _, res := range results {
+		if res.Err != nil {
+			shown[res.SessionID] = "未报名：" + zhiyuan.ErrorMessage(res.Err)
+			continue
+		}
+		ok++
+		shown[res.SessionID] = "报名结果：" + res.Signup.Status.Chinese()
+		if res.Signup.Position > 0 {
+			shown[res.SessionID] += fmt.Sprintf("（第 %d 位）", res.Signup.Position)
+		}
+	}
+	notice := fmt.Sprintf("已报名 %d 个场次", ok)
+	if n := len(results) - ok; n > 0 {
+		notice += fmt.Sprintf("，%d 个场次未能报名（原因见各场次）", n)
+	}
+	return x.renderActivityResults(w, r, p, id, http.StatusOK, notice+"。", nil, shown)
+}
+
 // signupView is a sign-up as lists show it.
 type signupView struct {
 	*zhiyuan.Signup
@@ -147,6 +191,12 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	for _, s := range r.PostForm["ids"] {
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 			ids = append(ids, n)
+		}
+	}
+	if a := r.PostFormValue("action"); a == "reject" || a == "no_show" {
+		// Not admitting and marking absent ask first (confirm.go); admitting gives a seat.
+		if asked, err := x.askFirst(w, r, p, x.askDecideSignups(a, len(ids))); asked || err != nil {
+			return err
 		}
 	}
 	var d zhiyuan.SignupDecision
