@@ -97,6 +97,7 @@ func (a *App) Dashboard(ctx context.Context, p *zhiyuan.Principal, q HomeQuery) 
 		return nil, err
 	}
 	region := strings.TrimSpace(q.Region)
+	asked := region != ""
 	if p != nil {
 		d.Unread = a.UnreadNotifications(ctx, p)
 		if p.Has(zhiyuan.RoleVolunteer) {
@@ -125,7 +126,7 @@ func (a *App) Dashboard(ctx context.Context, p *zhiyuan.Principal, q HomeQuery) 
 			}
 		}
 	}
-	if err := a.upcoming(ctx, d, region, q.Near); err != nil {
+	if err := a.upcoming(ctx, d, region, asked, q.Near); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -133,8 +134,9 @@ func (a *App) Dashboard(ctx context.Context, p *zhiyuan.Principal, q HomeQuery) 
 
 // upcoming finds activities near the point when one is given (within 10 km, nearest
 // first), else in the region, widening from a district to its city and then to the
-// province until something is found.
-func (a *App) upcoming(ctx context.Context, d *Dashboard, region, near string) error {
+// province until something is found. A region the caller asked for must exist; one
+// from their records that no longer does (an old county code) gives the province.
+func (a *App) upcoming(ctx context.Context, d *Dashboard, region string, asked bool, near string) error {
 	if near != "" {
 		hits, _, err := a.SearchActivities(ctx, SearchQuery{Near: near, Sort: string(zhiyuan.SortDistance), Limit: DashboardActivities})
 		if err != nil {
@@ -149,8 +151,11 @@ func (a *App) upcoming(ctx context.Context, d *Dashboard, region, near string) e
 		region = HomeProvince
 	}
 	code, ok := a.Regions.Normalize(region)
-	if !ok {
+	switch {
+	case !ok && asked:
 		return zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
+	case !ok:
+		code = HomeProvince
 	}
 	for _, c := range widen(code) {
 		hits, _, err := a.SearchActivities(ctx, SearchQuery{Region: c, Limit: DashboardActivities})

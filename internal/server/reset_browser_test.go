@@ -40,7 +40,8 @@ func TestBrowserPasswordReset(t *testing.T) {
 
 		// The operator reads the outbox.
 		browsertest.Login(t, ctx, base, ops.Phone, testPassword)
-		browsertest.Click(t, ctx, `nav a[href="/admin/outbox"]`)
+		browsertest.Click(t, ctx, `nav a[href="/manage"]`) // a phone's 管理
+		browsertest.Click(t, ctx, `.menu-list a[href="/admin/outbox"]`)
 		body := browsertest.Text(t, ctx, ".outbox-msg .outbox-body")
 		sub := resetCodeRE.FindStringSubmatch(body)
 		if sub == nil {
@@ -88,7 +89,8 @@ func TestBrowserPasswordReset(t *testing.T) {
 		}
 		city := newAdmin(t, e, "广州市管理员", zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 		browsertest.Login(t, ctx, base, city.Phone, testPassword)
-		browsertest.Click(t, ctx, `nav a[href="/admin/volunteers"]`)
+		browsertest.Click(t, ctx, `nav a[href="/manage"]`) // a phone's 管理
+		browsertest.Click(t, ctx, `.menu-list a[href="/admin/volunteers"]`)
 		browsertest.Fill(t, ctx, "#no", vol.VolunteerNo)
 		browsertest.Click(t, ctx, "form.form button[type=submit]")
 		if text := browsertest.Text(t, ctx, "main"); strings.Contains(text, v.IDNumber) || !strings.Contains(text, vol.IDNumberMasked) {

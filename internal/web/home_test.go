@@ -231,7 +231,7 @@ func TestHomePages(t *testing.T) {
 
 		// A visitor: activities of the province, the figures and a way to register.
 		res = e.Browser().Get("/")
-		figures := fmt.Sprintf("<strong>%d</strong><span>注册志愿者", count(t, e.Store, `SELECT COUNT(*) FROM volunteers WHERE status = 'active'`))
+		figures := fmt.Sprintf("<strong>%d<small>人</small></strong><span>注册志愿者", count(t, e.Store, `SELECT COUNT(*) FROM volunteers WHERE status = 'active'`))
 		expectPage(t, "visitor's home", res, http.StatusOK, `href="/register"`, "广东省 · 近期活动", "社区义诊", figures)
 		res = e.Browser().Get("/?region=440106")
 		expectPage(t, "visitor's home in 天河区", res, http.StatusOK, "天河区 · 近期活动", "社区义诊")

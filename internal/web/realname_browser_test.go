@@ -150,7 +150,8 @@ func TestBrowserRealName(t *testing.T) {
 		}
 		adm := browsertest.New(t)
 		browsertest.Login(t, adm, base, adminPhone, pw)
-		browsertest.Click(t, adm, `nav a[href="/admin/orgs"]`)
+		browsertest.Click(t, adm, `nav a[href="/manage"]`) // a phone's 管理
+		browsertest.Click(t, adm, `.menu-list a[href="/admin/orgs"]`)
 		card := "#org-" + orgID
 		if text := browsertest.Text(t, adm, card); !strings.Contains(text, "天河区青年志愿服务队") || !strings.Contains(text, "陈思远") ||
 			strings.Contains(text, phone) {
