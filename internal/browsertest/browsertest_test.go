@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // recorder is a testing.TB that keeps the errors reported to it instead of failing, so the
@@ -144,5 +146,53 @@ func TestRepoRoot(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil || !bytes.HasPrefix(b, []byte("module zhiyuan\n")) {
 		t.Errorf("root %s has no zhiyuan go.mod", root)
+	}
+}
+
+// TestAxe: axe-core, loaded into a page under a strict content security policy, reports
+// what the platform's pages once had (a timed meta refresh, faint amber text) at their
+// impact, and nothing on a clean page.
+// Two tabs of one browser keep their cookies apart.
+func TestAxe(t *testing.T) {
+	Require(t)
+	script := AxeScript(t)
+	mux := http.NewServeMux()
+	serve := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Security-Policy", csp)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试</title>`+body)
+		}
+	}
+	mux.HandleFunc("/bad", serve(`<meta http-equiv="refresh" content="60"></head><body><main><h1>志愿者证</h1>
+		<p><font color="#ad6800">待确认</font></p></main></body></html>`))
+	mux.HandleFunc("/good", serve(`</head><body><main><h1>志愿者证</h1><p>已确认</p></main></body></html>`))
+	mux.HandleFunc("/cookie", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "who", Value: r.URL.Query().Get("v")})
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	b := NewBrowser(t, Timeout)
+	tab, other := b.Tab(t), b.Tab(t)
+	Open(t, tab, srv.URL+"/bad")
+	got := map[string]string{}
+	for _, v := range Axe(t, tab, script) {
+		got[v.ID] = v.Impact
+	}
+	for rule, impact := range map[string]string{"meta-refresh": "critical", "color-contrast": "serious"} {
+		if got[rule] != impact {
+			t.Errorf("axe-core on the bad page: %s is %q, want %q (all: %v)", rule, got[rule], impact, got)
+		}
+	}
+	Open(t, tab, srv.URL+"/good")
+	if v := Axe(t, tab, script); len(v) != 0 {
+		t.Errorf("axe-core on a clean page: %v", v)
+	}
+
+	Open(t, tab, srv.URL+"/cookie?v=tab")
+	Open(t, other, srv.URL+"/good")
+	if c, err := chromedp.Run(other, chromedp.Evaluate[string]("document.cookie")); err != nil || c != "" {
+		t.Errorf("the other tab sees cookies %q (%v)", c, err)
 	}
 }

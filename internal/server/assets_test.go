@@ -32,8 +32,13 @@ func TestStaticAssets(t *testing.T) {
 			t.Fatalf("the home page does not link a fingerprinted style sheet and icon:\n%.800s", home)
 		}
 		for _, path := range []string{"/", "/login", "/register", "/activities", "/no-such-page"} {
-			if !description.MatchString(string(b.Get(path).Body)) {
+			page := string(b.Get(path).Body)
+			if !description.MatchString(page) {
 				t.Errorf("%s has no meta description", path)
+			}
+			// htmx (when npm installed it) is loaded only by pages that use it.
+			if strings.Contains(page, "htmx") && !strings.Contains(page, " hx-") {
+				t.Errorf("%s loads htmx and uses none of it", path)
 			}
 		}
 
