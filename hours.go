@@ -38,13 +38,13 @@ func DefaultHourRules() HourRules {
 func (r HourRules) Validate() error {
 	p := Problems{}
 	if r.RoundTo < 0 || r.RoundTo > 4*time.Hour || r.RoundTo%time.Minute != 0 {
-		p.Add("round_to", "取整单位应为0到4小时之间的整分钟数")
+		p.Add("round_to", "hours.rule_rounding_range")
 	}
 	if r.MinCounted < 0 || r.MinCounted > 4*time.Hour {
-		p.Add("min_counted", "最少计入时长应在0到4小时之间")
+		p.Add("min_counted", "hours.rule_minimum_range")
 	}
 	if !(r.MinShare >= 0 && r.MinShare <= 1) {
-		p.Add("min_share", "最低在岗比例应在0到1之间")
+		p.Add("min_share", "hours.rule_presence_range")
 	}
 	return p.Err()
 }

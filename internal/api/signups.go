@@ -142,7 +142,7 @@ func (x *API) listSessionSignups(w http.ResponseWriter, r *http.Request, p *zhiy
 	case "", zhiyuan.SignupPending, zhiyuan.SignupConfirmed, zhiyuan.SignupWaitlisted, zhiyuan.SignupRejected,
 		zhiyuan.SignupCancelled, zhiyuan.SignupNoShow:
 	default:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "status", "报名状态不存在")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "api.signup_status_unknown")
 	}
 	list, _, _, err := x.app.SessionSignups(r.Context(), p, id, status, after, int(limit))
 	if err != nil {

@@ -244,7 +244,7 @@ func Recover(log *slog.Logger, page func(w http.ResponseWriter, r *http.Request,
 						panic(v)
 					}
 					log.ErrorContext(r.Context(), "panic", slog.Any("panic", v), slog.String("route", routeOf(r)))
-					err := zhiyuan.Errorf(zhiyuan.EInternal, "panic")
+					err := zhiyuan.Fail(zhiyuan.EInternal, zhiyuan.MsgInternal)
 					if strings.HasPrefix(r.URL.Path, "/api/") || page == nil {
 						WriteJSONError(w, err)
 						return

@@ -139,7 +139,7 @@ func CheckText(page func(w http.ResponseWriter, r *http.Request, err error)) Mid
 			}
 			// No record has such a name, so a bad path is not found rather than invalid.
 			if TextProblem("", r.URL.Path) != "" {
-				fail(zhiyuan.Errorf(zhiyuan.ENotFound, "地址不存在"))
+				fail(zhiyuan.Fail(zhiyuan.ENotFound, "notfound.address"))
 				return
 			}
 			// Pairs that do not parse are dropped here as they are by r.URL.Query().
@@ -151,7 +151,7 @@ func CheckText(page func(w http.ResponseWriter, r *http.Request, err error)) Mid
 			if isURLEncodedForm(r) {
 				// Parsed here once; handlers' ParseForm and FormValue reuse the result.
 				if err := r.ParseForm(); err != nil {
-					fail(zhiyuan.Errorf(zhiyuan.EInvalid, "表单内容格式不正确"))
+					fail(zhiyuan.Fail(zhiyuan.EInvalid, "form.malformed"))
 					return
 				}
 				if err := CheckValues(r.PostForm); err != nil {

@@ -158,7 +158,7 @@ func (x *Web) renderActivity(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	return id, nil
 }
@@ -203,7 +203,7 @@ func (x *Web) sessionCapacity(w http.ResponseWriter, r *http.Request, p *zhiyuan
 		return err
 	}
 	if convErr != nil {
-		return x.renderActivity(w, r, p, a.ID, http.StatusUnprocessableEntity, "", zhiyuan.FieldError(zhiyuan.EInvalid, "capacity", "名额应为整数"))
+		return x.renderActivity(w, r, p, a.ID, http.StatusUnprocessableEntity, "", zhiyuan.FieldFail(zhiyuan.EInvalid, "capacity", "web.capacity_integer"))
 	}
 	if _, _, err := x.app.UpdateSession(r.Context(), p, se.ID, app.SessionPatch{Capacity: &capacity}); err != nil {
 		if isFormError(err) {
@@ -359,20 +359,20 @@ func formSessions(r *http.Request, pr zhiyuan.Problems, loc *time.Location) ([]a
 		key := fmt.Sprintf("sessions[%d].", i)
 		day, err := time.ParseInLocation("2006-01-02", date, loc)
 		if err != nil {
-			pr.Add(key+"starts_at", "请选择日期")
+			pr.Add(key+"starts_at", "web.date_required")
 			continue
 		}
 		st, err1 := time.Parse("15:04", start)
 		en, err2 := time.Parse("15:04", end)
 		if err1 != nil {
-			pr.Add(key+"starts_at", "请填写开始时间")
+			pr.Add(key+"starts_at", "session.starts_at_required")
 		}
 		if err2 != nil {
-			pr.Add(key+"ends_at", "请填写结束时间")
+			pr.Add(key+"ends_at", "session.ends_at_required")
 		}
 		capacity, err3 := strconv.Atoi(capStr)
 		if err3 != nil {
-			pr.Add(key+"capacity", "名额应为整数")
+			pr.Add(key+"capacity", "web.capacity_integer")
 		}
 		if err1 != nil || err2 != nil || err3 != nil {
 			continue
@@ -418,7 +418,7 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 		}
 		v, err := strconv.Atoi(s)
 		if err != nil {
-			pr.Add(field, "应为整数")
+			pr.Add(field, "web.integer")
 		}
 		*dst = v
 	}
@@ -428,7 +428,7 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 		}
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			pr.Add(field, "应为数字，如 23.1291")
+			pr.Add(field, "web.decimal")
 		}
 		*dst = v
 	}
@@ -445,7 +445,7 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 	if f.ProjectID != "" {
 		pid, err := strconv.ParseInt(f.ProjectID, 10, 64)
 		if err != nil {
-			pr.Add("project_id", "项目不存在")
+			pr.Add("project_id", "notfound.project")
 		}
 		in.ProjectID = pid
 	}
@@ -457,7 +457,7 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 		}
 		t, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
 		if err != nil {
-			pr.Add(field, "时间格式不正确")
+			pr.Add(field, "web.time_format")
 		}
 		if field == "signup_opens_at" {
 			in.SignupOpensAt = t

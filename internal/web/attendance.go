@@ -24,7 +24,7 @@ import (
 func hrID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	return id, nil
 }
@@ -149,7 +149,7 @@ func (x *Web) markAttendanceForm(w http.ResponseWriter, r *http.Request, p *zhiy
 		}
 		t, perr := time.Parse("15:04", at)
 		if perr != nil {
-			return x.formFailed(w, r, p, zhiyuan.FieldError(zhiyuan.EInvalid, "at", "时间格式应为 09:30"), "mark")
+			return x.formFailed(w, r, p, zhiyuan.FieldFail(zhiyuan.EInvalid, "at", "web.clock_format"), "mark")
 		}
 		// The time of day on the session's own date; for a session running past midnight
 		// a time well before its start belongs to the next day.
@@ -192,12 +192,12 @@ func (x *Web) confirmHoursForm(w http.ResponseWriter, r *http.Request, p *zhiyua
 		for _, s := range r.PostForm["entry_id"] {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
-				return x.formFailed(w, r, p, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", "记录编号不正确"), "confirm")
+				return x.formFailed(w, r, p, zhiyuan.FieldFail(zhiyuan.EInvalid, "entry_ids", "web.entry_id_format"), "confirm")
 			}
 			req.EntryIDs = append(req.EntryIDs, n)
 		}
 		if len(req.EntryIDs) == 0 {
-			return x.formFailed(w, r, p, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", "请勾选要确认的记录，或点“全部确认”"), "confirm")
+			return x.formFailed(w, r, p, zhiyuan.FieldFail(zhiyuan.EInvalid, "entry_ids", "web.confirm_nothing_chosen"), "confirm")
 		}
 	}
 	done, err := x.app.ConfirmSessionHours(r.Context(), p, id, req)
@@ -213,7 +213,7 @@ func parseHours(r *http.Request, name string) (float64, error) {
 	s := trim(r, name)
 	h, err := strconv.ParseFloat(s, 64)
 	if err != nil || s == "" {
-		return 0, zhiyuan.FieldError(zhiyuan.EInvalid, "hours", "请填写小时数，如 2.5")
+		return 0, zhiyuan.FieldFail(zhiyuan.EInvalid, "hours", "web.hours_format")
 	}
 	return h, nil
 }
@@ -324,7 +324,7 @@ func (x *Web) checkinSubmit(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 func (x *Web) checkinDone(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	sessionID, err := strconv.ParseInt(r.URL.Query().Get("session"), 10, 64)
 	if err != nil {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	res, err := x.app.MyAttendance(r.Context(), p, sessionID)
 	if err != nil {

@@ -123,11 +123,11 @@ func (x *Web) cardApply(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 	in := app.CardApplyInput{}
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var maxErr *http.MaxBytesError
-		msg := "请选择照片文件后再提交"
+		bad := zhiyuan.FieldFail(zhiyuan.EInvalid, "photo", "card.photo_choose")
 		if errors.As(err, &maxErr) {
-			msg = fmt.Sprintf("照片不能超过%dMB", proof.MaxPhotoBytes>>20)
+			bad = zhiyuan.FieldFail(zhiyuan.EInvalid, "photo", "card.photo_too_large", "max_mb", proof.MaxPhotoBytes>>20)
 		}
-		return x.renderMyCard(w, r, p, http.StatusUnprocessableEntity, zhiyuan.FieldError(zhiyuan.EInvalid, "photo", msg), r.Form)
+		return x.renderMyCard(w, r, p, http.StatusUnprocessableEntity, bad, r.Form)
 	}
 	defer r.MultipartForm.RemoveAll()
 	if err := httpx.CheckValues(r.MultipartForm.Value); err != nil {
@@ -220,7 +220,7 @@ func formIDs(r *http.Request) []int64 {
 
 func (x *Web) cardDecide(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单有误")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_invalid")
 	}
 	approve := r.PostFormValue("action") == "approve"
 	n, err := x.app.DecideCardApplications(r.Context(), p, formIDs(r), approve, trim(r, "reason"))
@@ -240,7 +240,7 @@ func (x *Web) cardDecide(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 
 func (x *Web) cardBatchCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单有误")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_invalid")
 	}
 	b, err := x.app.CreateCardBatch(r.Context(), p, formIDs(r))
 	if err != nil {
@@ -257,7 +257,7 @@ func (x *Web) cardBatchCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan
 func pageID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	return id, nil
 }

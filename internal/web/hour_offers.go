@@ -42,7 +42,7 @@ func (x *Web) renderDisputeOffer(w http.ResponseWriter, r *http.Request, p *zhiy
 		return err
 	}
 	if !o.Pending(x.app.Store.Now()) && formErr == nil {
-		formErr = zhiyuan.FieldError(zhiyuan.EConflict, "status", "这条时长记录已处理或已过期（"+o.Status.Chinese()+"）")
+		formErr = zhiyuan.FieldFail(zhiyuan.EConflict, "status", "hours.offer_not_pending", "status", o.Status.Chinese())
 		status = http.StatusConflict
 	}
 	data := map[string]any{"Title": "对时长记录提出异议", "Offer": o, "Reason": r.PostFormValue("reason")}
@@ -61,7 +61,7 @@ func (x *Web) disputeOfferForm(w http.ResponseWriter, r *http.Request, p *zhiyua
 	if r.PostFormValue("confirm") != "1" {
 		// It cannot be undone: the box says the volunteer means it.
 		return x.renderDisputeOffer(w, r, p, http.StatusUnprocessableEntity,
-			zhiyuan.FieldError(zhiyuan.EInvalid, "confirm", "请勾选确认：提出异议后不能撤销"))
+			zhiyuan.FieldFail(zhiyuan.EInvalid, "confirm", "web.dispute_confirm_required"))
 	}
 	if _, err := x.app.DisputeHourOffer(r.Context(), p, id, trim(r, "reason")); err != nil {
 		if !isFormError(err) {

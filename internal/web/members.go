@@ -15,7 +15,7 @@ const memberPageSize = 50
 func pathInt(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	return id, nil
 }

@@ -102,7 +102,7 @@ var orgNotices = map[string]string{
 func (x *Web) orgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.org")
 	}
 	o, err := x.app.Organization(r.Context(), id)
 	if err != nil {
@@ -149,7 +149,7 @@ func (x *Web) orgNewForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 
 func (x *Web) orgCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无法读取")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_unreadable")
 	}
 	parent, _ := strconv.ParseInt(trim(r, "parent_id"), 10, 64)
 	in := app.OrgInput{
@@ -192,7 +192,7 @@ func orgBack(r *http.Request, fallback, done string) string {
 func (x *Web) orgApprove(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.org")
 	}
 	if _, err := x.app.ApproveOrganization(r.Context(), p, id); err != nil {
 		return err
@@ -204,7 +204,7 @@ func (x *Web) orgApprove(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 func (x *Web) orgReject(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.org")
 	}
 	if _, err := x.app.RejectOrganization(r.Context(), p, id, r.PostFormValue("reason")); err != nil {
 		if zhiyuan.ErrorCode(err) == zhiyuan.EInvalid {

@@ -142,7 +142,7 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无效")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
 	var ids []int64
 	for _, s := range r.PostForm["ids"] {
@@ -159,7 +159,7 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	case "no_show":
 		d = sqlstore.DecideNoShow
 	default:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "action", "请选择录用或不录用")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "web.decision_required")
 	}
 	res, err := x.app.DecideSignups(r.Context(), p, id, ids, d)
 	msg := ""
