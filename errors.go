@@ -115,6 +115,15 @@ func ErrorReason(err error) Msg {
 	return MsgInternal
 }
 
+// ErrorParams returns the parameters of err's message, or nil.
+func ErrorParams(err error) Params {
+	var e *Error
+	if errors.As(err, &e) && e.Code != EInternal {
+		return e.Params
+	}
+	return nil
+}
+
 // ErrorMessage returns the person-facing message of err; internal errors get a generic
 // message so that nothing about the system leaks to the caller.
 func ErrorMessage(err error) string {

@@ -32,7 +32,6 @@ var keyTakers = map[string]keyArg{
 	"notFound":           {index: 0},                                // sqlstore
 	"activityStateError": {index: 3, supplies: []string{"status"}},  // sqlstore
 	"throttleReset":      {index: 3, supplies: []string{"minutes"}}, // app
-	"notice":             {index: 0},                                // web
 	"photoErr":           {index: 0},                                // proof
 }
 

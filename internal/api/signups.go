@@ -121,7 +121,7 @@ func (x *API) decideMany(d sqlstore.Decision) handlerFunc {
 			out.Done = append(out.Done, toSignupJSON(sg))
 		}
 		for sid, err := range res.Failed {
-			out.Failed[strconv.FormatInt(sid, 10)] = httpx.ErrorDetail{Code: zhiyuan.ErrorCode(err), Message: zhiyuan.ErrorMessage(err)}
+			out.Failed[strconv.FormatInt(sid, 10)] = httpx.Detail(err)
 		}
 		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil

@@ -164,14 +164,13 @@ func (x *Web) markAttendanceForm(w http.ResponseWriter, r *http.Request, p *zhiy
 	if err != nil {
 		return x.formFailed(w, r, p, err, "mark")
 	}
-	verb := "签到"
-	if in.Action == app.ActionOut {
-		verb = "签退"
-		if res.Offer != nil {
-			verb += "；该志愿者没有报名本场次，时长待志愿者确认后计入"
-		}
+	notice := zhiyuan.Text("notice.marked_in", "name", res.Attendance.VolunteerName)
+	if in.Action == app.ActionOut && res.Offer != nil {
+		notice = zhiyuan.Text("notice.marked_out_offer", "name", res.Attendance.VolunteerName)
+	} else if in.Action == app.ActionOut {
+		notice = zhiyuan.Text("notice.marked_out", "name", res.Attendance.VolunteerName)
 	}
-	x.backToSession(w, r, id, fmt.Sprintf("已为%s登记%s", res.Attendance.VolunteerName, verb))
+	x.backToSession(w, r, id, notice)
 	return nil
 }
 
@@ -204,7 +203,7 @@ func (x *Web) confirmHoursForm(w http.ResponseWriter, r *http.Request, p *zhiyua
 	if err != nil {
 		return x.formFailed(w, r, p, err, "confirm")
 	}
-	x.backToSession(w, r, id, fmt.Sprintf("已确认%d条时长记录", len(done)))
+	x.backToSession(w, r, id, zhiyuan.Text("notice.hours_confirmed", "count", len(done)))
 	return nil
 }
 
@@ -232,10 +231,10 @@ func (x *Web) makeupForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		return x.formFailed(w, r, p, err, "makeup")
 	}
 	if offer != nil {
-		x.backToSession(w, r, id, fmt.Sprintf("%s没有报名本场次：补录的%s小时待志愿者确认后计入", offer.VolunteerName, zhiyuan.FormatHours(offer.Minutes)))
+		x.backToSession(w, r, id, zhiyuan.Text("notice.makeup_offer", "name", offer.VolunteerName, "hours", zhiyuan.FormatHours(offer.Minutes)))
 		return nil
 	}
-	x.backToSession(w, r, id, fmt.Sprintf("已为%s补录%s小时，待确认", e.VolunteerName, zhiyuan.FormatHours(e.Minutes)))
+	x.backToSession(w, r, id, zhiyuan.Text("notice.makeup", "name", e.VolunteerName, "hours", zhiyuan.FormatHours(e.Minutes)))
 	return nil
 }
 
@@ -260,7 +259,7 @@ func (x *Web) correctionForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	if err != nil {
 		return fail(err)
 	}
-	x.backToSession(w, r, e.SessionID, fmt.Sprintf("已为%s记录更正%s小时", e.VolunteerName, zhiyuan.FormatHours(e.Minutes)))
+	x.backToSession(w, r, e.SessionID, zhiyuan.Text("notice.corrected", "name", e.VolunteerName, "hours", zhiyuan.FormatHours(e.Minutes)))
 	return nil
 }
 
@@ -288,7 +287,7 @@ func (x *Web) resolveDisputeForm(w http.ResponseWriter, r *http.Request, p *zhiy
 		http.Redirect(w, r, "/hours/overdue", http.StatusSeeOther)
 		return nil
 	}
-	x.backToSession(w, r, sessionID, "申诉已处理："+d.Status.Chinese())
+	x.backToSession(w, r, sessionID, zhiyuan.Text("notice.dispute_resolved", "status", d.Status.Chinese()))
 	return nil
 }
 
@@ -379,7 +378,7 @@ func (x *Web) disputeForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 		}
 		return x.renderMyHours(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err, id)
 	}
-	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape("申诉已提交，请等待组织处理"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape(zhiyuan.Text("notice.dispute_filed")), http.StatusSeeOther)
 	return nil
 }
 

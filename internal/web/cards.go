@@ -146,7 +146,7 @@ func (x *Web) cardApply(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 		}
 		return err
 	}
-	http.Redirect(w, r, "/me/card?notice="+url.QueryEscape("申请已提交，请等待所在地区审核"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/card?notice="+url.QueryEscape(zhiyuan.Text("notice.card_applied")), http.StatusSeeOther)
 	return nil
 }
 
@@ -154,7 +154,7 @@ func (x *Web) cardLost(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princi
 	if err := x.app.ReportMyCardLost(r.Context(), p); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/me/card?notice="+url.QueryEscape("已挂失，原卡二维码即刻失效；请联系所在地区办理补证"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/card?notice="+url.QueryEscape(zhiyuan.Text("notice.card_lost")), http.StatusSeeOther)
 	return nil
 }
 
@@ -230,11 +230,11 @@ func (x *Web) cardDecide(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		}
 		return err
 	}
-	verb := "审核通过"
+	notice := zhiyuan.Text("notice.cards_approved", "count", n)
 	if !approve {
-		verb = "驳回"
+		notice = zhiyuan.Text("notice.cards_rejected", "count", n)
 	}
-	http.Redirect(w, r, "/admin/cards?notice="+url.QueryEscape(fmt.Sprintf("已%s %d 份申请", verb, n)), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/cards?notice="+url.QueryEscape(notice), http.StatusSeeOther)
 	return nil
 }
 
@@ -309,7 +309,7 @@ func (x *Web) cardBatchAdvance(to zhiyuan.CardBatchStatus) handlerFunc {
 		if _, err := x.app.AdvanceCardBatch(r.Context(), p, id, to); err != nil {
 			return err
 		}
-		http.Redirect(w, r, fmt.Sprintf("/admin/cards/batches/%d?notice=%s", id, url.QueryEscape("批次已标记为"+to.Chinese())), http.StatusSeeOther)
+		http.Redirect(w, r, fmt.Sprintf("/admin/cards/batches/%d?notice=%s", id, url.QueryEscape(zhiyuan.Text("notice.batch_marked", "status", to.Chinese()))), http.StatusSeeOther)
 		return nil
 	}
 }
@@ -338,7 +338,7 @@ func (x *Web) cardRevoke(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		}
 		return err
 	}
-	http.Redirect(w, r, "/admin/cards/card?number="+url.QueryEscape(number)+"&notice="+url.QueryEscape("已吊销"), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/cards/card?number="+url.QueryEscape(number)+"&notice="+url.QueryEscape(zhiyuan.Text("notice.card_revoked")), http.StatusSeeOther)
 	return nil
 }
 
@@ -350,7 +350,7 @@ func (x *Web) cardReissue(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 		}
 		return err
 	}
-	http.Redirect(w, r, "/admin/cards?status=approved&notice="+url.QueryEscape("已受理补办，新卡将进入下一制卡批次"), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/cards?status=approved&notice="+url.QueryEscape(zhiyuan.Text("notice.card_reissued")), http.StatusSeeOther)
 	return nil
 }
 

@@ -24,7 +24,7 @@ func (x *Web) acceptOfferForm(w http.ResponseWriter, r *http.Request, p *zhiyuan
 		}
 		return x.renderMyHours(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err, 0)
 	}
-	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape("已接受"+zhiyuan.FormatHours(e.Minutes)+"小时，待组织方确认后计入已确认时长"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape(zhiyuan.Text("notice.offer_accepted", "hours", zhiyuan.FormatHours(e.Minutes))), http.StatusSeeOther)
 	return nil
 }
 
@@ -69,6 +69,6 @@ func (x *Web) disputeOfferForm(w http.ResponseWriter, r *http.Request, p *zhiyua
 		}
 		return x.renderDisputeOffer(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
 	}
-	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape("已提出异议，这条时长不会计入"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape(zhiyuan.Text("notice.offer_disputed")), http.StatusSeeOther)
 	return nil
 }

@@ -52,7 +52,7 @@ func (x *Web) renderMembers(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	}
 	data := map[string]any{
 		"Title": o.Name + " · 成员", "Org": x.orgView(p, o), "Members": list, "Admins": admins,
-		"Status": query.Status, "Q": query.Query, "Notice": orgNotices[q.Get("done")], "Phone": phone,
+		"Status": query.Status, "Q": query.Query, "Notice": zhiyuan.Text(orgNotices[q.Get("done")]), "Phone": phone,
 		"Statuses": []zhiyuan.MemberStatus{zhiyuan.MemberPending, zhiyuan.MemberApproved, zhiyuan.MemberRejected, zhiyuan.MemberLeft},
 		"Back":     r.URL.RequestURI(),
 	}

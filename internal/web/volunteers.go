@@ -129,11 +129,11 @@ func (x *Web) register(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Princi
 }
 
 // notices are the confirmations shown on the profile page after a redirect.
-var notices = map[string]string{
-	"registered": "注册成功！请牢记您的志愿者编号，可用它或手机号登录。",
-	"saved":      "资料已保存。",
-	"password":   "密码已修改，其他设备上的登录已退出。",
-	"consent":    "已记录监护人同意，现在可以报名参加活动了。",
+var notices = map[string]zhiyuan.Msg{
+	"registered": "notice.profile.registered",
+	"saved":      "notice.profile.saved",
+	"password":   "notice.profile.password",
+	"consent":    "notice.profile.consent",
 }
 
 // profileData builds the profile page; form and its problems belong to the form that
@@ -192,7 +192,7 @@ func (x *Web) profileData(r *http.Request, v *zhiyuan.Volunteer) map[string]any 
 		"Weekdays":     weekdays,
 		"TimesOfDay":   zhiyuan.TimesOfDay,
 		"Skills":       strings.Join(v.Skills, "、"),
-		"Notice":       notices[r.URL.Query().Get("done")],
+		"Notice":       zhiyuan.Text(notices[r.URL.Query().Get("done")]),
 		"GuardianSeen": v.Guardian != nil && v.Guardian.Name != "",
 	}
 }
