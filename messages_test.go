@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // keyArg says where a function that takes a catalogue key has it, and which parameters
@@ -218,3 +219,32 @@ func TestRender(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// TestCatalogueWording is about wording: a sentence of each area, rendered with its
+// parameters, reads as a person should see it. Other tests assert keys.
+func TestCatalogueWording(t *testing.T) {
+	cases := []struct {
+		got, want string
+	}{
+		{ErrorMessage(FieldFail(EInvalid, ReasonAge, "signup.too_young", "min_age", 18, "age", 16)), "本活动要求年满18周岁（活动当天您16周岁）"},
+		{Text("signup.cancel_status", "status", SignupRejected.Chinese()), "该报名已未录用，不能取消"},
+		{Text("activity.title_long", "max", MaxTitleRunes), "活动名称不能超过" + strconv.Itoa(MaxTitleRunes) + "个字"},
+		{Text("hours.over_session", "recorded", "2.5", "adding", "1", "session_hours", "3"), "该志愿者本场次已记录2.5小时，再加1小时将超过场次时长3小时"},
+		{Text("card.photo_too_wide", "width", 9000, "height", 100, "max", 4000), "照片像素过大（9000×100），宽和高都不能超过4000像素"},
+		{Text("reset.code_wrong", "left", 4), "验证码不正确，还可尝试4次"},
+		{Text("org.decided", "status", OrgApproved.Chinese()), "该组织已审核（已通过），不能重复审核"},
+		{Text("notice.decided_some_failed", "count", 3, "failed", 1, "reason", Text("signup.admit_full")), "已处理 3 条，1 条未处理（该场次名额已满，不能再录用）"},
+		{ErrorMessage(errString("disk full")), "服务器内部错误，请稍后再试"},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("got  %q\nwant %q", c.got, c.want)
+		}
+	}
+	// A limit in a sentence is the limit in limits.go: a title one character too long is
+	// refused with the number the form allows.
+	a := &Activity{Title: strings.Repeat("长", MaxTitleRunes+1)}
+	if got := ErrorFields(a.Validate(time.Now()))["title"]; got != Text("activity.title_long", "max", MaxTitleRunes) {
+		t.Errorf("title too long: %q", got)
+	}
+}
