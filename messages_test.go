@@ -241,6 +241,14 @@ func TestCatalogueWording(t *testing.T) {
 			t.Errorf("got  %q\nwant %q", c.got, c.want)
 		}
 	}
+	// The offer notice picks its key at run time; both bodies get every parameter.
+	for _, kind := range []HourKind{HourAttended, HourMakeup} {
+		o := &HourOffer{Kind: kind, Minutes: 150, ExpiresAt: time.Date(2026, 12, 9, 4, 0, 0, 0, time.UTC)}
+		if n := HourOfferNotice(o, "社区长者探访", "天河区青年志愿者协会"); strings.Contains(n.Body, "{") ||
+			!strings.HasPrefix(n.Body, "天河区青年志愿者协会为您记录了2.5小时") || !strings.Contains(n.Body, "请在2026-12-09 12:00前处理") {
+			t.Errorf("offer notice (%s): %q", kind, n.Body)
+		}
+	}
 	// A limit in a sentence is the limit in limits.go: a title one character too long is
 	// refused with the number the form allows.
 	a := &Activity{Title: strings.Repeat("长", MaxTitleRunes+1)}

@@ -250,14 +250,14 @@ func SignupNotice(kind, activityTitle string, activityID int64, start, end time.
 	n := Notification{Kind: kind, Link: fmt.Sprintf("/activities/%d", activityID)}
 	switch kind {
 	case NoticePromoted:
-		n.Title = "候补成功：" + activityTitle
-		n.Body = "有志愿者取消了报名，您已从候补转为正式报名。场次：" + when
+		n.Title = Text("notify.promoted_title", "activity", activityTitle)
+		n.Body = Text("notify.promoted_body", "when", when)
 	case NoticeAdmitted:
-		n.Title = "录用通知：" + activityTitle
-		n.Body = "您的报名已被录用，请准时参加。场次：" + when
+		n.Title = Text("notify.admitted_title", "activity", activityTitle)
+		n.Body = Text("notify.admitted_body", "when", when)
 	case NoticeRejected:
-		n.Title = "报名未录用：" + activityTitle
-		n.Body = "很遗憾，您的报名未被录用。场次：" + when
+		n.Title = Text("notify.rejected_title", "activity", activityTitle)
+		n.Body = Text("notify.rejected_body", "when", when)
 	}
 	return n
 }
@@ -267,11 +267,11 @@ func SignupNotice(kind, activityTitle string, activityID int64, start, end time.
 func ActivityNotice(kind, activityTitle string, activityID int64) Notification {
 	n := Notification{Kind: kind, Link: fmt.Sprintf("/activities/%d", activityID)}
 	if kind == NoticeActivityCancelled {
-		n.Title = "活动取消：" + activityTitle
-		n.Body = "很抱歉，您报名的活动「" + activityTitle + "」已被组织方取消，您的报名随之取消。"
+		n.Title = Text("notify.activity_cancelled_title", "activity", activityTitle)
+		n.Body = Text("notify.activity_cancelled_body", "activity", activityTitle)
 	} else {
-		n.Title = "活动已停止报名：" + activityTitle
-		n.Body = "您报名的活动「" + activityTitle + "」已停止报名。已录用的场次照常进行，如有变化组织方会另行通知。"
+		n.Title = Text("notify.activity_closed_title", "activity", activityTitle)
+		n.Body = Text("notify.activity_closed_body", "activity", activityTitle)
 	}
 	return n
 }

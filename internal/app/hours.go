@@ -458,7 +458,7 @@ func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeI
 	}
 	if acc, err := a.Store.FindVolunteerByID(ctx, d.VolunteerID); err == nil {
 		n := &zhiyuan.Notification{AccountID: acc.AccountID, Kind: "hours.dispute." + string(status),
-			Title: "您的时长申诉已处理：" + status.Chinese(), Body: resolution, Link: "/me/hours"}
+			Title: zhiyuan.Text("notify.dispute_resolved_title", "status", status.Chinese()), Body: resolution, Link: "/me/hours"}
 		if err := a.Store.CreateNotification(ctx, n); err != nil {
 			a.Log.WarnContext(ctx, "dispute notification failed", "error", err.Error())
 		}
