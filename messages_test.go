@@ -96,6 +96,16 @@ func TestCatalogue(t *testing.T) {
 				}
 			case *ast.CallExpr:
 				checkCall(t, fset, n, rootPkg)
+			case *ast.CompositeLit:
+				// An Error built field by field would carry text without a key.
+				sel, ok := n.Type.(*ast.SelectorExpr)
+				isErr := ok && sel.Sel.Name == "Error" && isIdent(sel.X, "zhiyuan")
+				if id, ok := n.Type.(*ast.Ident); ok && rootPkg && id.Name == "Error" && path != "errors.go" {
+					isErr = true
+				}
+				if isErr {
+					t.Errorf("%s: a zhiyuan.Error literal; use Fail, FieldFail or Problems", fset.Position(n.Pos()))
+				}
 			}
 			return true
 		})
@@ -117,6 +127,11 @@ func TestCatalogue(t *testing.T) {
 	for _, k := range unused {
 		t.Errorf("catalogue entry %q is used nowhere in the code", k)
 	}
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
 }
 
 func stringLit(e ast.Expr) (string, bool) {
