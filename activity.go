@@ -437,7 +437,7 @@ func (s *ActivitySession) validate(p Problems, prefix string, now time.Time) {
 	case !s.StartsAt.IsZero() && !s.EndsAt.After(s.StartsAt):
 		p.Add(prefix+"ends_at", "session.ends_before_start")
 	case !s.StartsAt.IsZero() && s.EndsAt.Sub(s.StartsAt) > MaxSessionLength:
-		p.Add(prefix+"ends_at", "session.too_long")
+		p.Add(prefix+"ends_at", "session.too_long", "days", int(MaxSessionLength/(24*time.Hour)))
 	}
 	if s.Capacity < 1 || s.Capacity > MaxSessionCapacity {
 		p.Add(prefix+"capacity", "session.capacity_range", "max", MaxSessionCapacity)

@@ -492,7 +492,7 @@ var catalogue = map[Msg]string{
 	"session.start_time_format":        "时间格式应为 09:00",
 	"session.starts_at_required":       "请填写开始时间",
 	"session.starts_in_past":           "开始时间不能早于现在",
-	"session.too_long":                 "一个场次不能超过7天",
+	"session.too_long":                 "一个场次不能超过{days}天",
 	"session.weeks_range":              "重复周数应在 1 到 {max} 之间",
 
 	"signup.account_deleted":       "志愿者账号已注销，不能报名",
