@@ -163,15 +163,15 @@ func (p *Project) Validate() error {
 	p.Title = strings.TrimSpace(p.Title)
 	switch n := utf8.RuneCountInString(p.Title); {
 	case n == 0:
-		pr.Add("title", "请填写项目名称")
+		pr.Add("title", "project.title_required")
 	case n > MaxTitleRunes:
-		pr.Add("title", fmt.Sprintf("项目名称不能超过%d个字", MaxTitleRunes))
+		pr.Add("title", "project.title_long", "max", MaxTitleRunes)
 	}
 	if utf8.RuneCountInString(p.Description) > MaxDescriptionRunes {
-		pr.Add("description", fmt.Sprintf("项目介绍不能超过%d个字", MaxDescriptionRunes))
+		pr.Add("description", "project.description_long", "max", MaxDescriptionRunes)
 	}
 	if p.Category != "" && !p.Category.Valid() {
-		pr.Add("category", "服务类别不存在")
+		pr.Add("category", "activity.category_unknown")
 	}
 	return pr.Err()
 }
@@ -363,81 +363,81 @@ func (a *Activity) Validate(now time.Time) error {
 	p := Problems{}
 	switch n := utf8.RuneCountInString(a.Title); {
 	case n == 0:
-		p.Add("title", "请填写活动名称")
+		p.Add("title", "activity.title_required")
 	case n > MaxTitleRunes:
-		p.Add("title", fmt.Sprintf("活动名称不能超过%d个字", MaxTitleRunes))
+		p.Add("title", "activity.title_long", "max", MaxTitleRunes)
 	}
 	if utf8.RuneCountInString(a.Description) > MaxDescriptionRunes {
-		p.Add("description", fmt.Sprintf("活动介绍不能超过%d个字", MaxDescriptionRunes))
+		p.Add("description", "activity.description_long", "max", MaxDescriptionRunes)
 	}
 	if !a.Category.Valid() {
-		p.Add("category", "请选择服务类别")
+		p.Add("category", "activity.category_required")
 	}
 	if utf8.RuneCountInString(a.TargetGroup) > MaxTargetGroupRunes {
-		p.Add("target_group", fmt.Sprintf("服务对象不能超过%d个字", MaxTargetGroupRunes))
+		p.Add("target_group", "activity.target_group_long", "max", MaxTargetGroupRunes)
 	}
 	if a.RegionCode == "" {
-		p.Add("region_code", "请选择活动所在区县")
+		p.Add("region_code", "activity.region_required")
 	}
 	switch n := utf8.RuneCountInString(a.Address); {
 	case n == 0:
-		p.Add("address", "请填写活动地点")
+		p.Add("address", "activity.address_required")
 	case n > MaxAddressRunes:
-		p.Add("address", fmt.Sprintf("活动地点不能超过%d个字", MaxAddressRunes))
+		p.Add("address", "activity.address_long", "max", MaxAddressRunes)
 	}
 	if a.HasCoords() {
 		if math.IsNaN(a.Lat) || a.Lat < -90 || a.Lat > 90 {
-			p.Add("lat", "纬度应在 -90 到 90 之间")
+			p.Add("lat", "geo.lat_range")
 		}
 		if math.IsNaN(a.Lng) || a.Lng < -180 || a.Lng > 180 {
-			p.Add("lng", "经度应在 -180 到 180 之间")
+			p.Add("lng", "geo.lng_range")
 		}
 	}
 	if a.CheckinRadiusM < 0 || a.CheckinRadiusM > MaxCheckinRadiusM {
-		p.Add("checkin_radius_m", fmt.Sprintf("签到半径应在 0 到 %d 米之间", MaxCheckinRadiusM))
+		p.Add("checkin_radius_m", "activity.checkin_radius_range", "max", MaxCheckinRadiusM)
 	} else if a.CheckinRadiusM > 0 && !a.HasCoords() {
-		p.Add("checkin_radius_m", "设置签到半径需要先填写活动地点的坐标")
+		p.Add("checkin_radius_m", "activity.checkin_radius_needs_coords")
 	}
 	if utf8.RuneCountInString(a.ContactName) > MaxContactNameRunes {
-		p.Add("contact_name", fmt.Sprintf("联系人不能超过%d个字", MaxContactNameRunes))
+		p.Add("contact_name", "activity.contact_name_long", "max", MaxContactNameRunes)
 	}
 	if len(a.ContactPhone) > MaxContactPhoneLen {
-		p.Add("contact_phone", "联系电话过长")
+		p.Add("contact_phone", "activity.contact_phone_long")
 	}
 	if _, err := time.LoadLocation(a.TimeZone); err != nil {
-		p.Add("time_zone", "时区不存在，应为 IANA 时区名，如 Asia/Shanghai")
+		p.Add("time_zone", "activity.time_zone_unknown")
 	}
 	if a.MinAge < 0 || a.MinAge > 120 {
-		p.Add("min_age", "最低年龄应在 0 到 120 之间")
+		p.Add("min_age", "activity.min_age_range")
 	}
 	if a.MaxAge < 0 || a.MaxAge > 120 {
-		p.Add("max_age", "最高年龄应在 0 到 120 之间")
+		p.Add("max_age", "activity.max_age_range")
 	} else if a.MaxAge > 0 && a.MaxAge < a.MinAge {
-		p.Add("max_age", "最高年龄不能低于最低年龄")
+		p.Add("max_age", "activity.max_age_below_min")
 	}
 	// The same rule as a volunteer's own skills: a requirement nobody can enter would
 	// make the activity impossible to join.
 	CheckSkills(p, "skills", a.Skills)
 	if a.SignupMode != SignupFirstCome && a.SignupMode != SignupAdmission {
-		p.Add("signup_mode", "报名方式应为 first_come（先到先得）或 admission（报名后录用）")
+		p.Add("signup_mode", "activity.signup_mode_unknown")
 	}
 	if !a.SignupOpensAt.IsZero() && !a.SignupClosesAt.IsZero() && !a.SignupClosesAt.After(a.SignupOpensAt) {
-		p.Add("signup_closes_at", "报名截止时间应晚于报名开始时间")
+		p.Add("signup_closes_at", "activity.signup_closes_before_opens")
 	}
 	if a.CancelBeforeHours < 0 || a.CancelBeforeHours > 24*30 {
-		p.Add("cancel_before_hours", "取消截止应在活动开始前 0 到 720 小时之间")
+		p.Add("cancel_before_hours", "activity.cancel_before_range")
 	}
 	if len(a.Sessions) == 0 {
-		p.Add("sessions", "至少需要一个场次")
+		p.Add("sessions", "activity.sessions_required")
 	}
 	if len(a.Sessions) > MaxSessions {
-		p.Add("sessions", fmt.Sprintf("一个活动最多%d个场次", MaxSessions))
+		p.Add("sessions", "activity.sessions_too_many", "max", MaxSessions)
 	}
 	for i := range a.Sessions {
 		a.Sessions[i].validate(p, fmt.Sprintf("sessions[%d].", i), now)
 	}
 	if !a.SignupOpensAt.IsZero() && len(a.Sessions) > 0 && !a.SignupOpensAt.Before(a.EndsAt) {
-		p.Add("signup_opens_at", "报名开始时间应早于活动结束")
+		p.Add("signup_opens_at", "activity.signup_opens_after_end")
 	}
 	return p.Err()
 }
@@ -454,20 +454,20 @@ func ValidateSession(s *ActivitySession, prefix string, now time.Time) error {
 func (s *ActivitySession) validate(p Problems, prefix string, now time.Time) {
 	switch {
 	case s.StartsAt.IsZero():
-		p.Add(prefix+"starts_at", "请填写开始时间")
+		p.Add(prefix+"starts_at", "session.starts_at_required")
 	case !now.IsZero() && s.StartsAt.Before(now):
-		p.Add(prefix+"starts_at", "开始时间不能早于现在")
+		p.Add(prefix+"starts_at", "session.starts_in_past")
 	}
 	switch {
 	case s.EndsAt.IsZero():
-		p.Add(prefix+"ends_at", "请填写结束时间")
+		p.Add(prefix+"ends_at", "session.ends_at_required")
 	case !s.StartsAt.IsZero() && !s.EndsAt.After(s.StartsAt):
-		p.Add(prefix+"ends_at", "结束时间应晚于开始时间")
+		p.Add(prefix+"ends_at", "session.ends_before_start")
 	case !s.StartsAt.IsZero() && s.EndsAt.Sub(s.StartsAt) > MaxSessionLength:
-		p.Add(prefix+"ends_at", "一个场次不能超过7天")
+		p.Add(prefix+"ends_at", "session.too_long", "days", int(MaxSessionLength/(24*time.Hour)))
 	}
 	if s.Capacity < 1 || s.Capacity > MaxSessionCapacity {
-		p.Add(prefix+"capacity", fmt.Sprintf("名额应在 1 到 %d 之间", MaxSessionCapacity))
+		p.Add(prefix+"capacity", "session.capacity_range", "max", MaxSessionCapacity)
 	}
 }
 
@@ -489,21 +489,21 @@ func (r Recurrence) Expand(loc *time.Location, prefix string) ([]ActivitySession
 	p := Problems{}
 	day, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(r.FirstDate), loc)
 	if err != nil {
-		p.Add(prefix+"first_date", "日期格式应为 2006-01-02")
+		p.Add(prefix+"first_date", "form.date_format")
 	}
 	start, err := time.Parse("15:04", strings.TrimSpace(r.StartTime))
 	if err != nil {
-		p.Add(prefix+"start_time", "时间格式应为 09:00")
+		p.Add(prefix+"start_time", "session.start_time_format")
 	}
 	end, err := time.Parse("15:04", strings.TrimSpace(r.EndTime))
 	if err != nil {
-		p.Add(prefix+"end_time", "时间格式应为 12:00")
+		p.Add(prefix+"end_time", "session.end_time_format")
 	}
 	if r.Weeks < 1 || r.Weeks > MaxSessions {
-		p.Add(prefix+"weeks", fmt.Sprintf("重复周数应在 1 到 %d 之间", MaxSessions))
+		p.Add(prefix+"weeks", "session.weeks_range", "max", MaxSessions)
 	}
 	if r.Capacity < 1 || r.Capacity > MaxSessionCapacity {
-		p.Add(prefix+"capacity", fmt.Sprintf("名额应在 1 到 %d 之间", MaxSessionCapacity))
+		p.Add(prefix+"capacity", "session.capacity_range", "max", MaxSessionCapacity)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

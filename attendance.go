@@ -1,7 +1,6 @@
 package zhiyuan
 
 import (
-	"fmt"
 	"math"
 	"time"
 )
@@ -108,11 +107,10 @@ func CheckCheckinTime(rules AttendanceRules, start, end, now time.Time, loc *tim
 		loc = time.UTC
 	}
 	if now.Before(start.Add(-rules.CheckinEarly)) {
-		return FieldError(EInvalid, "action", fmt.Sprintf("签到过早：活动%s开始，开始前%s内才能签到",
-			start.In(loc).Format("01-02 15:04"), chineseDuration(rules.CheckinEarly)))
+		return FieldFail(EInvalid, "action", "attendance.too_early", "starts", start.In(loc).Format("01-02 15:04"), "early", chineseDuration(rules.CheckinEarly))
 	}
 	if !now.Before(end) {
-		return FieldError(EInvalid, "action", "活动场次已结束，不能再签到；如确实到场，请联系组织方登记")
+		return FieldFail(EInvalid, "action", "attendance.session_over")
 	}
 	return nil
 }
@@ -121,10 +119,10 @@ func CheckCheckinTime(rules AttendanceRules, start, end, now time.Time, loc *tim
 // and not later than rules.CheckoutLate after the end.
 func CheckCheckoutTime(rules AttendanceRules, end, checkin, now time.Time) error {
 	if !now.After(checkin) {
-		return FieldError(EInvalid, "action", "签退时间不能早于签到时间")
+		return FieldFail(EInvalid, "action", "attendance.checkout_before_checkin")
 	}
 	if now.After(end.Add(rules.CheckoutLate)) {
-		return FieldError(EInvalid, "action", "已超过签退时限，请联系组织方登记签退时间")
+		return FieldFail(EInvalid, "action", "attendance.checkout_too_late")
 	}
 	return nil
 }
@@ -150,21 +148,28 @@ func CheckGeofence(a *Activity, pos *[2]float64) (distM int, err error) {
 	if pos != nil {
 		lat, lng := pos[0], pos[1]
 		if math.IsNaN(lat) || math.IsNaN(lng) || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
-			return -1, &Error{Code: EInvalid, Message: "定位坐标不正确", Fields: map[string]string{"lat": "纬度应在 -90 到 90 之间", "lng": "经度应在 -180 到 180 之间"}}
+			p := Problems{}
+			p.Add("lat", "geo.lat_range")
+			p.Add("lng", "geo.lng_range")
+			return -1, p.ErrWith("geo.position_invalid")
 		}
 	}
 	if !a.HasCoords() || pos == nil {
 		if a.CheckinRadiusM > 0 && a.HasCoords() {
-			msg := "本活动要求在现场签到，请允许获取位置后重试"
-			return -1, &Error{Code: EInvalid, Message: msg, Fields: map[string]string{"lat": msg, "lng": msg}}
+			p := Problems{}
+			p.Add("lat", "geo.position_required")
+			p.Add("lng", "geo.position_required")
+			return -1, p.ErrWith("geo.position_required")
 		}
 		return -1, nil
 	}
 	d := DistanceMeters(a.Lat, a.Lng, pos[0], pos[1])
 	distM = int(math.Round(d))
 	if a.CheckinRadiusM > 0 && d > float64(a.CheckinRadiusM) {
-		msg := fmt.Sprintf("您距离活动地点约%d米，超出%d米的签到范围", distM, a.CheckinRadiusM)
-		return distM, &Error{Code: EInvalid, Message: msg, Fields: map[string]string{"lat": msg, "lng": msg}}
+		p := Problems{}
+		p.Add("lat", "geo.too_far", "distance", distM, "radius", a.CheckinRadiusM)
+		p.Add("lng", "geo.too_far", "distance", distM, "radius", a.CheckinRadiusM)
+		return distM, p.ErrWith("geo.too_far", "distance", distM, "radius", a.CheckinRadiusM)
 	}
 	return distM, nil
 }

@@ -2,7 +2,6 @@ package zhiyuan
 
 import (
 	"math"
-	"strings"
 	"testing"
 )
 
@@ -28,7 +27,8 @@ func TestCheckGeofence(t *testing.T) {
 		t.Errorf("inside: %d %v", d, err)
 	}
 	d, err := CheckGeofence(a, &far)
-	if ErrorCode(err) != EInvalid || ErrorFields(err)["lat"] == "" || !strings.Contains(ErrorMessage(err), "200米") || d != 334 {
+	if ErrorCode(err) != EInvalid || ErrorProblems(err)["lat"].Reason != "geo.too_far" || ErrorReason(err) != "geo.too_far" ||
+		ErrorParams(err)["radius"] != 200 || ErrorParams(err)["distance"] != 334 || d != 334 {
 		t.Errorf("outside: %d %v", d, err)
 	}
 	if _, err := CheckGeofence(a, nil); ErrorCode(err) != EInvalid {
@@ -50,7 +50,7 @@ func TestCheckGeofence(t *testing.T) {
 func TestCheckinAndCheckoutTimes(t *testing.T) {
 	r := DefaultAttendanceRules()
 	start, end := at("09:00"), at("12:00")
-	if err := CheckCheckinTime(r, start, end, at("07:59"), nil); err == nil || !strings.Contains(ErrorMessage(err), "过早") {
+	if err := CheckCheckinTime(r, start, end, at("07:59"), nil); ErrorReason(err) != "attendance.too_early" {
 		t.Errorf("61 minutes early: %v", err)
 	}
 	if err := CheckCheckinTime(r, start, end, at("08:00"), nil); err != nil {
@@ -62,7 +62,7 @@ func TestCheckinAndCheckoutTimes(t *testing.T) {
 	if err := CheckCheckinTime(r, start, end, at("12:00"), nil); err == nil {
 		t.Error("check-in after the end accepted")
 	}
-	if err := CheckCheckoutTime(r, end, at("09:00"), at("08:59")); err == nil || !strings.Contains(ErrorMessage(err), "早于签到") {
+	if err := CheckCheckoutTime(r, end, at("09:00"), at("08:59")); ErrorReason(err) != "attendance.checkout_before_checkin" {
 		t.Errorf("check-out before check-in: %v", err)
 	}
 	if err := CheckCheckoutTime(r, end, at("09:00"), at("14:00")); err != nil {

@@ -126,20 +126,20 @@ type Resource struct {
 // returns nil, EUnauthorized for an anonymous caller, or EForbidden.
 func Authorize(p *Principal, act Action, res Resource) error {
 	if p == nil || p.AccountID == 0 {
-		return Errorf(EUnauthorized, "请先登录")
+		return Fail(EUnauthorized, "auth.login_required")
 	}
 	if act == ActSelf {
 		if res.OwnerID != 0 && res.OwnerID == p.AccountID {
 			return nil
 		}
-		return Errorf(EForbidden, "只能查看或修改本人的信息")
+		return Fail(EForbidden, "auth.own_only")
 	}
 	for _, r := range p.Roles {
 		if roleAllows(r, act, res) {
 			return nil
 		}
 	}
-	return Errorf(EForbidden, "没有权限执行此操作")
+	return Fail(EForbidden, "auth.forbidden")
 }
 
 func roleAllows(r Role, act Action, res Resource) bool {

@@ -86,25 +86,25 @@ const (
 // HourOfferNotice is the in-app message telling a volunteer that an organisation recorded
 // hours for them that count only once they accept.
 func HourOfferNotice(o *HourOffer, activityTitle, orgName string) Notification {
-	what := "补录"
+	body := Msg("notify.offer_makeup_body")
 	if o.Kind == HourAttended {
-		what = "现场加入的签到时长"
+		body = "notify.offer_walk_in_body"
 	}
 	return Notification{Kind: NoticeHourOffer, Link: "/me/hours#offers",
-		Title: "待您确认的服务时长：" + activityTitle,
-		Body: orgName + "为您记录了" + FormatHours(o.Minutes) + "小时" + what + "。您没有报名该场次，确认无误后时长才会计入；如有异议请说明理由。" +
-			"请在" + o.ExpiresAt.In(Beijing).Format("2006-01-02 15:04") + "前处理，逾期不计。"}
+		Title: Text("notify.offer_title", "activity", activityTitle),
+		Body: body.Render(Params{"org": orgName, "hours": FormatHours(o.Minutes),
+			"deadline": o.ExpiresAt.In(Beijing).Format("2006-01-02 15:04")})}
 }
 
 // HourOfferAnswerNotice tells whoever recorded an offer how the volunteer answered it.
 func HourOfferAnswerNotice(o *HourOffer, activityTitle, volunteerName string) Notification {
 	n := Notification{Link: "/sessions/" + strconv.FormatInt(o.SessionID, 10) + "/attendance"}
 	if o.Status == OfferAccepted {
-		n.Kind, n.Title = NoticeHourOfferAccepted, "志愿者已接受时长记录："+activityTitle
-		n.Body = volunteerName + "已接受" + FormatHours(o.Minutes) + "小时，记录待您确认。"
+		n.Kind, n.Title = NoticeHourOfferAccepted, Text("notify.offer_accepted_title", "activity", activityTitle)
+		n.Body = Text("notify.offer_accepted_body", "name", volunteerName, "hours", FormatHours(o.Minutes))
 	} else {
-		n.Kind, n.Title = NoticeHourOfferDisputed, "志愿者对时长记录有异议："+activityTitle
-		n.Body = volunteerName + "不认可这条" + FormatHours(o.Minutes) + "小时的记录，理由：" + o.DisputeReason
+		n.Kind, n.Title = NoticeHourOfferDisputed, Text("notify.offer_disputed_title", "activity", activityTitle)
+		n.Body = Text("notify.offer_disputed_body", "name", volunteerName, "hours", FormatHours(o.Minutes), "reason", o.DisputeReason)
 	}
 	return n
 }

@@ -38,13 +38,13 @@ func DefaultHourRules() HourRules {
 func (r HourRules) Validate() error {
 	p := Problems{}
 	if r.RoundTo < 0 || r.RoundTo > 4*time.Hour || r.RoundTo%time.Minute != 0 {
-		p.Add("round_to", "取整单位应为0到4小时之间的整分钟数")
+		p.Add("round_to", "hours.rule_rounding_range")
 	}
 	if r.MinCounted < 0 || r.MinCounted > 4*time.Hour {
-		p.Add("min_counted", "最少计入时长应在0到4小时之间")
+		p.Add("min_counted", "hours.rule_minimum_range")
 	}
 	if !(r.MinShare >= 0 && r.MinShare <= 1) {
-		p.Add("min_share", "最低在岗比例应在0到1之间")
+		p.Add("min_share", "hours.rule_presence_range")
 	}
 	return p.Err()
 }
@@ -52,26 +52,25 @@ func (r HourRules) Validate() error {
 // Describe explains the rules in Chinese, for the pages that show hours.
 func (r HourRules) Describe() string {
 	var parts []string
-	parts = append(parts, "服务时长按签到、签退时间计算，只计活动时段内的时间")
+	parts = append(parts, Text("hours.rules_window"))
 	if r.MinShare > 0 {
-		parts = append(parts, fmt.Sprintf("在岗时间须达到活动时长的%s方可计入", percent(r.MinShare)))
+		parts = append(parts, Text("hours.rules_min_share", "share", percent(r.MinShare)))
 	}
 	if r.MinCounted > 0 {
-		parts = append(parts, fmt.Sprintf("不足%s不计", chineseDuration(r.MinCounted)))
+		parts = append(parts, Text("hours.rules_min_counted", "minimum", chineseDuration(r.MinCounted)))
 	}
 	if r.RoundTo > 0 {
 		example := 2*time.Hour + 45*time.Minute
 		counted := example.Truncate(r.RoundTo)
 		unit := chineseDuration(r.RoundTo)
 		if r.RoundTo == 30*time.Minute {
-			unit = "半小时"
+			unit = Text("hours.half_hour")
 		}
-		parts = append(parts, fmt.Sprintf("计入时长按%s向下取整（例如在岗%s计%s）",
-			unit, chineseDuration(example), chineseDuration(counted)))
+		parts = append(parts, Text("hours.rules_rounding", "unit", unit, "present", chineseDuration(example), "counted", chineseDuration(counted)))
 	} else {
-		parts = append(parts, "计入时长精确到分钟")
+		parts = append(parts, Text("hours.rules_exact"))
 	}
-	return strings.Join(parts, "；") + "。"
+	return Text("hours.rules", "rules", strings.Join(parts, "；"))
 }
 
 func percent(f float64) string {

@@ -95,11 +95,11 @@ func SplitList(s string) []string { return CleanList(strings.FieldsFunc(s, isLis
 func CheckSkills(p Problems, field string, items []string) []string {
 	skills := NormalizeSkills(items)
 	if len(skills) > MaxSkills {
-		p.Add(field, fmt.Sprintf("技能最多填写%d项", MaxSkills))
+		p.Add(field, "skills.too_many", "max", MaxSkills)
 	}
 	for _, s := range skills {
 		if utf8.RuneCountInString(s) > MaxSkillLen || strings.IndexFunc(s, isListSeparator) >= 0 {
-			p.Add(field, fmt.Sprintf("每项技能不超过%d个字，且不含逗号、顿号、分号或空格", MaxSkillLen))
+			p.Add(field, "skills.item_invalid", "max", MaxSkillLen)
 			break
 		}
 	}

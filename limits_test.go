@@ -59,7 +59,7 @@ func TestActivitySkillsAreSkillsAVolunteerCanHave(t *testing.T) {
 	}
 	p := Problems{}
 	CheckSkills(p, "skills", []string{long})
-	if p["skills"] == "" {
+	if p["skills"].Reason == "" {
 		t.Errorf("a volunteer has a %d-character skill", MaxSkillLen+1)
 	}
 }
@@ -87,7 +87,7 @@ func TestFieldLimitsArePublished(t *testing.T) {
 	p := Problems{}
 	ValidateOrgText(o, p)
 	a := &Activity{ContactName: strings.Repeat("李", MaxContactNameRunes)}
-	if p["contact_name"] != "" || ErrorFields(a.Validate(time.Now()))["contact_name"] != "" {
+	if p["contact_name"].Reason != "" || ErrorFields(a.Validate(time.Now()))["contact_name"] != "" {
 		t.Errorf("a %d-character contact name is refused: %v", MaxContactNameRunes, p)
 	}
 }

@@ -88,25 +88,25 @@ func ValidateOrgText(o *Organization, p Problems) {
 	o.Description = strings.TrimSpace(o.Description)
 	switch n := utf8.RuneCountInString(o.Name); {
 	case n == 0:
-		p.Add("name", "请填写组织名称")
+		p.Add("name", "org.name_required")
 	case n < 2:
-		p.Add("name", "组织名称至少2个字")
+		p.Add("name", "org.name_short")
 	case n > OrgNameMax:
-		p.Add("name", "组织名称不能超过"+strconv.Itoa(OrgNameMax)+"个字")
+		p.Add("name", "org.name_long", "max", strconv.Itoa(OrgNameMax))
 	}
 	if o.Type == "" {
-		p.Add("type", "请选择组织类型")
+		p.Add("type", "org.type_required")
 	} else if !ValidOrgType(o.Type) {
-		p.Add("type", "组织类型应为 "+strings.Join(OrgTypes, "、")+" 之一")
+		p.Add("type", "org.type_unknown", "types", strings.Join(OrgTypes, "、"))
 	}
 	switch n := utf8.RuneCountInString(o.ContactName); {
 	case n == 0:
-		p.Add("contact_name", "请填写联系人姓名")
+		p.Add("contact_name", "org.contact_name_required")
 	case n > MaxContactNameRunes:
-		p.Add("contact_name", "联系人姓名不能超过"+strconv.Itoa(MaxContactNameRunes)+"个字")
+		p.Add("contact_name", "org.contact_name_long", "max", strconv.Itoa(MaxContactNameRunes))
 	}
 	if utf8.RuneCountInString(o.Description) > OrgDescriptionMax {
-		p.Add("description", "组织简介不能超过"+strconv.Itoa(OrgDescriptionMax)+"个字")
+		p.Add("description", "org.description_long", "max", strconv.Itoa(OrgDescriptionMax))
 	}
 }
 

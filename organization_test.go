@@ -28,7 +28,7 @@ func TestValidateOrgText(t *testing.T) {
 	for _, c := range cases {
 		p := Problems{}
 		ValidateOrgText(&c.o, p)
-		if p[c.field] == "" || len(p) != 1 {
+		if p[c.field].Reason == "" || len(p) != 1 {
 			t.Errorf("%+v: problems %v, want only %s", c.o, p, c.field)
 		}
 	}

@@ -140,19 +140,19 @@ func CheckSignup(a *Activity, s *ActivitySession, v *Volunteer, e Eligibility) e
 // skills, membership), without the sign-up window: what SignupState shows as 不符合条件.
 func CheckEligible(a *Activity, s *ActivitySession, v *Volunteer, e Eligibility) error {
 	if v.Status != "" && v.Status != VolunteerActive {
-		return FieldError(EInvalid, ReasonStatus, "志愿者账号已注销，不能报名")
+		return FieldFail(EInvalid, ReasonStatus, "signup.account_deleted")
 	}
 	loc := a.Location()
 	age := v.AgeOn(s.StartsAt.In(loc))
 	if !v.BirthDate.IsZero() {
 		if age < 14 && !a.ChildFriendly {
-			return FieldError(EInvalid, ReasonAge, "未满14周岁的志愿者只能参加标明适合未成年人的活动")
+			return FieldFail(EInvalid, ReasonAge, "signup.under_14")
 		}
 		if a.MinAge > 0 && age < a.MinAge {
-			return FieldError(EInvalid, ReasonAge, fmt.Sprintf("本活动要求年满%d周岁（活动当天您%d周岁）", a.MinAge, age))
+			return FieldFail(EInvalid, ReasonAge, "signup.too_young", "min_age", a.MinAge, "age", age)
 		}
 		if a.MaxAge > 0 && age > a.MaxAge {
-			return FieldError(EInvalid, ReasonAge, fmt.Sprintf("本活动要求不超过%d周岁（活动当天您%d周岁）", a.MaxAge, age))
+			return FieldFail(EInvalid, ReasonAge, "signup.too_old", "max_age", a.MaxAge, "age", age)
 		}
 	}
 	minor := v.Minor
@@ -160,13 +160,16 @@ func CheckEligible(a *Activity, s *ActivitySession, v *Volunteer, e Eligibility)
 		minor = age < 18
 	}
 	if minor && !minorConsent(v) {
-		return FieldError(EInvalid, ReasonConsent, "未成年志愿者须先登记监护人同意，才能报名")
+		return FieldFail(EInvalid, ReasonConsent, "signup.consent_required")
 	}
 	if missing := MissingSkills(a.Skills, v.Skills); len(missing) > 0 {
-		return FieldError(EInvalid, ReasonSkills, "本活动要求具备技能："+strings.Join(missing, "、"))
+		return FieldFail(EInvalid, ReasonSkills, "signup.skills_missing", "missing", strings.Join(missing, "、"))
 	}
 	if a.MembersOnly && !e.IsMember {
-		return FieldError(EInvalid, ReasonMembership, "本活动仅限"+orgLabel(a)+"的成员报名")
+		if a.OrgName == "" {
+			return FieldFail(EInvalid, ReasonMembership, "signup.members_only_this_org")
+		}
+		return FieldFail(EInvalid, ReasonMembership, "signup.members_only", "org", a.OrgName)
 	}
 	return nil
 }
@@ -177,13 +180,6 @@ func minorConsent(v *Volunteer) bool {
 	return v.Guardian != nil && !v.Guardian.ConsentAt.IsZero()
 }
 
-func orgLabel(a *Activity) string {
-	if a.OrgName != "" {
-		return "「" + a.OrgName + "」"
-	}
-	return "本组织"
-}
-
 // CheckWindow decides whether session s of activity a takes sign-ups at now: the activity
 // is published and the session open, the sign-up window has opened and not closed, and
 // the session has not begun.
@@ -191,17 +187,17 @@ func CheckWindow(a *Activity, s *ActivitySession, now time.Time) error {
 	loc := a.Location()
 	switch {
 	case a.Status == ActivityCancelled || s.Status == SessionCancelled:
-		return FieldError(EInvalid, ReasonWindow, "活动已取消")
+		return FieldFail(EInvalid, ReasonWindow, "activity.cancelled")
 	case a.Status == ActivityClosed || s.Status == SessionClosed:
-		return FieldError(EInvalid, ReasonWindow, "活动已停止报名")
+		return FieldFail(EInvalid, ReasonWindow, "activity.signup_closed")
 	case a.Status != ActivityPublished || s.Status != SessionOpen:
-		return FieldError(EInvalid, ReasonWindow, "活动尚未发布")
+		return FieldFail(EInvalid, ReasonWindow, "activity.not_published")
 	case !a.SignupOpensAt.IsZero() && now.Before(a.SignupOpensAt):
-		return FieldError(EInvalid, ReasonWindow, "报名尚未开始，开始时间："+a.SignupOpensAt.In(loc).Format("2006-01-02 15:04"))
+		return FieldFail(EInvalid, ReasonWindow, "signup.not_open_yet", "opens", a.SignupOpensAt.In(loc).Format("2006-01-02 15:04"))
 	case !a.SignupClosesAt.IsZero() && !now.Before(a.SignupClosesAt):
-		return FieldError(EInvalid, ReasonWindow, "报名已截止")
+		return FieldFail(EInvalid, ReasonWindow, "signup.closed")
 	case !now.Before(s.StartsAt):
-		return FieldError(EInvalid, ReasonWindow, "该场次已开始，不能再报名")
+		return FieldFail(EInvalid, ReasonWindow, "signup.session_started")
 	}
 	return nil
 }
@@ -303,10 +299,10 @@ func CancelDeadline(a *Activity, s *ActivitySession) time.Time {
 // count). A session that has begun cannot be cancelled: not coming is a no-show.
 func CheckCancel(a *Activity, s *ActivitySession, st SignupStatus, now time.Time) (late bool, err error) {
 	if !st.Active() {
-		return false, FieldError(EConflict, "status", "该报名已"+st.Chinese()+"，不能取消")
+		return false, FieldFail(EConflict, "status", "signup.cancel_status", "status", st.Chinese())
 	}
 	if !now.Before(s.StartsAt) {
-		return false, FieldError(EInvalid, ReasonWindow, "场次已开始，不能取消报名")
+		return false, FieldFail(EInvalid, ReasonWindow, "signup.cancel_after_start")
 	}
 	// Only a held or promised seat can be given up late; leaving a waitlist or an
 	// application that was never admitted costs nobody a seat.
@@ -364,14 +360,14 @@ func SignupNotice(kind, activityTitle string, activityID int64, start, end time.
 	n := Notification{Kind: kind, Link: fmt.Sprintf("/activities/%d", activityID)}
 	switch kind {
 	case NoticePromoted:
-		n.Title = "候补成功：" + activityTitle
-		n.Body = "有志愿者取消了报名，您已从候补转为正式报名。场次：" + when
+		n.Title = Text("notify.promoted_title", "activity", activityTitle)
+		n.Body = Text("notify.promoted_body", "when", when)
 	case NoticeAdmitted:
-		n.Title = "录用通知：" + activityTitle
-		n.Body = "您的报名已被录用，请准时参加。场次：" + when
+		n.Title = Text("notify.admitted_title", "activity", activityTitle)
+		n.Body = Text("notify.admitted_body", "when", when)
 	case NoticeRejected:
-		n.Title = "报名未录用：" + activityTitle
-		n.Body = "很遗憾，您的报名未被录用。场次：" + when
+		n.Title = Text("notify.rejected_title", "activity", activityTitle)
+		n.Body = Text("notify.rejected_body", "when", when)
 	}
 	return n
 }
@@ -381,11 +377,11 @@ func SignupNotice(kind, activityTitle string, activityID int64, start, end time.
 func ActivityNotice(kind, activityTitle string, activityID int64) Notification {
 	n := Notification{Kind: kind, Link: fmt.Sprintf("/activities/%d", activityID)}
 	if kind == NoticeActivityCancelled {
-		n.Title = "活动取消：" + activityTitle
-		n.Body = "很抱歉，您报名的活动「" + activityTitle + "」已被组织方取消，您的报名随之取消。"
+		n.Title = Text("notify.activity_cancelled_title", "activity", activityTitle)
+		n.Body = Text("notify.activity_cancelled_body", "activity", activityTitle)
 	} else {
-		n.Title = "活动已停止报名：" + activityTitle
-		n.Body = "您报名的活动「" + activityTitle + "」已停止报名。已录用的场次照常进行，如有变化组织方会另行通知。"
+		n.Title = Text("notify.activity_closed_title", "activity", activityTitle)
+		n.Body = Text("notify.activity_closed_body", "activity", activityTitle)
 	}
 	return n
 }

@@ -198,7 +198,7 @@ func parseTime(p zhiyuan.Problems, field, s string, loc *time.Location) time.Tim
 			return t.UTC()
 		}
 	}
-	p.Add(field, "时间格式应为 RFC 3339，如 2026-12-05T09:00:00+08:00")
+	p.Add(field, "api.time_format")
 	return time.Time{}
 }
 
@@ -269,7 +269,7 @@ func (x *API) listOrgActivities(w http.ResponseWriter, r *http.Request, p *zhiyu
 	switch zhiyuan.ActivityStatus(status) {
 	case "", zhiyuan.ActivityDraft, zhiyuan.ActivityPublished, zhiyuan.ActivityClosed, zhiyuan.ActivityCancelled:
 	default:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 draft、published、closed 或 cancelled")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "api.activity_status_unknown")
 	}
 	list, _, err := x.app.OrgActivities(r.Context(), p, orgID, status, before, int(limit))
 	if err != nil {
@@ -298,7 +298,7 @@ func (x *API) searchActivities(w http.ResponseWriter, r *http.Request, _ *zhiyua
 	case "1", "true":
 		open = true
 	default:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "open", "应为 true 或 false")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "open", "api.boolean")
 	}
 	hits, next, err := x.app.SearchActivities(r.Context(), app.SearchQuery{
 		Q: q.Get("q"), Region: q.Get("region"), Category: q.Get("category"), From: q.Get("from"), To: q.Get("to"),

@@ -66,7 +66,7 @@ func (x *API) handle(method, path string, public bool, h handlerFunc) {
 	x.mux.HandleFunc(method+" "+Prefix+path, func(w http.ResponseWriter, r *http.Request) {
 		p := zhiyuan.PrincipalFrom(r.Context())
 		if p == nil && !public {
-			httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录"))
+			httpx.WriteJSONError(w, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required"))
 			return
 		}
 		if err := h(w, r, p); err != nil {
@@ -92,13 +92,13 @@ func decode(r *http.Request, v any) error {
 		var maxErr *http.MaxBytesError
 		switch {
 		case errors.Is(err, io.EOF):
-			return zhiyuan.Errorf(zhiyuan.EInvalid, "请求体不能为空")
+			return zhiyuan.Fail(zhiyuan.EInvalid, "api.body_empty")
 		case errors.As(err, &typeErr) && typeErr.Field != "":
-			return zhiyuan.FieldError(zhiyuan.EInvalid, typeErr.Field, "类型不正确，应为 "+jsonType(typeErr.Type.Kind().String()))
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, typeErr.Field, "api.json_type", "kind", jsonType(typeErr.Type.Kind().String()))
 		case errors.As(err, &maxErr):
-			return zhiyuan.Errorf(zhiyuan.EInvalid, "请求体过大")
+			return zhiyuan.Fail(zhiyuan.EInvalid, "api.body_too_large")
 		}
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "请求体不是有效的 JSON")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "api.body_not_json")
 	}
 	return httpx.CheckJSON(raw)
 }
@@ -121,7 +121,7 @@ func jsonType(kind string) string {
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "记录不存在")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.record")
 	}
 	return id, nil
 }
@@ -134,7 +134,7 @@ func queryInt(r *http.Request, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, zhiyuan.FieldError(zhiyuan.EInvalid, name, "应为非负整数")
+		return 0, zhiyuan.FieldFail(zhiyuan.EInvalid, name, "api.non_negative_integer")
 	}
 	return n, nil
 }

@@ -185,7 +185,7 @@ func (x *API) markAttendance(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	if req.At != "" {
 		t, err := time.Parse(time.RFC3339, req.At)
 		if err != nil {
-			return zhiyuan.FieldError(zhiyuan.EInvalid, "at", "时间格式应为 RFC 3339，如 2026-03-07T09:00:00+08:00")
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, "at", "api.time_format_checkin")
 		}
 		in.At = t
 	}

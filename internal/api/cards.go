@@ -65,9 +65,9 @@ func readCardApplication(w http.ResponseWriter, r *http.Request) (app.CardApplyI
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var maxErr *http.MaxBytesError
 		if errors.As(err, &maxErr) {
-			return in, zhiyuan.FieldError(zhiyuan.EInvalid, "photo", fmt.Sprintf("照片不能超过%dMB", proof.MaxPhotoBytes>>20))
+			return in, zhiyuan.FieldFail(zhiyuan.EInvalid, "photo", "card.photo_too_large", "max_mb", proof.MaxPhotoBytes>>20)
 		}
-		return in, zhiyuan.FieldError(zhiyuan.EInvalid, "photo", "请以 multipart/form-data 上传照片（字段名 photo）")
+		return in, zhiyuan.FieldFail(zhiyuan.EInvalid, "photo", "api.photo_multipart")
 	}
 	defer r.MultipartForm.RemoveAll()
 	if err := httpx.CheckValues(r.MultipartForm.Value); err != nil {
@@ -78,7 +78,7 @@ func readCardApplication(w http.ResponseWriter, r *http.Request) (app.CardApplyI
 	if v := r.FormValue("delivery_org_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return in, zhiyuan.FieldError(zhiyuan.EInvalid, "delivery_org_id", "组织编号应为整数")
+			return in, zhiyuan.FieldFail(zhiyuan.EInvalid, "delivery_org_id", "api.org_id_integer")
 		}
 		in.DeliveryOrgID = id
 	}
@@ -89,7 +89,7 @@ func readCardApplication(w http.ResponseWriter, r *http.Request) (app.CardApplyI
 	defer f.Close()
 	in.Photo, err = io.ReadAll(io.LimitReader(f, proof.MaxPhotoBytes+1))
 	if err != nil {
-		return in, zhiyuan.FieldError(zhiyuan.EInvalid, "photo", "照片上传不完整，请重试")
+		return in, zhiyuan.FieldFail(zhiyuan.EInvalid, "photo", "card.photo_incomplete")
 	}
 	return in, nil
 }

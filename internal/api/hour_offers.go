@@ -55,7 +55,7 @@ func (x *API) myHourOffers(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 		pendingOnly = true
 	case "all":
 	default:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 pending 或 all")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "api.offer_status_unknown")
 	}
 	list, err := x.app.MyHourOffers(r.Context(), p, pendingOnly)
 	if err != nil {

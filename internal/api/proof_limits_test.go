@@ -74,8 +74,8 @@ func TestProofReuseAndLimit(t *testing.T) {
 		}
 		res = h.Do("POST", "/api/v1/me/proofs", v.Token, nil)
 		code, msg, _ := res.Error()
-		if res.Status != http.StatusTooManyRequests || code != zhiyuan.ERateLimited || !strings.Contains(msg, "证明") || !strings.Contains(msg, "2份") {
-			t.Fatalf("third new proof: %d %s, want 429 ratelimited in Chinese", res.Status, res.Body)
+		if reason, _ := res.Reasons(); res.Status != http.StatusTooManyRequests || code != zhiyuan.ERateLimited || reason != "proof.rate_limited" || !strings.Contains(msg, "2份") {
+			t.Fatalf("third new proof: %d %s, want 429 ratelimited naming the limit", res.Status, res.Body)
 		}
 		if n := countRows(t, h.Store, "proofs"); n != rows+1 {
 			t.Fatalf("%d proofs stored, want %d", n, rows+1)

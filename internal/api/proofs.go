@@ -41,7 +41,7 @@ func (x *API) issueProof(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		}
 	}
 	if req.OrganizationID < 0 {
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "organization_id", "组织编号不正确")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "organization_id", "api.org_id_format")
 	}
 	sp, created, err := x.app.IssueProof(r.Context(), p, req.OrganizationID)
 	if err != nil {

@@ -158,7 +158,8 @@ func TestProofWithoutFont(t *testing.T) {
 		_, token := register(t, e, registration(e, idNumber("440106", 25, 4)))
 		e.App.SetProofFont(nil)
 		res := e.Do("POST", "/api/v1/me/proofs", token, nil)
-		if _, msg, _ := res.Error(); res.Status != http.StatusConflict || !strings.Contains(msg, "字体") || !strings.Contains(msg, "fonts-droid-fallback") {
+		reason, _ := res.Reasons()
+		if _, msg, _ := res.Error(); res.Status != http.StatusConflict || reason != "proof.no_font" || !strings.Contains(msg, "fonts-droid-fallback") {
 			t.Fatalf("proof without a font: %d %s", res.Status, res.Body)
 		}
 		if n := countRows(t, e.Store, "proofs"); n != 0 {

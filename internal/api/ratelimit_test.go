@@ -36,7 +36,10 @@ func TestRegisterRateLimit(t *testing.T) {
 		}
 		refused := registration(e, newID())
 		res := e.Do("POST", "/api/v1/volunteers", "", refused)
-		if code, msg, _ := res.Error(); res.Status != http.StatusTooManyRequests || code != zhiyuan.ERateLimited || !strings.Contains(msg, "注册次数过多，请60分钟后再试") {
+		// The wording of the API: the message reads in Chinese with the wait filled in.
+		reason, _ := res.Reasons()
+		if code, msg, _ := res.Error(); res.Status != http.StatusTooManyRequests || code != zhiyuan.ERateLimited ||
+			reason != "volunteer.register_rate_limited" || msg != "当前网络注册次数过多，请60分钟后再试" {
 			t.Fatalf("third registration: %d %s", res.Status, res.Body)
 		}
 		if res := e.Do("POST", "/api/v1/auth/token", "", map[string]string{"login": refused["phone"].(string), "password": "secret123"}); res.Status != http.StatusUnauthorized {
@@ -48,7 +51,7 @@ func TestRegisterRateLimit(t *testing.T) {
 			"password": {"secret123"}, "region_code": {"440106"}}
 		page := e.Browser().Post("/register", form)
 		body := string(page.Body)
-		if page.Status != http.StatusTooManyRequests || !strings.Contains(body, `role="alert">当前网络注册次数过多`) ||
+		if page.Status != http.StatusTooManyRequests || !strings.Contains(body, `role="alert">`+zhiyuan.Text("volunteer.register_rate_limited", "minutes", 60)) ||
 			!strings.Contains(body, `value="王小明"`) || strings.Contains(body, form.Get("id_number")) {
 			t.Errorf("register page at the limit: %d\n%s", page.Status, body)
 		}

@@ -26,7 +26,7 @@ func (x *API) listRegions(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Pri
 	parent := r.URL.Query().Get("parent")
 	if parent != "" {
 		if _, ok := x.app.Regions.Lookup(parent); !ok {
-			return zhiyuan.FieldError(zhiyuan.EInvalid, "parent", "行政区划代码不存在")
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, "parent", "region.unknown")
 		}
 	}
 	items := []regionJSON{}
@@ -46,7 +46,7 @@ type regionDetail struct {
 func (x *API) getRegion(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {
 	reg, ok := x.app.Regions.Lookup(r.PathValue("code"))
 	if !ok {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "行政区划不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.region")
 	}
 	d := regionDetail{regionJSON: toRegionJSON(reg), Ancestors: []regionJSON{}}
 	for _, a := range x.app.Regions.Ancestors(reg.Code) {

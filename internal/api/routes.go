@@ -164,6 +164,6 @@ func (x *API) routes() {
 		w.Write(x.doc)
 	})
 	x.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.ENotFound, "接口不存在"))
+		httpx.WriteJSONError(w, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.endpoint"))
 	})
 }

@@ -173,7 +173,7 @@ func (x *API) decideMany(d zhiyuan.SignupDecision) handlerFunc {
 			out.Done = append(out.Done, toSignupJSON(sg))
 		}
 		for sid, err := range res.Failed {
-			out.Failed[strconv.FormatInt(sid, 10)] = httpx.ErrorDetail{Code: zhiyuan.ErrorCode(err), Message: zhiyuan.ErrorMessage(err)}
+			out.Failed[strconv.FormatInt(sid, 10)] = httpx.Detail(err)
 		}
 		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil
@@ -194,7 +194,7 @@ func (x *API) listSessionSignups(w http.ResponseWriter, r *http.Request, p *zhiy
 	case "", zhiyuan.SignupPending, zhiyuan.SignupConfirmed, zhiyuan.SignupWaitlisted, zhiyuan.SignupRejected,
 		zhiyuan.SignupCancelled, zhiyuan.SignupNoShow:
 	default:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "status", "报名状态不存在")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "api.signup_status_unknown")
 	}
 	list, _, _, err := x.app.SessionSignups(r.Context(), p, id, status, after, int(limit))
 	if err != nil {

@@ -219,8 +219,8 @@ func TestVolunteerMinors(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		// Turning 14 tomorrow: refused, and told why.
 		res := e.Do("POST", "/api/v1/volunteers", "", registration(e, idNumber("440106", 14, -1)))
-		_, msg, f := res.Error()
-		if res.Status != 422 || !strings.Contains(f["id_number"], "14周岁") || !strings.Contains(msg, "监护人") {
+		reason, f := res.Reasons()
+		if res.Status != 422 || reason != "volunteer.under_14" || f["id_number"] != "volunteer.under_14" {
 			t.Errorf("13-year-old: %d %s", res.Status, res.Body)
 		}
 		// Exactly 14 today: registers as a minor.

@@ -71,12 +71,12 @@ func (a *App) checkRegion(p zhiyuan.Problems, field, code string) string {
 	}
 	norm, ok := a.Regions.Normalize(code)
 	if !ok {
-		p.Add(field, "行政区划代码不存在")
+		p.Add(field, "region.unknown")
 		return code
 	}
 	// Counties and streets; a city without counties (东莞市, 中山市) is its own county.
 	if r, _ := a.Regions.Lookup(norm); r.Level < 3 && !a.Regions.IsCounty(norm) {
-		p.Add(field, "请选择到区县一级")
+		p.Add(field, "region.county_required")
 	}
 	return norm
 }
@@ -90,7 +90,7 @@ func expandRecurrence(act *zhiyuan.Activity, rec *zhiyuan.Recurrence) error {
 	loc := zhiyuan.LoadZone(act.TimeZone)
 	if act.TimeZone != "" {
 		if _, err := time.LoadLocation(act.TimeZone); err != nil {
-			return zhiyuan.FieldError(zhiyuan.EInvalid, "time_zone", "时区不存在，应为 IANA 时区名，如 Asia/Shanghai")
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, "time_zone", "activity.time_zone_unknown")
 		}
 	}
 	more, err := rec.Expand(loc, "recurrence.")
@@ -109,7 +109,7 @@ func (a *App) CreateActivity(ctx context.Context, p *zhiyuan.Principal, orgID in
 		return nil, err
 	}
 	if o.Status != zhiyuan.OrgApproved {
-		return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "组织通过审核后才能发布活动")
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "activity.org_not_approved")
 	}
 	act := in.activity(orgID)
 	if err := expandRecurrence(act, in.Recurrence); err != nil {
@@ -155,7 +155,7 @@ func (a *App) Activity(ctx context.Context, p *zhiyuan.Principal, id int64) (*zh
 		return nil, err
 	}
 	if act.Status == zhiyuan.ActivityDraft && !a.CanManageActivity(ctx, p, act) {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "活动不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.activity")
 	}
 	return act, nil
 }
@@ -174,7 +174,7 @@ func (a *App) CanManageActivity(ctx context.Context, p *zhiyuan.Principal, act *
 // To a caller who may not, a draft does not exist (404) and anything else is 403.
 func (a *App) manageActivity(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Activity, *zhiyuan.Organization, error) {
 	if p == nil {
-		return nil, nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	act, err := a.store.FindActivityByID(ctx, id)
 	if err != nil {
@@ -183,7 +183,7 @@ func (a *App) manageActivity(ctx context.Context, p *zhiyuan.Principal, id int64
 	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, act.OrgID)
 	if err != nil {
 		if act.Status == zhiyuan.ActivityDraft && zhiyuan.ErrorCode(err) == zhiyuan.EForbidden {
-			return nil, nil, zhiyuan.Errorf(zhiyuan.ENotFound, "活动不存在")
+			return nil, nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.activity")
 		}
 		return nil, nil, err
 	}
@@ -231,7 +231,7 @@ func (a *App) UpdateActivity(ctx context.Context, p *zhiyuan.Principal, id int64
 		return nil, err
 	}
 	if patch.SignupMode != nil && *patch.SignupMode != act.SignupMode && act.Status != zhiyuan.ActivityDraft {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "signup_mode", "活动发布后不能更改报名方式")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "signup_mode", "activity.signup_mode_locked")
 	}
 	set(&act.ProjectID, patch.ProjectID)
 	set(&act.Title, patch.Title)
@@ -281,13 +281,11 @@ func (a *App) validateActivityAt(ctx context.Context, act *zhiyuan.Activity, o *
 			return err
 		}
 		if pr == nil || pr.OrgID != o.ID {
-			p.Add("project_id", "项目不存在或不属于本组织")
+			p.Add("project_id", "activity.project_not_in_org")
 		}
 	}
 	if err := act.Validate(now); err != nil {
-		for k, v := range zhiyuan.ErrorFields(err) {
-			p.Add(k, v)
-		}
+		p.Merge("", err)
 	}
 	return p.Err()
 }
@@ -299,7 +297,7 @@ func (a *App) PublishActivity(ctx context.Context, p *zhiyuan.Principal, id int6
 		return nil, err
 	}
 	if len(act.Sessions) == 0 {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "sessions", "至少需要一个场次")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "sessions", "activity.sessions_required")
 	}
 	if err := a.store.PublishActivity(ctx, id); err != nil {
 		return nil, err
@@ -377,15 +375,13 @@ func (a *App) AddSessions(ctx context.Context, p *zhiyuan.Principal, id int64, s
 		return nil, err
 	}
 	if len(add.Sessions) == 0 {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "sessions", "请至少填写一个场次")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "sessions", "activity.sessions_fill_one")
 	}
 	pr := zhiyuan.Problems{}
 	now := a.store.Now()
 	for i := range add.Sessions {
 		if err := zhiyuan.ValidateSession(&add.Sessions[i], "sessions["+strconv.Itoa(i)+"].", now); err != nil {
-			for k, v := range zhiyuan.ErrorFields(err) {
-				pr.Add(k, v)
-			}
+			pr.Merge("", err)
 		}
 	}
 	if err := pr.Err(); err != nil {
@@ -409,7 +405,7 @@ func (a *App) Session(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhi
 		return nil, nil, err
 	}
 	if act.Status == zhiyuan.ActivityDraft && !a.CanManageActivity(ctx, p, act) {
-		return nil, nil, zhiyuan.Errorf(zhiyuan.ENotFound, "场次不存在")
+		return nil, nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.session")
 	}
 	return se, act, nil
 }
@@ -475,12 +471,12 @@ func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.Ac
 	f := zhiyuan.ActivityFilter{Query: strings.TrimSpace(q.Q), Open: q.Open, Cursor: q.Cursor, Limit: q.Limit, Now: a.store.Now()}
 	pr := zhiyuan.Problems{}
 	if len([]rune(f.Query)) > 50 {
-		pr.Add("q", "搜索词不能超过50个字")
+		pr.Add("q", "search.query_long")
 	}
 	if q.Region != "" {
 		code, ok := a.Regions.Normalize(q.Region)
 		if !ok {
-			pr.Add("region", "行政区划代码不存在")
+			pr.Add("region", "region.unknown")
 		} else {
 			f.RegionPrefix = zhiyuan.ScopePrefix(code)
 		}
@@ -488,15 +484,15 @@ func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.Ac
 	if q.Category != "" {
 		f.Category = zhiyuan.Category(q.Category)
 		if !f.Category.Valid() {
-			pr.Add("category", "服务类别不存在")
+			pr.Add("category", "activity.category_unknown")
 		}
 	}
 	var ok bool
 	if f.From, ok = parseDay(q.From, false); !ok {
-		pr.Add("from", "日期格式应为 2006-01-02")
+		pr.Add("from", "form.date_format")
 	}
 	if f.To, ok = parseDay(q.To, true); !ok {
-		pr.Add("to", "日期格式应为 2006-01-02")
+		pr.Add("to", "form.date_format")
 	}
 	if q.Near != "" {
 		parts := strings.Split(q.Near, ",")
@@ -507,7 +503,7 @@ func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.Ac
 			lng, err2 = strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
 		}
 		if len(parts) != 2 || err1 != nil || err2 != nil || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
-			pr.Add("near", "位置格式应为 纬度,经度，如 23.13,113.26")
+			pr.Add("near", "search.near_format")
 		} else {
 			f.Near = &zhiyuan.LatLng{Lat: lat, Lng: lng}
 		}
@@ -515,7 +511,7 @@ func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.Ac
 		if q.WithinKm != "" {
 			km, err := strconv.ParseFloat(q.WithinKm, 64)
 			if err != nil || km <= 0 || km > 100 {
-				pr.Add("within_km", "距离应在 0 到 100 公里之间")
+				pr.Add("within_km", "search.within_range")
 			} else {
 				f.WithinKm = km
 			}
@@ -526,11 +522,11 @@ func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.Ac
 		f.Sort = zhiyuan.SortStart
 	case string(zhiyuan.SortDistance):
 		if f.Near == nil {
-			pr.Add("sort", "按距离排序需要提供位置（near）")
+			pr.Add("sort", "search.distance_needs_near")
 		}
 		f.Sort = zhiyuan.SortDistance
 	default:
-		pr.Add("sort", "排序方式应为 start 或 distance")
+		pr.Add("sort", "search.sort_unknown")
 	}
 	if err := pr.Err(); err != nil {
 		return nil, "", err
@@ -574,14 +570,12 @@ func (a *App) CreateProject(ctx context.Context, p *zhiyuan.Principal, orgID int
 		return nil, err
 	}
 	if o.Status != zhiyuan.OrgApproved {
-		return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "组织通过审核后才能创建项目")
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "project.org_not_approved")
 	}
 	pr.OrgID = orgID
 	probs := zhiyuan.Problems{}
 	if err := pr.Validate(); err != nil {
-		for k, v := range zhiyuan.ErrorFields(err) {
-			probs.Add(k, v)
-		}
+		probs.Merge("", err)
 	}
 	if pr.RegionCode == "" {
 		pr.RegionCode = o.RegionCode

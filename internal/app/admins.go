@@ -26,25 +26,25 @@ func (a *App) CreateAdmin(ctx context.Context, actor *zhiyuan.Principal, in Admi
 	p := zhiyuan.Problems{}
 	phone, err := pii.NormalizePhone(in.Phone)
 	if err != nil {
-		p.Add("phone", "手机号码格式不正确")
+		p.Add("phone", "phone.format")
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	switch in.Role.Kind {
 	case zhiyuan.RoleRegional:
 		code, ok := a.Regions.Normalize(in.Role.RegionCode)
 		if !ok {
-			p.Add("region", "行政区划代码不存在")
+			p.Add("region", "region.unknown")
 		}
 		in.Role.RegionCode, in.Role.OrgID = code, 0
 	case zhiyuan.RolePlatform, zhiyuan.RolePartner, zhiyuan.RoleJudge:
 		in.Role.RegionCode, in.Role.OrgID = "", 0
 	case zhiyuan.RoleOrgAdmin:
 		if in.Role.OrgID <= 0 {
-			p.Add("org", "请指定组织")
+			p.Add("org", "admin.org_required")
 		}
 		in.Role.RegionCode = ""
 	default:
-		p.Add("role", "角色应为 regional、org_admin、platform、partner 或 judge")
+		p.Add("role", "admin.role_unknown")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -66,8 +66,9 @@ func (a *App) CreateAdmin(ctx context.Context, actor *zhiyuan.Principal, in Admi
 			return nil, err
 		}
 	case zhiyuan.ErrorCode(err) == zhiyuan.ENotFound:
-		if msg := password.Check(in.Password); msg != "" {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "password", msg)
+		pw := zhiyuan.Problems{}
+		if checkPassword(pw, "password", in.Password); len(pw) > 0 {
+			return nil, pw.Err()
 		}
 		if in.Name == "" {
 			in.Name = in.Role.Kind.Chinese()
@@ -100,7 +101,7 @@ type AuditQuery struct {
 // Audit returns audit entries of a region the caller administers, newest first.
 func (a *App) Audit(ctx context.Context, p *zhiyuan.Principal, q AuditQuery) ([]zhiyuan.AuditEntry, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	region := q.Region
 	if region == "" {
@@ -112,7 +113,7 @@ func (a *App) Audit(ctx context.Context, p *zhiyuan.Principal, q AuditQuery) ([]
 	if region != "*" {
 		code, ok := a.Regions.Normalize(region)
 		if !ok && region != "" {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
+			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "region", "region.unknown")
 		}
 		region = code
 		prefix = zhiyuan.ScopePrefix(code)

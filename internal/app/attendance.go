@@ -58,7 +58,7 @@ type CheckinCode struct {
 // activity's organisation.
 func (a *App) sessionForOrg(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*zhiyuan.ActivitySession, *zhiyuan.Activity, *zhiyuan.Organization, error) {
 	if p == nil {
-		return nil, nil, nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, nil, nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	se, act, err := a.store.FindSessionByID(ctx, sessionID)
 	if err != nil {
@@ -95,10 +95,10 @@ func (a *App) SessionCheckinCode(ctx context.Context, p *zhiyuan.Principal, sess
 // sessionRunning refuses attendance for sessions that will not happen.
 func sessionRunning(se *zhiyuan.ActivitySession, act *zhiyuan.Activity) error {
 	if se.Status == zhiyuan.SessionCancelled || act.Status == zhiyuan.ActivityCancelled {
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "session_id", "该场次已取消")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "session_id", "session.cancelled")
 	}
 	if act.Status == zhiyuan.ActivityDraft {
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "session_id", "活动尚未发布")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "session_id", "activity.not_published")
 	}
 	return nil
 }
@@ -132,18 +132,18 @@ type AttendanceResult struct {
 // a second check-in.
 func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*AttendanceResult, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	pr := zhiyuan.Problems{}
 	in.Code = strings.TrimSpace(in.Code)
 	if in.Code == "" {
-		pr.Add("code", "请扫描或输入签到码")
+		pr.Add("code", "attendance.code_required")
 	}
 	if in.Action != ActionIn && in.Action != ActionOut {
-		pr.Add("action", "action 应为 in（签到）或 out（签退）")
+		pr.Add("action", "attendance.action_unknown")
 	}
 	if (in.Lat == nil) != (in.Lng == nil) {
-		pr.Add("lng", "经纬度须同时提供")
+		pr.Add("lng", "geo.lat_lng_together")
 	}
 	if err := pr.Err(); err != nil {
 		return nil, err
@@ -161,7 +161,7 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 		return nil, err
 	}
 	if target.VolunteerID == 0 {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "action", "只有注册志愿者才能签到")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "attendance.volunteers_only")
 	}
 	volunteerID, se, act := target.VolunteerID, &target.Session, &target.Activity
 	if err := sessionRunning(se, act); err != nil {
@@ -192,7 +192,7 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 			Method: zhiyuan.MethodCode, By: p.AccountID, DistM: dist})
 	case ActionOut:
 		if now.After(se.EndsAt.Add(rules.CheckoutLate)) {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "action", "已超过签退时限，请联系组织方登记签退时间")
+			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "attendance.checkout_too_late")
 		}
 		res.Attendance, res.Entry, err = a.checkout(ctx, se, act, volunteerID, now, zhiyuan.MethodCode, p.AccountID, dist)
 	}
@@ -245,13 +245,13 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 	}
 	pr := zhiyuan.Problems{}
 	if in.Action != ActionIn && in.Action != ActionOut {
-		pr.Add("action", "action 应为 in（签到）或 out（签退）")
+		pr.Add("action", "attendance.action_unknown")
 	}
 	if in.Method == "" {
 		in.Method = zhiyuan.MethodManual
 	}
 	if in.Method != zhiyuan.MethodCard && in.Method != zhiyuan.MethodManual {
-		pr.Add("method", "method 应为 card（刷证）或 manual（手工登记）")
+		pr.Add("method", "attendance.method_unknown")
 	}
 	now := a.store.Now()
 	rules := a.attendanceRules()
@@ -259,12 +259,11 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 	case in.At.IsZero():
 		in.At = now
 	case in.Method != zhiyuan.MethodManual:
-		pr.Add("at", "只有手工登记可以指定时间")
+		pr.Add("at", "attendance.at_manual_only")
 	case in.At.After(now.Add(time.Minute)):
-		pr.Add("at", "登记时间不能晚于现在")
+		pr.Add("at", "attendance.at_future")
 	case in.At.Before(se.StartsAt.Add(-rules.CheckinEarly)) || in.At.After(se.EndsAt.Add(rules.CheckoutLate)):
-		pr.Add("at", "登记时间应在场次开始前"+strconv.Itoa(int(rules.CheckinEarly/time.Minute))+"分钟到结束后"+
-			strconv.Itoa(int(rules.CheckoutLate/time.Minute))+"分钟之间")
+		pr.Add("at", "attendance.at_window", "early_minutes", strconv.Itoa(int(rules.CheckinEarly/time.Minute)), "late_minutes", strconv.Itoa(int(rules.CheckoutLate/time.Minute)))
 	}
 	var vol *zhiyuan.Volunteer
 	if code := strings.TrimSpace(in.CardCode); code != "" {
@@ -274,30 +273,30 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 			return nil, cerr
 		}
 		if reason != "" {
-			pr.Add("card_code", "志愿者证无效："+reason)
+			pr.Add("card_code", "attendance.card_invalid", "reason", reason)
 		} else {
 			in.VolunteerNo, in.VolunteerID = no, 0
 		}
 	}
 	switch {
-	case pr["card_code"] != "":
+	case pr["card_code"].Reason != "":
 	case in.VolunteerID > 0:
 		vol, err = a.store.FindVolunteerByID(ctx, in.VolunteerID)
 	case strings.TrimSpace(in.VolunteerNo) != "":
 		no := strings.TrimSpace(in.VolunteerNo)
 		if !zhiyuan.ValidVolunteerNo(no) {
-			pr.Add("volunteer_no", "志愿者编号不正确（校验位不符）")
+			pr.Add("volunteer_no", "volunteer.number_check_digit")
 			break
 		}
 		vol, err = a.store.FindVolunteerByNo(ctx, no)
 	default:
-		pr.Add("volunteer_id", "请指定志愿者（编号或刷志愿者证）")
+		pr.Add("volunteer_id", "attendance.volunteer_required")
 	}
 	if err != nil {
 		if zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 			return nil, err
 		}
-		pr.Add("volunteer_id", "志愿者不存在")
+		pr.Add("volunteer_id", "notfound.volunteer")
 	}
 	if err := pr.Err(); err != nil {
 		return nil, err
@@ -313,9 +312,9 @@ func (a *App) MarkAttendance(ctx context.Context, p *zhiyuan.Principal, sessionI
 		res.Attendance, err = a.store.CheckIn(ctx, sqlstore.CheckinInput{SessionID: se.ID, VolunteerID: vol.ID, At: in.At,
 			Method: in.Method, By: p.AccountID, DistM: -1, Organiser: true, WalkIn: in.WalkIn})
 		if err == sqlstore.ErrNoSeat {
-			err = zhiyuan.FieldError(zhiyuan.EInvalid, "walk_in", "该志愿者没有本场次的已录用名额；如为现场加入，请勾选“现场加入”")
+			err = zhiyuan.FieldFail(zhiyuan.EInvalid, "walk_in", "attendance.no_seat_walk_in")
 		} else if err == sqlstore.ErrAlreadyIn {
-			err = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "该志愿者已签到")
+			err = zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "attendance.volunteer_already_in")
 		}
 	case ActionOut:
 		res.Attendance, res.Entry, err = a.checkout(ctx, se, act, vol.ID, in.At, in.Method, p.AccountID, -1)
@@ -346,7 +345,7 @@ func (a *App) cardHolder(ctx context.Context, code string, now time.Time) (volun
 		code = code[i+len("/verify/card/"):]
 	}
 	if a.Signer == nil {
-		return "", "本平台未启用电子志愿者证", nil
+		return "", zhiyuan.Text("card.digital_disabled"), nil
 	}
 	claims, verr := proof.VerifyCard(code, a.Signer.PublicKeys(), now)
 	if verr != nil {
@@ -418,7 +417,7 @@ func (a *App) SessionAttendance(ctx context.Context, p *zhiyuan.Principal, sessi
 // activity, for the page a volunteer lands on after scanning.
 func (a *App) MyAttendance(ctx context.Context, p *zhiyuan.Principal, sessionID int64) (*AttendanceResult, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	volunteerID, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if err != nil {

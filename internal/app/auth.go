@@ -25,10 +25,10 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 	p := zhiyuan.Problems{}
 	login = strings.TrimSpace(login)
 	if login == "" {
-		p.Add("login", "请输入手机号")
+		p.Add("login", "auth.login_name_required")
 	}
 	if pw == "" {
-		p.Add("password", "请输入密码")
+		p.Add("password", "auth.password_required")
 	}
 	if err := p.Err(); err != nil {
 		return nil, nil, err
@@ -88,7 +88,7 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 		if lockedPair || lockedIP {
 			return nil, nil, lockedError(a.store.Now().Add(a.Config.LoginLock), a.store.Now())
 		}
-		return nil, nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "账号或密码错误")
+		return nil, nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.bad_credentials")
 	}
 	if err := a.store.ThrottleReset(ctx, pairKey); err != nil {
 		return nil, nil, err
@@ -116,7 +116,7 @@ func (a *App) findLogin(ctx context.Context, login string) (*zhiyuan.Account, st
 			return acc, hash, err
 		}
 	}
-	return nil, "", zhiyuan.Errorf(zhiyuan.ENotFound, "账号不存在")
+	return nil, "", zhiyuan.Fail(zhiyuan.ENotFound, "notfound.account")
 }
 
 // loginThrottleKey is what a login failure counts against besides the address: the
@@ -152,7 +152,7 @@ func loginResolvers() []func(ctx context.Context, a *App, login string) (*zhiyua
 
 func lockedError(until, now time.Time) error {
 	mins := int(until.Sub(now).Minutes()) + 1
-	return zhiyuan.Errorf(zhiyuan.ERateLimited, "登录失败次数过多，请%d分钟后再试", mins)
+	return zhiyuan.Fail(zhiyuan.ERateLimited, "auth.too_many_failures", "minutes", mins)
 }
 
 // Logout revokes a session or token.

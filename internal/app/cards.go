@@ -63,9 +63,9 @@ func (a *App) ApplyForCard(ctx context.Context, p *zhiyuan.Principal, in CardApp
 	case zhiyuan.DeliveryOrg:
 		ap.Delivery = zhiyuan.DeliveryOrg
 		if in.DeliveryOrgID <= 0 {
-			probs.Add("delivery_org_id", "请选择领取证件的组织")
+			probs.Add("delivery_org_id", "card.delivery_org_required")
 		} else if o, err := a.store.FindOrganizationByID(ctx, in.DeliveryOrgID); err != nil || o.Status != zhiyuan.OrgApproved {
-			probs.Add("delivery_org_id", "所选组织不存在或尚未通过审核")
+			probs.Add("delivery_org_id", "card.delivery_org_unknown")
 		} else {
 			ap.DeliveryOrgID = o.ID
 		}
@@ -74,13 +74,13 @@ func (a *App) ApplyForCard(ctx context.Context, p *zhiyuan.Principal, in CardApp
 		addr := strings.TrimSpace(in.DeliveryAddress)
 		switch n := utf8.RuneCountInString(addr); {
 		case n < 5:
-			probs.Add("delivery_address", "请填写完整的邮寄地址")
+			probs.Add("delivery_address", "card.delivery_address_required")
 		case n > zhiyuan.CardApplicationAddressMax:
-			probs.Add("delivery_address", fmt.Sprintf("地址不能超过%d个字", zhiyuan.CardApplicationAddressMax))
+			probs.Add("delivery_address", "card.delivery_address_long", "max", zhiyuan.CardApplicationAddressMax)
 		}
 		ap.DeliveryAddress = addr
 	default:
-		probs.Add("delivery", "请选择领取方式：经组织领取或邮寄")
+		probs.Add("delivery", "card.delivery_required")
 	}
 	// A form sent back for its own mistakes gets the photo's header checks only: no
 	// decoding for a form that is refused anyway.
@@ -93,9 +93,7 @@ func (a *App) ApplyForCard(ctx context.Context, p *zhiyuan.Principal, in CardApp
 		return nil, err
 	}
 	if err != nil {
-		for f, m := range zhiyuan.ErrorFields(err) {
-			probs.Add(f, m)
-		}
+		probs.Merge("", err)
 	}
 	if err := probs.Err(); err != nil {
 		return nil, err
@@ -154,7 +152,7 @@ func (a *App) MyCard(ctx context.Context, p *zhiyuan.Principal) (*DigitalCard, e
 		return nil, err
 	}
 	if len(cards) == 0 {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "您还没有志愿者证")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "card.none")
 	}
 	c := &cards[0]
 	totals, err := a.store.HourTotals(ctx, v.ID)
@@ -204,7 +202,7 @@ func (a *App) MyCardPhoto(ctx context.Context, p *zhiyuan.Principal) ([]byte, er
 		return nil, err
 	}
 	if len(apps) == 0 {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "没有照片")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "card.no_photo")
 	}
 	return a.store.CardPhoto(ctx, apps[0].PhotoID)
 }
@@ -224,7 +222,7 @@ func (a *App) ReportMyCardLost(ctx context.Context, p *zhiyuan.Principal) error 
 			return a.store.SetCardStatus(ctx, c.Number, []zhiyuan.CardStatus{zhiyuan.CardActive}, zhiyuan.CardLost, "本人挂失", p.AccountID, nil)
 		}
 	}
-	return zhiyuan.Errorf(zhiyuan.EConflict, "您没有可以挂失的有效志愿者证")
+	return zhiyuan.Fail(zhiyuan.EConflict, "card.nothing_to_report_lost")
 }
 
 // cardScopes returns the regions an admin processes cards for: nil for the platform
@@ -290,13 +288,13 @@ func (a *App) cardFilter(ctx context.Context, p *zhiyuan.Principal, q CardQuery)
 	if q.Status != "" {
 		st := zhiyuan.CardApplicationStatus(q.Status)
 		if !st.Valid() {
-			return f, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "申请状态不正确")
+			return f, zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "card.application_status_unknown")
 		}
 		f.Status = st
 	}
 	if q.Region != "" {
 		if zhiyuan.ScopePrefix(q.Region) == "" {
-			return f, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "地区代码不正确")
+			return f, zhiyuan.FieldFail(zhiyuan.EInvalid, "region", "region.code_format")
 		}
 		f.Region = q.Region
 	}
@@ -322,9 +320,9 @@ func checkCardReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	switch n := utf8.RuneCountInString(reason); {
 	case n == 0:
-		return "", zhiyuan.FieldError(zhiyuan.EInvalid, "reason", "请填写原因")
+		return "", zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "reason.required")
 	case n > zhiyuan.CardReasonMax:
-		return "", zhiyuan.FieldError(zhiyuan.EInvalid, "reason", fmt.Sprintf("原因不能超过%d个字", zhiyuan.CardReasonMax))
+		return "", zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "reason.long", "max", zhiyuan.CardReasonMax)
 	}
 	return reason, nil
 }
@@ -332,9 +330,9 @@ func checkCardReason(reason string) (string, error) {
 func checkCardIDs(ids []int64) error {
 	switch {
 	case len(ids) == 0:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "application_ids", "请选择申请")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "application_ids", "card.applications_required")
 	case len(ids) > MaxCardBatch:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "application_ids", fmt.Sprintf("一次最多处理%d份申请", MaxCardBatch))
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "application_ids", "card.applications_too_many", "max", MaxCardBatch)
 	}
 	return nil
 }
@@ -499,7 +497,7 @@ func (a *App) WriteCardPhotos(ctx context.Context, p *zhiyuan.Principal, id int6
 // Card returns a card to an admin of its region.
 func (a *App) Card(ctx context.Context, p *zhiyuan.Principal, number string) (*zhiyuan.Card, error) {
 	if !proof.ValidCardNumber(number) {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "志愿者证不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.card")
 	}
 	c, err := a.store.FindCardByNumber(ctx, number)
 	if err != nil {
@@ -562,29 +560,29 @@ const (
 	ReasonNotIssued   = "not_issued"
 )
 
-// CardReasonChinese explains a card check's reason.
+// CardReasonChinese explains a card check's reason, in the catalogue's words.
 func CardReasonChinese(reason string) string {
 	switch reason {
 	case "":
-		return "有效"
+		return zhiyuan.Text("cardcheck.valid")
 	case proof.ReasonMalformed:
-		return "不是有效的志愿者证二维码"
+		return zhiyuan.Text("cardcheck.malformed")
 	case proof.ReasonUnknownKey:
-		return "签名密钥未知，可能为伪造"
+		return zhiyuan.Text("cardcheck.unknown_key")
 	case proof.ReasonForged:
-		return "签名不符，二维码已被篡改或伪造"
+		return zhiyuan.Text("cardcheck.forged")
 	case proof.ReasonExpired:
-		return "二维码已过期（可能是截图），请让持证人刷新电子证"
+		return zhiyuan.Text("cardcheck.expired")
 	case string(zhiyuan.CardRevoked):
-		return "该志愿者证已被吊销"
+		return zhiyuan.Text("cardcheck.revoked")
 	case string(zhiyuan.CardLost):
-		return "该志愿者证已挂失"
+		return zhiyuan.Text("cardcheck.lost")
 	case string(zhiyuan.CardReplaced):
-		return "该志愿者证已补办新卡，原卡作废"
+		return zhiyuan.Text("cardcheck.replaced")
 	case ReasonNotIssued:
-		return "该志愿者证尚未发放"
+		return zhiyuan.Text("cardcheck.not_issued")
 	case ReasonUnknownCard:
-		return "平台没有这张志愿者证"
+		return zhiyuan.Text("cardcheck.unknown_card")
 	}
 	return reason
 }

@@ -12,7 +12,7 @@ import (
 // administrative role someone else's entry does not exist (404); other admins get 403.
 func (a *App) HourEntry(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.HourEntry, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	e, err := a.store.FindHourEntryByID(ctx, id)
 	if err != nil {
@@ -22,7 +22,7 @@ func (a *App) HourEntry(ctx context.Context, p *zhiyuan.Principal, id int64) (*z
 		return e, nil
 	}
 	if len(p.Roles) == 0 {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "时长记录不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.hour_entry")
 	}
 	_, err = a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, e.OrgID)
 	if zhiyuan.ErrorCode(err) == zhiyuan.EForbidden && e.ActivityID != 0 && len(p.RegionScopes()) > 0 {

@@ -35,11 +35,11 @@ func (a *App) ExpireHourOffers(ctx context.Context) (int, error) {
 // myVolunteerID is the caller's volunteer id, or the error a non-volunteer gets.
 func (a *App) myVolunteerID(ctx context.Context, p *zhiyuan.Principal) (int64, error) {
 	if p == nil {
-		return 0, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return 0, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	id, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "您还不是注册志愿者")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "volunteer.not_registered")
 	}
 	return id, err
 }
@@ -65,7 +65,7 @@ func (a *App) myOffer(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhi
 		return nil, 0, err
 	}
 	if o.VolunteerID != vid {
-		return nil, 0, zhiyuan.Errorf(zhiyuan.ENotFound, "时长记录不存在")
+		return nil, 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.hour_entry")
 	}
 	return o, vid, nil
 }

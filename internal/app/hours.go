@@ -32,12 +32,12 @@ type MyHours struct {
 // of their entries, newest first.
 func (a *App) MyHours(ctx context.Context, p *zhiyuan.Principal, before int64, limit int) (*MyHours, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	volunteerID, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if err != nil {
 		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-			return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "您还不是注册志愿者")
+			return nil, zhiyuan.Fail(zhiyuan.ENotFound, "volunteer.not_registered")
 		}
 		return nil, err
 	}
@@ -71,14 +71,14 @@ type ConfirmRequest struct {
 func (r *ConfirmRequest) validate() error {
 	p := zhiyuan.Problems{}
 	if r.Rating < 0 || r.Rating > 5 {
-		p.Add("rating", "服务评价应为1到5星")
+		p.Add("rating", "hours.rating_range")
 	}
 	r.Comment = strings.TrimSpace(r.Comment)
 	if utf8.RuneCountInString(r.Comment) > zhiyuan.MaxReasonRunes {
-		p.Add("comment", fmt.Sprintf("评语不能超过%d个字", zhiyuan.MaxReasonRunes))
+		p.Add("comment", "hours.comment_long", "max", zhiyuan.MaxReasonRunes)
 	}
 	if len(r.SessionIDs)+len(r.EntryIDs) > 5000 {
-		p.Add("entry_ids", "一次最多确认5000条记录")
+		p.Add("entry_ids", "hours.confirm_too_many")
 	}
 	return p.Err()
 }
@@ -103,7 +103,7 @@ func (a *App) ConfirmSessionHours(ctx context.Context, p *zhiyuan.Principal, ses
 		for _, id := range ids {
 			e, err := a.store.FindHourEntryByID(ctx, id)
 			if err != nil || e.SessionID != se.ID {
-				return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", fmt.Sprintf("记录 %d 不属于该场次", id))
+				return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "entry_ids", "hours.entry_not_in_session", "id", id)
 			}
 		}
 	}
@@ -124,13 +124,13 @@ func (a *App) ConfirmSessionHours(ctx context.Context, p *zhiyuan.Principal, ses
 // organisation involved must be one the caller manages; otherwise nothing is confirmed.
 func (a *App) ConfirmHours(ctx context.Context, p *zhiyuan.Principal, req ConfirmRequest) ([]int64, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
 	if len(req.SessionIDs)+len(req.EntryIDs) == 0 {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "session_ids", "请选择要确认的场次或记录")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "session_ids", "hours.confirm_nothing_chosen")
 	}
 	orgs := map[int64]bool{}
 	allow := func(orgID int64) error {
@@ -147,7 +147,7 @@ func (a *App) ConfirmHours(ctx context.Context, p *zhiyuan.Principal, req Confir
 		_, act, err := a.store.FindSessionByID(ctx, sid)
 		if err != nil {
 			if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-				return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "session_ids", fmt.Sprintf("场次 %d 不存在", sid))
+				return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "session_ids", "hours.session_unknown", "id", sid)
 			}
 			return nil, err
 		}
@@ -163,7 +163,7 @@ func (a *App) ConfirmHours(ctx context.Context, p *zhiyuan.Principal, req Confir
 		e, err := a.store.FindHourEntryByID(ctx, id)
 		if err != nil {
 			if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-				return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", fmt.Sprintf("记录 %d 不存在", id))
+				return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "entry_ids", "hours.entry_unknown", "id", id)
 			}
 			return nil, err
 		}
@@ -197,9 +197,9 @@ func checkReason(p zhiyuan.Problems, reason string) string {
 	reason = strings.TrimSpace(reason)
 	switch n := utf8.RuneCountInString(reason); {
 	case n == 0:
-		p.Add("reason", "请填写原因")
+		p.Add("reason", "reason.required")
 	case n > zhiyuan.MaxReasonRunes:
-		p.Add("reason", fmt.Sprintf("原因不能超过%d个字", zhiyuan.MaxReasonRunes))
+		p.Add("reason", "reason.long", "max", zhiyuan.MaxReasonRunes)
 	}
 	return reason
 }
@@ -219,21 +219,21 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 	minutes := zhiyuan.HoursToMinutes(in.Hours)
 	switch {
 	case !floatOK(in.Hours) || minutes <= 0:
-		pr.Add("hours", "补录时长应大于0")
+		pr.Add("hours", "hours.makeup_positive")
 	case minutes > length:
-		pr.Add("hours", fmt.Sprintf("补录时长不能超过场次时长%s小时", zhiyuan.FormatHours(length)))
+		pr.Add("hours", "hours.makeup_over_session", "session_hours", zhiyuan.FormatHours(length))
 	}
 	reason := checkReason(pr, in.Reason)
 	if se.Status == zhiyuan.SessionCancelled || act.Status == zhiyuan.ActivityCancelled {
-		pr.Add("session_id", "该场次已取消")
+		pr.Add("session_id", "session.cancelled")
 	} else if a.store.Now().Before(se.StartsAt) {
-		pr.Add("session_id", "场次尚未开始，不能补录")
+		pr.Add("session_id", "hours.makeup_before_start")
 	}
 	switch no := strings.TrimSpace(in.VolunteerNo); {
 	case in.VolunteerID <= 0 && no == "":
-		pr.Add("volunteer_id", "请指定志愿者")
+		pr.Add("volunteer_id", "hours.volunteer_required")
 	case in.VolunteerID <= 0 && !zhiyuan.ValidVolunteerNo(no):
-		pr.Add("volunteer_no", "志愿者编号不正确（校验位不符）")
+		pr.Add("volunteer_no", "volunteer.number_check_digit")
 	default:
 		var v *zhiyuan.Volunteer
 		var err error
@@ -246,7 +246,7 @@ func (a *App) AddMakeup(ctx context.Context, p *zhiyuan.Principal, sessionID int
 			if zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 				return nil, nil, err
 			}
-			pr.Add("volunteer_id", "志愿者不存在")
+			pr.Add("volunteer_id", "notfound.volunteer")
 		} else {
 			in.VolunteerID = v.ID
 		}
@@ -289,7 +289,7 @@ type CorrectionInput struct {
 // pending entry waits for the same confirmation.
 func (a *App) CorrectEntry(ctx context.Context, p *zhiyuan.Principal, entryID int64, in CorrectionInput) (*zhiyuan.HourEntry, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	target, err := a.store.FindHourEntryByID(ctx, entryID)
 	if err != nil {
@@ -318,11 +318,11 @@ func (a *App) correction(ctx context.Context, p *zhiyuan.Principal, target *zhiy
 	pr := zhiyuan.Problems{}
 	minutes := zhiyuan.HoursToMinutes(hours)
 	if !floatOK(hours) || minutes == 0 {
-		pr.Add("hours", "更正时长不能为0（增加填正数，减少填负数）")
+		pr.Add("hours", "hours.correction_zero")
 	}
 	reason = checkReason(pr, reason)
 	if target.Kind == zhiyuan.HourCorrection {
-		pr.Add("entry_id", "请更正原始记录，而不是更正记录")
+		pr.Add("entry_id", "hours.correct_original")
 	}
 	if err := pr.Err(); err != nil {
 		return nil, sqlstore.EntryPlace{}, nil, err
@@ -348,7 +348,7 @@ func (a *App) correction(ctx context.Context, p *zhiyuan.Principal, target *zhiy
 // DisputeEntry records the caller's dispute of one of their own entries.
 func (a *App) DisputeEntry(ctx context.Context, p *zhiyuan.Principal, entryID int64, reason string) (*zhiyuan.HourDispute, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	e, err := a.store.FindHourEntryByID(ctx, entryID)
 	if err != nil {
@@ -357,7 +357,7 @@ func (a *App) DisputeEntry(ctx context.Context, p *zhiyuan.Principal, entryID in
 	volunteerID, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if err != nil || volunteerID != e.VolunteerID {
 		// Someone else's entry does not exist as far as this caller can tell.
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "时长记录不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.hour_entry")
 	}
 	pr := zhiyuan.Problems{}
 	reason = checkReason(pr, reason)
@@ -374,7 +374,7 @@ func (a *App) DisputeEntry(ctx context.Context, p *zhiyuan.Principal, entryID in
 // MyDisputes lists the caller's disputes, newest first.
 func (a *App) MyDisputes(ctx context.Context, p *zhiyuan.Principal) ([]zhiyuan.HourDispute, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	volunteerID, err := a.store.VolunteerIDByAccount(ctx, p.AccountID)
 	if err != nil {
@@ -393,7 +393,7 @@ func (a *App) OrgDisputes(ctx context.Context, p *zhiyuan.Principal, orgID int64
 	case "all":
 		status = ""
 	default:
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 open、resolved、rejected 或 all")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "dispute.status_filter_unknown")
 	}
 	return a.store.FindDisputes(ctx, orgID, 0, status, 200)
 }
@@ -410,7 +410,7 @@ type ResolveInput struct {
 // volunteer is notified in-app.
 func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeID int64, in ResolveInput) (*zhiyuan.HourDispute, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	d, err := a.store.FindDisputeByID(ctx, disputeID)
 	if err != nil {
@@ -423,12 +423,12 @@ func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeI
 	pr := zhiyuan.Problems{}
 	resolution := strings.TrimSpace(in.Resolution)
 	if resolution == "" {
-		pr.Add("resolution", "请填写处理意见")
+		pr.Add("resolution", "dispute.resolution_required")
 	} else if utf8.RuneCountInString(resolution) > zhiyuan.MaxReasonRunes {
-		pr.Add("resolution", fmt.Sprintf("处理意见不能超过%d个字", zhiyuan.MaxReasonRunes))
+		pr.Add("resolution", "dispute.resolution_long", "max", zhiyuan.MaxReasonRunes)
 	}
 	if !in.Accept && in.Hours != 0 {
-		pr.Add("hours", "维持原记录时不能更正时长")
+		pr.Add("hours", "dispute.upheld_no_hours")
 	}
 	if err := pr.Err(); err != nil {
 		return nil, err
@@ -457,7 +457,7 @@ func (a *App) ResolveDispute(ctx context.Context, p *zhiyuan.Principal, disputeI
 	}
 	if acc, err := a.store.FindVolunteerByID(ctx, d.VolunteerID); err == nil {
 		n := &zhiyuan.Notification{AccountID: acc.AccountID, Kind: "hours.dispute." + string(status),
-			Title: "您的时长申诉已处理：" + status.Chinese(), Body: resolution, Link: "/me/hours"}
+			Title: zhiyuan.Text("notify.dispute_resolved_title", "status", status.Chinese()), Body: resolution, Link: "/me/hours"}
 		if err := a.store.CreateNotification(ctx, n); err != nil {
 			a.Log.WarnContext(ctx, "dispute notification failed", "error", err.Error())
 		}
@@ -498,7 +498,7 @@ func (a *App) CountOverdueHours(ctx context.Context, p *zhiyuan.Principal, q Ove
 // or a region, each authorised; with neither, the caller's own scope.
 func (a *App) overdueFilter(ctx context.Context, p *zhiyuan.Principal, q OverdueQuery) (sqlstore.OverdueFilter, error) {
 	if p == nil {
-		return sqlstore.OverdueFilter{}, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return sqlstore.OverdueFilter{}, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	f := sqlstore.OverdueFilter{After: q.After, Limit: q.Limit, EndedBefore: a.OverdueCutoff()}
 	if q.OrgID == 0 && q.Region == "" {
@@ -528,14 +528,14 @@ func (a *App) overdueFilter(ctx context.Context, p *zhiyuan.Principal, q Overdue
 	case q.Region != "":
 		code, ok := a.Regions.Normalize(q.Region)
 		if !ok {
-			return f, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
+			return f, zhiyuan.FieldFail(zhiyuan.EInvalid, "region", "region.unknown")
 		}
 		if err := a.authorize(ctx, p, zhiyuan.ActRegionManage, zhiyuan.Resource{RegionCode: code}); err != nil {
 			return f, err
 		}
 		f.RegionPrefix = zhiyuan.ScopePrefix(code)
 	default:
-		return f, zhiyuan.Errorf(zhiyuan.EForbidden, "没有权限查看逾期未确认的时长")
+		return f, zhiyuan.Fail(zhiyuan.EForbidden, "hours.overdue_forbidden")
 	}
 	return f, nil
 }

@@ -15,7 +15,7 @@ import (
 func (a *App) JoinOrganization(ctx context.Context, p *zhiyuan.Principal, orgID int64) (*zhiyuan.Membership, error) {
 	v, err := a.MyVolunteer(ctx, p)
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-		return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "请先完成志愿者实名注册，再申请加入组织")
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "member.register_first")
 	}
 	if err != nil {
 		return nil, err
@@ -25,7 +25,7 @@ func (a *App) JoinOrganization(ctx context.Context, p *zhiyuan.Principal, orgID 
 		return nil, err
 	}
 	if o.Status != zhiyuan.OrgApproved {
-		return nil, zhiyuan.Errorf(zhiyuan.EConflict, "该组织尚未通过审核，暂不接受加入申请")
+		return nil, zhiyuan.Fail(zhiyuan.EConflict, "member.org_not_approved")
 	}
 	m, err := a.store.ApplyMembership(ctx, o.ID, v.ID)
 	if err != nil {
@@ -122,7 +122,7 @@ func (a *App) memberFilter(ctx context.Context, p *zhiyuan.Principal, q MemberQu
 	}
 	status := zhiyuan.MemberStatus(strings.TrimSpace(q.Status))
 	if status != "" && !status.Valid() {
-		return zhiyuan.MemberFilter{}, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 pending、approved、rejected 或 left")
+		return zhiyuan.MemberFilter{}, zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "member.status_filter_unknown")
 	}
 	return zhiyuan.MemberFilter{OrgID: o.ID, Status: status, Query: q.Query, After: q.After, Limit: q.Limit}, nil
 }

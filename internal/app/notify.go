@@ -138,7 +138,7 @@ func (a *App) OutboxMessages(ctx context.Context, p *zhiyuan.Principal) ([]Outbo
 		return nil, err
 	}
 	if a.Sender != nil || a.Outbox == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "已配置短信网关，没有开发用发件箱")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notify.no_dev_outbox")
 	}
 	return a.Outbox.Messages(), nil
 }

@@ -30,7 +30,7 @@ type OrgInput struct {
 // status but cannot publish until it is approved). Every bad field is reported at once.
 func (a *App) RegisterOrganization(ctx context.Context, p *zhiyuan.Principal, in OrgInput) (*zhiyuan.Organization, error) {
 	if p == nil || p.AccountID == 0 {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	o := &zhiyuan.Organization{
 		Name: in.Name, Type: in.Type, ParentID: in.ParentID, ContactName: in.ContactName,
@@ -42,12 +42,12 @@ func (a *App) RegisterOrganization(ctx context.Context, p *zhiyuan.Principal, in
 	code, ok := a.Regions.Normalize(strings.TrimSpace(in.RegionCode))
 	switch {
 	case strings.TrimSpace(in.RegionCode) == "":
-		probs.Add("region_code", "请选择所在地区")
+		probs.Add("region_code", "org.region_required")
 	case !ok:
-		probs.Add("region_code", "行政区划代码不存在")
+		probs.Add("region_code", "region.unknown")
 	default:
 		if reg, _ := a.Regions.Lookup(code); reg.Level == region.Street {
-			probs.Add("region_code", "请选择到区县一级，不要选择街道")
+			probs.Add("region_code", "org.region_county")
 		}
 	}
 	o.RegionCode = code
@@ -55,31 +55,31 @@ func (a *App) RegisterOrganization(ctx context.Context, p *zhiyuan.Principal, in
 	if cc := strings.TrimSpace(in.CreditCode); cc != "" {
 		v, err := uscc.Validate(cc)
 		if err != nil {
-			probs.Add("credit_code", err.Error())
+			probs.Add("credit_code", creditCodeReason(err))
 		}
 		o.CreditCode = v
 	}
 	if strings.TrimSpace(in.ContactPhone) == "" {
-		probs.Add("contact_phone", "请填写联系电话")
+		probs.Add("contact_phone", "org.contact_phone_required")
 	} else if phone, err := pii.NormalizePhone(in.ContactPhone); err != nil {
-		probs.Add("contact_phone", "联系电话应为11位手机号码")
+		probs.Add("contact_phone", "org.contact_phone_format")
 	} else {
 		o.ContactPhone = phone
 	}
 
 	if in.ParentID < 0 {
-		probs.Add("parent_id", "上级组织不存在")
+		probs.Add("parent_id", "org.parent_unknown")
 	} else if in.ParentID > 0 {
 		parent, err := a.store.FindOrganizationByID(ctx, in.ParentID)
 		switch {
 		case zhiyuan.ErrorCode(err) == zhiyuan.ENotFound:
-			probs.Add("parent_id", "上级组织不存在")
+			probs.Add("parent_id", "org.parent_unknown")
 		case err != nil:
 			return nil, err
 		case parent.Status != zhiyuan.OrgApproved:
-			probs.Add("parent_id", "上级组织尚未通过审核")
+			probs.Add("parent_id", "org.parent_not_approved")
 		case o.RegionCode != "" && !zhiyuan.ChildRegionAllowed(parent.RegionCode, o.RegionCode):
-			probs.Add("region_code", "下级组织应与上级组织在同一地区（"+a.regionName(parent.RegionCode)+"）内")
+			probs.Add("region_code", "org.region_outside_parent", "parent_region", a.regionName(parent.RegionCode))
 		}
 	}
 	if err := probs.Err(); err != nil {
@@ -109,7 +109,7 @@ func (a *App) Organization(ctx context.Context, id int64) (*zhiyuan.Organization
 	if a.CanManageOrg(p, o) || a.CanApproveOrg(p, o) {
 		return o, nil
 	}
-	return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+	return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.org")
 }
 
 // SubOrgCount returns how many organisations lie below an organisation at any depth, a
@@ -155,9 +155,9 @@ func (a *App) RejectOrganization(ctx context.Context, p *zhiyuan.Principal, id i
 	reason = strings.TrimSpace(reason)
 	switch n := utf8.RuneCountInString(reason); {
 	case n == 0:
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "reason", "请填写不通过的原因")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "org.reject_reason_required")
 	case n > zhiyuan.OrgReasonMax:
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "reason", "原因不能超过"+strconv.Itoa(zhiyuan.OrgReasonMax)+"个字")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "reason.long", "max", strconv.Itoa(zhiyuan.OrgReasonMax))
 	}
 	return a.decideOrganization(ctx, p, id, zhiyuan.OrgRejected, reason)
 }
@@ -224,13 +224,13 @@ func (a *App) CountOrganizations(ctx context.Context, p *zhiyuan.Principal, q Or
 func (a *App) orgFilter(ctx context.Context, p *zhiyuan.Principal, q OrgQuery) (zhiyuan.OrgFilter, error) {
 	f := zhiyuan.OrgFilter{Type: strings.TrimSpace(q.Type), Query: strings.TrimSpace(q.Query), After: q.After, Limit: q.Limit}
 	if f.Type != "" && !zhiyuan.ValidOrgType(f.Type) {
-		return f, zhiyuan.FieldError(zhiyuan.EInvalid, "type", "组织类型应为 "+strings.Join(zhiyuan.OrgTypes, "、")+" 之一")
+		return f, zhiyuan.FieldFail(zhiyuan.EInvalid, "type", "org.type_unknown", "types", strings.Join(zhiyuan.OrgTypes, "、"))
 	}
 	var regionCode string
 	if r := strings.TrimSpace(q.Region); r != "" {
 		code, ok := a.Regions.Normalize(r)
 		if !ok {
-			return f, zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
+			return f, zhiyuan.FieldFail(zhiyuan.EInvalid, "region", "region.unknown")
 		}
 		regionCode = code
 		f.RegionPrefix = zhiyuan.ScopePrefix(code)
@@ -240,10 +240,10 @@ func (a *App) orgFilter(ctx context.Context, p *zhiyuan.Principal, q OrgQuery) (
 		return f, nil
 	case string(zhiyuan.OrgPending), string(zhiyuan.OrgRejected), "all":
 	default:
-		return f, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "状态应为 approved、pending、rejected 或 all")
+		return f, zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "org.status_filter_unknown")
 	}
 	if p == nil || p.AccountID == 0 {
-		return f, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return f, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	if q.Status != "all" {
 		f.Status = zhiyuan.OrgStatus(q.Status)
@@ -302,11 +302,11 @@ func (a *App) AddOrgAdmin(ctx context.Context, p *zhiyuan.Principal, orgID int64
 	}
 	norm, err := pii.NormalizePhone(phone)
 	if err != nil {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "phone", "手机号码格式不正确")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "phone", "phone.format")
 	}
 	acc, _, err := a.store.FindAccountByPhone(ctx, norm)
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "phone", "该手机号尚未注册，请先让对方注册账号")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "phone", "admin.phone_not_registered")
 	}
 	if err != nil {
 		return nil, err

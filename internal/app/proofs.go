@@ -43,7 +43,7 @@ func (a *App) proofFont() (*proof.Font, error) {
 		}
 	})
 	if a.Font == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EConflict, "服务器缺少中文字体，暂时无法生成证明（%v）", proof.ErrNoFont)
+		return nil, zhiyuan.Fail(zhiyuan.EConflict, "proof.no_font", "err", proof.ErrNoFont)
 	}
 	return a.Font, nil
 }
@@ -154,7 +154,7 @@ func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64)
 	if orgID != 0 {
 		o, err := a.store.FindOrganizationByID(ctx, orgID)
 		if err != nil {
-			return nil, false, zhiyuan.FieldError(zhiyuan.EInvalid, "organization_id", "组织不存在")
+			return nil, false, zhiyuan.FieldFail(zhiyuan.EInvalid, "organization_id", "notfound.org")
 		}
 		issuer = o.Name
 	}
@@ -164,7 +164,7 @@ func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64)
 	}
 	records := buildRecords(ledger, orgID)
 	if orgID != 0 && len(records) == 0 {
-		return nil, false, zhiyuan.FieldError(zhiyuan.EInvalid, "organization_id", "您在该组织没有经确认的志愿服务记录")
+		return nil, false, zhiyuan.FieldFail(zhiyuan.EInvalid, "organization_id", "proof.no_hours_in_org")
 	}
 	sp = &zhiyuan.ServiceProof{VolunteerID: v.ID, OrgID: orgID, IssuerName: issuer, MaskedName: pii.MaskName(v.Name),
 		VolunteerNo: v.VolunteerNo, RecordCount: len(records), ChainHead: zhiyuan.GenesisHash, CreatedBy: p.AccountID}
@@ -279,14 +279,14 @@ func (a *App) MyProofPDF(ctx context.Context, p *zhiyuan.Principal, code string)
 	}
 	canon, ok := proof.NormalizeProofCode(code)
 	if !ok {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "证明不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.proof")
 	}
 	owner, pdf, err := a.store.ProofPDF(ctx, canon)
 	if err != nil {
 		return nil, err
 	}
 	if owner != v.ID {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "证明不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.proof")
 	}
 	return pdf, nil
 }
@@ -297,11 +297,11 @@ func (a *App) MyProofPDF(ctx context.Context, p *zhiyuan.Principal, code string)
 func (a *App) CheckProof(ctx context.Context, code string) (*zhiyuan.ServiceProof, error) {
 	canon, ok := proof.NormalizeProofCode(code)
 	if !ok {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "核验码不存在，该证明不是本平台出具的")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "proof.code_unknown")
 	}
 	sp, err := a.store.FindProofByCode(ctx, canon)
 	if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "核验码不存在，该证明不是本平台出具的")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "proof.code_unknown")
 	}
 	if err != nil {
 		return nil, err

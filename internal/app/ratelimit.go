@@ -31,7 +31,7 @@ func (a *App) throttleRegistration(ctx context.Context) error {
 	a.Log.InfoContext(ctx, "registration refused: too many from one address", slog.Int("count", n))
 	// Whole minutes, rounded up: "1分钟" at the very end, never "0分钟".
 	mins := max(1, int((ends.Sub(a.store.Now())+time.Minute-1)/time.Minute))
-	return zhiyuan.Errorf(zhiyuan.ERateLimited, "当前网络注册次数过多，请%d分钟后再试", mins)
+	return zhiyuan.Fail(zhiyuan.ERateLimited, "volunteer.register_rate_limited", "minutes", mins)
 }
 
 // addressKey is what a per-address limit counts under: the address itself for IPv4,
@@ -66,8 +66,7 @@ func (a *App) throttleProofs(ctx context.Context, p *zhiyuan.Principal) error {
 		return nil
 	}
 	mins := max(1, int((ends.Sub(a.store.Now())+time.Minute-1)/time.Minute))
-	return zhiyuan.Errorf(zhiyuan.ERateLimited, "开具证明过于频繁：每%s最多开具%d份新证明，请%s后再试",
-		chineseDuration(a.Config.ProofWindow), a.Config.ProofsPerAccount, chineseDuration(time.Duration(mins)*time.Minute))
+	return zhiyuan.Fail(zhiyuan.ERateLimited, "proof.rate_limited", "window", chineseDuration(a.Config.ProofWindow), "max", a.Config.ProofsPerAccount, "retry", chineseDuration(time.Duration(mins)*time.Minute))
 }
 
 // chineseDuration writes a whole number of hours or minutes: "24小时", "15分钟".

@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -53,8 +52,8 @@ func TestRegisterLimitPerAddress(t *testing.T) {
 			}
 		}
 		in, err := register(cafe)
-		if zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited || !strings.Contains(zhiyuan.ErrorMessage(err), "60分钟后再试") {
-			t.Fatalf("registration %d from the address: %v, want ratelimited with 60分钟后再试", limit+1, err)
+		if zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited || zhiyuan.ErrorReason(err) != "volunteer.register_rate_limited" || zhiyuan.ErrorParams(err)["minutes"] != 60 {
+			t.Fatalf("registration %d from the address: %v, want ratelimited with 60 minutes to wait", limit+1, err)
 		}
 		if _, _, err := a.Login(t.Context(), in.Phone, in.Password, zhiyuan.SessionAPI); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
 			t.Errorf("the refused registration can log in: %v", err)
@@ -82,8 +81,8 @@ func TestRegisterLimitPerAddress(t *testing.T) {
 
 		// The message counts down, and the window ends an hour after its first registration.
 		c.Add(45 * time.Minute)
-		if _, err := register(cafe); !strings.Contains(zhiyuan.ErrorMessage(err), "15分钟后再试") {
-			t.Errorf("45 minutes later: %v, want 15分钟后再试", err)
+		if _, err := register(cafe); zhiyuan.ErrorParams(err)["minutes"] != 15 {
+			t.Errorf("45 minutes later: %v, want 15 minutes to wait", err)
 		}
 		c.Add(15*time.Minute + time.Second)
 		if _, err := register(cafe); err != nil {

@@ -39,19 +39,10 @@ const ResetCodeDigits = 6
 
 // ResetSentMessage is the one answer to a request for a code, whether or not the number is
 // registered, so the form cannot be used to find out who has an account.
-const ResetSentMessage = "如该手机号已注册，验证码已发送，10分钟内有效"
+var ResetSentMessage = zhiyuan.Text("reset.sent")
 
 // TemplatePasswordReset names the SMS text that carries a reset code.
 const TemplatePasswordReset = "password_reset"
-
-// Messages of a refused code. The code is always EInvalid on the field "code"; the text
-// says what to do next.
-const (
-	msgResetWrong     = "验证码不正确，还可尝试%d次"
-	msgResetNoCode    = "验证码不正确或已失效，请重新获取"
-	msgResetExpired   = "验证码已过期，请重新获取"
-	msgResetExhausted = "验证码错误次数过多，请重新获取"
-)
 
 // resetIndex is the key a phone's reset code is stored and counted under: a keyed hash, so
 // the table holds no phone number.
@@ -71,11 +62,11 @@ func (a *App) resetCodeHash(phoneIndex, code string) string {
 func (a *App) RequestPasswordReset(ctx context.Context, phoneInput string) error {
 	phone, err := pii.NormalizePhone(strings.TrimSpace(phoneInput))
 	if err != nil {
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "phone", "请输入正确的手机号")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "phone", "phone.required")
 	}
 	rules := a.Config.Reset
 	if ip := zhiyuan.ClientFrom(ctx).IP; ip != "" {
-		if err := a.throttleReset(ctx, "rst-ip:"+addressKey(ip), rules.PerAddress, "当前网络获取验证码次数过多，请%d分钟后再试"); err != nil {
+		if err := a.throttleReset(ctx, "rst-ip:"+addressKey(ip), rules.PerAddress, "reset.address_rate_limited"); err != nil {
 			return err
 		}
 	}
@@ -88,7 +79,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, phoneInput string) error
 	if acc != nil {
 		key = "rst:a:" + strconv.FormatInt(acc.ID, 10)
 	}
-	if err := a.throttleReset(ctx, key, rules.PerAccount, "该手机号获取验证码次数过多，请%d分钟后再试"); err != nil {
+	if err := a.throttleReset(ctx, key, rules.PerAccount, "reset.phone_rate_limited"); err != nil {
 		return err
 	}
 	code, err := newResetCode()
@@ -107,11 +98,11 @@ func (a *App) RequestPasswordReset(ctx context.Context, phoneInput string) error
 		return nil
 	}
 	mins := int(rules.CodeTTL / time.Minute)
-	msg := Message{Template: TemplatePasswordReset, Title: "重置密码验证码",
-		Body: fmt.Sprintf("您正在重置志愿平台登录密码，验证码%s，%d分钟内有效。如非本人操作，请忽略本短信，不要把验证码告诉任何人。", code, mins)}
+	msg := Message{Template: TemplatePasswordReset, Title: zhiyuan.Text("reset.sms_title"),
+		Body: zhiyuan.Text("reset.sms_body", "code", code, "minutes", mins)}
 	if err := a.sender().Send(ctx, Recipient{AccountID: acc.ID, Phone: acc.Phone}, msg); err != nil {
 		a.Log.WarnContext(ctx, "password reset code not sent", slog.Int64("account_id", acc.ID), slog.String("error", err.Error()))
-		return zhiyuan.Errorf(zhiyuan.EInternal, "验证码发送失败，请稍后再试")
+		return zhiyuan.Fail(zhiyuan.EInternal, "reset.send_failed")
 	}
 	a.Log.InfoContext(ctx, "password reset asked", slog.Bool("known_account", true), slog.Int64("account_id", acc.ID))
 	return nil
@@ -119,7 +110,8 @@ func (a *App) RequestPasswordReset(ctx context.Context, phoneInput string) error
 
 // throttleReset counts one code request against key and refuses it once more than limit
 // fall in one ResetRules.Window (one upsert: a burst gets exactly the limit through).
-func (a *App) throttleReset(ctx context.Context, key string, limit int, msg string) error {
+// reason is the catalogue sentence of the refusal; it names the {minutes} to wait.
+func (a *App) throttleReset(ctx context.Context, key string, limit int, reason zhiyuan.Msg) error {
 	if limit <= 0 {
 		return nil
 	}
@@ -131,7 +123,7 @@ func (a *App) throttleReset(ctx context.Context, key string, limit int, msg stri
 		return nil
 	}
 	mins := max(1, int((ends.Sub(a.store.Now())+time.Minute-1)/time.Minute))
-	return zhiyuan.Errorf(zhiyuan.ERateLimited, msg, mins)
+	return zhiyuan.Fail(zhiyuan.ERateLimited, reason, "minutes", mins)
 }
 
 // newResetCode returns ResetCodeDigits random digits, uniformly.
@@ -152,15 +144,13 @@ func (a *App) ResetPassword(ctx context.Context, phoneInput, code, newPW string)
 	prob := zhiyuan.Problems{}
 	phone, err := pii.NormalizePhone(strings.TrimSpace(phoneInput))
 	if err != nil {
-		prob.Add("phone", "请输入正确的手机号")
+		prob.Add("phone", "phone.required")
 	}
 	code = strings.TrimSpace(code)
 	if len(code) != ResetCodeDigits || strings.Trim(code, "0123456789") != "" {
-		prob.Add("code", "请输入短信中的6位验证码")
+		prob.Add("code", "reset.code_required")
 	}
-	if msg := password.Check(newPW); msg != "" {
-		prob.Add("new_password", msg)
-	}
+	checkPassword(prob, "new_password", newPW)
 	if err := prob.Err(); err != nil {
 		return err
 	}
@@ -190,15 +180,15 @@ func (a *App) ResetPassword(ctx context.Context, phoneInput, code, newPW string)
 	case sqlstore.ResetDone:
 	case sqlstore.ResetWrong:
 		if left == 0 {
-			return zhiyuan.FieldError(zhiyuan.EInvalid, "code", msgResetExhausted)
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "reset.code_exhausted")
 		}
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "code", fmt.Sprintf(msgResetWrong, left))
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "reset.code_wrong", "left", left)
 	case sqlstore.ResetExpired:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "code", msgResetExpired)
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "reset.code_expired")
 	case sqlstore.ResetExhausted:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "code", msgResetExhausted)
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "reset.code_exhausted")
 	default:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "code", msgResetNoCode)
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "reset.code_no_code")
 	}
 	// The person proved they hold the phone: their own address is no longer locked out.
 	if ip := zhiyuan.ClientFrom(ctx).IP; ip != "" {
@@ -227,14 +217,14 @@ type AdminResetInput struct {
 // temporary password is returned once and not kept; an audit entry names who reset whom.
 func (a *App) AdminResetAccess(ctx context.Context, p *zhiyuan.Principal, volunteerID int64, in AdminResetInput) (string, error) {
 	if p == nil {
-		return "", zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return "", zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	v, err := a.store.FindVolunteerByID(ctx, volunteerID)
 	if err != nil {
 		return "", err
 	}
 	if v.Status != zhiyuan.VolunteerActive {
-		return "", zhiyuan.Errorf(zhiyuan.ENotFound, "志愿者不存在")
+		return "", zhiyuan.Fail(zhiyuan.ENotFound, "notfound.volunteer")
 	}
 	if err := a.authorize(ctx, p, zhiyuan.ActRegionManage, zhiyuan.Resource{RegionCode: v.RegionCode}); err != nil {
 		return "", err
@@ -242,10 +232,10 @@ func (a *App) AdminResetAccess(ctx context.Context, p *zhiyuan.Principal, volunt
 	prob := zhiyuan.Problems{}
 	typed := strings.ToUpper(strings.Join(strings.Fields(in.IDNumber), ""))
 	if typed == "" {
-		prob.Add("id_number", "请输入证件上的号码")
+		prob.Add("id_number", "reset.id_number_required")
 	}
 	if !in.Confirm {
-		prob.Add("confirm", "请确认已当面核对证件，并同意结束该志愿者的所有登录")
+		prob.Add("confirm", "reset.confirm_required")
 	}
 	if err := prob.Err(); err != nil {
 		return "", err
@@ -268,7 +258,7 @@ func (a *App) AdminResetAccess(ctx context.Context, p *zhiyuan.Principal, volunt
 		if _, err := a.store.ThrottleFail(ctx, key, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
 			return "", err
 		}
-		return "", zhiyuan.FieldError(zhiyuan.EInvalid, "id_number", "证件号码与登记信息不一致，请核对证件")
+		return "", zhiyuan.FieldFail(zhiyuan.EInvalid, "id_number", "reset.id_number_mismatch")
 	}
 	temp, err := temporaryPassword()
 	if err != nil {
@@ -317,13 +307,13 @@ func temporaryPassword() (string, error) {
 // owner gets no shortcut: this view is for administrators.
 func (a *App) AdminVolunteer(ctx context.Context, p *zhiyuan.Principal, id int64, no string) (*zhiyuan.Volunteer, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	var v *zhiyuan.Volunteer
 	var err error
 	if no = strings.TrimSpace(no); no != "" {
 		if !zhiyuan.ValidVolunteerNo(no) {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "no", "志愿者编号不正确")
+			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "no", "volunteer.number_format")
 		}
 		v, err = a.store.FindVolunteerByNo(ctx, no)
 	} else {
@@ -333,7 +323,7 @@ func (a *App) AdminVolunteer(ctx context.Context, p *zhiyuan.Principal, id int64
 		return nil, err
 	}
 	if v.Status != zhiyuan.VolunteerActive {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "志愿者不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.volunteer")
 	}
 	if err := a.authorize(ctx, p, zhiyuan.ActRegionManage, zhiyuan.Resource{RegionCode: v.RegionCode}); err != nil {
 		return nil, err

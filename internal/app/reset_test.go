@@ -49,11 +49,17 @@ func resetVolunteer(t *testing.T, a *app.App, n int) (app.RegisterInput, *zhiyua
 	return in, v, sessions
 }
 
-func codeMessage(err error) string {
+// codeReason is the catalogue key of the problem with the field "code", with the attempts
+// left when its sentence names them ("reset.code_wrong left=4").
+func codeReason(err error) string {
 	if zhiyuan.ErrorCode(err) != zhiyuan.EInvalid {
 		return fmt.Sprintf("not invalid: %v", err)
 	}
-	return zhiyuan.ErrorFields(err)["code"]
+	p := zhiyuan.ErrorProblems(err)["code"]
+	if left, ok := p.Params["left"]; ok {
+		return fmt.Sprintf("%s left=%v", p.Reason, left)
+	}
+	return string(p.Reason)
 }
 
 // TestPasswordResetEndToEnd: a code goes to the phone on the account (the outbox, in
@@ -95,7 +101,7 @@ func TestPasswordResetEndToEnd(t *testing.T) {
 		}
 		// Used once: the same code again is refused, and changes nothing.
 		err := a.ResetPassword(ctx, in.Phone, code, "other9999")
-		if msg := codeMessage(err); msg != "验证码不正确或已失效，请重新获取" {
+		if msg := codeReason(err); msg != "reset.code_no_code" {
 			t.Errorf("reused code: %q", msg)
 		}
 		if _, _, err := a.Login(ctx, in.Phone, "newpass123", zhiyuan.SessionWeb); err != nil {
@@ -117,7 +123,7 @@ func TestPasswordResetExpiry(t *testing.T) {
 		}
 		code := lastCode(a, in.Phone)
 		c.Add(a.Config.Reset.CodeTTL)
-		if msg := codeMessage(a.ResetPassword(ctx, in.Phone, code, "newpass123")); msg != "验证码已过期，请重新获取" {
+		if msg := codeReason(a.ResetPassword(ctx, in.Phone, code, "newpass123")); msg != "reset.code_expired" {
 			t.Errorf("expired code: %q", msg)
 		}
 		if _, _, err := a.Login(ctx, in.Phone, in.Password, zhiyuan.SessionWeb); err != nil {
@@ -159,17 +165,17 @@ func TestPasswordResetAttempts(t *testing.T) {
 		wrong := fmt.Sprintf("%06d", (mustAtoi(t, code)+1)%1_000_000)
 		max := a.Config.Reset.MaxAttempts
 		for i := 1; i <= max; i++ {
-			want := fmt.Sprintf("验证码不正确，还可尝试%d次", max-i)
+			want := fmt.Sprintf("reset.code_wrong left=%d", max-i)
 			if i == max {
-				want = "验证码错误次数过多，请重新获取"
+				want = "reset.code_exhausted"
 			}
 			for _, phone := range []string{in.Phone, unknown} {
-				if msg := codeMessage(a.ResetPassword(ctx, phone, wrong, "newpass123")); msg != want {
+				if msg := codeReason(a.ResetPassword(ctx, phone, wrong, "newpass123")); msg != want {
 					t.Fatalf("wrong code %d for %s: %q, want %q", i, phone, msg, want)
 				}
 			}
 		}
-		if msg := codeMessage(a.ResetPassword(ctx, in.Phone, code, "newpass123")); msg != "验证码错误次数过多，请重新获取" {
+		if msg := codeReason(a.ResetPassword(ctx, in.Phone, code, "newpass123")); msg != "reset.code_exhausted" {
 			t.Errorf("right code after %d wrong ones: %q", max, msg)
 		}
 		// A new request: a new code with a fresh count; the old one is gone.
@@ -178,7 +184,7 @@ func TestPasswordResetAttempts(t *testing.T) {
 		}
 		newCode := lastCode(a, in.Phone)
 		if newCode != code {
-			if msg := codeMessage(a.ResetPassword(ctx, in.Phone, code, "newpass123")); msg != fmt.Sprintf("验证码不正确，还可尝试%d次", max-1) {
+			if msg := codeReason(a.ResetPassword(ctx, in.Phone, code, "newpass123")); msg != fmt.Sprintf("reset.code_wrong left=%d", max-1) {
 				t.Errorf("replaced code: %q", msg)
 			}
 		}
@@ -247,7 +253,7 @@ func TestPasswordResetLimits(t *testing.T) {
 		}
 		sent := len(a.Outbox.Messages())
 		err := a.RequestPasswordReset(from(t, "198.51.100.99"), in.Phone)
-		if zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited || !strings.Contains(zhiyuan.ErrorMessage(err), "60分钟后再试") {
+		if zhiyuan.ErrorCode(err) != zhiyuan.ERateLimited || zhiyuan.ErrorReason(err) != "reset.phone_rate_limited" || zhiyuan.ErrorParams(err)["minutes"] != 60 {
 			t.Errorf("request %d for one account from a new address: %v", rules.PerAccount+1, err)
 		}
 		if len(a.Outbox.Messages()) != sent {

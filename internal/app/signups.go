@@ -52,7 +52,7 @@ func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64)
 	v, err := a.store.FindSignupVolunteer(ctx, p.AccountID)
 	if err != nil {
 		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-			return nil, zhiyuan.Errorf(zhiyuan.EForbidden, "请先注册成为志愿者再报名")
+			return nil, zhiyuan.Fail(zhiyuan.EForbidden, "signup.register_first")
 		}
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64)
 		return nil, err
 	}
 	if act.Status == zhiyuan.ActivityDraft {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "场次不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.session")
 	}
 	e := zhiyuan.Eligibility{Now: a.store.Now()}
 	if act.MembersOnly {
@@ -80,7 +80,7 @@ func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64)
 	// mark at once.
 	noWaitlist := act.SignupMode == zhiyuan.SignupFirstCome && !act.Waitlist
 	if noWaitlist && (se.SeatsTaken >= se.Capacity || a.sessionCache.isFull(se.ID, time.Now())) {
-		return nil, zhiyuan.Errorf(zhiyuan.EFull, "该场次名额已满")
+		return nil, zhiyuan.Fail(zhiyuan.EFull, "signup.session_full")
 	}
 	sg, err := a.store.CreateSignup(ctx, sqlstore.SignupRequest{
 		SessionID: se.ID, ActivityID: act.ID, VolunteerID: v.ID, Mode: act.SignupMode, Waitlist: act.Waitlist,
@@ -100,14 +100,14 @@ func (a *App) SignUp(ctx context.Context, p *zhiyuan.Principal, sessionID int64)
 // is not theirs to learn).
 func (a *App) mySignup(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Signup, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	sg, err := a.store.FindSignupByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := a.authorize(ctx, p, zhiyuan.ActSelf, zhiyuan.Resource{OwnerID: sg.AccountID}); err != nil {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "报名记录不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.signup")
 	}
 	return sg, nil
 }
@@ -115,7 +115,7 @@ func (a *App) mySignup(ctx context.Context, p *zhiyuan.Principal, id int64) (*zh
 // Signup returns one sign-up to its volunteer or to a manager of the organisation.
 func (a *App) Signup(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Signup, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	sg, err := a.store.FindSignupByID(ctx, id)
 	if err != nil {
@@ -125,7 +125,7 @@ func (a *App) Signup(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiy
 		return sg, nil
 	}
 	if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, sg.OrgID); err != nil {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "报名记录不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.signup")
 	}
 	return sg, nil
 }
@@ -190,7 +190,7 @@ func (a *App) manageSession(ctx context.Context, p *zhiyuan.Principal, sessionID
 // organisation.
 func (a *App) DecideSignup(ctx context.Context, p *zhiyuan.Principal, id int64, d zhiyuan.SignupDecision) (*zhiyuan.Signup, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	sg, err := a.store.FindSignupByID(ctx, id)
 	if err != nil {
@@ -215,13 +215,13 @@ func (a *App) DecideSignups(ctx context.Context, p *zhiyuan.Principal, sessionID
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "ids", "请选择要处理的报名")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "ids", "signup.decide_nothing_chosen")
 	}
 	if len(ids) > 1000 {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "ids", "一次最多处理1000条报名")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "ids", "signup.decide_too_many")
 	}
 	if d == zhiyuan.DecideNoShow && a.store.Now().Before(se.StartsAt) {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "status", "场次开始后才能标记缺席")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "signup.no_show_before_start")
 	}
 	res, err := a.store.DecideSignups(ctx, sessionID, ids, d, p.AccountID)
 	if err != nil {
@@ -286,7 +286,7 @@ func (a *App) MySignups(ctx context.Context, p *zhiyuan.Principal, view zhiyuan.
 		view = zhiyuan.ViewUpcoming
 	case zhiyuan.ViewUpcoming, zhiyuan.ViewWaitlisted, zhiyuan.ViewPast:
 	default:
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "view", "应为 upcoming、waitlisted 或 past")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "view", "signup.filter_unknown")
 	}
 	return a.store.FindVolunteerSignups(ctx, v.ID, view, a.store.Now(), offset, limit)
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/mail"
 	"slices"
@@ -26,7 +25,7 @@ import (
 func loginByVolunteerNo(ctx context.Context, a *App, login string) (*zhiyuan.Account, string, error) {
 	login = strings.TrimSpace(login)
 	if !zhiyuan.ValidVolunteerNo(login) {
-		return nil, "", zhiyuan.Errorf(zhiyuan.ENotFound, "账号不存在")
+		return nil, "", zhiyuan.Fail(zhiyuan.ENotFound, "notfound.account")
 	}
 	return a.store.FindAccountByVolunteerNo(ctx, login)
 }
@@ -80,9 +79,7 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 	v := &zhiyuan.Volunteer{}
 
 	v.Name = strings.TrimSpace(in.Name)
-	if msg := checkPersonName(v.Name); msg != "" {
-		p.Add("name", msg)
-	}
+	checkPersonName(p, "name", v.Name, false)
 	if in.IDType == "" {
 		in.IDType = string(zhiyuan.IDResident)
 	}
@@ -93,7 +90,7 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 	case zhiyuan.IDResident:
 		n, err := idcard.Parse(in.IDNumber, now)
 		if err != nil {
-			p.Add("id_number", err.Error())
+			p.Add("id_number", idNumberReason(v.IDType, err))
 			break
 		}
 		number = n.String()
@@ -110,11 +107,11 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 			number, err = idcard.ValidatePassport(in.IDNumber)
 		}
 		if err != nil {
-			p.Add("id_number", err.Error())
+			p.Add("id_number", idNumberReason(v.IDType, err))
 		}
 		ageField = "birth_date"
-		if b, msg := parseBirthDate(in.BirthDate, now); msg != "" {
-			p.Add("birth_date", msg)
+		if b, reason := parseBirthDate(in.BirthDate, now); reason != "" {
+			p.Add("birth_date", reason)
 		} else {
 			v.BirthDate = b
 		}
@@ -122,30 +119,28 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 		case "male", "female":
 			v.Sex = in.Sex
 		default:
-			p.Add("sex", "请选择性别")
+			p.Add("sex", "volunteer.gender_required")
 		}
 	default:
-		p.Add("id_type", "证件类型应为居民身份证、港澳居民来往内地通行证、台湾居民来往大陆通行证或护照")
+		p.Add("id_type", "volunteer.id_type_unknown")
 	}
 
 	phone, err := pii.NormalizePhone(in.Phone)
 	if err != nil {
-		p.Add("phone", "手机号码格式不正确，请填写11位手机号")
+		p.Add("phone", "volunteer.phone_format")
 	}
 	v.Phone = phone
-	if msg := password.Check(in.Password); msg != "" {
-		p.Add("password", msg)
-	}
+	checkPassword(p, "password", in.Password)
 	if code, ok := a.Regions.Normalize(strings.TrimSpace(in.RegionCode)); ok && a.Regions.IsCounty(code) {
 		v.RegionCode = code
 	} else if strings.TrimSpace(in.RegionCode) == "" {
-		p.Add("region_code", "请选择所在区县")
+		p.Add("region_code", "volunteer.region_required")
 	} else {
-		p.Add("region_code", "请选择区县一级的行政区划")
+		p.Add("region_code", "volunteer.region_county")
 	}
 	v.PoliticalStatus = strings.TrimSpace(in.PoliticalStatus)
 	if !zhiyuan.ValidPoliticalStatus(v.PoliticalStatus) {
-		p.Add("political_status", "政治面貌应为群众、共青团员、中共党员、中共预备党员、民主党派或其他")
+		p.Add("political_status", "volunteer.political_status_unknown")
 	}
 	v.Skills = checkSkills(p, in.Skills)
 	v.Categories = checkCategories(p, in.Categories)
@@ -154,8 +149,7 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 		age := zhiyuan.AgeOn(v.BirthDate, now)
 		switch {
 		case age < zhiyuan.MinRegisterAge:
-			p.Add(ageField, "未满14周岁不能自行注册：按照志愿服务的规定，14周岁以下的未成年人须在监护人陪同下参加适合其年龄的活动，"+
-				"请由监护人或所在学校、志愿服务组织代为登记")
+			p.Add(ageField, "volunteer.under_14")
 		case age < zhiyuan.AdultAge:
 			v.Minor = true
 			if in.Guardian == nil {
@@ -163,7 +157,9 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 			}
 			g, gp := checkGuardian(*in.Guardian, phone)
 			for f, m := range gp {
-				p.Add(f, m)
+				if _, ok := p[f]; !ok {
+					p[f] = m
+				}
 			}
 			if in.Guardian.Consent {
 				g.ConsentAt = a.store.Now()
@@ -199,41 +195,53 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 	return v, nil
 }
 
-// checkPersonName returns a message when a real name is unusable, or "".
-func checkPersonName(name string) string {
+// checkPersonName adds under field a problem when a real name (the volunteer's own, or
+// a guardian's) is unusable.
+func checkPersonName(p zhiyuan.Problems, field, name string, guardian bool) {
 	n := utf8.RuneCountInString(name)
-	switch {
-	case n == 0:
-		return "请填写与证件一致的真实姓名"
-	case n < zhiyuan.MinNameRunes:
-		return fmt.Sprintf("姓名至少%d个字", zhiyuan.MinNameRunes)
-	case n > zhiyuan.MaxNameRunes:
-		return fmt.Sprintf("姓名不能超过%d个字", zhiyuan.MaxNameRunes)
-	}
+	bad := false
 	for _, r := range name {
 		if unicode.IsDigit(r) || unicode.IsControl(r) || strings.ContainsRune("<>\"'&;/\\@#$%^*=+|{}[]", r) {
-			return "姓名只能包含文字、间隔号和空格"
+			bad = true
 		}
 	}
-	return ""
+	switch {
+	case n == 0 && guardian:
+		p.Add(field, "guardian.name_required")
+	case n == 0:
+		p.Add(field, "name.required")
+	case n < zhiyuan.MinNameRunes && guardian:
+		p.Add(field, "guardian.name_short", "min", zhiyuan.MinNameRunes)
+	case n < zhiyuan.MinNameRunes:
+		p.Add(field, "name.short", "min", zhiyuan.MinNameRunes)
+	case n > zhiyuan.MaxNameRunes && guardian:
+		p.Add(field, "guardian.name_long", "max", zhiyuan.MaxNameRunes)
+	case n > zhiyuan.MaxNameRunes:
+		p.Add(field, "name.long", "max", zhiyuan.MaxNameRunes)
+	case bad && guardian:
+		p.Add(field, "guardian.name_chars")
+	case bad:
+		p.Add(field, "name.chars")
+	}
 }
 
 // parseBirthDate reads a YYYY-MM-DD birth date that lies between 1900 and today.
-func parseBirthDate(s string, today time.Time) (time.Time, string) {
+// It returns the catalogue key of the problem, or "".
+func parseBirthDate(s string, today time.Time) (time.Time, zhiyuan.Msg) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return time.Time{}, "请填写出生日期"
+		return time.Time{}, "birth_date.required"
 	}
 	b, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return time.Time{}, "出生日期格式应为 YYYY-MM-DD"
+		return time.Time{}, "birth_date.format"
 	}
 	y, m, d := today.Date()
 	if b.After(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
-		return time.Time{}, "出生日期不能晚于今天"
+		return time.Time{}, "birth_date.future"
 	}
 	if b.Year() < 1900 {
-		return time.Time{}, "出生日期不能早于1900年"
+		return time.Time{}, "birth_date.before_1900"
 	}
 	return b, ""
 }
@@ -250,7 +258,7 @@ func checkCategories(p zhiyuan.Problems, items []string) []string {
 	cats := zhiyuan.CleanList(items)
 	for _, c := range cats {
 		if zhiyuan.ServiceCategoryName(c) == "" {
-			p.Add("categories", "服务类别不存在："+c)
+			p.Add("categories", "volunteer.category_unknown", "category", c)
 		}
 	}
 	return cats
@@ -260,19 +268,17 @@ func checkCategories(p zhiyuan.Problems, items []string) []string {
 func checkGuardian(in GuardianInput, volunteerPhone string) (*zhiyuan.Guardian, zhiyuan.Problems) {
 	p := zhiyuan.Problems{}
 	g := &zhiyuan.Guardian{Name: strings.TrimSpace(in.Name), Relation: strings.TrimSpace(in.Relation)}
-	if msg := checkPersonName(g.Name); msg != "" {
-		p.Add("guardian.name", "监护人"+msg)
-	}
+	checkPersonName(p, "guardian.name", g.Name, true)
 	phone, err := pii.NormalizePhone(in.Phone)
 	switch {
 	case err != nil:
-		p.Add("guardian.phone", "监护人手机号码格式不正确")
+		p.Add("guardian.phone", "volunteer.guardian_phone_format")
 	case phone == volunteerPhone:
-		p.Add("guardian.phone", "监护人手机号不能与本人相同")
+		p.Add("guardian.phone", "volunteer.guardian_phone_same")
 	}
 	g.Phone = phone
 	if !slices.Contains(zhiyuan.GuardianRelations, g.Relation) {
-		p.Add("guardian.relation", "与监护人的关系应为"+strings.Join(zhiyuan.GuardianRelations, "、"))
+		p.Add("guardian.relation", "volunteer.guardian_relation_unknown", "relations", strings.Join(zhiyuan.GuardianRelations, "、"))
 	}
 	return g, p
 }
@@ -289,7 +295,7 @@ func (a *App) MyVolunteer(ctx context.Context, p *zhiyuan.Principal) (*zhiyuan.V
 		return nil, err
 	}
 	if v.Status != zhiyuan.VolunteerActive {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "志愿者不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.volunteer")
 	}
 	if err := a.openContact(v, openAll); err != nil {
 		return nil, err
@@ -316,7 +322,7 @@ func (a *App) myVolunteerByID(ctx context.Context, id int64) (*zhiyuan.Volunteer
 // the email or address, which stay sealed.
 func (a *App) Volunteer(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Volunteer, error) {
 	if p == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	v, err := a.store.FindVolunteerByID(ctx, id)
 	if err != nil {
@@ -348,7 +354,7 @@ func (a *App) authorizeVolunteer(ctx context.Context, p *zhiyuan.Principal, act 
 // platform), after writing the audit record. Without the audit record there is no reveal.
 func (a *App) RevealIDNumber(ctx context.Context, p *zhiyuan.Principal, id int64) (string, error) {
 	if p == nil {
-		return "", zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return "", zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	v, err := a.store.FindVolunteerByID(ctx, id)
 	if err != nil {
@@ -399,7 +405,7 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 	if in.PoliticalStatus != nil {
 		up.PoliticalStatus = strings.TrimSpace(*in.PoliticalStatus)
 		if !zhiyuan.ValidPoliticalStatus(up.PoliticalStatus) {
-			prob.Add("political_status", "政治面貌应为群众、共青团员、中共党员、中共预备党员、民主党派或其他")
+			prob.Add("political_status", "volunteer.political_status_unknown")
 		}
 	}
 	if in.Skills != nil {
@@ -412,13 +418,13 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 		up.ServiceAreas = nil
 		areas := zhiyuan.CleanList(*in.ServiceAreas)
 		if len(areas) > zhiyuan.MaxAreas {
-			prob.Add("service_areas", fmt.Sprintf("服务区域最多选择%d个", zhiyuan.MaxAreas))
+			prob.Add("service_areas", "volunteer.areas_too_many", "max", zhiyuan.MaxAreas)
 		}
 		for _, code := range areas {
 			c, ok := a.Regions.Normalize(code)
 			r, _ := a.Regions.Lookup(c)
 			if !ok || (!a.Regions.IsCounty(c) && r.Level != region.Street) {
-				prob.Add("service_areas", "服务区域应为区县或街道（镇）："+code)
+				prob.Add("service_areas", "volunteer.area_level", "code", code)
 				continue
 			}
 			up.ServiceAreas = append(up.ServiceAreas, c)
@@ -428,7 +434,7 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 		days := slices.Clone(*in.Weekdays)
 		for _, d := range days {
 			if d < 1 || d > 7 {
-				prob.Add("availability.weekdays", "星期应为1（周一）至7（周日）")
+				prob.Add("availability.weekdays", "volunteer.weekday_range")
 			}
 		}
 		slices.Sort(days)
@@ -443,7 +449,7 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 		}
 		for _, t := range *in.Times {
 			if !slices.ContainsFunc(zhiyuan.TimesOfDay, func(x struct{ Code, Name string }) bool { return x.Code == t }) {
-				prob.Add("availability.times", "时间段应为 morning（上午）、afternoon（下午）或 evening（晚上）")
+				prob.Add("availability.times", "volunteer.slot_unknown")
 			}
 		}
 		up.Availability.Times = times
@@ -453,14 +459,14 @@ func (a *App) UpdateMyVolunteer(ctx context.Context, p *zhiyuan.Principal, in Pr
 		if email != "" {
 			addr, err := mail.ParseAddress(email)
 			if err != nil || addr.Address != email || len(email) > zhiyuan.MaxEmailLen {
-				prob.Add("email", "电子邮箱格式不正确")
+				prob.Add("email", "volunteer.email_format")
 			}
 		}
 	}
 	if in.Address != nil {
 		address = strings.TrimSpace(*in.Address)
 		if utf8.RuneCountInString(address) > zhiyuan.MaxAddressRunes {
-			prob.Add("address", fmt.Sprintf("联系地址不能超过%d个字", zhiyuan.MaxAddressRunes))
+			prob.Add("address", "volunteer.address_long", "max", zhiyuan.MaxAddressRunes)
 		}
 	}
 	if err := prob.Err(); err != nil {
@@ -486,11 +492,11 @@ func (a *App) RecordMyGuardianConsent(ctx context.Context, p *zhiyuan.Principal,
 		return nil, err
 	}
 	if !v.Minor {
-		return nil, zhiyuan.Errorf(zhiyuan.EInvalid, "已成年的志愿者无需监护人同意")
+		return nil, zhiyuan.Fail(zhiyuan.EInvalid, "volunteer.consent_adult")
 	}
 	g, prob := checkGuardian(in, v.Phone)
 	if !in.Consent {
-		prob.Add("guardian.consent", "需监护人确认同意后才能提交")
+		prob.Add("guardian.consent", "volunteer.consent_required")
 	}
 	if err := prob.Err(); err != nil {
 		return nil, err
@@ -518,12 +524,10 @@ func (a *App) ChangePassword(ctx context.Context, p *zhiyuan.Principal, oldPW, n
 	}
 	prob := zhiyuan.Problems{}
 	if oldPW == "" {
-		prob.Add("old_password", "请输入原密码")
+		prob.Add("old_password", "password.old_required")
 	}
-	if msg := password.Check(newPW); msg != "" {
-		prob.Add("new_password", msg)
-	} else if newPW == oldPW {
-		prob.Add("new_password", "新密码不能与原密码相同")
+	if checkPassword(prob, "new_password", newPW); prob["new_password"].Reason == "" && newPW == oldPW {
+		prob.Add("new_password", "password.same_as_old")
 	}
 	if err := prob.Err(); err != nil {
 		return err
@@ -546,7 +550,7 @@ func (a *App) ChangePassword(ctx context.Context, p *zhiyuan.Principal, oldPW, n
 		if _, err := a.store.ThrottleFail(ctx, key, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock); err != nil {
 			return err
 		}
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "old_password", "原密码不正确")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "old_password", "password.old_wrong")
 	}
 	newHash, err := password.Hash(newPW, a.Config.Password)
 	if err != nil {
@@ -568,7 +572,7 @@ func (a *App) CloseMyAccount(ctx context.Context, p *zhiyuan.Principal, pw strin
 		return err
 	}
 	if pw == "" {
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "password", "请输入密码以确认注销")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "password", "volunteer.delete_password_required")
 	}
 	hash, err := a.store.AccountPasswordHash(ctx, p.AccountID)
 	if err != nil {
@@ -577,7 +581,7 @@ func (a *App) CloseMyAccount(ctx context.Context, p *zhiyuan.Principal, pw strin
 	if ok, _, err := password.Verify(pw, hash, a.Config.Password); err != nil {
 		return err
 	} else if !ok {
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "password", "密码不正确")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "password", "password.wrong")
 	}
 	if err := a.store.CloseVolunteer(ctx, v.ID); err != nil {
 		return err

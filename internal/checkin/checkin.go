@@ -33,9 +33,9 @@ const maxCodeLen = 64
 // The errors Verify returns, each a 422 naming the field "code" with a message for the
 // volunteer. Compare with errors.Is.
 var (
-	ErrExpired      = zhiyuan.FieldError(zhiyuan.EInvalid, "code", "签到码已过期，请扫描现场最新的二维码")
-	ErrForged       = zhiyuan.FieldError(zhiyuan.EInvalid, "code", "签到码无效，请扫描活动现场的二维码")
-	ErrOtherSession = zhiyuan.FieldError(zhiyuan.EInvalid, "code", "这是其他活动场次的签到码")
+	ErrExpired      = zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "checkin.code_expired")
+	ErrForged       = zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "checkin.code_invalid")
+	ErrOtherSession = zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "checkin.code_other_session")
 )
 
 // enc is unpadded base64url, strict about the last character's spare bits. Even strict,

@@ -64,11 +64,29 @@ type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
 }
 
-// ErrorDetail is the inside of ErrorBody.
+// ErrorDetail is the inside of ErrorBody. Code is the class, Reason the stable key of the
+// message's sentence in the catalogue (messages.go), FieldReasons the key of each field's
+// message; programs switch on these, people read Message and Fields.
 type ErrorDetail struct {
-	Code    zhiyuan.Code      `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields,omitempty"`
+	Code         zhiyuan.Code           `json:"code"`
+	Reason       zhiyuan.Msg            `json:"reason,omitempty"`
+	Message      string                 `json:"message"`
+	Fields       map[string]string      `json:"fields,omitempty"`
+	FieldReasons map[string]zhiyuan.Msg `json:"field_reasons,omitempty"`
+}
+
+// Detail returns err in the API's error shape.
+func Detail(err error) ErrorDetail {
+	code := zhiyuan.ErrorCode(err)
+	if code == "" {
+		code = zhiyuan.EInternal
+	}
+	d := ErrorDetail{Code: code, Reason: zhiyuan.ErrorReason(err), Message: zhiyuan.ErrorMessage(err)}
+	if code != zhiyuan.EInternal {
+		d.Fields = zhiyuan.ErrorFields(err)
+		d.FieldReasons = zhiyuan.ErrorProblems(err).Reasons()
+	}
+	return d
 }
 
 // WriteJSON writes v as JSON with the status.
@@ -82,14 +100,11 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 
 // WriteJSONError writes err in the API's error shape with the status its code maps to.
 func WriteJSONError(w http.ResponseWriter, err error) {
-	code := zhiyuan.ErrorCode(err)
-	if code == "" {
-		code = zhiyuan.EInternal
-	}
-	if code == zhiyuan.EUnauthorized {
+	d := Detail(err)
+	if d.Code == zhiyuan.EUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="zhiyuan"`)
 	}
-	WriteJSON(w, Status(code), ErrorBody{Error: ErrorDetail{Code: code, Message: zhiyuan.ErrorMessage(err), Fields: zhiyuan.ErrorFields(err)}})
+	WriteJSON(w, Status(d.Code), ErrorBody{Error: d})
 }
 
 // ClientInfo puts the request's Client (address, user agent, request id) into the context
@@ -244,7 +259,7 @@ func Recover(log *slog.Logger, page func(w http.ResponseWriter, r *http.Request,
 						panic(v)
 					}
 					log.ErrorContext(r.Context(), "panic", slog.Any("panic", v), slog.String("route", routeOf(r)))
-					err := zhiyuan.Errorf(zhiyuan.EInternal, "panic")
+					err := zhiyuan.Fail(zhiyuan.EInternal, zhiyuan.MsgInternal)
 					if strings.HasPrefix(r.URL.Path, "/api/") || page == nil {
 						WriteJSONError(w, err)
 						return

@@ -38,9 +38,10 @@ func decodeError(t *testing.T, w *httptest.ResponseRecorder) ErrorDetail {
 
 func TestWriteJSONError(t *testing.T) {
 	w := httptest.NewRecorder()
-	WriteJSONError(w, zhiyuan.FieldError(zhiyuan.EInvalid, "phone", "手机号码格式不正确"))
+	WriteJSONError(w, zhiyuan.FieldFail(zhiyuan.EInvalid, "phone", "phone.format"))
 	d := decodeError(t, w)
-	if w.Code != 422 || d.Code != zhiyuan.EInvalid || d.Message != "手机号码格式不正确" || d.Fields["phone"] != "手机号码格式不正确" {
+	if w.Code != 422 || d.Code != zhiyuan.EInvalid || d.Reason != "phone.format" || d.FieldReasons["phone"] != "phone.format" ||
+		d.Message != "手机号码格式不正确" || d.Fields["phone"] != "手机号码格式不正确" {
 		t.Errorf("invalid: %d %s", w.Code, w.Body)
 	}
 	if !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
@@ -54,7 +55,7 @@ func TestWriteJSONError(t *testing.T) {
 	w = httptest.NewRecorder()
 	WriteJSONError(w, errors.New(`pq: relation "accounts" does not exist at 10.0.0.5`))
 	d = decodeError(t, w)
-	if w.Code != 500 || d.Code != zhiyuan.EInternal || strings.Contains(w.Body.String(), "accounts") || d.Message == "" {
+	if w.Code != 500 || d.Code != zhiyuan.EInternal || strings.Contains(w.Body.String(), "accounts") || d.Message == "" || d.Reason != "internal" {
 		t.Errorf("internal: %d %s", w.Code, w.Body)
 	}
 	w = httptest.NewRecorder()

@@ -44,17 +44,25 @@ func MultiLine(field string) bool {
 	return multiLineFields[field]
 }
 
-// Messages naming what is wrong with a field's text.
+// Catalogue keys naming what is wrong with a field's text.
 const (
-	msgBadEncoding = "含有无效的编码（不是 UTF-8 文本，或有不成对的代理字符），请重新输入"
-	msgControl     = "不能包含控制字符（如 NUL、换行、制表符），请删除后重试"
-	msgControlML   = "不能包含控制字符（如 NUL），换行和制表符除外，请删除后重试"
+	msgBadEncoding zhiyuan.Msg = "text.bad_encoding"
+	msgControl     zhiyuan.Msg = "text.control"
+	msgControlML   zhiyuan.Msg = "text.control_multiline"
 )
 
-// TextProblem returns what is wrong with s as the value of field, or "" when it may be
+// nameProblem is the key for the same problem found in a field's name.
+func nameProblem(m zhiyuan.Msg) zhiyuan.Msg {
+	if m == msgBadEncoding {
+		return "text.name_bad_encoding"
+	}
+	return "text.name_control"
+}
+
+// TextProblem returns (the catalogue key of) what is wrong with s as the value of field, or "" when it may be
 // kept: invalid UTF-8 (lone surrogates included: Go's UTF-8 rejects their encodings), C0
 // controls (but LF, CR LF and tab in a multi-line field), DEL and C1 controls.
-func TextProblem(field, s string) string {
+func TextProblem(field, s string) zhiyuan.Msg {
 	if !utf8.ValidString(s) {
 		return msgBadEncoding
 	}
@@ -78,14 +86,13 @@ func TextProblem(field, s string) string {
 
 // textError is the one error for refused text: 422 invalid, each bad field with its
 // message, and a general message naming the fields, for pages that show only that.
-func textError(fields map[string]string) error {
+func textError(fields zhiyuan.Problems) error {
 	names := make([]string, 0, len(fields))
 	for f := range fields {
 		names = append(names, "「"+printable(f)+"」")
 	}
 	sort.Strings(names)
-	return &zhiyuan.Error{Code: zhiyuan.EInvalid, Fields: fields,
-		Message: strings.Join(names, "、") + "含有无法保存的字符（控制字符或无效编码），请修改后重试"}
+	return fields.ErrWith("text.fields_invalid", "fields", strings.Join(names, "、"))
 }
 
 // printable keeps a field name showable when the name itself is what is broken.
@@ -103,15 +110,15 @@ func printable(s string) string {
 // what CheckText runs; handlers of multipart forms, which the middleware does not read,
 // call it after parsing.
 func CheckValues(v url.Values) error {
-	bad := map[string]string{}
+	bad := zhiyuan.Problems{}
 	for name, values := range v {
 		if msg := TextProblem("", name); msg != "" {
-			bad[printable(name)] = "名称" + msg
+			bad.Add(printable(name), nameProblem(msg))
 			continue
 		}
 		for _, s := range values {
 			if msg := TextProblem(name, s); msg != "" {
-				bad[name] = msg
+				bad.Add(name, msg)
 				break
 			}
 		}
@@ -139,7 +146,7 @@ func CheckText(page func(w http.ResponseWriter, r *http.Request, err error)) Mid
 			}
 			// No record has such a name, so a bad path is not found rather than invalid.
 			if TextProblem("", r.URL.Path) != "" {
-				fail(zhiyuan.Errorf(zhiyuan.ENotFound, "地址不存在"))
+				fail(zhiyuan.Fail(zhiyuan.ENotFound, "notfound.address"))
 				return
 			}
 			// Pairs that do not parse are dropped here as they are by r.URL.Query().
@@ -151,7 +158,7 @@ func CheckText(page func(w http.ResponseWriter, r *http.Request, err error)) Mid
 			if isURLEncodedForm(r) {
 				// Parsed here once; handlers' ParseForm and FormValue reuse the result.
 				if err := r.ParseForm(); err != nil {
-					fail(zhiyuan.Errorf(zhiyuan.EInvalid, "表单内容格式不正确"))
+					fail(zhiyuan.Fail(zhiyuan.EInvalid, "form.malformed"))
 					return
 				}
 				if err := CheckValues(r.PostForm); err != nil {
@@ -210,7 +217,7 @@ func CheckJSON(raw []byte) error {
 			}
 		}
 	}
-	bad := map[string]string{}
+	bad := zhiyuan.Problems{}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	for {
 		start := dec.InputOffset()
@@ -236,12 +243,12 @@ func CheckJSON(raw []byte) error {
 				stack[n-1].key = t
 				if msg := jsonStringProblem("", lit, t); msg != "" {
 					stack[n-1].key = printable(t)
-					bad[path()] = "名称" + msg
+					bad.Add(path(), nameProblem(msg))
 				}
 				continue
 			}
 			if msg := jsonStringProblem(path(), lit, t); msg != "" {
-				bad[path()] = msg
+				bad.Add(path(), msg)
 			}
 		}
 		valueDone()
@@ -255,7 +262,7 @@ func CheckJSON(raw []byte) error {
 // jsonStringProblem checks one JSON string: its raw literal lit (quotes included) for
 // invalid UTF-8 and lone surrogate escapes, and its decoded value s for control
 // characters.
-func jsonStringProblem(field string, lit []byte, s string) string {
+func jsonStringProblem(field string, lit []byte, s string) zhiyuan.Msg {
 	if !utf8.Valid(lit) || loneSurrogate(lit) {
 		return msgBadEncoding
 	}

@@ -79,7 +79,7 @@ func TestCheckJSON(t *testing.T) {
 			continue
 		}
 		f := zhiyuan.ErrorFields(err)
-		if zhiyuan.ErrorCode(err) != zhiyuan.EInvalid || len(f) != 1 || f[tc.field] == "" {
+		if zhiyuan.ErrorCode(err) != zhiyuan.EInvalid || len(f) != 1 || f[tc.field] == "" || zhiyuan.ErrorReason(err) != "text.fields_invalid" {
 			t.Errorf("%s: %v, want one naming %s", tc.body, err, tc.field)
 		}
 		if !strings.Contains(zhiyuan.ErrorMessage(err), "「"+tc.field+"」") {

@@ -78,14 +78,31 @@ func Verify(pw, encoded string, want Params) (ok, rehash bool, err error) {
 	return true, rehash, nil
 }
 
-// Check validates a new password's strength and returns a Chinese message, or "".
-func Check(pw string) string {
+// Weakness is why a new password is refused; the caller names the sentence for it.
+type Weakness int
+
+// The weaknesses Check finds. NoWeakness is the zero value: the password is fine.
+const (
+	NoWeakness Weakness = iota
+	TooShort            // fewer than MinLen characters
+	TooLong             // more than MaxLen characters
+	NoMix               // not both letters and digits
+)
+
+// The length bounds of a new password, in characters.
+const (
+	MinLen = 8
+	MaxLen = 72
+)
+
+// Check validates a new password's strength and returns its weakness, or NoWeakness.
+func Check(pw string) Weakness {
 	n := len([]rune(pw))
 	switch {
-	case n < 8:
-		return "密码至少8位"
-	case n > 72:
-		return "密码不能超过72位"
+	case n < MinLen:
+		return TooShort
+	case n > MaxLen:
+		return TooLong
 	}
 	var letter, digit bool
 	for _, r := range pw {
@@ -97,7 +114,7 @@ func Check(pw string) string {
 		}
 	}
 	if !letter || !digit {
-		return "密码需同时包含字母和数字"
+		return NoMix
 	}
-	return ""
+	return NoWeakness
 }

@@ -29,7 +29,7 @@ func TestHashVerify(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	for pw, bad := range map[string]bool{"short1": true, "onlyletters": true, "12345678": true, "abc12345": false, "密码很长很长abc123": false} {
-		if got := Check(pw) != ""; got != bad {
+		if got := Check(pw) != NoWeakness; got != bad {
 			t.Errorf("Check(%q) rejected=%v, want %v", pw, got, bad)
 		}
 	}

@@ -50,7 +50,7 @@ const PhotoDecodeWait = 10 * time.Second
 
 // ErrPhotoBusy is the refusal of an upload that found every decoding slot taken for
 // PhotoDecodeWait: 429 with the stable code "ratelimited".
-var ErrPhotoBusy = zhiyuan.FieldError(zhiyuan.ERateLimited, "photo", "服务器正忙于处理其他照片，请稍后再试")
+var ErrPhotoBusy = zhiyuan.FieldFail(zhiyuan.ERateLimited, "photo", "card.photo_busy")
 
 // decodeSlots is the server-wide semaphore of MaxPhotoDecodes.
 var decodeSlots = make(chan struct{}, MaxPhotoDecodes)
@@ -58,7 +58,10 @@ var decodeSlots = make(chan struct{}, MaxPhotoDecodes)
 // The field every photo error names, as the application form and the API call it.
 const photoField = "photo"
 
-func photoErr(msg string) error { return zhiyuan.FieldError(zhiyuan.EInvalid, photoField, msg) }
+// photoErr refuses a photo with the catalogue sentence reason and its parameters.
+func photoErr(reason zhiyuan.Msg, args ...any) error {
+	return zhiyuan.FieldFail(zhiyuan.EInvalid, photoField, reason, args...)
+}
 
 // NormalizePhoto is NormalizePhotoContext without a caller's context: it waits at most
 // PhotoDecodeWait for a decoding slot.
@@ -95,7 +98,7 @@ func NormalizePhotoContext(ctx context.Context, data []byte) ([]byte, error) {
 		img, err = png.Decode(bytes.NewReader(data))
 	}
 	if err != nil {
-		return nil, photoErr("照片文件已损坏或无法识别")
+		return nil, photoErr("card.photo_unreadable")
 	}
 	out := cardPhoto(img, exifOrientation(data))
 	img = nil
@@ -131,27 +134,27 @@ const bigDecode = 8 << 20
 // reading headers only, and returns the decoded size.
 func checkPhoto(data []byte) (int64, error) {
 	if len(data) == 0 {
-		return 0, photoErr("请上传照片")
+		return 0, photoErr("card.photo_required")
 	}
 	if len(data) > MaxPhotoBytes {
-		return 0, photoErr(fmt.Sprintf("照片不能超过%dMB", MaxPhotoBytes>>20))
+		return 0, photoErr("card.photo_too_large", "max_mb", MaxPhotoBytes>>20)
 	}
 	if !isJPEG(data) && !isPNG(data) {
-		return 0, photoErr("照片须为JPEG或PNG格式的图片")
+		return 0, photoErr("card.photo_type")
 	}
 	w, h, cost, err := decodeCost(data)
 	if err != nil {
-		return 0, photoErr("照片文件已损坏或无法识别")
+		return 0, photoErr("card.photo_unreadable")
 	}
 	if w > MaxPhotoSide || h > MaxPhotoSide {
-		return 0, photoErr(fmt.Sprintf("照片像素过大（%d×%d），宽和高都不能超过%d像素", w, h, MaxPhotoSide))
+		return 0, photoErr("card.photo_too_wide", "width", w, "height", h, "max", MaxPhotoSide)
 	}
 	if w < MinPhotoSide || h < MinPhotoSide {
-		return 0, photoErr(fmt.Sprintf("照片太小（%d×%d），宽和高都应至少%d像素", w, h, MinPhotoSide))
+		return 0, photoErr("card.photo_too_small", "width", w, "height", h, "min", MinPhotoSide)
 	}
 	if cost > MaxPhotoDecodeBytes {
-		return 0, photoErr(fmt.Sprintf("照片像素过大（%d×%d，解码需约%dMB内存，上限%dMB），请上传较小的照片，如手机拍摄的普通照片",
-			w, h, (cost+(1<<20)-1)>>20, MaxPhotoDecodeBytes>>20))
+		return 0, photoErr("card.photo_too_costly", "width", w, "height", h,
+			"need_mb", (cost+(1<<20)-1)>>20, "max_mb", MaxPhotoDecodeBytes>>20)
 	}
 	return cost, nil
 }

@@ -77,7 +77,7 @@ func TestResetAPI(t *testing.T) {
 		}
 		wrong := code[:5] + string(rune('0'+(code[5]-'0'+1)%10))
 		res := e.Do("POST", "/api/v1/auth/reset", "", map[string]string{"phone": v.Phone, "code": wrong, "new_password": "fresh1234"})
-		if c, _, f := res.Error(); res.Status != http.StatusUnprocessableEntity || c != zhiyuan.EInvalid || !strings.Contains(f["code"], "验证码不正确") {
+		if c, _, _ := res.Error(); res.Status != http.StatusUnprocessableEntity || c != zhiyuan.EInvalid || fieldReason(res, "code") != "reset.code_wrong" {
 			t.Errorf("wrong code: %d %s", res.Status, res.Body)
 		}
 		if res := e.Do("POST", "/api/v1/auth/reset", "", map[string]string{"phone": v.Phone, "code": code, "new_password": "fresh1234"}); res.Status != http.StatusNoContent {
@@ -88,7 +88,7 @@ func TestResetAPI(t *testing.T) {
 		}
 		e.Token(v.Phone, "fresh1234")
 		res = e.Do("POST", "/api/v1/auth/reset", "", map[string]string{"phone": v.Phone, "code": code, "new_password": "again1234"})
-		if _, _, f := res.Error(); res.Status != http.StatusUnprocessableEntity || f["code"] != "验证码不正确或已失效，请重新获取" {
+		if res.Status != http.StatusUnprocessableEntity || fieldReason(res, "code") != "reset.code_no_code" {
 			t.Errorf("reused code: %d %s", res.Status, res.Body)
 		}
 
@@ -213,4 +213,10 @@ func TestResetPages(t *testing.T) {
 		}
 		e.Browser().Login(v.Phone, temp[1])
 	})
+}
+
+// fieldReason is the catalogue key of the API error's problem with field.
+func fieldReason(res *servertest.Response, field string) zhiyuan.Msg {
+	_, f := res.Reasons()
+	return f[field]
 }

@@ -63,7 +63,7 @@ func New(a *app.App, log *slog.Logger, opt Options) (*Server, error) {
 	mux.Handle("/", pages)
 
 	crossOriginDenied := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := zhiyuan.Errorf(zhiyuan.EForbidden, "拒绝跨站提交的请求")
+		err := zhiyuan.Fail(zhiyuan.EForbidden, "http.cross_site")
 		if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
 			httpx.WriteJSONError(w, err)
 			return
@@ -117,11 +117,11 @@ func metricsGuard(token string, mainListener bool, next http.Handler) http.Handl
 		if token != "" {
 			got, _ := httpx.BearerToken(r)
 			if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-				httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.EUnauthorized, "需要监控令牌"))
+				httpx.WriteJSONError(w, zhiyuan.Fail(zhiyuan.EUnauthorized, "http.metrics_token_required"))
 				return
 			}
 		} else if mainListener {
-			httpx.WriteJSONError(w, zhiyuan.Errorf(zhiyuan.EForbidden, "监控指标在 --metrics-addr 监听地址上提供，或配置 ZHIYUAN_METRICS_TOKEN 后凭令牌读取"))
+			httpx.WriteJSONError(w, zhiyuan.Fail(zhiyuan.EForbidden, "http.metrics_elsewhere"))
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -8,7 +8,7 @@ import (
 )
 
 var accountUniques = map[string][2]string{
-	"phone": {"phone", "该手机号已注册"},
+	"phone": {"phone", "account.phone_taken"},
 }
 
 // CreateAccount inserts an account with its roles in one transaction and returns its id.
@@ -96,7 +96,7 @@ func (s *Store) findAccount(ctx context.Context, where string, arg any) (*zhiyua
 		return nil, "", err
 	}
 	if a == nil {
-		return nil, "", notFound("账号")
+		return nil, "", notFound("notfound.account")
 	}
 	return a, hash, nil
 }
@@ -124,7 +124,7 @@ func (s *Store) SetPasswordHash(ctx context.Context, accountID int64, hash strin
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("账号")
+		return notFound("notfound.account")
 	}
 	return nil
 }

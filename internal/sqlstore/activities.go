@@ -30,7 +30,7 @@ func (s *Store) FindProjectByID(ctx context.Context, id int64) (*zhiyuan.Project
 	err := s.reader().queryRow(ctx, `SELECT id, org_id, title, description, category, region_code, created_at
 		FROM projects WHERE id = ?`, id).Scan(&p.ID, &p.OrgID, &p.Title, &p.Description, &cat, &p.RegionCode, &p.CreatedAt)
 	if err == sql.ErrNoRows {
-		return nil, notFound("项目")
+		return nil, notFound("notfound.project")
 	}
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func (s *Store) FindActivityByID(ctx context.Context, id int64) (*zhiyuan.Activi
 	c := s.reader()
 	a, err := scanActivity(c.queryRow(ctx, `SELECT `+activityCols+activityFrom+`WHERE a.id = ?`, id))
 	if err == sql.ErrNoRows {
-		return nil, notFound("活动")
+		return nil, notFound("notfound.activity")
 	}
 	if err != nil {
 		return nil, err
@@ -207,7 +207,7 @@ func (s *Store) UpdateActivity(ctx context.Context, a *zhiyuan.Activity) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return zhiyuan.FieldError(zhiyuan.EConflict, "status", "活动已结束或已取消，不能修改")
+			return zhiyuan.FieldFail(zhiyuan.EConflict, "status", "activity.finished_no_edit")
 		}
 		return s.reindexActivity(ctx, tx, a.ID)
 	})
@@ -224,7 +224,7 @@ func (s *Store) PublishActivity(ctx context.Context, id int64) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return s.activityStateError(ctx, tx, id, "只有草稿状态的活动可以发布")
+			return s.activityStateError(ctx, tx, id, "activity.publish_needs_draft")
 		}
 		if _, err := tx.exec(ctx, `UPDATE activity_sessions SET status = 'open' WHERE activity_id = ? AND status = 'draft'`, id); err != nil {
 			return err
@@ -234,15 +234,15 @@ func (s *Store) PublishActivity(ctx context.Context, id int64) error {
 }
 
 // activityStateError explains a refused status change: ENotFound when there is no such
-// activity, EConflict with msg otherwise.
-func (s *Store) activityStateError(ctx context.Context, c conn, id int64, msg string) error {
+// activity, EConflict with reason (whose sentence names the current {status}) otherwise.
+func (s *Store) activityStateError(ctx context.Context, c conn, id int64, reason zhiyuan.Msg) error {
 	var st string
 	if err := c.queryRow(ctx, "SELECT status FROM activities WHERE id = ?", id).Scan(&st); err == sql.ErrNoRows {
-		return notFound("活动")
+		return notFound("notfound.activity")
 	} else if err != nil {
 		return err
 	}
-	return zhiyuan.FieldError(zhiyuan.EConflict, "status", msg+"（当前状态："+zhiyuan.ActivityStatus(st).Chinese()+"）")
+	return zhiyuan.FieldFail(zhiyuan.EConflict, "status", reason, "status", zhiyuan.ActivityStatus(st).Chinese())
 }
 
 // CountSignedUpVolunteers counts the volunteers with an active sign-up (pending,
@@ -267,7 +267,7 @@ func (s *Store) EndActivity(ctx context.Context, id int64, to zhiyuan.ActivitySt
 	case zhiyuan.ActivityCancelled:
 		from = "'draft', 'published', 'closed'"
 	default:
-		return 0, zhiyuan.Errorf(zhiyuan.EInvalid, "活动状态不正确")
+		return 0, zhiyuan.Fail(zhiyuan.EInvalid, "activity.status_unknown")
 	}
 	now := s.now()
 	var accounts []int64
@@ -278,9 +278,9 @@ func (s *Store) EndActivity(ctx context.Context, id int64, to zhiyuan.ActivitySt
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			if to == zhiyuan.ActivityClosed {
-				return s.activityStateError(ctx, tx, id, "只有已发布的活动可以结束报名")
+				return s.activityStateError(ctx, tx, id, "activity.close_needs_published")
 			}
-			return s.activityStateError(ctx, tx, id, "活动已取消")
+			return s.activityStateError(ctx, tx, id, "activity.cancel_again")
 		}
 		// Every session row is locked (PostgreSQL) before any sign-up of the activity is
 		// read, the same order as a sign-up takes, so nobody slips in after the list.

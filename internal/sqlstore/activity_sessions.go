@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"zhiyuan"
@@ -58,7 +57,7 @@ func (s *Store) FindSessionByID(ctx context.Context, id int64) (*zhiyuan.Activit
 			&se.Pending, &se.Waitlisted, &st}, dest...)...)
 	}))
 	if err == sql.ErrNoRows {
-		return nil, nil, notFound("场次")
+		return nil, nil, notFound("notfound.session")
 	}
 	if err != nil {
 		return nil, nil, err
@@ -83,7 +82,7 @@ func (s *Store) AddSessions(ctx context.Context, activityID int64, sessions []zh
 		err := tx.queryRow(ctx, `SELECT a.status, (SELECT COUNT(*) FROM activity_sessions WHERE activity_id = a.id)
 			FROM activities a WHERE a.id = ?`, activityID).Scan(&st, &n)
 		if err == sql.ErrNoRows {
-			return notFound("活动")
+			return notFound("notfound.activity")
 		}
 		if err != nil {
 			return err
@@ -94,10 +93,10 @@ func (s *Store) AddSessions(ctx context.Context, activityID int64, sessions []zh
 		case zhiyuan.ActivityPublished:
 			status = zhiyuan.SessionOpen
 		default:
-			return zhiyuan.FieldError(zhiyuan.EConflict, "status", "活动已结束或已取消，不能添加场次")
+			return zhiyuan.FieldFail(zhiyuan.EConflict, "status", "session.activity_finished_no_add")
 		}
 		if n+len(sessions) > zhiyuan.MaxSessions {
-			return zhiyuan.FieldError(zhiyuan.EInvalid, "sessions", fmt.Sprintf("一个活动最多%d个场次", zhiyuan.MaxSessions))
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, "sessions", "activity.sessions_too_many", "max", zhiyuan.MaxSessions)
 		}
 		for i := range sessions {
 			sessions[i].ActivityID, sessions[i].Status = activityID, status
@@ -126,13 +125,13 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, startsAt, endsAt ti
 			err := tx.queryRow(ctx, "SELECT seats_taken, status FROM activity_sessions WHERE id = ?", id).Scan(&taken, &st)
 			switch {
 			case err == sql.ErrNoRows:
-				return notFound("场次")
+				return notFound("notfound.session")
 			case err != nil:
 				return err
 			case st != string(zhiyuan.SessionDraft) && st != string(zhiyuan.SessionOpen):
-				return zhiyuan.FieldError(zhiyuan.EConflict, "status", "场次已结束或已取消，不能修改")
+				return zhiyuan.FieldFail(zhiyuan.EConflict, "status", "session.finished_no_edit")
 			}
-			return zhiyuan.FieldError(zhiyuan.EInvalid, "capacity", fmt.Sprintf("名额不能少于已录用的人数（%d）", taken))
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, "capacity", "session.capacity_below_taken", "taken", taken)
 		}
 		var activityID int64
 		if err := tx.queryRow(ctx, "SELECT activity_id FROM activity_sessions WHERE id = ?", id).Scan(&activityID); err != nil {

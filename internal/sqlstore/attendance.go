@@ -32,11 +32,11 @@ type CheckinInput struct {
 // Refusals of check-in and check-out, as the volunteer reads them. The field is "action":
 // what was asked cannot be done now.
 var (
-	ErrNoSeat          = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "您没有该场次的已录用名额，不能签到")
-	ErrAlreadyIn       = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "您已签到，不能重复签到")
-	ErrNotCheckedIn    = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "尚未签到，不能签退")
-	ErrAlreadyOut      = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "您已签退，不能重复签退")
-	ErrCheckoutTooSoon = zhiyuan.FieldError(zhiyuan.EInvalid, "action", "签退时间不能早于签到时间")
+	ErrNoSeat          = zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "attendance.no_seat")
+	ErrAlreadyIn       = zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "attendance.already_in")
+	ErrNotCheckedIn    = zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "attendance.not_checked_in")
+	ErrAlreadyOut      = zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "attendance.already_out")
+	ErrCheckoutTooSoon = zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "attendance.checkout_before_checkin")
 )
 
 // CheckIn records a check-in: one INSERT that only succeeds for a volunteer with a
@@ -242,7 +242,7 @@ func (s *Store) FindAttendance(ctx context.Context, sessionID, volunteerID int64
 	a, err := scanAttendance(s.reader().queryRow(ctx, `SELECT `+attendanceCols+` FROM attendance t
 		JOIN volunteers v ON v.id = t.volunteer_id WHERE t.session_id = ? AND t.volunteer_id = ?`, sessionID, volunteerID))
 	if err == sql.ErrNoRows {
-		return nil, notFound("签到记录")
+		return nil, notFound("notfound.attendance")
 	}
 	return a, err
 }
@@ -364,7 +364,7 @@ func (s *Store) VolunteerIDByAccount(ctx context.Context, accountID int64) (int6
 	var id int64
 	err := s.reader().queryRow(ctx, `SELECT id FROM volunteers WHERE account_id = ? AND status = 'active'`, accountID).Scan(&id)
 	if err == sql.ErrNoRows {
-		return 0, notFound("志愿者")
+		return 0, notFound("notfound.volunteer")
 	}
 	return id, err
 }
@@ -402,7 +402,7 @@ func (s *Store) FindScanTarget(ctx context.Context, sessionID, accountID int64) 
 			&t.Activity.OrgID, &t.Activity.Title, &t.Activity.RegionCode, &t.Activity.Lat, &t.Activity.Lng,
 			&t.Activity.CheckinRadiusM, &t.Activity.TimeZone, &ast, &vid)
 	if err == sql.ErrNoRows {
-		return nil, notFound("场次")
+		return nil, notFound("notfound.session")
 	}
 	if err != nil {
 		return nil, err

@@ -22,12 +22,12 @@ import (
 const cardChunk = 400
 
 var cardAppUniques = map[string][2]string{
-	"card_applications_open_uq":      {"application", "您已有一份正在办理的志愿者证申请"},
-	"card_applications.volunteer_id": {"application", "您已有一份正在办理的志愿者证申请"},
-	"cards_live_uq":                  {"card", "该志愿者已持有有效或制作中的志愿者证"},
-	"cards.volunteer_id":             {"card", "该志愿者已持有有效或制作中的志愿者证"},
-	"cards_number_uq":                {"number", "卡号重复"},
-	"cards.number":                   {"number", "卡号重复"},
+	"card_applications_open_uq":      {"application", "card.application_open"},
+	"card_applications.volunteer_id": {"application", "card.application_open"},
+	"cards_live_uq":                  {"card", "card.volunteer_has_card"},
+	"cards.volunteer_id":             {"card", "card.volunteer_has_card"},
+	"cards_number_uq":                {"number", "card.number_taken"},
+	"cards.number":                   {"number", "card.number_taken"},
 }
 
 // scopeCond returns an SQL condition limiting col (a region code column) to the given
@@ -100,7 +100,7 @@ func (s *Store) CreateCardApplication(ctx context.Context, a *zhiyuan.CardApplic
 			return err
 		}
 		if live {
-			return zhiyuan.FieldError(zhiyuan.EConflict, "card", "您已持有有效或制作中的志愿者证，无需重复申请；如卡片遗失请先挂失")
+			return zhiyuan.FieldFail(zhiyuan.EConflict, "card", "card.already_held")
 		}
 		a.PhotoID, a.Status, a.CreatedAt, a.UpdatedAt = photoID, zhiyuan.AppSubmitted, now, now
 		return cardEventInsert(tx, ctx, []zhiyuan.CardEvent{{VolunteerID: a.VolunteerID, ApplicationID: a.ID, Event: "submitted",
@@ -121,9 +121,9 @@ func (s *Store) CardApplyRefusal(ctx context.Context, volunteerID int64) error {
 	}
 	switch {
 	case live:
-		return zhiyuan.FieldError(zhiyuan.EConflict, "card", "您已持有有效或制作中的志愿者证，无需重复申请；如卡片遗失请先挂失")
+		return zhiyuan.FieldFail(zhiyuan.EConflict, "card", "card.already_held")
 	case open:
-		return zhiyuan.FieldError(zhiyuan.EConflict, "application", cardAppUniques["card_applications_open_uq"][1])
+		return zhiyuan.FieldFail(zhiyuan.EConflict, "application", "card.application_open")
 	}
 	return nil
 }
@@ -178,7 +178,7 @@ func (s *Store) FindCardApplicationByID(ctx context.Context, id int64) (*zhiyuan
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, notFound("志愿者证申请")
+		return nil, notFound("notfound.card_application")
 	}
 	return &out[0], nil
 }
@@ -250,7 +250,7 @@ func (f CardApplicationFilter) where() (string, []any) {
 func (s *Store) DecideCardApplications(ctx context.Context, ids []int64, approve bool, reason string, by int64, scopes []string, audit *zhiyuan.AuditEntry) (int, error) {
 	ids = uniqueIDs(ids)
 	if len(ids) == 0 {
-		return 0, zhiyuan.FieldError(zhiyuan.EInvalid, "application_ids", "请选择要处理的申请")
+		return 0, zhiyuan.FieldFail(zhiyuan.EInvalid, "application_ids", "card.decide_nothing_chosen")
 	}
 	status, event := zhiyuan.AppApproved, "approved"
 	if !approve {
@@ -287,9 +287,9 @@ func (s *Store) DecideCardApplications(ctx context.Context, ids []int64, approve
 		}
 		if len(events) != len(ids) {
 			if len(ids) == 1 {
-				return zhiyuan.Errorf(zhiyuan.EConflict, "该申请已处理，不能重复审核")
+				return zhiyuan.Fail(zhiyuan.EConflict, "card.application_decided")
 			}
-			return zhiyuan.Errorf(zhiyuan.EConflict, "所选的%d份申请中有%d份已处理或不在您的管辖范围，未做任何修改", len(ids), len(ids)-len(events))
+			return zhiyuan.Fail(zhiyuan.EConflict, "card.applications_some_decided", "chosen", len(ids), "refused", len(ids)-len(events))
 		}
 		n = len(events)
 		if err := cardEventInsert(tx, ctx, events); err != nil {
@@ -313,7 +313,7 @@ func (s *Store) CreateCardBatch(ctx context.Context, ids []int64, region string,
 	makeNumber func(region string, year int, seq int64) (string, error), audit *zhiyuan.AuditEntry) (*zhiyuan.CardBatch, error) {
 	ids = uniqueIDs(ids)
 	if len(ids) == 0 {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "application_ids", "请选择要制卡的申请")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "application_ids", "card.batch_nothing_chosen")
 	}
 	var b zhiyuan.CardBatch
 	err := s.inTx(ctx, func(tx conn) error {
@@ -354,8 +354,7 @@ func (s *Store) CreateCardBatch(ctx context.Context, ids []int64, region string,
 			}
 		}
 		if len(apps) != len(ids) {
-			return zhiyuan.Errorf(zhiyuan.EConflict, "所选的%d份申请中有%d份不是已通过审核、待制卡的申请（或不在您的管辖范围），未创建批次",
-				len(ids), len(ids)-len(apps))
+			return zhiyuan.Fail(zhiyuan.EConflict, "card.batch_some_not_approved", "chosen", len(ids), "refused", len(ids)-len(apps))
 		}
 		// Number the cards: per region, in application order.
 		sort.Slice(apps, func(i, j int) bool { return apps[i].id < apps[j].id })
@@ -385,7 +384,7 @@ func (s *Store) CreateCardBatch(ctx context.Context, ids []int64, region string,
 			for _, a := range part {
 				number, err := makeNumber(a.region, year, next[a.region])
 				if err != nil {
-					return zhiyuan.Errorf(zhiyuan.EConflict, "无法为地区%s编制卡号：%v", a.region, err)
+					return zhiyuan.Fail(zhiyuan.EConflict, "card.number_unavailable", "region", a.region, "err", err)
 				}
 				next[a.region]++
 				args = append(args, number, a.volunteer, a.id, id, a.region, a.photo, now, now)
@@ -435,7 +434,7 @@ func scanCardBatch(r rowScanner) (*zhiyuan.CardBatch, error) {
 func (s *Store) FindCardBatchByID(ctx context.Context, id int64) (*zhiyuan.CardBatch, error) {
 	b, err := scanCardBatch(s.reader().queryRow(ctx, `SELECT `+cardBatchCols+` FROM card_batches WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("制卡批次")
+		return nil, notFound("notfound.card_batch")
 	}
 	return b, err
 }
@@ -479,7 +478,7 @@ func (s *Store) AdvanceCardBatch(ctx context.Context, id int64, to zhiyuan.CardB
 	case zhiyuan.BatchIssued:
 		from, col, appStatus, event = zhiyuan.BatchPrinted, "issued_at", string(zhiyuan.AppIssued), "issued"
 	default:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "status", "批次状态不正确")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "card.batch_status_unknown")
 	}
 	return s.inTx(ctx, func(tx conn) error {
 		now := s.now()
@@ -490,11 +489,11 @@ func (s *Store) AdvanceCardBatch(ctx context.Context, id int64, to zhiyuan.CardB
 		if n, _ := res.RowsAffected(); n == 0 {
 			var cur string
 			if err := tx.queryRow(ctx, `SELECT status FROM card_batches WHERE id = ?`, id).Scan(&cur); errors.Is(err, sql.ErrNoRows) {
-				return notFound("制卡批次")
+				return notFound("notfound.card_batch")
 			} else if err != nil {
 				return err
 			}
-			return zhiyuan.Errorf(zhiyuan.EConflict, "该批次当前为“%s”，不能标记为“%s”", zhiyuan.CardBatchStatus(cur).Chinese(), to.Chinese())
+			return zhiyuan.Fail(zhiyuan.EConflict, "card.batch_transition", "from", zhiyuan.CardBatchStatus(cur).Chinese(), "to", to.Chinese())
 		}
 		if _, err := tx.exec(ctx, `UPDATE card_applications SET status = ?, updated_at = ? WHERE batch_id = ?`, appStatus, now, id); err != nil {
 			return err
@@ -580,7 +579,7 @@ func (s *Store) CardPhoto(ctx context.Context, id int64) ([]byte, error) {
 	var data []byte
 	err := s.reader().queryRow(ctx, `SELECT data FROM card_photos WHERE id = ?`, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("照片")
+		return nil, notFound("notfound.photo")
 	}
 	return data, err
 }
@@ -608,7 +607,7 @@ func (s *Store) FindCardByNumber(ctx context.Context, number string) (*zhiyuan.C
 	c, err := scanCard(s.reader().queryRow(ctx, `SELECT `+cardCols+` FROM cards c JOIN volunteers v ON v.id = c.volunteer_id
 		WHERE c.number = ?`, number))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("志愿者证")
+		return nil, notFound("notfound.card")
 	}
 	return c, err
 }
@@ -653,11 +652,11 @@ func (s *Store) setCardStatus(ctx context.Context, tx conn, number string, from 
 	if errors.Is(err, sql.ErrNoRows) {
 		var cur string
 		if err := tx.queryRow(ctx, `SELECT status FROM cards WHERE number = ?`, number).Scan(&cur); errors.Is(err, sql.ErrNoRows) {
-			return notFound("志愿者证")
+			return notFound("notfound.card")
 		} else if err != nil {
 			return err
 		}
-		return zhiyuan.Errorf(zhiyuan.EConflict, "该志愿者证当前状态为“%s”，不能执行此操作", zhiyuan.CardStatus(cur).Chinese())
+		return zhiyuan.Fail(zhiyuan.EConflict, "card.status_forbids", "status", zhiyuan.CardStatus(cur).Chinese())
 	}
 	if err != nil {
 		return err
@@ -688,7 +687,7 @@ func (s *Store) ReissueCard(ctx context.Context, number string, by int64, audit 
 			FROM cards c JOIN card_applications ca ON ca.id = c.application_id WHERE c.number = ?`, number).Scan(
 			&status, &old.VolunteerID, &old.RegionCode, &old.PhotoID, &old.Delivery, &orgID, &old.DeliveryAddress)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("志愿者证")
+			return notFound("notfound.card")
 		}
 		if err != nil {
 			return err
@@ -700,7 +699,7 @@ func (s *Store) ReissueCard(ctx context.Context, number string, by int64, audit 
 			}
 		case zhiyuan.CardLost:
 		default:
-			return zhiyuan.Errorf(zhiyuan.EConflict, "只有有效或已挂失的志愿者证可以补办（当前：%s）", zhiyuan.CardStatus(status).Chinese())
+			return zhiyuan.Fail(zhiyuan.EConflict, "card.reissue_status", "status", zhiyuan.CardStatus(status).Chinese())
 		}
 		a = zhiyuan.CardApplication{VolunteerID: old.VolunteerID, Kind: zhiyuan.KindReissue, RegionCode: old.RegionCode, PhotoID: old.PhotoID,
 			Delivery: old.Delivery, DeliveryOrgID: orgID.Int64, DeliveryAddress: old.DeliveryAddress, Status: zhiyuan.AppApproved,

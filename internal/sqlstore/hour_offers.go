@@ -82,8 +82,8 @@ func (s *Store) AppendOrOfferHourEntry(ctx context.Context, e *zhiyuan.HourEntry
 
 // Refusals of an answer to an offer.
 var (
-	ErrOfferSettled = zhiyuan.FieldError(zhiyuan.EConflict, "status", "这条时长记录已处理，不能再更改")
-	ErrOfferExpired = zhiyuan.FieldError(zhiyuan.EConflict, "status", "这条时长记录已超过确认期限，不再计入")
+	ErrOfferSettled = zhiyuan.FieldFail(zhiyuan.EConflict, "status", "hours.offer_settled")
+	ErrOfferExpired = zhiyuan.FieldFail(zhiyuan.EConflict, "status", "hours.offer_expired")
 )
 
 // offerRefusal says why a conditional UPDATE of a pending offer changed nothing.
@@ -93,7 +93,7 @@ func (s *Store) offerRefusal(ctx context.Context, c conn, id, volunteerID int64)
 	err := c.queryRow(ctx, `SELECT status, expires_at FROM hour_offers WHERE id = ? AND volunteer_id = ?`, id, volunteerID).Scan(&status, &expires)
 	switch {
 	case err == sql.ErrNoRows:
-		return notFound("时长记录")
+		return notFound("notfound.hour_entry")
 	case err != nil:
 		return err
 	case status == string(zhiyuan.OfferExpired) || (status == string(zhiyuan.OfferPending) && !s.now().Before(expires)):
@@ -217,7 +217,7 @@ func scanOffer(r rowScanner) (*zhiyuan.HourOffer, error) {
 func (s *Store) findOffer(ctx context.Context, c conn, where string, args ...any) (*zhiyuan.HourOffer, error) {
 	o, err := scanOffer(c.queryRow(ctx, offerView+where, args...))
 	if err == sql.ErrNoRows {
-		return nil, notFound("时长记录")
+		return nil, notFound("notfound.hour_entry")
 	}
 	return o, err
 }

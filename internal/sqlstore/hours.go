@@ -75,10 +75,9 @@ func (s *Store) appendHourEntry(ctx context.Context, tx conn, e *zhiyuan.HourEnt
 		}
 		switch after := sum + e.Minutes; {
 		case after > place.MaxSessionMinutes:
-			return zhiyuan.FieldError(zhiyuan.EInvalid, field, fmt.Sprintf("该志愿者本场次已记录%s小时，再加%s小时将超过场次时长%s小时",
-				zhiyuan.FormatHours(sum), zhiyuan.FormatHours(e.Minutes), zhiyuan.FormatHours(place.MaxSessionMinutes)))
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, field, "hours.over_session", "recorded", zhiyuan.FormatHours(sum), "adding", zhiyuan.FormatHours(e.Minutes), "session_hours", zhiyuan.FormatHours(place.MaxSessionMinutes))
 		case after < 0:
-			return zhiyuan.FieldError(zhiyuan.EInvalid, field, fmt.Sprintf("该志愿者本场次共记录%s小时，更正后不能为负数", zhiyuan.FormatHours(sum)))
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, field, "hours.correction_negative", "recorded", zhiyuan.FormatHours(sum))
 		}
 	}
 	e.Link(seq-1, head)
@@ -87,7 +86,7 @@ func (s *Store) appendHourEntry(ctx context.Context, tx conn, e *zhiyuan.HourEnt
 		e.VolunteerID, e.Seq, string(e.Kind), e.Minutes, hlNullID(e.SessionID), e.OrgID, hlNullID(e.CorrectsID),
 		e.Reason, hlNullID(e.RecordedBy), e.RecordedAt, e.PrevHash, e.Hash)
 	if err != nil {
-		return s.translate(err, map[string][2]string{"seq": {"volunteer_id", "该志愿者的时长记录正在被同时写入，请重试"}})
+		return s.translate(err, map[string][2]string{"seq": {"volunteer_id", "hours.concurrent_write"}})
 	}
 	e.ID = id
 	if _, err := tx.exec(ctx, `UPDATE volunteer_hour_totals SET head_hash = ? WHERE volunteer_id = ?`, e.Hash, e.VolunteerID); err != nil {
@@ -310,7 +309,7 @@ func (s *Store) FindHourEntryByID(ctx context.Context, id int64) (*zhiyuan.HourE
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, notFound("时长记录")
+		return nil, notFound("notfound.hour_entry")
 	}
 	return &out[0], nil
 }
@@ -433,7 +432,7 @@ func (s *Store) CreateDispute(ctx context.Context, d *zhiyuan.HourDispute) error
 	id, err := s.writer().insert(ctx, `INSERT INTO hour_disputes (entry_id, volunteer_id, org_id, reason, status, created_at)
 		VALUES (?, ?, ?, ?, 'open', ?)`, d.EntryID, d.VolunteerID, d.OrgID, d.Reason, d.CreatedAt)
 	if err != nil {
-		return s.translate(err, map[string][2]string{"hour_disputes": {"entry_id", "这条记录已有处理中的申诉"}})
+		return s.translate(err, map[string][2]string{"hour_disputes": {"entry_id", "dispute.open_exists"}})
 	}
 	d.ID = id
 	return nil
@@ -466,7 +465,7 @@ func scanDispute(r rowScanner) (*zhiyuan.HourDispute, error) {
 func (s *Store) FindDisputeByID(ctx context.Context, id int64) (*zhiyuan.HourDispute, error) {
 	d, err := scanDispute(s.reader().queryRow(ctx, `SELECT `+disputeCols+disputeFrom+`WHERE d.id = ?`, id))
 	if err == sql.ErrNoRows {
-		return nil, notFound("申诉")
+		return nil, notFound("notfound.dispute")
 	}
 	return d, err
 }
@@ -529,7 +528,7 @@ func (s *Store) ResolveDispute(ctx context.Context, id, by int64, status zhiyuan
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return zhiyuan.FieldError(zhiyuan.EConflict, "status", "该申诉已处理")
+			return zhiyuan.FieldFail(zhiyuan.EConflict, "status", "dispute.decided")
 		}
 		return nil
 	})

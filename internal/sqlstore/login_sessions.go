@@ -51,7 +51,7 @@ func (s *Store) CreateSession(ctx context.Context, accountID int64, kind zhiyuan
 // unknown tokens and closed or disabled accounts are all EUnauthorized.
 func (s *Store) PrincipalBySession(ctx context.Context, token string, kind zhiyuan.SessionKind) (*zhiyuan.Principal, error) {
 	if token == "" {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	// One query for the caller and their roles: it runs on every authenticated request.
 	rows, err := s.reader().query(ctx, `SELECT a.id, a.name, a.phone, a.status, a.created_at, r.role, r.region_code, r.org_id
@@ -82,7 +82,7 @@ func (s *Store) PrincipalBySession(ctx context.Context, token string, kind zhiyu
 		return nil, err
 	}
 	if acc == nil {
-		return nil, zhiyuan.Errorf(zhiyuan.EUnauthorized, "登录已失效，请重新登录")
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.session_expired")
 	}
 	return &zhiyuan.Principal{AccountID: acc.ID, Name: acc.Name, Roles: acc.Roles, Account: acc}, nil
 }

@@ -29,12 +29,12 @@ func (s *Store) ApplyMembership(ctx context.Context, orgID, volunteerID int64) (
 		m, ferr := s.FindMembership(ctx, orgID, volunteerID)
 		if ferr != nil {
 			// No row and no membership: the organisation is missing or not approved.
-			return nil, zhiyuan.Errorf(zhiyuan.EConflict, "该组织尚未通过审核，暂不接受加入申请")
+			return nil, zhiyuan.Fail(zhiyuan.EConflict, "member.org_not_approved")
 		}
 		if m.Status == zhiyuan.MemberApproved {
-			return nil, zhiyuan.Errorf(zhiyuan.EConflict, "您已是该组织成员")
+			return nil, zhiyuan.Fail(zhiyuan.EConflict, "member.already_member")
 		}
-		return nil, zhiyuan.Errorf(zhiyuan.EConflict, "您已提交加入申请，请等待组织审核")
+		return nil, zhiyuan.Fail(zhiyuan.EConflict, "member.already_pending")
 	}
 	if err != nil {
 		return nil, err
@@ -71,7 +71,7 @@ func scanMember(r rowScanner) (*zhiyuan.Membership, error) {
 func (s *Store) FindMembership(ctx context.Context, orgID, volunteerID int64) (*zhiyuan.Membership, error) {
 	m, err := scanMember(s.reader().queryRow(ctx, "SELECT "+memberColumns+" WHERE m.org_id = ? AND m.volunteer_id = ?", orgID, volunteerID))
 	if err == sql.ErrNoRows {
-		return nil, notFound("成员申请")
+		return nil, notFound("notfound.membership")
 	}
 	return m, err
 }
@@ -143,7 +143,7 @@ func (s *Store) FindMembershipsOfVolunteer(ctx context.Context, volunteerID int6
 // update is conditional on the application still pending: deciding twice is a conflict.
 func (s *Store) DecideMembership(ctx context.Context, orgID, volunteerID int64, status zhiyuan.MemberStatus, by int64, audit *zhiyuan.AuditEntry) error {
 	if status != zhiyuan.MemberApproved && status != zhiyuan.MemberRejected {
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "status", "审核结果应为 approved 或 rejected")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "decision.unknown")
 	}
 	return s.inTx(ctx, func(tx conn) error {
 		now := s.now()
@@ -156,12 +156,12 @@ func (s *Store) DecideMembership(ctx context.Context, orgID, volunteerID int64, 
 			var cur string
 			err := tx.queryRow(ctx, "SELECT status FROM org_members WHERE org_id = ? AND volunteer_id = ?", orgID, volunteerID).Scan(&cur)
 			if err == sql.ErrNoRows {
-				return notFound("成员申请")
+				return notFound("notfound.membership")
 			}
 			if err != nil {
 				return err
 			}
-			return zhiyuan.Errorf(zhiyuan.EConflict, "该申请已处理（%s）", zhiyuan.MemberStatus(cur).Chinese())
+			return zhiyuan.Fail(zhiyuan.EConflict, "member.decided", "status", zhiyuan.MemberStatus(cur).Chinese())
 		}
 		if status == zhiyuan.MemberApproved {
 			if _, err := tx.exec(ctx, "UPDATE organizations SET member_count = member_count + 1 WHERE id = ?", orgID); err != nil {
@@ -196,7 +196,7 @@ func (s *Store) LeaveOrganization(ctx context.Context, orgID, volunteerID int64)
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return zhiyuan.Errorf(zhiyuan.ENotFound, "您不是该组织成员")
+			return zhiyuan.Fail(zhiyuan.ENotFound, "member.not_member")
 		}
 		return nil
 	})

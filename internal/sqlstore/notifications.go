@@ -92,7 +92,7 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, accountID, id int64) 
 		var owner int64
 		err := s.reader().queryRow(ctx, "SELECT account_id FROM notifications WHERE id = ?", id).Scan(&owner)
 		if err == sql.ErrNoRows || owner != accountID {
-			return notFound("通知")
+			return notFound("notfound.notification")
 		}
 		return err // already read: fine
 	}

@@ -11,10 +11,10 @@ import (
 )
 
 var orgUniques = map[string][2]string{
-	"organizations_name_uq":        {"name", "同一上级组织和地区下已有同名组织"},
-	"organizations.region_code":    {"name", "同一上级组织和地区下已有同名组织"},
-	"organizations_credit_code_uq": {"credit_code", "该统一社会信用代码已登记"},
-	"organizations.credit_code":    {"credit_code", "该统一社会信用代码已登记"},
+	"organizations_name_uq":        {"name", "org.name_taken"},
+	"organizations.region_code":    {"name", "org.name_taken"},
+	"organizations_credit_code_uq": {"credit_code", "org.credit_code_taken"},
+	"organizations.credit_code":    {"credit_code", "org.credit_code_taken"},
 }
 
 // CreateOrganization registers o as pending and makes the registering account
@@ -30,13 +30,13 @@ func (s *Store) CreateOrganization(ctx context.Context, o *zhiyuan.Organization)
 			err := tx.queryRow(ctx, "SELECT path, depth, status FROM organizations WHERE id = ?", o.ParentID).
 				Scan(&parentPath, &depth, &status)
 			if err == sql.ErrNoRows {
-				return zhiyuan.FieldError(zhiyuan.EInvalid, "parent_id", "上级组织不存在")
+				return zhiyuan.FieldFail(zhiyuan.EInvalid, "parent_id", "org.parent_unknown")
 			}
 			if err != nil {
 				return err
 			}
 			if zhiyuan.OrgStatus(status) != zhiyuan.OrgApproved {
-				return zhiyuan.FieldError(zhiyuan.EInvalid, "parent_id", "上级组织尚未通过审核")
+				return zhiyuan.FieldFail(zhiyuan.EInvalid, "parent_id", "org.parent_not_approved")
 			}
 			depth++
 		}
@@ -91,7 +91,7 @@ func scanOrg(r interface{ Scan(dest ...any) error }) (*zhiyuan.Organization, err
 func (s *Store) FindOrganizationByID(ctx context.Context, id int64) (*zhiyuan.Organization, error) {
 	o, err := scanOrg(s.reader().queryRow(ctx, "SELECT "+orgColumns+" WHERE o.id = ?", id))
 	if err == sql.ErrNoRows {
-		return nil, notFound("组织")
+		return nil, notFound("notfound.org")
 	}
 	return o, err
 }
@@ -230,7 +230,7 @@ func (s *Store) CountDescendants(ctx context.Context, id int64) (int, error) {
 	var path string
 	if err := s.reader().queryRow(ctx, "SELECT path FROM organizations WHERE id = ?", id).Scan(&path); err != nil {
 		if err == sql.ErrNoRows {
-			return 0, notFound("组织")
+			return 0, notFound("notfound.org")
 		}
 		return 0, err
 	}
@@ -246,7 +246,7 @@ func (s *Store) CountDescendants(ctx context.Context, id int64) (int, error) {
 // conflict; ENotFound when there is no such organisation.
 func (s *Store) DecideOrganization(ctx context.Context, id int64, status zhiyuan.OrgStatus, reason string, by int64, audit *zhiyuan.AuditEntry) error {
 	if status != zhiyuan.OrgApproved && status != zhiyuan.OrgRejected {
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "status", "审核结果应为 approved 或 rejected")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "status", "decision.unknown")
 	}
 	return s.inTx(ctx, func(tx conn) error {
 		now := s.now()
@@ -259,12 +259,12 @@ func (s *Store) DecideOrganization(ctx context.Context, id int64, status zhiyuan
 			var cur string
 			err := tx.queryRow(ctx, "SELECT status FROM organizations WHERE id = ?", id).Scan(&cur)
 			if err == sql.ErrNoRows {
-				return notFound("组织")
+				return notFound("notfound.org")
 			}
 			if err != nil {
 				return err
 			}
-			return zhiyuan.Errorf(zhiyuan.EConflict, "该组织已审核（%s），不能重复审核", zhiyuan.OrgStatus(cur).Chinese())
+			return zhiyuan.Fail(zhiyuan.EConflict, "org.decided", "status", zhiyuan.OrgStatus(cur).Chinese())
 		}
 		if audit != nil {
 			audit.At = now

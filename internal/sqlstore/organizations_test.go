@@ -134,7 +134,7 @@ func TestOrganizationUniques(t *testing.T) {
 		by := orgAccount(t, s, "13800000001")
 		a := newOrg(t, s, by, "天河区团委", "440106", 0)
 		dup := &zhiyuan.Organization{Name: "天河区团委", Type: "团委", RegionCode: "440106", ContactName: "x", ContactPhone: "13800001111", CreatedBy: by}
-		if err := s.CreateOrganization(ctx, dup); zhiyuan.ErrorCode(err) != zhiyuan.EConflict || zhiyuan.ErrorFields(err)["name"] == "" {
+		if err := s.CreateOrganization(ctx, dup); zhiyuan.ErrorCode(err) != zhiyuan.EConflict || zhiyuan.ErrorProblems(err)["name"].Reason != "org.name_taken" {
 			t.Fatalf("duplicate name: %v", err)
 		}
 		// Same name elsewhere is fine.
@@ -151,7 +151,7 @@ func TestOrganizationUniques(t *testing.T) {
 			t.Fatal(err)
 		}
 		o2 := &zhiyuan.Organization{Name: "乙协会", Type: "社会组织", RegionCode: "440106", CreditCode: cc, ContactName: "x", ContactPhone: "13800001111", CreatedBy: by}
-		if err := s.CreateOrganization(ctx, o2); zhiyuan.ErrorCode(err) != zhiyuan.EConflict || zhiyuan.ErrorFields(err)["credit_code"] == "" {
+		if err := s.CreateOrganization(ctx, o2); zhiyuan.ErrorCode(err) != zhiyuan.EConflict || zhiyuan.ErrorProblems(err)["credit_code"].Reason != "org.credit_code_taken" {
 			t.Fatalf("duplicate credit code: %v", err)
 		}
 		got, _ := s.FindOrganizationByID(ctx, o1.ID)

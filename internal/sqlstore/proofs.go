@@ -72,8 +72,8 @@ func (s *Store) ProofLedger(ctx context.Context, volunteerID int64) ([]ProofEntr
 }
 
 var proofUniques = map[string][2]string{
-	"proofs_code_uq": {"code", "核验码重复"},
-	"proofs.code":    {"code", "核验码重复"},
+	"proofs_code_uq": {"code", "proof.code_taken"},
+	"proofs.code":    {"code", "proof.code_taken"},
 }
 
 // CreateProof stores an issued proof, its PDF and the entries it covers, in one
@@ -172,7 +172,7 @@ func scanProof(r rowScanner) (*zhiyuan.ServiceProof, error) {
 func (s *Store) FindProofByCode(ctx context.Context, code string) (*zhiyuan.ServiceProof, error) {
 	p, err := scanProof(s.reader().queryRow(ctx, `SELECT `+proofCols+` FROM proofs p WHERE p.code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("证明")
+		return nil, notFound("notfound.proof")
 	}
 	return p, err
 }
@@ -181,7 +181,7 @@ func (s *Store) FindProofByCode(ctx context.Context, code string) (*zhiyuan.Serv
 func (s *Store) ProofPDF(ctx context.Context, code string) (volunteerID int64, pdf []byte, err error) {
 	err = s.reader().queryRow(ctx, `SELECT volunteer_id, pdf FROM proofs WHERE code = ?`, code).Scan(&volunteerID, &pdf)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, notFound("证明")
+		return 0, nil, notFound("notfound.proof")
 	}
 	return volunteerID, pdf, err
 }

@@ -212,7 +212,7 @@ func (c searchCursor) encode() string {
 }
 
 func decodeCursor(s string) (searchCursor, error) {
-	bad := zhiyuan.FieldError(zhiyuan.EInvalid, "cursor", "分页参数无效")
+	bad := zhiyuan.FieldFail(zhiyuan.EInvalid, "cursor", "search.cursor_invalid")
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return searchCursor{}, bad
@@ -251,7 +251,7 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 			return nil, "", err
 		}
 		if cur.dist != (f.Sort == zhiyuan.SortDistance) {
-			return nil, "", zhiyuan.FieldError(zhiyuan.EInvalid, "cursor", "分页参数与排序方式不符")
+			return nil, "", zhiyuan.FieldFail(zhiyuan.EInvalid, "cursor", "search.cursor_sort_mismatch")
 		}
 	}
 	terms := queryTerms(f.Query)

@@ -27,8 +27,8 @@ import (
 //  3. sign-up rows.
 
 var signupUniques = map[string][2]string{
-	"signups_active_uq":  {"session_id", "您已报名该场次"},
-	"signups.session_id": {"session_id", "您已报名该场次"},
+	"signups_active_uq":  {"session_id", "signup.duplicate"},
+	"signups.session_id": {"session_id", "signup.duplicate"},
 }
 
 // SignupRequest is a sign-up about to be written; the caller has checked eligibility.
@@ -113,14 +113,13 @@ func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zh
 		Scan(&otherSession, &otherActivity, &otherStart, &otherEnd)
 	switch {
 	case err == nil && otherSession == r.SessionID:
-		return nil, zhiyuan.FieldError(zhiyuan.EConflict, "session_id", "您已报名该场次")
+		return nil, zhiyuan.FieldFail(zhiyuan.EConflict, "session_id", "signup.duplicate")
 	case err == nil:
 		var title, zone string
 		if err := tx.queryRow(ctx, "SELECT title, time_zone FROM activities WHERE id = ?", otherActivity).Scan(&title, &zone); err != nil {
 			return nil, err
 		}
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, zhiyuan.ReasonOverlap,
-			"与您已报名的「"+title+"」（"+zhiyuan.SessionLabel(otherStart, otherEnd, zone)+"）时间冲突")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, zhiyuan.ReasonOverlap, "signup.overlap", "title", title, "when", zhiyuan.SessionLabel(otherStart, otherEnd, zone))
 	case err != sql.ErrNoRows:
 		return nil, err
 	}
@@ -141,7 +140,7 @@ func (s *Store) lockVolunteer(ctx context.Context, tx conn, volunteerID int64) e
 		return err
 	}
 	if !ok {
-		return notFound("志愿者")
+		return notFound("notfound.volunteer")
 	}
 	return nil
 }
@@ -173,7 +172,7 @@ func (s *Store) sessionError(ctx context.Context, tx conn, sessionID int64, full
 	var st string
 	err := tx.queryRow(ctx, "SELECT status FROM activity_sessions WHERE id = ?", sessionID).Scan(&st)
 	if err == sql.ErrNoRows {
-		return notFound("场次")
+		return notFound("notfound.session")
 	}
 	if err != nil {
 		return err
@@ -181,12 +180,12 @@ func (s *Store) sessionError(ctx context.Context, tx conn, sessionID int64, full
 	switch zhiyuan.SessionStatus(st) {
 	case zhiyuan.SessionOpen:
 		if fullIfOpen {
-			return zhiyuan.Errorf(zhiyuan.EFull, "该场次名额已满")
+			return zhiyuan.Fail(zhiyuan.EFull, "signup.session_full")
 		}
 	case zhiyuan.SessionCancelled:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, zhiyuan.ReasonWindow, "活动已取消")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, zhiyuan.ReasonWindow, "activity.cancelled")
 	}
-	return zhiyuan.FieldError(zhiyuan.EInvalid, zhiyuan.ReasonWindow, "活动已停止报名")
+	return zhiyuan.FieldFail(zhiyuan.EInvalid, zhiyuan.ReasonWindow, "activity.signup_closed")
 }
 
 // retry runs fn again when PostgreSQL reports a deadlock or a serialisation failure.
@@ -232,7 +231,7 @@ func (s *Store) FindSignupByID(ctx context.Context, id int64) (*zhiyuan.Signup, 
 func (s *Store) findSignup(ctx context.Context, c conn, id int64) (*zhiyuan.Signup, error) {
 	sg, err := scanSignup(c.queryRow(ctx, `SELECT `+signupCols+signupFrom+`WHERE sg.id = ?`, id))
 	if err == sql.ErrNoRows {
-		return nil, notFound("报名记录")
+		return nil, notFound("notfound.signup")
 	}
 	if err != nil {
 		return nil, err
@@ -265,7 +264,7 @@ func (s *Store) CancelSignup(ctx context.Context, id int64, late bool) (*SignupC
 			var sessionID, volunteerID int64
 			err := tx.queryRow(ctx, "SELECT session_id, volunteer_id FROM signups WHERE id = ?", id).Scan(&sessionID, &volunteerID)
 			if err == sql.ErrNoRows {
-				return notFound("报名记录")
+				return notFound("notfound.signup")
 			}
 			if err != nil {
 				return err
@@ -281,7 +280,7 @@ func (s *Store) CancelSignup(ctx context.Context, id int64, late bool) (*SignupC
 				return err
 			}
 			if !st.Active() {
-				return zhiyuan.FieldError(zhiyuan.EConflict, "status", "该报名已"+st.Chinese()+"，不能取消")
+				return zhiyuan.FieldFail(zhiyuan.EConflict, "status", "signup.cancel_status", "status", st.Chinese())
 			}
 			late = late && st == zhiyuan.SignupConfirmed
 			if _, err := tx.exec(ctx, `UPDATE signups SET status = 'cancelled', late = ?, updated_at = ? WHERE id = ?`,
@@ -316,7 +315,7 @@ func (s *Store) lockSession(ctx context.Context, tx conn, sessionID int64) error
 		return err
 	}
 	if !ok {
-		return notFound("场次")
+		return notFound("notfound.session")
 	}
 	return nil
 }
@@ -325,7 +324,7 @@ func (s *Store) signupStatus(ctx context.Context, tx conn, id int64) (zhiyuan.Si
 	var st string
 	err := tx.queryRow(ctx, "SELECT status FROM signups WHERE id = ?", id).Scan(&st)
 	if err == sql.ErrNoRows {
-		return "", notFound("报名记录")
+		return "", notFound("notfound.signup")
 	}
 	return zhiyuan.SignupStatus(st), err
 }
@@ -398,7 +397,7 @@ func (s *Store) DecideSignups(ctx context.Context, sessionID int64, ids []int64,
 				return err
 			}
 			if d == zhiyuan.DecideNoShow && len(ids) != 1 {
-				return zhiyuan.Errorf(zhiyuan.EInvalid, "缺席一次只能标记一人")
+				return zhiyuan.Fail(zhiyuan.EInvalid, "signup.no_show_one")
 			}
 			seen := map[int64]bool{}
 			for _, id := range ids {
@@ -430,7 +429,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d z
 	var vol int64
 	err := tx.queryRow(ctx, "SELECT status, volunteer_id FROM signups WHERE id = ? AND session_id = ?", id, sessionID).Scan(&st, &vol)
 	if err == sql.ErrNoRows {
-		return nil, nil, notFound("报名记录")
+		return nil, nil, notFound("notfound.signup")
 	}
 	if err != nil {
 		return nil, nil, err
@@ -442,7 +441,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d z
 	switch d {
 	case zhiyuan.DecideAdmit:
 		if from != zhiyuan.SignupPending && from != zhiyuan.SignupWaitlisted {
-			return nil, nil, zhiyuan.FieldError(zhiyuan.EConflict, "status", "只能录用待录用或候补中的报名（当前："+from.Chinese()+"）")
+			return nil, nil, zhiyuan.FieldFail(zhiyuan.EConflict, "status", "signup.admit_status", "status", from.Chinese())
 		}
 		counter := "pending_count = pending_count - 1"
 		if from == zhiyuan.SignupWaitlisted {
@@ -454,7 +453,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d z
 			return nil, nil, err
 		}
 		if !ok {
-			return nil, nil, zhiyuan.Errorf(zhiyuan.EFull, "该场次名额已满，不能再录用")
+			return nil, nil, zhiyuan.Fail(zhiyuan.EFull, "signup.admit_full")
 		}
 		if _, err := tx.exec(ctx, "UPDATE signups SET status = 'confirmed', decided_by = ?, updated_at = ? WHERE id = ?", by, now, id); err != nil {
 			return nil, nil, err
@@ -462,7 +461,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d z
 		notice = zhiyuan.NoticeAdmitted
 	case zhiyuan.DecideReject:
 		if !from.Active() {
-			return nil, nil, zhiyuan.FieldError(zhiyuan.EConflict, "status", "该报名已"+from.Chinese())
+			return nil, nil, zhiyuan.FieldFail(zhiyuan.EConflict, "status", "signup.decided", "status", from.Chinese())
 		}
 		if _, err := tx.exec(ctx, "UPDATE signups SET status = 'rejected', decided_by = ?, updated_at = ? WHERE id = ?", by, now, id); err != nil {
 			return nil, nil, err
@@ -473,7 +472,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d z
 		notice = zhiyuan.NoticeRejected
 	case zhiyuan.DecideNoShow:
 		if from != zhiyuan.SignupConfirmed {
-			return nil, nil, zhiyuan.FieldError(zhiyuan.EConflict, "status", "只有已录用的报名可以标记缺席")
+			return nil, nil, zhiyuan.FieldFail(zhiyuan.EConflict, "status", "signup.no_show_status")
 		}
 		// The seat stays taken (seats_taken counts confirmed and no-show rows): the
 		// session has begun, and a late check-in turns the no-show back into a seat.
@@ -484,7 +483,7 @@ func (s *Store) decideOne(ctx context.Context, tx conn, sessionID, id int64, d z
 			return nil, nil, err
 		}
 	default:
-		return nil, nil, zhiyuan.Errorf(zhiyuan.EInvalid, "未知的操作")
+		return nil, nil, zhiyuan.Fail(zhiyuan.EInvalid, "signup.decision_unknown")
 	}
 	sg, err := s.findSignup(ctx, tx, id)
 	if err != nil {
@@ -574,7 +573,7 @@ func (s *Store) FindVolunteerRecord(ctx context.Context, volunteerID int64) (zhi
 	err := s.reader().queryRow(ctx, "SELECT late_cancellations, no_shows FROM volunteers WHERE id = ?", volunteerID).
 		Scan(&r.LateCancellations, &r.NoShows)
 	if err == sql.ErrNoRows {
-		return r, notFound("志愿者")
+		return r, notFound("notfound.volunteer")
 	}
 	return r, err
 }
@@ -649,7 +648,7 @@ func (s *Store) FindSignupVolunteer(ctx context.Context, accountID int64) (*zhiy
 		return nil, err
 	}
 	if v == nil {
-		return nil, notFound("志愿者")
+		return nil, notFound("notfound.volunteer")
 	}
 	return v, nil
 }

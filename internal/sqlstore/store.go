@@ -332,20 +332,21 @@ func (s *Store) translate(err error, uniques map[string][2]string) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "记录不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.record")
 	}
 	if detail, ok := s.dialect.uniqueViolation(err); ok {
 		for frag, fm := range uniques {
 			if strings.Contains(detail, frag) {
-				return zhiyuan.FieldError(zhiyuan.EConflict, fm[0], fm[1])
+				return zhiyuan.FieldFail(zhiyuan.EConflict, fm[0], zhiyuan.Msg(fm[1]))
 			}
 		}
-		return zhiyuan.Errorf(zhiyuan.EConflict, "记录已存在")
+		return zhiyuan.Fail(zhiyuan.EConflict, "conflict.record")
 	}
 	return err
 }
 
-// notFound returns the domain's not-found error for a kind of record.
-func notFound(what string) error {
-	return zhiyuan.Errorf(zhiyuan.ENotFound, "%s不存在", what)
+// notFound returns the domain's not-found error for a kind of record, named by its
+// catalogue key ("notfound.activity").
+func notFound(what zhiyuan.Msg) error {
+	return zhiyuan.Fail(zhiyuan.ENotFound, what)
 }

@@ -23,8 +23,8 @@ type VolunteerSecrets struct {
 }
 
 var volunteerUniques = map[string][2]string{
-	"id_number": {"id_number", "该证件号码已注册，每人只能注册一个账号"},
-	"phone":     {"phone", "该手机号已注册"},
+	"id_number": {"id_number", "volunteer.id_number_taken"},
+	"phone":     {"phone", "account.phone_taken"},
 }
 
 // CreateVolunteer registers a volunteer: the account (phone login, role volunteer), the
@@ -172,7 +172,7 @@ func (s *Store) findVolunteer(ctx context.Context, where string, arg any) (*zhiy
 	c := s.reader()
 	v, err := scanVolunteer(c.queryRow(ctx, volunteerSelect+"WHERE "+where, arg))
 	if err == sql.ErrNoRows {
-		return nil, notFound("志愿者")
+		return nil, notFound("notfound.volunteer")
 	}
 	if err != nil {
 		return nil, err
@@ -265,7 +265,7 @@ func (s *Store) AccountPasswordHash(ctx context.Context, accountID int64) (strin
 	var hash string
 	err := s.reader().queryRow(ctx, "SELECT password_hash FROM accounts WHERE id = ? AND status = 'active'", accountID).Scan(&hash)
 	if err == sql.ErrNoRows {
-		return "", notFound("账号")
+		return "", notFound("notfound.account")
 	}
 	return hash, err
 }
@@ -294,7 +294,7 @@ func (s *Store) UpdateVolunteerProfile(ctx context.Context, id int64, p Voluntee
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("志愿者")
+			return notFound("notfound.volunteer")
 		}
 		v := &zhiyuan.Volunteer{ID: id, Skills: p.Skills, Categories: p.Categories, ServiceAreas: p.ServiceAreas}
 		return s.replaceVolunteerLists(ctx, tx, v, true)
@@ -322,9 +322,9 @@ func (s *Store) RecordGuardianConsent(ctx context.Context, id int64, relation st
 			return time.Time{}, err
 		}
 		if v.Status != zhiyuan.VolunteerActive {
-			return time.Time{}, notFound("志愿者")
+			return time.Time{}, notFound("notfound.volunteer")
 		}
-		return time.Time{}, zhiyuan.Errorf(zhiyuan.EInvalid, "已成年的志愿者无需监护人同意")
+		return time.Time{}, zhiyuan.Fail(zhiyuan.EInvalid, "volunteer.consent_adult")
 	}
 	return now, nil
 }
@@ -335,7 +335,7 @@ func (s *Store) VolunteerIDNumberSealed(ctx context.Context, id int64) ([]byte, 
 	var sealed []byte
 	err := s.reader().queryRow(ctx, "SELECT id_number_sealed FROM volunteers WHERE id = ?", id).Scan(&sealed)
 	if err == sql.ErrNoRows || (err == nil && len(sealed) == 0) {
-		return nil, notFound("证件号码")
+		return nil, notFound("notfound.id_number")
 	}
 	return sealed, err
 }
@@ -355,7 +355,7 @@ func (s *Store) CloseVolunteer(ctx context.Context, id int64) error {
 		err := tx.queryRow(ctx, "SELECT account_id, birth_date FROM volunteers WHERE id = ? AND status = 'active'", id).
 			Scan(&accountID, &birth)
 		if err == sql.ErrNoRows {
-			return notFound("志愿者")
+			return notFound("notfound.volunteer")
 		}
 		if err != nil {
 			return err
@@ -404,7 +404,7 @@ func (s *Store) setPassword(ctx context.Context, tx conn, accountID int64, hash,
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("账号")
+		return notFound("notfound.account")
 	}
 	if keepToken == "" {
 		_, err = tx.exec(ctx, "DELETE FROM sessions WHERE account_id = ?", accountID)

@@ -71,11 +71,11 @@ func TestVolunteerCreateAndFind(t *testing.T) {
 
 		// Same identity number or same phone: conflicts naming the field, nothing written.
 		err = s.CreateVolunteer(ctx, newVolunteer("13800000003", "440106"), secrets("idx1"))
-		if zhiyuan.ErrorCode(err) != zhiyuan.EConflict || zhiyuan.ErrorFields(err)["id_number"] == "" {
+		if zhiyuan.ErrorCode(err) != zhiyuan.EConflict || zhiyuan.ErrorProblems(err)["id_number"].Reason != "volunteer.id_number_taken" {
 			t.Fatalf("same id number: %v", err)
 		}
 		err = s.CreateVolunteer(ctx, newVolunteer("13800000001", "440106"), secrets("idx3"))
-		if zhiyuan.ErrorCode(err) != zhiyuan.EConflict || zhiyuan.ErrorFields(err)["phone"] == "" {
+		if zhiyuan.ErrorCode(err) != zhiyuan.EConflict || zhiyuan.ErrorProblems(err)["phone"].Reason != "account.phone_taken" {
 			t.Fatalf("same phone: %v", err)
 		}
 		var n int

@@ -109,19 +109,19 @@ func (x *Web) activitySearch(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 }
 
 // activityNotices are the messages shown after an action redirected back to the page.
-var activityNotices = map[string]string{
-	"created":    "活动已保存为草稿，发布后志愿者即可报名。",
-	"published":  "活动已发布，志愿者现在可以找到并报名。",
-	"closed":     "已停止报名，已报名的志愿者都收到了通知。",
-	"cancelled":  "活动已取消，已报名的志愿者都收到了通知。",
-	"confirmed":  "报名成功，您已获得名额。",
-	"pending":    "报名已提交，等待组织录用。",
-	"waitlisted": "名额已满，您已进入候补，有人取消时将按顺序递补并通知您。",
-	"withdrawn":  "已取消报名。",
-	"late":       "已取消报名。由于已过取消截止时间，本次计为逾期取消。",
-	"capacity":   "名额已更新。",
-	"sessions":   "场次已添加。",
-	"edited":     "活动信息已更新。",
+var activityNotices = map[string]zhiyuan.Msg{
+	"created":    "notice.activity.created",
+	"published":  "notice.activity.published",
+	"closed":     "notice.activity.closed",
+	"cancelled":  "notice.activity.cancelled",
+	"confirmed":  "notice.activity.confirmed",
+	"pending":    "notice.activity.pending",
+	"waitlisted": "notice.activity.waitlisted",
+	"withdrawn":  "notice.activity.withdrawn",
+	"late":       "notice.activity.late",
+	"capacity":   "notice.activity.capacity",
+	"sessions":   "notice.activity.sessions",
+	"edited":     "notice.activity.edited",
 }
 
 func (x *Web) activityShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -129,7 +129,7 @@ func (x *Web) activityShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	if err != nil {
 		return err
 	}
-	return x.renderActivity(w, r, p, id, http.StatusOK, activityNotices[r.URL.Query().Get("done")], nil)
+	return x.renderActivity(w, r, p, id, http.StatusOK, zhiyuan.Text(activityNotices[r.URL.Query().Get("done")]), nil)
 }
 
 // renderActivity renders the activity page, with a notice or an error of a sign-up or
@@ -185,7 +185,7 @@ func (x *Web) renderActivityResults(w http.ResponseWriter, r *http.Request, p *z
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	return id, nil
 }
@@ -230,7 +230,7 @@ func (x *Web) sessionCapacity(w http.ResponseWriter, r *http.Request, p *zhiyuan
 		return err
 	}
 	if convErr != nil {
-		return x.renderActivity(w, r, p, a.ID, http.StatusUnprocessableEntity, "", zhiyuan.FieldError(zhiyuan.EInvalid, "capacity", "名额应为整数"))
+		return x.renderActivity(w, r, p, a.ID, http.StatusUnprocessableEntity, "", zhiyuan.FieldFail(zhiyuan.EInvalid, "capacity", "web.capacity_integer"))
 	}
 	if _, _, err := x.app.UpdateSession(r.Context(), p, se.ID, app.SessionPatch{Capacity: &capacity}); err != nil {
 		if isFormError(err) {
@@ -288,7 +288,7 @@ func (x *Web) orgActivities(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 		return err
 	}
 	data := map[string]any{"Title": o.Name + " · 活动管理", "Org": o, "Activities": views, "Status": r.URL.Query().Get("status"),
-		"Projects": projects, "Categories": zhiyuan.Categories, "Notice": map[string]string{"project": "项目已创建，发布活动时可以选择它。"}[r.URL.Query().Get("done")],
+		"Projects": projects, "Categories": zhiyuan.Categories, "Notice": zhiyuan.Text(map[string]zhiyuan.Msg{"project": "notice.activity.project"}[r.URL.Query().Get("done")]),
 		"Statuses": []zhiyuan.ActivityStatus{zhiyuan.ActivityDraft, zhiyuan.ActivityPublished, zhiyuan.ActivityClosed, zhiyuan.ActivityCancelled}}
 	if len(list) == 50 {
 		data["Next"] = fmt.Sprintf("/orgs/%d/activities?status=%s&cursor=%d", id, url.QueryEscape(r.URL.Query().Get("status")), list[49].ID)
@@ -337,7 +337,7 @@ func sessionRows(f activityForm, fields map[string]string) []sessionRow {
 		rows[i] = sessionRow{N: i, F: f.Sessions[i]}
 		for _, k := range []string{"starts_at", "ends_at", "capacity"} {
 			if m := fields[fmt.Sprintf("sessions[%d].%s", i, k)]; m != "" {
-				rows[i].Errs = append(rows[i].Errs, fmt.Sprintf("第%d场：%s", i+1, m))
+				rows[i].Errs = append(rows[i].Errs, zhiyuan.Text("web.session_row", "n", i+1, "message", m))
 			}
 		}
 	}
@@ -386,20 +386,20 @@ func formSessions(r *http.Request, pr zhiyuan.Problems, loc *time.Location) ([]a
 		key := fmt.Sprintf("sessions[%d].", i)
 		day, err := time.ParseInLocation("2006-01-02", date, loc)
 		if err != nil {
-			pr.Add(key+"starts_at", "请选择日期")
+			pr.Add(key+"starts_at", "web.date_required")
 			continue
 		}
 		st, err1 := time.Parse("15:04", start)
 		en, err2 := time.Parse("15:04", end)
 		if err1 != nil {
-			pr.Add(key+"starts_at", "请填写开始时间")
+			pr.Add(key+"starts_at", "session.starts_at_required")
 		}
 		if err2 != nil {
-			pr.Add(key+"ends_at", "请填写结束时间")
+			pr.Add(key+"ends_at", "session.ends_at_required")
 		}
 		capacity, err3 := strconv.Atoi(capStr)
 		if err3 != nil {
-			pr.Add(key+"capacity", "名额应为整数")
+			pr.Add(key+"capacity", "web.capacity_integer")
 		}
 		if err1 != nil || err2 != nil || err3 != nil {
 			continue
@@ -445,7 +445,7 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 		}
 		v, err := strconv.Atoi(s)
 		if err != nil {
-			pr.Add(field, "应为整数")
+			pr.Add(field, "web.integer")
 		}
 		*dst = v
 	}
@@ -455,7 +455,7 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 		}
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			pr.Add(field, "应为数字，如 23.1291")
+			pr.Add(field, "web.decimal")
 		}
 		*dst = v
 	}
@@ -472,7 +472,7 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 	if f.ProjectID != "" {
 		pid, err := strconv.ParseInt(f.ProjectID, 10, 64)
 		if err != nil {
-			pr.Add("project_id", "项目不存在")
+			pr.Add("project_id", "notfound.project")
 		}
 		in.ProjectID = pid
 	}
@@ -484,7 +484,7 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 		}
 		t, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
 		if err != nil {
-			pr.Add(field, "时间格式不正确")
+			pr.Add(field, "web.time_format")
 		}
 		if field == "signup_opens_at" {
 			in.SignupOpensAt = t
@@ -540,7 +540,7 @@ func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 					fields[k] = v
 				}
 			}
-			msg = "提交的信息有误，请检查标出的项目"
+			msg = zhiyuan.MsgCheckFields.Render(nil)
 		}
 		data["Fields"], data["Error"] = fields, msg
 		data["SessionRows"], data["RecErrs"] = sessionRows(f, fields), recurrenceErrors(fields)

@@ -128,7 +128,7 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 		}
 		wantActPage(t, "new form with project", f.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusOK, "银龄关爱项目")
 		wantActPage(t, "project without title", f.admin.Post(fmt.Sprintf("/orgs/%d/projects", f.org.ID), url.Values{"project_title": {" "}}),
-			http.StatusUnprocessableEntity, "请填写项目名称")
+			http.StatusUnprocessableEntity, zhiyuan.Text("project.title_required"))
 
 		// A volunteer finds it by a Chinese word and signs up.
 		vol, _ := f.volunteer("张小红", time.Date(1995, 3, 1, 0, 0, 0, 0, time.UTC))
@@ -193,11 +193,11 @@ func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
 		bad.Set("s1_capacity", "0")
 		bad.Set("s0_date", "")
 		wantActPage(t, "bad form", f.admin.Post(fmt.Sprintf("/orgs/%d/activities", f.org.ID), bad), http.StatusUnprocessableEntity,
-			"请填写活动名称", "第1场：请选择日期")
+			zhiyuan.Text("activity.title_required"), zhiyuan.Text("web.session_row", "n", 1, "message", zhiyuan.Text("web.date_required")))
 		bad = f.form("周末河涌清洁")
 		bad.Set("s1_capacity", "0")
 		wantActPage(t, "bad capacity", f.admin.Post(fmt.Sprintf("/orgs/%d/activities", f.org.ID), bad), http.StatusUnprocessableEntity,
-			"第2场：名额应在", `value="周末河涌清洁"`)
+			zhiyuan.Text("web.session_row", "n", 2, "message", zhiyuan.Text("session.capacity_range", "max", zhiyuan.MaxSessionCapacity)), `value="周末河涌清洁"`)
 		var n int
 		e.Store.DB().QueryRow("SELECT COUNT(*) FROM activities").Scan(&n)
 		if n != 0 {
@@ -224,7 +224,7 @@ func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
 		// A fifteen-year-old without consent gets the reason on the page.
 		teen, _ := f.volunteer("王小明", time.Date(now.Year()-15, 1, 1, 0, 0, 0, 0, time.UTC))
 		wantActPage(t, "teen sign-up", teen.Post(fmt.Sprintf("/sessions/%d/signup", a.Sessions[0].ID), nil),
-			http.StatusUnprocessableEntity, "监护人同意")
+			http.StatusUnprocessableEntity, zhiyuan.Text("signup.consent_required"))
 		// Another organisation's admin cannot open the form or act on the activity.
 		other := newActPages(t, e)
 		wantActPage(t, "other admin form", other.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusForbidden)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiyuan"
 	"zhiyuan/internal/server/servertest"
 )
 
@@ -40,16 +41,16 @@ func TestActivityEditPage(t *testing.T) {
 		// Bad input: the messages next to the fields, as typed, nothing saved.
 		bad := editForm(f, "", "为长者表演粤剧选段")
 		wantActPage(t, "bad edit", f.admin.Post(page+"/edit", bad), http.StatusUnprocessableEntity,
-			"请填写活动名称", "为长者表演粤剧选段")
+			zhiyuan.Text("activity.title_required"), "为长者表演粤剧选段")
 		bad = editForm(f, "社区粤剧欣赏", "")
 		bad.Set("lat", "北纬")
 		wantActPage(t, "bad lat", f.admin.Post(page+"/edit", bad), http.StatusUnprocessableEntity,
-			"应为数字", `value="北纬"`)
+			zhiyuan.Text("web.decimal"), `value="北纬"`)
 		bad = editForm(f, "社区粤剧欣赏", "为长者表演粤剧选段")
 		bad.Set("min_age", "18")
 		bad.Set("max_age", "16")
 		wantActPage(t, "bad ages", f.admin.Post(page+"/edit", bad), http.StatusUnprocessableEntity,
-			"最高年龄", `value="社区粤剧欣赏"`)
+			zhiyuan.Text("activity.max_age_below_min"), `value="社区粤剧欣赏"`)
 		if a, _ := e.Store.FindActivityByID(t.Context(), id); a.Title != "社区敬老探访" || a.MinAge != 0 {
 			t.Fatalf("a refused edit saved: %q, min age %d", a.Title, a.MinAge)
 		}
@@ -96,6 +97,6 @@ func TestActivityEditPage(t *testing.T) {
 		// A cancelled activity: the refusal is shown on the form.
 		wantActPage(t, "cancel", f.admin.Post(page+"/cancel", confirmed), http.StatusSeeOther)
 		wantActPage(t, "edit cancelled", f.admin.Post(page+"/edit", editForm(f, "取消后再改", "")), http.StatusConflict,
-			"不能修改", `value="取消后再改"`)
+			zhiyuan.Text("activity.finished_no_edit"), `value="取消后再改"`)
 	})
 }

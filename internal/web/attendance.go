@@ -23,7 +23,7 @@ import (
 func hrID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	return id, nil
 }
@@ -148,7 +148,7 @@ func (x *Web) markAttendanceForm(w http.ResponseWriter, r *http.Request, p *zhiy
 		}
 		t, perr := time.Parse("15:04", at)
 		if perr != nil {
-			return x.formFailed(w, r, p, zhiyuan.FieldError(zhiyuan.EInvalid, "at", "时间格式应为 09:30"), "mark")
+			return x.formFailed(w, r, p, zhiyuan.FieldFail(zhiyuan.EInvalid, "at", "web.clock_format"), "mark")
 		}
 		// The time of day on the session's own date; for a session running past midnight
 		// a time well before its start belongs to the next day.
@@ -163,14 +163,13 @@ func (x *Web) markAttendanceForm(w http.ResponseWriter, r *http.Request, p *zhiy
 	if err != nil {
 		return x.formFailed(w, r, p, err, "mark")
 	}
-	verb := "签到"
-	if in.Action == app.ActionOut {
-		verb = "签退"
-		if res.Offer != nil {
-			verb += "；该志愿者没有报名本场次，时长待志愿者确认后计入"
-		}
+	notice := zhiyuan.Text("notice.marked_in", "name", res.Attendance.VolunteerName)
+	if in.Action == app.ActionOut && res.Offer != nil {
+		notice = zhiyuan.Text("notice.marked_out_offer", "name", res.Attendance.VolunteerName)
+	} else if in.Action == app.ActionOut {
+		notice = zhiyuan.Text("notice.marked_out", "name", res.Attendance.VolunteerName)
 	}
-	x.backToSession(w, r, id, fmt.Sprintf("已为%s登记%s", res.Attendance.VolunteerName, verb))
+	x.backToSession(w, r, id, notice)
 	return nil
 }
 
@@ -191,19 +190,19 @@ func (x *Web) confirmHoursForm(w http.ResponseWriter, r *http.Request, p *zhiyua
 		for _, s := range r.PostForm["entry_id"] {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
-				return x.formFailed(w, r, p, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", "记录编号不正确"), "confirm")
+				return x.formFailed(w, r, p, zhiyuan.FieldFail(zhiyuan.EInvalid, "entry_ids", "web.entry_id_format"), "confirm")
 			}
 			req.EntryIDs = append(req.EntryIDs, n)
 		}
 		if len(req.EntryIDs) == 0 {
-			return x.formFailed(w, r, p, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", "请勾选要确认的记录，或点“全部确认”"), "confirm")
+			return x.formFailed(w, r, p, zhiyuan.FieldFail(zhiyuan.EInvalid, "entry_ids", "web.confirm_nothing_chosen"), "confirm")
 		}
 	}
 	done, err := x.app.ConfirmSessionHours(r.Context(), p, id, req)
 	if err != nil {
 		return x.formFailed(w, r, p, err, "confirm")
 	}
-	x.backToSession(w, r, id, fmt.Sprintf("已确认%d条时长记录", len(done)))
+	x.backToSession(w, r, id, zhiyuan.Text("notice.hours_confirmed", "count", len(done)))
 	return nil
 }
 
@@ -212,7 +211,7 @@ func parseHours(r *http.Request, name string) (float64, error) {
 	s := trim(r, name)
 	h, err := strconv.ParseFloat(s, 64)
 	if err != nil || s == "" {
-		return 0, zhiyuan.FieldError(zhiyuan.EInvalid, "hours", "请填写小时数，如 2.5")
+		return 0, zhiyuan.FieldFail(zhiyuan.EInvalid, "hours", "web.hours_format")
 	}
 	return h, nil
 }
@@ -231,10 +230,10 @@ func (x *Web) makeupForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		return x.formFailed(w, r, p, err, "makeup")
 	}
 	if offer != nil {
-		x.backToSession(w, r, id, fmt.Sprintf("%s没有报名本场次：补录的%s小时待志愿者确认后计入", offer.VolunteerName, zhiyuan.FormatHours(offer.Minutes)))
+		x.backToSession(w, r, id, zhiyuan.Text("notice.makeup_offer", "name", offer.VolunteerName, "hours", zhiyuan.FormatHours(offer.Minutes)))
 		return nil
 	}
-	x.backToSession(w, r, id, fmt.Sprintf("已为%s补录%s小时，待确认", e.VolunteerName, zhiyuan.FormatHours(e.Minutes)))
+	x.backToSession(w, r, id, zhiyuan.Text("notice.makeup", "name", e.VolunteerName, "hours", zhiyuan.FormatHours(e.Minutes)))
 	return nil
 }
 
@@ -259,7 +258,7 @@ func (x *Web) correctionForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	if err != nil {
 		return fail(err)
 	}
-	x.backToSession(w, r, e.SessionID, fmt.Sprintf("已为%s记录更正%s小时", e.VolunteerName, zhiyuan.FormatHours(e.Minutes)))
+	x.backToSession(w, r, e.SessionID, zhiyuan.Text("notice.corrected", "name", e.VolunteerName, "hours", zhiyuan.FormatHours(e.Minutes)))
 	return nil
 }
 
@@ -287,7 +286,7 @@ func (x *Web) resolveDisputeForm(w http.ResponseWriter, r *http.Request, p *zhiy
 		http.Redirect(w, r, "/hours/overdue", http.StatusSeeOther)
 		return nil
 	}
-	x.backToSession(w, r, sessionID, "申诉已处理："+d.Status.Chinese())
+	x.backToSession(w, r, sessionID, zhiyuan.Text("notice.dispute_resolved", "status", d.Status.Chinese()))
 	return nil
 }
 
@@ -323,7 +322,7 @@ func (x *Web) checkinSubmit(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 func (x *Web) checkinDone(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	sessionID, err := strconv.ParseInt(r.URL.Query().Get("session"), 10, 64)
 	if err != nil {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	res, err := x.app.MyAttendance(r.Context(), p, sessionID)
 	if err != nil {
@@ -378,7 +377,7 @@ func (x *Web) disputeForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 		}
 		return x.renderMyHours(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err, id)
 	}
-	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape("申诉已提交，请等待组织处理"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape(zhiyuan.Text("notice.dispute_filed")), http.StatusSeeOther)
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiyuan"
 	"zhiyuan/internal/hourstest"
 )
 
@@ -77,13 +78,13 @@ func TestCheckinPagesFlow(t *testing.T) {
 		e.Clock.Set(hourstest.Day("09:01"))
 		form.Set("action", "out")
 		res = vol.Post("/checkin", form)
-		hoursPage(t, "stale code", res.Status, res.Body, http.StatusUnprocessableEntity, "过期")
+		hoursPage(t, "stale code", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("checkin.code_expired"))
 		// Without a position the geofenced activity refuses, saying why.
 		e.Clock.Set(hourstest.Day("11:50"))
 		res = org.Get(fmt.Sprintf("/sessions/%d/checkin", sid))
 		code = regexp.MustCompile(`<code>([^<]+)</code>`).FindSubmatch(res.Body)
 		res = vol.Post("/checkin", url.Values{"code": {string(code[1])}, "action": {"out"}})
-		hoursPage(t, "no position", res.Status, res.Body, http.StatusUnprocessableEntity, "定位")
+		hoursPage(t, "no position", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("geo.position_required"))
 		res = vol.Post("/checkin", url.Values{"code": {string(code[1])}, "action": {"out"}, "lat": {"23.1505"}, "lng": {"113.3502"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("check-out: %d %s", res.Status, res.Body)
@@ -102,7 +103,7 @@ func TestCheckinPagesFlow(t *testing.T) {
 			t.Fatalf("confirm: %d %s", res.Status, res.Body)
 		}
 		res = org.Get(res.Header.Get("Location"))
-		hoursPage(t, "after confirmation", res.Status, res.Body, http.StatusOK, "已确认1条时长记录", "已确认 · 5星")
+		hoursPage(t, "after confirmation", res.Status, res.Body, http.StatusOK, zhiyuan.Text("notice.hours_confirmed", "count", 1), "已确认 · 5星")
 
 		res = vol.Get("/me/hours")
 		hoursPage(t, "my hours, confirmed", res.Status, res.Body, http.StatusOK, `<strong class="confirmed-hours">2.5</strong>`, "97.5", "尚未定级", "评价5星")
@@ -129,9 +130,9 @@ func TestAttendancePageForms(t *testing.T) {
 			t.Fatalf("card scan: %d %s", res.Status, res.Body)
 		}
 		res = org.Post(path, url.Values{"volunteer_no": {"https://example.cn/verify/card/not-a-card"}, "action": {"in"}, "method": {"card"}})
-		hoursPage(t, "a scanned code that is no card", res.Status, res.Body, http.StatusUnprocessableEntity, "志愿者证无效")
+		hoursPage(t, "a scanned code that is no card", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("attendance.card_invalid", "reason", zhiyuan.Text("cardcheck.malformed")))
 		res = org.Post(path, url.Values{"volunteer_no": {walkIn.No}, "action": {"in"}, "method": {"manual"}})
-		hoursPage(t, "walk-in not ticked", res.Status, res.Body, http.StatusUnprocessableEntity, "现场加入")
+		hoursPage(t, "walk-in not ticked", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("attendance.no_seat_walk_in"))
 		res = org.Post(path, url.Values{"volunteer_no": {walkIn.No}, "action": {"in"}, "method": {"manual"}, "walk_in": {"1"}, "at": {"09:05"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("walk-in: %d %s", res.Status, res.Body)
@@ -164,10 +165,10 @@ func TestAttendancePageForms(t *testing.T) {
 
 		makeup := fmt.Sprintf("/sessions/%d/hour-entries", e.Session.ID)
 		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"4"}, "reason": {"忘记签退"}, "confirm": {"1"}})
-		hoursPage(t, "make-up over the length", res.Status, res.Body, http.StatusUnprocessableEntity, "不能超过场次时长3小时")
+		hoursPage(t, "make-up over the length", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("hours.makeup_over_session", "session_hours", "3"))
 		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "confirm": {"1"}})
-		hoursPage(t, "make-up without reason", res.Status, res.Body, http.StatusUnprocessableEntity, "请填写原因")
-		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "reason": {"刷证后未签退，负责人核实"}, "confirm": {"1"}})
+		hoursPage(t, "make-up without reason", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("reason.required"))
+		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "reason": {"刷证后未签退，负责人核实"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("make-up: %d %s", res.Status, res.Body)
 		}
@@ -176,13 +177,13 @@ func TestAttendancePageForms(t *testing.T) {
 			t.Fatalf("entries %v %v", entries, err)
 		}
 		res = org.Post(fmt.Sprintf("/hour-entries/%d/corrections", entries[0].ID), url.Values{"hours": {"-0.5"}, "session_id": {fmt.Sprint(e.Session.ID)}, "confirm": {"1"}})
-		hoursPage(t, "correction without reason", res.Status, res.Body, http.StatusUnprocessableEntity, "请填写原因")
+		hoursPage(t, "correction without reason", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("reason.required"))
 		res = org.Post(fmt.Sprintf("/hour-entries/%d/corrections", entries[0].ID), url.Values{"hours": {"-0.5"}, "reason": {"提前离场"}, "session_id": {fmt.Sprint(e.Session.ID)}, "confirm": {"1"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("correction: %d %s", res.Status, res.Body)
 		}
 		res = org.Post(fmt.Sprintf("/sessions/%d/hours/confirm", e.Session.ID), url.Values{"rating": {"4"}, "confirm": {"1"}})
-		hoursPage(t, "confirm nothing ticked", res.Status, res.Body, http.StatusUnprocessableEntity, "请勾选")
+		hoursPage(t, "confirm nothing ticked", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("web.confirm_nothing_chosen"))
 
 		// Overdue once ten working days have passed.
 		e.Clock.Set(time.Date(2037, 3, 23, 9, 0, 0, 0, hourstest.CST))
@@ -205,7 +206,7 @@ func TestDisputePages(t *testing.T) {
 		e.Scan(v, e.Code(e.Session.ID), "out", nil)
 		entries, _ := e.Store.SessionHourEntries(t.Context(), e.Session.ID)
 		res := vol.Post(fmt.Sprintf("/hour-entries/%d/disputes", entries[0].ID), url.Values{"reason": {""}})
-		hoursPage(t, "dispute without reason", res.Status, res.Body, http.StatusUnprocessableEntity, "请填写原因")
+		hoursPage(t, "dispute without reason", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("reason.required"))
 		res = vol.Post(fmt.Sprintf("/hour-entries/%d/disputes", entries[0].ID), url.Values{"reason": {"忘记签退，实际服务到11点40分"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("dispute: %d %s", res.Status, res.Body)

@@ -123,11 +123,11 @@ func (x *Web) cardApply(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 	in := app.CardApplyInput{}
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var maxErr *http.MaxBytesError
-		msg := "请选择照片文件后再提交"
+		bad := zhiyuan.FieldFail(zhiyuan.EInvalid, "photo", "card.photo_choose")
 		if errors.As(err, &maxErr) {
-			msg = fmt.Sprintf("照片不能超过%dMB", proof.MaxPhotoBytes>>20)
+			bad = zhiyuan.FieldFail(zhiyuan.EInvalid, "photo", "card.photo_too_large", "max_mb", proof.MaxPhotoBytes>>20)
 		}
-		return x.renderMyCard(w, r, p, http.StatusUnprocessableEntity, zhiyuan.FieldError(zhiyuan.EInvalid, "photo", msg), r.Form)
+		return x.renderMyCard(w, r, p, http.StatusUnprocessableEntity, bad, r.Form)
 	}
 	defer r.MultipartForm.RemoveAll()
 	if err := httpx.CheckValues(r.MultipartForm.Value); err != nil {
@@ -146,7 +146,7 @@ func (x *Web) cardApply(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 		}
 		return err
 	}
-	http.Redirect(w, r, "/me/card?notice="+url.QueryEscape("申请已提交，请等待所在地区审核"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/card?notice="+url.QueryEscape(zhiyuan.Text("notice.card_applied")), http.StatusSeeOther)
 	return nil
 }
 
@@ -154,7 +154,7 @@ func (x *Web) cardLost(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princi
 	if err := x.app.ReportMyCardLost(r.Context(), p); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/me/card?notice="+url.QueryEscape("已挂失，原卡二维码即刻失效；请联系所在地区办理补证"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/card?notice="+url.QueryEscape(zhiyuan.Text("notice.card_lost")), http.StatusSeeOther)
 	return nil
 }
 
@@ -220,7 +220,7 @@ func formIDs(r *http.Request) []int64 {
 
 func (x *Web) cardDecide(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单有误")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_invalid")
 	}
 	approve := r.PostFormValue("action") == "approve"
 	if !approve {
@@ -236,17 +236,17 @@ func (x *Web) cardDecide(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		}
 		return err
 	}
-	verb := "审核通过"
+	notice := zhiyuan.Text("notice.cards_approved", "count", n)
 	if !approve {
-		verb = "驳回"
+		notice = zhiyuan.Text("notice.cards_rejected", "count", n)
 	}
-	http.Redirect(w, r, "/admin/cards?notice="+url.QueryEscape(fmt.Sprintf("已%s %d 份申请", verb, n)), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/cards?notice="+url.QueryEscape(notice), http.StatusSeeOther)
 	return nil
 }
 
 func (x *Web) cardBatchCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单有误")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_invalid")
 	}
 	b, err := x.app.CreateCardBatch(r.Context(), p, formIDs(r))
 	if err != nil {
@@ -263,7 +263,7 @@ func (x *Web) cardBatchCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan
 func pageID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	return id, nil
 }
@@ -315,7 +315,7 @@ func (x *Web) cardBatchAdvance(to zhiyuan.CardBatchStatus) handlerFunc {
 		if _, err := x.app.AdvanceCardBatch(r.Context(), p, id, to); err != nil {
 			return err
 		}
-		http.Redirect(w, r, fmt.Sprintf("/admin/cards/batches/%d?notice=%s", id, url.QueryEscape("批次已标记为"+to.Chinese())), http.StatusSeeOther)
+		http.Redirect(w, r, fmt.Sprintf("/admin/cards/batches/%d?notice=%s", id, url.QueryEscape(zhiyuan.Text("notice.batch_marked", "status", to.Chinese()))), http.StatusSeeOther)
 		return nil
 	}
 }
@@ -344,7 +344,7 @@ func (x *Web) cardRevoke(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		}
 		return err
 	}
-	http.Redirect(w, r, "/admin/cards/card?number="+url.QueryEscape(number)+"&notice="+url.QueryEscape("已吊销"), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/cards/card?number="+url.QueryEscape(number)+"&notice="+url.QueryEscape(zhiyuan.Text("notice.card_revoked")), http.StatusSeeOther)
 	return nil
 }
 
@@ -356,7 +356,7 @@ func (x *Web) cardReissue(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 		}
 		return err
 	}
-	http.Redirect(w, r, "/admin/cards?status=approved&notice="+url.QueryEscape("已受理补办，新卡将进入下一制卡批次"), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/cards?status=approved&notice="+url.QueryEscape(zhiyuan.Text("notice.card_reissued")), http.StatusSeeOther)
 	return nil
 }
 

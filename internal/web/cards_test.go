@@ -111,7 +111,7 @@ func TestCardPages(t *testing.T) {
 			t.Fatalf("card page before applying: %d", s)
 		}
 		s, b, _ := v.postPhoto("/me/card/apply", []byte("not a photo at all"), map[string]string{"delivery": "address", "delivery_address": "广州市天河区五山路381号"})
-		if s != http.StatusUnprocessableEntity || !strings.Contains(b, "JPEG或PNG") {
+		if s != http.StatusUnprocessableEntity || !strings.Contains(b, zhiyuan.Text("card.photo_type")) {
 			t.Fatalf("bad photo on the form: %d", s)
 		}
 		s, _, h := v.postPhoto("/me/card/apply", testPhoto(t), map[string]string{"delivery": "address", "delivery_address": "广州市天河区五山路381号"})

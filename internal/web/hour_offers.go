@@ -24,7 +24,7 @@ func (x *Web) acceptOfferForm(w http.ResponseWriter, r *http.Request, p *zhiyuan
 		}
 		return x.renderMyHours(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err, 0)
 	}
-	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape("已接受"+zhiyuan.FormatHours(e.Minutes)+"小时，待组织方确认后计入已确认时长"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape(zhiyuan.Text("notice.offer_accepted", "hours", zhiyuan.FormatHours(e.Minutes))), http.StatusSeeOther)
 	return nil
 }
 
@@ -42,7 +42,7 @@ func (x *Web) renderDisputeOffer(w http.ResponseWriter, r *http.Request, p *zhiy
 		return err
 	}
 	if !o.Pending(x.app.Now()) && formErr == nil {
-		formErr = zhiyuan.FieldError(zhiyuan.EConflict, "status", "这条时长记录已处理或已过期（"+o.Status.Chinese()+"）")
+		formErr = zhiyuan.FieldFail(zhiyuan.EConflict, "status", "hours.offer_not_pending", "status", o.Status.Chinese())
 		status = http.StatusConflict
 	}
 	data := map[string]any{"Title": "对时长记录提出异议", "Offer": o, "Reason": r.PostFormValue("reason")}
@@ -61,7 +61,7 @@ func (x *Web) disputeOfferForm(w http.ResponseWriter, r *http.Request, p *zhiyua
 	if r.PostFormValue("confirm") != "1" {
 		// It cannot be undone: the box says the volunteer means it.
 		return x.renderDisputeOffer(w, r, p, http.StatusUnprocessableEntity,
-			zhiyuan.FieldError(zhiyuan.EInvalid, "confirm", "请勾选确认：提出异议后不能撤销"))
+			zhiyuan.FieldFail(zhiyuan.EInvalid, "confirm", "web.dispute_confirm_required"))
 	}
 	if _, err := x.app.DisputeHourOffer(r.Context(), p, id, trim(r, "reason")); err != nil {
 		if !isFormError(err) {
@@ -69,6 +69,6 @@ func (x *Web) disputeOfferForm(w http.ResponseWriter, r *http.Request, p *zhiyua
 		}
 		return x.renderDisputeOffer(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
 	}
-	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape("已提出异议，这条时长不会计入"), http.StatusSeeOther)
+	http.Redirect(w, r, "/me/hours?ok="+url.QueryEscape(zhiyuan.Text("notice.offer_disputed")), http.StatusSeeOther)
 	return nil
 }

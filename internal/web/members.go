@@ -15,7 +15,7 @@ const memberPageSize = 50
 func pathInt(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在")
+		return 0, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page")
 	}
 	return id, nil
 }
@@ -52,7 +52,7 @@ func (x *Web) renderMembers(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	}
 	data := map[string]any{
 		"Title": o.Name + " · 成员", "Org": x.orgView(p, o), "Members": list, "Admins": admins,
-		"Status": query.Status, "Q": query.Query, "Notice": orgNotices[q.Get("done")], "Phone": phone,
+		"Status": query.Status, "Q": query.Query, "Notice": zhiyuan.Text(orgNotices[q.Get("done")]), "Phone": phone,
 		"Statuses": []zhiyuan.MemberStatus{zhiyuan.MemberPending, zhiyuan.MemberApproved, zhiyuan.MemberRejected, zhiyuan.MemberLeft},
 		"Back":     r.URL.RequestURI(),
 	}

@@ -89,20 +89,20 @@ func (x *Web) orgDirectory(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 }
 
 // orgNotices are the confirmations shown after a redirect.
-var orgNotices = map[string]string{
-	"registered": "组织已提交登记，等待上级组织或所在地区管理员审核。审核通过前，您已是该组织的管理员。",
-	"approved":   "已审核通过。",
-	"rejected":   "已驳回，登记人可以看到驳回原因。",
-	"applied":    "已提交加入申请，请等待组织审核。",
-	"left":       "已退出该组织。",
-	"admin":      "已添加管理员。",
-	"member":     "已处理该申请。",
+var orgNotices = map[string]zhiyuan.Msg{
+	"registered": "notice.org.registered",
+	"approved":   "notice.org.approved",
+	"rejected":   "notice.org.rejected",
+	"applied":    "notice.org.applied",
+	"left":       "notice.org.left",
+	"admin":      "notice.org.admin",
+	"member":     "notice.org.member",
 }
 
 func (x *Web) orgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.org")
 	}
 	o, err := x.app.Organization(r.Context(), id)
 	if err != nil {
@@ -122,7 +122,7 @@ func (x *Web) orgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princip
 	}
 	x.render(w, r, http.StatusOK, "org_show.html", map[string]any{
 		"Title": o.Name, "Org": x.orgView(p, o), "Children": x.orgViews(p, children), "Mine": mine, "SubOrgs": subs,
-		"IsVolunteer": p.Has(zhiyuan.RoleVolunteer), "Notice": orgNotices[r.URL.Query().Get("done")],
+		"IsVolunteer": p.Has(zhiyuan.RoleVolunteer), "Notice": zhiyuan.Text(orgNotices[r.URL.Query().Get("done")]),
 	})
 	return nil
 }
@@ -149,7 +149,7 @@ func (x *Web) orgNewForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 
 func (x *Web) orgCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无法读取")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_unreadable")
 	}
 	parent, _ := strconv.ParseInt(trim(r, "parent_id"), 10, 64)
 	in := app.OrgInput{
@@ -192,7 +192,7 @@ func orgBack(r *http.Request, fallback, done string) string {
 func (x *Web) orgApprove(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.org")
 	}
 	if _, err := x.app.ApproveOrganization(r.Context(), p, id); err != nil {
 		return err
@@ -204,7 +204,7 @@ func (x *Web) orgApprove(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 func (x *Web) orgReject(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return zhiyuan.Errorf(zhiyuan.ENotFound, "组织不存在")
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.org")
 	}
 	if _, err := x.app.RejectOrganization(r.Context(), p, id, r.PostFormValue("reason")); err != nil {
 		if zhiyuan.ErrorCode(err) == zhiyuan.EInvalid {
@@ -233,7 +233,7 @@ func (x *Web) renderOrgAdmin(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	}
 	data := map[string]any{
 		"Title": "组织审核", "Orgs": x.orgViews(p, list), "Region": query.Region,
-		"Notice": orgNotices[q.Get("done")], "FailedID": failedID,
+		"Notice": zhiyuan.Text(orgNotices[q.Get("done")]), "FailedID": failedID,
 	}
 	status := http.StatusOK
 	if failure != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"zhiyuan"
 	"zhiyuan/internal/server/servertest"
 )
 
@@ -24,7 +25,7 @@ func TestCardPageRefusesBombs(t *testing.T) {
 		}
 		req, _ := http.NewRequest("POST", e.HTTP.URL+"/me/card/apply", strings.NewReader("not a form"))
 		req.Header.Set("Content-Type", "text/plain")
-		if s, b, _ := v.do(req); s != http.StatusConflict || !strings.Contains(b, "正在办理") {
+		if s, b, _ := v.do(req); s != http.StatusConflict || !strings.Contains(b, zhiyuan.Text("card.application_open")) {
 			t.Fatalf("second application with an unreadable body: %d, want 409 about the open application\n%s", s, b)
 		}
 	})

@@ -46,9 +46,9 @@ func (x *Web) proofIssue(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		}
 		return err
 	}
-	notice := "证明已生成，核验码 " + proof.FormatProofCode(sp.Code)
+	notice := zhiyuan.Text("notice.proof_issued", "code", proof.FormatProofCode(sp.Code))
 	if !created {
-		notice = "记录自上次开具以来没有变化，仍可使用此前的证明，核验码 " + proof.FormatProofCode(sp.Code)
+		notice = zhiyuan.Text("notice.proof_unchanged", "code", proof.FormatProofCode(sp.Code))
 	}
 	http.Redirect(w, r, "/me/proofs?notice="+url.QueryEscape(notice), http.StatusSeeOther)
 	return nil
@@ -76,7 +76,7 @@ func (x *Web) verifyProofQuery(w http.ResponseWriter, r *http.Request, _ *zhiyua
 	code, ok := proof.NormalizeProofCode(r.URL.Query().Get("code"))
 	if !ok {
 		x.render(w, r, http.StatusUnprocessableEntity, "verify.html", map[string]any{"Title": "证明核验",
-			"Fields": map[string]string{"code": "核验码为12位字母和数字，请检查后重新输入"}, "Code": r.URL.Query().Get("code")})
+			"Fields": map[string]string{"code": zhiyuan.Text("proof.code_format")}, "Code": r.URL.Query().Get("code")})
 		return nil
 	}
 	http.Redirect(w, r, "/verify/proof/"+code, http.StatusSeeOther)

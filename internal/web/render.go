@@ -154,7 +154,7 @@ func (x *Web) render(w http.ResponseWriter, r *http.Request, status int, page st
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		x.log.ErrorContext(r.Context(), "render", "page", page, "error", err.Error())
-		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		http.Error(w, zhiyuan.ErrorMessage(err), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

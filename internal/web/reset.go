@@ -76,7 +76,7 @@ func (x *Web) adminVolunteerFind(w http.ResponseWriter, r *http.Request, p *zhiy
 			return nil
 		}
 		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
-			err = zhiyuan.FieldError(zhiyuan.EInvalid, "no", "没有这个志愿者编号")
+			err = zhiyuan.FieldFail(zhiyuan.EInvalid, "no", "web.volunteer_number_unknown")
 		}
 		if !isFormError(err) {
 			return err
@@ -87,7 +87,7 @@ func (x *Web) adminVolunteerFind(w http.ResponseWriter, r *http.Request, p *zhiy
 		return nil
 	}
 	if !p.Has(zhiyuan.RoleRegional) && !p.Has(zhiyuan.RolePlatform) {
-		return zhiyuan.Errorf(zhiyuan.EForbidden, "仅区域管理员可查询志愿者")
+		return zhiyuan.Fail(zhiyuan.EForbidden, "web.lookup_regional_only")
 	}
 	x.render(w, r, http.StatusOK, "admin_volunteer_find.html", data)
 	return nil
@@ -96,7 +96,7 @@ func (x *Web) adminVolunteerFind(w http.ResponseWriter, r *http.Request, p *zhiy
 func (x *Web) adminVolunteerData(r *http.Request, p *zhiyuan.Principal) (map[string]any, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "志愿者不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.volunteer")
 	}
 	v, err := x.app.AdminVolunteer(r.Context(), p, id, "")
 	if err != nil {

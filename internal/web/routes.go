@@ -148,6 +148,6 @@ func (x *Web) routes() {
 
 	// Anything else is the "page not found" page.
 	x.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		x.renderError(w, r, zhiyuan.Errorf(zhiyuan.ENotFound, "页面不存在"))
+		x.renderError(w, r, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.page"))
 	})
 }

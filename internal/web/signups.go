@@ -142,7 +142,7 @@ func (x *Web) mySignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 		views[i].CanCancel = views[i].Status.Active() && now.Before(views[i].StartsAt)
 	}
 	data := map[string]any{"Title": "我的报名", "Signups": views, "View": string(view), "Tabs": signupTabs,
-		"Notice": activityNotices[r.URL.Query().Get("done")]}
+		"Notice": zhiyuan.Text(activityNotices[r.URL.Query().Get("done")])}
 	if rec, err := x.app.MySignupRecord(r.Context(), p); err == nil {
 		data["Record"] = rec
 	}
@@ -185,7 +185,7 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无效")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
 	var ids []int64
 	for _, s := range r.PostForm["ids"] {
@@ -208,7 +208,7 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	case "no_show":
 		d = zhiyuan.DecideNoShow
 	default:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "action", "请选择录用或不录用")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "action", "web.decision_required")
 	}
 	res, err := x.app.DecideSignups(r.Context(), p, id, ids, d)
 	msg := ""
@@ -218,13 +218,13 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	case err != nil:
 		return err
 	default:
-		msg = fmt.Sprintf("已处理 %d 条", len(res.Done))
+		msg = zhiyuan.Text("notice.decided", "count", len(res.Done))
 		if len(res.Failed) > 0 {
 			var reasons []string
 			for _, e := range res.Failed {
 				reasons = append(reasons, zhiyuan.ErrorMessage(e))
 			}
-			msg += fmt.Sprintf("，%d 条未处理（%s）", len(res.Failed), reasons[0])
+			msg = zhiyuan.Text("notice.decided_some_failed", "count", len(res.Done), "failed", len(res.Failed), "reason", reasons[0])
 		}
 	}
 	http.Redirect(w, r, fmt.Sprintf("/sessions/%d/signups?msg=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)

@@ -86,7 +86,7 @@ func splitList(s string) []string { return zhiyuan.SplitList(s) }
 
 func (x *Web) register(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无法读取")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_unreadable")
 	}
 	in := app.RegisterInput{
 		Name: trim(r, "name"), IDType: trim(r, "id_type"), IDNumber: trim(r, "id_number"), Phone: trim(r, "phone"),
@@ -129,11 +129,11 @@ func (x *Web) register(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Princi
 }
 
 // notices are the confirmations shown on the profile page after a redirect.
-var notices = map[string]string{
-	"registered": "注册成功！请牢记您的志愿者编号，可用它或手机号登录。",
-	"saved":      "资料已保存。",
-	"password":   "密码已修改，其他设备上的登录已退出。",
-	"consent":    "已记录监护人同意，现在可以报名参加活动了。",
+var notices = map[string]zhiyuan.Msg{
+	"registered": "notice.profile.registered",
+	"saved":      "notice.profile.saved",
+	"password":   "notice.profile.password",
+	"consent":    "notice.profile.consent",
 }
 
 // profileData builds the profile page; form and its problems belong to the form that
@@ -192,7 +192,7 @@ func (x *Web) profileData(r *http.Request, v *zhiyuan.Volunteer) map[string]any 
 		"Weekdays":     weekdays,
 		"TimesOfDay":   zhiyuan.TimesOfDay,
 		"Skills":       strings.Join(v.Skills, "、"),
-		"Notice":       notices[r.URL.Query().Get("done")],
+		"Notice":       zhiyuan.Text(notices[r.URL.Query().Get("done")]),
 		"GuardianSeen": v.Guardian != nil && v.Guardian.Name != "",
 	}
 }
@@ -240,7 +240,7 @@ func (x *Web) renderProfileError(w http.ResponseWriter, r *http.Request, p *zhiy
 
 func (x *Web) updateProfile(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无法读取")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_unreadable")
 	}
 	political, email, address := trim(r, "political_status"), trim(r, "email"), trim(r, "address")
 	skills, cats, areas := splitList(r.PostFormValue("skills")), r.PostForm["categories"], r.PostForm["service_areas"]
@@ -277,7 +277,7 @@ func (x *Web) changePassword(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	newPW := r.PostFormValue("new_password")
 	if newPW != r.PostFormValue("new_password2") {
 		return x.renderProfileError(w, r, p, "password",
-			zhiyuan.FieldError(zhiyuan.EInvalid, "new_password2", "两次输入的新密码不一致"), nil)
+			zhiyuan.FieldFail(zhiyuan.EInvalid, "new_password2", "password.repeat_mismatch"), nil)
 	}
 	token := ""
 	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
@@ -329,7 +329,7 @@ func (x *Web) closeForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 
 func (x *Web) closeAccount(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	if r.PostFormValue("confirm") != "yes" {
-		err := zhiyuan.FieldError(zhiyuan.EInvalid, "confirm", "请勾选确认注销")
+		err := zhiyuan.FieldFail(zhiyuan.EInvalid, "confirm", "volunteer.delete_confirm_required")
 		return x.renderCloseError(w, r, p, err)
 	}
 	if err := x.app.CloseMyAccount(r.Context(), p, r.PostFormValue("password")); err != nil {

@@ -58,7 +58,7 @@ func TestRegisterPage(t *testing.T) {
 		form := registerForm(e, "440106199902301234")
 		res := b.Post("/register", form)
 		body = string(res.Body)
-		if res.Status != 422 || !strings.Contains(body, `class="field-error"`) || !strings.Contains(body, "出生日期不存在") ||
+		if res.Status != 422 || !strings.Contains(body, `class="field-error"`) || !strings.Contains(body, zhiyuan.Text("idcard.birth_date")) ||
 			!strings.Contains(body, `value="王小明"`) || strings.Contains(body, "440106199902301234") || strings.Contains(body, "secret123") {
 			t.Fatalf("bad id number: %d %s", res.Status, body)
 		}
@@ -77,7 +77,7 @@ func TestRegisterPage(t *testing.T) {
 		me := b.Get("/me?done=registered")
 		body = string(me.Body)
 		m := vnoRe.FindStringSubmatch(body)
-		if me.Status != 200 || m == nil || !zhiyuan.ValidVolunteerNo(m[1]) || !strings.Contains(body, "注册成功") ||
+		if me.Status != 200 || m == nil || !zhiyuan.ValidVolunteerNo(m[1]) || !strings.Contains(body, zhiyuan.Text("notice.profile.registered")) ||
 			!strings.Contains(body, "急救、手语、摄影") || !strings.Contains(body, "敬老助老") || !strings.Contains(body, `href="/me"`) {
 			t.Fatalf("profile after registration: %d %s", me.Status, body)
 		}

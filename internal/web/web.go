@@ -57,7 +57,7 @@ func (x *Web) handle(pattern string, public bool, h handlerFunc) {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 				return
 			}
-			x.renderError(w, r, zhiyuan.Errorf(zhiyuan.EUnauthorized, "请先登录"))
+			x.renderError(w, r, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required"))
 			return
 		}
 		if err := h(w, r, p); err != nil {

@@ -145,6 +145,19 @@ func (r *Response) Error() (code zhiyuan.Code, message string, fields map[string
 	return b.Error.Code, b.Error.Message, b.Error.Fields
 }
 
+// Reasons returns the catalogue keys of the API error of the body: the message's and each
+// field's. Tests assert these rather than the wording.
+func (r *Response) Reasons() (reason zhiyuan.Msg, fields map[string]zhiyuan.Msg) {
+	var b struct {
+		Error struct {
+			Reason       zhiyuan.Msg
+			FieldReasons map[string]zhiyuan.Msg `json:"field_reasons"`
+		}
+	}
+	json.Unmarshal(r.Body, &b)
+	return b.Error.Reason, b.Error.FieldReasons
+}
+
 // Do sends a JSON request (body nil for none) with an optional bearer token. It is safe
 // to call from many goroutines.
 func (e *Env) Do(method, path, token string, body any) *Response {
