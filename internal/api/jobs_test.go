@@ -176,3 +176,4 @@ func TestFailedDeliveryIsDeadLetterThenRetried(t *testing.T) {
 		}
 	})
 }
+
