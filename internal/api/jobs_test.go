@@ -176,4 +176,3 @@ func TestFailedDeliveryIsDeadLetterThenRetried(t *testing.T) {
 		}
 	})
 }
-
