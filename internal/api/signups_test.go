@@ -128,6 +128,7 @@ func TestSignupSameVolunteerTwentyTimes(t *testing.T) {
 
 func TestCancelGivesSeatToFirstWaitlistedOnce(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		drain := e.WorkJobs()
 		a := newActivityEnv(t, e)
 		body := a.activityBody("音乐节志愿服务", 100)
 		body["waitlist"] = true
@@ -188,7 +189,9 @@ func TestCancelGivesSeatToFirstWaitlistedOnce(t *testing.T) {
 		if confirmedRows != 100 {
 			t.Fatalf("%d confirmed rows", confirmedRows)
 		}
-		// The promoted volunteer is told, in-app and through the sender (log: no phone).
+		// The promoted volunteer is told, in-app and through the sender (log: no phone),
+		// by the delivery job queued with the promotion.
+		drain()
 		res := e.Do("GET", "/api/v1/me/notifications", tokens[100], nil)
 		if !strings.Contains(string(res.Body), "signup.promoted") || !strings.Contains(string(res.Body), "候补成功") {
 			t.Fatalf("notifications of the promoted: %s", res.Body)
@@ -345,6 +348,7 @@ func TestAdmissionAndBatchDecisions(t *testing.T) {
 
 func TestCloseAndCancelNotifyEveryone(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		drain := e.WorkJobs()
 		a := newActivityEnv(t, e)
 		body := a.activityBody("台风天取消的活动", 2)
 		body["waitlist"] = true
@@ -358,6 +362,7 @@ func TestCloseAndCancelNotifyEveryone(t *testing.T) {
 		tok4, _ := a.volunteers(1, nil)
 		wantError(t, "sign up after close", e.Do("POST", signupPath(act.Sessions[0].ID), tok4[0], nil), http.StatusUnprocessableEntity, zhiyuan.EInvalid, "signup_window")
 		wantStatus(t, "cancel", e.Do("POST", path+"/cancel", a.admin, nil), http.StatusOK)
+		drain() // the notices are written and sent by the jobs queued with the change
 		for i, tok := range tokens {
 			res := e.Do("GET", "/api/v1/me/notifications", tok, nil)
 			if !strings.Contains(string(res.Body), "activity.closed") || !strings.Contains(string(res.Body), "activity.cancelled") {

@@ -111,6 +111,7 @@ func wantActPage(t *testing.T, what string, res *servertest.Response, status int
 
 func TestActivityPagesCreateFindSignUp(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		drain := e.WorkJobs()
 		f := newActPages(t, e)
 		wantActPage(t, "new form", f.admin.Get(fmt.Sprintf("/orgs/%d/activities/new", f.org.ID)), http.StatusOK,
 			`name="s2_date"`, `name="rec_weeks"`, "先到先得", "报名后录用")
@@ -175,6 +176,7 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("cancel activity: %d %s", res.Status, res.Body)
 		}
+		drain() // the notice is written by the job queued with the cancellation
 		wantActPage(t, "notifications", vol.Get("/me/notifications"), http.StatusOK, "活动取消：社区敬老探访", "未读")
 		res = vol.Post("/me/notifications/read", nil)
 		if res.Status != http.StatusSeeOther {

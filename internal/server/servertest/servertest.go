@@ -5,6 +5,7 @@ package servertest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,9 +18,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
+	"zhiyuan/internal/jobs"
 	"zhiyuan/internal/password"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/proof"
@@ -86,6 +89,33 @@ func NeedFont(t testing.TB) {
 	t.Helper()
 	_, err := proof.FindFont("")
 	testneed.Font.MissingIf(t, err)
+}
+
+// WorkJobs starts the background job runner on the platform, as serve does, and returns
+// a function that waits until the queue is empty: the notices of an ended activity and
+// every SMS and email are jobs, done after the request.
+func (e *Env) WorkJobs() (drain func()) {
+	e.T.Helper()
+	r, err := e.App.RunBackground(context.Background(), jobs.Options{PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	e.T.Cleanup(func() { r.Stop(context.Background()) })
+	return func() {
+		e.T.Helper()
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			n, err := e.App.Store.JobsPending(context.Background())
+			if err != nil {
+				e.T.Fatal(err)
+			}
+			if n == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				e.T.Fatalf("%d jobs still pending after 20 s", n)
+			}
+		}
+	}
 }
 
 // NewPhone returns a mobile number not yet used in this Env.
