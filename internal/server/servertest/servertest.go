@@ -104,7 +104,7 @@ func (e *Env) WorkJobs() (drain func()) {
 	return func() {
 		e.T.Helper()
 		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			n, err := e.App.Store.JobsPending(context.Background())
+			n, err := e.Store.JobsPending(context.Background())
 			if err != nil {
 				e.T.Fatal(err)
 			}
