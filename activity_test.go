@@ -17,6 +17,7 @@ func validActivity(now time.Time) *Activity {
 }
 
 func TestActivityValidate(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
 		name   string
@@ -75,6 +76,7 @@ func TestActivityValidate(t *testing.T) {
 }
 
 func TestActivitySpanAndSeats(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC)
 	a := &Activity{Sessions: []ActivitySession{
 		{StartsAt: t0.Add(48 * time.Hour), EndsAt: t0.Add(50 * time.Hour), Capacity: 10, SeatsTaken: 4, Status: SessionOpen},
@@ -91,6 +93,7 @@ func TestActivitySpanAndSeats(t *testing.T) {
 }
 
 func TestRecurrenceEverySaturday(t *testing.T) {
+	t.Parallel()
 	r := Recurrence{FirstDate: "2026-12-05", StartTime: "09:00", EndTime: "12:00", Weeks: 10, Capacity: 30}
 	got, err := r.Expand(shanghaiZone, "recurrence.")
 	if err != nil {
@@ -117,6 +120,7 @@ func TestRecurrenceEverySaturday(t *testing.T) {
 }
 
 func TestRecurrenceOvernightAndDST(t *testing.T) {
+	t.Parallel()
 	got, err := Recurrence{FirstDate: "2026-12-05", StartTime: "23:00", EndTime: "02:00", Weeks: 2, Capacity: 5}.Expand(shanghaiZone, "")
 	if err != nil {
 		t.Fatal(err)
@@ -144,6 +148,7 @@ func TestRecurrenceOvernightAndDST(t *testing.T) {
 }
 
 func TestRecurrenceErrors(t *testing.T) {
+	t.Parallel()
 	_, err := Recurrence{FirstDate: "12/05/2026", StartTime: "9am", EndTime: "12:00", Weeks: 0, Capacity: 0}.Expand(shanghaiZone, "recurrence.")
 	f := ErrorFields(err)
 	for _, k := range []string{"recurrence.first_date", "recurrence.start_time", "recurrence.weeks", "recurrence.capacity"} {
@@ -154,6 +159,7 @@ func TestRecurrenceErrors(t *testing.T) {
 }
 
 func TestCategoriesHaveChineseNames(t *testing.T) {
+	t.Parallel()
 	if len(Categories) != 13 {
 		t.Fatalf("%d categories, PRODUCT.md lists 13", len(Categories))
 	}

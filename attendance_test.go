@@ -6,6 +6,7 @@ import (
 )
 
 func TestDistanceMeters(t *testing.T) {
+	t.Parallel()
 	if d := DistanceMeters(23.1064, 113.3245, 23.1064, 113.3245); d != 0 {
 		t.Errorf("same point: %v", d)
 	}
@@ -20,6 +21,7 @@ func TestDistanceMeters(t *testing.T) {
 }
 
 func TestCheckGeofence(t *testing.T) {
+	t.Parallel()
 	a := &Activity{Lat: 23.0, Lng: 113.0, CheckinRadiusM: 200}
 	near := [2]float64{23.001, 113.0} // ~111 m
 	far := [2]float64{23.003, 113.0}  // ~334 m
@@ -48,6 +50,7 @@ func TestCheckGeofence(t *testing.T) {
 }
 
 func TestCheckinAndCheckoutTimes(t *testing.T) {
+	t.Parallel()
 	r := DefaultAttendanceRules()
 	start, end := at("09:00"), at("12:00")
 	if err := CheckCheckinTime(r, start, end, at("07:59"), nil); ErrorReason(err) != "attendance.too_early" {

@@ -16,6 +16,7 @@ func principal(id int64, roles ...Role) *Principal {
 }
 
 func TestAuthorize(t *testing.T) {
+	t.Parallel()
 	guangzhou := principal(10, Role{Kind: RoleRegional, RegionCode: "440100"})
 	province := principal(11, Role{Kind: RoleRegional, RegionCode: "440000"})
 	tianhe := principal(12, Role{Kind: RoleRegional, RegionCode: "440106"})
@@ -111,6 +112,7 @@ func TestAuthorize(t *testing.T) {
 }
 
 func TestScopePrefix(t *testing.T) {
+	t.Parallel()
 	for code, want := range map[string]string{
 		"440000":       "44",
 		"440100":       "4401",
@@ -132,6 +134,7 @@ func TestScopePrefix(t *testing.T) {
 }
 
 func TestRegionContains(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		scope, code string
 		want        bool

@@ -15,6 +15,7 @@ func at(hhmm string) time.Time {
 }
 
 func TestServiceTime(t *testing.T) {
+	t.Parallel()
 	rules := DefaultHourRules()
 	start, end := at("09:00"), at("12:00")
 	cases := []struct {
@@ -49,6 +50,7 @@ func TestServiceTime(t *testing.T) {
 }
 
 func TestServiceTimeMinCounted(t *testing.T) {
+	t.Parallel()
 	// A platform that counts whole minutes still ignores stays under 15 minutes.
 	rules := HourRules{RoundTo: 0, MinCounted: 15 * time.Minute, MinShare: 0}
 	start, end := at("09:00"), at("10:00")
@@ -61,6 +63,7 @@ func TestServiceTimeMinCounted(t *testing.T) {
 }
 
 func TestHourRulesDescribeAndValidate(t *testing.T) {
+	t.Parallel()
 	d := DefaultHourRules().Describe()
 	for _, want := range []string{"60%", "15分钟", "半小时", "2.5小时"} {
 		if !strings.Contains(d, want) {
@@ -78,6 +81,7 @@ func TestHourRulesDescribeAndValidate(t *testing.T) {
 }
 
 func TestStarLevelChangesExactlyAtThresholds(t *testing.T) {
+	t.Parallel()
 	for i, h := range StarHours {
 		if got := StarLevel(h*60 - 1); got != i {
 			t.Errorf("%d h minus a minute: level %d, want %d", h, got, i)
@@ -109,6 +113,7 @@ func TestStarLevelChangesExactlyAtThresholds(t *testing.T) {
 // TestFormatHours: pages, messages and printed proofs write hours one way, to two
 // decimals at most, without trailing zeros.
 func TestFormatHours(t *testing.T) {
+	t.Parallel()
 	for m, want := range map[int64]string{0: "0", 60: "1", 90: "1.5", 150: "2.5", 20: "0.33", 1: "0.02",
 		6000: "100", -60: "-1", -20: "-0.33", 45: "0.75", 61: "1.02", 59: "0.98", 599: "9.98"} {
 		if got := FormatHours(m); got != want {
@@ -118,6 +123,7 @@ func TestFormatHours(t *testing.T) {
 }
 
 func TestHoursConversions(t *testing.T) {
+	t.Parallel()
 	if HoursToMinutes(2.5) != 150 || HoursToMinutes(-1) != -60 || HoursToMinutes(0.1) != 6 {
 		t.Error("HoursToMinutes")
 	}
@@ -135,6 +141,7 @@ func TestHoursConversions(t *testing.T) {
 }
 
 func TestAddWorkingDays(t *testing.T) {
+	t.Parallel()
 	cal, err := NewWorkCalendar([]string{"2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"}, []string{"2026-10-10"})
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +173,7 @@ func TestAddWorkingDays(t *testing.T) {
 }
 
 func TestRecordingDeadline(t *testing.T) {
+	t.Parallel()
 	sh := time.FixedZone("CST", 8*3600) // Asia/Shanghai has had no DST since 1991
 	// Ends Monday 2026-03-02 23:30 in Shanghai (15:30 UTC): ten working days later is
 	// Monday the 16th, overdue from the 17th 00:00 Shanghai time.

@@ -8,6 +8,7 @@ import (
 
 // TestAnchorDay: the anchor day is the Beijing date, which runs eight hours ahead of UTC.
 func TestAnchorDay(t *testing.T) {
+	t.Parallel()
 	if got := AnchorDay(time.Date(2026, 12, 5, 16, 30, 0, 0, time.UTC)); got != "2026-12-06" {
 		t.Errorf("16:30 UTC on 5 December is %s in Beijing, want 2026-12-06", got)
 	}

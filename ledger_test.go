@@ -26,6 +26,7 @@ func testChain(volunteer int64, n int) []HourEntry {
 }
 
 func TestIntactChainVerifies(t *testing.T) {
+	t.Parallel()
 	c := testChain(5, 10)
 	if b := VerifyChain(c); b != nil {
 		t.Fatalf("intact chain: %v", b)
@@ -39,6 +40,7 @@ func TestIntactChainVerifies(t *testing.T) {
 }
 
 func TestEachTamperingNamesTheFirstBrokenLink(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		tamper  func(c []HourEntry) []HourEntry
@@ -75,6 +77,7 @@ func TestEachTamperingNamesTheFirstBrokenLink(t *testing.T) {
 }
 
 func TestLedgerVerifierStreamsManyChains(t *testing.T) {
+	t.Parallel()
 	var v LedgerVerifier
 	var breaks []*LedgerBreak
 	for vol := int64(1); vol <= 3; vol++ {
@@ -97,6 +100,7 @@ func TestLedgerVerifierStreamsManyChains(t *testing.T) {
 }
 
 func TestCanonicalIsUnambiguous(t *testing.T) {
+	t.Parallel()
 	// Moving characters between two adjacent strings must change the bytes.
 	a := HourEntry{Kind: "ab", Reason: "c"}
 	b := HourEntry{Kind: "a", Reason: "bc"}
@@ -111,6 +115,7 @@ func TestCanonicalIsUnambiguous(t *testing.T) {
 }
 
 func TestConfirmationSeal(t *testing.T) {
+	t.Parallel()
 	c := testChain(1, 1)
 	conf := HourConfirmation{EntryID: c[0].ID, EntryHash: c[0].Hash, ConfirmedBy: 4, ConfirmedAt: time.Now(), Rating: 5, Comment: "认真负责"}
 	conf.Seal()

@@ -15,6 +15,7 @@ import (
 // closed to everyone by its requirements. Random candidates mix Chinese, Latin letters,
 // separators and spaces, up to past the length limit.
 func TestActivitySkillsAreSkillsAVolunteerCanHave(t *testing.T) {
+	t.Parallel()
 	pool := []string{"急", "救", "手", "语", "a", "B", " ", "、", ",", "，", ";", "；", "\t", "-", "·"}
 	rng := rand.New(rand.NewPCG(7, 9))
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -67,6 +68,7 @@ func TestActivitySkillsAreSkillsAVolunteerCanHave(t *testing.T) {
 // TestFieldLimitsArePublished: the limits pages read by name are the constants the
 // checks use, and an unknown name is an error rather than an empty maxlength.
 func TestFieldLimitsArePublished(t *testing.T) {
+	t.Parallel()
 	for name, want := range map[string]int{"skill": MaxSkillLen, "name": MaxNameRunes, "address": MaxAddressRunes,
 		"title": MaxTitleRunes, "contact_name": MaxContactNameRunes, "reason": MaxReasonRunes} {
 		if got, err := FieldLimit(name); err != nil || got != want {

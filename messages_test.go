@@ -58,6 +58,7 @@ func templateParams(t string) []string {
 // its template names is passed and no other, every catalogue entry is used somewhere,
 // and no code still builds a sentence with the old Errorf/FieldError.
 func TestCatalogue(t *testing.T) {
+	t.Parallel()
 	for k, tmpl := range catalogue {
 		if k != MsgInternal && !keyShape.MatchString(string(k)) {
 			t.Errorf("catalogue key %q is not area.name", k)
@@ -202,6 +203,7 @@ func checkCall(t *testing.T, fset *token.FileSet, call *ast.CallExpr, rootPkg bo
 // TestRender checks the filling of templates, the fallback for text that is not a key,
 // and that an error carries its key and parameters along with the rendered text.
 func TestRender(t *testing.T) {
+	t.Parallel()
 	if got := Text("activity.title_long", "max", 40); got != "活动名称不能超过40个字" {
 		t.Errorf("Text = %q", got)
 	}
@@ -238,6 +240,7 @@ func (e errString) Error() string { return string(e) }
 // TestCatalogueWording is about wording: a sentence of each area, rendered with its
 // parameters, reads as a person should see it. Other tests assert keys.
 func TestCatalogueWording(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		got, want string
 	}{

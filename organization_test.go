@@ -7,6 +7,7 @@ import (
 )
 
 func TestValidateOrgText(t *testing.T) {
+	t.Parallel()
 	ok := Organization{Name: " 天河区团委 ", Type: "团委", ContactName: " 王老师 ", Description: " 简介 "}
 	p := Problems{}
 	ValidateOrgText(&ok, p)
@@ -40,6 +41,7 @@ func TestValidateOrgText(t *testing.T) {
 }
 
 func TestChildRegionAllowed(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		parent, child string
 		want          bool
@@ -64,6 +66,7 @@ func TestChildRegionAllowed(t *testing.T) {
 }
 
 func TestOrgPath(t *testing.T) {
+	t.Parallel()
 	root := OrgPath("", 1)
 	child := OrgPath(root, 15)
 	leaf := OrgPath(child, 9)

@@ -10,6 +10,7 @@ import (
 // would apply (an own sign-up over the window, the window over the conditions, the
 // conditions over the seats).
 func TestSignupState(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 6, 1, 0, 0, 0, time.UTC) // 09:00 in Beijing
 	start := now.Add(72 * time.Hour)
 	activity := func(mut func(a *Activity)) *Activity {

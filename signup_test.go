@@ -6,6 +6,7 @@ import (
 )
 
 func TestCheckSignup(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
 	// The session starts at 00:30 on 6 December in Shanghai, which is still 5 December
 	// in UTC: ages are reckoned on the local day.
@@ -84,6 +85,7 @@ func TestCheckSignup(t *testing.T) {
 }
 
 func TestCheckCancel(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC)
 	a := &Activity{CancelBeforeHours: 24}
 	s := &ActivitySession{StartsAt: start, EndsAt: start.Add(time.Hour)}
@@ -113,6 +115,7 @@ func TestCheckCancel(t *testing.T) {
 }
 
 func TestOverlaps(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC)
 	h := time.Hour
 	cases := []struct {

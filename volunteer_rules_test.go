@@ -6,6 +6,7 @@ import (
 )
 
 func TestVolunteerNo(t *testing.T) {
+	t.Parallel()
 	no := MakeVolunteerNo("440106", 17)
 	if no != "4401060000017"+string(luhnDigit("4401060000017")) || len(no) != 14 {
 		t.Fatalf("MakeVolunteerNo = %q", no)
@@ -62,6 +63,7 @@ func TestVolunteerNo(t *testing.T) {
 }
 
 func TestPoliticalStatus(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"", "群众", "共青团员", "中共党员", "中共预备党员", "民主党派", "other"} {
 		if !ValidPoliticalStatus(s) {
 			t.Errorf("%q refused", s)
@@ -78,6 +80,7 @@ func TestPoliticalStatus(t *testing.T) {
 }
 
 func TestAgeOnBeijing(t *testing.T) {
+	t.Parallel()
 	birth := time.Date(2010, 3, 1, 0, 0, 0, 0, time.UTC)
 	// 2024-02-29 17:00 UTC is already 1 March 01:00 in Beijing: the 14th birthday.
 	if got := AgeOn(birth, time.Date(2024, 2, 29, 17, 0, 0, 0, time.UTC)); got != 14 {
@@ -89,6 +92,7 @@ func TestAgeOnBeijing(t *testing.T) {
 }
 
 func TestCleanListAndCategories(t *testing.T) {
+	t.Parallel()
 	if got := CleanList([]string{" 急救", "", "急救", "摄影 "}); len(got) != 2 || got[0] != "急救" || got[1] != "摄影" {
 		t.Errorf("CleanList = %q", got)
 	}

@@ -134,6 +134,7 @@ func wantError(t *testing.T, what string, res *servertest.Response, status int, 
 }
 
 func TestActivityCreatePublishGet(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		body := a.activityBody("社区长者探访", 20)
@@ -187,6 +188,7 @@ func TestActivityCreatePublishGet(t *testing.T) {
 }
 
 func TestActivityCreateRefusals(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		path := fmt.Sprintf("/api/v1/organizations/%d/activities", a.org.ID)
@@ -240,6 +242,7 @@ func TestActivityCreateRefusals(t *testing.T) {
 }
 
 func TestActivityOvernightSessionTimeZone(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		day := a.Store.Now().In(zhiyuan.Beijing).AddDate(0, 0, 10).Format("2006-01-02")
@@ -274,6 +277,7 @@ func TestActivityOvernightSessionTimeZone(t *testing.T) {
 }
 
 func TestActivityRecurringSessions(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		now := a.Store.Now().In(zhiyuan.Beijing)
@@ -310,6 +314,7 @@ func TestActivityRecurringSessions(t *testing.T) {
 }
 
 func TestActivityPatchAndCapacity(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		act := a.published(a.activityBody("社区长者探访", 5))
@@ -341,6 +346,7 @@ func TestActivityPatchAndCapacity(t *testing.T) {
 }
 
 func TestActivitySearchAPI(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		a.published(a.activityBody("天河敬老院探访", 5))
@@ -383,6 +389,7 @@ func TestActivitySearchAPI(t *testing.T) {
 }
 
 func TestProjects(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		path := fmt.Sprintf("/api/v1/organizations/%d/projects", a.org.ID)

@@ -26,6 +26,7 @@ func wantRefusal(t *testing.T, what string, res *servertest.Response, field, wan
 }
 
 func TestCheckinCodeRefusals(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]
 		h.Clock.Set(hourstest.Day("08:58"))
@@ -61,6 +62,7 @@ func TestCheckinCodeRefusals(t *testing.T) {
 }
 
 func TestCheckinRefusals(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		v, w := h.Volunteers[0], h.Volunteers[1]
 		stranger := h.AddVolunteers(1, false)[0]
@@ -105,6 +107,7 @@ func TestCheckinRefusals(t *testing.T) {
 // TestCheckinRush: 300 volunteers check in to one session within seconds, each sending
 // their scan twice: every one is recorded exactly once and the counts are right.
 func TestCheckinRush(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 300, func(t *testing.T, h *hourstest.Env) {
 		h.Clock.Set(hourstest.Day("08:55"))
 		code := h.Code(h.Session.ID)
@@ -187,6 +190,7 @@ func myHoursOf(h *hourstest.Env, v hourstest.Volunteer) myHours {
 }
 
 func TestHoursFromAttendance(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		v, w := h.Volunteers[0], h.Volunteers[1]
 		h.Clock.Set(hourstest.Day("09:05"))
@@ -260,6 +264,7 @@ func TestHoursFromAttendance(t *testing.T) {
 }
 
 func TestMakeupEntries(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]
 		path := fmt.Sprintf("/api/v1/sessions/%d/hour-entries", h.Session.ID)
@@ -289,6 +294,7 @@ func TestMakeupEntries(t *testing.T) {
 // TestStarLevelAtExactly100Hours: 99.5 confirmed hours is no star; the half hour that
 // makes 100 is one star.
 func TestStarLevelAtExactly100Hours(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]
 		ctx := context.Background()
@@ -326,6 +332,7 @@ func TestStarLevelAtExactly100Hours(t *testing.T) {
 }
 
 func TestDisputeFlow(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		v, w := h.Volunteers[0], h.Volunteers[1]
 		h.Clock.Set(hourstest.Day("09:00"))
@@ -376,6 +383,7 @@ func TestDisputeFlow(t *testing.T) {
 }
 
 func TestOverdueList(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]
 		h.Clock.Set(hourstest.Day("09:00"))
@@ -419,6 +427,7 @@ func TestOverdueList(t *testing.T) {
 }
 
 func TestOrganiserMarksAttendance(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]
 		walkIn := h.AddVolunteers(1, false)[0]
@@ -491,6 +500,7 @@ func issueCard(t *testing.T, h *hourstest.Env, v hourstest.Volunteer) string {
 // (the QR code's verification URL); a genuine, active card checks the holder in, an
 // altered one or a card reported lost is refused naming card_code.
 func TestOrganiserScansDigitalCard(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		v, w := h.Volunteers[0], h.Volunteers[1]
 		path := fmt.Sprintf("/api/v1/sessions/%d/attendance", h.Session.ID)

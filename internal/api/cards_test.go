@@ -97,6 +97,7 @@ func checkCard(t *testing.T, e *servertest.Env, payload string) cardCheck {
 }
 
 func TestCardPhotoRefusals(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		_, token := register(t, e, registration(e, idNumber("440106", 22, 1)))
 		for name, photo := range map[string][]byte{
@@ -126,6 +127,7 @@ func TestCardPhotoRefusals(t *testing.T) {
 }
 
 func TestCardLifecycleAPI(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v, token := register(t, e, registration(e, idNumber("440106", 22, 1)))
 		res := applyCard(e, token, photoJPEG(t, 900, 1200), byAddress)
@@ -290,6 +292,7 @@ func TestCardLifecycleAPI(t *testing.T) {
 }
 
 func TestCardLostAndReissue(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		_, token := register(t, e, registration(e, idNumber("440106", 30, 2)))
 		city, _ := e.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
@@ -370,6 +373,7 @@ func printListRows(t *testing.T, e *servertest.Env, token string, batchID int64)
 // TestBulkApprove10000: ten thousand applications approved in one call make one batch
 // with unique numbers and a 10,000-row print list.
 func TestBulkApprove10000(t *testing.T) {
+	t.Parallel()
 	const n = 10000
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		ctx := context.Background()

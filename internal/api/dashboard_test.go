@@ -58,6 +58,7 @@ func dbCount(t *testing.T, s *sqlstore.Store, q string, args ...any) int {
 // figures as the database counts them; 401 without a login, 422 for a region that does
 // not exist.
 func TestDashboardAPI(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 2, func(t *testing.T, e *hourstest.Env) {
 		s := e.Store
 		day := time.Date(2037, 3, 20, 9, 0, 0, 0, hourstest.CST)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestGetHourEntry(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		v, w := h.Volunteers[0], h.Volunteers[1]
 		h.Clock.Set(hourstest.Day("09:00"))
@@ -61,6 +62,7 @@ func TestGetHourEntry(t *testing.T) {
 }
 
 func TestMyDisputes(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		v, w := h.Volunteers[0], h.Volunteers[1]
 		h.Clock.Set(hourstest.Day("09:00"))

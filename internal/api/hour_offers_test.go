@@ -40,6 +40,7 @@ func myOffers(h *hourstest.Env, v hourstest.Volunteer, status string) []hourOffe
 // counts like any entry, the disputed one never does, and a volunteer who did sign up
 // gets a make-up counted at once as before.
 func TestWalkInStrangerHoursWaitForAcceptance(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		seated := h.Volunteers[0]
 		strangers := h.AddVolunteers(2, false)
@@ -157,6 +158,7 @@ func TestWalkInStrangerHoursWaitForAcceptance(t *testing.T) {
 // for anything at the end of the 10th working day after the session (2037-03-07 is a
 // Saturday: the 10th working day is Friday 03-20), and the sweep marks it once.
 func TestHourOfferExpiresWithTheRecordingWindow(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 0, func(t *testing.T, h *hourstest.Env) {
 		v := h.AddVolunteers(1, false)[0]
 		h.Clock.Set(hourstest.Day("13:00"))

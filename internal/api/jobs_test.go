@@ -67,6 +67,7 @@ type jobList struct {
 // /admin/jobs, which others cannot open; retrying it once the gateway is back sends it,
 // once, and it leaves the list.
 func TestFailedDeliveryIsDeadLetterThenRetried(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		act := a.published(a.activityBody("社区长者探访", 5))

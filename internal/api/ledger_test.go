@@ -31,6 +31,7 @@ type anchorResp struct {
 // moment; the public list pages newest first, each anchor chains to the one before and
 // verifies with the published key alone.
 func TestLedgerAnchors(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]
 		h.Clock.Set(hourstest.Day("09:05"))
@@ -127,6 +128,7 @@ func TestLedgerAnchors(t *testing.T) {
 // from the database (the triggers lifted, the totals lowered to match), the public check
 // no longer says valid, on the API and on the page, and says why in Chinese.
 func TestProofCheckAfterTruncation(t *testing.T) {
+	t.Parallel()
 	servertest.NeedFont(t)
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]

@@ -40,6 +40,7 @@ func memberPath(org, volunteer int64, action string) string {
 }
 
 func TestMembershipApplyAndDecide(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		city, _ := e.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 		a, adminA := approvedOrg(t, e, city, "天河区青年志愿者协会")
@@ -130,6 +131,7 @@ func TestMembershipApplyAndDecide(t *testing.T) {
 }
 
 func TestOrgAddAdmin(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		city, _ := e.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 		a, adminA := approvedOrg(t, e, city, "天河区团委")
@@ -162,6 +164,7 @@ func TestOrgAddAdmin(t *testing.T) {
 }
 
 func TestMemberListCursorVisitsEveryoneOnce(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		city, _ := e.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 		a, adminA := approvedOrg(t, e, city, "大型志愿者协会")

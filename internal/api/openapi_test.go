@@ -13,6 +13,7 @@ import (
 // TestOpenAPIMatchesRoutes checks that every registered route is in the served OpenAPI
 // document and every operation in the document is registered.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t, "sqlite")
 	res := e.Do("GET", "/api/v1/openapi.json", "", nil)
 	if res.Status != http.StatusOK {

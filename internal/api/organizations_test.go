@@ -97,6 +97,7 @@ func wantStatus(t *testing.T, what string, res *servertest.Response, status int)
 }
 
 func TestOrgRegistrationValidation(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		token, _ := orgUser(t, e)
 		platform, _ := e.Admin(zhiyuan.Role{Kind: zhiyuan.RolePlatform})
@@ -167,6 +168,7 @@ func TestOrgRegistrationValidation(t *testing.T) {
 }
 
 func TestOrgApprovalByRegion(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		token, _ := orgUser(t, e)
 		guangzhou, _ := e.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
@@ -239,6 +241,7 @@ func TestOrgApprovalByRegion(t *testing.T) {
 }
 
 func TestOrgTreeParentApprovesChild(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		schoolAdmin, _ := orgUser(t, e)
 		collegeAdmin, _ := orgUser(t, e)
@@ -308,6 +311,7 @@ func TestOrgTreeParentApprovesChild(t *testing.T) {
 }
 
 func TestOrgConcurrentApproval(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		token, _ := orgUser(t, e)
 		province, _ := e.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440000"})
@@ -341,6 +345,7 @@ func TestOrgConcurrentApproval(t *testing.T) {
 }
 
 func TestOrgPublicDirectory(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		token, _ := orgUser(t, e)
 		platform, _ := e.Admin(zhiyuan.Role{Kind: zhiyuan.RolePlatform})

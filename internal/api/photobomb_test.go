@@ -22,6 +22,7 @@ var bombs = sync.OnceValue(func() map[string][]byte {
 // upload is refused with 409 before its body is read (a body that is not even a
 // multipart form gets the 409, not the form's 422).
 func TestCardPhotoBombs(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		_, token := register(t, e, registration(e, idNumber("440106", 22, 1)))
 		for name, photo := range bombs() {

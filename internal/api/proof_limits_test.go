@@ -17,6 +17,7 @@ import (
 // proof (200, same code, no new row, not counted against the limit); a new proof beyond
 // the account's limit is 429 ratelimited in Chinese until the window has passed.
 func TestProofReuseAndLimit(t *testing.T) {
+	t.Parallel()
 	servertest.NeedFont(t)
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
 		h.App.Config.ProofsPerAccount = 2
@@ -91,6 +92,7 @@ func TestProofReuseAndLimit(t *testing.T) {
 // TestProofIdenticalRequestsAtOnce: identical requests racing each other make one proof;
 // every one of them gets its code.
 func TestProofIdenticalRequestsAtOnce(t *testing.T) {
+	t.Parallel()
 	servertest.NeedFont(t)
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		v := h.Volunteers[0]

@@ -53,6 +53,7 @@ func pdfToText(t *testing.T, pdf []byte) string {
 // the Chinese name, the total and the code; the code verifies; a correction afterwards
 // makes the check say superseded; nobody else can download the PDF.
 func TestProofOfService(t *testing.T) {
+	t.Parallel()
 	servertest.NeedFont(t)
 	testneed.Poppler.Tool(t, "pdftotext")
 	hourstest.Each(t, 2, func(t *testing.T, h *hourstest.Env) {
@@ -154,6 +155,7 @@ func TestProofOfService(t *testing.T) {
 // TestProofWithoutFont: with no CJK font the platform still runs, and a proof request
 // says clearly why it cannot be made instead of producing boxes.
 func TestProofWithoutFont(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		_, token := register(t, e, registration(e, idNumber("440106", 25, 4)))
 		e.App.SetProofFont(nil)

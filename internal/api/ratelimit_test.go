@@ -22,6 +22,7 @@ import (
 // kept (status 429, nothing stored), and a client at another address (behind the
 // operator's proxy) still registers.
 func TestRegisterRateLimit(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		e.App.Config.RegisterPerIP, e.App.Config.RegisterWindow = 2, time.Hour
 		n := 0

@@ -61,6 +61,7 @@ func states(t *testing.T, e *servertest.Env, activityID int64, token string) map
 // sign-ups and one refusal, and the two seats stand. The per-session states follow:
 // full before, signed up after; a session of another activity is refused on its own.
 func TestSignupSeveralSessions(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		body := a.activityBody("每周社区探访", 5)
@@ -146,6 +147,7 @@ func TestSignupSeveralSessions(t *testing.T) {
 // GET /activities/{id} gives them: not open yet (with the opening in the label),
 // ineligible (with the reason), and closed once the activity stops taking sign-ups.
 func TestSignupStatesInAPI(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		later := a.activityBody("下周开放报名", 5)

@@ -59,6 +59,7 @@ func seatCheck(t *testing.T, e *servertest.Env, sessionID int64) (seats, confirm
 }
 
 func TestSignupRush500For100Seats(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		for _, waitlist := range []bool{false, true} {
@@ -101,6 +102,7 @@ func TestSignupRush500For100Seats(t *testing.T) {
 }
 
 func TestSignupSameVolunteerTwentyTimes(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		act := a.published(a.activityBody("社区长者探访", 10))
@@ -127,6 +129,7 @@ func TestSignupSameVolunteerTwentyTimes(t *testing.T) {
 }
 
 func TestCancelGivesSeatToFirstWaitlistedOnce(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		drain := e.WorkJobs()
 		a := newActivityEnv(t, e)
@@ -227,6 +230,7 @@ func rushMethod(e *servertest.Env, method string, paths, tokens []string) []*ser
 }
 
 func TestSignupConditions(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		now := a.Store.Now()
@@ -290,6 +294,7 @@ func TestSignupConditions(t *testing.T) {
 }
 
 func TestAdmissionAndBatchDecisions(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		body := a.activityBody("支教选拔", 2)
@@ -347,6 +352,7 @@ func TestAdmissionAndBatchDecisions(t *testing.T) {
 }
 
 func TestCloseAndCancelNotifyEveryone(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		drain := e.WorkJobs()
 		a := newActivityEnv(t, e)
@@ -392,6 +398,7 @@ func TestCloseAndCancelNotifyEveryone(t *testing.T) {
 }
 
 func TestMySignupsViewsAndLateCancel(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		a := newActivityEnv(t, e)
 		soon := a.activityBody("明早的活动", 1)

@@ -80,6 +80,7 @@ func countRows(t *testing.T, s *sqlstore.Store, table string) int {
 }
 
 func TestVolunteerRegisterAndLogin(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		id := idNumber("440106", 25, 3)
 		body := registration(e, strings.ToLower(id)) // a lower-case x is accepted and normalised
@@ -134,6 +135,7 @@ func TestVolunteerRegisterAndLogin(t *testing.T) {
 }
 
 func TestVolunteerBadIDNumbers(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		good := idNumber("440106", 30, 0)
 		first17 := good[:17]
@@ -170,6 +172,7 @@ func TestVolunteerBadIDNumbers(t *testing.T) {
 }
 
 func TestVolunteerOtherFieldChecks(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		check := func(name string, change func(b map[string]any), field string) {
 			t.Helper()
@@ -216,6 +219,7 @@ func TestVolunteerOtherFieldChecks(t *testing.T) {
 }
 
 func TestVolunteerMinors(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		// Turning 14 tomorrow: refused, and told why.
 		res := e.Do("POST", "/api/v1/volunteers", "", registration(e, idNumber("440106", 14, -1)))
@@ -305,6 +309,7 @@ func TestVolunteerMinors(t *testing.T) {
 }
 
 func TestVolunteerConcurrentSameIDNumber(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		id := idNumber("440303", 22, 0)
 		statuses := make([]int, 20)
@@ -353,6 +358,7 @@ func TestVolunteerConcurrentSameIDNumber(t *testing.T) {
 // database keeps (SQLite: the file and its WAL; PostgreSQL: every text and bytea column of
 // every table) and the log for the identity numbers.
 func TestVolunteerNoPlaintextIDNumber(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		var numbers []string
 		var phone string
@@ -440,6 +446,7 @@ func TestVolunteerNoPlaintextIDNumber(t *testing.T) {
 }
 
 func TestVolunteerAccessByID(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		idA := idNumber("440106", 30, 0)
 		a, tokA := register(t, e, registration(e, idA))
@@ -513,6 +520,7 @@ func TestVolunteerAccessByID(t *testing.T) {
 }
 
 func TestVolunteerProfileEdit(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		_, tok := register(t, e, registration(e, idNumber("440106", 30, 0)))
 		res := e.Do("PATCH", "/api/v1/me/volunteer", tok, map[string]any{
@@ -564,6 +572,7 @@ func TestVolunteerProfileEdit(t *testing.T) {
 }
 
 func TestVolunteerPasswordChange(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		body := registration(e, idNumber("440106", 30, 0))
 		_, tok1 := register(t, e, body)
@@ -594,6 +603,7 @@ func TestVolunteerPasswordChange(t *testing.T) {
 }
 
 func TestVolunteerExportAndClose(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		id := idNumber("440106", 30, 0)
 		body := registration(e, id)

@@ -74,6 +74,7 @@ func regional(code string) zhiyuan.Role {
 // TestCreateAdminValidation: what `zhiyuan admin create` is given is checked field by
 // field, and nothing is written when anything is wrong.
 func TestCreateAdminValidation(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		ctx := from(t, "10.0.0.1")
 		tests := []struct {
@@ -122,6 +123,7 @@ func TestCreateAdminValidation(t *testing.T) {
 // TestCreateAdminBootstrap: a valid bootstrap creates the account with its role, can log
 // in, and leaves an audit entry saying what was granted, where and from where.
 func TestCreateAdminBootstrap(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		ctx := from(t, "10.0.0.1")
 		acc, err := a.CreateAdmin(ctx, nil, app.AdminInput{Phone: "+86 138 0000 0001", Name: " 广州市管理员 ", Password: "good1234", Role: regional("4401")})
@@ -167,6 +169,7 @@ func TestCreateAdminBootstrap(t *testing.T) {
 // TestCreateAdminByAdmin: an acting admin passes through Authorize: 广州 may create a
 // 天河 admin (recorded under their name), not a 深圳 one nor a platform admin.
 func TestCreateAdminByAdmin(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		ctx := from(t, "10.0.0.2")
 		gzAcc, err := a.CreateAdmin(ctx, nil, app.AdminInput{Phone: "13800000001", Password: "good1234", Role: regional("440100")})

@@ -21,6 +21,7 @@ func createLogin(t *testing.T, a *app.App, phone string) {
 // TestLoginThrottlePerLoginAndAddress: the lock falls on one login at one address, ends
 // after LoginLock, and a success clears the count.
 func TestLoginThrottlePerLoginAndAddress(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
 		createLogin(t, a, "13800000001")
 		createLogin(t, a, "13800000002")
@@ -88,6 +89,7 @@ func TestLoginThrottlePerLoginAndAddress(t *testing.T) {
 // TestLoginThrottlePerAddress: one address trying many logins is locked as a whole after
 // IPMaxFailures, while everyone else logs in as usual; unknown logins count too.
 func TestLoginThrottlePerAddress(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(c *app.Config) { c.IPMaxFailures = 8 }, func(t *testing.T, a *app.App, c *clock) {
 		createLogin(t, a, "13800000001")
 		sprayer, other := from(t, "203.0.113.9"), from(t, "198.51.100.21")
@@ -111,6 +113,7 @@ func TestLoginThrottlePerAddress(t *testing.T) {
 // TestLoginDisabledAccount: a disabled account cannot log in, and its existing sessions
 // stop working.
 func TestLoginDisabledAccount(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		createLogin(t, a, "13800000001")
 		ctx := from(t, "10.0.0.1")
@@ -138,6 +141,7 @@ func TestLoginDisabledAccount(t *testing.T) {
 
 // TestSessionExpiry: sessions end at their TTL, page sessions sooner than API tokens.
 func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
 		createLogin(t, a, "13800000001")
 		ctx := from(t, "10.0.0.1")
@@ -169,6 +173,7 @@ func TestSessionExpiry(t *testing.T) {
 // TestAccountWithoutRoles: an account holding no role at all (a person who registered but
 // was never granted anything) is found, logs in and is authenticated with no roles.
 func TestAccountWithoutRoles(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		ctx := from(t, "10.0.0.1")
 		hash, err := password.Hash("good1234", a.Config.Password)
@@ -200,6 +205,7 @@ func TestAccountWithoutRoles(t *testing.T) {
 // TestMe: the caller's account, the same whether the principal came with the session's
 // copy of the account or was made without one.
 func TestMe(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		createLogin(t, a, "13800000001")
 		ctx := from(t, "10.0.0.1")
@@ -241,6 +247,7 @@ func TestMe(t *testing.T) {
 // number too (and the other way round), at that address only; an unknown login costs the
 // same and locks only itself.
 func TestLoginLockPerAccount(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		in := registrant(1)
 		v, err := a.RegisterVolunteer(t.Context(), in)

@@ -47,6 +47,7 @@ func (f *failures) list() []string {
 // run at once, not an interval later: an expired login is purged and today's ledger
 // anchor is made right after start, with no task reporting a failure, on either engine.
 func TestRunBackgroundAtStart(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
 		logged := &failures{}
 		a.Log = slog.New(logged)
@@ -105,6 +106,7 @@ func TestRunBackgroundAtStart(t *testing.T) {
 // run each periodic task once at start, not once each: only the elected leader inserts
 // the sweeps. On either engine.
 func TestSweepsRunOnceAcrossServers(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()

@@ -77,6 +77,7 @@ func countClear(t *testing.T, a *app.App) int {
 // two servers at once, and every value reads back the same, to the volunteer and through
 // the store's sealed columns; a row half-way (guardian sealed, email clear) keeps both.
 func TestSealPersonalData(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		const n = 1203 // more than two batches
 		ids := oldRows(t, a, n)

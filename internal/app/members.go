@@ -77,6 +77,21 @@ func (a *App) decideMember(ctx context.Context, p *zhiyuan.Principal, orgID, vol
 	return m, nil
 }
 
+// Member returns one volunteer's membership (or application) of an organisation, for
+// those who manage it, with the phone number masked; notfound when there is none.
+func (a *App) Member(ctx context.Context, p *zhiyuan.Principal, orgID, volunteerID int64) (*zhiyuan.Membership, error) {
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.store.FindMembership(ctx, o.ID, volunteerID)
+	if err != nil {
+		return nil, err
+	}
+	m.Phone = pii.MaskPhone(m.Phone)
+	return m, nil
+}
+
 // MemberQuery is an admin's request for one page of an organisation's members.
 type MemberQuery struct {
 	OrgID  int64

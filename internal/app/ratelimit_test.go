@@ -27,6 +27,7 @@ func registrant(n int) app.RegisterInput {
 // callers without an address are not counted, and the address registers again once the
 // window has passed.
 func TestRegisterLimitPerAddress(t *testing.T) {
+	t.Parallel()
 	const limit = 3
 	limited := func(c *app.Config) { c.RegisterPerIP, c.RegisterWindow = limit, time.Hour }
 	eachApp(t, limited, func(t *testing.T, a *app.App, c *clock) {
@@ -94,6 +95,7 @@ func TestRegisterLimitPerAddress(t *testing.T) {
 // TestRegisterLimitUnderRush: a burst from one address gets exactly RegisterPerIP
 // registrations through, however the attempts interleave.
 func TestRegisterLimitUnderRush(t *testing.T) {
+	t.Parallel()
 	const limit, rush = 4, 16
 	eachApp(t, func(c *app.Config) { c.RegisterPerIP = limit }, func(t *testing.T, a *app.App, c *clock) {
 		ctx := from(t, "203.0.113.9")

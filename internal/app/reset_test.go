@@ -67,6 +67,7 @@ func codeReason(err error) string {
 // while the old one does not; every session and token of the account has ended; the code
 // cannot be used again.
 func TestPasswordResetEndToEnd(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		var logBuf bytes.Buffer
 		a.Log = slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -115,6 +116,7 @@ func TestPasswordResetEndToEnd(t *testing.T) {
 
 // TestPasswordResetExpiry: a code is good for CodeTTL and not a second more.
 func TestPasswordResetExpiry(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, c *clock) {
 		in, _, _ := resetVolunteer(t, a, 1)
 		ctx := from(t, "203.0.113.5")
@@ -149,6 +151,7 @@ func TestPasswordResetExpiry(t *testing.T) {
 // request replaces the code (the old one stops working) and starts a fresh count. A number
 // no account has gets exactly the same answers.
 func TestPasswordResetAttempts(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		in, _, _ := resetVolunteer(t, a, 1)
 		ctx := from(t, "203.0.113.5")
@@ -205,6 +208,7 @@ func mustAtoi(t *testing.T, s string) int {
 
 // TestPasswordResetRace: the right code sent many times at once sets a password once.
 func TestPasswordResetRace(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		in, _, _ := resetVolunteer(t, a, 1)
 		ctx := from(t, "203.0.113.5")
@@ -243,6 +247,7 @@ func TestPasswordResetRace(t *testing.T) {
 // address (over any numbers, registered or not); the answer says when to come back, and
 // nothing is sent past the limit.
 func TestPasswordResetLimits(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(c *app.Config) { c.Reset.PerAccount, c.Reset.PerAddress = 2, 4 }, func(t *testing.T, a *app.App, c *clock) {
 		in, _, _ := resetVolunteer(t, a, 1)
 		rules := a.Config.Reset
@@ -298,6 +303,7 @@ func TestPasswordResetLimits(t *testing.T) {
 // holding no secret. A wrong number, a missing confirmation, another region, an
 // organisation admin and the volunteer themselves are all refused, with nothing changed.
 func TestAdminResetAccess(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		in, v, sessions := resetVolunteer(t, a, 1)
 		ctx := from(t, "10.2.2.2")
@@ -381,6 +387,7 @@ func TestAdminResetAccess(t *testing.T) {
 // TestAdminResetWrongNumbersLock: wrong identity numbers count like failed logins, per
 // admin and volunteer, so the form is no oracle for identity numbers.
 func TestAdminResetWrongNumbersLock(t *testing.T) {
+	t.Parallel()
 	eachApp(t, nil, func(t *testing.T, a *app.App, _ *clock) {
 		in, v, _ := resetVolunteer(t, a, 1)
 		ctx := from(t, "10.2.2.2")
@@ -405,6 +412,7 @@ func TestAdminResetWrongNumbersLock(t *testing.T) {
 // failed logins, so one address cannot try codes for number after number; the person at
 // another address is not affected.
 func TestPasswordResetWrongCodesLockAddress(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(c *app.Config) { c.IPMaxFailures = 3 }, func(t *testing.T, a *app.App, _ *clock) {
 		in, _, _ := resetVolunteer(t, a, 1)
 		home := from(t, "198.51.100.8")

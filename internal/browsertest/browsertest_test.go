@@ -60,6 +60,7 @@ func site() *httptest.Server {
 // TestDrivesPages: the harness opens pages, fills and submits a form, reads text, and
 // reports nothing for a clean page.
 func TestDrivesPages(t *testing.T) {
+	t.Parallel()
 	Require(t)
 	srv := site()
 	defer srv.Close()
@@ -93,6 +94,7 @@ func TestDrivesPages(t *testing.T) {
 // TestReportsBrokenPages: an inline script refused by the CSP and a script error fail the
 // test that opened the page.
 func TestReportsBrokenPages(t *testing.T) {
+	t.Parallel()
 	Require(t)
 	srv := site()
 	defer srv.Close()
@@ -112,6 +114,7 @@ func TestReportsBrokenPages(t *testing.T) {
 
 // TestScreenshot: a full-page PNG at the phone's width lands in artifacts/screenshots.
 func TestScreenshot(t *testing.T) {
+	t.Parallel()
 	srv := site()
 	defer srv.Close()
 	ctx := New(t)
@@ -139,6 +142,7 @@ func TestScreenshot(t *testing.T) {
 }
 
 func TestRepoRoot(t *testing.T) {
+	t.Parallel()
 	root, err := RepoRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -154,6 +158,7 @@ func TestRepoRoot(t *testing.T) {
 // impact, and nothing on a clean page.
 // Two tabs of one browser keep their cookies apart.
 func TestAxe(t *testing.T) {
+	t.Parallel()
 	Require(t)
 	script := AxeScript(t)
 	mux := http.NewServeMux()

@@ -19,6 +19,7 @@ func signer(t testing.TB) *Signer {
 var t0 = time.Date(2026, 3, 7, 9, 0, 10, 0, time.UTC)
 
 func TestFreshCodeVerifies(t *testing.T) {
+	t.Parallel()
 	s := signer(t)
 	code, exp := s.Issue(42, t0)
 	if err := s.Verify(code, 42, t0); err != nil {
@@ -46,6 +47,7 @@ func TestFreshCodeVerifies(t *testing.T) {
 }
 
 func TestCodeFromTwoMinutesAgoIsExpired(t *testing.T) {
+	t.Parallel()
 	s := signer(t)
 	code, _ := s.Issue(42, t0.Add(-2*time.Minute))
 	err := s.Verify(code, 42, t0)
@@ -66,6 +68,7 @@ func TestCodeFromTwoMinutesAgoIsExpired(t *testing.T) {
 }
 
 func TestAnyChangedByteIsForged(t *testing.T) {
+	t.Parallel()
 	s := signer(t)
 	code, _ := s.Issue(42, t0)
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -95,6 +98,7 @@ func TestAnyChangedByteIsForged(t *testing.T) {
 }
 
 func TestCodeOfAnotherSession(t *testing.T) {
+	t.Parallel()
 	s := signer(t)
 	code, _ := s.Issue(43, t0)
 	if err := s.Verify(code, 42, t0); !errors.Is(err, ErrOtherSession) {
@@ -107,6 +111,7 @@ func TestCodeOfAnotherSession(t *testing.T) {
 }
 
 func TestShortKeyRefused(t *testing.T) {
+	t.Parallel()
 	if _, err := NewSigner([]byte("short")); err == nil {
 		t.Error("a 5-byte key was accepted")
 	}
@@ -116,6 +121,7 @@ func TestShortKeyRefused(t *testing.T) {
 // or with its last character's spare bits set is refused. encoding/base64 skips CR and LF
 // even in strict mode, which FuzzVerify found ("ASr49ZYca-wQ-T5mIekIr\ng" verified).
 func TestCodeHasOneSpelling(t *testing.T) {
+	t.Parallel()
 	s := signer(t)
 	code, _ := s.Issue(42, t0)
 	if code != "ASr49ZYca-wQ-T5mIekIrg" {

@@ -27,6 +27,7 @@ func parse(t *testing.T, env map[string]string, args ...string) (Config, error) 
 }
 
 func TestDefaultsEnvAndFlags(t *testing.T) {
+	t.Parallel()
 	c, err := parse(t, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +45,7 @@ func TestDefaultsEnvAndFlags(t *testing.T) {
 }
 
 func TestValidateNamesTheBadSetting(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -85,6 +87,7 @@ func parseRules(t *testing.T, env map[string]string, args ...string) (Config, er
 // TestMetricsAddr: no metrics listener unless asked; one that other machines can reach
 // needs ZHIYUAN_METRICS_TOKEN.
 func TestMetricsAddr(t *testing.T) {
+	t.Parallel()
 	c, err := parse(t, nil)
 	if err != nil || c.MetricsAddr != "" {
 		t.Fatalf("default: %q, %v", c.MetricsAddr, err)
@@ -112,6 +115,7 @@ func TestMetricsAddr(t *testing.T) {
 }
 
 func TestRulesDefaultWhenNothingIsSet(t *testing.T) {
+	t.Parallel()
 	c, err := parseRules(t, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +132,7 @@ func TestRulesDefaultWhenNothingIsSet(t *testing.T) {
 }
 
 func TestRuleFlagsParse(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		env  map[string]string
 		args []string
@@ -166,6 +171,7 @@ func TestRuleFlagsParse(t *testing.T) {
 }
 
 func TestRuleValidationNamesTheFlag(t *testing.T) {
+	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.txt")
 	if err := os.WriteFile(bad, []byte("2026-10-01\n2026-13-01\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -216,6 +222,7 @@ func TestRuleValidationNamesTheFlag(t *testing.T) {
 // National Day week: an activity on 30 September has until 20 October (8–9 Oct are
 // working days, so is Saturday 10 Oct; 1–7 Oct are not).
 func TestSampleHolidaysFile(t *testing.T) {
+	t.Parallel()
 	cal, err := ReadHolidaysFile("../../docs/holidays-2026.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -250,6 +257,7 @@ func TestSampleHolidaysFile(t *testing.T) {
 }
 
 func TestParseHolidays(t *testing.T) {
+	t.Parallel()
 	cal, err := ParseHolidays(strings.NewReader("# 国庆\n\n  2026-10-01..2026-10-03  # 放假\n+2026-10-10\n2026-05-01\n2026-05-01\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -282,6 +290,7 @@ func TestParseHolidays(t *testing.T) {
 // TestPoolSettings: the pool defaults to 2×cores+2 connections, all kept idle, renewed
 // never and closed after 5 idle minutes; each setting comes from its flag or variable.
 func TestPoolSettings(t *testing.T) {
+	t.Parallel()
 	c, err := parse(t, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -305,6 +314,7 @@ func TestPoolSettings(t *testing.T) {
 }
 
 func TestPoolValidationNamesTheFlag(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		env  map[string]string
 		args []string
@@ -330,6 +340,7 @@ func TestPoolValidationNamesTheFlag(t *testing.T) {
 // opens), so the two rules they share are written twice and checked here: which --db
 // values the store opens as PostgreSQL, and the default pool size.
 func TestConfigAgreesWithStore(t *testing.T) {
+	t.Parallel()
 	for _, dsn := range []string{"postgres://u@h/db", "postgresql://h/db?sslmode=disable", "postgres:/x", "mysql://h/db",
 		"zhiyuan-data/zhiyuan.db", "POSTGRES://h/db", ""} {
 		if got, want := postgresURL(dsn), sqlstore.IsPostgres(dsn); got != want {

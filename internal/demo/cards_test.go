@@ -15,6 +15,7 @@ import (
 // card, whose QR payload verifies, and her proof of service, whose code checks; and the
 // card work waiting for the 广州 and 深圳 admins.
 func TestDemoCards(t *testing.T) {
+	t.Parallel()
 	_, err := proof.FindFont("") // the demo issues her proof only with a font to print it
 	testneed.Font.MissingIf(t, err)
 	for _, engine := range storetest.Engines() {

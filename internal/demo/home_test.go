@@ -14,6 +14,7 @@ import (
 // account: every administrator has some work waiting (a count above zero), every
 // volunteer their hours, unread messages and activities nearby.
 func TestDemoHomePages(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()

@@ -14,6 +14,7 @@ import (
 // levels from none to five, 张小红 two hours short of her first star with one make-up
 // waiting for her acceptance, and a ledger that verifies.
 func TestDemoHours(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()

@@ -36,6 +36,7 @@ func orgTestApp(t *testing.T, engine string) (*app.App, *sqlstore.Store) {
 // valid credit codes, a handful pending in the demo admins' scopes, and memberships of
 // one to three organisations of each volunteer's own city.
 func TestDemoOrganizations(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()

@@ -21,6 +21,7 @@ import (
 // registration of the same number, valid volunteer numbers from the same counters,
 // believable ages and statuses, and the known logins work.
 func TestFillVolunteers(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		keys, _ := pii.NewKeys()

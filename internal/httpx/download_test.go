@@ -14,6 +14,7 @@ import (
 // status); after it, the file is cut and the handler sees nil; an empty file still gets
 // its headers.
 func TestDownload(t *testing.T) {
+	t.Parallel()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := httptest.NewRequest("GET", "/x", nil)
 	refused := zhiyuan.Errorf(zhiyuan.EForbidden, "无权")

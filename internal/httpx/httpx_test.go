@@ -16,6 +16,7 @@ import (
 )
 
 func TestStatus(t *testing.T) {
+	t.Parallel()
 	for code, want := range map[zhiyuan.Code]int{
 		zhiyuan.EInvalid: 422, zhiyuan.EUnauthorized: 401, zhiyuan.EForbidden: 403, zhiyuan.ENotFound: 404,
 		zhiyuan.EConflict: 409, zhiyuan.EFull: 409, zhiyuan.ERateLimited: 429, zhiyuan.EInternal: 500,
@@ -37,6 +38,7 @@ func decodeError(t *testing.T, w *httptest.ResponseRecorder) ErrorDetail {
 }
 
 func TestWriteJSONError(t *testing.T) {
+	t.Parallel()
 	w := httptest.NewRecorder()
 	WriteJSONError(w, zhiyuan.FieldFail(zhiyuan.EInvalid, "phone", "phone.format"))
 	d := decodeError(t, w)
@@ -72,6 +74,7 @@ func TestWriteJSONError(t *testing.T) {
 }
 
 func TestBearerToken(t *testing.T) {
+	t.Parallel()
 	for header, want := range map[string]string{
 		"Bearer abc":    "abc",
 		"bearer abc":    "abc",
@@ -94,6 +97,7 @@ func TestBearerToken(t *testing.T) {
 }
 
 func TestClientInfo(t *testing.T) {
+	t.Parallel()
 	var got zhiyuan.Client
 	h := func(trust bool) http.Handler {
 		return ClientInfo(trust)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -141,6 +145,7 @@ func TestClientInfo(t *testing.T) {
 }
 
 func TestRecover(t *testing.T) {
+	t.Parallel()
 	var logBuf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logBuf, nil))
 	var paged error
@@ -175,6 +180,7 @@ func TestRecover(t *testing.T) {
 }
 
 func TestSecurityHeadersFraming(t *testing.T) {
+	t.Parallel()
 	h := SecurityHeaders(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "http://example.cn/", nil))
@@ -187,6 +193,7 @@ func TestSecurityHeadersFraming(t *testing.T) {
 // platform is reached over HTTPS: its public base URL is https, the connection is TLS, or
 // a trusted proxy says so. X-Forwarded-Proto from anyone else changes nothing.
 func TestHTTPSCookiesAndHSTS(t *testing.T) {
+	t.Parallel()
 	forwarded := func() *http.Request {
 		r := httptest.NewRequest("POST", "http://example.cn/login", nil)
 		r.Header.Set("X-Forwarded-Proto", "https")
@@ -242,6 +249,7 @@ func (f fakeAuth) Authenticate(_ context.Context, token string, kind zhiyuan.Ses
 }
 
 func TestAuthenticate(t *testing.T) {
+	t.Parallel()
 	auth := fakeAuth{"api:good": nil, "web:good": nil, "web:down": errors.New("database is down")}
 	var seen *zhiyuan.Principal
 	reached := false

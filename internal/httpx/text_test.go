@@ -11,6 +11,7 @@ import (
 )
 
 func TestTextProblem(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		field, value string
 		ok           bool
@@ -45,6 +46,7 @@ func TestTextProblem(t *testing.T) {
 }
 
 func TestCheckJSON(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		body  string
 		field string // "" when the body passes
@@ -89,6 +91,7 @@ func TestCheckJSON(t *testing.T) {
 }
 
 func TestCheckTextMiddleware(t *testing.T) {
+	t.Parallel()
 	var reached bool
 	var pageErr error
 	h := CheckText(func(w http.ResponseWriter, r *http.Request, err error) {
@@ -158,6 +161,7 @@ func TestCheckTextMiddleware(t *testing.T) {
 }
 
 func TestCheckValuesNames(t *testing.T) {
+	t.Parallel()
 	err := CheckValues(url.Values{"ok": {"x"}, "a\x00": {"x"}, "delivery_address": {"x", "y\x00"}})
 	f := zhiyuan.ErrorFields(err)
 	if len(f) != 2 || f["a?"] == "" || f["delivery_address"] == "" {
@@ -166,6 +170,7 @@ func TestCheckValuesNames(t *testing.T) {
 }
 
 func TestCleanHeaderText(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   string
 		max  int

@@ -40,6 +40,7 @@ func reasonOf(t *testing.T, err error) Reason {
 }
 
 func TestCheckCharKnownExample(t *testing.T) {
+	t.Parallel()
 	// The worked example from GB 11643-1999 annex.
 	if got := CheckChar("11010519491231002"); got != 'X' {
 		t.Fatalf("CheckChar = %c, want X", got)
@@ -47,6 +48,7 @@ func TestCheckCharKnownExample(t *testing.T) {
 }
 
 func TestCheckCharPanicsOnBadInput(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"", "1234567890123456", "1101051949123100A", "110105194912310021"} {
 		func() {
 			defer func() {
@@ -60,6 +62,7 @@ func TestCheckCharPanicsOnBadInput(t *testing.T) {
 }
 
 func TestParseValid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in       string
 		want     string
@@ -98,6 +101,7 @@ func TestParseValid(t *testing.T) {
 }
 
 func TestParseInvalid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string
@@ -149,6 +153,7 @@ func TestParseInvalid(t *testing.T) {
 }
 
 func TestParseFutureUsesNowsCalendarDate(t *testing.T) {
+	t.Parallel()
 	// At 23:30 UTC on 14 June it is already 15 June in Beijing; a baby born
 	// on 15 June must be accepted when the caller passes Beijing time.
 	beijing := time.FixedZone("CST", 8*3600)
@@ -163,6 +168,7 @@ func TestParseFutureUsesNowsCalendarDate(t *testing.T) {
 }
 
 func TestAge(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		birth string // YYYYMMDD
 		on    time.Time
@@ -194,6 +200,7 @@ func TestAge(t *testing.T) {
 }
 
 func TestAgeUsesCalendarDateOfOn(t *testing.T) {
+	t.Parallel()
 	n, err := Parse(withCheck("11010520000615001"), now)
 	if err != nil {
 		t.Fatal(err)
@@ -209,6 +216,7 @@ func TestAgeUsesCalendarDateOfOn(t *testing.T) {
 }
 
 func TestZeroNumber(t *testing.T) {
+	t.Parallel()
 	var n Number
 	if n.String() != "" || !n.BirthDate().IsZero() || n.Sex() != 0 || n.RegionCode() != "" ||
 		n.ProvinceCode() != "" || n.Age(now) != 0 {
@@ -217,6 +225,7 @@ func TestZeroNumber(t *testing.T) {
 }
 
 func TestSexStrings(t *testing.T) {
+	t.Parallel()
 	if Male.String() != "male" || Female.String() != "female" || Sex(0).String() != "unknown" {
 		t.Error("Sex.String mismatch")
 	}
@@ -226,6 +235,7 @@ func TestSexStrings(t *testing.T) {
 }
 
 func TestGenerate(t *testing.T) {
+	t.Parallel()
 	regions := []string{"110105", "440305", "650102", "710000", "810000", "820000"}
 	births := []time.Time{date(1900, 1, 1), date(1949, 10, 1), date(2000, 2, 29), date(2024, 6, 15)}
 	for _, region := range regions {
@@ -253,6 +263,7 @@ func TestGenerate(t *testing.T) {
 }
 
 func TestGenerateDistinctSequences(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for seq := 0; seq < 1000; seq += 2 {
 		s := Generate("110105", date(1990, 1, 1), seq, Male)
@@ -264,6 +275,7 @@ func TestGenerateDistinctSequences(t *testing.T) {
 }
 
 func TestGeneratePanics(t *testing.T) {
+	t.Parallel()
 	cases := []func(){
 		func() { Generate("11010", now, 1, Male) },
 		func() { Generate("11010A", now, 1, Male) },
@@ -284,6 +296,7 @@ func TestGeneratePanics(t *testing.T) {
 }
 
 func TestValidateHKMacaoPermit(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 		reason   Reason
@@ -306,6 +319,7 @@ func TestValidateHKMacaoPermit(t *testing.T) {
 }
 
 func TestValidateTaiwanPermit(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 		reason   Reason
@@ -324,6 +338,7 @@ func TestValidateTaiwanPermit(t *testing.T) {
 }
 
 func TestValidatePassport(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 		reason   Reason

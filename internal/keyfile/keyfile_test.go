@@ -8,6 +8,7 @@ import (
 )
 
 func TestLoadOrCreate(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	calls := 0
 	create := func() (string, error) { calls++; return "secret-1\n", nil }
@@ -39,6 +40,7 @@ func TestLoadOrCreate(t *testing.T) {
 
 // TestConcurrentFirstStart: processes starting at once all end up with one key set.
 func TestConcurrentFirstStart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	results := make([]string, 16)

@@ -9,6 +9,7 @@ import (
 // TestKnownAnswers: the worked example of GB 11643-1999 and numbers whose check characters
 // were worked out by hand from the standard's weighted sum.
 func TestKnownAnswers(t *testing.T) {
+	t.Parallel()
 	for digits, want := range map[string]byte{
 		"11010519491231002": 'X', // GB 11643-1999, annex
 		"44010620260000127": '9', // Σ digit×weight = 157 ≡ 3 (mod 11)
@@ -35,6 +36,7 @@ func weighted(digits string) byte {
 }
 
 func TestCheckAgreesWithWeightedSum(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 5000 {
 		b := make([]byte, r.IntN(30))
@@ -50,6 +52,7 @@ func TestCheckAgreesWithWeightedSum(t *testing.T) {
 // TestCatchesTypos: every single wrong digit and every swap of two different neighbours
 // (check character included) turns a valid number invalid.
 func TestCatchesTypos(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 300 {
 		b := make([]byte, 16+r.IntN(2))
@@ -82,6 +85,7 @@ func TestCatchesTypos(t *testing.T) {
 }
 
 func TestValidRefusesNonDigits(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"", "X", "5", "1101051949123100Ax", "11010519491231002x", "1101O519491231002X", " 11010519491231002X"} {
 		if Valid(s) {
 			t.Errorf("Valid(%q) = true", s)
@@ -93,6 +97,7 @@ func TestValidRefusesNonDigits(t *testing.T) {
 }
 
 func TestCheckPanicsOnNonDigits(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"1a", "-1", "１２"} {
 		func() {
 			defer func() {

@@ -3,6 +3,7 @@ package password
 import "testing"
 
 func TestHashVerify(t *testing.T) {
+	t.Parallel()
 	h, err := Hash("s3cret-pass", Fast)
 	if err != nil {
 		t.Fatal(err)
@@ -28,6 +29,7 @@ func TestHashVerify(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	for pw, bad := range map[string]bool{"short1": true, "onlyletters": true, "12345678": true, "abc12345": false, "密码很长很长abc123": false} {
 		if got := Check(pw) != NoWeakness; got != bad {
 			t.Errorf("Check(%q) rejected=%v, want %v", pw, got, bad)

@@ -22,6 +22,7 @@ func mustKeys(t *testing.T) *Keys {
 }
 
 func TestSealOpenRoundTrip(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	for _, plain := range []string{"", "11010519491231002X", "张三", strings.Repeat("长文本", 1000)} {
 		ct, err := k.Seal(plain, "id_number")
@@ -39,6 +40,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 }
 
 func TestSealIsRandomised(t *testing.T) {
+	t.Parallel()
 	// Equal plaintexts must not produce equal ciphertexts, or the encrypted
 	// column would leak which volunteers share a value.
 	k := mustKeys(t)
@@ -50,12 +52,14 @@ func TestSealIsRandomised(t *testing.T) {
 }
 
 func TestSealRequiresContext(t *testing.T) {
+	t.Parallel()
 	if _, err := mustKeys(t).Seal("x", ""); err == nil {
 		t.Fatal("Seal with empty context succeeded")
 	}
 }
 
 func TestOpenRejectsTampering(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	ct, err := k.Seal("11010519491231002X", "id_number")
 	if err != nil {
@@ -79,6 +83,7 @@ func TestOpenRejectsTampering(t *testing.T) {
 }
 
 func TestOpenRejectsWrongContext(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	ct, _ := k.Seal("13812345678", "phone")
 	for _, ctx := range []string{"id_number", "Phone", "phone ", "phon", ""} {
@@ -89,6 +94,7 @@ func TestOpenRejectsWrongContext(t *testing.T) {
 }
 
 func TestOpenRejectsOtherKeySet(t *testing.T) {
+	t.Parallel()
 	ct, _ := mustKeys(t).Seal("secret", "id_number")
 	if _, err := mustKeys(t).Open(ct, "id_number"); !errors.Is(err, ErrDecrypt) {
 		t.Fatalf("err = %v, want ErrDecrypt", err)
@@ -96,6 +102,7 @@ func TestOpenRejectsOtherKeySet(t *testing.T) {
 }
 
 func TestRotation(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	k, err := LoadOrCreateKeys(dir)
 	if err != nil {
@@ -156,6 +163,7 @@ func TestRotation(t *testing.T) {
 }
 
 func TestOpenUnknownKey(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	stale, err := KeysFromString(k.Marshal())
 	if err != nil {
@@ -172,6 +180,7 @@ func TestOpenUnknownKey(t *testing.T) {
 }
 
 func TestRotateLimit(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	for i := 2; i <= maxKeyID; i++ {
 		if err := k.Rotate(); err != nil {
@@ -195,6 +204,7 @@ func TestRotateLimit(t *testing.T) {
 }
 
 func TestConcurrentRotateAndSeal(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
@@ -224,6 +234,7 @@ func TestConcurrentRotateAndSeal(t *testing.T) {
 }
 
 func TestBlindIndex(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	a := k.BlindIndex("id_number", "11010519491231002X")
 	if len(a) != 64 || strings.Trim(a, "0123456789abcdef") != "" {
@@ -258,6 +269,7 @@ func TestBlindIndex(t *testing.T) {
 }
 
 func TestBlindIndexPanicsOnBadKind(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	for _, kind := range []string{"", "a\x00b"} {
 		func() {
@@ -272,6 +284,7 @@ func TestBlindIndexPanicsOnBadKind(t *testing.T) {
 }
 
 func TestLoadOrCreateKeys(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data", "keys") // does not exist yet
 	k1, err := LoadOrCreateKeys(dir)
 	if err != nil {
@@ -311,6 +324,7 @@ func TestLoadOrCreateKeys(t *testing.T) {
 }
 
 func TestLoadOrCreateKeysConcurrentFirstStart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const n = 8
 	results := make([]string, n)
@@ -334,6 +348,7 @@ func TestLoadOrCreateKeysConcurrentFirstStart(t *testing.T) {
 }
 
 func TestLoadOrCreateKeysRejectsCorruptFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, FileName), []byte("garbage"), 0o600); err != nil {
 		t.Fatal(err)
@@ -345,6 +360,7 @@ func TestLoadOrCreateKeysRejectsCorruptFile(t *testing.T) {
 }
 
 func TestSaveKeepsMode(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	k := mustKeys(t)
 	if err := k.Save(dir); err != nil {
@@ -366,6 +382,7 @@ func TestSaveKeepsMode(t *testing.T) {
 }
 
 func TestKeysFromStringErrors(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	good := k.Marshal()
 	bi := strings.Split(good, ",")[1]
@@ -398,6 +415,7 @@ func TestKeysFromStringErrors(t *testing.T) {
 }
 
 func TestKeysFromStringAcceptsFileFormat(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	s := "# comment\n\n  " + k.Marshal() + "  \n# trailing comment\n"
 	r, err := KeysFromString(s)
@@ -410,6 +428,7 @@ func TestKeysFromStringAcceptsFileFormat(t *testing.T) {
 }
 
 func TestKeysDoNotPrintSecrets(t *testing.T) {
+	t.Parallel()
 	k := mustKeys(t)
 	secret := strings.TrimPrefix(strings.Split(k.Marshal(), ",")[1], "bi=")
 	for _, s := range []string{fmt.Sprint(k), fmt.Sprintf("%v %+v %#v %s", k, k, k, k)} {
@@ -420,6 +439,7 @@ func TestKeysDoNotPrintSecrets(t *testing.T) {
 }
 
 func TestKeyIDOf(t *testing.T) {
+	t.Parallel()
 	for _, bad := range [][]byte{nil, {formatV1}, {9, 1}} {
 		if _, err := KeyIDOf(bad); err == nil {
 			t.Errorf("KeyIDOf(%x) succeeded", bad)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestNormalizePhone(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 	}{
@@ -51,6 +52,7 @@ func TestNormalizePhone(t *testing.T) {
 }
 
 func TestMaskIDNumber(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"44030519900101123X", "440***********123X"},
 		{" 11010519491231002X ", "110***********002X"},
@@ -74,6 +76,7 @@ func TestMaskIDNumber(t *testing.T) {
 }
 
 func TestMaskNeverRevealsMoreThanHalf(t *testing.T) {
+	t.Parallel()
 	s := ""
 	for n := 0; n <= 30; n++ {
 		for _, mask := range []func(string) string{MaskIDNumber, MaskPhone} {
@@ -96,6 +99,7 @@ func TestMaskNeverRevealsMoreThanHalf(t *testing.T) {
 }
 
 func TestMaskPhone(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"13812345678", "138****5678"},
 		{"+86 138 1234 5678", "138****5678"},
@@ -115,6 +119,7 @@ func TestMaskPhone(t *testing.T) {
 }
 
 func TestMaskName(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"张三", "张*"},
 		{"王小明", "王**"},
@@ -138,6 +143,7 @@ func TestMaskName(t *testing.T) {
 // TestMaskVolunteerNo: the public proof check shows at most half of a volunteer number,
 // keeping the ends a reader compares with the printed proof.
 func TestMaskVolunteerNo(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ in, want string }{
 		{"44010600001237", "4401*******237"},
 		{"4401060000123", "44*********23"}, // odd length: at most 6 of 13

@@ -41,6 +41,7 @@ func sign(t testing.TB, s *Signer, c CardClaims) string {
 }
 
 func TestCardPayloadValid(t *testing.T) {
+	t.Parallel()
 	s := mustSigner(t)
 	c := claims()
 	payload := sign(t, s, c)
@@ -58,6 +59,7 @@ func TestCardPayloadValid(t *testing.T) {
 }
 
 func TestCardPayloadOneByteChanged(t *testing.T) {
+	t.Parallel()
 	s := mustSigner(t)
 	payload := sign(t, s, claims())
 	raw, _ := b64.DecodeString(payload)
@@ -88,6 +90,7 @@ func TestCardPayloadOneByteChanged(t *testing.T) {
 // /verify/card URL), padded, or with its last character's spare bits set is malformed,
 // not a second spelling of a valid card.
 func TestCardPayloadOneSpelling(t *testing.T) {
+	t.Parallel()
 	s := mustSigner(t)
 	payload := sign(t, s, claims())
 	if len(payload)%4 == 0 {
@@ -116,6 +119,7 @@ func TestCardPayloadOneSpelling(t *testing.T) {
 }
 
 func TestCardPayloadOtherKey(t *testing.T) {
+	t.Parallel()
 	ours, theirs := mustSigner(t), mustSigner(t)
 	payload := sign(t, theirs, claims())
 	_, err := VerifyCard(payload, ours.PublicKeys(), t0)
@@ -133,6 +137,7 @@ func TestCardPayloadOtherKey(t *testing.T) {
 }
 
 func TestCardPayloadExpires(t *testing.T) {
+	t.Parallel()
 	s := mustSigner(t)
 	payload := sign(t, s, claims())
 	if _, err := VerifyCard(payload, s.PublicKeys(), t0.Add(CardTTL-time.Second)); err != nil {
@@ -148,6 +153,7 @@ func TestCardPayloadExpires(t *testing.T) {
 }
 
 func TestCardPayloadMalformed(t *testing.T) {
+	t.Parallel()
 	s := mustSigner(t)
 	for _, p := range []string{"", "not base64!", "AAAA", strings.Repeat("A", 5000), b64.EncodeToString(make([]byte, 80))} {
 		_, err := VerifyCard(p, s.PublicKeys(), t0)
@@ -158,6 +164,7 @@ func TestCardPayloadMalformed(t *testing.T) {
 }
 
 func TestSignCardRefusesBadClaims(t *testing.T) {
+	t.Parallel()
 	s := mustSigner(t)
 	for name, mod := range map[string]func(*CardClaims){
 		"no number":       func(c *CardClaims) { c.CardNumber = "" },
@@ -178,6 +185,7 @@ func TestSignCardRefusesBadClaims(t *testing.T) {
 }
 
 func TestSignerFileAndRotation(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	s1, err := LoadOrCreateSigner(dir)
 	if err != nil {
@@ -225,6 +233,7 @@ func TestSignerFileAndRotation(t *testing.T) {
 }
 
 func TestSignerConcurrentFirstStart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ids := make([]string, 8)
 	var wg sync.WaitGroup
@@ -249,6 +258,7 @@ func TestSignerConcurrentFirstStart(t *testing.T) {
 }
 
 func TestSignerFileRejectsDamage(t *testing.T) {
+	t.Parallel()
 	s := mustSigner(t)
 	good := s.Marshal()
 	for name, text := range map[string]string{
@@ -264,6 +274,7 @@ func TestSignerFileRejectsDamage(t *testing.T) {
 }
 
 func TestJWKSRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := mustSigner(t)
 	s.Rotate()
 	data, err := json.Marshal(s.JWKS())
@@ -298,6 +309,7 @@ func TestJWKSRoundTrip(t *testing.T) {
 }
 
 func TestKeyIDIsStable(t *testing.T) {
+	t.Parallel()
 	pub := ed25519.NewKeyFromSeed(make([]byte, 32)).Public().(ed25519.PublicKey)
 	if got := KeyID(pub); len(got) != 8 || got != KeyID(pub) {
 		t.Fatalf("KeyID = %q", got)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestMakeCardNumber(t *testing.T) {
+	t.Parallel()
 	n, err := MakeCardNumber("440106", 2026, 127)
 	if err != nil {
 		t.Fatal(err)
@@ -29,6 +30,7 @@ func TestMakeCardNumber(t *testing.T) {
 }
 
 func TestCardNumberCatchesTypos(t *testing.T) {
+	t.Parallel()
 	for seq := int64(1); seq < 400; seq += 7 {
 		n, _ := MakeCardNumber("440305", 2025, seq)
 		// Every single wrong digit is caught.

@@ -12,6 +12,7 @@ import (
 // -race with identical proofs requested at once. The font must be the same bytes after
 // any number of renders, concurrent ones included.
 func TestRenderLeavesTheFontAlone(t *testing.T) {
+	t.Parallel()
 	f := testFont(t)
 	before := bytes.Clone(f.data)
 	var wg sync.WaitGroup

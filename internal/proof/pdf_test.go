@@ -110,6 +110,7 @@ func firstPagePNG(t *testing.T, pdf []byte, name string) string {
 }
 
 func TestProofTextHasNameHoursAndCode(t *testing.T) {
+	t.Parallel()
 	p := sampleProof(60)
 	pdf := render(t, p)
 	text := pdfText(t, pdf)
@@ -141,6 +142,7 @@ func TestProofTextHasNameHoursAndCode(t *testing.T) {
 // fonts every PDF reader has. pdffonts lists fonts in no fixed order (the writer keeps
 // them in a map), so the test compares the set of fonts, not a line of the listing.
 func TestProofEmbedsFontSubset(t *testing.T) {
+	t.Parallel()
 	pdf := render(t, sampleProof(4))
 	// The whole font is 4 MB; a subset of the few hundred characters used is a small
 	// fraction of it. A PDF that embedded the whole font would be megabytes.
@@ -204,6 +206,7 @@ func pdfFonts(t *testing.T, out string) map[string]pdfFont {
 }
 
 func TestProofSingleOrganisationIsIssuedInItsName(t *testing.T) {
+	t.Parallel()
 	p := sampleProof(6)
 	p.Groups = p.Groups[:1]
 	p.Issuer = p.Groups[0].Org
@@ -220,6 +223,7 @@ func TestProofSingleOrganisationIsIssuedInItsName(t *testing.T) {
 }
 
 func TestProofWithoutRecords(t *testing.T) {
+	t.Parallel()
 	p := sampleProof(0)
 	p.Groups = nil
 	p.Training, p.Awards = nil, nil
@@ -230,6 +234,7 @@ func TestProofWithoutRecords(t *testing.T) {
 }
 
 func TestProofLongTextIsWrappedNotLost(t *testing.T) {
+	t.Parallel()
 	p := sampleProof(2)
 	long := strings.Repeat("长期坚持为社区孤寡老人提供助餐送餐服务", 3)
 	p.Groups[0].Records[0].Content = long
@@ -240,6 +245,7 @@ func TestProofLongTextIsWrappedNotLost(t *testing.T) {
 }
 
 func TestRenderProofNeedsFont(t *testing.T) {
+	t.Parallel()
 	err := RenderProof(&bytes.Buffer{}, sampleProof(2), nil)
 	if !errors.Is(err, ErrNoFont) {
 		t.Fatalf("err = %v, want ErrNoFont", err)
@@ -278,6 +284,7 @@ func ExampleFormatProofCode() {
 // O for 0, I or L for 1, dashes and spaces) lead to the one canonical code; anything else,
 // such as a line break or a non-ASCII letter that upper-cases to an ASCII one, is refused.
 func TestNormalizeProofCode(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"ABCD-EFGH-JKMN":  "ABCDEFGHJKMN",
 		"abcd efgh jkmn":  "ABCDEFGHJKMN",

@@ -86,6 +86,7 @@ func wantPhotoError(t *testing.T, data []byte, fragment string) {
 }
 
 func TestPhotoNotAnImage(t *testing.T) {
+	t.Parallel()
 	wantPhotoError(t, []byte("%PDF-1.4 this is not a photo"), "JPEG或PNG")
 	wantPhotoError(t, []byte("GIF89a\x01\x00\x01\x00"), "JPEG或PNG")
 	wantPhotoError(t, nil, "请上传照片")
@@ -95,6 +96,7 @@ func TestPhotoNotAnImage(t *testing.T) {
 }
 
 func TestPhotoTooManyBytes(t *testing.T) {
+	t.Parallel()
 	data := append(jpegBytes(t, testImage(300, 400)), make([]byte, MaxPhotoBytes)...)
 	wantPhotoError(t, data, "5MB")
 }
@@ -102,6 +104,7 @@ func TestPhotoTooManyBytes(t *testing.T) {
 // A 20,000 × 20,000 image is refused from its header, before any pixel is decoded: the
 // files here are tiny, and decoding them would need 1.6 GB.
 func TestPhotoTooManyPixels(t *testing.T) {
+	t.Parallel()
 	// PNG: rewrite the IHDR dimensions of a small valid PNG and fix the chunk's CRC.
 	p := pngBytes(t, testImage(120, 120))
 	binary.BigEndian.PutUint32(p[16:], 20000)
@@ -133,10 +136,12 @@ func TestPhotoTooManyPixels(t *testing.T) {
 }
 
 func TestPhotoTooSmall(t *testing.T) {
+	t.Parallel()
 	wantPhotoError(t, jpegBytes(t, testImage(40, 60)), "太小")
 }
 
 func TestPhotoReencodedWithoutExif(t *testing.T) {
+	t.Parallel()
 	src := withExif(jpegBytes(t, testImage(600, 800)), 1)
 	src = append(src, []byte("TRAILING-ZIP-PAYLOAD")...)
 	out, err := NormalizePhoto(src)
@@ -158,6 +163,7 @@ func TestPhotoReencodedWithoutExif(t *testing.T) {
 }
 
 func TestPhotoPNGTransparencyOnWhite(t *testing.T) {
+	t.Parallel()
 	img := image.NewNRGBA(image.Rect(0, 0, 300, 420)) // fully transparent
 	out, err := NormalizePhoto(pngBytes(t, img))
 	if err != nil {
@@ -173,6 +179,7 @@ func TestPhotoPNGTransparencyOnWhite(t *testing.T) {
 // A phone photo stored sideways (EXIF orientation 6: turn right to view) comes out
 // upright: the left (red) half of the stored picture becomes the top.
 func TestPhotoHonoursOrientation(t *testing.T) {
+	t.Parallel()
 	src := withExif(jpegBytes(t, testImage(800, 600)), 6)
 	out, err := NormalizePhoto(src)
 	if err != nil {

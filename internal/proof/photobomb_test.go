@@ -102,6 +102,7 @@ func pixBytes(img image.Image) int64 {
 // and without a tRNS chunk, the cost read from the header is what image/png allocates
 // (plus the two row buffers), and an interlaced image counts twice.
 func TestPNGDecodeCostMatchesDecoder(t *testing.T) {
+	t.Parallel()
 	depths := map[byte][]byte{0: {1, 2, 4, 8, 16}, 2: {8, 16}, 3: {1, 2, 4, 8}, 4: {8, 16}, 6: {8, 16}}
 	const w, h = 150, 120
 	for ctype, ds := range depths {
@@ -132,6 +133,7 @@ func TestPNGDecodeCostMatchesDecoder(t *testing.T) {
 // TestJPEGDecodeCost: baseline grey and colour JPEGs cost what image/jpeg allocates; the
 // same frame marked progressive adds 4 bytes a sample for the coefficients.
 func TestJPEGDecodeCost(t *testing.T) {
+	t.Parallel()
 	for _, img := range []image.Image{testImage(300, 400), image.NewGray(image.Rect(0, 0, 301, 399))} {
 		data := jpegBytes(t, img)
 		dec, err := jpegDecode(data)
@@ -158,6 +160,7 @@ var bomb16 = sync.OnceValue(func() []byte { return rawPNG(&testing.T{}, 6320, 63
 // 8-bit one over the budget and a progressive JPEG over it are refused from their
 // headers: refusing all of them allocates less than one decoded row block.
 func TestPhotoBombsRefusedWithoutDecoding(t *testing.T) {
+	t.Parallel()
 	// 5,000 × 5,000 progressive: small as a baseline JPEG (37.5 MB), 188 MB progressive.
 	j := jpegBytes(t, testImage(120, 120))
 	i := bytes.Index(j, []byte{0xFF, 0xC0})
@@ -200,6 +203,7 @@ func must(_ []byte, err error) error { return err }
 // TestPhotoDecodesAreBounded: while every slot is taken, an upload waits and then gets
 // 429 ratelimited naming the photo; it is not decoded meanwhile.
 func TestPhotoDecodesAreBounded(t *testing.T) {
+	// Not parallel: it takes every decode slot of the process for a moment.
 	for range MaxPhotoDecodes {
 		decodeSlots <- struct{}{}
 	}

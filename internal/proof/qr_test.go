@@ -49,6 +49,7 @@ func qrContents(t *testing.T) []string {
 // TestQRPNGScansBack: the PNGs of the card page and the check-in screen read back, with a
 // scanner, as exactly what was encoded, at medium error correction, at the sizes pages use.
 func TestQRPNGScansBack(t *testing.T) {
+	t.Parallel()
 	for _, content := range qrContents(t) {
 		for _, size := range []int{360, 512} {
 			raw, err := QRPNG(content, size)
@@ -73,6 +74,7 @@ func TestQRPNGScansBack(t *testing.T) {
 // TestQRPNGModulesAndMargin: every module is the same whole number of pixels and at least
 // four modules of white surround the code, as scanners expect.
 func TestQRPNGModulesAndMargin(t *testing.T) {
+	t.Parallel()
 	content := qrContents(t)[0]
 	bits, err := qrModules(content)
 	if err != nil {
@@ -126,6 +128,7 @@ func TestQRPNGModulesAndMargin(t *testing.T) {
 }
 
 func TestQRPNGRefusesBadSizes(t *testing.T) {
+	t.Parallel()
 	for _, size := range []int{0, 63, 2049} {
 		if _, err := QRPNG("x", size); err == nil {
 			t.Errorf("QRPNG(size %d) = nil error", size)
@@ -141,6 +144,7 @@ func TestQRPNGRefusesBadSizes(t *testing.T) {
 // page image the way a phone camera would see the paper, reads back as the proof's
 // verification address.
 func TestProofQRScansBack(t *testing.T) {
+	t.Parallel()
 	p := sampleProof(4)
 	pdf := render(t, p)
 	dir := t.TempDir()

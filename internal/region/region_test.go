@@ -25,6 +25,7 @@ func embeddedTree(t testing.TB) *Tree {
 }
 
 func TestEmbeddedDataCounts(t *testing.T) {
+	t.Parallel()
 	tree := embeddedTree(t)
 
 	counts := map[Level]int{}
@@ -65,6 +66,7 @@ func TestEmbeddedDataCounts(t *testing.T) {
 }
 
 func TestDefault(t *testing.T) {
+	t.Parallel()
 	a, b := Default(), Default()
 	if a != b {
 		t.Error("Default returned different trees; the data should be parsed once")
@@ -75,6 +77,7 @@ func TestDefault(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
+	t.Parallel()
 	tree := embeddedTree(t)
 	tests := []struct {
 		code     string
@@ -122,6 +125,7 @@ func TestLookup(t *testing.T) {
 }
 
 func TestFullName(t *testing.T) {
+	t.Parallel()
 	tree := embeddedTree(t)
 	tests := map[string]string{
 		"440000":    "广东省",
@@ -157,6 +161,7 @@ func codes(rs []Region) []string {
 }
 
 func TestAncestorsAndChain(t *testing.T) {
+	t.Parallel()
 	tree := embeddedTree(t)
 	tests := []struct {
 		code      string
@@ -186,6 +191,7 @@ func TestAncestorsAndChain(t *testing.T) {
 }
 
 func TestChildren(t *testing.T) {
+	t.Parallel()
 	tree := embeddedTree(t)
 
 	provinces := tree.Children("")
@@ -238,6 +244,7 @@ func TestChildren(t *testing.T) {
 }
 
 func TestIsCounty(t *testing.T) {
+	t.Parallel()
 	tree := embeddedTree(t)
 	tests := map[string]bool{
 		"440106":    true,
@@ -257,6 +264,7 @@ func TestIsCounty(t *testing.T) {
 }
 
 func TestContains(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		scope, code string
 		want        bool
@@ -305,6 +313,7 @@ func TestContains(t *testing.T) {
 }
 
 func TestScopePrefix(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"440000":       "44",
 		"44":           "44",
@@ -327,6 +336,7 @@ func TestScopePrefix(t *testing.T) {
 }
 
 func TestStatsUnit(t *testing.T) {
+	t.Parallel()
 	tree := embeddedTree(t)
 	tests := map[string]string{
 		"440606":    "440606", // 顺德区 is its own unit
@@ -361,6 +371,7 @@ func TestStatsUnit(t *testing.T) {
 }
 
 func TestStatsUnits(t *testing.T) {
+	t.Parallel()
 	tree := embeddedTree(t)
 	units := tree.StatsUnits("44")
 	if len(units) != 22 {
@@ -402,6 +413,7 @@ func TestStatsUnits(t *testing.T) {
 }
 
 func TestLevel(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		l           Level
 		str, chines string
@@ -423,6 +435,7 @@ func TestLevel(t *testing.T) {
 }
 
 func TestLoadRejectsBrokenData(t *testing.T) {
+	t.Parallel()
 	good := fstest.MapFS{
 		"provinces.csv": {Data: []byte("code,name\n44,\"广东省\"\n")},
 		"cities.csv":    {Data: []byte("code,name,provinceCode\n4401,\"广州市\",44\n")},

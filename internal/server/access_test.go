@@ -31,6 +31,7 @@ type auditPage struct {
 // TestRegionalAdminScope: the 广州市 admin acts and reads the audit log in 天河区 and the
 // rest of 广州, and is refused everything in 深圳市, above 广州 and across the country.
 func TestRegionalAdminScope(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		gz := newAdmin(t, e, "广州市管理员", zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 		newAdmin(t, e, "深圳市管理员", zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440300"})
@@ -162,6 +163,7 @@ func TestRegionalAdminScope(t *testing.T) {
 // TestVolunteerRefusedOnAdminRoutes: an account holding only the volunteer role gets 403
 // on every admin route of the API and on the admin page, and nothing is written.
 func TestVolunteerRefusedOnAdminRoutes(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := newVolunteer(t, e)
 		newPhone := e.NewPhone()

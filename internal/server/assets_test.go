@@ -23,6 +23,7 @@ var (
 // 304 to a browser that has the same version (ETag); a stale fingerprint is not found;
 // /favicon.ico is the icon; every page has a description.
 func TestStaticAssets(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		b := e.Browser()
 		home := string(b.Get("/").Body)
@@ -92,6 +93,7 @@ func TestStaticAssets(t *testing.T) {
 // TestCompression: pages, style sheets and API answers are gzipped for a client that
 // accepts it and sent as they are to one that does not; the gzipped page is the same page.
 func TestCompression(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		get := func(path string, gz bool) (*servertest.Response, []byte) {
 			t.Helper()

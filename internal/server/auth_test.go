@@ -15,6 +15,7 @@ import (
 // address, that login is locked there (429, even with the right password), while the same
 // login from another address and other logins from the same address still work.
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		victim := newVolunteer(t, e)
 		other := newVolunteer(t, e)
@@ -66,6 +67,7 @@ func TestLoginRateLimit(t *testing.T) {
 // TestCrossOriginFormRefused: a login form posted from another site is refused and starts
 // no session; the same post from the platform's own pages works.
 func TestCrossOriginFormRefused(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := newVolunteer(t, e)
 		c := clientFrom("127.0.0.1")
@@ -112,6 +114,7 @@ func TestCrossOriginFormRefused(t *testing.T) {
 // TestAPITokens: no token → 401 in the error shape; a token works until it is revoked;
 // tokens and page sessions are not interchangeable.
 func TestAPITokens(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := newVolunteer(t, e)
 		for _, path := range []string{"/api/v1/me", "/api/v1/audit"} {
@@ -191,6 +194,7 @@ func TestAPITokens(t *testing.T) {
 // TestPageSessions: the login sets a new HttpOnly, SameSite=Lax session at every login,
 // and logout ends the session on the server, so a copied cookie is useless afterwards.
 func TestPageSessions(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		gz := newAdmin(t, e, "广州市管理员", zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 		b := e.Browser()
@@ -262,6 +266,7 @@ func TestPageSessions(t *testing.T) {
 // TestLoginRedirectStaysOnSite: the page to return to after login is always a page of
 // the platform, however the next parameter is spelled.
 func TestLoginRedirectStaysOnSite(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := newVolunteer(t, e)
 		for next, want := range map[string]string{

@@ -14,6 +14,7 @@ import (
 // with real and garbage ids, as a platform admin, an organisation admin and a volunteer: the answer
 // is always a client error in the JSON error shape, never a 5xx.
 func TestBadInputNeverFails(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		// On the demo data, so that ids 1 and 2 name real records and the handlers get past
 		// their look-ups to the bodies.

@@ -40,6 +40,7 @@ var badTexts = []badText{
 // query a visitor reaches on the pages, on the demo data: each is a 422 naming the field,
 // never a 5xx, and none of it is stored.
 func TestBadTextRefused(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		if _, err := demo.Fill(t.Context(), e.App, e.Store, demo.Options{Volunteers: 300, Seed: 1}); err != nil {
 			t.Fatal(err)
@@ -519,6 +520,7 @@ func markerRows(t *testing.T, e *servertest.Env) int {
 // are not UTF-8, or long enough that the stored prefix would cut a character in half, is
 // stored cleaned and the login works on both engines.
 func TestOddUserAgentLogsIn(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := newVolunteer(t, e)
 		for _, ua := range []string{"Mozilla/5.0 \xff\xfe", "浏览器" + strings.Repeat("中", 100), "a\u0085b\u009bc"} {

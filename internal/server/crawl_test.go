@@ -59,6 +59,7 @@ var (
 // show an identity number or a phone number in clear. Then it calls every GET route of
 // the API with each visitor's token, with real, missing and garbage ids.
 func TestCrawl(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		started := time.Now()
 		accounts, err := demo.Fill(t.Context(), e.App, e.Store, demo.Options{Volunteers: 300, Seed: 1})
@@ -450,6 +451,7 @@ func pageProblems(body []byte) []string {
 // TestCrawlPageChecks: the page checks catch what they look for and pass what the
 // platform shows on purpose (masked numbers, card and volunteer numbers).
 func TestCrawlPageChecks(t *testing.T) {
+	t.Parallel()
 	layout := func(content string) []byte {
 		return []byte(`<!doctype html><html><body><header class="top"><a class="brand" href="/">志愿</a></header>` + content + `</body></html>`)
 	}

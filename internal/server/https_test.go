@@ -15,6 +15,7 @@ import (
 // with an http base URL, X-Forwarded-Proto: https changes nothing unless the proxy is
 // trusted (--trust-proxy).
 func TestHTTPSCookiesAndHSTS(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := newVolunteer(t, e)
 		for _, tc := range []struct {

@@ -64,6 +64,7 @@ func imports(f *ast.File) []string {
 
 // TestLayers checks who may import whom among the module's own packages.
 func TestLayers(t *testing.T) {
+	t.Parallel()
 	for _, rule := range []struct {
 		dir     string
 		allowed func(path string) bool // of the module's own packages
@@ -99,6 +100,7 @@ func notStore(p string) bool {
 // TestEngineDifferencesInDialect: only sqlstore/dialect.go imports the database drivers,
 // so whatever differs between SQLite and PostgreSQL is found in that one file.
 func TestEngineDifferencesInDialect(t *testing.T) {
+	t.Parallel()
 	drivers := []string{"github.com/jackc/pgx", "modernc.org/sqlite"}
 	var dirs []string
 	err := filepath.WalkDir(moduleRoot, func(path string, d os.DirEntry, err error) error {
@@ -147,6 +149,7 @@ func TestEngineDifferencesInDialect(t *testing.T) {
 // type (but New, which takes the store), so nothing that calls app (pages, API) needs
 // the store's types.
 func TestAppSpeaksDomainTypes(t *testing.T) {
+	t.Parallel()
 	for name, f := range parseDir(t, "internal/app", true) {
 		store := "sqlstore"
 		for _, spec := range f.Imports {

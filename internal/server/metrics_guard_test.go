@@ -9,6 +9,7 @@ import (
 )
 
 func TestMetricsGuard(t *testing.T) {
+	t.Parallel()
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
 	for _, tc := range []struct {
 		name, token, ip, bearer string

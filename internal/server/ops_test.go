@@ -18,6 +18,7 @@ import (
 // whole log: it must hold no phone number, password or token, in any spelling the
 // requests carried them.
 func TestLogHoldsNoSecrets(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		const secretPw = "Sesame9-open"
 		const wrongPw = "Guess7-wrong"
@@ -78,6 +79,7 @@ func TestLogHoldsNoSecrets(t *testing.T) {
 // TestHealthAndMetrics: /healthz reports the engine; /metrics counts requests by route
 // pattern (never by raw path) and shows the database pools.
 func TestHealthAndMetrics(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		res := e.Do("GET", "/healthz", "", nil)
 		var h struct{ Status, Database string }

@@ -13,6 +13,7 @@ import (
 // TestErrorPages: unknown pages and refusals render in the site's layout with a Chinese
 // title; unknown API paths answer in the API's JSON shape.
 func TestErrorPages(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		b := e.Browser()
 		p := b.Get("/no-such-page")
@@ -71,6 +72,7 @@ var (
 // TestSecurityHeaders: pages, API answers, errors and static files all carry the headers;
 // the CSP allows no inline code, and the pages do not need any.
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		gz := newAdmin(t, e, "广州市管理员", zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 		b := e.Browser()
@@ -117,6 +119,7 @@ func TestSecurityHeaders(t *testing.T) {
 
 // TestMe: the caller's own account with roles and scopes, the phone only masked.
 func TestMe(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		gz := newAdmin(t, e, "广州市管理员", zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 		res := e.Do("GET", "/api/v1/me", gz.Token, nil)

@@ -59,6 +59,7 @@ func registerVolunteer(t *testing.T, e *servertest.Env, county string, n int) re
 // tokens stop working, a reused or wrong code is 422 naming "code", and the admin route
 // answers 200 in scope, 403 out of it, 404 for no such volunteer, 422 unconfirmed.
 func TestResetAPI(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := registerVolunteer(t, e, "440106", 1)
 		known := e.Do("POST", "/api/v1/auth/reset-code", "", map[string]string{"phone": v.Phone})
@@ -136,6 +137,7 @@ func TestResetAPI(t *testing.T) {
 // from the outbox page (platform admins only), the new password, the login page saying so;
 // the admin view shows the identity number masked and resets access only when confirmed.
 func TestResetPages(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := registerVolunteer(t, e, "440106", 2)
 		b := e.Browser()

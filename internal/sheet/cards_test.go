@@ -18,6 +18,7 @@ func printRow(i int) CardPrintRow {
 }
 
 func TestCardPrintList10000Rows(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	l, err := NewCardPrintList(&buf, "批次 1")
 	if err != nil {
@@ -59,6 +60,7 @@ func TestCardPrintList10000Rows(t *testing.T) {
 }
 
 func TestPhotoZip(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	z := NewPhotoZip(&buf)
 	if err := z.Add("44010620260000127.jpg", []byte("\xFF\xD8\xFFjpeg")); err != nil {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestSignupListRoundTrip(t *testing.T) {
+	t.Parallel()
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	at := time.Date(2026, 12, 5, 15, 30, 0, 0, time.UTC) // 23:30 in Shanghai
 	rows := []SignupRow{

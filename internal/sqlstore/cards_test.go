@@ -41,6 +41,7 @@ func apply(t *testing.T, s *sqlstore.Store, vol int64, region string) (*zhiyuan.
 }
 
 func TestCardLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		admin := orgAccount(t, s, "13900000001")
@@ -154,6 +155,7 @@ func TestCardLifecycle(t *testing.T) {
 
 // TestCardBatchNumbersUniqueUnderConcurrency: batches made at once draw disjoint numbers.
 func TestCardBatchNumbersUniqueUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		admin := orgAccount(t, s, "13900000002")

@@ -40,6 +40,7 @@ func (f *hoursFixture) makeup(vol, minutes int64) *zhiyuan.HourEntry {
 // for a stranger it is an offer that leaves totals and chain alone, reaches the ledger on
 // acceptance, never on dispute, and expires by the sweep, once.
 func TestHourOffersInTheStore(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 1, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
 		f.clock.Set(f.clock.At("13:00"))
@@ -104,6 +105,7 @@ func TestHourOffersInTheStore(t *testing.T) {
 // at the same moment (two phones, a double tap): exactly one answer wins, and the ledger
 // holds the entry exactly when acceptance won.
 func TestHourOfferAcceptAndDisputeAtOnce(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 0, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
 		f.clock.Set(f.clock.At("13:00"))

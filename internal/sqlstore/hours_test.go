@@ -134,6 +134,7 @@ func (f *hoursFixture) verify(t testing.TB) *zhiyuan.LedgerReport {
 }
 
 func TestCheckinCheckoutMakesPendingEntry(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 2, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
 		v := f.vols[0]
@@ -184,6 +185,7 @@ func TestCheckinCheckoutMakesPendingEntry(t *testing.T) {
 }
 
 func TestWalkInAndSeatRules(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 1, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
 		// A volunteer without a seat is refused on the volunteer's path and recorded as a
@@ -223,6 +225,7 @@ func newHoursVolunteer(t testing.TB, s *sqlstore.Store, i int) int64 {
 // TestConcurrentCheckins: many volunteers scanning at once, and each of them twice, are
 // each recorded exactly once.
 func TestConcurrentCheckins(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 150, func(t *testing.T, f *hoursFixture) {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -255,6 +258,7 @@ func TestConcurrentCheckins(t *testing.T) {
 }
 
 func TestLedgerRefusesUpdateAndDelete(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 1, func(t *testing.T, f *hoursFixture) {
 		f.checkin(f.vols[0], f.clock.At("09:00"))
 		_, e, err := f.checkout(t, f.vols[0], f.clock.At("12:00"))
@@ -296,6 +300,7 @@ func TestLedgerRefusesUpdateAndDelete(t *testing.T) {
 }
 
 func TestConfirmCorrectAndTotals(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 3, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
 		var entries []*zhiyuan.HourEntry
@@ -366,6 +371,7 @@ func TestConfirmCorrectAndTotals(t *testing.T) {
 // as someone with full control of the database could) and expects VerifyLedger to name
 // the entry.
 func TestTamperingIsFound(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 2, func(t *testing.T, f *hoursFixture) {
 		var victim *zhiyuan.HourEntry
 		for _, v := range f.vols {
@@ -401,6 +407,7 @@ func TestTamperingIsFound(t *testing.T) {
 }
 
 func TestOverdueAndNoShows(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 3, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
 		f.checkin(f.vols[0], f.clock.At("09:00"))
@@ -461,6 +468,7 @@ func TestOverdueAndNoShows(t *testing.T) {
 }
 
 func TestDisputes(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 1, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
 		v := f.vols[0]

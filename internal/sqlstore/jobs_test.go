@@ -48,6 +48,7 @@ func queuedJobs(t testing.TB, s *sqlstore.Store, kind string) []queuedJob {
 // TestJobIsPartOfItsTransaction: a job queued in a transaction that rolls back is not
 // there; one queued in a transaction that commits is, waiting to run.
 func TestJobIsPartOfItsTransaction(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		boom := errors.New("the change failed")
@@ -73,6 +74,7 @@ func TestJobIsPartOfItsTransaction(t *testing.T) {
 // TestEndActivityRefusedQueuesNothing: closing an activity that cannot be closed changes
 // nothing and tells nobody.
 func TestEndActivityRefusedQueuesNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		f := newActivityFixture(t, s, 2, nil)
@@ -98,6 +100,7 @@ func TestEndActivityRefusedQueuesNothing(t *testing.T) {
 // record of the same message and channel is refused (so a retry cannot record it twice),
 // and FindDelivery then says it is done.
 func TestDeliveryRecordedOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		acc := orgAccount(t, s, "13500000077")

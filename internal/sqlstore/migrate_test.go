@@ -18,6 +18,7 @@ import (
 // pair creates the same tables with the same columns, by reading the SQL itself (so it
 // runs without PostgreSQL).
 func TestMigrationPairs(t *testing.T) {
+	t.Parallel()
 	lite, err := sqlstore.MigrationFiles("sqlite")
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +76,7 @@ func schemaOf(t *testing.T, path string) map[string][]string {
 
 // TestMigrateTwice checks that migrating an up-to-date database changes nothing.
 func TestMigrateTwice(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		if err := s.Migrate(context.Background()); err != nil {
 			t.Fatal(err)

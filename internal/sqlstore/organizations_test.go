@@ -41,6 +41,7 @@ func approveOrg(t *testing.T, s *sqlstore.Store, id, by int64) {
 }
 
 func TestOrganizationTree(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		by := orgAccount(t, s, "13800000001")
@@ -129,6 +130,7 @@ func orgIDs(list []*zhiyuan.Organization) []int64 {
 }
 
 func TestOrganizationUniques(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		by := orgAccount(t, s, "13800000001")
@@ -162,6 +164,7 @@ func TestOrganizationUniques(t *testing.T) {
 }
 
 func TestOrganizationDecideOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		by := orgAccount(t, s, "13800000001")
@@ -229,6 +232,7 @@ func orgVolunteers(t testing.TB, s *sqlstore.Store, first, n int) []int64 {
 }
 
 func TestMemberships(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		by := orgAccount(t, s, "13800000001")
@@ -304,6 +308,7 @@ func TestMemberships(t *testing.T) {
 }
 
 func TestMemberPagesVisitEveryoneOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		by := orgAccount(t, s, "13800000001")

@@ -17,6 +17,7 @@ import (
 // (SQLite alone would make them 0644 less the umask), also when the -wal and -shm files
 // appear again after a restart.
 func TestNewDataFolderIsPrivate(t *testing.T) {
+	t.Parallel()
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
 	dir := filepath.Join(t.TempDir(), "new", "data")

@@ -11,6 +11,7 @@ import (
 // TestProofSupersededByCorrection: a proof covering an entry is superseded once a
 // confirmed correction it does not cover points at that entry, and not before.
 func TestProofSupersededByCorrection(t *testing.T) {
+	t.Parallel()
 	eachLedger(t, 1, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
 		v := f.vols[0]

@@ -12,6 +12,7 @@ import (
 )
 
 func TestSearchTerms(t *testing.T) {
+	t.Parallel()
 	got := sqlstore.SearchTerms("社区敬老·Red Cross 2026")
 	want := []string{"社区", "区敬", "敬老", "red", "cross", "2026"}
 	if !slices.Equal(got, want) {
@@ -36,6 +37,7 @@ func searchTitles(t *testing.T, s *sqlstore.Store, f zhiyuan.ActivityFilter) ([]
 }
 
 func TestFindActivities(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		f := newActivityFixture(t, s, 5, func(a *zhiyuan.Activity) { a.Title = "天河敬老院探访" })

@@ -18,6 +18,7 @@ import (
 // computed from the sessions as read back (zhiyuan.SignupState) say full exactly where
 // no seat is left.
 func TestSignupSeveralSessionsStore(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		f := newActivityFixture(t, s, 3, func(a *zhiyuan.Activity) {

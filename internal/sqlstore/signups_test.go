@@ -96,6 +96,7 @@ func checkCounters(t *testing.T, s *sqlstore.Store, sessionID int64) *zhiyuan.Ac
 }
 
 func TestSignupRushStore(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := newActivityFixture(t, s, 30, nil)
 		vols := orgVolunteers(t, s, 1, 120)
@@ -129,6 +130,7 @@ func TestSignupRushStore(t *testing.T) {
 }
 
 func TestSignupSameVolunteerConcurrent(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := newActivityFixture(t, s, 30, nil)
 		vol := orgVolunteers(t, s, 1, 1)[0]
@@ -157,6 +159,7 @@ func TestSignupSameVolunteerConcurrent(t *testing.T) {
 }
 
 func TestSignupFullWithoutWaitlistAndOverlap(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		f := newActivityFixture(t, s, 1, func(a *zhiyuan.Activity) { a.Waitlist = false })
@@ -187,6 +190,7 @@ func TestSignupFullWithoutWaitlistAndOverlap(t *testing.T) {
 }
 
 func TestCancelPromotesOnceUnderRace(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		f := newActivityFixture(t, s, 10, nil)
@@ -276,6 +280,7 @@ func TestCancelPromotesOnceUnderRace(t *testing.T) {
 }
 
 func TestAdmissionNeverExceedsCapacity(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		f := newActivityFixture(t, s, 3, func(a *zhiyuan.Activity) { a.SignupMode = zhiyuan.SignupAdmission })
@@ -324,6 +329,7 @@ func TestAdmissionNeverExceedsCapacity(t *testing.T) {
 }
 
 func TestCapacityNeverBelowSeatsTaken(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		f := newActivityFixture(t, s, 5, nil)
@@ -348,6 +354,7 @@ func TestCapacityNeverBelowSeatsTaken(t *testing.T) {
 }
 
 func TestEndActivityNotifiesEveryone(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		f := newActivityFixture(t, s, 2, nil)
@@ -398,6 +405,7 @@ func TestEndActivityNotifiesEveryone(t *testing.T) {
 }
 
 func TestNotificationsRead(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		a := orgAccount(t, s, "13500000002")
@@ -433,6 +441,7 @@ func TestNotificationsRead(t *testing.T) {
 // activities at the same hour all at once: the volunteer's row serialises them, so
 // exactly one goes through and the rest are refused as overlapping.
 func TestOverlapRaceSameVolunteer(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := newActivityFixture(t, s, 5, nil)
 		vol := orgVolunteers(t, s, 1, 1)[0]

@@ -15,6 +15,7 @@ import (
 // out are exactly 1..n), keys do not share counts, the window ends where the first event
 // put it, and after it the count starts again at one.
 func TestThrottleCount(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			var now atomic.Pointer[time.Time]

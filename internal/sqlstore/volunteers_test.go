@@ -27,6 +27,7 @@ func secrets(index string) sqlstore.VolunteerSecrets {
 }
 
 func TestVolunteerCreateAndFind(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		v := newVolunteer("13800000001", "440106")
@@ -87,6 +88,7 @@ func TestVolunteerCreateAndFind(t *testing.T) {
 }
 
 func TestVolunteerNumbersConcurrent(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		var wg sync.WaitGroup
@@ -115,6 +117,7 @@ func TestVolunteerNumbersConcurrent(t *testing.T) {
 }
 
 func TestVolunteerProfileConsentClose(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		v := newVolunteer("13800000011", "440106")

@@ -47,6 +47,7 @@ func wrongCheck(code string) string {
 }
 
 func TestValidateAccepts(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{" 91350100m000100y43 ", "91350100M000100Y43"},
 		{Generate("52", "440305", 12345678), Generate("52", "440305", 12345678)},
@@ -68,6 +69,7 @@ func TestValidateAccepts(t *testing.T) {
 }
 
 func TestValidateRejects(t *testing.T) {
+	t.Parallel()
 	good := "91350100M000100Y43"
 	tests := []struct {
 		name string
@@ -119,6 +121,7 @@ func TestValidateRejects(t *testing.T) {
 }
 
 func TestOrgCheckCharMapping(t *testing.T) {
+	t.Parallel()
 	// Remainders that map to the special characters X (10) and 0 (11).
 	var sawX, saw0 bool
 	for seq := 0; seq < 200 && !(sawX && saw0); seq++ {
@@ -139,6 +142,7 @@ func TestOrgCheckCharMapping(t *testing.T) {
 }
 
 func TestEveryFinalCheckCharIsReachable(t *testing.T) {
+	t.Parallel()
 	// Exercises the 31 -> 0 wrap-around and confirms every alphabet character
 	// can appear as the final check character.
 	seen := map[byte]bool{}
@@ -151,6 +155,7 @@ func TestEveryFinalCheckCharIsReachable(t *testing.T) {
 }
 
 func TestSingleSubstitutionsAreCaught(t *testing.T) {
+	t.Parallel()
 	// Every single-character substitution in a valid code must be rejected;
 	// the mod-31 check guarantees this for all positions.
 	for _, code := range append([]string{Generate("91", "440300", 55555)}, publishedCodes...) {
@@ -169,6 +174,7 @@ func TestSingleSubstitutionsAreCaught(t *testing.T) {
 }
 
 func TestGeneratePanics(t *testing.T) {
+	t.Parallel()
 	cases := map[string]func(){
 		"short prefix":  func() { Generate("9", "440300", 1) },
 		"bad authority": func() { Generate("01", "440300", 1) },

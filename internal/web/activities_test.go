@@ -110,6 +110,7 @@ func wantActPage(t *testing.T, what string, res *servertest.Response, status int
 }
 
 func TestActivityPagesCreateFindSignUp(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		drain := e.WorkJobs()
 		f := newActPages(t, e)
@@ -189,6 +190,7 @@ func TestActivityPagesCreateFindSignUp(t *testing.T) {
 }
 
 func TestActivityPagesFormErrorsAndConditions(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		f := newActPages(t, e)
 		bad := f.form("")

@@ -26,6 +26,7 @@ func editForm(f *actPages, title, description string) url.Values {
 }
 
 func TestActivityEditPage(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		f := newActPages(t, e)
 		id := f.create(f.form("社区敬老探访"))

@@ -33,6 +33,7 @@ func hoursPage(t *testing.T, what string, status int, body []byte, wantStatus in
 // refreshes itself, a volunteer checks in and out from the page the code leads to, the
 // organiser confirms on the attendance page, and the volunteer sees hours and stars.
 func TestCheckinPagesFlow(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 1, func(t *testing.T, e *hourstest.Env) {
 		v := e.Volunteers[0]
 		org := e.Browser()
@@ -117,6 +118,7 @@ func TestCheckinPagesFlow(t *testing.T) {
 }
 
 func TestAttendancePageForms(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 1, func(t *testing.T, e *hourstest.Env) {
 		v := e.Volunteers[0]
 		walkIn := e.AddVolunteers(1, false)[0]
@@ -194,6 +196,7 @@ func TestAttendancePageForms(t *testing.T) {
 }
 
 func TestDisputePages(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 1, func(t *testing.T, e *hourstest.Env) {
 		v := e.Volunteers[0]
 		org := e.Browser()

@@ -103,6 +103,7 @@ var batchLink = regexp.MustCompile(`/admin/cards/batches/(\d+)`)
 // city admin through to issued, see the digital card with a refreshing QR code, check it
 // on the public page, and get a proof.
 func TestCardPages(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		phone := orgPageUser(t, e, true, "王晓明")
 		v := newPageClient(e)

@@ -233,6 +233,11 @@ func (x *Web) askMemberReject(r *http.Request, p *zhiyuan.Principal) (*confirmat
 	if err != nil {
 		return nil, err
 	}
+	// Asking about an application that does not exist would promise a refusal the POST
+	// cannot make.
+	if _, err := x.app.Member(r.Context(), p, id, vid); err != nil {
+		return nil, err
+	}
 	return &confirmation{Title: "确定拒绝这份入会申请吗？", Subject: o.Name, Action: fmt.Sprintf("/orgs/%d/members/%d/reject", id, vid),
 		Button: "拒绝", Danger: true, Back: backTo(r, fmt.Sprintf("/orgs/%d/members", id)),
 		Consequence: []string{"拒绝后不能撤销；志愿者如仍想加入，须重新申请。"}}, nil

@@ -138,6 +138,7 @@ func TestBrowserConfirmation(t *testing.T) {
 // a POST without confirm=1 is only the question; buttons are not offered where the
 // action is impossible, and the action refuses it there too.
 func TestConfirmationPages(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 3, func(t *testing.T, e *hourstest.Env) {
 		org := e.Browser()
 		org.Login(e.OrgPhone, hourstest.Password)

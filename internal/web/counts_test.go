@@ -19,6 +19,7 @@ import (
 // say (confirmed and no-show sign-ups). The issue saw 19 on the sign-up list and 20 on
 // the attendance page: the automatic no-shows gave the seat back, the organiser's did not.
 func TestSessionCountsOneDefinition(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 4, func(t *testing.T, e *hourstest.Env) {
 		ctx := context.Background()
 		org := e.Browser()

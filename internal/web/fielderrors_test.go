@@ -17,6 +17,7 @@ import (
 // it, so a screen reader reads the message on the field; fields without an error are not
 // marked, and every message belongs to a field.
 func TestFieldErrorsTiedToInputs(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		b := e.Browser()
 		// A bad identity number: that field alone.

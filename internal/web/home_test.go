@@ -165,6 +165,7 @@ func homeTasks(body []byte) map[string]int {
 // handle them; a volunteer sees their next sign-up, hours, star progress and unread
 // messages; a visitor sees activities, figures and a way to register.
 func TestHomePages(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 3, func(t *testing.T, e *hourstest.Env) {
 		w := newHomeWork(t, e)
 		wantOrg, wantRegional := w.want(t)

@@ -15,6 +15,7 @@ import (
 // undone), then it is gone from the list, counts nowhere, and the organiser sees the
 // volunteer's objection.
 func TestHourOfferDisputePage(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 0, func(t *testing.T, e *hourstest.Env) {
 		v := e.AddVolunteers(1, false)[0]
 		org := e.Browser()

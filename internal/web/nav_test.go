@@ -23,6 +23,7 @@ var (
 // menus, then 消息 and the phone's links; only volunteers get the bottom tab bar, and
 // administrators see no volunteer-only links such as 我的报名.
 func TestNavTable(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		f := newActPages(t, e)
 		volunteer, _ := f.volunteer("陈志愿", time.Date(1995, 5, 5, 0, 0, 0, 0, time.UTC))

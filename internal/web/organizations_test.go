@@ -65,6 +65,7 @@ func expectPage(t *testing.T, what string, res *servertest.Response, status int,
 var orgLocation = regexp.MustCompile(`^/orgs/(\d+)\?done=registered$`)
 
 func TestOrgPagesRegisterApproveJoin(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		registrant := browserAs(t, e, orgPageUser(t, e, false, "登记人"))
 		form := url.Values{"name": {"天河区青年志愿者协会"}, "type": {"社会组织"}, "region_code": {"440106"},

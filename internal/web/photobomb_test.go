@@ -12,6 +12,7 @@ import (
 // TestCardPageRefusesBombs: the page form refuses the bomb from its header, and once an
 // application is open, refuses the next upload before reading it.
 func TestCardPageRefusesBombs(t *testing.T) {
+	t.Parallel()
 	bomb := servertest.BombPNG(6320, 6320, 16, 6, 8) // issue 9's bomb: 16-bit RGBA
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		v := newPageClient(e)

@@ -16,6 +16,7 @@ import (
 // comes back with the morning signed up and the afternoon's refusal beside it. Each
 // session then shows its one state.
 func TestSignupSeveralSessionsPage(t *testing.T) {
+	t.Parallel()
 	hourstest.Each(t, 0, func(t *testing.T, e *hourstest.Env) {
 		e.Clock.Set(hourstest.Day("08:00").AddDate(0, 0, -2))
 		e.Store.DB().Exec(e.Store.Rebind(`UPDATE activity_sessions SET capacity = 1 WHERE id = ?`), e.Afternoon.ID)

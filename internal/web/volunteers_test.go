@@ -35,6 +35,7 @@ func registerForm(e *servertest.Env, id string) url.Values {
 var vnoRe = regexp.MustCompile(`class="vno big">(\d+)<`)
 
 func TestRegisterPage(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		b := e.Browser()
 		home := b.Get("/")
@@ -97,6 +98,7 @@ func TestRegisterPage(t *testing.T) {
 }
 
 func TestProfilePage(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		b := e.Browser()
 		form := registerForm(e, idOfAge(16))
@@ -197,6 +199,7 @@ func TestProfilePage(t *testing.T) {
 }
 
 func TestProfilePageForAdmins(t *testing.T) {
+	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		phone := e.NewPhone()
 		if _, err := e.App.CreateAdmin(context.Background(), nil, appAdmin(phone)); err != nil {
