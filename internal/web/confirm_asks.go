@@ -91,7 +91,7 @@ func (x *Web) askDecideSignups(action string, n int) askFunc {
 			return nil, err
 		}
 		if n == 0 {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "ids", "请选择要处理的报名")
+			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "ids", "signup.decide_nothing_chosen")
 		}
 		c := &confirmation{Subject: a.Title, Action: fmt.Sprintf("/sessions/%d/signups/decide", id), Danger: true,
 			Back: fmt.Sprintf("/sessions/%d/signups", id)}
@@ -113,7 +113,7 @@ func (x *Web) askCardLost(r *http.Request, p *zhiyuan.Principal) (*confirmation,
 		return nil, err
 	}
 	if c.Card.Status != zhiyuan.CardActive {
-		return nil, zhiyuan.FieldError(zhiyuan.EConflict, "status", "只有生效中的志愿者证可以挂失")
+		return nil, zhiyuan.FieldFail(zhiyuan.EConflict, "status", "card.lost_needs_active")
 	}
 	return &confirmation{Title: "确定挂失志愿者证吗？", Subject: "卡号 " + c.Card.Number, Action: "/me/card/lost", Button: "挂失", Danger: true,
 		Back: "/me/card", Consequence: []string{"挂失后这张志愿者证立即失效，扫码核验将显示“已挂失”，且不能撤销。",
@@ -124,7 +124,7 @@ func (x *Web) askCardLost(r *http.Request, p *zhiyuan.Principal) (*confirmation,
 func (x *Web) askCardReject(n int) askFunc {
 	return func(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
 		if n == 0 {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "ids", "请选择申请")
+			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "ids", "card.applications_required")
 		}
 		// The queue's own read says whether the caller processes cards at all.
 		if _, err := x.app.CardApplications(r.Context(), p, app.CardQuery{Status: string(zhiyuan.AppSubmitted), Limit: 1}); err != nil {
@@ -201,7 +201,7 @@ func (x *Web) askOrgDecide(approve bool) askFunc {
 			return nil, err
 		}
 		if o.Status != zhiyuan.OrgPending {
-			return nil, zhiyuan.FieldError(zhiyuan.EConflict, "status", "该组织已"+o.Status.Chinese())
+			return nil, zhiyuan.FieldFail(zhiyuan.EConflict, "status", "org.decided", "status", o.Status.Chinese())
 		}
 		c := &confirmation{Subject: o.Name, Back: backTo(r, "/admin/orgs")}
 		if approve {
@@ -268,7 +268,7 @@ func (x *Web) askConfirmHours(r *http.Request, p *zhiyuan.Principal) (*confirmat
 	if r.PostFormValue("all") != "1" {
 		n := len(r.PostForm["entry_id"])
 		if n == 0 {
-			return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "entry_ids", "请选择要确认的时长记录")
+			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "entry_ids", "hours.confirm_nothing_chosen")
 		}
 		what = fmt.Sprintf("所选的 %d 条时长", n)
 	}
@@ -280,7 +280,7 @@ func (x *Web) askConfirmHours(r *http.Request, p *zhiyuan.Principal) (*confirmat
 func (x *Web) askCorrection(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
 	sid, err := strconv.ParseInt(trim(r, "session_id"), 10, 64)
 	if err != nil {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "场次不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.session")
 	}
 	_, a, err := x.app.ManagedSession(r.Context(), p, sid)
 	if err != nil {
@@ -321,7 +321,7 @@ func (x *Web) askMakeup(r *http.Request, p *zhiyuan.Principal) (*confirmation, e
 func (x *Web) askResolveDispute(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
 	sid, err := strconv.ParseInt(trim(r, "session_id"), 10, 64)
 	if err != nil {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "场次不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.session")
 	}
 	_, a, err := x.app.ManagedSession(r.Context(), p, sid)
 	if err != nil {

@@ -67,7 +67,7 @@ func (x *Web) signUpSessions(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无效")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
 	var ids []int64
 	for _, v := range r.PostForm["session_id"] {
