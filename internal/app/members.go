@@ -77,6 +77,25 @@ func (a *App) decideMember(ctx context.Context, p *zhiyuan.Principal, orgID, vol
 	return m, nil
 }
 
+// PendingMember returns a volunteer's application to an organisation the caller manages,
+// phone masked, for the confirmation of a decision: ENotFound when there is none,
+// EConflict when it has been decided, as RejectMember would answer.
+func (a *App) PendingMember(ctx context.Context, p *zhiyuan.Principal, orgID, volunteerID int64) (*zhiyuan.Membership, error) {
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.store.FindMembership(ctx, o.ID, volunteerID)
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != zhiyuan.MemberPending {
+		return nil, zhiyuan.FieldFail(zhiyuan.EConflict, "status", "member.decided", "status", m.Status.Chinese())
+	}
+	m.Phone = pii.MaskPhone(m.Phone)
+	return m, nil
+}
+
 // MemberQuery is an admin's request for one page of an organisation's members.
 type MemberQuery struct {
 	OrgID  int64

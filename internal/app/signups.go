@@ -368,7 +368,7 @@ const MaxSessionsAtOnce = 50
 // ENotFound for that session; duplicates count once.
 func (a *App) SignUpSessions(ctx context.Context, p *zhiyuan.Principal, activityID int64, sessionIDs []int64) ([]SessionResult, error) {
 	if len(sessionIDs) == 0 {
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "session_ids", "signup.sessions_nothing_chosen")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "session_ids", "signup.sessions_none")
 	}
 	if len(sessionIDs) > MaxSessionsAtOnce {
 		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "session_ids", "signup.sessions_too_many", "max", MaxSessionsAtOnce)
