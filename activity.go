@@ -100,17 +100,17 @@ func CheckEnd(a *Activity, to ActivityStatus, now time.Time) error {
 	switch to {
 	case ActivityClosed:
 		if a.Status != ActivityPublished {
-			return FieldError(EConflict, "status", "只有已发布的活动可以停止报名")
+			return FieldFail(EConflict, "status", "activity.close_needs_published", "status", a.Status.Chinese())
 		}
 	case ActivityCancelled:
 		if a.Status == ActivityCancelled {
-			return FieldError(EConflict, "status", "活动已取消")
+			return FieldFail(EConflict, "status", "activity.cancelled")
 		}
 		if !a.EndsAt.IsZero() && !now.Before(a.EndsAt) {
-			return FieldError(EConflict, "status", "活动已结束，不能取消")
+			return FieldFail(EConflict, "status", "activity.ended_no_cancel")
 		}
 	default:
-		return Errorf(EInvalid, "活动状态不正确")
+		return Fail(EInvalid, "activity.status_unknown")
 	}
 	return nil
 }

@@ -243,33 +243,33 @@ func SignupState(a *Activity, s *ActivitySession, mine *Signup, eligible error, 
 	if mine != nil && mine.Status.Active() {
 		reason := mine.Status.Chinese()
 		if mine.Status == SignupWaitlisted && mine.Position > 0 {
-			reason += fmt.Sprintf("（第 %d 位）", mine.Position)
+			reason = Text("signup.state_position", "status", reason, "position", mine.Position)
 		}
 		return SessionState{Code: StateSignedUp, Label: "已报名", Reason: reason}
 	}
 	if err := CheckWindow(a, s, now); err != nil {
 		if !a.SignupOpensAt.IsZero() && now.Before(a.SignupOpensAt) && a.Status == ActivityPublished && s.Status == SessionOpen {
 			opens := a.SignupOpensAt.In(a.Location())
-			return SessionState{Code: StateNotOpen, Label: "未开始（" + fmt.Sprintf("%d月%d日 ", opens.Month(), opens.Day()) + opens.Format("15:04") + " 开放）",
+			return SessionState{Code: StateNotOpen, Label: Text("signup.state_not_open", "opens", fmt.Sprintf("%d月%d日 ", opens.Month(), opens.Day())+opens.Format("15:04")),
 				Reason: ErrorMessage(err), Opens: a.SignupOpensAt}
 		}
 		return SessionState{Code: StateClosed, Label: "已截止", Reason: ErrorMessage(err)}
 	}
 	if eligible != nil {
-		return SessionState{Code: StateIneligible, Label: "不符合条件（" + ErrorMessage(eligible) + "）", Reason: ErrorMessage(eligible)}
+		return SessionState{Code: StateIneligible, Label: Text("signup.state_ineligible", "reason", ErrorMessage(eligible)), Reason: ErrorMessage(eligible)}
 	}
 	switch {
 	case s.SeatsLeft() > 0 && a.SignupMode == SignupAdmission:
-		return SessionState{Code: StateOpen, Label: "报名", Reason: fmt.Sprintf("剩余 %d 个名额，报名后由组织方录用", s.SeatsLeft())}
+		return SessionState{Code: StateOpen, Label: "报名", Reason: Text("signup.state_seats_admission", "seats", s.SeatsLeft())}
 	case s.SeatsLeft() > 0:
-		return SessionState{Code: StateOpen, Label: "报名", Reason: fmt.Sprintf("剩余 %d 个名额", s.SeatsLeft())}
+		return SessionState{Code: StateOpen, Label: "报名", Reason: Text("signup.state_seats", "seats", s.SeatsLeft())}
 	case a.SignupMode == SignupAdmission:
 		// Applications are still taken: one is admitted if a seat is given up.
-		return SessionState{Code: StateWaitlist, Label: "候补", Reason: "名额已满，可提交报名，有名额空出时由组织方录用"}
+		return SessionState{Code: StateWaitlist, Label: "候补", Reason: Text("signup.state_full_admission")}
 	case a.Waitlist:
-		return SessionState{Code: StateWaitlist, Label: "候补", Reason: fmt.Sprintf("名额已满，已有 %d 人候补，有人取消时按顺序递补", s.Waitlisted)}
+		return SessionState{Code: StateWaitlist, Label: "候补", Reason: Text("signup.state_waitlist", "waitlisted", s.Waitlisted)}
 	}
-	return SessionState{Code: StateFull, Label: "已满", Reason: "名额已满，本活动不设候补"}
+	return SessionState{Code: StateFull, Label: "已满", Reason: Text("signup.state_full")}
 }
 
 // MissingSkills returns the required skills the volunteer does not list (compared without

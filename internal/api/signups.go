@@ -89,7 +89,7 @@ func (x *API) signUpSessions(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 				// Logged with the request; the caller learns only that it failed.
 				httpx.LogError(r, x.log, res.Err)
 				code = zhiyuan.EInternal
-				res.Err = zhiyuan.Errorf(code, "服务器内部错误")
+				res.Err = zhiyuan.Fail(code, zhiyuan.MsgInternal)
 			}
 			j.Error = &httpx.ErrorDetail{Code: code, Message: zhiyuan.ErrorMessage(res.Err), Fields: zhiyuan.ErrorFields(res.Err)}
 			out.Refused++

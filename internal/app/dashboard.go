@@ -153,7 +153,7 @@ func (a *App) upcoming(ctx context.Context, d *Dashboard, region string, asked b
 	code, ok := a.Regions.Normalize(region)
 	switch {
 	case !ok && asked:
-		return zhiyuan.FieldError(zhiyuan.EInvalid, "region", "行政区划代码不存在")
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "region", "region.unknown")
 	case !ok:
 		code = HomeProvince
 	}

@@ -77,9 +77,10 @@ func (a *App) decideMember(ctx context.Context, p *zhiyuan.Principal, orgID, vol
 	return m, nil
 }
 
-// Member returns one volunteer's membership (or application) of an organisation, for
-// those who manage it, with the phone number masked; notfound when there is none.
-func (a *App) Member(ctx context.Context, p *zhiyuan.Principal, orgID, volunteerID int64) (*zhiyuan.Membership, error) {
+// PendingMember returns a volunteer's application to an organisation the caller manages,
+// phone masked, for the confirmation of a decision: ENotFound when there is none,
+// EConflict when it has been decided, as RejectMember would answer.
+func (a *App) PendingMember(ctx context.Context, p *zhiyuan.Principal, orgID, volunteerID int64) (*zhiyuan.Membership, error) {
 	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID)
 	if err != nil {
 		return nil, err
@@ -87,6 +88,9 @@ func (a *App) Member(ctx context.Context, p *zhiyuan.Principal, orgID, volunteer
 	m, err := a.store.FindMembership(ctx, o.ID, volunteerID)
 	if err != nil {
 		return nil, err
+	}
+	if m.Status != zhiyuan.MemberPending {
+		return nil, zhiyuan.FieldFail(zhiyuan.EConflict, "status", "member.decided", "status", m.Status.Chinese())
 	}
 	m.Phone = pii.MaskPhone(m.Phone)
 	return m, nil

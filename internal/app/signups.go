@@ -368,17 +368,17 @@ const MaxSessionsAtOnce = 50
 // ENotFound for that session; duplicates count once.
 func (a *App) SignUpSessions(ctx context.Context, p *zhiyuan.Principal, activityID int64, sessionIDs []int64) ([]SessionResult, error) {
 	if len(sessionIDs) == 0 {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "session_ids", "请选择要报名的场次")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "session_ids", "signup.sessions_none")
 	}
 	if len(sessionIDs) > MaxSessionsAtOnce {
-		return nil, zhiyuan.FieldError(zhiyuan.EInvalid, "session_ids", "一次最多报名"+strconv.Itoa(MaxSessionsAtOnce)+"个场次")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "session_ids", "signup.sessions_too_many", "max", MaxSessionsAtOnce)
 	}
 	act, err := a.store.FindActivityByID(ctx, activityID)
 	if err != nil {
 		return nil, err
 	}
 	if act.Status == zhiyuan.ActivityDraft {
-		return nil, zhiyuan.Errorf(zhiyuan.ENotFound, "活动不存在")
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.activity")
 	}
 	ofActivity := map[int64]bool{}
 	for _, se := range act.Sessions {
@@ -393,7 +393,7 @@ func (a *App) SignUpSessions(ctx context.Context, p *zhiyuan.Principal, activity
 		seen[id] = true
 		r := SessionResult{SessionID: id}
 		if !ofActivity[id] {
-			r.Err = zhiyuan.Errorf(zhiyuan.ENotFound, "场次不存在")
+			r.Err = zhiyuan.Fail(zhiyuan.ENotFound, "notfound.session")
 		} else {
 			r.Signup, r.Err = a.SignUp(ctx, p, id)
 		}

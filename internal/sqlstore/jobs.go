@@ -177,7 +177,7 @@ func (s *Store) FindDelivery(ctx context.Context, notificationID int64, channel 
 		&d.Notification.Title, &d.Notification.Body, &d.Notification.Link, &d.Notification.CreatedAt,
 		&vid, &d.Phone, &email, &d.EmailSealed, &delivered)
 	if err == sql.ErrNoRows {
-		return nil, notFound("通知")
+		return nil, notFound("notfound.notification")
 	}
 	if err != nil {
 		return nil, err
@@ -227,7 +227,7 @@ func (s *Store) JobProblems(ctx context.Context, limit int) ([]*rivertype.JobRow
 func (s *Store) FindJob(ctx context.Context, id int64) (*rivertype.JobRow, error) {
 	j, err := s.jobs.JobGet(ctx, id)
 	if errors.Is(err, river.ErrNotFound) {
-		return nil, notFound("任务")
+		return nil, notFound("notfound.job")
 	}
 	return j, err
 }
@@ -240,11 +240,11 @@ func (s *Store) RetryJob(ctx context.Context, id int64) (*rivertype.JobRow, erro
 		return nil, err
 	}
 	if j.State != rivertype.JobStateRetryable && j.State != rivertype.JobStateDiscarded {
-		return nil, zhiyuan.FieldError(zhiyuan.EConflict, "state", "只有失败的任务可以重试")
+		return nil, zhiyuan.FieldFail(zhiyuan.EConflict, "state", "job.retry_not_failed")
 	}
 	j, err = s.jobs.JobRetry(ctx, id)
 	if errors.Is(err, river.ErrNotFound) {
-		return nil, notFound("任务")
+		return nil, notFound("notfound.job")
 	}
 	return j, err
 }

@@ -170,7 +170,7 @@ func TestAttendancePageForms(t *testing.T) {
 		hoursPage(t, "make-up over the length", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("hours.makeup_over_session", "session_hours", "3"))
 		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "confirm": {"1"}})
 		hoursPage(t, "make-up without reason", res.Status, res.Body, http.StatusUnprocessableEntity, zhiyuan.Text("reason.required"))
-		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "reason": {"刷证后未签退，负责人核实"}})
+		res = org.Post(makeup, url.Values{"volunteer_no": {v.No}, "hours": {"2"}, "reason": {"刷证后未签退，负责人核实"}, "confirm": {"1"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("make-up: %d %s", res.Status, res.Body)
 		}

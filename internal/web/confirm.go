@@ -76,7 +76,7 @@ func (x *Web) showConfirmation(w http.ResponseWriter, r *http.Request, p *zhiyua
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无效")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
 	// The form's own values go on to the action, in a stable order.
 	names := make([]string, 0, len(r.Form))

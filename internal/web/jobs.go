@@ -35,7 +35,7 @@ func (x *Web) jobRetryForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 			return nil
 		}
 	}
-	return zhiyuan.Errorf(zhiyuan.ENotFound, "没有这个失败的任务")
+	return zhiyuan.Fail(zhiyuan.ENotFound, "job.no_such_failed")
 }
 
 func (x *Web) jobRetry(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {

@@ -15,7 +15,7 @@ func (x *Web) menuPage(manage bool) handlerFunc {
 		switch {
 		case manage:
 			if !p.IsAdmin() {
-				return zhiyuan.Errorf(zhiyuan.EForbidden, "只有管理员可以查看管理功能")
+				return zhiyuan.Fail(zhiyuan.EForbidden, "web.manage_admins_only")
 			}
 			title = "管理"
 		case !p.Has(zhiyuan.RoleVolunteer):

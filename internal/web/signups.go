@@ -67,7 +67,7 @@ func (x *Web) signUpSessions(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Errorf(zhiyuan.EInvalid, "表单无效")
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
 	var ids []int64
 	for _, v := range r.PostForm["session_id"] {
@@ -86,20 +86,21 @@ func (x *Web) signUpSessions(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	ok := 0
 	for _, res := range results {
 		if res.Err != nil {
-			shown[res.SessionID] = "未报名：" + zhiyuan.ErrorMessage(res.Err)
+			shown[res.SessionID] = zhiyuan.Text("signup.session_refused", "reason", zhiyuan.ErrorMessage(res.Err))
 			continue
 		}
 		ok++
-		shown[res.SessionID] = "报名结果：" + res.Signup.Status.Chinese()
+		status := res.Signup.Status.Chinese()
 		if res.Signup.Position > 0 {
-			shown[res.SessionID] += fmt.Sprintf("（第 %d 位）", res.Signup.Position)
+			status = zhiyuan.Text("signup.state_position", "status", status, "position", res.Signup.Position)
 		}
+		shown[res.SessionID] = zhiyuan.Text("signup.session_result", "status", status)
 	}
-	notice := fmt.Sprintf("已报名 %d 个场次", ok)
+	notice := zhiyuan.Text("notice.sessions_signed_up", "count", ok)
 	if n := len(results) - ok; n > 0 {
-		notice += fmt.Sprintf("，%d 个场次未能报名（原因见各场次）", n)
+		notice = zhiyuan.Text("notice.sessions_refused", "count", ok, "refused", n)
 	}
-	return x.renderActivityResults(w, r, p, id, http.StatusOK, notice+"。", nil, shown)
+	return x.renderActivityResults(w, r, p, id, http.StatusOK, notice, nil, shown)
 }
 
 // signupView is a sign-up as lists show it.
