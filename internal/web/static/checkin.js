@@ -82,9 +82,15 @@
       requestAnimationFrame(tick);
     }, function (err) {
       start.hidden = false;
-      typeInstead(err && err.name === "NotAllowedError" ?
-        "未获得相机权限，请输入现场屏幕上的签到码。" :
-        "未找到可用的相机，请输入现场屏幕上的签到码。");
+      var denied = "未获得相机权限，请输入现场屏幕上的签到码。";
+      var missing = "未找到可用的相机，请输入现场屏幕上的签到码。";
+      if (err && (err.name === "NotAllowedError" || err.name === "SecurityError")) return typeInstead(denied);
+      // A browser without a camera may report the missing device before the refused
+      // permission; the permission's state says which it was.
+      if (!navigator.permissions || !navigator.permissions.query) return typeInstead(missing);
+      navigator.permissions.query({ name: "camera" }).then(function (p) {
+        typeInstead(p.state === "denied" ? denied : missing);
+      }, function () { typeInstead(missing); });
     });
   }
   start.addEventListener("click", open);
