@@ -105,3 +105,9 @@ func CheckSkills(p Problems, field string, items []string) []string {
 	}
 	return skills
 }
+
+// MaxCheckinCodeFailures is how many short check-in codes (six digits) an account may try
+// for one session before the session refuses its short codes until it ends: with one
+// chance in 10^6 a guess, five keep guessing hopeless, while a volunteer who mistypes still
+// has room. The QR code's long code is not limited by it. Pages, API and tests read it here.
+const MaxCheckinCodeFailures = 5

@@ -227,6 +227,9 @@ var catalogue = map[Msg]string{
 	"checkin.code_expired":       "签到码已过期，请扫描现场最新的二维码",
 	"checkin.code_invalid":       "签到码无效，请扫描活动现场的二维码",
 	"checkin.code_other_session": "这是其他活动场次的签到码",
+	"checkin.short_locked":       "数字签到码已输错{limit}次，本场次不能再用数字码签到；请扫描二维码，或请组织方刷证、手工登记",
+	"checkin.short_no_session":   "现在没有您可以签到或签退的场次；数字签到码只用于已录用的场次",
+	"checkin.short_wrong":        "数字签到码不正确，请核对现场屏幕上的6位数字（每个场次最多可输错{limit}次）",
 
 	// Confirmations (internal/web/confirm_asks.go): the question and what the action will do.
 	"confirm.batch_issued":              "这 {count} 张志愿者证将即刻生效，且不能撤销。",

@@ -11,6 +11,8 @@ const vendor = path.join(root, "internal", "web", "static", "vendor");
 const files = [
   ["node_modules/htmx.org/dist/htmx.min.js", "htmx.min.js"],
   ["node_modules/echarts/dist/echarts.min.js", "echarts.min.js"],
+  // The QR reader of the volunteer's 扫码签到 page (/checkin), loaded on that page only.
+  ["node_modules/jsqr/dist/jsQR.js", "jsQR.js"],
 ];
 
 fs.mkdirSync(vendor, { recursive: true });

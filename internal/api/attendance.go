@@ -15,6 +15,7 @@ import (
 type checkinCodeJSON struct {
 	SessionID int64     `json:"session_id"`
 	Code      string    `json:"code"`
+	ShortCode string    `json:"short_code"`
 	ExpiresAt time.Time `json:"expires_at"`
 	RefreshAt time.Time `json:"refresh_at"`
 	URL       string    `json:"url"`
@@ -30,7 +31,7 @@ func (x *API) checkinCode(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	httpx.WriteJSON(w, http.StatusOK, checkinCodeJSON{SessionID: c.SessionID, Code: c.Code, ExpiresAt: c.ExpiresAt,
+	httpx.WriteJSON(w, http.StatusOK, checkinCodeJSON{SessionID: c.SessionID, Code: c.Code, ShortCode: c.Short, ExpiresAt: c.ExpiresAt,
 		RefreshAt: c.RefreshAt, URL: "/checkin?code=" + url.QueryEscape(c.Code)})
 	return nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math"
 	"strconv"
@@ -50,6 +51,7 @@ func (a *App) checkinSigner() *checkin.Signer {
 type CheckinCode struct {
 	SessionID int64
 	Code      string
+	Short     string    // the same session and window in six digits, for typing (docs/formats.md)
 	ExpiresAt time.Time // when the code stops being accepted
 	RefreshAt time.Time // when the screen should show the next code
 }
@@ -88,8 +90,9 @@ func (a *App) SessionCheckinCode(ctx context.Context, p *zhiyuan.Principal, sess
 		return nil, err
 	}
 	now := a.store.Now()
-	code, exp := a.checkinSigner().Issue(se.ID, now)
-	return &CheckinCode{SessionID: se.ID, Code: code, ExpiresAt: exp, RefreshAt: checkin.RefreshAt(now)}, nil
+	signer := a.checkinSigner()
+	code, exp := signer.Issue(se.ID, now)
+	return &CheckinCode{SessionID: se.ID, Code: code, Short: signer.Short(se.ID, now), ExpiresAt: exp, RefreshAt: checkin.RefreshAt(now)}, nil
 }
 
 // sessionRunning refuses attendance for sessions that will not happen.
@@ -149,12 +152,22 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 		return nil, err
 	}
 	now := a.store.Now()
-	sessionID, err := a.checkinSigner().Open(in.Code, now)
-	if err != nil {
-		return nil, err
-	}
-	if in.SessionID != 0 && in.SessionID != sessionID {
-		return nil, checkin.ErrOtherSession
+	var sessionID int64
+	if short, ok := checkin.NormalizeShort(in.Code); ok {
+		id, err := a.openShortCode(ctx, p, short, in.SessionID, now)
+		if err != nil {
+			return nil, err
+		}
+		sessionID = id
+	} else {
+		id, err := a.checkinSigner().Open(in.Code, now)
+		if err != nil {
+			return nil, err
+		}
+		if in.SessionID != 0 && in.SessionID != id {
+			return nil, checkin.ErrOtherSession
+		}
+		sessionID = id
 	}
 	target, err := a.store.FindScanTarget(ctx, sessionID, p.AccountID)
 	if err != nil {
@@ -200,6 +213,63 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 		return nil, err
 	}
 	return res, nil
+}
+
+// openShortCode finds the session a short code (six digits, normalised) is for: the
+// session the volunteer names, or else each session they hold a confirmed seat in and may
+// check in to or out of now. Every comparison first takes one of the account's
+// zhiyuan.MaxCheckinCodeFailures tries for that session in the database, and a right or
+// merely expired code gives it back, so only wrong codes count and no number of
+// concurrent guesses passes the limit. With no try left for any session the code is
+// refused unread; the QR code's long code still works.
+func (a *App) openShortCode(ctx context.Context, p *zhiyuan.Principal, code string, sessionID int64, now time.Time) (int64, error) {
+	candidates := []int64{sessionID}
+	if sessionID != 0 {
+		if _, _, err := a.store.FindSessionByID(ctx, sessionID); err != nil {
+			return 0, err
+		}
+	} else {
+		rules := a.attendanceRules()
+		var err error
+		candidates, err = a.store.ShortCodeSessions(ctx, p.AccountID, now, rules.CheckinEarly, rules.CheckoutLate)
+		if err != nil {
+			return 0, err
+		}
+		if len(candidates) == 0 {
+			return 0, zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "checkin.short_no_session")
+		}
+	}
+	limit := zhiyuan.MaxCheckinCodeFailures
+	signer := a.checkinSigner()
+	tried, expired := 0, false
+	for _, id := range candidates {
+		ok, err := a.store.TakeShortCodeTry(ctx, p.AccountID, id, limit)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			continue
+		}
+		tried++
+		verr := signer.VerifyShort(code, id, now)
+		if verr == nil || errors.Is(verr, checkin.ErrExpired) {
+			if err := a.store.GiveShortCodeTryBack(ctx, p.AccountID, id); err != nil {
+				return 0, err
+			}
+		}
+		if verr == nil {
+			return id, nil
+		}
+		expired = expired || errors.Is(verr, checkin.ErrExpired)
+	}
+	switch {
+	case tried == 0:
+		return 0, zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "checkin.short_locked", "limit", strconv.Itoa(limit))
+	case expired:
+		return 0, checkin.ErrExpired
+	}
+	a.Log.InfoContext(ctx, "wrong short check-in code", slog.Int64("account_id", p.AccountID), slog.Int("sessions", len(candidates)))
+	return 0, zhiyuan.FieldFail(zhiyuan.EInvalid, "code", "checkin.short_wrong", "limit", strconv.Itoa(limit))
 }
 
 // checkout records a check-out with the attended entry it earns.

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"time"
 
 	"zhiyuan"
@@ -159,4 +160,68 @@ func (s *Signer) Open(code string, now time.Time) (sessionID int64, err error) {
 		return 0, ErrExpired
 	}
 	return sid, nil
+}
+
+// ShortDigits is the length of the short code: six digits, easy to read off a projector
+// and type on a phone. One guess in a million is far weaker than the long code's tag, so
+// the platform limits wrong short codes per account and session
+// (zhiyuan.MaxCheckinCodeFailures); it is the limit, not the length, that makes guessing
+// hopeless within the two windows a code lives.
+const ShortDigits = 6
+
+// shortDomain separates the short code's MAC from the long code's under the same key.
+const shortDomain = "zhiyuan-checkin-short\x00"
+
+// Short returns the short code of sessionID in the window holding now: the first 8 bytes
+// of HMAC-SHA256(key, "zhiyuan-checkin-short" ‖ 00 ‖ payload), read as a big-endian
+// unsigned integer, modulo 10^6, written with leading zeros. The payload is the long
+// code's, so both name the same session and window.
+func (s *Signer) Short(sessionID int64, now time.Time) string {
+	return s.short(sessionID, window(now))
+}
+
+func (s *Signer) short(sessionID, w int64) string {
+	buf := make([]byte, 0, 1+2*binary.MaxVarintLen64)
+	buf = append(buf, version)
+	buf = binary.AppendUvarint(buf, uint64(sessionID))
+	buf = binary.AppendUvarint(buf, uint64(w))
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(shortDomain))
+	m.Write(buf)
+	n := binary.BigEndian.Uint64(m.Sum(nil)[:8]) % 1_000_000
+	return fmt.Sprintf("%0*d", ShortDigits, n)
+}
+
+// NormalizeShort returns code without the spaces and dashes a screen or a person puts
+// between its digits, and whether what is left is a short code (ShortDigits digits). A
+// long code never is: it is longer.
+func NormalizeShort(code string) (string, bool) {
+	b := make([]byte, 0, ShortDigits)
+	for _, r := range code {
+		switch {
+		case r == ' ' || r == '-' || r == '\u3000':
+		case r >= '0' && r <= '9' && len(b) < ShortDigits+1:
+			b = append(b, byte(r))
+		case r >= '０' && r <= '９' && len(b) < ShortDigits+1: // full-width digits from a Chinese keyboard
+			b = append(b, byte('0'+(r-'０')))
+		default:
+			return "", false
+		}
+	}
+	return string(b), len(b) == ShortDigits
+}
+
+// VerifyShort checks a short code (already normalised) for sessionID with the long
+// code's rules: accepted in its own window and the next one; a code of the window before
+// those is ErrExpired; anything else is ErrForged (a wrong guess, for the caller to
+// count). The comparison takes constant time.
+func (s *Signer) VerifyShort(code string, sessionID int64, now time.Time) error {
+	cur := window(now)
+	if hmac.Equal([]byte(code), []byte(s.short(sessionID, cur))) || hmac.Equal([]byte(code), []byte(s.short(sessionID, cur-1))) {
+		return nil
+	}
+	if hmac.Equal([]byte(code), []byte(s.short(sessionID, cur-2))) {
+		return ErrExpired
+	}
+	return ErrForged
 }

@@ -3,8 +3,10 @@ package checkin
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -97,4 +99,70 @@ func parseTime(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return tm
+}
+
+// TestFormatCheckinShortCode checks the published short code (docs/formats.md): the MAC
+// input and HMAC recomputed from the document, the six digits the signer gives, the
+// instants it is accepted and refused at, and the published wrong and expired codes.
+func TestFormatCheckinShortCode(t *testing.T) {
+	t.Parallel()
+	v := formatdoc.One(t, "checkin short code")
+	key := v.Hex(t, "key")
+	s, err := NewSigner(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := v.Int(t, "session_id")
+	at := v.Time(t, "issued_at")
+	// The input is the domain and the long code's payload for the same session and window.
+	raw, _ := decode(s.encode(session, window(at)))
+	input := v.Hex(t, "input")
+	if want := append([]byte(shortDomain), raw[:len(raw)-tagLen]...); string(input) != string(want) {
+		t.Errorf("input %x, want %x", input, want)
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write(input)
+	sum := m.Sum(nil)
+	if got := hex.EncodeToString(sum); got != v.Get(t, "hmac") {
+		t.Errorf("HMAC %s", got)
+	}
+	want := v.Get(t, "short")
+	if got := fmt.Sprintf("%06d", binary.BigEndian.Uint64(sum[:8])%1_000_000); got != want {
+		t.Errorf("digits from the document's HMAC %s, want %s", got, want)
+	}
+	if got := s.Short(session, at); got != want || len(got) != ShortDigits {
+		t.Errorf("short code %s, want %s", got, want)
+	}
+	for _, when := range v.All("accepted_at") {
+		if err := s.VerifyShort(want, session, parseTime(t, when)); err != nil {
+			t.Errorf("at %s: %v", when, err)
+		}
+	}
+	for _, when := range v.All("expired_at") {
+		if err := s.VerifyShort(want, session, parseTime(t, when)); !errors.Is(err, ErrExpired) {
+			t.Errorf("at %s: %v, want expired", when, err)
+		}
+	}
+	for _, c := range v.All("expired") {
+		if err := s.VerifyShort(c, session, at); !errors.Is(err, ErrExpired) {
+			t.Errorf("%s: %v, want expired", c, err)
+		}
+	}
+	for _, c := range v.All("wrong") {
+		if err := s.VerifyShort(c, session, at); !errors.Is(err, ErrForged) {
+			t.Errorf("%s: %v, want wrong", c, err)
+		}
+	}
+	// What a person types around the digits is ignored; a long code is never short.
+	for _, typed := range []string{want[:3] + " " + want[3:], want[:3] + "-" + want[3:], " " + want + " "} {
+		if got, ok := NormalizeShort(typed); !ok || got != want {
+			t.Errorf("NormalizeShort(%q) = %q %v", typed, got, ok)
+		}
+	}
+	code, _ := s.Issue(session, at)
+	for _, bad := range []string{code, want + "0", want[:5], "12a456"} {
+		if _, ok := NormalizeShort(bad); ok {
+			t.Errorf("NormalizeShort(%q) takes it as a short code", bad)
+		}
+	}
 }

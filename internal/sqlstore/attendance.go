@@ -413,3 +413,62 @@ func (s *Store) FindScanTarget(ctx context.Context, sessionID, accountID int64) 
 	t.VolunteerID = vid.Int64
 	return &t, nil
 }
+
+// TakeShortCodeTry takes one of the account's tries at a short check-in code for the
+// session, in one conditional upsert: it reports false, taking nothing, when limit tries
+// are already used. The try is taken before the code is compared, so any number of
+// concurrent guesses compares at most limit codes; GiveShortCodeTryBack returns it when
+// the code was right.
+func (s *Store) TakeShortCodeTry(ctx context.Context, accountID, sessionID int64, limit int) (bool, error) {
+	res, err := s.writer().exec(ctx, `INSERT INTO checkin_code_failures (account_id, session_id, failures) VALUES (?, ?, 1)
+		ON CONFLICT (account_id, session_id) DO UPDATE SET failures = checkin_code_failures.failures + 1
+		WHERE checkin_code_failures.failures < ?`, accountID, sessionID, limit)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// GiveShortCodeTryBack returns a try taken by TakeShortCodeTry (the code was right, or
+// genuine but expired): only wrong codes count.
+func (s *Store) GiveShortCodeTryBack(ctx context.Context, accountID, sessionID int64) error {
+	_, err := s.writer().exec(ctx, `UPDATE checkin_code_failures SET failures = failures - 1
+		WHERE account_id = ? AND session_id = ? AND failures > 0`, accountID, sessionID)
+	return err
+}
+
+// ShortCodeFailures returns how many wrong short codes the account has typed for the
+// session.
+func (s *Store) ShortCodeFailures(ctx context.Context, accountID, sessionID int64) (int, error) {
+	var n int
+	err := s.reader().queryRow(ctx, `SELECT COALESCE(MAX(failures), 0) FROM checkin_code_failures WHERE account_id = ? AND session_id = ?`,
+		accountID, sessionID).Scan(&n)
+	return n, err
+}
+
+// ShortCodeSessions returns the sessions a short code typed by the account may be for:
+// those its active volunteer holds a confirmed seat in, not cancelled, that may be checked
+// in to or out of at now (starting no later than now+early, ending no earlier than
+// now-late), soonest first, at most a few.
+func (s *Store) ShortCodeSessions(ctx context.Context, accountID int64, now time.Time, early, late time.Duration) ([]int64, error) {
+	rows, err := s.reader().query(ctx, `SELECT se.id FROM signups g
+		JOIN volunteers v ON v.id = g.volunteer_id
+		JOIN activity_sessions se ON se.id = g.session_id
+		WHERE v.account_id = ? AND v.status = 'active' AND g.status = 'confirmed' AND se.status <> 'cancelled'
+		AND se.starts_at <= ? AND se.ends_at >= ?
+		ORDER BY se.starts_at, se.id LIMIT 5`, accountID, now.Add(early).UTC(), now.Add(-late).UTC())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

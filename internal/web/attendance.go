@@ -64,6 +64,8 @@ func (x *Web) checkinScreen(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 		"Title": "签到 · " + v.Activity.Title, "View": v, "Code": c,
 		"QR":      template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
 		"Refresh": refresh,
+		// Grouped in threes for reading off a screen; spaces typed with it are ignored.
+		"Short": c.Short[:3] + " " + c.Short[3:],
 	})
 	return nil
 }
@@ -293,7 +295,8 @@ func (x *Web) resolveDisputeForm(w http.ResponseWriter, r *http.Request, p *zhiy
 // checkinForm is where the organiser's QR code leads: the code filled in, two buttons.
 // A small script (static, optional) adds the phone's position for geofenced activities.
 func (x *Web) checkinForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	x.render(w, r, http.StatusOK, "checkin.html", map[string]any{"Title": "扫码签到", "Code": r.URL.Query().Get("code")})
+	x.render(w, r, http.StatusOK, "checkin.html", map[string]any{"Title": "扫码签到", "Code": r.URL.Query().Get("code"),
+		"MaxFailures": zhiyuan.MaxCheckinCodeFailures})
 	return nil
 }
 
@@ -311,7 +314,7 @@ func (x *Web) checkinSubmit(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 		}
 		fields, msg := formProblems(err)
 		x.render(w, r, httpx.Status(zhiyuan.ErrorCode(err)), "checkin.html", map[string]any{
-			"Title": "扫码签到", "Code": in.Code, "Error": msg, "Fields": fields,
+			"Title": "扫码签到", "Code": in.Code, "Error": msg, "Fields": fields, "MaxFailures": zhiyuan.MaxCheckinCodeFailures,
 		})
 		return nil
 	}
