@@ -1,7 +1,10 @@
 package web
 
 import (
+	"net/http"
+
 	"zhiyuan"
+	"zhiyuan/internal/app"
 	"zhiyuan/internal/region"
 )
 
@@ -41,4 +44,44 @@ func scopeRegionGroups(t *region.Tree, scopes []string) []orgRegionGroup {
 type auditRow struct {
 	zhiyuan.AuditEntry
 	ActionLabel, TargetLabel, RegionName string
+}
+
+// pickerOrgs lists the organisations an admin may pick in a filter, instead of typing an
+// organisation number: those they administer, and the approved ones of their regions (the
+// first 200). The one already chosen stays listed.
+func (x *Web) pickerOrgs(r *http.Request, p *zhiyuan.Principal, chosen int64) []*zhiyuan.Organization {
+	var out []*zhiyuan.Organization
+	seen := map[int64]bool{}
+	add := func(o *zhiyuan.Organization) {
+		if o != nil && !seen[o.ID] {
+			seen[o.ID] = true
+			out = append(out, o)
+		}
+	}
+	if p != nil {
+		for _, role := range p.Roles {
+			if role.Kind == zhiyuan.RoleOrgAdmin {
+				if o, err := x.app.Organization(r.Context(), role.OrgID); err == nil {
+					add(o)
+				}
+			}
+		}
+	}
+	for _, s := range p.RegionScopes() {
+		q := app.OrgQuery{Status: string(zhiyuan.OrgApproved), Limit: 200}
+		if s != "*" {
+			q.Region = s
+		}
+		if list, err := x.app.Organizations(r.Context(), p, q); err == nil {
+			for _, o := range list {
+				add(o)
+			}
+		}
+	}
+	if chosen != 0 && !seen[chosen] {
+		if o, err := x.app.Organization(r.Context(), chosen); err == nil && o.Status == zhiyuan.OrgApproved {
+			add(o)
+		}
+	}
+	return out
 }
