@@ -88,6 +88,7 @@ type AuditEntry struct {
 	TargetID   string
 	RegionCode string // region of the record acted on, so regional admins can read their scope
 	OrgID      int64
+	OrgName    string // read from the organisation when listed, so pages show a name
 	IP         string
 	RequestID  string
 	Detail     string

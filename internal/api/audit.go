@@ -20,6 +20,7 @@ type auditJSON struct {
 	TargetID   string    `json:"target_id"`
 	RegionCode string    `json:"region_code"`
 	OrgID      int64     `json:"org_id,omitempty"`
+	OrgName    string    `json:"org_name,omitempty"`
 	IP         string    `json:"ip"`
 	RequestID  string    `json:"request_id"`
 	Detail     string    `json:"detail"`

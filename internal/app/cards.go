@@ -316,6 +316,17 @@ func (a *App) CardApplication(ctx context.Context, p *zhiyuan.Principal, id int6
 	return ap, nil
 }
 
+// CardApplicationPhoto returns the photo of an application to the same people
+// CardApplication lets read it (its volunteer, an admin of its region), so the admin who
+// approves it can compare the face with the applicant.
+func (a *App) CardApplicationPhoto(ctx context.Context, p *zhiyuan.Principal, id int64) ([]byte, error) {
+	ap, err := a.CardApplication(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.CardPhoto(ctx, ap.PhotoID)
+}
+
 func checkCardReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	switch n := utf8.RuneCountInString(reason); {

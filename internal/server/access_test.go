@@ -146,9 +146,24 @@ func TestRegionalAdminScope(t *testing.T) {
 		if p.Status != http.StatusOK {
 			t.Errorf("audit page 440106: %d", p.Status)
 		}
-		if body := string(p.Body); !strings.Contains(body, "<h1>审计日志</h1>") || !strings.Contains(body, "admin.grant") ||
-			!strings.Contains(body, "<td>440106</td>") || strings.Contains(body, "<td>440100</td>") {
-			t.Errorf("audit page 440106 should list the 天河 grant and nothing of the city level")
+		// Names, not codes: the action, the region and the record read in Chinese.
+		body := string(p.Body)
+		if !strings.Contains(body, "<h1>审计日志</h1>") || !strings.Contains(body, `<td data-label="操作">授予管理员</td>`) ||
+			!strings.Contains(body, `<td data-label="区域">广东省广州市天河区</td>`) || strings.Contains(body, `<td data-label="区域">广东省广州市</td>`) ||
+			!strings.Contains(body, `<td data-label="对象">账号`) {
+			t.Errorf("audit page 440106 should list the 天河 grant, by name, and nothing of the city level")
+		}
+		// No action code is shown as text (option values are not shown).
+		for _, a := range zhiyuan.AuditActions() {
+			if strings.Contains(body, ">"+a.Code) || strings.Contains(body, a.Code+"<") {
+				t.Errorf("audit page shows the raw action code %s", a.Code)
+			}
+		}
+		if strings.Contains(body, ">440106<") || strings.Contains(body, `name="region" value=`) {
+			t.Errorf("audit page shows a region code or asks for one typed")
+		}
+		if !strings.Contains(body, `<option value="440106" selected>广东省广州市天河区</option>`) {
+			t.Errorf("audit page's region picker does not offer 天河区 by name, selected")
 		}
 		p = b.Get("/admin/audit?region=440300")
 		if p.Status != http.StatusForbidden || !strings.Contains(string(p.Body), "没有权限") {

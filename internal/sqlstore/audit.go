@@ -25,8 +25,9 @@ func (s *Store) appendAudit(ctx context.Context, c conn, e *zhiyuan.AuditEntry) 
 // FindAudit lists audit entries newest first, within f.RegionPrefix ("*" for everything).
 func (s *Store) FindAudit(ctx context.Context, f zhiyuan.AuditFilter) ([]zhiyuan.AuditEntry, error) {
 	q := `SELECT l.id, l.at, l.actor_id, COALESCE(a.name, ''), l.action, l.target_type, l.target_id,
-		l.region_code, l.org_id, l.ip, l.request_id, l.detail
-		FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id WHERE 1 = 1`
+		l.region_code, l.org_id, COALESCE(o.name, ''), l.ip, l.request_id, l.detail
+		FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id
+		LEFT JOIN organizations o ON o.id = l.org_id WHERE 1 = 1`
 	var args []any
 	if f.RegionPrefix != "*" {
 		lo, hi := prefixRange(f.RegionPrefix)
@@ -59,7 +60,7 @@ func (s *Store) FindAudit(ctx context.Context, f zhiyuan.AuditFilter) ([]zhiyuan
 	for rows.Next() {
 		var e zhiyuan.AuditEntry
 		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.TargetType, &e.TargetID,
-			&e.RegionCode, &e.OrgID, &e.IP, &e.RequestID, &e.Detail); err != nil {
+			&e.RegionCode, &e.OrgID, &e.OrgName, &e.IP, &e.RequestID, &e.Detail); err != nil {
 			return nil, err
 		}
 		e.At = e.At.UTC()

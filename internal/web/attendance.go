@@ -398,7 +398,8 @@ func (x *Web) overduePage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 	}
 	x.render(w, r, http.StatusOK, "hours_overdue.html", map[string]any{
 		"Title": "逾期未确认的时长", "Entries": list, "OrgID": orgID, "Region": q.Get("region"), "Next": next,
-		"Cutoff": x.app.OverdueCutoff(),
+		"Cutoff": x.app.OverdueCutoff(), "Orgs": x.pickerOrgs(r, p, orgID),
+		"Regions": scopeRegionGroups(x.app.Regions, p.RegionScopes()),
 	})
 	return nil
 }

@@ -145,7 +145,12 @@ func TestAttendancePageForms(t *testing.T) {
 			t.Fatalf("manual check-out: %d %s", res.Status, res.Body)
 		}
 		res = org.Get(path)
-		hoursPage(t, "attendance page", res.Status, res.Body, http.StatusOK, "现场加入", "刷证", "手工登记", "150 分钟", "待志愿者确认")
+		hoursPage(t, "attendance page", res.Status, res.Body, http.StatusOK, "现场加入", "刷证", "手工登记", "2.5 小时", "待志愿者确认")
+		// One unit on the page: the check-in table and the hours tables both say 小时, and
+		// no time is a bare number.
+		if body := string(res.Body); strings.Contains(body, "分钟") || strings.Contains(body, "<td>2.5</td>") {
+			t.Errorf("the attendance page shows minutes or hours without a unit")
+		}
 		// The walk-in never signed up: the time waits for them on 我的时长 until they accept.
 		offers, err := e.Store.SessionHourOffers(t.Context(), e.Session.ID)
 		if err != nil || len(offers) != 1 || offers[0].VolunteerID != walkIn.ID {

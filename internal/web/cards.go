@@ -169,6 +169,23 @@ func (x *Web) cardPhoto(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 	return nil
 }
 
+// cardApplicationPhoto serves the photo beside an application in the queue; the address
+// carries the application's id only, and App.CardApplicationPhoto decides who sees it.
+func (x *Web) cardApplicationPhoto(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.card_application")
+	}
+	photo, err := x.app.CardApplicationPhoto(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Write(photo)
+	return nil
+}
+
 func (x *Web) cardQueue(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	return x.renderCardQueue(w, r, p, http.StatusOK, "", "")
 }
@@ -198,8 +215,13 @@ func (x *Web) renderCardQueue(w http.ResponseWriter, r *http.Request, p *zhiyuan
 	if notice == "" {
 		notice = q.Get("notice")
 	}
+	names := map[string]string{}
+	for _, a := range list {
+		names[a.RegionCode] = x.app.RegionName(a.RegionCode)
+	}
 	x.render(w, r, status, "card_admin.html", map[string]any{
-		"Title": "志愿者证办理", "Apps": list, "Batches": batches, "Status": st, "Region": q.Get("region"),
+		"Title": "志愿者证办理", "Apps": list, "RegionNames": names,
+		"Regions": scopeRegionGroups(x.app.Regions, p.RegionScopes()), "Batches": batches, "Status": st, "Region": q.Get("region"),
 		"VolunteerNo": q.Get("volunteer_no"), "Next": next, "Notice": notice, "Error": errMsg,
 		"Statuses": []zhiyuan.CardApplicationStatus{zhiyuan.AppSubmitted, zhiyuan.AppApproved, zhiyuan.AppRejected,
 			zhiyuan.AppBatched, zhiyuan.AppPrinted, zhiyuan.AppIssued},

@@ -213,6 +213,11 @@ func TestHomePages(t *testing.T) {
 		if n := strings.Count(string(res.Body), "去确认"); n != wantRegional[app.TaskOverdueHours] {
 			t.Errorf("the overdue list shows %d entries, the home page %d", n, wantRegional[app.TaskOverdueHours])
 		}
+		// Its filters are pickers with names, not typed codes and organisation numbers.
+		if body := string(res.Body); !strings.Contains(body, `<option value="440100" selected>广东省广州市</option>`) ||
+			!strings.Contains(body, fmt.Sprintf(`<option value="%d">%s</option>`, e.Org.ID, e.Org.Name)) || strings.Contains(body, `<input name="org_id"`) {
+			t.Error("the overdue page's filters are not a region picker and an organisation picker")
+		}
 
 		// A volunteer: the sign-up waiting for admission, hours, stars and messages.
 		v := e.Volunteers[0]

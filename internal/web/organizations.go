@@ -234,6 +234,7 @@ func (x *Web) renderOrgAdmin(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	data := map[string]any{
 		"Title": "组织审核", "Orgs": x.orgViews(p, list), "Region": query.Region,
 		"Notice": zhiyuan.Text(orgNotices[q.Get("done")]), "FailedID": failedID,
+		"Regions": scopeRegionGroups(x.app.Regions, p.RegionScopes()),
 	}
 	status := http.StatusOK
 	if failure != nil {

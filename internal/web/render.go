@@ -50,6 +50,9 @@ var funcs = template.FuncMap{
 	// limit is a field's length limit for maxlength attributes, from the one definition
 	// the checks use (zhiyuan.FieldLimit); an unknown name fails the page.
 	"limit": zhiyuan.FieldLimit,
+	// hours shows minutes of service as hours with their unit ("2.5 小时"), the one way
+	// every page writes a duration (zhiyuan.FormatHours rounds).
+	"hours": func(minutes int64) string { return zhiyuan.FormatHours(minutes) + " 小时" },
 
 	// Cards.
 	"cardEvent": zhiyuan.CardEventChinese,

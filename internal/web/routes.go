@@ -67,6 +67,7 @@ func (x *Web) routes() {
 	x.handle("GET /admin/cards/batches/{id}", false, x.cardBatchPage)
 	x.handle("GET /admin/cards/batches/{id}/print-list.xlsx", false, x.cardBatchPrintList)
 	x.handle("GET /admin/cards/batches/{id}/photos.zip", false, x.cardBatchPhotos)
+	x.handle("GET /admin/cards/applications/{id}/photo", false, x.cardApplicationPhoto)
 	x.confirmable("/admin/cards/batches/{id}/printed", x.askCardBatch(zhiyuan.BatchPrinted), x.cardBatchAdvance(zhiyuan.BatchPrinted))
 	x.confirmable("/admin/cards/batches/{id}/issued", x.askCardBatch(zhiyuan.BatchIssued), x.cardBatchAdvance(zhiyuan.BatchIssued))
 	x.handle("GET /admin/cards/card", false, x.cardAdminPage)

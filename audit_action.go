@@ -1,0 +1,101 @@
+package zhiyuan
+
+import "sort"
+
+// auditActions names, in Chinese, every action the code writes to the audit log
+// (App.audit and App.auditEntry in internal/app). The audit page and its action filter
+// read this one table; TestAuditActionLabels parses internal/app and fails when an action
+// written there has no label here, so a new action cannot reach the page as a code.
+var auditActions = map[string]string{
+	"account.reset":          "重置账号（当面核验）",
+	"activity.create":        "创建活动",
+	"activity.update":        "修改活动",
+	"activity.publish":       "发布活动",
+	"activity.closed":        "停止报名",
+	"activity.cancelled":     "取消活动",
+	"activity.sessions.add":  "添加活动场次",
+	"session.update":         "修改活动场次",
+	"project.create":         "创建项目",
+	"admin.grant":            "授予管理员",
+	"attendance.mark":        "登记签到签退",
+	"card.approve":           "通过志愿者证申请",
+	"card.reject":            "驳回志愿者证申请",
+	"card.batch.create":      "创建制卡批次",
+	"card.batch.printed":     "制卡批次已印制",
+	"card.batch.issued":      "制卡批次已发放",
+	"card.batch.export":      "导出制卡名单",
+	"card.batch.photos":      "导出制卡照片",
+	"card.revoke":            "吊销志愿者证",
+	"card.reissue":           "受理补办志愿者证",
+	"hours.confirm":          "确认服务时长",
+	"hours.makeup":           "补录服务时长",
+	"hours.makeup.offer":     "补录时长待志愿者确认",
+	"hours.correct":          "更正服务时长",
+	"hours.dispute.resolved": "时长申诉：采纳",
+	"hours.dispute.rejected": "时长申诉：驳回",
+	"hours.offer.accept":     "志愿者确认补录时长",
+	"hours.offer.dispute":    "志愿者对补录时长提出异议",
+	"job.retry":              "重试后台任务",
+	"org.register":           "登记组织",
+	"org.approve":            "通过组织审核",
+	"org.reject":             "驳回组织审核",
+	"org.admin.add":          "添加组织管理员",
+	"org.member.approve":     "通过入会申请",
+	"org.member.reject":      "驳回入会申请",
+	"pii.reveal":             "查看完整身份证号",
+	"signup.admit":           "录用报名",
+	"signup.reject":          "不录用报名",
+	"signup.no_show":         "标记缺席",
+	"signup.export":          "导出报名名单",
+	"volunteer.close":        "注销志愿者账号",
+}
+
+// AuditActionChinese is how an audit action reads on a page ("hours.confirm" → 确认服务时长).
+// An action without a label (written by an older version) shows as 其他操作 rather than as
+// a code; ok reports whether it had one.
+func AuditActionChinese(action string) (label string, ok bool) {
+	if l, ok := auditActions[action]; ok {
+		return l, true
+	}
+	return "其他操作", false
+}
+
+// AuditAction is one action and its label, for the audit page's filter.
+type AuditAction struct{ Code, Label string }
+
+// AuditActions lists every labelled action, ordered by code (so related actions stand together), for a picker.
+func AuditActions() []AuditAction {
+	out := make([]AuditAction, 0, len(auditActions))
+	for c, l := range auditActions {
+		out = append(out, AuditAction{c, l})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// auditTargets names the kinds of record an audit entry points at (the targetType
+// argument of App.audit), for the page's 对象 column.
+var auditTargets = map[string]string{
+	"account":          "账号",
+	"activity":         "活动",
+	"card":             "志愿者证",
+	"card_application": "志愿者证申请",
+	"card_batch":       "制卡批次",
+	"hour_dispute":     "时长申诉",
+	"hour_entry":       "时长记录",
+	"hour_offer":       "补录时长",
+	"job":              "后台任务",
+	"org":              "组织",
+	"organization":     "组织",
+	"project":          "项目",
+	"session":          "活动场次",
+	"volunteer":        "志愿者",
+}
+
+// AuditTargetChinese is how the kind of record an audit entry points at reads on a page.
+func AuditTargetChinese(targetType string) (label string, ok bool) {
+	if l, ok := auditTargets[targetType]; ok {
+		return l, true
+	}
+	return "记录", false
+}
