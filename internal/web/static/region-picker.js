@@ -10,8 +10,13 @@
     var max = Number(box.getAttribute('data-max-level'));
     var button = box.querySelector('[data-region-pick]');
     var hint = box.querySelector('[data-region-hint]');
+    // The button leaves the form while the script does its work, so that Enter in a
+    // text field sends the form rather than a region choice.
     function manual(on) {
-      if (button) button.hidden = !on;
+      if (button) {
+        if (on && !button.isConnected) box.insertBefore(button, hint);
+        if (!on) button.remove();
+      }
       if (hint) hint.hidden = !on;
     }
     manual(false);
@@ -54,7 +59,7 @@
           });
           wrap.appendChild(lab);
           wrap.appendChild(next);
-          box.insertBefore(wrap, button);
+          box.insertBefore(wrap, hint);
         })
         .catch(function () { manual(true); });
     });
