@@ -128,21 +128,3 @@ func (x *Web) activityEdit(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	http.Redirect(w, r, fmt.Sprintf("/activities/%d?done=edited", a.ID), http.StatusSeeOther)
 	return nil
 }
-
-// withRegion adds the activity's own region to the choices when they lack it (a street,
-// or a county outside the province, set through the API), so that saving the form does
-// not silently move the activity to the first county of the list.
-func withRegion(groups []optGroup, t *region.Tree, code string) []optGroup {
-	for _, g := range groups {
-		for _, o := range g.Options {
-			if o.Code == code {
-				return groups
-			}
-		}
-	}
-	r, ok := t.Lookup(code)
-	if !ok {
-		return groups
-	}
-	return append([]optGroup{{Label: "当前所在地", Options: []region.Region{r}}}, groups...)
-}
