@@ -144,6 +144,9 @@ const (
 	MaxSessionCapacity = 100000 // seats of one session (a marathon needs thousands)
 	MaxSessionLength   = 7 * 24 * time.Hour
 	MaxCheckinRadiusM  = 50000
+	// DefaultCheckinRadiusM is the check-in radius of an activity whose coordinates are
+	// given and whose radius is left blank on the form: a venue and its entrance.
+	DefaultCheckinRadiusM = 200
 )
 
 // Project is a programme (项目) an organisation runs over time; activities belong to it.

@@ -12,6 +12,7 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/region"
 )
 
 // sessionView is a session as pages show it: times in the activity's zone.
@@ -320,7 +321,8 @@ func (x *Web) activityFormData(r *http.Request, p *zhiyuan.Principal, orgID int6
 	}
 	return map[string]any{
 		"Title": "发布活动", "Org": o, "Form": f, "Categories": zhiyuan.Categories, "Projects": projects,
-		"Counties": countyGroups(x.app.Regions, "440000"), "SessionRows": sessionRows(f, nil),
+		"Picker":      newRegionPicker(x.app.Regions, "region_code", "活动所在地（区县或街道）", f.RegionCode, region.Street),
+		"SessionRows": sessionRows(f, nil),
 	}, nil
 }
 
@@ -359,14 +361,19 @@ func (x *Web) activityNewForm(w http.ResponseWriter, r *http.Request, p *zhiyuan
 	if err != nil {
 		return err
 	}
-	f := activityForm{Mode: string(zhiyuan.SignupFirstCome), Waitlist: true, Radius: "200", CancelHours: "24", RecWeeks: "10"}
+	// Every default here passes the checks: the check-in radius stays blank (no limit
+	// without coordinates, DefaultCheckinRadiusM with them). The picker starts at the
+	// organisation's own region, and asks for the district when that is a city.
+	f := activityForm{Mode: string(zhiyuan.SignupFirstCome), Waitlist: true, CancelHours: "24", RecWeeks: "10"}
+	o, err := x.app.AuthorizeOrg(r.Context(), p, zhiyuan.ActOrgManage, id)
+	if err != nil {
+		return err
+	}
+	f.RegionCode, f.ContactName = o.RegionCode, o.ContactName
 	data, err := x.activityFormData(r, p, id, f)
 	if err != nil {
 		return err
 	}
-	o := data["Org"].(*zhiyuan.Organization)
-	f.RegionCode, f.ContactName = o.RegionCode, o.ContactName
-	data["Form"] = f
 	x.render(w, r, http.StatusOK, "activity_new.html", data)
 	return nil
 }
@@ -428,10 +435,10 @@ func formRecurrence(r *http.Request) *zhiyuan.Recurrence {
 // readActivityFields reads the activity's own fields (not its sessions) from the create
 // or edit form, keeping them as typed for redisplay; unreadable numbers and times are
 // problems in pr. Sign-up times are read in loc.
-func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location) (activityForm, app.ActivityInput) {
+func readActivityFields(r *http.Request, tree *region.Tree, pr zhiyuan.Problems, loc *time.Location) (activityForm, app.ActivityInput) {
 	f := activityForm{
 		Title: trim(r, "title"), Description: trim(r, "description"), Category: trim(r, "category"),
-		TargetGroup: trim(r, "target_group"), RegionCode: trim(r, "region_code"), Address: trim(r, "address"),
+		TargetGroup: trim(r, "target_group"), RegionCode: pickedRegion(tree, r, "region_code"), Address: trim(r, "address"),
 		Lat: trim(r, "lat"), Lng: trim(r, "lng"), Radius: trim(r, "checkin_radius_m"), ContactName: trim(r, "contact_name"),
 		ContactPhone: trim(r, "contact_phone"), MinAge: trim(r, "min_age"), MaxAge: trim(r, "max_age"), Skills: trim(r, "skills"),
 		Mode: trim(r, "signup_mode"), Opens: trim(r, "signup_opens_at"), Closes: trim(r, "signup_closes_at"),
@@ -466,6 +473,9 @@ func readActivityFields(r *http.Request, pr zhiyuan.Problems, loc *time.Location
 	flt("lat", f.Lat, &in.Lat)
 	flt("lng", f.Lng, &in.Lng)
 	num("checkin_radius_m", f.Radius, &in.CheckinRadiusM)
+	if f.Radius == "" && f.Lat != "" && f.Lng != "" {
+		in.CheckinRadiusM = zhiyuan.DefaultCheckinRadiusM
+	}
 	num("min_age", f.MinAge, &in.MinAge)
 	num("max_age", f.MaxAge, &in.MaxAge)
 	num("cancel_before_hours", f.CancelHours, &in.CancelBeforeHours)
@@ -502,7 +512,7 @@ func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	}
 	pr := zhiyuan.Problems{}
 	loc := zhiyuan.LoadZone("")
-	f, in := readActivityFields(r, pr, loc)
+	f, in := readActivityFields(r, x.app.Regions, pr, loc)
 	f.Publish = r.PostFormValue("publish") != ""
 	f.RecDate, f.RecStart, f.RecEnd, f.RecWeeks, f.RecCapacity = trim(r, "rec_date"), trim(r, "rec_start"), trim(r, "rec_end"), trim(r, "rec_weeks"), trim(r, "rec_capacity")
 	in.Recurrence = formRecurrence(r)
@@ -512,6 +522,14 @@ func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	}
 	sessions, rows := formSessions(r, pr, loc)
 	in.Sessions = sessions
+	if picking(r) {
+		data, err := x.activityFormData(r, p, orgID, f)
+		if err != nil {
+			return err
+		}
+		x.render(w, r, http.StatusOK, "activity_new.html", data)
+		return nil
+	}
 	var a *zhiyuan.Activity
 	err = pr.Err()
 	appErr := err == nil
@@ -540,6 +558,10 @@ func (x *Web) activityCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 					fields[k] = v
 				}
 			}
+		}
+		if len(fields) > 0 {
+			// Each message stands beside its field; the top says only where to look, so
+			// no message is shown twice.
 			msg = zhiyuan.MsgCheckFields.Render(nil)
 		}
 		data["Fields"], data["Error"] = fields, msg

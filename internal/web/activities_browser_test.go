@@ -53,13 +53,13 @@ func TestBrowserActivitySignup(t *testing.T) {
 			t.Fatalf("new activity form: %d", status)
 		}
 		browsertest.Fill(t, admin, "#title", "天河社区敬老探访")
+		pickRegion(t, admin, "region_code", "440000", "440100", "440106")
 		browsertest.Fill(t, admin, "#address", "天河区五山街道颐康中心")
 		browsertest.Fill(t, admin, "input[name=lat]", "23.155")
 		browsertest.Fill(t, admin, "input[name=lng]", "113.35")
 		if err := chromedp.Do(admin,
 			chromedp.SetValue(chromedp.CSS("#description"), "陪伴社区长者聊天、读报，协助整理房间。"),
 			chromedp.SetValue(chromedp.CSS("#category"), "elderly_care"),
-			chromedp.SetValue(chromedp.CSS("#region_code"), "440106"),
 			chromedp.SetValue(chromedp.CSS("input[name=s0_date]"), day(6)),
 			chromedp.SetValue(chromedp.CSS("input[name=s0_start]"), "09:00"),
 			chromedp.SetValue(chromedp.CSS("input[name=s0_end]"), "12:00"),

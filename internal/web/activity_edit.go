@@ -68,11 +68,15 @@ func (x *Web) renderActivityEdit(w http.ResponseWriter, r *http.Request, status 
 	}
 	data := map[string]any{
 		"Title": "修改活动 · " + a.Title, "A": a, "Org": o, "Form": f, "Categories": zhiyuan.Categories, "Projects": projects,
-		"Counties":   withRegion(countyGroups(x.app.Regions, "440000"), x.app.Regions, a.RegionCode),
+		"Picker":     newRegionPicker(x.app.Regions, "region_code", "活动所在地（区县或街道）", f.RegionCode, region.Street),
 		"ModeLocked": a.Status != zhiyuan.ActivityDraft,
 	}
 	if failure != nil {
-		data["Fields"], data["Error"] = formProblems(failure)
+		fields, msg := formProblems(failure)
+		if len(fields) > 0 {
+			msg = zhiyuan.MsgCheckFields.Render(nil) // each message beside its field, once
+		}
+		data["Fields"], data["Error"] = fields, msg
 	}
 	x.render(w, r, status, "activity_edit.html", data)
 	return nil
@@ -92,7 +96,10 @@ func (x *Web) activityEdit(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 		return err
 	}
 	pr := zhiyuan.Problems{}
-	f, in := readActivityFields(r, pr, a.Location())
+	f, in := readActivityFields(r, x.app.Regions, pr, a.Location())
+	if picking(r) {
+		return x.renderActivityEdit(w, r, http.StatusOK, a, o, f, nil)
+	}
 	// The form shows every field, so every field is sent: an emptied input or an
 	// unticked box clears it. The sign-up mode is on the form of drafts only.
 	patch := app.ActivityPatch{
@@ -120,22 +127,4 @@ func (x *Web) activityEdit(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	}
 	http.Redirect(w, r, fmt.Sprintf("/activities/%d?done=edited", a.ID), http.StatusSeeOther)
 	return nil
-}
-
-// withRegion adds the activity's own region to the choices when they lack it (a street,
-// or a county outside the province, set through the API), so that saving the form does
-// not silently move the activity to the first county of the list.
-func withRegion(groups []optGroup, t *region.Tree, code string) []optGroup {
-	for _, g := range groups {
-		for _, o := range g.Options {
-			if o.Code == code {
-				return groups
-			}
-		}
-	}
-	r, ok := t.Lookup(code)
-	if !ok {
-		return groups
-	}
-	return append([]optGroup{{Label: "当前所在地", Options: []region.Region{r}}}, groups...)
 }

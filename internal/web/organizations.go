@@ -127,23 +127,29 @@ func (x *Web) orgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princip
 	return nil
 }
 
-func (x *Web) orgFormData(ctx context.Context, parent int64) map[string]any {
+// orgFormData is the registration form of an organisation under parent (0 for none),
+// with the region chosen so far (code; "" for the parent's, or none).
+func (x *Web) orgFormData(ctx context.Context, parent int64, code string) map[string]any {
 	data := map[string]any{
-		"Title": "登记组织", "Types": zhiyuan.OrgTypes, "Regions": orgRegionGroups(x.app.Regions, "440000"),
-		"Form": app.OrgInput{ParentID: parent},
+		"Title": "登记组织", "Types": zhiyuan.OrgTypes, "Form": app.OrgInput{ParentID: parent, RegionCode: code},
 	}
 	if parent > 0 {
 		if o, err := x.app.Organization(ctx, parent); err == nil && o.Status == zhiyuan.OrgApproved {
 			data["Parent"] = o
-			data["Form"] = app.OrgInput{ParentID: parent, RegionCode: o.RegionCode}
+			if code == "" {
+				code = o.RegionCode
+				data["Form"] = app.OrgInput{ParentID: parent, RegionCode: code}
+			}
 		}
 	}
+	// An organisation may be of a province, a city or a district: the deepest level chosen.
+	data["Picker"] = newRegionPicker(x.app.Regions, "region_code", "所在地区", code, region.County)
 	return data
 }
 
 func (x *Web) orgNewForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	parent, _ := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64)
-	x.render(w, r, http.StatusOK, "org_new.html", x.orgFormData(r.Context(), parent))
+	x.render(w, r, http.StatusOK, "org_new.html", x.orgFormData(r.Context(), parent, ""))
 	return nil
 }
 
@@ -153,9 +159,15 @@ func (x *Web) orgCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 	}
 	parent, _ := strconv.ParseInt(trim(r, "parent_id"), 10, 64)
 	in := app.OrgInput{
-		Name: trim(r, "name"), Type: trim(r, "type"), RegionCode: trim(r, "region_code"), ParentID: parent,
+		Name: trim(r, "name"), Type: trim(r, "type"), RegionCode: pickedRegion(x.app.Regions, r, "region_code"), ParentID: parent,
 		CreditCode: trim(r, "credit_code"), ContactName: trim(r, "contact_name"), ContactPhone: trim(r, "contact_phone"),
 		Description: trim(r, "description"),
+	}
+	if picking(r) {
+		data := x.orgFormData(r.Context(), parent, in.RegionCode)
+		data["Form"] = in
+		x.render(w, r, http.StatusOK, "org_new.html", data)
+		return nil
 	}
 	o, err := x.app.RegisterOrganization(r.Context(), p, in)
 	if err != nil {
@@ -163,7 +175,7 @@ func (x *Web) orgCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 			return err
 		}
 		fields, msg := formProblems(err)
-		data := x.orgFormData(r.Context(), parent)
+		data := x.orgFormData(r.Context(), parent, in.RegionCode)
 		data["Form"], data["Error"], data["Fields"] = in, msg, fields
 		x.render(w, r, httpx.Status(zhiyuan.ErrorCode(err)), "org_new.html", data)
 		return nil

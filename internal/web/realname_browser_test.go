@@ -43,12 +43,12 @@ func TestBrowserRealName(t *testing.T) {
 		browsertest.Fill(t, vol, "#phone", phone)
 		browsertest.Fill(t, vol, "#password", pw)
 		if err := chromedp.Do(vol,
-			chromedp.SetValue(chromedp.CSS("#region_code"), "440106"),
 			chromedp.SetValue(chromedp.CSS("#political_status"), "共青团员"),
 			chromedp.Click(chromedp.CSS(`input[name=categories][value=education]`), chromedp.NodeVisible),
 		); err != nil {
 			t.Fatal(err)
 		}
+		pickRegion(t, vol, "region_code", "440000", "440100", "440106")
 		browsertest.Fill(t, vol, "#skills", "急救、摄影")
 		vshot("register")
 		browsertest.Click(t, vol, `form[action="/register"][method=post] button[type=submit]`)
@@ -113,10 +113,10 @@ func TestBrowserRealName(t *testing.T) {
 		browsertest.Fill(t, vol, "#name", "天河区青年志愿服务队")
 		if err := chromedp.Do(vol,
 			chromedp.SetValue(chromedp.CSS("#type"), "志愿服务队"),
-			chromedp.SetValue(chromedp.CSS("#region_code"), "440106"),
 		); err != nil {
 			t.Fatal(err)
 		}
+		pickRegion(t, vol, "region_code", "440000", "440100", "440106")
 		browsertest.Fill(t, vol, "#contact_name", "陈思远")
 		browsertest.Fill(t, vol, "#contact_phone", phone)
 		// An empty textarea has no text node for browsertest.Fill to clear: type into it.

@@ -37,6 +37,10 @@ var funcs = template.FuncMap{
 		return t.In(zhiyuan.Beijing).Format("2006-01-02")
 	},
 	"fieldErr": func(fields map[string]string, name string) string { return fields[name] },
+	// regionPicker pairs a cascading region choice with the form's errors (regionpicker.go).
+	"regionPicker": withFields,
+	// defaultRadius is the check-in radius a blank field stands for when coordinates are given.
+	"defaultRadius": func() int { return zhiyuan.DefaultCheckinRadiusM },
 	// fieldError and invalid tie a form field's error to its input, for screen readers:
 	// {{fieldError .Fields "name"}} writes the message (nothing without one) with an id
 	// that {{invalid .Fields "name"}}, inside the input's tag, points at with

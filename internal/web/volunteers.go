@@ -42,23 +42,12 @@ func countyGroups(t *region.Tree, province string) []optGroup {
 	return out
 }
 
-// registerData is what the registration form needs besides the visitor's input.
-func (x *Web) registerData(r *http.Request, province string) map[string]any {
-	tree := x.app.Regions
-	if code, ok := tree.Normalize(province); ok {
-		if reg, _ := tree.Lookup(code); reg.Level == region.Province {
-			province = code
-		} else {
-			province = "440000"
-		}
-	} else {
-		province = "440000"
-	}
+// registerData is what the registration form needs besides the visitor's input; code
+// is the home region chosen so far ("" for none: the form asks, it never assumes one).
+func (x *Web) registerData(code string) map[string]any {
 	return map[string]any{
 		"Title":      "志愿者注册",
-		"Provinces":  tree.Provinces(),
-		"Province":   province,
-		"Counties":   countyGroups(tree, province),
+		"Picker":     newRegionPicker(x.app.Regions, "region_code", "所在区县（常住地）", code, region.County),
 		"Political":  zhiyuan.PoliticalStatuses,
 		"Categories": zhiyuan.ServiceCategories,
 		"Relations":  zhiyuan.GuardianRelations,
@@ -75,8 +64,7 @@ func (x *Web) registerForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 		http.Redirect(w, r, "/me", http.StatusSeeOther)
 		return nil
 	}
-	data := x.registerData(r, r.URL.Query().Get("province"))
-	x.render(w, r, http.StatusOK, "register.html", data)
+	x.render(w, r, http.StatusOK, "register.html", x.registerData(""))
 	return nil
 }
 
@@ -90,7 +78,7 @@ func (x *Web) register(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Princi
 	}
 	in := app.RegisterInput{
 		Name: trim(r, "name"), IDType: trim(r, "id_type"), IDNumber: trim(r, "id_number"), Phone: trim(r, "phone"),
-		Password: r.PostFormValue("password"), RegionCode: trim(r, "region_code"), BirthDate: trim(r, "birth_date"),
+		Password: r.PostFormValue("password"), RegionCode: pickedRegion(x.app.Regions, r, "region_code"), BirthDate: trim(r, "birth_date"),
 		Sex: trim(r, "sex"), PoliticalStatus: trim(r, "political_status"), Skills: splitList(r.PostFormValue("skills")),
 		Categories: r.PostForm["categories"],
 	}
@@ -98,21 +86,30 @@ func (x *Web) register(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Princi
 		in.Guardian = &app.GuardianInput{Name: trim(r, "guardian_name"), Phone: trim(r, "guardian_phone"),
 			Relation: trim(r, "guardian_relation"), Consent: r.PostFormValue("guardian_consent") == "yes"}
 	}
+	// The form as typed, shown again after a problem or a region choice. The password is
+	// not; the identity number only in its own field of the page (a POST answer, never a
+	// URL or a log), so that a typo in it is fixed rather than typed again.
+	form := map[string]any{
+		"Name": in.Name, "IDType": in.IDType, "IDNumber": in.IDNumber, "Phone": in.Phone,
+		"BirthDate": in.BirthDate, "Sex": in.Sex, "PoliticalStatus": in.PoliticalStatus,
+		"Skills": strings.Join(in.Skills, "、"), "Categories": in.Categories,
+		"GuardianName": trim(r, "guardian_name"), "GuardianPhone": trim(r, "guardian_phone"),
+		"GuardianRelation": trim(r, "guardian_relation"),
+	}
+	if picking(r) {
+		data := x.registerData(in.RegionCode)
+		data["Form"] = form
+		x.render(w, r, http.StatusOK, "register.html", data)
+		return nil
+	}
 	v, err := x.app.RegisterVolunteer(r.Context(), in)
 	if err != nil {
 		if !isFormError(err) {
 			return err
 		}
 		fields, msg := formProblems(err)
-		data := x.registerData(r, trim(r, "province"))
-		// The identity number and password are not sent back into the page.
-		data["Form"] = map[string]any{
-			"Name": in.Name, "IDType": in.IDType, "Phone": in.Phone, "RegionCode": in.RegionCode,
-			"BirthDate": in.BirthDate, "Sex": in.Sex, "PoliticalStatus": in.PoliticalStatus,
-			"Skills": strings.Join(in.Skills, "、"), "Categories": in.Categories,
-			"GuardianName": trim(r, "guardian_name"), "GuardianPhone": trim(r, "guardian_phone"),
-			"GuardianRelation": trim(r, "guardian_relation"),
-		}
+		data := x.registerData(in.RegionCode)
+		data["Form"] = form
 		data["Error"], data["Fields"] = msg, fields
 		x.render(w, r, httpx.Status(zhiyuan.ErrorCode(err)), "register.html", data)
 		return nil

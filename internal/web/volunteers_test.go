@@ -44,23 +44,40 @@ func TestRegisterPage(t *testing.T) {
 		}
 		page := b.Get("/register")
 		body := string(page.Body)
-		if page.Status != 200 || !strings.Contains(body, `<optgroup label="广州市">`) || !strings.Contains(body, `value="440106"`) ||
-			!strings.Contains(body, `value="441900"`) || strings.Contains(body, "<script>") {
+		// No region is chosen for the visitor: the picker starts at the province.
+		if page.Status != 200 || !strings.Contains(body, `<option value="440000">广东省</option>`) ||
+			strings.Contains(body, `name="region_code_2"`) || strings.Contains(body, "<script>") {
 			t.Fatalf("register page: %d", page.Status)
 		}
-		// Another province through a plain GET: its counties replace Guangdong's.
-		page = b.Get("/register?province=110000")
-		if body := string(page.Body); !strings.Contains(body, `value="110101"`) || strings.Contains(body, `value="440106"`) {
-			t.Error("province switch does not list Beijing's districts")
+
+		// Choosing a province without JS sends the form back with the cities to choose
+		// and everything typed kept (the password excepted); nothing is registered.
+		form := registerForm(e, "440106199902301234")
+		delete(form, "region_code")
+		form.Set("region_code_1", "110000")
+		form.Set("pick", "region_code")
+		res := b.Post("/register", form)
+		body = string(res.Body)
+		if res.Status != 200 || !strings.Contains(body, `<option value="110100">北京市</option>`) ||
+			!strings.Contains(body, `value="王小明"`) || !strings.Contains(body, `value="`+form.Get("phone")+`"`) ||
+			!strings.Contains(body, `value="440106199902301234"`) || strings.Contains(body, "secret123") ||
+			strings.Contains(body, "field-error") {
+			t.Fatalf("choosing a province: %d %s", res.Status, body)
+		}
+		form.Set("region_code_2", "110100")
+		if body := string(b.Post("/register", form).Body); !strings.Contains(body, `<option value="110101">东城区</option>`) {
+			t.Error("choosing a city does not offer its districts")
 		}
 
 		// A bad identity number: the form comes back with the message beside the field and
-		// the other input kept, but never the identity number or the password.
-		form := registerForm(e, "440106199902301234")
-		res := b.Post("/register", form)
+		// the input kept, the identity number in its own field only, never the password.
+		form = registerForm(e, "440106199902301234")
+		res = b.Post("/register", form)
 		body = string(res.Body)
 		if res.Status != 422 || !strings.Contains(body, `class="field-error"`) || !strings.Contains(body, zhiyuan.Text("idcard.birth_date")) ||
-			!strings.Contains(body, `value="王小明"`) || strings.Contains(body, "440106199902301234") || strings.Contains(body, "secret123") {
+			!strings.Contains(body, `value="王小明"`) || strings.Count(body, "440106199902301234") != 1 ||
+			!strings.Contains(body, `name="id_number" type="text" autocomplete="off" maxlength="20" value="440106199902301234"`) ||
+			strings.Contains(body, "secret123") {
 			t.Fatalf("bad id number: %d %s", res.Status, body)
 		}
 		// Under 14: the reason is given.
