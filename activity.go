@@ -550,6 +550,33 @@ type ActivityFilter struct {
 	Sort         ActivitySort
 	Cursor       string // from the previous page's NextCursor
 	Limit        int
+	// Home is the searcher's home region (a volunteer's district). With no RegionPrefix
+	// and no Near, results in its district come first, then its city, then the rest,
+	// each in start order: a volunteer sees what they can reach before the far end of
+	// the province.
+	Home string
+}
+
+// SearchCountCap is how many matches a search counts at most: beyond it the count is
+// shown as "N+" (pages and the API's total_capped), so counting costs a bounded walk.
+const SearchCountCap = 1000
+
+// HomeTiers returns the region prefixes a search from home walks in turn: the home
+// district, its city and everything ("" for the last). A code that is not a region's
+// gives nil (no home order).
+func HomeTiers(home string) []string {
+	if len(home) > 6 {
+		home = home[:6]
+	}
+	p := ScopePrefix(home)
+	if p == "" {
+		return nil
+	}
+	out := []string{p}
+	if len(p) > 4 {
+		out = append(out, p[:4])
+	}
+	return append(out, "")
 }
 
 // LatLng is a point on the earth (WGS-84 degrees).

@@ -286,6 +286,14 @@ func (x *API) listOrgActivities(w http.ResponseWriter, r *http.Request, p *zhiyu
 	return nil
 }
 
+// searchPage is a page of a search with the count of all matches (the page's count:
+// app.SearchResult).
+type searchPage struct {
+	Page[activityJSON]
+	Total       int  `json:"total"`
+	TotalCapped bool `json:"total_capped"`
+}
+
 func (x *API) searchActivities(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {
 	q := r.URL.Query()
 	limit, err := queryInt(r, "limit")
@@ -300,7 +308,7 @@ func (x *API) searchActivities(w http.ResponseWriter, r *http.Request, _ *zhiyua
 	default:
 		return zhiyuan.FieldFail(zhiyuan.EInvalid, "open", "api.boolean")
 	}
-	hits, next, err := x.app.SearchActivities(r.Context(), app.SearchQuery{
+	res, err := x.app.SearchActivitiesCounted(r.Context(), app.SearchQuery{
 		Q: q.Get("q"), Region: q.Get("region"), Category: q.Get("category"), From: q.Get("from"), To: q.Get("to"),
 		Open: open, Near: q.Get("near"), WithinKm: q.Get("within_km"), Sort: q.Get("sort"), Cursor: q.Get("cursor"),
 		Limit: int(limit),
@@ -308,8 +316,8 @@ func (x *API) searchActivities(w http.ResponseWriter, r *http.Request, _ *zhiyua
 	if err != nil {
 		return err
 	}
-	page := Page[activityJSON]{Items: []activityJSON{}, NextCursor: next}
-	for _, h := range hits {
+	page := searchPage{Page: Page[activityJSON]{Items: []activityJSON{}, NextCursor: res.Next}, Total: res.Total, TotalCapped: res.Capped}
+	for _, h := range res.Hits {
 		j := x.toActivityJSON(h.Activity)
 		j.SeatsLeft = h.SeatsLeft
 		j.NextSessionAt = optTime(h.NextSessionAt, h.Activity.Location())

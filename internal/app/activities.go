@@ -464,10 +464,67 @@ type SearchQuery struct {
 	Sort     string // "start" (default) or "distance"
 	Cursor   string
 	Limit    int
+	// For is the searcher (nil for a visitor or a program that wants plain start order):
+	// a volunteer with a home region and no region asked for sees their district first,
+	// then their city, then the rest.
+	For *zhiyuan.Principal
+}
+
+// SearchResult is a page of a search with the count of all its matches.
+type SearchResult struct {
+	Hits []zhiyuan.ActivityHit
+	Next string // cursor of the next page; "" at the end
+	// Total counts every match (all pages), at most zhiyuan.SearchCountCap; Capped
+	// says there are more than that (shown as "N+").
+	Total  int
+	Capped bool
+}
+
+// SearchActivitiesCounted is SearchActivities with the count of all matches, the one
+// count the search page and the API show.
+func (a *App) SearchActivitiesCounted(ctx context.Context, q SearchQuery) (*SearchResult, error) {
+	f, err := a.searchFilter(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	r := &SearchResult{}
+	if r.Hits, r.Next, err = a.store.FindActivities(ctx, f); err != nil {
+		return nil, err
+	}
+	if f.Cursor == "" && r.Next == "" {
+		r.Total = len(r.Hits) // one page holds every match: no need to walk again
+		return r, nil
+	}
+	if r.Total, r.Capped, err = a.store.CountActivities(ctx, f); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// homeRegion is the home region of a searcher who is a volunteer, "" otherwise.
+func (a *App) homeRegion(ctx context.Context, p *zhiyuan.Principal) string {
+	if p == nil || !p.Has(zhiyuan.RoleVolunteer) {
+		return ""
+	}
+	v, err := a.store.FindVolunteerByAccountID(ctx, p.AccountID)
+	if err != nil || v.Status != zhiyuan.VolunteerActive {
+		return "" // no record to order by: the plain order serves
+	}
+	return v.RegionCode
 }
 
 // SearchActivities finds published activities. Bad parameters are EInvalid naming them.
 func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.ActivityHit, string, error) {
+	f, err := a.searchFilter(ctx, q)
+	if err != nil {
+		return nil, "", err
+	}
+	return a.store.FindActivities(ctx, f)
+}
+
+// searchFilter checks a search's parameters (EInvalid naming each bad one) and turns
+// them into the store's filter.
+func (a *App) searchFilter(ctx context.Context, q SearchQuery) (zhiyuan.ActivityFilter, error) {
 	f := zhiyuan.ActivityFilter{Query: strings.TrimSpace(q.Q), Open: q.Open, Cursor: q.Cursor, Limit: q.Limit, Now: a.store.Now()}
 	pr := zhiyuan.Problems{}
 	if len([]rune(f.Query)) > 50 {
@@ -529,9 +586,12 @@ func (a *App) SearchActivities(ctx context.Context, q SearchQuery) ([]zhiyuan.Ac
 		pr.Add("sort", "search.sort_unknown")
 	}
 	if err := pr.Err(); err != nil {
-		return nil, "", err
+		return f, err
 	}
-	return a.store.FindActivities(ctx, f)
+	if f.RegionPrefix == "" && f.Near == nil {
+		f.Home = a.homeRegion(ctx, q.For)
+	}
+	return f, nil
 }
 
 // parseDay reads a date (a whole day in Beijing time; end=true gives the next midnight,

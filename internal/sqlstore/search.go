@@ -28,6 +28,10 @@ package sqlstore
 //     the exact haversine distance in Go; results are sorted and paged in Go. The box
 //     bounds the work (within_km at most 100).
 //   - Paging is by keyset: the cursor is the last row's (start, id), or (distance, id).
+//   - From home (a volunteer's district, no region asked for): the same walk in turn for
+//     the district, the rest of its city and the rest of everything (each leaving out
+//     the tier before, as a region range); the cursor also names the tier.
+//   - Counting walks the same rows with no order, up to zhiyuan.SearchCountCap.
 
 import (
 	"context"
@@ -193,19 +197,26 @@ func (s *Store) insertTerms(ctx context.Context, tx conn, rows []termRow) error 
 	return flush()
 }
 
-// searchCursor is the position after the last row of a page.
+// searchCursor is the position after the last row of a page. In a search from home
+// (ActivityFilter.Home) it also names the tier (district, city, the rest) the position
+// is in; a tier's start is the position (1970, 0), before every activity.
 type searchCursor struct {
-	dist  bool
-	start time.Time
-	meter int64
-	id    int64
+	dist   bool
+	tiered bool
+	tier   int
+	start  time.Time
+	meter  int64
+	id     int64
 }
 
 func (c searchCursor) encode() string {
 	var raw string
-	if c.dist {
+	switch {
+	case c.dist:
 		raw = fmt.Sprintf("d.%d.%d", c.meter, c.id)
-	} else {
+	case c.tiered:
+		raw = fmt.Sprintf("h.%d.%d.%d", c.tier, c.start.UnixMicro(), c.id)
+	default:
 		raw = fmt.Sprintf("t.%d.%d", c.start.UnixMicro(), c.id)
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
@@ -218,6 +229,15 @@ func decodeCursor(s string) (searchCursor, error) {
 		return searchCursor{}, bad
 	}
 	parts := strings.Split(string(b), ".")
+	var c searchCursor
+	if len(parts) == 4 && parts[0] == "h" {
+		tier, err := strconv.Atoi(parts[1])
+		if err != nil || tier < 0 || tier > 2 {
+			return searchCursor{}, bad
+		}
+		c.tiered, c.tier = true, tier
+		parts = []string{"t", parts[2], parts[3]}
+	}
 	if len(parts) != 3 {
 		return searchCursor{}, bad
 	}
@@ -228,7 +248,8 @@ func decodeCursor(s string) (searchCursor, error) {
 	}
 	switch parts[0] {
 	case "t":
-		return searchCursor{start: time.UnixMicro(v).UTC(), id: id}, nil
+		c.start, c.id = time.UnixMicro(v).UTC(), id
+		return c, nil
 	case "d":
 		return searchCursor{dist: true, meter: v, id: id}, nil
 	}
@@ -244,31 +265,102 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 	if f.Now.IsZero() {
 		f.Now = s.now()
 	}
-	var cur searchCursor
+	var cur *searchCursor
 	if f.Cursor != "" {
-		var err error
-		if cur, err = decodeCursor(f.Cursor); err != nil {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
 			return nil, "", err
 		}
-		if cur.dist != (f.Sort == zhiyuan.SortDistance) {
+		if c.dist != (f.Sort == zhiyuan.SortDistance) {
 			return nil, "", zhiyuan.FieldFail(zhiyuan.EInvalid, "cursor", "search.cursor_sort_mismatch")
 		}
+		cur = &c
 	}
+	if tiers := homeTiers(f); tiers != nil {
+		return s.findFromHome(ctx, f, tiers, cur)
+	}
+	hits, next, err := s.findPage(ctx, f, "", cur)
+	if err != nil || next == nil {
+		return hits, "", err
+	}
+	return hits, next.encode(), nil
+}
+
+// homeTiers returns the tiers of a search from home, or nil when the search has none:
+// no home, a region asked for, or a point (which orders by itself).
+func homeTiers(f zhiyuan.ActivityFilter) []string {
+	if f.Home == "" || f.RegionPrefix != "" || f.Near != nil {
+		return nil
+	}
+	return zhiyuan.HomeTiers(f.Home)
+}
+
+// findFromHome walks the tiers of a search from home in turn (each in start order, each
+// leaving out the tier before it) until the page is full. A page that ends exactly at a
+// tier's end looks one row into the next tiers, so that 下一页 never leads to nothing.
+func (s *Store) findFromHome(ctx context.Context, f zhiyuan.ActivityFilter, tiers []string, cur *searchCursor) ([]zhiyuan.ActivityHit, string, error) {
+	first := 0
+	if cur != nil && cur.tiered && cur.tier < len(tiers) {
+		first = cur.tier
+	}
+	var out []zhiyuan.ActivityHit
+	for k := first; k < len(tiers); k++ {
+		g := f
+		g.RegionPrefix = tiers[k]
+		exclude := ""
+		if k > 0 {
+			exclude = tiers[k-1]
+		}
+		var after *searchCursor
+		if k == first {
+			after = cur
+		}
+		left := f.Limit - len(out)
+		if left == 0 {
+			g.Limit = 1
+			probe, _, err := s.findPage(ctx, g, exclude, nil)
+			if err != nil {
+				return nil, "", err
+			}
+			if len(probe) > 0 {
+				return out, searchCursor{tiered: true, tier: k, start: time.UnixMicro(0).UTC()}.encode(), nil
+			}
+			continue
+		}
+		g.Limit = left
+		hits, next, err := s.findPage(ctx, g, exclude, after)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, hits...)
+		if next != nil {
+			next.tiered, next.tier = true, k
+			return out, next.encode(), nil
+		}
+	}
+	if out == nil {
+		out = []zhiyuan.ActivityHit{}
+	}
+	return out, "", nil
+}
+
+// searchQuery builds the walk of a search: the SELECT of candidate rows (id, start,
+// lat, lng) with its conditions, without order or limit, and the columns of the walk's
+// keyset. exclude is a region prefix left out (the tier before, in a search from home).
+// It returns ok=false when the query cannot match anything (only punctuation).
+func (s *Store) searchQuery(ctx context.Context, f zhiyuan.ActivityFilter, exclude string) (q *strings.Builder, args []any, startCol, idCol string, ok bool, err error) {
 	terms := queryTerms(f.Query)
 	if strings.TrimSpace(f.Query) != "" && len(terms) == 0 {
-		return []zhiyuan.ActivityHit{}, "", nil // only punctuation: nothing can match
+		return nil, nil, "", "", false, nil // only punctuation: nothing can match
 	}
 	driver := ""
 	if len(terms) > 0 {
-		var err error
 		if driver, terms, err = s.pickDriver(ctx, terms); err != nil {
-			return nil, "", err
+			return nil, nil, "", "", false, err
 		}
 	}
-
-	var q strings.Builder
-	var args []any
-	startCol, idCol := "a.starts_at", "a.id"
+	q = &strings.Builder{}
+	startCol, idCol = "a.starts_at", "a.id"
 	if driver != "" {
 		startCol, idCol = "t.starts_at", "t.activity_id"
 		q.WriteString("SELECT a.id, a.starts_at, a.lat, a.lng FROM activity_terms t JOIN activities a ON a.id = t.activity_id WHERE t.term = ? AND a.status = 'published'")
@@ -300,6 +392,11 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 		q.WriteString(" AND a.region_code >= ? AND a.region_code < ?")
 		args = append(args, lo, hi)
 	}
+	if exclude != "" {
+		lo, hi := prefixRange(exclude)
+		q.WriteString(" AND (a.region_code < ? OR a.region_code >= ?)")
+		args = append(args, lo, hi)
+	}
 	for _, t := range terms {
 		if isUnigram(t) {
 			// A Han character is never a LIKE wildcard, so it needs no escaping.
@@ -315,17 +412,79 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 			AND se.seats_taken < se.capacity AND se.starts_at > ?)`)
 		args = append(args, f.Now.UTC())
 	}
-	near := f.Near != nil
-	if near {
-		km := f.WithinKm
-		minLat, maxLat, minLng, maxLng := zhiyuan.BoundingBox(*f.Near, km)
+	if f.Near != nil {
+		minLat, maxLat, minLng, maxLng := zhiyuan.BoundingBox(*f.Near, f.WithinKm)
 		q.WriteString(" AND a.lat >= ? AND a.lat <= ? AND a.lng >= ? AND a.lng <= ?")
 		args = append(args, minLat, maxLat, minLng, maxLng)
 	}
+	return q, args, startCol, idCol, true, nil
+}
+
+// CountActivities counts the activities a search finds (all pages; the cursor, Limit
+// and Home do not change it), up to zhiyuan.SearchCountCap: capped reports that there
+// are more. It walks what the search walks, stopping after the cap.
+func (s *Store) CountActivities(ctx context.Context, f zhiyuan.ActivityFilter) (n int, capped bool, err error) {
+	if f.Now.IsZero() {
+		f.Now = s.now()
+	}
+	q, args, _, _, ok, err := s.searchQuery(ctx, f, "")
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	if f.Near == nil {
+		sql := "SELECT COUNT(*) FROM (" + q.String() + " LIMIT ?) c"
+		args = append(args, zhiyuan.SearchCountCap+1)
+		if err := s.reader().queryRow(ctx, sql, append(s.dialect.planArgs(), args...)...).Scan(&n); err != nil {
+			return 0, false, err
+		}
+	} else {
+		// Near a point the box holds corners beyond the distance: count in Go, as the
+		// search keeps them, among the same candidates.
+		q.WriteString(" LIMIT ?")
+		args = append(args, nearCandidates)
+		rows, err := s.reader().query(ctx, q.String(), append(s.dialect.planArgs(), args...)...)
+		if err != nil {
+			return 0, false, err
+		}
+		for rows.Next() {
+			var id int64
+			var start time.Time
+			var lat, lng float64
+			if err := rows.Scan(&id, &start, &lat, &lng); err != nil {
+				rows.Close()
+				return 0, false, err
+			}
+			if zhiyuan.DistanceKm(*f.Near, zhiyuan.LatLng{Lat: lat, Lng: lng}) <= f.WithinKm {
+				n++
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, false, err
+		}
+	}
+	if n > zhiyuan.SearchCountCap {
+		return zhiyuan.SearchCountCap, true, nil
+	}
+	return n, false, nil
+}
+
+// findPage returns one page of a search (f.Limit rows) after the position cur (nil for
+// the first page), leaving out the region prefix exclude, and the position after its
+// last row when there is more.
+func (s *Store) findPage(ctx context.Context, f zhiyuan.ActivityFilter, exclude string, cur *searchCursor) ([]zhiyuan.ActivityHit, *searchCursor, error) {
+	q, args, startCol, idCol, ok, err := s.searchQuery(ctx, f, exclude)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return []zhiyuan.ActivityHit{}, nil, nil
+	}
+	near := f.Near != nil
 	limit := f.Limit + 1
 	if near {
 		limit = nearCandidates
-	} else if f.Cursor != "" {
+	} else if cur != nil {
 		// Keyset: rows after (start, id). The first clause is a plain range the index
 		// serves; the second drops the few rows of the same start already shown.
 		q.WriteString(" AND " + startCol + " >= ? AND (" + startCol + " > ? OR " + idCol + " > ?)")
@@ -338,7 +497,7 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 	// wide date range), so the engine plans it for the values every time.
 	rows, err := s.reader().query(ctx, q.String(), append(s.dialect.planArgs(), args...)...)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	type cand struct {
 		id    int64
@@ -351,7 +510,7 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 		var lat, lng float64
 		if err := rows.Scan(&c.id, &c.start, &lat, &lng); err != nil {
 			rows.Close()
-			return nil, "", err
+			return nil, nil, err
 		}
 		c.start = c.start.UTC()
 		if near {
@@ -364,7 +523,7 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 
 	if near {
@@ -377,7 +536,7 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 				return cands[i].id < cands[j].id
 			})
 		}
-		if f.Cursor != "" {
+		if cur != nil {
 			k := 0
 			for _, c := range cands {
 				var after bool
@@ -395,14 +554,14 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 			cands = cands[:k]
 		}
 	}
-	next := ""
+	var next *searchCursor
 	if len(cands) > f.Limit {
 		cands = cands[:f.Limit]
 		last := cands[len(cands)-1]
 		if f.Sort == zhiyuan.SortDistance && near {
-			next = searchCursor{dist: true, meter: int64(last.dist * 1000), id: last.id}.encode()
+			next = &searchCursor{dist: true, meter: int64(last.dist * 1000), id: last.id}
 		} else {
-			next = searchCursor{start: last.start, id: last.id}.encode()
+			next = &searchCursor{start: last.start, id: last.id}
 		}
 	}
 	ids := make([]int64, len(cands))
@@ -411,7 +570,7 @@ func (s *Store) FindActivities(ctx context.Context, f zhiyuan.ActivityFilter) ([
 	}
 	hits, err := s.activityHits(ctx, ids, f.Now)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	for i := range hits {
 		hits[i].DistanceKm = cands[i].dist

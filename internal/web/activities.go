@@ -68,10 +68,15 @@ func (x *Web) activitySearch(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	q := r.URL.Query()
 	sq := app.SearchQuery{Q: q.Get("q"), Region: q.Get("region"), Category: q.Get("category"), From: q.Get("from"),
 		To: q.Get("to"), Open: q.Get("open") == "1", Near: q.Get("near"), WithinKm: q.Get("within_km"), Sort: q.Get("sort"),
-		Cursor: q.Get("cursor"), Limit: activityPageSize}
-	hits, next, err := x.app.SearchActivities(r.Context(), sq)
+		Cursor: q.Get("cursor"), Limit: activityPageSize, For: p}
+	res, err := x.app.SearchActivitiesCounted(r.Context(), sq)
 	if err != nil && !isFormError(err) {
 		return err
+	}
+	var hits []zhiyuan.ActivityHit
+	next := ""
+	if res != nil {
+		hits, next = res.Hits, res.Next
 	}
 	type hitView struct {
 		activityView
@@ -89,6 +94,7 @@ func (x *Web) activitySearch(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	data := map[string]any{
 		"Title": "找活动", "Hits": views, "Q": sq, "Categories": zhiyuan.Categories,
 		"Regions": orgRegionGroups(x.app.Regions, "440000"), "Searched": len(q) > 0,
+		"Result": res, "Filters": activeFilters(sq),
 	}
 	status := http.StatusOK
 	if err != nil {
@@ -107,6 +113,19 @@ func (x *Web) activitySearch(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	}
 	x.render(w, r, status, "activities.html", data)
 	return nil
+}
+
+// activeFilters counts the filters of the collapsible panel that are set (the keyword
+// box is outside it): the panel opens by itself and its summary shows the number.
+func activeFilters(q app.SearchQuery) int {
+	n := 0
+	for _, set := range []bool{q.Region != "", q.Category != "", q.From != "", q.To != "", q.Near != "",
+		q.WithinKm != "", q.Sort != "" && q.Sort != string(zhiyuan.SortStart), q.Open} {
+		if set {
+			n++
+		}
+	}
+	return n
 }
 
 // activityNotices are the messages shown after an action redirected back to the page.
