@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -82,27 +81,8 @@ func TestDeliveriesSurviveKill(t *testing.T) {
 			gw := httptest.NewServer(g)
 			defer gw.Close()
 			start := func() (*exec.Cmd, chan error) {
-				cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0", "--job-timeout", "2s"}, db...)...)
-				cmd.Env = append(cleanEnv(), "ZHIYUAN_SENDER_URL="+gw.URL)
-				var logs bytes.Buffer
-				cmd.Stderr = &logs
-				stdout, err := cmd.StdoutPipe()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				done := make(chan error, 1)
-				go func() { done <- cmd.Wait() }()
-				t.Cleanup(func() {
-					if cmd.ProcessState == nil {
-						cmd.Process.Kill()
-						<-done
-					}
-				})
-				startedAt(t, stdout)
-				return cmd, done
+				srv := startServe(t, append(cleanEnv(), "ZHIYUAN_SENDER_URL="+gw.URL), append([]string{"serve", "--addr", "127.0.0.1:0", "--job-timeout", "2s"}, db...)...)
+				return srv.cmd, srv.done
 			}
 
 			first, done := start()

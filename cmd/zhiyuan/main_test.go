@@ -159,26 +159,8 @@ func TestServeShutsDownGracefully(t *testing.T) {
 			}
 			metricsAddr := free.Addr().String()
 			free.Close()
-			cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", metricsAddr}, db...)...)
-			cmd.Env = cleanEnv()
-			var logs bytes.Buffer
-			cmd.Stderr = &logs
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			t.Cleanup(func() {
-				if cmd.ProcessState == nil {
-					cmd.Process.Kill()
-					<-done
-				}
-			})
-			addr := startedAt(t, stdout)
+			srv := startServe(t, cleanEnv(), append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", metricsAddr}, db...)...)
+			cmd, logs, done, addr := srv.cmd, srv.logs, srv.done, srv.addr
 
 			res, err := http.Get("http://" + addr + "/healthz")
 			if err != nil {
@@ -300,6 +282,39 @@ func waitInFlight(t *testing.T, metricsAddr string, n int) {
 }
 
 // startedAt reads the binary's stdout until it announces its address.
+// served is a zhiyuan process a test started; it is killed when the test ends if it
+// still runs.
+type served struct {
+	cmd  *exec.Cmd
+	logs *bytes.Buffer // its standard error
+	done chan error    // receives Wait's answer when it exits
+	addr string        // where it serves, from its first line
+}
+
+// startServe starts the binary with args and env and waits until it serves.
+func startServe(t *testing.T, env []string, args ...string) *served {
+	t.Helper()
+	srv := &served{cmd: exec.Command(binary(t), args...), logs: &bytes.Buffer{}, done: make(chan error, 1)}
+	srv.cmd.Env = env
+	srv.cmd.Stderr = srv.logs
+	stdout, err := srv.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { srv.done <- srv.cmd.Wait() }()
+	t.Cleanup(func() {
+		if srv.cmd.ProcessState == nil {
+			srv.cmd.Process.Kill()
+			<-srv.done
+		}
+	})
+	srv.addr = startedAt(t, stdout)
+	return srv
+}
+
 func startedAt(t *testing.T, stdout io.Reader) string {
 	t.Helper()
 	lines := make(chan string)

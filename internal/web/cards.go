@@ -163,9 +163,7 @@ func (x *Web) cardPhoto(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princ
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "image/jpeg")
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Write(photo)
+	writePhoto(w, photo)
 	return nil
 }
 
@@ -180,10 +178,15 @@ func (x *Web) cardApplicationPhoto(w http.ResponseWriter, r *http.Request, p *zh
 	if err != nil {
 		return err
 	}
+	writePhoto(w, photo)
+	return nil
+}
+
+// writePhoto answers with a card photo, which no cache may keep.
+func writePhoto(w http.ResponseWriter, photo []byte) {
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Write(photo)
-	return nil
 }
 
 func (x *Web) cardQueue(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -229,10 +232,11 @@ func (x *Web) renderCardQueue(w http.ResponseWriter, r *http.Request, p *zhiyuan
 	return nil
 }
 
-// formIDs reads the checked application ids of the queue form.
-func formIDs(r *http.Request) []int64 {
+// formIDs reads the ids of the ticked boxes named name (application ids of the queue,
+// sessions of an activity, sign-ups to decide); a value that is no number is no box.
+func formIDs(r *http.Request, name string) []int64 {
 	var ids []int64
-	for _, v := range r.PostForm["id"] {
+	for _, v := range r.PostForm[name] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 			ids = append(ids, id)
 		}
@@ -247,11 +251,11 @@ func (x *Web) cardDecide(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 	approve := r.PostFormValue("action") == "approve"
 	if !approve {
 		// 驳回 asks first (confirm.go); 审核通过 leads to printing, which asks again.
-		if asked, err := x.askFirst(w, r, p, x.askCardReject(len(formIDs(r)))); asked || err != nil {
+		if asked, err := x.askFirst(w, r, p, x.askCardReject(len(formIDs(r, "id")))); asked || err != nil {
 			return err
 		}
 	}
-	n, err := x.app.DecideCardApplications(r.Context(), p, formIDs(r), approve, trim(r, "reason"))
+	n, err := x.app.DecideCardApplications(r.Context(), p, formIDs(r, "id"), approve, trim(r, "reason"))
 	if err != nil {
 		if isFormError(err) {
 			return x.renderCardQueue(w, r, p, cardStatus(err), "", zhiyuan.ErrorMessage(err))
@@ -270,7 +274,7 @@ func (x *Web) cardBatchCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan
 	if err := r.ParseForm(); err != nil {
 		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_invalid")
 	}
-	b, err := x.app.CreateCardBatch(r.Context(), p, formIDs(r))
+	b, err := x.app.CreateCardBatch(r.Context(), p, formIDs(r, "id"))
 	if err != nil {
 		if isFormError(err) {
 			r.URL.RawQuery = "status=approved"

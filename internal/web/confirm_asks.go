@@ -277,12 +277,19 @@ func (x *Web) askConfirmHours(r *http.Request, p *zhiyuan.Principal) (*confirmat
 		Consequence: []string{zhiyuan.Text("confirm.hours")}}, nil
 }
 
-func (x *Web) askCorrection(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+// formSession is the session named by the form's session_id, whose hours the caller
+// manages, with its activity: the page a correction or a dispute is decided from.
+func (x *Web) formSession(r *http.Request, p *zhiyuan.Principal) (int64, *zhiyuan.Activity, error) {
 	sid, err := strconv.ParseInt(trim(r, "session_id"), 10, 64)
 	if err != nil {
-		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.session")
+		return 0, nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.session")
 	}
 	_, a, err := x.app.ManagedSession(r.Context(), p, sid)
+	return sid, a, err
+}
+
+func (x *Web) askCorrection(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+	sid, a, err := x.formSession(r, p)
 	if err != nil {
 		return nil, err
 	}
@@ -319,11 +326,7 @@ func (x *Web) askMakeup(r *http.Request, p *zhiyuan.Principal) (*confirmation, e
 }
 
 func (x *Web) askResolveDispute(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
-	sid, err := strconv.ParseInt(trim(r, "session_id"), 10, 64)
-	if err != nil {
-		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.session")
-	}
-	_, a, err := x.app.ManagedSession(r.Context(), p, sid)
+	sid, a, err := x.formSession(r, p)
 	if err != nil {
 		return nil, err
 	}

@@ -69,12 +69,7 @@ func (x *Web) signUpSessions(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	if err := r.ParseForm(); err != nil {
 		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
-	var ids []int64
-	for _, v := range r.PostForm["session_id"] {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			ids = append(ids, n)
-		}
-	}
+	ids := formIDs(r, "session_id")
 	results, err := x.app.SignUpSessions(r.Context(), p, id, ids)
 	if err != nil {
 		if isFormError(err) {
@@ -188,12 +183,7 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	if err := r.ParseForm(); err != nil {
 		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
-	var ids []int64
-	for _, s := range r.PostForm["ids"] {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			ids = append(ids, n)
-		}
-	}
+	ids := formIDs(r, "ids")
 	if a := r.PostFormValue("action"); a == "reject" || a == "no_show" {
 		// Not admitting and marking absent ask first (confirm.go); admitting gives a seat.
 		if asked, err := x.askFirst(w, r, p, x.askDecideSignups(a, len(ids))); asked || err != nil {
