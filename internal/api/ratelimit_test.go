@@ -47,13 +47,15 @@ func TestRegisterRateLimit(t *testing.T) {
 			t.Errorf("the refused registration logs in: %d %s", res.Status, res.Body)
 		}
 
-		// The registration page from the same address: the message, the form kept.
+		// The registration page from the same address: the message, the form kept (the
+		// identity number only in its own field, see TestRegisterPage).
 		form := url.Values{"name": {"王小明"}, "id_type": {"resident_id"}, "id_number": {newID()}, "phone": {e.NewPhone()},
 			"password": {"secret123"}, "region_code": {"440106"}}
 		page := e.Browser().Post("/register", form)
 		body := string(page.Body)
 		if page.Status != http.StatusTooManyRequests || !strings.Contains(body, `role="alert">`+zhiyuan.Text("volunteer.register_rate_limited", "minutes", 60)) ||
-			!strings.Contains(body, `value="王小明"`) || strings.Contains(body, form.Get("id_number")) {
+			!strings.Contains(body, `value="王小明"`) || strings.Count(body, form.Get("id_number")) != 1 ||
+			!strings.Contains(body, `value="`+form.Get("id_number")+`"`) {
 			t.Errorf("register page at the limit: %d\n%s", page.Status, body)
 		}
 

@@ -160,7 +160,7 @@ var bomb16 = sync.OnceValue(func() []byte { return rawPNG(&testing.T{}, 6320, 63
 // 8-bit one over the budget and a progressive JPEG over it are refused from their
 // headers: refusing all of them allocates less than one decoded row block.
 func TestPhotoBombsRefusedWithoutDecoding(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it measures the process's allocations while it refuses.
 	// 5,000 × 5,000 progressive: small as a baseline JPEG (37.5 MB), 188 MB progressive.
 	j := jpegBytes(t, testImage(120, 120))
 	i := bytes.Index(j, []byte{0xFF, 0xC0})
