@@ -58,9 +58,6 @@ func (g *gateway) count() int {
 // many POSTs were repeats (a message the gateway accepted just before the kill, sent
 // again with the same key) is reported.
 func TestDeliveriesSurviveKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("kills and restarts the server: about 30 s per engine")
-	}
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			const volunteers = 1000
