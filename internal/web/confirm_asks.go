@@ -256,11 +256,7 @@ func (x *Web) askMemberLeave(r *http.Request, p *zhiyuan.Principal) (*confirmati
 // can only be answered by a correction entry.
 
 func (x *Web) askConfirmHours(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
-	id, err := hrID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	_, a, err := x.app.ManagedSession(r.Context(), p, id)
+	id, a, err := x.pathSession(r, p)
 	if err != nil {
 		return nil, err
 	}
@@ -275,6 +271,17 @@ func (x *Web) askConfirmHours(r *http.Request, p *zhiyuan.Principal) (*confirmat
 	return &confirmation{Title: title, Subject: a.Title, Action: fmt.Sprintf("/sessions/%d/hours/confirm", id),
 		Button: "确认时长", Back: fmt.Sprintf("/sessions/%d/attendance#confirm", id),
 		Consequence: []string{zhiyuan.Text("confirm.hours")}}, nil
+}
+
+// pathSession is the session named by the address, whose hours the caller manages, with
+// its activity: the page hours are confirmed or made up from.
+func (x *Web) pathSession(r *http.Request, p *zhiyuan.Principal) (int64, *zhiyuan.Activity, error) {
+	id, err := hrID(r, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	_, a, err := x.app.ManagedSession(r.Context(), p, id)
+	return id, a, err
 }
 
 // formSession is the session named by the form's session_id, whose hours the caller
@@ -309,11 +316,7 @@ func (x *Web) askCorrection(r *http.Request, p *zhiyuan.Principal) (*confirmatio
 }
 
 func (x *Web) askMakeup(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
-	id, err := hrID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	_, a, err := x.app.ManagedSession(r.Context(), p, id)
+	id, a, err := x.pathSession(r, p)
 	if err != nil {
 		return nil, err
 	}
