@@ -40,6 +40,7 @@ var auditActions = map[string]string{
 	"org.approve":            "通过组织审核",
 	"org.reject":             "驳回组织审核",
 	"org.admin.add":          "添加组织管理员",
+	"org.league_roster":      "修改团员总数",
 	"org.member.approve":     "通过入会申请",
 	"org.member.reject":      "驳回入会申请",
 	"pii.reveal":             "查看完整身份证号",

@@ -44,6 +44,13 @@ const (
 	OrgNameMax        = 60
 	OrgDescriptionMax = 2000
 	OrgReasonMax      = MaxReasonRunes
+	// A unit's League roster count (团员总数): the largest university's League has some
+	// tens of thousands; ten million still fits every sum over a province in an int.
+	LeagueRosterMax = 10_000_000
+	// Units a page of the units-behind list (落后单位) shows.
+	LeagueUnitsPage = 30
+	// Units one .xlsx export of the units-behind list holds: a province's units.
+	LeagueUnitsExportMax = 100_000
 )
 
 // fieldLimits are the limits by the name pages use for them (FieldLimit).

@@ -498,6 +498,16 @@ var catalogue = map[Msg]string{
 	"org.type_required":          "请选择组织类型",
 	"org.type_unknown":           "组织类型应为 {types} 之一",
 
+	// League registration rate (league.go, internal/app/league.go).
+	"league.order_unknown":    "顺序应为 asc 或 desc",
+	"league.org_not_approved": "组织通过审核后才计算团员注册率",
+	"league.roster_busy":      "团员总数正由他人同时修改，请刷新后再试",
+	"league.roster_required":  "请填写团员总数",
+	"league.roster_integer":   "团员总数应为整数",
+	"league.roster_range":     "团员总数应在 0 到 {max} 之间",
+	"league.sort_unknown":     "排序应为 rate、roster、registered 或 name",
+	"notice.league.roster":    "团员总数已更新。",
+
 	"password.letters_and_digits": "密码需同时包含字母和数字",
 	"password.old_required":       "请输入原密码",
 	"password.old_wrong":          "原密码不正确",

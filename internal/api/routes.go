@@ -122,6 +122,12 @@ func (x *API) routes() {
 	x.handle("GET", "/organizations/{id}/admins", false, x.listOrgAdmins)
 	x.handle("POST", "/organizations/{id}/admins", false, x.addOrgAdmin)
 
+	// The League registration rate: roster counts, figures, units behind (league.go).
+	x.handle("PUT", "/organizations/{id}/league-roster", false, x.setLeagueRoster)
+	x.handle("GET", "/organizations/{id}/league-rate", false, x.orgLeagueRate)
+	x.handle("GET", "/regions/{code}/league-rate", false, x.regionLeagueRate)
+	x.handle("GET", "/league-units", false, x.leagueUnits)
+
 	// Service proofs and their public verification (proofs.go).
 	x.handle("POST", "/me/proofs", false, x.issueProof)
 	x.handle("GET", "/me/proofs", false, x.myProofs)
