@@ -499,6 +499,8 @@ var catalogue = map[Msg]string{
 	"org.type_unknown":           "组织类型应为 {types} 之一",
 
 	// League registration rate (league.go, internal/app/league.go).
+	"league.note_no_roster":   "未填报团员总数",
+	"league.note_over":        "已注册团员多于团员总数，请核对",
 	"league.order_unknown":    "顺序应为 asc 或 desc",
 	"league.org_not_approved": "组织通过审核后才计算团员注册率",
 	"league.roster_busy":      "团员总数正由他人同时修改，请刷新后再试",

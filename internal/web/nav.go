@@ -70,6 +70,7 @@ var nav = [...]navLink{
 	{"/admin/orgs", "组织审核", admins, inManage, ""},
 	{"/hours/overdue", "逾期时长", admins, inManage, ""},
 	{"/admin/cards", "证件办理", regionalAdmins, inManage, ""},
+	{"/admin/league", "团员注册率", regionalAdmins, inManage, ""},
 	{"/admin/volunteers", "志愿者查询", regionalAdmins, inManage, ""},
 	{"/admin/audit", "审计日志", regionalAdmins, inManage, ""},
 	{"/admin/outbox", "发件箱", platformAdmins, inManage, ""},

@@ -97,6 +97,7 @@ var orgNotices = map[string]zhiyuan.Msg{
 	"left":       "notice.org.left",
 	"admin":      "notice.org.admin",
 	"member":     "notice.org.member",
+	"league":     "notice.league.roster",
 }
 
 func (x *Web) orgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -104,6 +105,12 @@ func (x *Web) orgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princip
 	if err != nil {
 		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.org")
 	}
+	return x.renderOrgShow(w, r, p, id, nil, http.StatusOK)
+}
+
+// renderOrgShow shows an organisation's page; league, when not nil, changes its League
+// section (a roster count to show again with its error) and status is the answer's.
+func (x *Web) renderOrgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, id int64, league func(*leagueSection), status int) error {
 	o, err := x.app.Organization(r.Context(), id)
 	if err != nil {
 		return err
@@ -120,10 +127,17 @@ func (x *Web) orgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princip
 	if err != nil {
 		return err
 	}
-	x.render(w, r, http.StatusOK, "org_show.html", map[string]any{
+	data := map[string]any{
 		"Title": o.Name, "Org": x.orgView(p, o), "Children": x.orgViews(p, children), "Mine": mine, "SubOrgs": subs,
 		"IsVolunteer": p.Has(zhiyuan.RoleVolunteer), "Notice": zhiyuan.Text(orgNotices[r.URL.Query().Get("done")]),
-	})
+	}
+	if sec := x.orgLeague(r, p, o); sec != nil {
+		if league != nil {
+			league(sec)
+		}
+		data["League"] = sec
+	}
+	x.render(w, r, status, "org_show.html", data)
 	return nil
 }
 

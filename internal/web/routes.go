@@ -101,6 +101,11 @@ func (x *Web) routes() {
 	x.handle("GET /admin/orgs", false, x.orgAdminList)
 	x.handle("GET /me/orgs", false, x.orgMine)
 
+	// The League registration rate: the roster form, the units behind and their export (league.go).
+	x.handle("POST /orgs/{id}/league-roster", false, x.orgLeagueRoster)
+	x.handle("GET /admin/league", false, x.leagueUnits)
+	x.handle("GET /admin/league/units.xlsx", false, x.leagueUnitsExport)
+
 	// Service proofs and the public verification pages (proofs.go).
 	x.handle("GET /me/proofs", false, x.myProofsPage)
 	x.handle("POST /me/proofs", false, x.proofIssue)
