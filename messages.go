@@ -231,6 +231,16 @@ var catalogue = map[Msg]string{
 	"checkin.short_no_session":   "现在没有您可以签到或签退的场次；数字签到码只用于已录用的场次",
 	"checkin.short_wrong":        "数字签到码不正确，请核对现场屏幕上的6位数字（每个场次最多可输错{limit}次）",
 
+	// Figures (issue 13): the dashboards' questions and labels.
+	"figures.everywhere":     "全平台",
+	"figures.sheet_title":    "{scope} {from} 至 {to} 志愿服务数据",
+	"figures.total":          "合计",
+	"figures.by_unknown":     "分组方式应为 month（按月）、category（按服务类别）或 child（按下级）",
+	"figures.month_format":   "月份格式应为 2026-01",
+	"figures.no_category":    "未分类（补录等）",
+	"figures.range_order":    "结束月份不能早于开始月份",
+	"figures.range_too_long": "一次最多查看{max}个月",
+
 	// Confirmations (internal/web/confirm_asks.go): the question and what the action will do.
 	"confirm.batch_issued":              "这 {count} 张志愿者证将即刻生效，且不能撤销。",
 	"confirm.batch_issued_title":        "确定标记为已发放吗？",

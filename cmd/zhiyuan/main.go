@@ -41,6 +41,7 @@ usage:
                   [--region CODE] [--org ID] --phone PHONE --password PW [--name NAME]
                                                                      create or promote an administrator
   zhiyuan ledger verify [--data DIR | --db URL]                      check every hour chain and the totals
+  zhiyuan figures verify|rebuild [--data DIR | --db URL]             check (or recount) the dashboards' summary tables
 Every command reads ZHIYUAN_* environment variables; flags win. Run a command with -h for its flags.
 `
 
@@ -63,6 +64,8 @@ func main() {
 		err = admin(ctx, args)
 	case "ledger":
 		err = ledger(ctx, args)
+	case "figures":
+		err = figures(ctx, args)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 	default:

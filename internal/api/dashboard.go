@@ -100,12 +100,3 @@ func (x *API) myDashboard(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
-
-func (x *API) figures(w http.ResponseWriter, r *http.Request, _ *zhiyuan.Principal) error {
-	f, err := x.app.Figures(r.Context())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, toFiguresJSON(f))
-	return nil
-}

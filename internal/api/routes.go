@@ -20,7 +20,8 @@ func (x *API) routes() {
 
 	// The home page's data: the caller's day and the platform's figures (dashboard.go).
 	x.handle("GET", "/me/dashboard", false, x.myDashboard)
-	x.handle("GET", "/figures", true, x.figures)
+	x.handle("GET", "/figures", true, x.figures)           // with a scope and range too (figures.go)
+	x.handle("GET", "/figures.xlsx", true, x.figuresSheet) // the same table as a spreadsheet
 
 	// Regions, public reference data (regions.go).
 	x.handle("GET", "/regions", true, x.listRegions)

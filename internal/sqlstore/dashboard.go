@@ -65,13 +65,15 @@ func (s *Store) PendingSignupSessions(ctx context.Context, orgID int64, limit in
 		GROUP BY se.id, a.title, se.starts_at, se.ends_at ORDER BY se.starts_at, se.id LIMIT ?`, args...)
 }
 
-// HeadlineFigures counts the platform's figures. Each is a full count: callers cache it
-// (app.App.Figures keeps it a few minutes).
+// HeadlineFigures reads the platform's figures from the summary tables the database keeps
+// (0018_figures.sql), so the home page and the figures dashboards share one definition:
+// registered volunteers not closed, activities published (open or over) and confirmed
+// minutes, corrections included. Callers still cache it (app.App.Figures).
 func (s *Store) HeadlineFigures(ctx context.Context) (zhiyuan.Figures, error) {
 	var f zhiyuan.Figures
 	err := s.reader().queryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM volunteers WHERE status = 'active'),
-		(SELECT COUNT(*) FROM activities WHERE status IN ('published', 'closed')),
-		(SELECT CAST(COALESCE(SUM(confirmed_minutes), 0) AS BIGINT) FROM volunteer_hour_totals)`).Scan(&f.Volunteers, &f.Activities, &f.ConfirmedMinutes)
+		(SELECT CAST(COALESCE(SUM(registered - closed), 0) AS BIGINT) FROM fig_volunteers),
+		(SELECT CAST(COALESCE(SUM(activities), 0) AS BIGINT) FROM fig_region),
+		(SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM fig_region)`).Scan(&f.Volunteers, &f.Activities, &f.ConfirmedMinutes)
 	return f, err
 }

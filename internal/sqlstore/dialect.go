@@ -53,6 +53,12 @@ type dialect interface {
 	// migrateJobs brings River's own tables up to the version of River built in, after
 	// the store's migrations, safely when several processes start at once.
 	migrateJobs(ctx context.Context, s *Store) error
+	// lockTables is a statement making other writers of the tables wait until the
+	// transaction ends ("" where the engine has one writer anyway): figures rebuild.
+	lockTables(names []string) string
+	// snapshotTx are the options of a read transaction that sees one moment throughout
+	// (figures verify).
+	snapshotTx() *sql.TxOptions
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database; anything else is the path of
@@ -190,6 +196,12 @@ func (d sqliteDialect) migrateJobs(ctx context.Context, s *Store) error {
 	})
 }
 
+// SQLite's one writer already keeps every other writer out.
+func (sqliteDialect) lockTables([]string) string { return "" }
+
+// A SQLite read transaction in WAL mode sees one snapshot from its first read on.
+func (sqliteDialect) snapshotTx() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
+
 type postgresDialect struct{}
 
 // openPostgres opens the one pool that both reads and writes on PostgreSQL.
@@ -301,4 +313,14 @@ func (postgresDialect) lockMigrations(ctx context.Context, c conn) error {
 	// A transaction-scoped advisory lock: released by commit or rollback.
 	_, err := c.exec(ctx, "SELECT pg_advisory_xact_lock(7261736)")
 	return err
+}
+
+// EXCLUSIVE mode lets readers on and makes every writer of the tables wait.
+func (postgresDialect) lockTables(names []string) string {
+	return "LOCK TABLE " + strings.Join(names, ", ") + " IN EXCLUSIVE MODE"
+}
+
+// PostgreSQL's READ COMMITTED takes a new snapshot per statement; REPEATABLE READ keeps one.
+func (postgresDialect) snapshotTx() *sql.TxOptions {
+	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 }

@@ -132,61 +132,67 @@ func (s *Store) ConfirmHourEntries(ctx context.Context, in ConfirmInput) ([]int6
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	var done []int64
-	err := s.inTx(ctx, func(tx conn) error {
-		// Pending corrections of the entries confirmed go with them. The loop reads len(ids)
-		// afresh, so corrections of corrections found on the way are followed too.
-		for start := 0; start < len(ids); start += 500 {
-			chunk := ids[start:min(start+500, len(ids))]
-			more, err := queryAll(ctx, tx, scanInt64, `SELECT p.entry_id FROM hour_pending p JOIN hour_entries e ON e.id = p.entry_id
+	// The figures' summary rows (0018_figures.sql) are locked in the order the entries
+	// come, so two batches over the same categories in opposite orders can deadlock on
+	// PostgreSQL: the batch runs again then, from the start.
+	err := s.retry(ctx, func() error {
+		done = nil
+		return s.inTx(ctx, func(tx conn) error {
+			// Pending corrections of the entries confirmed go with them. The loop reads len(ids)
+			// afresh, so corrections of corrections found on the way are followed too.
+			for start := 0; start < len(ids); start += 500 {
+				chunk := ids[start:min(start+500, len(ids))]
+				more, err := queryAll(ctx, tx, scanInt64, `SELECT p.entry_id FROM hour_pending p JOIN hour_entries e ON e.id = p.entry_id
 				WHERE e.corrects_entry_id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
+				if err != nil {
+					return err
+				}
+				ids = append(ids, more...)
+			}
+			pend, err := s.pendingEntries(ctx, tx, ids)
 			if err != nil {
 				return err
 			}
-			ids = append(ids, more...)
-		}
-		pend, err := s.pendingEntries(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		// Lock totals rows in volunteer order, so two confirmations of overlapping sets
-		// cannot deadlock on PostgreSQL.
-		slices.SortFunc(pend, func(a, b zhiyuan.HourEntry) int {
-			if a.VolunteerID != b.VolunteerID {
-				return int(a.VolunteerID - b.VolunteerID)
-			}
-			return int(a.ID - b.ID)
-		})
-		now := s.now()
-		for i := range pend {
-			e := &pend[i]
-			c := zhiyuan.HourConfirmation{EntryID: e.ID, EntryHash: e.Hash, ConfirmedBy: in.ConfirmedBy, ConfirmedAt: now,
-				Rating: in.Rating, Comment: in.Comment}
-			if e.Kind == zhiyuan.HourCorrection {
-				c.Rating, c.Comment = 0, "" // the evaluation belongs to the service, not to a correction
-			}
-			c.Seal()
-			var cid int64
-			err := tx.queryRow(ctx, `INSERT INTO hour_confirmations (entry_id, volunteer_id, session_id, confirmed_by, confirmed_at,
+			// Lock totals rows in volunteer order, so two confirmations of overlapping sets
+			// cannot deadlock on PostgreSQL.
+			slices.SortFunc(pend, func(a, b zhiyuan.HourEntry) int {
+				if a.VolunteerID != b.VolunteerID {
+					return int(a.VolunteerID - b.VolunteerID)
+				}
+				return int(a.ID - b.ID)
+			})
+			now := s.now()
+			for i := range pend {
+				e := &pend[i]
+				c := zhiyuan.HourConfirmation{EntryID: e.ID, EntryHash: e.Hash, ConfirmedBy: in.ConfirmedBy, ConfirmedAt: now,
+					Rating: in.Rating, Comment: in.Comment}
+				if e.Kind == zhiyuan.HourCorrection {
+					c.Rating, c.Comment = 0, "" // the evaluation belongs to the service, not to a correction
+				}
+				c.Seal()
+				var cid int64
+				err := tx.queryRow(ctx, `INSERT INTO hour_confirmations (entry_id, volunteer_id, session_id, confirmed_by, confirmed_at,
 				rating, comment, entry_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (entry_id) DO NOTHING RETURNING id`,
-				e.ID, e.VolunteerID, hlNullID(e.SessionID), c.ConfirmedBy, c.ConfirmedAt, c.Rating, c.Comment, c.EntryHash, c.Hash).Scan(&cid)
-			if err == sql.ErrNoRows {
-				continue // confirmed meanwhile by someone else
-			}
-			if err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `DELETE FROM hour_pending WHERE entry_id = ?`, e.ID); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `UPDATE volunteer_hour_totals SET pending_minutes = pending_minutes - ?,
+					e.ID, e.VolunteerID, hlNullID(e.SessionID), c.ConfirmedBy, c.ConfirmedAt, c.Rating, c.Comment, c.EntryHash, c.Hash).Scan(&cid)
+				if err == sql.ErrNoRows {
+					continue // confirmed meanwhile by someone else
+				}
+				if err != nil {
+					return err
+				}
+				if _, err := tx.exec(ctx, `DELETE FROM hour_pending WHERE entry_id = ?`, e.ID); err != nil {
+					return err
+				}
+				if _, err := tx.exec(ctx, `UPDATE volunteer_hour_totals SET pending_minutes = pending_minutes - ?,
 				confirmed_minutes = confirmed_minutes + ?, updated_at = ? WHERE volunteer_id = ?`,
-				e.Minutes, e.Minutes, now, e.VolunteerID); err != nil {
-				return err
+					e.Minutes, e.Minutes, now, e.VolunteerID); err != nil {
+					return err
+				}
+				done = append(done, e.ID)
 			}
-			done = append(done, e.ID)
-		}
-		return nil
+			return nil
+		})
 	})
 	return done, err
 }

@@ -1,0 +1,308 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/sqlstore"
+)
+
+// handFigures computes a region's figures for months from..to straight from the base rows,
+// in Go, without the summary tables or their views: what the summaries must equal.
+func handFigures(t *testing.T, s *sqlstore.Store, prefix, from, to string) zhiyuan.FigureTotals {
+	t.Helper()
+	ctx := context.Background()
+	db := s.DB()
+	in := func(code, month string) bool {
+		return strings.HasPrefix(code, prefix) && month >= from && month <= to
+	}
+	var f zhiyuan.FigureTotals
+	rows, err := db.QueryContext(ctx, `SELECT region_code, status, created_at, closed_at FROM volunteers`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := map[int64]string{}
+	for rows.Next() {
+		var code, st string
+		var created time.Time
+		var closedAt sql.NullTime
+		if err := rows.Scan(&code, &st, &created, &closedAt); err != nil {
+			t.Fatal(err)
+		}
+		closed := &closedAt.Time
+		if in(code, zhiyuan.MonthOf(created)) {
+			f.NewVolunteers++
+		}
+		if strings.HasPrefix(code, prefix) && zhiyuan.MonthOf(created) <= to && (st != "closed" || zhiyuan.MonthOf(*closed) > to) {
+			f.Volunteers++
+		}
+		if st == "closed" && in(code, zhiyuan.MonthOf(*closed)) {
+			f.ClosedVolunteers++
+		}
+	}
+	rows.Close()
+	rows, err = db.QueryContext(ctx, `SELECT id, region_code FROM volunteers`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		var code string
+		rows.Scan(&id, &code)
+		home[id] = code
+	}
+	rows.Close()
+	rows, err = db.QueryContext(ctx, `SELECT e.volunteer_id, e.minutes, e.recorded_at, a.region_code
+		FROM hour_confirmations c JOIN hour_entries e ON e.id = c.entry_id
+		JOIN activity_sessions s ON s.id = e.session_id JOIN activities a ON a.id = s.activity_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := map[string]int64{} // volunteer|month → minutes
+	for rows.Next() {
+		var vol, minutes int64
+		var at time.Time
+		var code string
+		if err := rows.Scan(&vol, &minutes, &at, &code); err != nil {
+			t.Fatal(err)
+		}
+		if in(code, zhiyuan.MonthOf(at)) {
+			f.ConfirmedMinutes += minutes
+		}
+		net[fmt.Sprint(vol, "|", zhiyuan.MonthOf(at))] += minutes
+	}
+	rows.Close()
+	active := map[string]bool{}
+	for k, m := range net {
+		vol, month, _ := strings.Cut(k, "|")
+		var id int64
+		fmt.Sscan(vol, &id)
+		if m > 0 && in(home[id], month) {
+			active[vol] = true
+		}
+	}
+	f.ActiveVolunteers = int64(len(active))
+	count := func(q string) []struct{ code, month string } {
+		rows, err := db.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []struct{ code, month string }
+		for rows.Next() {
+			var code string
+			var at time.Time
+			if err := rows.Scan(&code, &at); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, struct{ code, month string }{code, zhiyuan.MonthOf(at)})
+		}
+		return out
+	}
+	for _, r := range count(`SELECT region_code, published_at FROM activities WHERE status IN ('published', 'closed')`) {
+		if in(r.code, r.month) {
+			f.Activities++
+		}
+	}
+	for _, r := range count(`SELECT a.region_code, s.starts_at FROM activity_sessions s JOIN activities a ON a.id = s.activity_id
+		WHERE s.status IN ('open', 'closed')`) {
+		if in(r.code, r.month) {
+			f.Sessions++
+		}
+	}
+	for _, r := range count(`SELECT a.region_code, g.created_at FROM signups g JOIN activities a ON a.id = g.activity_id`) {
+		if in(r.code, r.month) {
+			f.Signups++
+		}
+	}
+	return f
+}
+
+func mustVerifyFigures(t *testing.T, s *sqlstore.Store) {
+	t.Helper()
+	m, err := s.VerifyFigures(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m != nil {
+		t.Fatalf("figures verify: %s", m)
+	}
+}
+
+// TestFiguresScriptedHistory: registrations, hours confirmed, a correction of −2 h, a
+// closed account and an organisation moved to another parent; every figure at every level
+// equals the one computed by hand from the rows, and verify passes; an edited summary row
+// makes verify fail naming the row, and rebuild mends it.
+func TestFiguresScriptedHistory(t *testing.T) {
+	t.Parallel()
+	eachLedger(t, 3, func(t *testing.T, f *hoursFixture) {
+		ctx := context.Background()
+		s := f.s
+		mustVerifyFigures(t, s)
+		// Two volunteers registered in Shenzhen in January.
+		f.clock.Set(time.Date(2026, 1, 15, 2, 0, 0, 0, time.UTC))
+		for i := range 2 {
+			v := &zhiyuan.Volunteer{Name: "深圳志愿者", IDType: zhiyuan.IDResident, IDNumberMasked: "440***********123X",
+				Phone: fmt.Sprintf("136%08d", i), RegionCode: "440303", BirthDate: time.Date(1960, 5, 1, 0, 0, 0, 0, time.UTC), Sex: "male",
+				PoliticalStatus: "群众"}
+			if err := s.CreateVolunteer(ctx, v, sqlstore.VolunteerSecrets{PasswordHash: "h", IDNumberIndex: fmt.Sprintf("sz%d", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Hours on 7 March: 09:00–12:00, 09:00–11:00, 10:00–12:00; all confirmed.
+		f.clock.Set(f.clock.At("12:30"))
+		var entries []int64
+		for i, span := range [][2]string{{"09:00", "12:00"}, {"09:00", "11:00"}, {"10:00", "12:00"}} {
+			if _, err := f.checkin(f.vols[i], f.clock.At(span[0])); err != nil {
+				t.Fatal(err)
+			}
+			_, e, err := f.checkout(t, f.vols[i], f.clock.At(span[1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries = append(entries, e.ID)
+		}
+		if _, err := s.ConfirmHourEntries(ctx, sqlstore.ConfirmInput{EntryIDs: entries, ConfirmedBy: f.admin, Rating: 5}); err != nil {
+			t.Fatal(err)
+		}
+		// Corrections of −2 h recorded in April, counted in April: March keeps its hours.
+		f.clock.Set(time.Date(2026, 4, 2, 3, 0, 0, 0, time.UTC))
+		for _, vi := range []int{0, 1} {
+			corr := &zhiyuan.HourEntry{VolunteerID: f.vols[vi], Kind: zhiyuan.HourCorrection, Minutes: -120, SessionID: f.session.ID,
+				OrgID: f.org, CorrectsID: entries[vi], Reason: "签退时间有误", RecordedBy: f.admin}
+			if err := s.AppendHourEntry(ctx, corr, sqlstore.EntryPlace{RegionCode: "440106"}, &zhiyuan.HourConfirmation{ConfirmedBy: f.admin}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Volunteer 2 closes the account in May.
+		f.clock.Set(time.Date(2026, 5, 20, 3, 0, 0, 0, time.UTC))
+		if err := s.CloseVolunteer(ctx, f.vols[2]); err != nil {
+			t.Fatal(err)
+		}
+		// The organisation is moved from one parent to another.
+		parentA := newOrg(t, s, f.admin, "广州市志愿者联合会", "440100", 0)
+		parentB := newOrg(t, s, f.admin, "天河区志愿者联合会", "440106", 0)
+		move := func(parent *zhiyuan.Organization) {
+			t.Helper()
+			if _, err := s.DB().ExecContext(ctx, fmt.Sprintf(`UPDATE organizations SET parent_id = %d, path = '%s', depth = 1 WHERE id = %d`,
+				parent.ID, zhiyuan.OrgPath(zhiyuan.OrgPath("", parent.ID), f.org), f.org)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		move(parentA)
+		orgMinutes := func(o *zhiyuan.Organization) int64 {
+			t.Helper()
+			tot, err := s.FigureTotals(ctx, zhiyuan.FigureScope{OrgID: o.ID}, "2026-01", "2026-12")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tot.ConfirmedMinutes
+		}
+		if a, b := orgMinutes(parentA), orgMinutes(parentB); a != 180+120+120-240 || b != 0 {
+			t.Errorf("under parent A: A %d, B %d minutes", a, b)
+		}
+		move(parentB)
+		if a, b := orgMinutes(parentA), orgMinutes(parentB); a != 0 || b != 180 {
+			t.Errorf("moved to parent B: A %d, B %d minutes", a, b)
+		}
+		mustVerifyFigures(t, s)
+
+		for _, scope := range []string{"440106", "440100", "440000", "440300", "440303", "110000"} {
+			for _, rng := range [][2]string{{"2026-01", "2026-12"}, {"2026-03", "2026-03"}, {"2026-04", "2026-05"}, {"2026-01", "2026-02"}} {
+				got, err := s.FigureTotals(ctx, zhiyuan.FigureScope{RegionPrefix: zhiyuan.ScopePrefix(scope)}, rng[0], rng[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := handFigures(t, s, zhiyuan.ScopePrefix(scope), rng[0], rng[1])
+				got.BySex, got.ByAgeBand, got.ByPolitical, got.Organizations, got.FigureCounts.Organizations = nil, nil, nil, 0, 0
+				if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+					t.Errorf("%s %s..%s:\n summaries %+v\n by hand   %+v", scope, rng[0], rng[1], got, want)
+				}
+			}
+		}
+		// The story's own numbers, so the hand computation cannot agree by being wrong too.
+		gz, _ := s.FigureTotals(ctx, zhiyuan.FigureScope{RegionPrefix: "4401"}, "2026-01", "2026-12")
+		if gz.ConfirmedMinutes != 180 || gz.ActiveVolunteers != 3 || gz.Volunteers != 2 || gz.ClosedVolunteers != 1 || gz.NewVolunteers != 3 {
+			t.Errorf("广州 2026: %+v", gz)
+		}
+		gd, _ := s.FigureTotals(ctx, zhiyuan.FigureScope{RegionPrefix: "44"}, "2026-01", "2026-12")
+		if gd.Volunteers != 4 || gd.BySex["male"] != 2 || gd.BySex["female"] != 2 {
+			t.Errorf("广东 2026: %+v", gd)
+		}
+		if march, _ := s.FigureTotals(ctx, zhiyuan.FigureScope{RegionPrefix: "4401"}, "2026-03", "2026-03"); march.ActiveVolunteers != 3 || march.ConfirmedMinutes != 420 {
+			t.Errorf("广州 March: %+v", march)
+		}
+
+		// An edited summary row: verify names it; rebuild mends it.
+		if _, err := s.DB().ExecContext(ctx, `UPDATE fig_region SET minutes = minutes + 60 WHERE region_code = '440106' AND month = '2026-03'`); err != nil {
+			t.Fatal(err)
+		}
+		m, err := s.VerifyFigures(ctx)
+		if err != nil || m == nil || m.Table != "fig_region" || !strings.Contains(m.Key, `"440106"`) || !strings.Contains(m.Key, `"2026-03"`) {
+			t.Fatalf("verify after an edit: %v %v", m, err)
+		}
+		if err := s.RebuildFigures(ctx); err != nil {
+			t.Fatal(err)
+		}
+		mustVerifyFigures(t, s)
+	})
+}
+
+// TestFiguresConcurrentConfirmations: 200 hour confirmations at once in one district; the
+// district's, city's and province's totals equal the sum of the entries.
+func TestFiguresConcurrentConfirmations(t *testing.T) {
+	t.Parallel()
+	eachLedger(t, 200, func(t *testing.T, f *hoursFixture) {
+		ctx := context.Background()
+		f.clock.Set(f.clock.At("12:30"))
+		var entries []int64
+		var sum int64
+		for i, v := range f.vols {
+			if _, err := f.checkin(v, f.clock.At("09:00")); err != nil {
+				t.Fatal(err)
+			}
+			_, e, err := f.checkout(t, v, f.clock.At(fmt.Sprintf("11:%02d", i%60)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries = append(entries, e.ID)
+			sum += e.Minutes
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, len(entries))
+		for _, id := range entries {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				done, err := f.s.ConfirmHourEntries(ctx, sqlstore.ConfirmInput{EntryIDs: []int64{id}, ConfirmedBy: f.admin})
+				if err == nil && len(done) != 1 {
+					err = fmt.Errorf("entry %d: confirmed %v", id, done)
+				}
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, scope := range []string{"440106", "4401", "44"} {
+			got, err := f.s.FigureTotals(ctx, zhiyuan.FigureScope{RegionPrefix: scope}, "2026-01", "2026-12")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ConfirmedMinutes != sum || got.ActiveVolunteers != 200 {
+				t.Errorf("%s: %d minutes, %d active; the entries sum to %d minutes of 200 volunteers", scope, got.ConfirmedMinutes, got.ActiveVolunteers, sum)
+			}
+		}
+		mustVerifyFigures(t, f.s)
+	})
+}
