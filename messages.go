@@ -674,6 +674,10 @@ var catalogue = map[Msg]string{
 	"volunteer.under_14":                  "未满14周岁不能自行注册：按照志愿服务的规定，14周岁以下的未成年人须在监护人陪同下参加适合其年龄的活动，请由监护人或所在学校、志愿服务组织代为登记",
 	"volunteer.weekday_range":             "星期应为1（周一）至7（周日）",
 
+	// The profile's service areas, added one at a time with the region picker (issue 11).
+	"web.area_pick_deeper": "请选到区县或街道（镇）再添加",
+	"web.area_chosen":      "{name}已在服务区域中",
+
 	"web.capacity_integer":         "名额应为整数",
 	"web.clock_format":             "时间格式应为 09:30",
 	"web.confirm_nothing_chosen":   "请勾选要确认的记录，或点“全部确认”",

@@ -30,6 +30,11 @@ var (
 	// npm, so a browser test that needs it is required together with the browser.
 	Axe = Need{"ZHIYUAN_TEST_REQUIRE_BROWSER", "axe-core from npm (node_modules/axe-core/axe.min.js)",
 		"apt-get install npm, then make assets (npm install from package-lock.json)"}
+	// Vendor is the pages' optional scripts from npm (htmx, jsQR) copied into the
+	// embedded static folder: the pages work without them, the tests of what they add
+	// need them, required together with the browser.
+	Vendor = Need{"ZHIYUAN_TEST_REQUIRE_BROWSER", "the pages' scripts from npm (internal/web/static/vendor: htmx, jsQR)",
+		"apt-get install npm, then make assets (copies them there), then build the tests again"}
 )
 
 // Required reports whether n's variable demands it.

@@ -111,6 +111,12 @@ func (x *Web) activitySearch(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		v.Set("cursor", next)
 		data["Next"] = "/activities?" + v.Encode()
 	}
+	if isHTMX(r) {
+		// The form's htmx: the results and the panel's count, not the whole page.
+		data["OOB"] = true
+		x.renderPart(w, r, status, "activities.html", "search-results", data)
+		return nil
+	}
 	x.render(w, r, status, "activities.html", data)
 	return nil
 }

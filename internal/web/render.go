@@ -158,6 +158,13 @@ func (x *Web) render(w http.ResponseWriter, r *http.Request, status int, page st
 	// htmx is loaded only by the pages that use it; the layout also leaves it out when
 	// npm's build is not installed, and those pages work without it.
 	data["HTMX"] = x.htmx[page]
+	if isHTMX(r) {
+		// A whole page answering htmx's request (an error, a confirmation asked for
+		// where the dialog could not be shown) replaces the page, as it would have
+		// without htmx, instead of landing inside the part the request meant to change.
+		w.Header().Set("HX-Retarget", "body")
+		w.Header().Set("HX-Reswap", "innerHTML")
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		x.log.ErrorContext(r.Context(), "render", "page", page, "error", err.Error())
@@ -166,6 +173,37 @@ func (x *Web) render(w http.ResponseWriter, r *http.Request, status int, page st
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// The same address answers htmx with a part and others with the whole page.
+	w.Header().Add("Vary", "HX-Request")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// isHTMX reports whether htmx sent r to change a part of the page: the handler then
+// answers with that part alone (renderPart). Restoring a page from the browser's
+// history asks for the whole page, as does every request without htmx.
+func isHTMX(r *http.Request) bool {
+	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
+}
+
+// renderPart executes one block of a page (a part that htmx swaps in place of the
+// page's own, defined in the page's template) with data, for a request of htmx's; the
+// same block draws that part of the whole page, so both stay one markup.
+func (x *Web) renderPart(w http.ResponseWriter, r *http.Request, status int, page, block string, data map[string]any) {
+	t, ok := x.pages[page]
+	if !ok {
+		http.Error(w, "template "+page+" missing", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, data); err != nil {
+		x.log.ErrorContext(r.Context(), "render", "page", page, "block", block, "error", err.Error())
+		http.Error(w, zhiyuan.ErrorMessage(err), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Add("Vary", "HX-Request")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -154,25 +154,46 @@ func (x *Web) sessionSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	if err != nil {
 		return err
 	}
-	status := zhiyuan.SignupStatus(r.URL.Query().Get("status"))
 	after, _ := strconv.ParseInt(r.URL.Query().Get("cursor"), 10, 64)
+	data, err := x.signupListData(r, p, id, zhiyuan.SignupStatus(r.URL.Query().Get("status")), after, r.URL.Query().Get("msg"))
+	if err != nil {
+		return err
+	}
+	x.render(w, r, http.StatusOK, "session_signups.html", data)
+	return nil
+}
+
+// signupListData is what the sign-up list of session id shows: the sign-ups of status
+// ("" for all) after the cursor, the counts, and notice above them.
+func (x *Web) signupListData(r *http.Request, p *zhiyuan.Principal, id int64, status zhiyuan.SignupStatus, after int64, notice string) (map[string]any, error) {
 	const limit = 200
 	list, se, a, err := x.app.SessionSignups(r.Context(), p, id, status, after, limit)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	data := map[string]any{
 		"Title": a.Title + " · 报名名单", "A": a, "S": se, "When": zhiyuan.SessionLabel(se.StartsAt, se.EndsAt, a.TimeZone),
 		"Signups": signupViews(list), "Status": string(status),
 		"Statuses": []zhiyuan.SignupStatus{zhiyuan.SignupPending, zhiyuan.SignupConfirmed, zhiyuan.SignupWaitlisted,
 			zhiyuan.SignupRejected, zhiyuan.SignupCancelled, zhiyuan.SignupNoShow},
-		"Notice": r.URL.Query().Get("msg"),
+		"Notice": notice,
 	}
 	if len(list) == limit {
 		data["Next"] = fmt.Sprintf("/sessions/%d/signups?status=%s&cursor=%d", id, url.QueryEscape(string(status)), list[limit-1].ID)
 	}
-	x.render(w, r, http.StatusOK, "session_signups.html", data)
-	return nil
+	return data, nil
+}
+
+// decision reads what the sign-up list's form asks: a row's own 录用 or 不录用 button
+// (admit_one, reject_one: that sign-up alone), or a button under the list for the ticked
+// ones (action, ids).
+func decision(r *http.Request) (string, []int64) {
+	for _, one := range []struct{ field, action string }{{"admit_one", "admit"}, {"reject_one", "reject"}} {
+		if ids := formIDs(r, one.field); len(ids) > 0 {
+			return one.action, ids[:1]
+		}
+	}
+	return r.PostFormValue("action"), formIDs(r, "ids")
 }
 
 func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -183,15 +204,15 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	if err := r.ParseForm(); err != nil {
 		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
-	ids := formIDs(r, "ids")
-	if a := r.PostFormValue("action"); a == "reject" || a == "no_show" {
+	action, ids := decision(r)
+	if action == "reject" || action == "no_show" {
 		// Not admitting and marking absent ask first (confirm.go); admitting gives a seat.
-		if asked, err := x.askFirst(w, r, p, x.askDecideSignups(a, len(ids))); asked || err != nil {
+		if asked, err := x.askFirst(w, r, p, x.askDecideSignups(action, len(ids))); asked || err != nil {
 			return err
 		}
 	}
 	var d zhiyuan.SignupDecision
-	switch r.PostFormValue("action") {
+	switch action {
 	case "admit":
 		d = zhiyuan.DecideAdmit
 	case "reject":
@@ -218,7 +239,21 @@ func (x *Web) decideSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 			msg = zhiyuan.Text("notice.decided_some_failed", "count", len(res.Done), "failed", len(res.Failed), "reason", reasons[0])
 		}
 	}
-	http.Redirect(w, r, fmt.Sprintf("/sessions/%d/signups?msg=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
+	status := zhiyuan.SignupStatus(r.PostFormValue("status"))
+	if isHTMX(r) {
+		// htmx: the list as it is now, swapped in place of the old one.
+		data, err := x.signupListData(r, p, id, status, 0, msg)
+		if err != nil {
+			return err
+		}
+		x.renderPart(w, r, http.StatusOK, "session_signups.html", "signup-list", data)
+		return nil
+	}
+	back := url.Values{"msg": {msg}}
+	if status != "" {
+		back.Set("status", string(status))
+	}
+	http.Redirect(w, r, fmt.Sprintf("/sessions/%d/signups?%s", id, back.Encode()), http.StatusSeeOther)
 	return nil
 }
 
@@ -254,23 +289,43 @@ func (x *Web) exportSignups(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 
 func (x *Web) notifications(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	before, _ := strconv.ParseInt(r.URL.Query().Get("cursor"), 10, 64)
+	data, err := x.notificationData(r, p, before)
+	if err != nil {
+		return err
+	}
+	x.render(w, r, http.StatusOK, "notifications.html", data)
+	return nil
+}
+
+// notificationData is what the notifications page shows: the caller's messages before
+// the cursor (0 for the newest) and their unread count.
+func (x *Web) notificationData(r *http.Request, p *zhiyuan.Principal, before int64) (map[string]any, error) {
 	const limit = 50
 	list, err := x.app.Notifications(r.Context(), p, false, before, limit)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	data := map[string]any{"Title": "消息通知", "Notifications": list, "Unread": x.app.UnreadNotifications(r.Context(), p)}
 	if len(list) == limit {
 		data["Next"] = fmt.Sprintf("/me/notifications?cursor=%d", list[limit-1].ID)
 	}
-	x.render(w, r, http.StatusOK, "notifications.html", data)
-	return nil
+	return data, nil
 }
 
 func (x *Web) readNotifications(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 	if err := x.app.MarkNotificationsRead(r.Context(), p, id); err != nil {
 		return err
+	}
+	if isHTMX(r) {
+		// htmx: the newest messages as they are now, and the count on 消息 with them.
+		data, err := x.notificationData(r, p, 0)
+		if err != nil {
+			return err
+		}
+		data["OOB"] = true
+		x.renderPart(w, r, http.StatusOK, "notifications.html", "notification-list", data)
+		return nil
 	}
 	http.Redirect(w, r, "/me/notifications", http.StatusSeeOther)
 	return nil

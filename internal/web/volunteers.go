@@ -14,34 +14,6 @@ import (
 	"zhiyuan/internal/region"
 )
 
-// optGroup is a city with its counties, for a <select> with <optgroup>s.
-type optGroup struct {
-	Label   string
-	Options []region.Region
-}
-
-// countyGroups lists the counties of a province grouped by city. Cities without counties
-// (东莞市, 中山市) are their own single option.
-func countyGroups(t *region.Tree, province string) []optGroup {
-	var out []optGroup
-	for _, city := range t.Children(province) {
-		g := optGroup{Label: city.Name}
-		if t.IsCounty(city.Code) {
-			g.Options = []region.Region{city}
-		} else {
-			for _, c := range t.Children(city.Code) {
-				if t.IsCounty(c.Code) {
-					g.Options = append(g.Options, c)
-				}
-			}
-		}
-		if len(g.Options) > 0 {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
 // registerData is what the registration form needs besides the visitor's input; code
 // is the home region chosen so far ("" for none: the form asks, it never assumes one).
 func (x *Web) registerData(code string) map[string]any {
@@ -185,10 +157,11 @@ func (x *Web) profileData(r *http.Request, v *zhiyuan.Volunteer) map[string]any 
 		"Political":    zhiyuan.PoliticalStatuses,
 		"Categories":   zhiyuan.ServiceCategories,
 		"Relations":    zhiyuan.GuardianRelations,
-		"Counties":     countyGroups(tree, province),
+		"F":            savedProfileForm(tree, v),
+		"MaxAreas":     zhiyuan.MaxAreas,
+		"AreaPicker":   newRegionPicker(tree, areaField, "添加服务区域", province, region.Street),
 		"Weekdays":     weekdays,
 		"TimesOfDay":   zhiyuan.TimesOfDay,
-		"Skills":       strings.Join(v.Skills, "、"),
 		"Notice":       zhiyuan.Text(notices[r.URL.Query().Get("done")]),
 		"GuardianSeen": v.Guardian != nil && v.Guardian.Name != "",
 	}
@@ -235,26 +208,80 @@ func (x *Web) renderProfileError(w http.ResponseWriter, r *http.Request, p *zhiy
 	return nil
 }
 
-func (x *Web) updateProfile(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	if err := r.ParseForm(); err != nil {
-		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_unreadable")
+// areaField is the name of the profile's picker that adds a service area.
+const areaField = "area_add"
+
+// areaChoice is a chosen service area: a box, ticked, with the region's full name.
+type areaChoice struct{ Code, Name string }
+
+// profileForm is the 修改资料 form as shown: the saved profile, or what was sent, kept
+// when the form comes back (an error, a region picked level by level, an area added).
+type profileForm struct {
+	Political, Skills, Email, Address string
+	Categories, Times                 []string
+	Weekdays                          []int
+	Areas                             []areaChoice
+}
+
+// areaChoices names the service areas codes (an unknown code keeps its code as name,
+// and the check refuses it on saving).
+func areaChoices(tree *region.Tree, codes []string) []areaChoice {
+	out := make([]areaChoice, 0, len(codes))
+	for _, c := range codes {
+		name := c
+		if reg, ok := tree.Lookup(c); ok {
+			name = reg.FullName
+		}
+		out = append(out, areaChoice{c, name})
 	}
-	political, email, address := trim(r, "political_status"), trim(r, "email"), trim(r, "address")
-	skills, cats, areas := splitList(r.PostFormValue("skills")), r.PostForm["categories"], r.PostForm["service_areas"]
-	var days []int
+	return out
+}
+
+func savedProfileForm(tree *region.Tree, v *zhiyuan.Volunteer) profileForm {
+	return profileForm{Political: v.PoliticalStatus, Skills: strings.Join(v.Skills, "、"), Email: v.Email, Address: v.Address,
+		Categories: v.Categories, Times: v.Availability.Times, Weekdays: v.Availability.Weekdays, Areas: areaChoices(tree, v.ServiceAreas)}
+}
+
+// sentProfileForm reads the form as sent; the service areas are the ticked boxes.
+func sentProfileForm(tree *region.Tree, r *http.Request) profileForm {
+	f := profileForm{Political: trim(r, "political_status"), Skills: r.PostFormValue("skills"), Email: trim(r, "email"),
+		Address: trim(r, "address"), Categories: r.PostForm["categories"], Times: r.PostForm["times"],
+		Areas: areaChoices(tree, zhiyuan.CleanList(r.PostForm["service_areas"]))}
 	for _, d := range r.PostForm["weekdays"] {
 		n, err := strconv.Atoi(d)
 		if err != nil {
 			n = 0 // refused by the application with a message
 		}
-		days = append(days, n)
+		f.Weekdays = append(f.Weekdays, n)
 	}
-	times := r.PostForm["times"]
+	return f
+}
+
+// codes are the form's service areas.
+func (f profileForm) codes() []string {
+	out := make([]string, 0, len(f.Areas))
+	for _, a := range f.Areas {
+		out = append(out, a.Code)
+	}
+	return out
+}
+
+func (x *Web) updateProfile(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	if err := r.ParseForm(); err != nil {
+		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_unreadable")
+	}
+	tree := x.app.Regions
+	f := sentProfileForm(tree, r)
+	if picking(r) || r.PostFormValue("add_area") != "" {
+		return x.addServiceArea(w, r, p, f)
+	}
+	political, email, address := f.Political, f.Email, f.Address
+	skills, cats, areas, days, times := splitList(f.Skills), f.Categories, f.codes(), f.Weekdays, f.Times
 	if cats == nil {
 		cats = []string{}
 	}
-	if areas == nil {
-		areas = []string{}
+	if days == nil {
+		days = []int{}
 	}
 	if times == nil {
 		times = []string{}
@@ -264,9 +291,49 @@ func (x *Web) updateProfile(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 		Weekdays: &days, Times: &times, Email: &email, Address: &address,
 	})
 	if err != nil {
-		return x.renderProfileError(w, r, p, "profile", err, map[string]any{"Skills": r.PostFormValue("skills")})
+		return x.renderProfileError(w, r, p, "profile", err, map[string]any{"F": f,
+			"AreaPicker": newRegionPicker(tree, areaField, "添加服务区域", pickedRegion(tree, r, areaField), region.Street)})
 	}
 	http.Redirect(w, r, "/me?done=saved", http.StatusSeeOther)
+	return nil
+}
+
+// addServiceArea shows the profile form again with everything sent kept, nothing saved:
+// for the picker's 选择 (the next level to choose), or for 添加 with the region picked
+// added to the service areas (a district or a street; the picker then stands at its
+// city, for the next one).
+func (x *Web) addServiceArea(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, f profileForm) error {
+	v, ok, err := x.myVolunteerOrPrompt(w, r, p)
+	if !ok {
+		return err
+	}
+	tree := x.app.Regions
+	code := pickedRegion(tree, r, areaField)
+	data := x.profileData(r, v)
+	data["FailedForm"] = "profile"
+	status := http.StatusOK
+	if r.PostFormValue("add_area") != "" {
+		reg, found := tree.Lookup(code)
+		switch {
+		case !found || !tree.IsCounty(code) && reg.Level != region.Street:
+			err = zhiyuan.FieldFail(zhiyuan.EInvalid, areaField, "web.area_pick_deeper")
+		case slices.Contains(f.codes(), code):
+			err = zhiyuan.FieldFail(zhiyuan.EInvalid, areaField, "web.area_chosen", "name", reg.FullName)
+		case len(f.Areas) >= zhiyuan.MaxAreas:
+			err = zhiyuan.FieldFail(zhiyuan.EInvalid, areaField, "volunteer.areas_too_many", "max", zhiyuan.MaxAreas)
+		default:
+			f.Areas = append(f.Areas, areaChoice{code, reg.FullName})
+			data["Added"] = reg.FullName
+			code = reg.ParentCode
+		}
+		if err != nil {
+			status = http.StatusUnprocessableEntity
+			data["Error"], data["Fields"] = zhiyuan.ErrorMessage(err), zhiyuan.ErrorFields(err)
+		}
+	}
+	data["F"] = f
+	data["AreaPicker"] = newRegionPicker(tree, areaField, "添加服务区域", code, region.Street)
+	x.render(w, r, status, "profile.html", data)
 	return nil
 }
 

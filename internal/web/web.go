@@ -54,7 +54,14 @@ func (x *Web) handle(pattern string, public bool, h handlerFunc) {
 		p := zhiyuan.PrincipalFrom(r.Context())
 		if p == nil && !public {
 			if r.Method == http.MethodGet {
-				http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
+				login := "/login?next=" + url.QueryEscape(safeNext(r.URL.RequestURI()))
+				if isHTMX(r) {
+					// The whole browser goes to the login page, not the part htmx asked for.
+					w.Header().Set("HX-Redirect", login)
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
+				http.Redirect(w, r, login, http.StatusSeeOther)
 				return
 			}
 			x.renderError(w, r, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required"))

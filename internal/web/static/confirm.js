@@ -26,22 +26,38 @@
       dialog.close();
     });
     dialog.addEventListener("close", function () { dialog.remove(); });
+    // A form that htmx sends (hx-post) has its confirmed action sent by htmx too, into
+    // the same part of the page, and the dialog closes once the answer is in.
+    var confirmForm = dialog.querySelector("form");
+    if (window.htmx && confirmForm && form.hasAttribute("hx-post")) {
+      Array.prototype.forEach.call(form.attributes, function (a) {
+        if (a.name.indexOf("hx-") === 0 && a.name !== "hx-post" && a.name !== "hx-get") confirmForm.setAttribute(a.name, a.value);
+      });
+      confirmForm.setAttribute("hx-post", confirmForm.getAttribute("action"));
+      confirmForm.addEventListener("htmx:afterRequest", function () { dialog.close(); });
+      window.htmx.process(confirmForm);
+    }
     dialog.showModal();
     var cancel = dialog.querySelector("[data-confirm-back]");
     if (cancel) cancel.focus(); // the safe choice has the focus, as in the system dialogs
   }
 
+  // Caught on the way down (capture), before the form's own listeners: htmx, on a form it
+  // sends, must not send what has yet to be confirmed.
   document.addEventListener("submit", function (e) {
     var form = e.target, submitter = e.submitter || null;
     if (passing || !form.matches) return;
     var asks = form.hasAttribute("data-confirm") || (submitter && submitter.hasAttribute("data-confirm"));
     if (!asks) return;
     e.preventDefault();
+    e.stopPropagation();
     var data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var params = new URLSearchParams(data);
     var method = (form.getAttribute("method") || "get").toLowerCase();
-    var url = form.action, init = { credentials: "same-origin" };
+    // The attribute, not form.action: a field named "action" (the sign-up list's
+    // buttons) hides the property behind itself.
+    var url = new URL(form.getAttribute("action") || "", location.href).href, init = { credentials: "same-origin" };
     if (method === "post") {
       init.method = "POST";
       init.body = params;
@@ -55,5 +71,5 @@
     }).catch(function () {
       pass(form, submitter);
     });
-  });
+  }, true);
 })();
