@@ -278,7 +278,12 @@ type importWorker struct {
 // the batch it was writing, which the next attempt writes again.
 func (w *importWorker) Work(ctx context.Context, job *river.Job[jobs.Import]) error {
 	a, args := w.a, job.Args
-	deadline := time.Now().Add(jobs.ImportSlice)
+	slice := jobs.ImportSlice
+	if dl, ok := ctx.Deadline(); ok {
+		// Half the attempt's timeout at most, so a slice ends well before it.
+		slice = min(slice, time.Until(dl)/2)
+	}
+	deadline := time.Now().Add(slice)
 	for {
 		var done bool
 		var err error

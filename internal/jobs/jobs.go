@@ -42,9 +42,10 @@ const (
 	// each attempt resumes from the first row not yet done.
 	ImportMaxAttempts = 10
 	// ImportSlice is how long one run of an import job works before it gives the queue
-	// back (snoozes at once), well within the runner's job timeout: a 100,000-row
-	// import is many slices, never one attempt that a timeout or a rescue would cut.
-	ImportSlice = 15 * time.Second
+	// back (snoozes at once); it is cut to half the job timeout when that is shorter,
+	// so a 100,000-row import is many slices, never one attempt that a timeout or a
+	// rescue (after twice the timeout, at least 10 s) would cut.
+	ImportSlice = 8 * time.Second
 )
 
 // Fanout writes one in-app notification to each of AccountIDs and queues a Deliver job
