@@ -5,7 +5,7 @@ import "time"
 // UnclaimedPasswordHash is the password hash of an account created for someone by an
 // import: no password at all. No password verifies against it (login treats it as a wrong
 // password), and only the person sets one, by claiming the account
-// (UPDATE … WHERE password_hash = '').
+// (UPDATE … WHERE password_hash = ”).
 const UnclaimedPasswordHash = ""
 
 // ImportStatus is where an import of a member list stands.
@@ -55,8 +55,8 @@ type Import struct {
 	New, Existing, Conflicts, Errors int
 	// Run counters.
 	Total, Processed, Created, Linked, Skipped, Failed int
-	CreatedAt, UpdatedAt                              time.Time
-	FinishedAt                                        time.Time
+	CreatedAt, UpdatedAt                               time.Time
+	FinishedAt                                         time.Time
 }
 
 // ImportRowError is one row of an import that will not be (or was not) written, as the

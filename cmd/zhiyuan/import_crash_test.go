@@ -156,8 +156,8 @@ func apiToken(t *testing.T, base, login, pw string) string {
 
 // importState is what the test reads of an import.
 type importState struct {
-	ID                                           int64
-	Status                                       string
+	ID                                          int64
+	Status                                      string
 	Processed, Created, Linked, Skipped, Failed int
 }
 

@@ -159,4 +159,3 @@ func (x *API) importErrors(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	dw := httpx.NewDownload(w, xlsxType, fmt.Sprintf("import-%d-errors.xlsx", id))
 	return dw.Finish(r, x.log, x.app.WriteImportErrors(r.Context(), p, id, dw))
 }
-
