@@ -1,9 +1,7 @@
 package api
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"zhiyuan"
@@ -48,31 +46,6 @@ func toImportJSON(im *zhiyuan.Import) importJSON {
 		ErrorsURL: fmt.Sprintf("%s/imports/%d/errors.xlsx", Prefix, im.ID)}
 }
 
-// ReadImportUpload reads the multipart field "file" of at most zhiyuan.MaxImportBytes;
-// a missing file, a body that is not multipart or one over the limit is a 422 naming
-// "file". Pages use it too.
-func ReadImportUpload(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, zhiyuan.MaxImportBytes+64<<10)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "file", "import.file_too_large", "max_mb", zhiyuan.MaxImportBytes>>20)
-		}
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "file", "import.multipart")
-	}
-	defer r.MultipartForm.RemoveAll()
-	f, _, err := r.FormFile("file")
-	if err != nil {
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "file", "import.file_required")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, zhiyuan.MaxImportBytes+1))
-	if err != nil {
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "file", "import.file_required")
-	}
-	return data, nil
-}
-
 func (x *API) importTemplate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	dw := httpx.NewDownload(w, xlsxType, "import-template.xlsx")
 	return dw.Finish(r, x.log, x.app.ImportTemplate(dw))
@@ -89,7 +62,7 @@ func (x *API) uploadImport(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	if _, err := x.app.AuthorizeOrg(r.Context(), p, zhiyuan.ActOrgManage, id); err != nil {
 		return err
 	}
-	data, err := ReadImportUpload(w, r)
+	data, err := httpx.ReadImportFile(w, r)
 	if err != nil {
 		return err
 	}
