@@ -131,7 +131,7 @@ const (
 	// ImportBatchRows is how many rows the import job writes in one transaction: large
 	// enough that the round trips do not dominate, small enough that the transaction (on
 	// SQLite the only write connection) is held for a fraction of a second.
-	ImportBatchRows = 500
+	ImportBatchRows = 1000
 	// ImportPreviewErrors is how many of the first errors the preview page shows; the
 	// rest are in the error sheet.
 	ImportPreviewErrors = 20

@@ -73,6 +73,7 @@ func (a *App) UploadImport(ctx context.Context, p *zhiyuan.Principal, orgID int6
 	if err != nil {
 		return nil, false, err
 	}
+
 	sum := sha256.Sum256(data)
 	im := &zhiyuan.Import{OrgID: o.ID, UploadedBy: p.AccountID, FileHash: hex.EncodeToString(sum[:]), FileKind: f.Kind,
 		Extra: f.Extra}

@@ -265,6 +265,9 @@ func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready 
 		if err != nil {
 			return err
 		}
+		// One UPDATE per verdict for the many rows that are new or registered; a
+		// conflict carries its own reason.
+		lines := map[zhiyuan.ImportVerdict][]int{}
 		for _, r := range rs {
 			verdict, field, reason := zhiyuan.VerdictNew, "", ""
 			if got, ok := reg[r.index]; ok {
@@ -272,8 +275,17 @@ func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready 
 			} else if taken[r.phone] {
 				verdict, field, reason = zhiyuan.VerdictConflict, "phone", zhiyuan.Text("import.row_phone_taken")
 			}
+			if verdict != zhiyuan.VerdictConflict {
+				lines[verdict] = append(lines[verdict], r.line)
+				continue
+			}
 			if _, err := tx.exec(ctx, `UPDATE import_rows SET verdict = ?, error_column = ?, error_reason = ?
 				WHERE import_id = ? AND line = ?`, string(verdict), field, reason, id, r.line); err != nil {
+				return err
+			}
+		}
+		for verdict, ls := range lines {
+			if err := setRowsWhere(ctx, tx, "verdict", string(verdict), id, ls); err != nil {
 				return err
 			}
 		}
@@ -362,29 +374,51 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 		if err := s.writeImportRows(ctx, tx, orgID, by, rows, now); err != nil {
 			return err
 		}
-		var created, linked, skipped, failed int
+		// One UPDATE per outcome; a failed row carries its own reason.
+		lines := map[zhiyuan.ImportOutcome][]int{}
 		for _, r := range rows {
-			switch r.outcome {
-			case zhiyuan.OutcomeCreated:
-				created++
-			case zhiyuan.OutcomeLinked:
-				linked++
-			case zhiyuan.OutcomeSkipped:
-				skipped++
-			default:
-				failed++
+			if r.outcome != zhiyuan.OutcomeFailed {
+				lines[r.outcome] = append(lines[r.outcome], r.Line)
+				continue
 			}
-			if _, err := tx.exec(ctx, `UPDATE import_rows SET outcome = ?, volunteer_id = ?, error_column = ?, error_reason = ?
-				WHERE import_id = ? AND line = ?`, string(r.outcome), nullID(r.volunteer), r.ErrorField, r.ErrorReason,
-				id, r.Line); err != nil {
+			lines[r.outcome] = append(lines[r.outcome], r.Line)
+			if _, err := tx.exec(ctx, `UPDATE import_rows SET outcome = 'failed', error_column = ?, error_reason = ?
+				WHERE import_id = ? AND line = ?`, r.ErrorField, r.ErrorReason, id, r.Line); err != nil {
 				return err
 			}
 		}
+		for outcome, ls := range lines {
+			if outcome == zhiyuan.OutcomeFailed {
+				continue
+			}
+			if err := setRowsWhere(ctx, tx, "outcome", string(outcome), id, ls); err != nil {
+				return err
+			}
+		}
+		created, linked := len(lines[zhiyuan.OutcomeCreated]), len(lines[zhiyuan.OutcomeLinked])
+		skipped, failed := len(lines[zhiyuan.OutcomeSkipped]), len(lines[zhiyuan.OutcomeFailed])
 		_, err = tx.exec(ctx, `UPDATE imports SET processed = processed + ?, created = created + ?, linked = linked + ?,
 			skipped = skipped + ?, failed = failed + ? WHERE id = ?`, len(rows), created, linked, skipped, failed, id)
 		return err
 	})
 	return done, err
+}
+
+// setRowsWhere sets one column (verdict or outcome) of the import's rows at lines.
+func setRowsWhere(ctx context.Context, tx conn, col, value string, id int64, lines []int) error {
+	for from := 0; from < len(lines); from += 5000 {
+		chunk := lines[from:min(from+5000, len(lines))]
+		args := make([]any, 0, len(chunk)+2)
+		args = append(args, value, id)
+		for _, l := range chunk {
+			args = append(args, l)
+		}
+		if _, err := tx.exec(ctx, "UPDATE import_rows SET "+col+" = ? WHERE import_id = ? AND line IN ("+placeholders(len(chunk))+")",
+			args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func splitNonEmpty(s string) []string {

@@ -49,7 +49,6 @@ CREATE TABLE import_rows (
     error_column     TEXT NOT NULL DEFAULT '',
     error_reason     TEXT NOT NULL DEFAULT '',
     outcome          TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'created', 'linked', 'skipped', 'failed')),
-    volunteer_id     INTEGER REFERENCES volunteers (id),
     PRIMARY KEY (import_id, line)
 );
 CREATE INDEX import_rows_verdict_idx ON import_rows (import_id, verdict, line);
