@@ -118,3 +118,28 @@ func CheckSkills(p Problems, field string, items []string) []string {
 // chance in 10^6 a guess, five keep guessing hopeless, while a volunteer who mistypes still
 // has room. The QR code's long code is not limited by it. Pages, API and tests read it here.
 const MaxCheckinCodeFailures = 5
+
+// Import of member lists (名单导入, internal/roster and app.Import…): what an uploaded
+// spreadsheet may hold. Pages, API, the job and the tests read them here.
+const (
+	// MaxImportRows is how many data rows one file may carry: a university League
+	// committee's whole roster in one sheet, while one preview stays a few seconds.
+	MaxImportRows = 100_000
+	// MaxImportBlankRows is how many empty rows a sheet may hold besides its data rows
+	// (blank lines between groups, formatted but empty rows at the end). A sheet of a
+	// million empty rows is refused before it is read to its end.
+	MaxImportBlankRows = 1_000
+	// MaxImportBytes bounds the uploaded file: 100,000 rows take about 8 MB as .xlsx
+	// and 12 MB as .csv, so 32 MB leaves room without letting one upload fill memory.
+	MaxImportBytes = 32 << 20
+	// MaxImportUnzipBytes bounds what an .xlsx may unpack to: a zip bomb (a few kB that
+	// expand to gigabytes) is refused when this much is reached.
+	MaxImportUnzipBytes = 256 << 20
+	// ImportBatchRows is how many rows the import job writes in one transaction: large
+	// enough that the round trips do not dominate, small enough that the transaction (on
+	// SQLite the only write connection) is held for a fraction of a second.
+	ImportBatchRows = 1000
+	// ImportPreviewErrors is how many of the first errors the preview page shows; the
+	// rest are in the error sheet.
+	ImportPreviewErrors = 20
+)

@@ -108,6 +108,13 @@ func (x *API) routes() {
 	x.handle("POST", "/organizations/{id}/members/{volunteer_id}/reject", false, x.rejectMember)
 	x.handle("GET", "/me/organizations", false, x.myOrganizations)
 
+	// Importing member lists: template, upload and preview, run, error sheet (imports.go).
+	x.handle("GET", "/import-template.xlsx", true, x.importTemplate)
+	x.handle("POST", "/organizations/{id}/imports", false, x.uploadImport)
+	x.handle("GET", "/imports/{id}", false, x.getImport)
+	x.handle("POST", "/imports/{id}/run", false, x.runImport)
+	x.handle("GET", "/imports/{id}/errors.xlsx", false, x.importErrors)
+
 	// Notifications (notifications.go).
 	x.handle("GET", "/me/notifications", false, x.listNotifications)
 	x.handle("POST", "/me/notifications/read", false, x.readAllNotifications)

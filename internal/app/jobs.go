@@ -27,6 +27,7 @@ func (a *App) JobWorkers() *river.Workers {
 	river.AddWorker(w, &fanoutWorker{a: a})  // an activity ended: tell everyone signed up
 	river.AddWorker(w, &deliverWorker{a: a}) // one message by SMS or email, through the Sender
 	river.AddWorker(w, &sweepWorker{a: a})   // the periodic housekeeping (background.go)
+	river.AddWorker(w, &importWorker{a: a})  // a member list: check the rows, then write them (imports.go)
 	return w
 }
 
@@ -163,6 +164,8 @@ func (p JobProblem) KindChinese() string {
 		return "活动通知分发"
 	case jobs.Sweep{}.Kind():
 		return "定时维护"
+	case jobs.Import{}.Kind():
+		return "名单导入"
 	}
 	return p.Kind
 }

@@ -74,6 +74,43 @@ func (a *App) today() time.Time { return a.store.Now().In(zhiyuan.Beijing) }
 // recorded when given and the consent time recorded when the guardian consents. The same
 // document or phone twice is a 409 conflict naming id_number or phone.
 func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan.Volunteer, error) {
+	v, number, p := a.checkRegistration(in, true)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if err := a.throttleRegistration(ctx); err != nil {
+		return nil, err
+	}
+
+	v.IDNumberMasked = pii.MaskIDNumber(number)
+	sealed, err := a.Keys.Seal(number, "id_number")
+	if err != nil {
+		return nil, err
+	}
+	if err := a.SealContact(v); err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(in.Password, a.Config.Password)
+	if err != nil {
+		return nil, err
+	}
+	sec := sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberSealed: sealed, IDNumberIndex: a.Keys.BlindIndex(idIndexKind(v.IDType), number)}
+	if err := a.store.CreateVolunteer(ctx, v, sec); err != nil {
+		return nil, err
+	}
+	a.Log.InfoContext(ctx, "volunteer registered", slog.Int64("volunteer_id", v.ID), slog.String("region", v.RegionCode),
+		slog.Bool("minor", v.Minor))
+	return v, nil
+}
+
+// checkRegistration applies every rule of real-name registration to in: the one
+// definition the registration form, the API and the import of member lists share. It
+// returns the volunteer as it would be registered, the identity number normalised, and
+// the problems by field (name, id_type, id_number, birth_date, sex, phone, password,
+// region_code, political_status, skills, categories, guardian.*). Under-14s are refused;
+// 14–17-year-olds become minors, with the guardian when given. The password is checked
+// only when withPassword is set (an imported person sets theirs when claiming).
+func (a *App) checkRegistration(in RegisterInput, withPassword bool) (*zhiyuan.Volunteer, string, zhiyuan.Problems) {
 	p := zhiyuan.Problems{}
 	now := a.today()
 	v := &zhiyuan.Volunteer{}
@@ -130,7 +167,9 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 		p.Add("phone", "volunteer.phone_format")
 	}
 	v.Phone = phone
-	checkPassword(p, "password", in.Password)
+	if withPassword {
+		checkPassword(p, "password", in.Password)
+	}
 	if code, ok := a.Regions.Normalize(strings.TrimSpace(in.RegionCode)); ok && a.Regions.IsCounty(code) {
 		v.RegionCode = code
 	} else if strings.TrimSpace(in.RegionCode) == "" {
@@ -167,32 +206,7 @@ func (a *App) RegisterVolunteer(ctx context.Context, in RegisterInput) (*zhiyuan
 			v.Guardian = g
 		}
 	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	if err := a.throttleRegistration(ctx); err != nil {
-		return nil, err
-	}
-
-	v.IDNumberMasked = pii.MaskIDNumber(number)
-	sealed, err := a.Keys.Seal(number, "id_number")
-	if err != nil {
-		return nil, err
-	}
-	if err := a.SealContact(v); err != nil {
-		return nil, err
-	}
-	hash, err := password.Hash(in.Password, a.Config.Password)
-	if err != nil {
-		return nil, err
-	}
-	sec := sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberSealed: sealed, IDNumberIndex: a.Keys.BlindIndex(idIndexKind(v.IDType), number)}
-	if err := a.store.CreateVolunteer(ctx, v, sec); err != nil {
-		return nil, err
-	}
-	a.Log.InfoContext(ctx, "volunteer registered", slog.Int64("volunteer_id", v.ID), slog.String("region", v.RegionCode),
-		slog.Bool("minor", v.Minor))
-	return v, nil
+	return v, number, p
 }
 
 // checkPersonName adds under field a problem when a real name (the volunteer's own, or

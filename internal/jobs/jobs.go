@@ -38,6 +38,14 @@ const (
 	// writes their notifications and deliveries stays short (on SQLite it holds the
 	// only write connection; see docs/ARCHITECTURE.md).
 	FanoutChunk = 100
+	// ImportMaxAttempts: an import job that fails (the database away) is tried again;
+	// each attempt resumes from the first row not yet done.
+	ImportMaxAttempts = 10
+	// ImportSlice is how long one run of an import job works before it gives the queue
+	// back (snoozes at once); it is cut to half the job timeout when that is shorter,
+	// so a 100,000-row import is many slices, never one attempt that a timeout or a
+	// rescue (after twice the timeout, at least 10 s) would cut.
+	ImportSlice = 8 * time.Second
 )
 
 // Fanout writes one in-app notification to each of AccountIDs and queues a Deliver job
@@ -87,6 +95,31 @@ func (Sweep) Kind() string { return "sweep" }
 // yet finished, so a slow one does not pile up copies behind it.
 func (Sweep) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: SweepMaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled,
+	}}}
+}
+
+// Import phases.
+const (
+	ImportValidate = "validate" // compare the rows with the registry: new, existing or conflict
+	ImportRun      = "run"      // write the rows, in batches
+)
+
+// Import checks or writes the rows of one import of a member list (Phase). The
+// arguments hold no personal data: the rows are in the import's staging table.
+type Import struct {
+	ImportID int64  `json:"import_id"`
+	Phase    string `json:"phase"`
+}
+
+// Kind implements river.JobArgs.
+func (Import) Kind() string { return "import" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts. One job per import and phase until
+// it finishes.
+func (Import) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: ImportMaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
 		rivertype.JobStateRunning, rivertype.JobStateScheduled,
 	}}}

@@ -84,6 +84,12 @@ func (x *Web) routes() {
 	x.handle("GET /ledger/anchors", true, x.ledgerAnchorsPage)
 
 	// Organisation membership and administrators (members.go).
+	x.handle("GET /orgs/{id}/imports", false, x.importPage)
+	x.handle("POST /orgs/{id}/imports", false, x.importUpload)
+	x.handle("GET /imports/{id}", false, x.importShow)
+	x.confirmable("/imports/{id}/run", x.askImportRun, x.importRun)
+	x.handle("GET /imports/{id}/errors.xlsx", false, x.importErrors)
+	x.handle("GET /import-template.xlsx", true, x.importTemplate)
 	x.handle("GET /orgs/{id}/members", false, x.memberList)
 	x.handle("POST /orgs/{id}/members/{volunteer_id}/approve", false, x.memberApprove)
 	x.confirmable("/orgs/{id}/members/{volunteer_id}/reject", x.askMemberReject, x.memberReject)

@@ -1,0 +1,323 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"zhiyuan"
+	"zhiyuan/internal/jobs"
+	"zhiyuan/internal/pii"
+	"zhiyuan/internal/roster"
+	"zhiyuan/internal/sqlstore"
+)
+
+// Imports of member lists (名单导入): an organisation's admin (or an admin above it)
+// uploads a sheet; every row is checked by the rules of registration (checkRegistration,
+// the same as the form's) and staged; a job compares the rows with the registry (the
+// preview); once confirmed, a job writes them in batches. See docs/imports.md.
+
+// sealImportRow is the context the cells of a staged row are sealed under.
+const sealImportRow = "import_row"
+
+// importColumnOf is the sheet column a registration field comes from.
+var importColumnOf = map[string]string{
+	"name":             roster.ColName,
+	"id_type":          roster.ColIDType,
+	"id_number":        roster.ColIDNumber,
+	"phone":            roster.ColPhone,
+	"political_status": roster.ColPolitical,
+	"org":              roster.ColOrg,
+	"skills":           roster.ColSkills,
+	"categories":       roster.ColCategories,
+	"birth_date":       roster.ColBirthDate,
+	"sex":              roster.ColSex,
+	"region_code":      roster.ColRegion,
+}
+
+// importFieldOrder is the order the fields of a row are reported in: the first problem
+// found is the row's reason, the others follow it.
+var importFieldOrder = []string{"name", "id_type", "id_number", "birth_date", "sex", "phone", "region_code",
+	"political_status", "org", "skills", "categories"}
+
+// ImportTemplate writes the empty template (.xlsx): anyone may download it.
+func (a *App) ImportTemplate(w io.Writer) error { return roster.WriteTemplate(w) }
+
+// UploadImport reads an uploaded member list for an organisation the caller manages and
+// stages its rows: a file that cannot be used is refused as a whole (422 naming "file"),
+// every row is checked and gets its verdict, and the comparison with the registry is
+// queued. Nothing is written to the registry until RunImport. The same file uploaded
+// again is the same import (created false).
+func (a *App) UploadImport(ctx context.Context, p *zhiyuan.Principal, orgID int64, data []byte) (*zhiyuan.Import, bool, error) {
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID)
+	if err != nil {
+		return nil, false, err
+	}
+	if o.Status != zhiyuan.OrgApproved {
+		return nil, false, zhiyuan.Fail(zhiyuan.EConflict, "import.org_not_approved")
+	}
+	f, err := roster.Read(data)
+	if err != nil {
+		return nil, false, err
+	}
+	rows, err := a.stageRows(o, f.Rows)
+	if err != nil {
+		return nil, false, err
+	}
+
+	sum := sha256.Sum256(data)
+	im := &zhiyuan.Import{OrgID: o.ID, UploadedBy: p.AccountID, FileHash: hex.EncodeToString(sum[:]), FileKind: f.Kind,
+		Extra: f.Extra}
+	created, err := a.store.CreateImport(ctx, im, rows)
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		a.Log.InfoContext(ctx, "import uploaded", slog.Int64("import_id", im.ID), slog.Int64("org_id", o.ID),
+			slog.Int("rows", len(rows)))
+	}
+	return im, created, nil
+}
+
+// countyOf returns the county an organisation is registered in (its own region, or the
+// county above its street), or "" for one registered above county level.
+func (a *App) countyOf(code string) string {
+	county := ""
+	for _, r := range a.Regions.Chain(code) {
+		if a.Regions.IsCounty(r.Code) {
+			county = r.Code
+		}
+	}
+	return county
+}
+
+// stageRows checks each row as a registration (without a password) and against the rows
+// before it, and prepares it for the store.
+func (a *App) stageRows(o *zhiyuan.Organization, in []roster.Row) ([]sqlstore.ImportRow, error) {
+	county := a.countyOf(o.RegionCode)
+	firstByIndex := map[string]int{}
+	firstByPhone := map[string]int{}
+	out := make([]sqlstore.ImportRow, len(in))
+	for i, r := range in {
+		raw, err := json.Marshal(r.Values)
+		if err != nil {
+			return nil, err
+		}
+		sr := &out[i]
+		sr.Line = r.Line
+		if sr.RawSealed, err = a.Keys.Seal(string(raw), sealImportRow); err != nil {
+			return nil, err
+		}
+		reg := RegisterInput{
+			Name: r.Get(roster.ColName), IDNumber: r.Get(roster.ColIDNumber), Phone: r.Get(roster.ColPhone),
+			RegionCode: r.Get(roster.ColRegion), BirthDate: r.Get(roster.ColBirthDate), Sex: roster.SexOf(r.Get(roster.ColSex)),
+			PoliticalStatus: roster.PoliticalStatusOf(r.Get(roster.ColPolitical)),
+			Skills:          zhiyuan.SplitList(r.Get(roster.ColSkills)), Categories: roster.CategoriesOf(r.Get(roster.ColCategories)),
+		}
+		if reg.RegionCode == "" {
+			reg.RegionCode = county
+		}
+		t, ok := roster.IDTypeOf(r.Get(roster.ColIDType))
+		reg.IDType = string(t)
+		if !ok {
+			reg.IDType = "unknown"
+		}
+		v, number, probs := a.checkRegistration(reg, false)
+		if org := r.Get(roster.ColOrg); org != "" && org != o.Name {
+			probs.Add("org", "import.row_org_mismatch", "org", o.Name)
+		}
+		var index string
+		if number != "" {
+			index = a.Keys.BlindIndex(idIndexKind(v.IDType), number)
+			if first, ok := firstByIndex[index]; ok {
+				probs.Add("id_number", "import.row_duplicate_id", "line", first)
+			} else {
+				firstByIndex[index] = r.Line
+			}
+		}
+		if v.Phone != "" {
+			if first, ok := firstByPhone[v.Phone]; ok {
+				probs.Add("phone", "import.row_duplicate_phone", "line", first)
+			} else {
+				firstByPhone[v.Phone] = r.Line
+			}
+		}
+		if len(probs) > 0 {
+			sr.Verdict = zhiyuan.VerdictError
+			sr.Name, sr.Phone = v.Name, v.Phone
+			var reasons []string
+			for _, f := range importFieldOrder {
+				if pr, ok := probs[f]; ok {
+					if sr.ErrorField == "" {
+						sr.ErrorField = f
+					}
+					reasons = append(reasons, importColumnOf[f]+"："+pr.Message())
+				}
+			}
+			if sr.ErrorField == "" { // a field outside the sheet's columns (none today)
+				for f, pr := range probs {
+					sr.ErrorField = f
+					reasons = append(reasons, pr.Message())
+				}
+			}
+			sr.ErrorReason = strings.Join(reasons, "；")
+			continue
+		}
+		sealed, err := a.Keys.Seal(number, "id_number")
+		if err != nil {
+			return nil, err
+		}
+		*sr = sqlstore.ImportRow{Line: r.Line, RawSealed: sr.RawSealed, Name: v.Name, Phone: v.Phone, IDType: v.IDType,
+			IDNumberSealed: sealed, IDNumberIndex: index, IDNumberMasked: pii.MaskIDNumber(number), RegionCode: v.RegionCode,
+			BirthDate: v.BirthDate, Sex: v.Sex, Minor: v.Minor, PoliticalStatus: v.PoliticalStatus, Skills: v.Skills,
+			Categories: v.Categories, Verdict: sqlstore.VerdictUnchecked}
+	}
+	return out, nil
+}
+
+// Import returns an import of an organisation the caller manages.
+func (a *App) Import(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Import, *zhiyuan.Organization, error) {
+	im, err := a.store.FindImport(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, im.OrgID)
+	if zhiyuan.ErrorCode(err) == zhiyuan.EForbidden {
+		// Whether an import exists is itself not for others to learn.
+		return nil, nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.import")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return im, o, nil
+}
+
+// ImportRowErrors returns the first limit rows of an import that will not be (or were
+// not) written, with the column and the reason.
+func (a *App) ImportRowErrors(ctx context.Context, p *zhiyuan.Principal, id int64, limit int) ([]zhiyuan.ImportRowError, error) {
+	if _, _, err := a.Import(ctx, p, id); err != nil {
+		return nil, err
+	}
+	out := []zhiyuan.ImportRowError{}
+	err := a.store.ImportProblems(ctx, id, limit, func(r sqlstore.ImportProblemRow) error {
+		out = append(out, zhiyuan.ImportRowError{Line: r.Line, Column: importColumnOf[r.Field], Reason: r.Reason, Verdict: r.Verdict})
+		return nil
+	})
+	return out, err
+}
+
+// WriteImportErrors writes the error sheet of an import: the rows that will not be (or
+// were not) written, as uploaded, with the reason; corrected, it can be uploaded again.
+// It holds identity numbers in clear, so it is audited.
+func (a *App) WriteImportErrors(ctx context.Context, p *zhiyuan.Principal, id int64, w io.Writer) error {
+	_, o, err := a.Import(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if err := a.audit(ctx, p, "import.errors", "import", strconv.FormatInt(id, 10), o.RegionCode, o.ID, ""); err != nil {
+		return err
+	}
+	var rows []roster.ErrorRow
+	err = a.store.ImportProblems(ctx, id, 0, func(r sqlstore.ImportProblemRow) error {
+		raw, err := a.Keys.Open(r.RawSealed, sealImportRow)
+		if err != nil {
+			return err
+		}
+		var vals []string
+		if err := json.Unmarshal([]byte(raw), &vals); err != nil {
+			return err
+		}
+		rows = append(rows, roster.ErrorRow{Values: vals, Reason: r.Reason})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	i := 0
+	return roster.WriteErrors(w, func() (roster.ErrorRow, bool, error) {
+		if i == len(rows) {
+			return roster.ErrorRow{}, false, nil
+		}
+		i++
+		return rows[i-1], true, nil
+	})
+}
+
+// RunImport starts writing a ready import, once the admin confirmed: audited, and only
+// once (a second confirmation is a conflict).
+func (a *App) RunImport(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Import, error) {
+	im, o, err := a.Import(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	detail := "新增" + strconv.Itoa(im.New) + "，已注册" + strconv.Itoa(im.Existing)
+	entry := a.auditEntry(ctx, p, "import.run", "import", strconv.FormatInt(id, 10), o.RegionCode, o.ID, detail)
+	if err := a.store.StartImport(ctx, id, entry); err != nil {
+		return nil, err
+	}
+	im, _, err = a.Import(ctx, p, id)
+	return im, err
+}
+
+type importWorker struct {
+	river.WorkerDefaults[jobs.Import]
+	a *App
+}
+
+// Work checks or writes batches of the import until it is through or jobs.ImportSlice
+// has passed; then it snoozes, to be picked up again at once, so no attempt runs near the
+// job timeout. Every batch commits with its rows' outcome, so a cut attempt loses at most
+// the batch it was writing, which the next attempt writes again.
+func (w *importWorker) Work(ctx context.Context, job *river.Job[jobs.Import]) error {
+	a, args := w.a, job.Args
+	slice := jobs.ImportSlice
+	if dl, ok := ctx.Deadline(); ok {
+		// Half the attempt's timeout at most, so a slice ends well before it.
+		slice = min(slice, time.Until(dl)/2)
+	}
+	deadline := time.Now().Add(slice)
+	for {
+		var done bool
+		var err error
+		switch args.Phase {
+		case jobs.ImportValidate:
+			done, err = a.store.ClassifyImport(ctx, args.ImportID, 4*zhiyuan.ImportBatchRows)
+		case jobs.ImportRun:
+			done, err = a.store.RunImportBatch(ctx, args.ImportID, zhiyuan.ImportBatchRows)
+		default:
+			return river.JobCancel(errors.New("unknown import phase"))
+		}
+		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound {
+			return river.JobCancel(errors.New("import no longer exists"))
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return river.JobSnooze(0) // shutting down: the next server resumes
+			}
+			if job.Attempt >= job.MaxAttempts {
+				if ferr := a.store.FailImport(context.WithoutCancel(ctx), args.ImportID); ferr != nil {
+					a.Log.ErrorContext(ctx, "import not marked failed", slog.Int64("import_id", args.ImportID), slog.String("error", ferr.Error()))
+				}
+			}
+			return err
+		}
+		if done {
+			if args.Phase == jobs.ImportRun {
+				a.Log.InfoContext(ctx, "import done", slog.Int64("import_id", args.ImportID))
+			}
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return river.JobSnooze(0)
+		}
+	}
+}

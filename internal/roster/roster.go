@@ -1,0 +1,292 @@
+// Package roster owns the file format of member lists (名单) that organisations upload to
+// register their members at once: reading an .xlsx or .csv (UTF-8 or GB18030) into rows
+// by column header, refusing files that are not what they claim (old .xls, zip bombs,
+// formulas, merged header cells, too many rows), and writing the template and the error
+// sheet that goes back to the uploader. It knows the columns, not the rules of
+// registration: each row's values are checked by package app with the same code that
+// checks a registration form.
+package roster
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"zhiyuan"
+)
+
+// The columns, by their Chinese header. A file's columns are matched by header name, in
+// any order; a header that is none of these is ignored (and listed back to the uploader).
+const (
+	ColName       = "姓名"
+	ColIDType     = "证件类型"
+	ColIDNumber   = "证件号码"
+	ColPhone      = "手机号"
+	ColPolitical  = "政治面貌"
+	ColOrg        = "所属组织"
+	ColSkills     = "技能"
+	ColCategories = "服务类别"
+	ColBirthDate  = "出生日期" // only for documents other than the resident identity card
+	ColSex        = "性别"   // likewise
+	ColRegion     = "所在区县" // only when the organisation is registered above county level
+)
+
+// Columns are the known columns in the order the template and the error sheet use.
+var Columns = []string{ColName, ColIDType, ColIDNumber, ColPhone, ColPolitical, ColOrg, ColSkills, ColCategories,
+	ColBirthDate, ColSex, ColRegion}
+
+// Required are the columns a file must have.
+var Required = []string{ColName, ColIDNumber, ColPhone}
+
+// ColumnIndex returns the position of a known column in Columns, or -1.
+func ColumnIndex(header string) int { return slices.Index(Columns, header) }
+
+// Row is one data row: its line in the sheet (1-based, as spreadsheet programs number
+// rows) and its values by column, in the order of Columns ("" where the file has no such
+// column or the cell is empty).
+type Row struct {
+	Line   int
+	Values []string
+}
+
+// Get returns the row's value of a column.
+func (r Row) Get(col string) string {
+	if i := ColumnIndex(col); i >= 0 && i < len(r.Values) {
+		return r.Values[i]
+	}
+	return ""
+}
+
+// File is an uploaded member list, read.
+type File struct {
+	Kind    string   // "xlsx" or "csv"
+	Present []string // the known columns the file has
+	Extra   []string // headers of columns that are ignored
+	Rows    []Row
+}
+
+// Signatures of the formats recognised before anything is parsed.
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1} // .xls, and encrypted .xlsx
+	utf8BOM  = []byte{0xEF, 0xBB, 0xBF}
+)
+
+// fail is a refusal of the whole file: a 422 naming the field "file".
+func fail(reason zhiyuan.Msg, args ...any) error {
+	return zhiyuan.FieldFail(zhiyuan.EInvalid, "file", reason, args...)
+}
+
+// Read reads an uploaded member list. Whether it is an .xlsx or a .csv is decided by its
+// content, not its name. A file that cannot be used is a *zhiyuan.Error (EInvalid, field
+// "file") whose reason says why, in Chinese.
+func Read(data []byte) (*File, error) {
+	switch {
+	case len(data) == 0:
+		return nil, fail("import.file_empty")
+	case len(data) > zhiyuan.MaxImportBytes:
+		return nil, fail("import.file_too_large", "max_mb", zhiyuan.MaxImportBytes>>20)
+	case bytes.HasPrefix(data, oleMagic):
+		return nil, fail("import.file_xls")
+	case bytes.HasPrefix(data, zipMagic):
+		return readXLSX(data)
+	}
+	text, ok := decodeText(data)
+	if !ok {
+		return nil, fail("import.file_unknown")
+	}
+	return readCSV(text)
+}
+
+// decodeText returns the file as UTF-8 text: as it is when it is valid UTF-8 (a BOM is
+// dropped), else decoded from GB18030, which older Excel saves as "CSV" on Chinese
+// Windows. Bytes that are neither, or text with control characters other than line ends
+// and tabs, are not a CSV file.
+func decodeText(data []byte) (string, bool) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	var s string
+	if utf8.Valid(data) {
+		s = string(data)
+	} else {
+		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil || !utf8.Valid(out) {
+			return "", false
+		}
+		s = string(out)
+	}
+	for _, r := range s {
+		if r == utf8.RuneError || (r < 0x20 && r != '\t' && r != '\r' && r != '\n') || r == 0x7f {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// sink collects rows after the header, counting blank ones against the limits.
+type sink struct {
+	f      *File
+	cols   []int // for each column of the file, its index in Columns or -1
+	header bool
+	blank  int
+}
+
+// add takes one row of cells at line (1-based). It returns an error when the file breaks
+// a limit.
+func (s *sink) add(line int, cells []string) error {
+	empty := true
+	for i, c := range cells {
+		c = strings.TrimSpace(c)
+		cells[i] = c
+		if c != "" {
+			empty = false
+		}
+	}
+	if empty {
+		s.blank++
+		if s.blank > zhiyuan.MaxImportBlankRows {
+			return fail("import.too_many_blank_rows", "max", zhiyuan.MaxImportBlankRows)
+		}
+		return nil
+	}
+	if !s.header {
+		s.header = true
+		return s.readHeader(cells)
+	}
+	if len(s.f.Rows) >= zhiyuan.MaxImportRows {
+		return fail("import.too_many_rows", "max", zhiyuan.MaxImportRows)
+	}
+	r := Row{Line: line, Values: make([]string, len(Columns))}
+	for i, c := range cells {
+		if i < len(s.cols) && s.cols[i] >= 0 {
+			r.Values[s.cols[i]] = c
+		}
+	}
+	s.f.Rows = append(s.f.Rows, r)
+	return nil
+}
+
+// readHeader matches the header row's names to the known columns.
+func (s *sink) readHeader(cells []string) error {
+	s.cols = make([]int, len(cells))
+	seen := map[string]bool{}
+	for i, h := range cells {
+		h = strings.TrimSuffix(strings.TrimPrefix(h, "*"), "*") // "*姓名" marks a required column in some templates
+		s.cols[i] = ColumnIndex(h)
+		switch {
+		case h == "":
+		case seen[h]:
+			return fail("import.header_duplicate", "column", h)
+		case s.cols[i] < 0:
+			s.f.Extra = append(s.f.Extra, h)
+		default:
+			s.f.Present = append(s.f.Present, h)
+		}
+		seen[h] = true
+	}
+	var missing []string
+	for _, c := range Required {
+		if !seen[c] {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return fail("import.header_missing", "columns", strings.Join(missing, "、"))
+	}
+	return nil
+}
+
+func (s *sink) finish() (*File, error) {
+	if !s.header {
+		return nil, fail("import.no_header")
+	}
+	if len(s.f.Rows) == 0 {
+		return nil, fail("import.no_rows")
+	}
+	return s.f, nil
+}
+
+func readCSV(text string) (*File, error) {
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = true
+	s := &sink{f: &File{Kind: "csv"}}
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fail("import.csv_broken", "line", line)
+		}
+		if err := s.add(line, slices.Clone(rec)); err != nil {
+			return nil, err
+		}
+	}
+	return s.finish()
+}
+
+func readXLSX(data []byte) (*File, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    zhiyuan.MaxImportUnzipBytes,
+		UnzipXMLSizeLimit: 16 << 20, // larger sheets are unpacked to a temporary file, not memory
+	})
+	if err != nil {
+		if strings.Contains(err.Error(), "unzip size") {
+			return nil, fail("import.file_unzip_limit", "max_mb", zhiyuan.MaxImportUnzipBytes>>20)
+		}
+		return nil, fail("import.file_unknown")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fail("import.no_header")
+	}
+	name := sheets[0]
+	// The template's data sheet is first, but a file whose first sheet is the
+	// instructions is read from the data sheet all the same.
+	if slices.Contains(sheets, TemplateSheet) {
+		name = TemplateSheet
+	}
+	scan, err := scanSheet(data, name)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := f.Rows(name)
+	if err != nil {
+		return nil, fail("import.file_unknown")
+	}
+	defer rows.Close()
+	s := &sink{f: &File{Kind: "xlsx"}}
+	line := 0
+	for rows.Next() {
+		line++
+		if line > zhiyuan.MaxImportRows+zhiyuan.MaxImportBlankRows+1 {
+			return nil, fail("import.too_many_rows", "max", zhiyuan.MaxImportRows)
+		}
+		cells, err := rows.Columns()
+		if err != nil {
+			return nil, fail("import.file_unknown")
+		}
+		wasHeader := s.header
+		if err := s.add(line, cells); err != nil {
+			return nil, err
+		}
+		if !wasHeader && s.header && scan.mergedRow(line) {
+			return nil, fail("import.header_merged")
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return nil, fail("import.file_unknown")
+	}
+	if scan.formula != "" {
+		return nil, fail("import.formula", "cell", scan.formula)
+	}
+	return s.finish()
+}

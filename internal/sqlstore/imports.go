@@ -1,0 +1,729 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strings"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/jobs"
+)
+
+// VerdictUnchecked is the verdict of a row that passed the rules of registration and is
+// still to be compared with the registry (by the import's validate job).
+const VerdictUnchecked zhiyuan.ImportVerdict = "unchecked"
+
+// ImportRow is one row of an upload as staged: the cells as uploaded (sealed, for the
+// error sheet) and, for a row that passed the rules, the volunteer it describes, ready to
+// be written. The identity number is sealed, indexed and masked as volunteers keep it.
+type ImportRow struct {
+	Line            int
+	RawSealed       []byte
+	Name            string
+	Phone           string // normalised
+	IDType          zhiyuan.IDType
+	IDNumberSealed  []byte
+	IDNumberIndex   string
+	IDNumberMasked  string
+	RegionCode      string
+	BirthDate       time.Time
+	Sex             string
+	Minor           bool
+	PoliticalStatus string
+	Skills          []string
+	Categories      []string
+	Verdict         zhiyuan.ImportVerdict // VerdictUnchecked or zhiyuan.VerdictError
+	ErrorField      string                // the registration field at fault (name, id_number, phone, …)
+	ErrorReason     string                // in Chinese
+}
+
+const importColumns = `id, org_id, uploaded_by, file_hash, file_kind, status, extra_columns, total, processed, created,
+	linked, skipped, failed, created_at, updated_at, finished_at`
+
+func scanImport(r rowScanner) (*zhiyuan.Import, error) {
+	var im zhiyuan.Import
+	var status, extra string
+	var finished sql.NullTime
+	if err := r.Scan(&im.ID, &im.OrgID, &im.UploadedBy, &im.FileHash, &im.FileKind, &status, &extra, &im.Total,
+		&im.Processed, &im.Created, &im.Linked, &im.Skipped, &im.Failed, &im.CreatedAt, &im.UpdatedAt, &finished); err != nil {
+		return nil, err
+	}
+	im.Status = zhiyuan.ImportStatus(status)
+	if extra != "" {
+		im.Extra = strings.Split(extra, "\t")
+	}
+	if finished.Valid {
+		im.FinishedAt = finished.Time
+	}
+	return &im, nil
+}
+
+// CreateImport stores an upload: the import, its rows and the job that compares them
+// with the registry, in one transaction. The same file (FileHash) uploaded again to the
+// same organisation creates nothing: the earlier import is returned with created false,
+// decided by the unique index, so two uploads at once make one import.
+func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []ImportRow) (created bool, err error) {
+	now := s.now()
+	err = s.inTx(ctx, func(tx conn) error {
+		var id int64
+		err := tx.queryRow(ctx, `INSERT INTO imports (org_id, uploaded_by, file_hash, file_kind, status, extra_columns, total,
+			created_at, updated_at) VALUES (?, ?, ?, ?, 'validating', ?, ?, ?, ?)
+			ON CONFLICT (org_id, file_hash) DO NOTHING RETURNING id`,
+			im.OrgID, im.UploadedBy, im.FileHash, im.FileKind, strings.Join(im.Extra, "\t"), len(rows), now, now).Scan(&id)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		created = true
+		const perInsert = 1000 // 20 values a row, under SQLite's 32766
+		for start := 0; start < len(rows); start += perInsert {
+			chunk := rows[start:min(start+perInsert, len(rows))]
+			args := make([]any, 0, 20*len(chunk))
+			for _, r := range chunk {
+				var birth any
+				if !r.BirthDate.IsZero() {
+					birth = dateOnly(r.BirthDate)
+				}
+				args = append(args, id, r.Line, r.RawSealed, r.Name, r.Phone, string(r.IDType), nullBytes(r.IDNumberSealed),
+					r.IDNumberIndex, r.IDNumberMasked, r.RegionCode, birth, r.Sex, r.Minor, r.PoliticalStatus,
+					strings.Join(r.Skills, ","), strings.Join(r.Categories, ","), string(r.Verdict), r.ErrorField,
+					r.ErrorReason, "")
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO import_rows (import_id, line, raw_sealed, name, phone, id_type,
+				id_number_sealed, id_number_index, id_number_masked, region_code, birth_date, sex, minor, political_status,
+				skills, categories, verdict, error_column, error_reason, outcome) VALUES `+
+				repeatTuple("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)), args...); err != nil {
+				return err
+			}
+		}
+		return s.enqueue(ctx, tx, jobs.Import{ImportID: id, Phase: jobs.ImportValidate})
+	})
+	if err != nil {
+		return false, err
+	}
+	found, err := s.findImportBy(ctx, s.writer(), "org_id = ? AND file_hash = ?", im.OrgID, im.FileHash)
+	if err != nil {
+		return false, err
+	}
+	*im = *found
+	return created, nil
+}
+
+// FindImport returns an import by id.
+func (s *Store) FindImport(ctx context.Context, id int64) (*zhiyuan.Import, error) {
+	return s.findImportBy(ctx, s.reader(), "id = ?", id)
+}
+
+func (s *Store) findImportBy(ctx context.Context, c conn, where string, args ...any) (*zhiyuan.Import, error) {
+	im, err := scanImport(c.queryRow(ctx, "SELECT "+importColumns+" FROM imports WHERE "+where, args...))
+	if err == sql.ErrNoRows {
+		return nil, notFound("notfound.import")
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.query(ctx, "SELECT verdict, COUNT(*) FROM import_rows WHERE import_id = ? GROUP BY verdict", im.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		var n int
+		if err := rows.Scan(&v, &n); err != nil {
+			return nil, err
+		}
+		switch zhiyuan.ImportVerdict(v) {
+		case zhiyuan.VerdictNew:
+			im.New = n
+		case zhiyuan.VerdictExisting:
+			im.Existing = n
+		case zhiyuan.VerdictConflict:
+			im.Conflicts = n
+		case zhiyuan.VerdictError:
+			im.Errors = n
+		}
+	}
+	return im, rows.Err()
+}
+
+// registered is what the registry holds under one identity number.
+type registered struct {
+	volunteerID int64
+	name, phone string
+}
+
+// registeredBy looks up the volunteers registered under the blind indexes.
+func registeredBy(ctx context.Context, tx conn, indexes []string) (map[string]registered, error) {
+	out := map[string]registered{}
+	if len(indexes) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(indexes))
+	for i, x := range indexes {
+		args[i] = x
+	}
+	rows, err := tx.query(ctx, `SELECT v.id_number_index, v.id, v.name, a.phone FROM volunteers v
+		JOIN accounts a ON a.id = v.account_id WHERE v.id_number_index IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var idx string
+		var r registered
+		if err := rows.Scan(&idx, &r.volunteerID, &r.name, &r.phone); err != nil {
+			return nil, err
+		}
+		out[idx] = r
+	}
+	return out, rows.Err()
+}
+
+// phonesTaken returns which of the phones an account already uses.
+func phonesTaken(ctx context.Context, tx conn, phones []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(phones) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(phones))
+	for i, x := range phones {
+		args[i] = x
+	}
+	rows, err := tx.query(ctx, "SELECT phone FROM accounts WHERE phone IN ("+placeholders(len(args))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out[p] = true
+	}
+	return out, rows.Err()
+}
+
+// match says what a row is against what the registry holds under its number: the same
+// person (existing), or a conflict with its field and reason.
+func match(name, phone string, reg registered) (zhiyuan.ImportVerdict, string, string) {
+	switch {
+	case reg.name != name:
+		return zhiyuan.VerdictConflict, "name", zhiyuan.Text("import.row_conflict_name")
+	case reg.phone != phone:
+		return zhiyuan.VerdictConflict, "phone", zhiyuan.Text("import.row_conflict_phone")
+	}
+	return zhiyuan.VerdictExisting, "", ""
+}
+
+// ClassifyImport compares up to batch unchecked rows of a validating import with the
+// registry and records their verdicts in one transaction; when none is left the import
+// becomes ready. It reports whether the import is ready.
+func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready bool, err error) {
+	err = s.inTx(ctx, func(tx conn) error {
+		now := s.now()
+		res, err := tx.exec(ctx, "UPDATE imports SET updated_at = ? WHERE id = ? AND status = 'validating'", now, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			ready = true // ready, or further along, already
+			return nil
+		}
+		type row struct {
+			line        int
+			name, phone string
+			index       string
+		}
+		rs, err := queryAll(ctx, tx, func(r rowScanner) (row, error) {
+			var x row
+			return x, r.Scan(&x.line, &x.name, &x.phone, &x.index)
+		}, `SELECT line, name, phone, id_number_index FROM import_rows WHERE import_id = ? AND verdict = 'unchecked'
+			ORDER BY line LIMIT ?`, id, batch)
+		if err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			ready = true
+			_, err := tx.exec(ctx, "UPDATE imports SET status = 'ready', updated_at = ? WHERE id = ?", now, id)
+			return err
+		}
+		indexes, phones := make([]string, len(rs)), make([]string, len(rs))
+		for i, r := range rs {
+			indexes[i], phones[i] = r.index, r.phone
+		}
+		reg, err := registeredBy(ctx, tx, indexes)
+		if err != nil {
+			return err
+		}
+		taken, err := phonesTaken(ctx, tx, phones)
+		if err != nil {
+			return err
+		}
+		// One UPDATE per verdict for the many rows that are new or registered; a
+		// conflict carries its own reason.
+		lines := map[zhiyuan.ImportVerdict][]int{}
+		for _, r := range rs {
+			verdict, field, reason := zhiyuan.VerdictNew, "", ""
+			if got, ok := reg[r.index]; ok {
+				verdict, field, reason = match(r.name, r.phone, got)
+			} else if taken[r.phone] {
+				verdict, field, reason = zhiyuan.VerdictConflict, "phone", zhiyuan.Text("import.row_phone_taken")
+			}
+			if verdict != zhiyuan.VerdictConflict {
+				lines[verdict] = append(lines[verdict], r.line)
+				continue
+			}
+			if _, err := tx.exec(ctx, `UPDATE import_rows SET verdict = ?, error_column = ?, error_reason = ?
+				WHERE import_id = ? AND line = ?`, string(verdict), field, reason, id, r.line); err != nil {
+				return err
+			}
+		}
+		for verdict, ls := range lines {
+			if err := setRowsWhere(ctx, tx, "verdict", string(verdict), id, ls); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ready, err
+}
+
+// StartImport starts writing a ready import: its status becomes running and the job that
+// writes it is queued, in one transaction. Only a ready import starts, so of two
+// confirmations at once one starts it and the other is a conflict.
+func (s *Store) StartImport(ctx context.Context, id int64, audit *zhiyuan.AuditEntry) error {
+	return s.inTx(ctx, func(tx conn) error {
+		res, err := tx.exec(ctx, "UPDATE imports SET status = 'running', updated_at = ? WHERE id = ? AND status = 'ready'",
+			s.now(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return zhiyuan.Fail(zhiyuan.EConflict, "import.not_ready")
+		}
+		if audit != nil {
+			if err := s.appendAudit(ctx, tx, audit); err != nil {
+				return err
+			}
+		}
+		return s.enqueue(ctx, tx, jobs.Import{ImportID: id, Phase: jobs.ImportRun})
+	})
+}
+
+// pendingRow is a row the run has not yet written.
+type pendingRow struct {
+	ImportRow
+	existingID int64
+	outcome    zhiyuan.ImportOutcome
+	volunteer  int64
+}
+
+// RunImportBatch writes up to batch rows of a running import that have no outcome yet,
+// and records their outcomes and the import's counters in the same transaction: a run
+// cut anywhere resumes from the first row without an outcome and ends as one clean run
+// would. New volunteers are created with an unclaimed account (no password) and made
+// approved members of the organisation; volunteers already registered under the number
+// with the same name and phone are made members; the database's unique indexes settle a
+// number or a phone registered meanwhile (by another import, or by the person), which
+// then fails the row as a conflict. It reports whether the import is done.
+func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done bool, err error) {
+	err = s.inTx(ctx, func(tx conn) error {
+		now := s.now()
+		// The UPDATE takes the import's row lock first, so two runs of one import (a job
+		// rescued from a server thought dead) take their batches one after the other.
+		var orgID, by int64
+		err := tx.queryRow(ctx, `UPDATE imports SET updated_at = ? WHERE id = ? AND status = 'running'
+			RETURNING org_id, uploaded_by`, now, id).Scan(&orgID, &by)
+		if err == sql.ErrNoRows {
+			done = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := queryAll(ctx, tx, func(r rowScanner) (*pendingRow, error) {
+			var p pendingRow
+			var verdict, skills, cats, idType string
+			var birth sql.NullTime
+			err := r.Scan(&p.Line, &p.Name, &p.Phone, &idType, &p.IDNumberSealed, &p.IDNumberIndex, &p.IDNumberMasked,
+				&p.RegionCode, &birth, &p.Sex, &p.Minor, &p.PoliticalStatus, &skills, &cats, &verdict, &p.ErrorField,
+				&p.ErrorReason)
+			p.IDType, p.Verdict = zhiyuan.IDType(idType), zhiyuan.ImportVerdict(verdict)
+			p.Skills, p.Categories = splitNonEmpty(skills), splitNonEmpty(cats)
+			if birth.Valid {
+				p.BirthDate = birth.Time
+			}
+			return &p, err
+		}, `SELECT line, name, phone, id_type, id_number_sealed, id_number_index, id_number_masked, region_code, birth_date,
+			sex, minor, political_status, skills, categories, verdict, error_column, error_reason
+			FROM import_rows WHERE import_id = ? AND outcome = '' ORDER BY line LIMIT ?`, id, batch)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			done = true
+			_, err := tx.exec(ctx, "UPDATE imports SET status = 'done', finished_at = ?, updated_at = ? WHERE id = ?", now, now, id)
+			return err
+		}
+		if err := s.writeImportRows(ctx, tx, orgID, by, rows, now); err != nil {
+			return err
+		}
+		// One UPDATE per outcome; a failed row carries its own reason.
+		lines := map[zhiyuan.ImportOutcome][]int{}
+		for _, r := range rows {
+			if r.outcome != zhiyuan.OutcomeFailed {
+				lines[r.outcome] = append(lines[r.outcome], r.Line)
+				continue
+			}
+			lines[r.outcome] = append(lines[r.outcome], r.Line)
+			if _, err := tx.exec(ctx, `UPDATE import_rows SET outcome = 'failed', error_column = ?, error_reason = ?
+				WHERE import_id = ? AND line = ?`, r.ErrorField, r.ErrorReason, id, r.Line); err != nil {
+				return err
+			}
+		}
+		for outcome, ls := range lines {
+			if outcome == zhiyuan.OutcomeFailed {
+				continue
+			}
+			if err := setRowsWhere(ctx, tx, "outcome", string(outcome), id, ls); err != nil {
+				return err
+			}
+		}
+		created, linked := len(lines[zhiyuan.OutcomeCreated]), len(lines[zhiyuan.OutcomeLinked])
+		skipped, failed := len(lines[zhiyuan.OutcomeSkipped]), len(lines[zhiyuan.OutcomeFailed])
+		_, err = tx.exec(ctx, `UPDATE imports SET processed = processed + ?, created = created + ?, linked = linked + ?,
+			skipped = skipped + ?, failed = failed + ? WHERE id = ?`, len(rows), created, linked, skipped, failed, id)
+		return err
+	})
+	return done, err
+}
+
+// setRowsWhere sets one column (verdict or outcome) of the import's rows at lines.
+func setRowsWhere(ctx context.Context, tx conn, col, value string, id int64, lines []int) error {
+	for from := 0; from < len(lines); from += 5000 {
+		chunk := lines[from:min(from+5000, len(lines))]
+		args := make([]any, 0, len(chunk)+2)
+		args = append(args, value, id)
+		for _, l := range chunk {
+			args = append(args, l)
+		}
+		if _, err := tx.exec(ctx, "UPDATE import_rows SET "+col+" = ? WHERE import_id = ? AND line IN ("+placeholders(len(chunk))+")",
+			args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func splitNonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// writeImportRows decides and writes the outcome of each row of one batch.
+func (s *Store) writeImportRows(ctx context.Context, tx conn, orgID, by int64, rows []*pendingRow, now time.Time) error {
+	var fresh []*pendingRow // rows to register
+	var indexes []string
+	for _, r := range rows {
+		switch r.Verdict {
+		case zhiyuan.VerdictNew, zhiyuan.VerdictExisting:
+			indexes = append(indexes, r.IDNumberIndex)
+		default:
+			r.outcome = zhiyuan.OutcomeFailed
+		}
+	}
+	// The registry as it is now, not as the preview saw it: someone may have
+	// registered since.
+	reg, err := registeredBy(ctx, tx, indexes)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.outcome != "" {
+			continue
+		}
+		if got, ok := reg[r.IDNumberIndex]; ok {
+			s.settleRegistered(r, got)
+		} else {
+			fresh = append(fresh, r)
+		}
+	}
+	if err := s.registerImported(ctx, tx, fresh, now); err != nil {
+		return err
+	}
+	// Membership of every row that has a volunteer now. A member already is skipped; a
+	// pending, rejected or departed one is admitted (the organisation lists them).
+	var members []*pendingRow
+	for _, r := range rows {
+		if r.volunteer != 0 && (r.outcome == "" || r.outcome == zhiyuan.OutcomeCreated) {
+			members = append(members, r)
+		}
+	}
+	if len(members) == 0 {
+		return nil
+	}
+	sort.Slice(members, func(i, j int) bool { return members[i].volunteer < members[j].volunteer })
+	args := make([]any, 0, 5*len(members))
+	for _, r := range members {
+		args = append(args, orgID, r.volunteer, now, now, by)
+	}
+	res, err := tx.query(ctx, `INSERT INTO org_members (org_id, volunteer_id, status, role, applied_at, decided_at, decided_by)
+		VALUES `+repeatTuple("(?, ?, 'approved', 'member', ?, ?, ?)", len(members))+`
+		ON CONFLICT (org_id, volunteer_id) DO UPDATE SET status = 'approved', decided_at = excluded.decided_at,
+			decided_by = excluded.decided_by
+		WHERE org_members.status <> 'approved'
+		RETURNING volunteer_id`, args...)
+	if err != nil {
+		return err
+	}
+	joined := map[int64]bool{}
+	for res.Next() {
+		var v int64
+		if err := res.Scan(&v); err != nil {
+			res.Close()
+			return err
+		}
+		joined[v] = true
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return err
+	}
+	for _, r := range members {
+		switch {
+		case r.outcome == zhiyuan.OutcomeCreated:
+		case joined[r.volunteer]:
+			r.outcome = zhiyuan.OutcomeLinked
+		default:
+			r.outcome = zhiyuan.OutcomeSkipped
+		}
+	}
+	if len(joined) > 0 {
+		_, err = tx.exec(ctx, "UPDATE organizations SET member_count = member_count + ? WHERE id = ?", len(joined), orgID)
+	}
+	return err
+}
+
+// settleRegistered decides a row whose number is registered: the same person joins,
+// another name or phone is a conflict.
+func (s *Store) settleRegistered(r *pendingRow, got registered) {
+	verdict, field, reason := match(r.Name, r.Phone, got)
+	if verdict == zhiyuan.VerdictConflict {
+		r.outcome, r.ErrorField, r.ErrorReason = zhiyuan.OutcomeFailed, field, reason
+		return
+	}
+	r.volunteer = got.volunteerID
+}
+
+// registerImported registers the rows' people: accounts with no password (unclaimed),
+// their volunteer role, volunteers and their lists. A phone or a number that another
+// registration took meanwhile is settled by the unique indexes (ON CONFLICT DO NOTHING),
+// never by a look-up: such a row is then decided against what holds the number.
+func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRow, now time.Time) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	// One lock order for every batch of every import (by phone, then by number), so two
+	// imports of overlapping files wait for each other instead of deadlocking.
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Phone < rows[j].Phone })
+	args := make([]any, 0, 5*len(rows))
+	for _, r := range rows {
+		args = append(args, r.Phone, r.Name, zhiyuan.UnclaimedPasswordHash, now, now)
+	}
+	res, err := tx.query(ctx, `INSERT INTO accounts (phone, name, password_hash, status, created_at, updated_at) VALUES `+
+		repeatTuple("(?, ?, ?, 'active', ?, ?)", len(rows))+" ON CONFLICT DO NOTHING RETURNING id, phone", args...)
+	if err != nil {
+		return err
+	}
+	accountOf := map[string]int64{}
+	for res.Next() {
+		var id int64
+		var phone string
+		if err := res.Scan(&id, &phone); err != nil {
+			res.Close()
+			return err
+		}
+		accountOf[phone] = id
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return err
+	}
+	var withAccount []*pendingRow
+	for _, r := range rows {
+		if accountOf[r.Phone] == 0 {
+			// The phone has an account: the person's own if it holds this number.
+			reg, err := registeredBy(ctx, tx, []string{r.IDNumberIndex})
+			if err != nil {
+				return err
+			}
+			if got, ok := reg[r.IDNumberIndex]; ok {
+				s.settleRegistered(r, got)
+			} else {
+				r.outcome, r.ErrorField, r.ErrorReason = zhiyuan.OutcomeFailed, "phone", zhiyuan.Text("import.row_phone_taken")
+			}
+			continue
+		}
+		withAccount = append(withAccount, r)
+	}
+	if len(withAccount) == 0 {
+		return nil
+	}
+	args = args[:0]
+	for _, r := range withAccount {
+		args = append(args, accountOf[r.Phone], string(zhiyuan.RoleVolunteer), now)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO account_roles (account_id, role, region_code, org_id, created_at) VALUES `+
+		repeatTuple("(?, ?, '', 0, ?)", len(withAccount)), args...); err != nil {
+		return err
+	}
+	perRegion := map[string]int64{}
+	for _, r := range withAccount {
+		perRegion[r.RegionCode]++
+	}
+	next := map[string]int64{}
+	codes := make([]string, 0, len(perRegion))
+	for code := range perRegion {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		last, err := s.allocVolunteerSeq(ctx, tx, code, perRegion[code])
+		if err != nil {
+			return err
+		}
+		next[code] = last - perRegion[code] + 1
+	}
+	sort.Slice(withAccount, func(i, j int) bool { return withAccount[i].IDNumberIndex < withAccount[j].IDNumberIndex })
+	args = args[:0]
+	byAccount := map[int64]*pendingRow{}
+	for _, r := range withAccount {
+		v := &zhiyuan.Volunteer{AccountID: accountOf[r.Phone], Name: r.Name, IDType: r.IDType, IDNumberMasked: r.IDNumberMasked,
+			RegionCode: r.RegionCode, BirthDate: r.BirthDate, Sex: r.Sex, Minor: r.Minor, PoliticalStatus: r.PoliticalStatus,
+			Status: zhiyuan.VolunteerActive, CreatedAt: now, UpdatedAt: now}
+		v.VolunteerNo = zhiyuan.MakeVolunteerNo(r.RegionCode, next[r.RegionCode])
+		next[r.RegionCode]++
+		byAccount[v.AccountID] = r
+		args = append(args, volunteerInsertArgs(v, VolunteerSecrets{IDNumberSealed: r.IDNumberSealed, IDNumberIndex: r.IDNumberIndex})...)
+	}
+	res, err = tx.query(ctx, `INSERT INTO volunteers (`+volunteerInsertCols+`) VALUES `+
+		repeatTuple("("+volunteerInsertMarks+")", len(withAccount))+" ON CONFLICT DO NOTHING RETURNING id, account_id", args...)
+	if err != nil {
+		return err
+	}
+	for res.Next() {
+		var vid, acc int64
+		if err := res.Scan(&vid, &acc); err != nil {
+			res.Close()
+			return err
+		}
+		r := byAccount[acc]
+		r.volunteer, r.outcome = vid, zhiyuan.OutcomeCreated
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return err
+	}
+	var lists [][2]any
+	var cats [][2]any
+	for _, r := range withAccount {
+		if r.outcome == zhiyuan.OutcomeCreated {
+			for _, sk := range r.Skills {
+				lists = append(lists, [2]any{r.volunteer, sk})
+			}
+			for _, c := range r.Categories {
+				cats = append(cats, [2]any{r.volunteer, c})
+			}
+			continue
+		}
+		// The number was registered meanwhile: the account made for it goes, and the row
+		// is decided against the one registered.
+		acc := accountOf[r.Phone]
+		if _, err := tx.exec(ctx, "DELETE FROM account_roles WHERE account_id = ?", acc); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM accounts WHERE id = ?", acc); err != nil {
+			return err
+		}
+		reg, err := registeredBy(ctx, tx, []string{r.IDNumberIndex})
+		if err != nil {
+			return err
+		}
+		if got, ok := reg[r.IDNumberIndex]; ok {
+			s.settleRegistered(r, got)
+		} else {
+			r.outcome, r.ErrorField, r.ErrorReason = zhiyuan.OutcomeFailed, "id_number", zhiyuan.Text("volunteer.id_number_taken")
+		}
+	}
+	for _, l := range []struct {
+		table, col string
+		items      [][2]any
+	}{{"volunteer_skills", "skill", lists}, {"volunteer_categories", "category", cats}} {
+		for start := 0; start < len(l.items); start += 5000 {
+			chunk := l.items[start:min(start+5000, len(l.items))]
+			a := make([]any, 0, 2*len(chunk))
+			for _, it := range chunk {
+				a = append(a, it[0], it[1])
+			}
+			if _, err := tx.exec(ctx, "INSERT INTO "+l.table+" (volunteer_id, "+l.col+") VALUES "+repeatTuple("(?, ?)", len(chunk))+
+				" ON CONFLICT DO NOTHING", a...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// FailImport marks an import failed: its job gave up.
+func (s *Store) FailImport(ctx context.Context, id int64) error {
+	_, err := s.writer().exec(ctx, `UPDATE imports SET status = 'failed', updated_at = ? WHERE id = ? AND status IN ('validating', 'running')`,
+		s.now(), id)
+	return err
+}
+
+// ImportProblemRow is a row that was not, or will not be, written: its cells as uploaded
+// (sealed) and why.
+type ImportProblemRow struct {
+	Line      int
+	RawSealed []byte
+	Verdict   zhiyuan.ImportVerdict
+	Field     string
+	Reason    string
+}
+
+// ImportProblems calls fn for each row of the import with an error or a conflict (or that
+// failed at the run), in the sheet's order, up to limit rows (0 for all).
+func (s *Store) ImportProblems(ctx context.Context, id int64, limit int, fn func(ImportProblemRow) error) error {
+	q := `SELECT line, raw_sealed, verdict, error_column, error_reason FROM import_rows
+		WHERE import_id = ? AND (verdict IN ('error', 'conflict') OR outcome = 'failed') ORDER BY line`
+	args := []any{id}
+	if limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, limit)
+	}
+	rows, err := s.reader().query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p ImportProblemRow
+		var verdict string
+		if err := rows.Scan(&p.Line, &p.RawSealed, &verdict, &p.Field, &p.Reason); err != nil {
+			return err
+		}
+		p.Verdict = zhiyuan.ImportVerdict(verdict)
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
