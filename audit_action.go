@@ -7,6 +7,7 @@ import "sort"
 // read this one table; TestAuditActionLabels parses internal/app and fails when an action
 // written there has no label here, so a new action cannot reach the page as a code.
 var auditActions = map[string]string{
+	"account.claim":          "认领账号",
 	"account.reset":          "重置账号（当面核验）",
 	"activity.create":        "创建活动",
 	"activity.update":        "修改活动",

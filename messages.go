@@ -85,6 +85,12 @@ var catalogue = map[Msg]string{
 
 	"account.phone_taken": "该手机号已注册",
 
+	// Claiming an account a unit registered (internal/app/claims.go).
+	"claim.admin_reset_unclaimed": "该账号尚未认领，请志愿者在“认领账号”页面用手机号和证件号码后六位自行设置密码",
+	"claim.already_claimed":       "该账号已认领，请直接登录；忘记密码可通过短信验证码重置",
+	"claim.id_last6_format":       "请输入证件号码的最后{n}位（数字或字母X）",
+	"claim.mismatch":              "手机号与证件号码后六位不匹配，或没有待认领的账号",
+
 	"activity.address_long":                "活动地点不能超过{max}个字",
 	"activity.address_required":            "请填写活动地点",
 	"activity.cancel_again":                "活动已取消（当前状态：{status}）",

@@ -133,6 +133,9 @@ func (x *API) routes() {
 	x.handle("POST", "/auth/reset", true, x.resetPassword)
 	x.handle("POST", "/volunteers/{id}/reset-access", false, x.adminResetAccess)
 
+	// Claiming an account a unit registered (claims.go).
+	x.handle("POST", "/claims", true, x.createClaim)
+
 	// Sign-ups and decisions on them (signups.go).
 	x.handle("POST", "/sessions/{id}/signups", false, x.signUp)
 	x.handle("POST", "/activities/{id}/signups", false, x.signUpSessions)
