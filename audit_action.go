@@ -44,6 +44,7 @@ var auditActions = map[string]string{
 	"org.member.approve":     "通过入会申请",
 	"org.member.reject":      "驳回入会申请",
 	"pii.reveal":             "查看完整身份证号",
+	"pii.export":             "导出完整个人信息（数据交换）",
 	"signup.admit":           "录用报名",
 	"signup.reject":          "不录用报名",
 	"signup.no_show":         "标记缺席",
@@ -89,6 +90,7 @@ var auditTargets = map[string]string{
 	"org":              "组织",
 	"organization":     "组织",
 	"project":          "项目",
+	"region":           "区域",
 	"session":          "活动场次",
 	"volunteer":        "志愿者",
 }

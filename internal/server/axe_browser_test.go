@@ -50,6 +50,7 @@ var axeFlows = []axeFlow{
 	{"volunteer", "/checkin", `form[action="/checkin"]`, nil},
 	{"volunteer", "/me", `form[action="/me/password"]`, map[string]string{`input[name=old_password]`: "not-my-password"}},
 	{"org-admin", "/orgs/new", `form[action="/orgs/new"]`, nil},
+	{"city-admin", "/admin/exchange", `form[action="/admin/exchange/download"]`, nil},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape
