@@ -7,6 +7,7 @@ import "sort"
 // read this one table; TestAuditActionLabels parses internal/app and fails when an action
 // written there has no label here, so a new action cannot reach the page as a code.
 var auditActions = map[string]string{
+	"account.claim":          "认领账号",
 	"account.reset":          "重置账号（当面核验）",
 	"activity.create":        "创建活动",
 	"activity.update":        "修改活动",
@@ -46,6 +47,7 @@ var auditActions = map[string]string{
 	"org.member.approve":     "通过入会申请",
 	"org.member.reject":      "驳回入会申请",
 	"pii.reveal":             "查看完整身份证号",
+	"pii.export":             "导出完整个人信息（数据交换）",
 	"signup.admit":           "录用报名",
 	"signup.reject":          "不录用报名",
 	"signup.no_show":         "标记缺席",
@@ -92,6 +94,7 @@ var auditTargets = map[string]string{
 	"org":              "组织",
 	"organization":     "组织",
 	"project":          "项目",
+	"region":           "区域",
 	"session":          "活动场次",
 	"volunteer":        "志愿者",
 }

@@ -85,6 +85,25 @@ var catalogue = map[Msg]string{
 
 	"account.phone_taken": "该手机号已注册",
 
+	// The exchange with the national volunteer information system (internal/app/exchange.go).
+	"exchange.date_format":      "日期格式应为 YYYY-MM-DD，如 2026-03-01",
+	"exchange.format_unknown":   "文件格式应为 xlsx 或 csv",
+	"exchange.kind_unknown":     "导出内容应为 volunteers（志愿者）或 hours（服务时长记录）",
+	"exchange.purpose_long":     "用途不能超过{max}个字",
+	"exchange.purpose_required": "请填写导出用途，将记入审计日志",
+	"exchange.to_before_from":   "结束日期不能早于开始日期",
+	"exchange.whole_platform":   "全平台",
+	"exchange.xlsx_too_many":    "共{rows}行，超过 .xlsx 单表上限{max}行，请改用 CSV",
+	"confirm.exchange_title":    "确定下载含完整个人信息的文件吗？",
+	"confirm.exchange":          "文件含{rows}行完整证件号码、手机号等个人信息，只可用于所填用途，请妥善保管，用后删除。",
+	"confirm.exchange_audit":    "本次下载将记入审计日志：{who}，用途：{purpose}。",
+
+	// Claiming an account a unit registered (internal/app/claims.go).
+	"claim.admin_reset_unclaimed": "该账号尚未认领，请志愿者在“认领账号”页面用手机号和证件号码后六位自行设置密码",
+	"claim.already_claimed":       "该账号已认领，请直接登录；忘记密码可通过短信验证码重置",
+	"claim.id_last6_format":       "请输入证件号码的最后{n}位（数字或字母X）",
+	"claim.mismatch":              "手机号与证件号码后六位不匹配，或没有待认领的账号",
+
 	"activity.address_long":                "活动地点不能超过{max}个字",
 	"activity.address_required":            "请填写活动地点",
 	"activity.cancel_again":                "活动已取消（当前状态：{status}）",

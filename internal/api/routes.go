@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"zhiyuan"
+	"zhiyuan/internal/app"
 	"zhiyuan/internal/httpx"
 )
 
@@ -146,6 +147,16 @@ func (x *API) routes() {
 	x.handle("POST", "/auth/reset-code", true, x.requestResetCode)
 	x.handle("POST", "/auth/reset", true, x.resetPassword)
 	x.handle("POST", "/volunteers/{id}/reset-access", false, x.adminResetAccess)
+
+	// The exchange with the national volunteer information system (exchange.go).
+	x.handle("GET", "/exchange", false, x.exchangeScope)
+	x.handle("GET", "/exchange/volunteers.xlsx", false, x.exchangeFile(app.ExchangeVolunteers, app.ExchangeXLSX))
+	x.handle("GET", "/exchange/volunteers.csv", false, x.exchangeFile(app.ExchangeVolunteers, app.ExchangeCSV))
+	x.handle("GET", "/exchange/hours.xlsx", false, x.exchangeFile(app.ExchangeHours, app.ExchangeXLSX))
+	x.handle("GET", "/exchange/hours.csv", false, x.exchangeFile(app.ExchangeHours, app.ExchangeCSV))
+
+	// Claiming an account a unit registered (claims.go).
+	x.handle("POST", "/claims", true, x.createClaim)
 
 	// Sign-ups and decisions on them (signups.go).
 	x.handle("POST", "/sessions/{id}/signups", false, x.signUp)

@@ -70,7 +70,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, phoneInput string) error
 			return err
 		}
 	}
-	acc, _, err := a.store.FindAccountByPhone(ctx, phone)
+	acc, hash, err := a.store.FindAccountByPhone(ctx, phone)
 	if err != nil && zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
 		return err
 	}
@@ -86,8 +86,10 @@ func (a *App) RequestPasswordReset(ctx context.Context, phoneInput string) error
 	if err != nil {
 		return err
 	}
+	// An unclaimed account gets no code, like a disabled one: its first password is set by
+	// its person's claim alone (ClaimAccount), which is audited; the answer is the same.
 	var accountID int64
-	if acc != nil && acc.Status == zhiyuan.AccountActive {
+	if acc != nil && acc.Status == zhiyuan.AccountActive && hash != zhiyuan.UnclaimedPasswordHash {
 		accountID = acc.ID
 	}
 	if err := a.store.SaveResetCode(ctx, index, accountID, a.resetCodeHash(index, code), rules.CodeTTL); err != nil {
@@ -259,6 +261,13 @@ func (a *App) AdminResetAccess(ctx context.Context, p *zhiyuan.Principal, volunt
 			return "", err
 		}
 		return "", zhiyuan.FieldFail(zhiyuan.EInvalid, "id_number", "reset.id_number_mismatch")
+	}
+	// No one but the person sets the first password of an unclaimed account: they claim it
+	// themselves (/claim), with the number they have just shown the admin.
+	if hash, err := a.store.AccountPasswordHash(ctx, v.AccountID); err != nil {
+		return "", err
+	} else if hash == zhiyuan.UnclaimedPasswordHash {
+		return "", zhiyuan.Fail(zhiyuan.EConflict, "claim.admin_reset_unclaimed")
 	}
 	temp, err := temporaryPassword()
 	if err != nil {

@@ -556,7 +556,7 @@ func (a *App) ChangePassword(ctx context.Context, p *zhiyuan.Principal, oldPW, n
 	if err != nil {
 		return err
 	}
-	ok, _, err := password.Verify(oldPW, hash, a.Config.Password)
+	ok, _, err := a.verifyPassword(oldPW, hash)
 	if err != nil {
 		return err
 	}
@@ -592,7 +592,7 @@ func (a *App) CloseMyAccount(ctx context.Context, p *zhiyuan.Principal, pw strin
 	if err != nil {
 		return err
 	}
-	if ok, _, err := password.Verify(pw, hash, a.Config.Password); err != nil {
+	if ok, _, err := a.verifyPassword(pw, hash); err != nil {
 		return err
 	} else if !ok {
 		return zhiyuan.FieldFail(zhiyuan.EInvalid, "password", "password.wrong")

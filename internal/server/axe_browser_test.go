@@ -45,10 +45,12 @@ var axeFlows = []axeFlow{
 	{"anonymous", "/login", `form[action="/login"]`, map[string]string{"#login": "13800000001", "#password": "wrong-password"}},
 	{"anonymous", "/register", `form[method=post][action="/register"]`, map[string]string{"#name": "张"}},
 	{"anonymous", "/forgot", `form[action="/forgot"]`, nil},
+	{"anonymous", "/claim", `form[action="/claim"]`, map[string]string{"#phone": "13800000001", "#id_last6": "12", "#password": "short"}},
 	{"anonymous", "/verify", `main form`, map[string]string{`input[name=code]`: "XXXX"}},
 	{"volunteer", "/checkin", `form[action="/checkin"]`, nil},
 	{"volunteer", "/me", `form[action="/me/password"]`, map[string]string{`input[name=old_password]`: "not-my-password"}},
 	{"org-admin", "/orgs/new", `form[action="/orgs/new"]`, nil},
+	{"city-admin", "/admin/exchange", `form[action="/admin/exchange/download"]`, nil},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape

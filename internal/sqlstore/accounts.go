@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"zhiyuan"
 )
@@ -117,9 +118,14 @@ func (r roleColumns) appendTo(roles []zhiyuan.Role) []zhiyuan.Role {
 
 // SetPasswordHash replaces an account's password hash (a change of password, or a re-hash
 // with stronger parameters after a successful login).
+// An unclaimed account (zhiyuan.UnclaimedPasswordHash) is left alone: only ClaimAccount sets
+// its first password.
 func (s *Store) SetPasswordHash(ctx context.Context, accountID int64, hash string) error {
-	res, err := s.writer().exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?",
-		hash, s.now(), accountID)
+	if hash == zhiyuan.UnclaimedPasswordHash {
+		return errEmptyPasswordHash
+	}
+	res, err := s.writer().exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ? AND password_hash <> ?",
+		hash, s.now(), accountID, zhiyuan.UnclaimedPasswordHash)
 	if err != nil {
 		return err
 	}
@@ -127,6 +133,28 @@ func (s *Store) SetPasswordHash(ctx context.Context, accountID int64, hash strin
 		return notFound("notfound.account")
 	}
 	return nil
+}
+
+// errEmptyPasswordHash refuses to store the empty hash over an account's password: that would
+// make it an unclaimed account anyone knowing the phone and six characters could take. It is
+// a programming error, never the person's.
+var errEmptyPasswordHash = errors.New("sqlstore: an empty password hash is never stored over a password")
+
+// ClaimAccount sets the first password of an unclaimed account (zhiyuan.UnclaimedPasswordHash)
+// by one conditional UPDATE, so of two claims at once exactly one wins. It reports false,
+// and changes nothing, when the account has a password already (claimed meanwhile) or is
+// not active.
+func (s *Store) ClaimAccount(ctx context.Context, accountID int64, hash string) (bool, error) {
+	if hash == zhiyuan.UnclaimedPasswordHash {
+		return false, errEmptyPasswordHash
+	}
+	res, err := s.writer().exec(ctx, `UPDATE accounts SET password_hash = ?, updated_at = ?
+		WHERE id = ? AND password_hash = ? AND status = 'active'`, hash, s.now(), accountID, zhiyuan.UnclaimedPasswordHash)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 func nullID(id int64) any {

@@ -396,10 +396,15 @@ func (s *Store) ChangePassword(ctx context.Context, accountID int64, hash, keepT
 // setPassword replaces an active account's password hash and ends its sessions and API
 // tokens, all of them, or all but keepToken's when it is given. A closed or disabled
 // account is notfound. Every way of setting a password (change, reset by code, reset by
-// an administrator) goes through here, so none forgets the sessions.
+// an administrator) goes through here, so none forgets the sessions. An unclaimed account
+// (zhiyuan.UnclaimedPasswordHash) is notfound here too: only its person's claim
+// (ClaimAccount) gives it a password.
 func (s *Store) setPassword(ctx context.Context, tx conn, accountID int64, hash, keepToken string) error {
-	res, err := tx.exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ? AND status = 'active'",
-		hash, s.now(), accountID)
+	if hash == zhiyuan.UnclaimedPasswordHash {
+		return errEmptyPasswordHash
+	}
+	res, err := tx.exec(ctx, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ? AND status = 'active' AND password_hash <> ?",
+		hash, s.now(), accountID, zhiyuan.UnclaimedPasswordHash)
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,7 @@ var nav = [...]navLink{
 	{"/admin/cards", "证件办理", regionalAdmins, inManage, ""},
 	{"/admin/league", "团员注册率", regionalAdmins, inManage, ""},
 	{"/admin/volunteers", "志愿者查询", regionalAdmins, inManage, ""},
+	{"/admin/exchange", "数据交换", regionalAdmins, inManage, ""},
 	{"/admin/audit", "审计日志", regionalAdmins, inManage, ""},
 	{"/admin/outbox", "发件箱", platformAdmins, inManage, ""},
 	{"/admin/jobs", "后台任务", platformAdmins, inManage, ""},

@@ -32,7 +32,7 @@ func TestNavTable(t *testing.T) {
 		bar := []string{"/ 首页", "/activities 活动", "/orgs 组织", "/verify 核验"}
 		with := func(lists ...[]string) []string { return slices.Concat(lists...) }
 		manageRegional := []string{"/me/orgs 我管理的组织", "/admin/orgs 组织审核", "/hours/overdue 逾期时长", "/admin/cards 证件办理", "/admin/league 团员注册率",
-			"/admin/volunteers 志愿者查询", "/admin/audit 审计日志"}
+			"/admin/volunteers 志愿者查询", "/admin/exchange 数据交换", "/admin/audit 审计日志"}
 		adminTail := []string{"/me/notifications 消息", "/manage 管理", "/menu 菜单"}
 		cases := []struct {
 			who  string

@@ -125,6 +125,12 @@ func (x *Web) routes() {
 	x.handle("POST /forgot", true, x.forgot)
 	x.handle("GET /reset", true, x.resetForm)
 	x.handle("POST /reset", true, x.reset)
+	// The exchange with the national volunteer information system (exchange.go).
+	x.handle("GET /admin/exchange", false, x.exchangePage)
+	x.handle("POST /admin/exchange/download", false, x.exchangeDownload)
+	// Claiming an account a unit registered (claims.go).
+	x.handle("GET /claim", true, x.claimForm)
+	x.handle("POST /claim", true, x.claim)
 	x.handle("GET /admin/outbox", false, x.outbox)
 	// Background jobs that failed, and running one again (jobs.go).
 	x.handle("GET /admin/jobs", false, x.jobs)

@@ -134,6 +134,20 @@ func (e *Env) Admin(role zhiyuan.Role) (token string, accountID int64) {
 	return e.Token(phone, "test1234"), acc.ID
 }
 
+// Unclaim makes an account unclaimed (zhiyuan.UnclaimedPasswordHash), as a unit's import
+// creates it, and ends its sessions: for tests of claiming and of what an unclaimed account
+// can and cannot do, with an account registered the usual way.
+func (e *Env) Unclaim(accountID int64) {
+	e.T.Helper()
+	db := e.Store.DB()
+	if _, err := db.Exec(e.Store.Rebind("UPDATE accounts SET password_hash = ? WHERE id = ?"), zhiyuan.UnclaimedPasswordHash, accountID); err != nil {
+		e.T.Fatal(err)
+	}
+	if _, err := db.Exec(e.Store.Rebind("DELETE FROM sessions WHERE account_id = ?"), accountID); err != nil {
+		e.T.Fatal(err)
+	}
+}
+
 // Token logs in through the API and returns the bearer token.
 func (e *Env) Token(login, pw string) string {
 	e.T.Helper()
