@@ -70,7 +70,8 @@ func leagueOrgSQL(cond string) string {
 	// memberships: without it SQLite starts from every League member of the province,
 	// however small the unit. t is MATERIALIZED so that it is computed once. The
 	// descendants' status is tested in the aggregates, not the join, so that they are
-	// reached by the path range and not by the status index.
+	// reached by the path range and not by the status index. A unit's own members need
+	// no DISTINCT: org_members_uq holds one membership per unit and volunteer.
 	return `WITH t AS MATERIALIZED (
 		SELECT o.id, o.path, substr(o.path, 1, length(o.path) - 1) || '0' AS hi
 		FROM organizations o WHERE o.status = 'approved' AND ` + cond + `
@@ -81,7 +82,7 @@ func leagueOrgSQL(cond string) string {
 		GROUP BY t.id
 	), mem AS (
 		SELECT t.id, COUNT(DISTINCT CASE WHEN d.status = 'approved' THEN m.volunteer_id END) AS members,
-			COUNT(DISTINCT CASE WHEN d.id = t.id THEN m.volunteer_id END) AS own
+			COUNT(CASE WHEN d.id = t.id THEN 1 END) AS own
 		FROM t CROSS JOIN organizations d CROSS JOIN org_members m CROSS JOIN volunteers v
 		WHERE d.path >= t.path AND d.path < t.hi AND m.org_id = d.id AND m.status = 'approved'
 			AND v.id = m.volunteer_id AND v.status = 'active' AND v.political_status = ?
