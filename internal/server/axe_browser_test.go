@@ -51,6 +51,7 @@ var axeFlows = []axeFlow{
 	{"volunteer", "/me", `form[action="/me/password"]`, map[string]string{`input[name=old_password]`: "not-my-password"}},
 	{"org-admin", "/orgs/new", `form[action="/orgs/new"]`, nil},
 	{"city-admin", "/admin/exchange", `form[action="/admin/exchange/download"]`, nil},
+	{"city-admin", "/admin/league", `form.filters`, nil}, // 落后单位: the League registration rate's list
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape

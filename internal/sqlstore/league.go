@@ -64,19 +64,28 @@ func (s *Store) SetLeagueRoster(ctx context.Context, orgID int64, count int, aud
 // and their own League members. Each subtree is one range on organizations_path_idx, its
 // memberships come off org_members_org_status_volunteer_idx, the volunteers by key.
 func leagueOrgSQL(cond string) string {
-	return `WITH t AS (
+	// The joins are written as CROSS JOINs with their conditions in WHERE: the same
+	// inner joins to both engines, and the order SQLite must follow (it keeps a CROSS
+	// JOIN's order), which is from the few units asked for down their path ranges to the
+	// memberships: without it SQLite starts from every League member of the province,
+	// however small the unit. t is MATERIALIZED so that it is computed once. The
+	// descendants' status is tested in the aggregates, not the join, so that they are
+	// reached by the path range and not by the status index. A unit's own members need
+	// no DISTINCT: org_members_uq holds one membership per unit and volunteer.
+	return `WITH t AS MATERIALIZED (
 		SELECT o.id, o.path, substr(o.path, 1, length(o.path) - 1) || '0' AS hi
 		FROM organizations o WHERE o.status = 'approved' AND ` + cond + `
 	), sub AS (
-		SELECT t.id, SUM(d.league_roster) AS roster
-		FROM t JOIN organizations d ON d.path >= t.path AND d.path < t.hi AND d.status = 'approved'
+		SELECT t.id, SUM(CASE WHEN d.status = 'approved' THEN d.league_roster ELSE 0 END) AS roster
+		FROM t CROSS JOIN organizations d
+		WHERE d.path >= t.path AND d.path < t.hi
 		GROUP BY t.id
 	), mem AS (
-		SELECT t.id, COUNT(DISTINCT m.volunteer_id) AS members,
-			COUNT(DISTINCT CASE WHEN d.id = t.id THEN m.volunteer_id END) AS own
-		FROM t JOIN organizations d ON d.path >= t.path AND d.path < t.hi AND d.status = 'approved'
-		JOIN org_members m ON m.org_id = d.id AND m.status = 'approved'
-		JOIN volunteers v ON v.id = m.volunteer_id AND v.status = 'active' AND v.political_status = ?
+		SELECT t.id, COUNT(DISTINCT CASE WHEN d.status = 'approved' THEN m.volunteer_id END) AS members,
+			COUNT(CASE WHEN d.id = t.id THEN 1 END) AS own
+		FROM t CROSS JOIN organizations d CROSS JOIN org_members m CROSS JOIN volunteers v
+		WHERE d.path >= t.path AND d.path < t.hi AND m.org_id = d.id AND m.status = 'approved'
+			AND v.id = m.volunteer_id AND v.status = 'active' AND v.political_status = ?
 		GROUP BY t.id
 	)
 	SELECT o.id, o.name, o.region_code, COALESCE(o.parent_id, 0), o.league_roster, COALESCE(mem.own, 0),
@@ -171,7 +180,9 @@ func (s *Store) LeagueUnits(ctx context.Context, f zhiyuan.LeagueUnitFilter) ([]
 
 // LeagueRegionFigures returns the figure of each region given by its code prefix
 // (zhiyuan.ScopePrefix), in the order given: every approved organisation registered in
-// the region or below it, in one statement for all of them.
+// the region or below it, in one statement for all of them, from the regions' code ranges
+// on organizations_status_region_idx down to the memberships (CROSS JOIN: see
+// leagueOrgSQL).
 func (s *Store) LeagueRegionFigures(ctx context.Context, codes, prefixes []string) ([]zhiyuan.LeagueRegionRate, error) {
 	if len(codes) == 0 {
 		return []zhiyuan.LeagueRegionRate{}, nil
@@ -183,16 +194,17 @@ func (s *Store) LeagueRegionFigures(ctx context.Context, codes, prefixes []strin
 		vals = append(vals, "(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))")
 		args = append(args, i, code, lo, hi)
 	}
-	q := `WITH k (n, code, lo, hi) AS (VALUES ` + strings.Join(vals, ", ") + `),
+	q := `WITH k (n, code, lo, hi) AS MATERIALIZED (VALUES ` + strings.Join(vals, ", ") + `),
 	ro AS (
-		SELECT k.n, SUM(o.league_roster) AS roster FROM k
-		JOIN organizations o ON o.status = 'approved' AND o.region_code >= k.lo AND o.region_code < k.hi
+		SELECT k.n, SUM(o.league_roster) AS roster FROM k CROSS JOIN organizations o
+		WHERE o.status = 'approved' AND o.region_code >= k.lo AND o.region_code < k.hi
 		GROUP BY k.n
 	), me AS (
-		SELECT k.n, COUNT(DISTINCT m.volunteer_id) AS members FROM k
-		JOIN organizations o ON o.status = 'approved' AND o.region_code >= k.lo AND o.region_code < k.hi
-		JOIN org_members m ON m.org_id = o.id AND m.status = 'approved'
-		JOIN volunteers v ON v.id = m.volunteer_id AND v.status = 'active' AND v.political_status = ?
+		SELECT k.n, COUNT(DISTINCT m.volunteer_id) AS members
+		FROM k CROSS JOIN organizations o CROSS JOIN org_members m CROSS JOIN volunteers v
+		WHERE o.status = 'approved' AND o.region_code >= k.lo AND o.region_code < k.hi
+			AND m.org_id = o.id AND m.status = 'approved'
+			AND v.id = m.volunteer_id AND v.status = 'active' AND v.political_status = ?
 		GROUP BY k.n
 	)
 	SELECT k.code, COALESCE(ro.roster, 0), COALESCE(me.members, 0)

@@ -1,0 +1,132 @@
+package demo
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/password"
+	"zhiyuan/internal/pii"
+	"zhiyuan/internal/region"
+	"zhiyuan/internal/sqlstore"
+	"zhiyuan/internal/sqlstore/storetest"
+)
+
+// BenchmarkLeagueRate times the League registration rate's grouped queries on the demo
+// province (its ~400 organisations three levels deep, 100,000 volunteers by default,
+// ZHIYUAN_BENCH_LEAGUE_VOLUNTEERS overrides, one to three memberships each): the
+// province-wide units-behind page (every unit's subtree figure, sorted by rate), the
+// province beside its 21 cities, and 广州's League committee with its children. Each is
+// printed beside a reference measured in the same run: one pass counting the League
+// members of every organisation (the least any rate must read). Subtree rollups read each
+// membership once per level above it, so the ratios should stay near the tree's depth.
+func BenchmarkLeagueRate(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("ZHIYUAN_BENCH_LEAGUE_VOLUNTEERS")); err == nil && v > 0 {
+		n = v
+	}
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			for range b.N {
+				benchLeague(b, engine, n)
+			}
+		})
+	}
+}
+
+func benchLeague(b *testing.B, engine string, volunteers int) {
+	ctx := context.Background()
+	s := storetest.New(b, engine, sqlstore.Options{})
+	keys, err := pii.NewKeys()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := app.DefaultConfig()
+	cfg.Password = password.Fast
+	a := app.New(s, keys, region.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	start := time.Now()
+	if _, err := Fill(ctx, a, s, Options{Volunteers: volunteers, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	load := time.Since(start)
+	if engine == "postgres" {
+		if _, err := s.DB().Exec("ANALYZE"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var cityOrg int64
+	if err := s.DB().QueryRow(s.Rebind("SELECT id FROM organizations WHERE name = ?"), "共青团广州市委员会").Scan(&cityOrg); err != nil {
+		b.Fatal(err)
+	}
+	province := zhiyuan.LeagueUnitFilter{Scope: zhiyuan.OrgScope{All: true}, Sort: zhiyuan.LeagueByRate, Limit: zhiyuan.LeagueUnitsPage}
+	codes, prefixes := []string{"440000"}, []string{"44"}
+	for _, c := range a.Regions.Children("440000") {
+		codes, prefixes = append(codes, c.Code), append(prefixes, zhiyuan.ScopePrefix(c.Code))
+	}
+	reference := func() int {
+		rows, err := s.DB().Query(s.Rebind(`SELECT m.org_id, COUNT(*) FROM org_members m JOIN volunteers v ON v.id = m.volunteer_id
+			WHERE m.status = 'approved' AND v.status = 'active' AND v.political_status = ? GROUP BY m.org_id`), zhiyuan.LeagueMemberStatus)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		return n
+	}
+	units := func() int {
+		list, _, err := s.LeagueUnits(ctx, province)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return len(list)
+	}
+	regions := func() int {
+		list, err := s.LeagueRegionFigures(ctx, codes, prefixes)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return list[0].Members
+	}
+	org := func() int {
+		own, _, err := s.LeagueOrgFigures(ctx, cityOrg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return own.Subtree.Members
+	}
+	ref := leagueTime(b, reference)
+	u, r, o := leagueTime(b, units), leagueTime(b, regions), leagueTime(b, org)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(ref), "reference_ms")
+	b.ReportMetric(ms(u), "units_page_ms")
+	b.ReportMetric(ms(u)/ms(ref), "units_ratio")
+	b.ReportMetric(ms(r), "province_cities_ms")
+	b.ReportMetric(ms(r)/ms(ref), "regions_ratio")
+	b.ReportMetric(ms(o), "city_org_ms")
+	b.ReportMetric(ms(o)/ms(ref), "org_ratio")
+	b.ReportMetric(load.Seconds(), "load_s")
+	b.ReportMetric(0, "ns/op")
+}
+
+// leagueTime runs f a few times and returns the mean time of one run.
+func leagueTime(b *testing.B, f func() int) time.Duration {
+	b.Helper()
+	f()
+	const runs = 5
+	start := time.Now()
+	for range runs {
+		if f() == 0 {
+			b.Fatal("query found nothing")
+		}
+	}
+	return time.Since(start) / runs
+}
