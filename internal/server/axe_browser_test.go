@@ -46,6 +46,7 @@ var axeFlows = []axeFlow{
 	{"anonymous", "/register", `form[method=post][action="/register"]`, map[string]string{"#name": "张"}},
 	{"anonymous", "/forgot", `form[action="/forgot"]`, nil},
 	{"anonymous", "/verify", `main form`, map[string]string{`input[name=code]`: "XXXX"}},
+	{"anonymous", "/figures", `form[action="/figures"]`, nil}, // 数据看板 (linked from the home page too)
 	{"volunteer", "/checkin", `form[action="/checkin"]`, nil},
 	{"volunteer", "/me", `form[action="/me/password"]`, map[string]string{`input[name=old_password]`: "not-my-password"}},
 	{"org-admin", "/orgs/new", `form[action="/orgs/new"]`, nil},
