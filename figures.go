@@ -79,19 +79,16 @@ type FigureRow struct {
 // ParseMonth reads "2026-01" into the first instant of that month in China time; ok is
 // false for anything else.
 func ParseMonth(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation("2006-01", s, ChinaTime)
+	t, err := time.ParseInLocation("2006-01", s, Beijing)
 	if err != nil || t.Format("2006-01") != s {
 		return time.Time{}, false
 	}
 	return t, true
 }
 
-// ChinaTime is UTC+8, the zone every month of the figures is counted in (the database
-// uses the same fixed offset, so a session at 00:30 on 1 March counts in March).
-var ChinaTime = time.FixedZone("CST", 8*3600)
-
-// MonthOf is the figures' month of t.
-func MonthOf(t time.Time) string { return t.In(ChinaTime).Format("2006-01") }
+// MonthOf is the figures' month of t, in Beijing time as the database counts it
+// (0018_figures.sql: Asia/Shanghai, UTC+8 all year).
+func MonthOf(t time.Time) string { return t.In(Beijing).Format("2006-01") }
 
 // MonthLabel is "2026年3月".
 func MonthLabel(m string) string {

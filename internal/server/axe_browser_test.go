@@ -47,6 +47,7 @@ var axeFlows = []axeFlow{
 	{"anonymous", "/forgot", `form[action="/forgot"]`, nil},
 	{"anonymous", "/claim", `form[action="/claim"]`, map[string]string{"#phone": "13800000001", "#id_last6": "12", "#password": "short"}},
 	{"anonymous", "/verify", `main form`, map[string]string{`input[name=code]`: "XXXX"}},
+	{"anonymous", "/figures", `form[action="/figures"]`, nil}, // 数据看板 (linked from the home page too)
 	{"volunteer", "/checkin", `form[action="/checkin"]`, nil},
 	{"volunteer", "/me", `form[action="/me/password"]`, map[string]string{`input[name=old_password]`: "not-my-password"}},
 	{"org-admin", "/orgs/new", `form[action="/orgs/new"]`, nil},

@@ -23,6 +23,7 @@ func (x *Web) routes() {
 	x.handle("POST /login", true, x.login)
 	x.handle("POST /logout", false, x.logout)
 	x.handle("GET /admin/audit", false, x.audit)
+	x.handle("GET /figures", true, x.figuresPage) // 数据看板, the public showcase (figures.go)
 
 	// Activities: search, the activity page, an organisation's activities (activities.go).
 	x.handle("GET /activities", true, x.activitySearch)
