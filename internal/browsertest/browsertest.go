@@ -84,6 +84,14 @@ type Browser struct {
 // when timeout has passed (so a hung page fails the test instead of the run).
 func NewBrowser(t testing.TB, timeout time.Duration) *Browser {
 	t.Helper()
+	return NewBrowserFlags(t, timeout, nil)
+}
+
+// NewBrowserFlags is NewBrowser with more of Chromium's command-line flags (name without
+// the dashes → value, true for a plain switch), for a test that needs a browser set up
+// otherwise: a fake camera that films a file, say.
+func NewBrowserFlags(t testing.TB, timeout time.Duration, flags map[string]any) *Browser {
+	t.Helper()
 	bin := Require(t)
 	// Made before the browser starts, so it is removed after the browser has stopped.
 	profile := t.TempDir()
@@ -101,6 +109,9 @@ func NewBrowser(t testing.TB, timeout time.Duration) *Browser {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(Width, Height),
 	)
+	for name, value := range flags {
+		opts = append(opts, chromedp.Flag(name, value))
+	}
 	deadline, cancelTimeout := context.WithTimeout(context.Background(), timeout)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(deadline, opts...)
 	ctx, cancelFirst := chromedp.NewContext(alloc)

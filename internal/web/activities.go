@@ -66,7 +66,7 @@ const activityPageSize = 20
 
 func (x *Web) activitySearch(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	q := r.URL.Query()
-	sq := app.SearchQuery{Q: q.Get("q"), Region: q.Get("region"), Category: q.Get("category"), From: q.Get("from"),
+	sq := app.SearchQuery{Q: q.Get("q"), Region: pickedRegion(x.app.Regions, r, "region"), Category: q.Get("category"), From: q.Get("from"),
 		To: q.Get("to"), Open: q.Get("open") == "1", Near: q.Get("near"), WithinKm: q.Get("within_km"), Sort: q.Get("sort"),
 		Cursor: q.Get("cursor"), Limit: activityPageSize, For: p}
 	res, err := x.app.SearchActivitiesCounted(r.Context(), sq)
@@ -93,7 +93,7 @@ func (x *Web) activitySearch(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	}
 	data := map[string]any{
 		"Title": "找活动", "Hits": views, "Q": sq, "Categories": zhiyuan.Categories,
-		"Regions": orgRegionGroups(x.app.Regions, "440000"), "Searched": len(q) > 0,
+		"Picker": newRegionPicker(x.app.Regions, "region", "地区", sq.Region, region.Street), "Searched": len(q) > 0,
 		"Result": res, "Filters": activeFilters(sq),
 	}
 	status := http.StatusOK

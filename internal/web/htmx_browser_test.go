@@ -151,6 +151,19 @@ func TestBrowserHTMX(t *testing.T) {
 			if got := browsertest.Text(t, ctx, ".result-count [data-count]"); got != wantCount("长者") || jsValue[string](t, ctx, `document.querySelector('#search-q').value`) != "长者" {
 				t.Errorf("reloaded: count %q, box %q", got, jsValue[string](t, ctx, `document.querySelector('#search-q').value`))
 			}
+			// The filter panel's region picker: 越秀区 has none of the activities.
+			jsValue[bool](t, ctx, setMarker)
+			tap(t, ctx, "details.filter-panel > summary")
+			pickRegion(t, ctx, "region", "440000", "440100", "440104")
+			tap(t, ctx, ".filters > button.button")
+			waitJS(t, ctx, "越秀区's results", `location.search.includes('region_3=440104') && !!document.querySelector('#search-results .empty')`)
+			if !jsValue[bool](t, ctx, checkMarker) {
+				t.Error("filtering by region loaded a new page")
+			}
+			if s := browsertest.Text(t, ctx, "details.filter-panel > summary"); s != "筛选（已选 1 项）" {
+				t.Errorf("panel summary %q", s)
+			}
+			browsertest.Screenshot(t, ctx, "htmx-search-region-"+e.Engine)
 		})
 
 		t.Run("signups", func(t *testing.T) {

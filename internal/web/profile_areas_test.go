@@ -1,12 +1,17 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
+	"zhiyuan/internal/browsertest"
+	"zhiyuan/internal/hourstest"
 	"zhiyuan/internal/server/servertest"
 )
 
@@ -106,6 +111,53 @@ func TestProfileServiceAreas(t *testing.T) {
 		}
 		if got := stored(); got != "440104" {
 			t.Errorf("a refused form saved areas: %s", got)
+		}
+	})
+}
+
+// TestBrowserProfileAreas: on a 390×844 phone with JavaScript, the profile's area picker
+// fills each level from the API; 添加 puts the district on the list with the typed
+// skills kept and nothing saved; 保存资料 saves it, and unticking it and saving removes it.
+func TestBrowserProfileAreas(t *testing.T) {
+	hourstest.Each(t, 1, func(t *testing.T, e *hourstest.Env) {
+		v := e.Volunteers[0]
+		areas := func() string {
+			return fmt.Sprint(dbValue[int](t, e, `SELECT COUNT(*) FROM volunteer_areas WHERE volunteer_id = ?`, v.ID),
+				dbValue[int](t, e, `SELECT COUNT(*) FROM volunteer_areas WHERE volunteer_id = ? AND region_code = '440104'`, v.ID))
+		}
+		ctx := browsertest.New(t)
+		browsertest.Login(t, ctx, e.HTTP.URL, v.Phone, hourstest.Password)
+		browsertest.Open(t, ctx, e.HTTP.URL+"/me")
+		if browsertest.Exists(t, ctx, "[data-region-pick]") || browsertest.Exists(t, ctx, "select[multiple]") {
+			t.Error("with JavaScript the 选择 button, or a multi-select, is still there")
+		}
+		browsertest.Fill(t, ctx, "#skills", "摄影")
+		pickRegion(t, ctx, "area_add", "440000", "440100", "440104")
+		browsertest.Click(t, ctx, `button[name=add_area]`)
+		if !browsertest.Exists(t, ctx, `input[name=service_areas][value="440104"]:checked`) {
+			t.Fatalf("添加 did not put 越秀区 on the list: %s", browsertest.Text(t, ctx, "#service-areas"))
+		}
+		if s := jsValue[string](t, ctx, `document.querySelector('#skills').value`); s != "摄影" {
+			t.Errorf("添加 lost the typed skills: %q", s)
+		}
+		if got := areas(); got != "0 0" {
+			t.Errorf("添加 saved: %s", got)
+		}
+		browsertest.Screenshot(t, ctx, "profile-areas-added-"+e.Engine)
+		browsertest.Click(t, ctx, `#edit form button.button:not([name])`)
+		if got := areas(); got != "1 1" {
+			t.Errorf("saved areas: %s, want 越秀区 alone", got)
+		}
+		if n := dbValue[int](t, e, `SELECT COUNT(*) FROM volunteer_skills WHERE volunteer_id = ? AND skill = '摄影'`, v.ID); n != 1 {
+			t.Errorf("the typed skill was not saved")
+		}
+		browsertest.Open(t, ctx, e.HTTP.URL+"/me")
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name=service_areas][value="440104"]`), chromedp.NodeVisible)); err != nil {
+			t.Fatal(err)
+		}
+		browsertest.Click(t, ctx, `#edit form button.button:not([name])`)
+		if got := areas(); got != "0 0" {
+			t.Errorf("after unticking: %s", got)
 		}
 	})
 }

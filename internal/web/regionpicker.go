@@ -72,9 +72,12 @@ func pickerChildren(t *region.Tree, parent string, maxLevel region.Level) []regi
 // the code itself as field.
 func pickedRegion(t *region.Tree, r *http.Request, field string) string {
 	code, seen := "", false
+	// A search (GET) sends the picker in the address, a form (POST) in its body: the
+	// form's values are both.
+	r.FormValue(field)
 	for n := 1; n <= int(region.Street); n++ {
-		v := strings.TrimSpace(r.PostFormValue(pickerSelect(field, n)))
-		if _, sent := r.PostForm[pickerSelect(field, n)]; sent {
+		v := strings.TrimSpace(r.FormValue(pickerSelect(field, n)))
+		if _, sent := r.Form[pickerSelect(field, n)]; sent {
 			seen = true
 		}
 		if v == "" {
@@ -87,14 +90,14 @@ func pickedRegion(t *region.Tree, r *http.Request, field string) string {
 		code = reg.Code
 	}
 	if !seen {
-		return strings.TrimSpace(r.PostFormValue(field))
+		return strings.TrimSpace(r.FormValue(field))
 	}
 	return code
 }
 
 // picking reports whether the form was sent by a picker's 选择 button: the page is shown
 // again with the next level to choose and everything typed kept, nothing saved.
-func picking(r *http.Request) bool { return r.PostFormValue("pick") != "" }
+func picking(r *http.Request) bool { return r.FormValue("pick") != "" }
 
 // pickerView is a picker with the form's field errors, what the partial renders.
 type pickerView struct {
