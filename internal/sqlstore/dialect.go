@@ -35,9 +35,10 @@ type dialect interface {
 	// cacheStatements reports whether statements run on the pools are worth preparing
 	// once per connection and keeping (store.go, stmt).
 	cacheStatements() bool
-	// triggerCount is a query counting the enabled triggers on the two tables its ?
-	// placeholders name (the ledger's append-only guard, VerifyLedger).
-	triggerCount() string
+	// ledgerGuardCount is a query counting the ledger's four append-only triggers
+	// (VerifyLedger) that are in place and enabled, by name: other triggers on the same
+	// tables (the figures' summaries) must not stand in for a lifted guard.
+	ledgerGuardCount() string
 	// beginBulkLoad prepares the write pool for a long run of bulk inserts and returns
 	// what ends it (Store.BeginBulkLoad).
 	beginBulkLoad(ctx context.Context, write *sql.DB) (end func())
@@ -148,8 +149,9 @@ func (sqliteDialect) retryable(error) bool { return false }
 // compiling was most of the time (BenchmarkAPIMe).
 func (sqliteDialect) cacheStatements() bool { return true }
 
-func (sqliteDialect) triggerCount() string {
-	return `SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (?, ?)`
+func (sqliteDialect) ledgerGuardCount() string {
+	return `SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN
+		('hour_entries_no_update', 'hour_entries_no_delete', 'hour_confirmations_no_update', 'hour_confirmations_no_delete')`
 }
 
 // On SQLite a bulk load gives the write connection a 256 MB page cache for the duration:
@@ -262,10 +264,11 @@ func (postgresDialect) retryable(err error) bool {
 // pgx keeps its own statement cache per connection.
 func (postgresDialect) cacheStatements() bool { return false }
 
-func (postgresDialect) triggerCount() string {
+func (postgresDialect) ledgerGuardCount() string {
 	return `SELECT COUNT(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-		WHERE c.relname IN (?, ?) AND c.relnamespace = to_regnamespace(current_schema())::oid
-		AND NOT t.tgisinternal AND t.tgenabled <> 'D'`
+		WHERE c.relnamespace = to_regnamespace(current_schema())::oid
+		AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgname IN
+		('hour_entries_append_only', 'hour_entries_no_truncate', 'hour_confirmations_append_only', 'hour_confirmations_no_truncate')`
 }
 
 // PostgreSQL's bulk loads need nothing: the server's cache is the operator's.

@@ -701,9 +701,9 @@ func (s *Store) allTotals(ctx context.Context) (map[int64]zhiyuan.HourTotals, er
 	return out, rows.Err()
 }
 
-// ledgerTriggersPresent reports whether the append-only triggers are still in place.
+// ledgerTriggersPresent reports whether the four append-only triggers are still in place.
 func (s *Store) ledgerTriggersPresent(ctx context.Context) (bool, error) {
 	var n int
-	err := s.reader().queryRow(ctx, s.dialect.triggerCount(), "hour_entries", "hour_confirmations").Scan(&n)
-	return n >= 4, err
+	err := s.reader().queryRow(ctx, s.dialect.ledgerGuardCount()).Scan(&n)
+	return n == 4, err
 }
