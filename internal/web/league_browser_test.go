@@ -20,7 +20,8 @@ type leagueExport struct {
 
 // TestBrowserLeagueUnits: on a 390×844 phone, 广州's admin finds 团员注册率 in the 管理
 // menu, sees the units behind lowest rate first as cards (no sideways scrolling), narrows
-// them to 天河 and downloads the list as .xlsx from the page's export link.
+// them to 天河, downloads the list as .xlsx from the page's export link and opens the
+// first unit's page with its League section.
 func TestBrowserLeagueUnits(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		e.LeagueTree()
@@ -66,5 +67,12 @@ func TestBrowserLeagueUnits(t *testing.T) {
 		if err != nil || got.Status != 200 || !strings.Contains(got.Type, "spreadsheetml") || got.Size < 1000 {
 			t.Errorf("export: %+v %v", got, err)
 		}
+
+		// A unit's page: its own figure, with its sub-units, each child, the roster form.
+		browsertest.Click(t, ctx, "table.league-units tbody tr td.name a")
+		if text := browsertest.Text(t, ctx, "#league"); !strings.Contains(text, "含下级单位") || !strings.Contains(text, "保存团员总数") {
+			t.Errorf("the unit's League section: %s", text)
+		}
+		browsertest.Screenshot(t, ctx, "phone-league-org-"+e.Engine)
 	})
 }
