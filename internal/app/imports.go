@@ -201,6 +201,14 @@ func (a *App) Import(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiy
 	return im, o, nil
 }
 
+// RecentImports lists the latest imports of an organisation the caller manages.
+func (a *App) RecentImports(ctx context.Context, p *zhiyuan.Principal, orgID int64) ([]*zhiyuan.Import, error) {
+	if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID); err != nil {
+		return nil, err
+	}
+	return a.store.RecentImports(ctx, orgID, 10)
+}
+
 // ImportRowErrors returns the first limit rows of an import that will not be (or were
 // not) written, with the column and the reason.
 func (a *App) ImportRowErrors(ctx context.Context, p *zhiyuan.Principal, id int64, limit int) ([]zhiyuan.ImportRowError, error) {

@@ -151,6 +151,13 @@ func (s *Store) findImportBy(ctx context.Context, c conn, where string, args ...
 	return im, rows.Err()
 }
 
+// RecentImports lists an organisation's latest imports, newest first, without their
+// preview counts.
+func (s *Store) RecentImports(ctx context.Context, orgID int64, limit int) ([]*zhiyuan.Import, error) {
+	return queryAll(ctx, s.reader(), scanImport, "SELECT "+importColumns+" FROM imports WHERE org_id = ? ORDER BY id DESC LIMIT ?",
+		orgID, limit)
+}
+
 // registered is what the registry holds under one identity number.
 type registered struct {
 	volunteerID int64
