@@ -15,6 +15,14 @@ const (
 	AccountClosed   AccountStatus = "closed"   // by its owner; personal data removed
 )
 
+// UnclaimedPasswordHash is the password hash of an account that its person has not claimed
+// yet: a unit registered them (a spreadsheet import) and no one but the person may set a
+// password. It matches no password: login, password change and closure treat it as wrong
+// whatever is typed, no code path stores it over a real hash, and the only way out of it is
+// the person's claim (phone, last six characters of the identity number, a new password),
+// one conditional UPDATE of the row whose hash is still empty.
+const UnclaimedPasswordHash = ""
+
 // Account is one person's login. One person has one account, whatever roles they hold.
 type Account struct {
 	ID        int64

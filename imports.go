@@ -2,12 +2,6 @@ package zhiyuan
 
 import "time"
 
-// UnclaimedPasswordHash is the password hash of an account created for someone by an
-// import: no password at all. No password verifies against it (login treats it as a wrong
-// password), and only the person sets one, by claiming the account
-// (UPDATE … WHERE password_hash = ”).
-const UnclaimedPasswordHash = ""
-
 // ImportStatus is where an import of a member list stands.
 type ImportStatus string
 

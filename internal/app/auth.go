@@ -53,13 +53,11 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 	}
 
 	ok := false
-	if acc == nil || hash == zhiyuan.UnclaimedPasswordHash {
-		// No account, or one created by an import and not yet claimed: no password
-		// opens it, and the answer takes as long as a real check.
+	if acc == nil {
 		password.Verify(pw, dummyHash, a.Config.Password)
 	} else {
 		var rehash bool
-		ok, rehash, err = password.Verify(pw, hash, a.Config.Password)
+		ok, rehash, err = a.verifyPassword(pw, hash)
 		if err != nil {
 			return nil, nil, fmt.Errorf("account %d: %w", acc.ID, err)
 		}
@@ -105,6 +103,17 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 	}
 	a.Log.InfoContext(ctx, "login", slog.Int64("account_id", acc.ID), slog.String("kind", string(kind)))
 	return sess, acc, nil
+}
+
+// verifyPassword checks pw against an account's stored hash. An unclaimed account's hash
+// (zhiyuan.UnclaimedPasswordHash) matches nothing, whatever is typed, and costs the same time
+// as a real check so that answers do not tell unclaimed accounts apart.
+func (a *App) verifyPassword(pw, hash string) (ok, rehash bool, err error) {
+	if hash == zhiyuan.UnclaimedPasswordHash {
+		password.Verify(pw, dummyHash, a.Config.Password)
+		return false, false, nil
+	}
+	return password.Verify(pw, hash, a.Config.Password)
 }
 
 // findLogin resolves what a person typed as their login: a mobile number, or one of the

@@ -267,7 +267,7 @@ func (a *App) RunImport(ctx context.Context, p *zhiyuan.Principal, id int64) (*z
 	if err != nil {
 		return nil, err
 	}
-	detail := "新增" + strconv.Itoa(im.New) + "，已注册" + strconv.Itoa(im.Existing)
+	detail := "new=" + strconv.Itoa(im.New) + " existing=" + strconv.Itoa(im.Existing)
 	entry := a.auditEntry(ctx, p, "import.run", "import", strconv.FormatInt(id, 10), o.RegionCode, o.ID, detail)
 	if err := a.store.StartImport(ctx, id, entry); err != nil {
 		return nil, err
