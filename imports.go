@@ -14,6 +14,21 @@ const (
 	ImportFailed     ImportStatus = "failed"     // the job gave up; nothing more will be written
 )
 
+// StatusChinese names the import's status for pages.
+func (im *Import) StatusChinese() string {
+	switch im.Status {
+	case ImportValidating:
+		return "校验中"
+	case ImportReady:
+		return "待确认"
+	case ImportRunning:
+		return "导入中"
+	case ImportDone:
+		return "已完成"
+	}
+	return "失败"
+}
+
 // ImportVerdict is what the preview says will happen to one row.
 type ImportVerdict string
 

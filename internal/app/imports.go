@@ -201,6 +201,14 @@ func (a *App) Import(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiy
 	return im, o, nil
 }
 
+// RecentImports lists the latest imports of an organisation the caller manages.
+func (a *App) RecentImports(ctx context.Context, p *zhiyuan.Principal, orgID int64) ([]*zhiyuan.Import, error) {
+	if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID); err != nil {
+		return nil, err
+	}
+	return a.store.RecentImports(ctx, orgID, 10)
+}
+
 // ImportRowErrors returns the first limit rows of an import that will not be (or were
 // not) written, with the column and the reason.
 func (a *App) ImportRowErrors(ctx context.Context, p *zhiyuan.Principal, id int64, limit int) ([]zhiyuan.ImportRowError, error) {
@@ -259,7 +267,7 @@ func (a *App) RunImport(ctx context.Context, p *zhiyuan.Principal, id int64) (*z
 	if err != nil {
 		return nil, err
 	}
-	detail := "新增" + strconv.Itoa(im.New) + "，已注册" + strconv.Itoa(im.Existing)
+	detail := "new=" + strconv.Itoa(im.New) + " existing=" + strconv.Itoa(im.Existing)
 	entry := a.auditEntry(ctx, p, "import.run", "import", strconv.FormatInt(id, 10), o.RegionCode, o.ID, detail)
 	if err := a.store.StartImport(ctx, id, entry); err != nil {
 		return nil, err

@@ -43,6 +43,7 @@ func fillers() []Filler {
 		fillActivities,    // activities.go: organisations' activities, volunteers' sign-ups
 		fillHours,         // hours.go: a service history in activities of organisations, by volunteers
 		fillMemberships,   // organizations.go: volunteers in organisations
+		fillImport,        // imports.go: a finished import of a member list, with its error sheet
 		fillLeagueRosters, // league.go: roster counts beside the members who are League members
 		fillCards,         // cards.go: star levels and proofs need the hour history
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page

@@ -10,6 +10,7 @@ package roster
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -217,14 +218,21 @@ func readCSV(text string) (*File, error) {
 	r.LazyQuotes = true
 	r.ReuseRecord = true
 	s := &sink{f: &File{Kind: "csv"}}
-	for line := 1; ; line++ {
+	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
 			return nil, fail("import.csv_broken", "line", line)
 		}
+		// The reader skips empty lines: the line number is the record's own.
+		line, _ := r.FieldPos(0)
 		if err := s.add(line, slices.Clone(rec)); err != nil {
 			return nil, err
 		}

@@ -151,6 +151,13 @@ func (s *Store) findImportBy(ctx context.Context, c conn, where string, args ...
 	return im, rows.Err()
 }
 
+// RecentImports lists an organisation's latest imports, newest first, without their
+// preview counts.
+func (s *Store) RecentImports(ctx context.Context, orgID int64, limit int) ([]*zhiyuan.Import, error) {
+	return queryAll(ctx, s.reader(), scanImport, "SELECT "+importColumns+" FROM imports WHERE org_id = ? ORDER BY id DESC LIMIT ?",
+		orgID, limit)
+}
+
 // registered is what the registry holds under one identity number.
 type registered struct {
 	volunteerID int64
@@ -227,13 +234,15 @@ func match(name, phone string, reg registered) (zhiyuan.ImportVerdict, string, s
 func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready bool, err error) {
 	err = s.inTx(ctx, func(tx conn) error {
 		now := s.now()
-		res, err := tx.exec(ctx, "UPDATE imports SET updated_at = ? WHERE id = ? AND status = 'validating'", now, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		var cursor int
+		err := tx.queryRow(ctx, `UPDATE imports SET updated_at = ? WHERE id = ? AND status = 'validating' RETURNING cursor_line`,
+			now, id).Scan(&cursor)
+		if err == sql.ErrNoRows {
 			ready = true // ready, or further along, already
 			return nil
+		}
+		if err != nil {
+			return err
 		}
 		type row struct {
 			line        int
@@ -243,14 +252,17 @@ func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready 
 		rs, err := queryAll(ctx, tx, func(r rowScanner) (row, error) {
 			var x row
 			return x, r.Scan(&x.line, &x.name, &x.phone, &x.index)
-		}, `SELECT line, name, phone, id_number_index FROM import_rows WHERE import_id = ? AND verdict = 'unchecked'
-			ORDER BY line LIMIT ?`, id, batch)
+		}, `SELECT line, name, phone, id_number_index FROM import_rows WHERE import_id = ? AND line > ?
+			AND verdict = 'unchecked' ORDER BY line LIMIT ?`, id, cursor, batch)
 		if err != nil {
 			return err
 		}
 		if len(rs) == 0 {
 			ready = true
-			_, err := tx.exec(ctx, "UPDATE imports SET status = 'ready', updated_at = ? WHERE id = ?", now, id)
+			_, err := tx.exec(ctx, "UPDATE imports SET status = 'ready', cursor_line = 0, updated_at = ? WHERE id = ?", now, id)
+			return err
+		}
+		if _, err := tx.exec(ctx, "UPDATE imports SET cursor_line = ? WHERE id = ?", rs[len(rs)-1].line, id); err != nil {
 			return err
 		}
 		indexes, phones := make([]string, len(rs)), make([]string, len(rs))
@@ -299,7 +311,7 @@ func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready 
 // confirmations at once one starts it and the other is a conflict.
 func (s *Store) StartImport(ctx context.Context, id int64, audit *zhiyuan.AuditEntry) error {
 	return s.inTx(ctx, func(tx conn) error {
-		res, err := tx.exec(ctx, "UPDATE imports SET status = 'running', updated_at = ? WHERE id = ? AND status = 'ready'",
+		res, err := tx.exec(ctx, "UPDATE imports SET status = 'running', cursor_line = 0, updated_at = ? WHERE id = ? AND status = 'ready'",
 			s.now(), id)
 		if err != nil {
 			return err
@@ -338,8 +350,9 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 		// The UPDATE takes the import's row lock first, so two runs of one import (a job
 		// rescued from a server thought dead) take their batches one after the other.
 		var orgID, by int64
+		var cursor int
 		err := tx.queryRow(ctx, `UPDATE imports SET updated_at = ? WHERE id = ? AND status = 'running'
-			RETURNING org_id, uploaded_by`, now, id).Scan(&orgID, &by)
+			RETURNING org_id, uploaded_by, cursor_line`, now, id).Scan(&orgID, &by, &cursor)
 		if err == sql.ErrNoRows {
 			done = true
 			return nil
@@ -362,7 +375,7 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 			return &p, err
 		}, `SELECT line, name, phone, id_type, id_number_sealed, id_number_index, id_number_masked, region_code, birth_date,
 			sex, minor, political_status, skills, categories, verdict, error_column, error_reason
-			FROM import_rows WHERE import_id = ? AND outcome = '' ORDER BY line LIMIT ?`, id, batch)
+			FROM import_rows WHERE import_id = ? AND line > ? AND outcome = '' ORDER BY line LIMIT ?`, id, cursor, batch)
 		if err != nil {
 			return err
 		}
@@ -371,6 +384,7 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 			_, err := tx.exec(ctx, "UPDATE imports SET status = 'done', finished_at = ?, updated_at = ? WHERE id = ?", now, now, id)
 			return err
 		}
+		last := rows[len(rows)-1].Line // before writeImportRows reorders what it registers
 		if err := s.writeImportRows(ctx, tx, orgID, by, rows, now); err != nil {
 			return err
 		}
@@ -398,7 +412,8 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 		created, linked := len(lines[zhiyuan.OutcomeCreated]), len(lines[zhiyuan.OutcomeLinked])
 		skipped, failed := len(lines[zhiyuan.OutcomeSkipped]), len(lines[zhiyuan.OutcomeFailed])
 		_, err = tx.exec(ctx, `UPDATE imports SET processed = processed + ?, created = created + ?, linked = linked + ?,
-			skipped = skipped + ?, failed = failed + ? WHERE id = ?`, len(rows), created, linked, skipped, failed, id)
+			skipped = skipped + ?, failed = failed + ?, cursor_line = ? WHERE id = ?`, len(rows), created, linked, skipped,
+			failed, last, id)
 		return err
 	})
 	return done, err

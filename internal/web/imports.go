@@ -33,8 +33,12 @@ func (x *Web) renderImportPage(w http.ResponseWriter, r *http.Request, p *zhiyua
 	if err != nil {
 		return err
 	}
+	recent, err := x.app.RecentImports(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
 	data := map[string]any{"Title": o.Name + " · 批量导入", "Org": x.orgView(p, o), "MaxRows": zhiyuan.MaxImportRows,
-		"MaxMB": zhiyuan.MaxImportBytes >> 20}
+		"MaxMB": zhiyuan.MaxImportBytes >> 20, "Recent": recent}
 	if failure != nil {
 		data["Fields"], data["Error"] = formProblems(failure)
 	}

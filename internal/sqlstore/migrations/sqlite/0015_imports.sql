@@ -3,8 +3,9 @@
 -- again to the same organisation is the same import (imports_file_uq). Rows are checked
 -- against the registry by a job (verdict 'unchecked' → new/existing/conflict; 'error'
 -- rows broke a rule at upload), then, once the admin confirms, written by a job in
--- batches: each batch sets its rows' outcome in the transaction that writes them, so a
--- server killed mid-import resumes from the first row without an outcome. No clear
+-- batches: each batch sets its rows' outcome and moves the import's cursor_line (the last
+-- line handled by the phase at work) in the transaction that writes them, so a server
+-- killed mid-import resumes after the last batch that committed. No clear
 -- identity number is kept: the row's cells as uploaded are one sealed blob (pii.Keys,
 -- context "import_row"), the number itself sealed, blind-indexed and masked as in
 -- volunteers.
@@ -22,6 +23,7 @@ CREATE TABLE imports (
     linked         INTEGER NOT NULL DEFAULT 0,
     skipped        INTEGER NOT NULL DEFAULT 0,
     failed         INTEGER NOT NULL DEFAULT 0,
+    cursor_line    INTEGER NOT NULL DEFAULT 0,
     created_at     TIMESTAMP NOT NULL,
     updated_at     TIMESTAMP NOT NULL,
     finished_at    TIMESTAMP
@@ -51,5 +53,3 @@ CREATE TABLE import_rows (
     outcome          TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'created', 'linked', 'skipped', 'failed')),
     PRIMARY KEY (import_id, line)
 );
-CREATE INDEX import_rows_verdict_idx ON import_rows (import_id, verdict, line);
-CREATE INDEX import_rows_outcome_idx ON import_rows (import_id, outcome, line);

@@ -1,0 +1,69 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/idcard"
+	"zhiyuan/internal/sqlstore"
+)
+
+// demoImportRows is the size of the demo's finished import: a class list, small enough to
+// cost nothing at start.
+const demoImportRows = 120
+
+// fillImport leaves one finished import of a member list in 广州市义工联合会, with a few
+// broken rows in its error sheet, so that 批量导入 shows a preview, counts and an error
+// sheet. It is written as the job would write it (the store's batches), at once.
+func fillImport(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options, accounts *[]Account) error {
+	acc, _, err := s.FindAccountByPhone(ctx, "13900000203")
+	if err != nil {
+		return fmt.Errorf("demo import admin: %w", err)
+	}
+	p := &zhiyuan.Principal{AccountID: acc.ID, Name: acc.Name, Roles: acc.Roles}
+	var org int64
+	for _, r := range acc.Roles {
+		if r.Kind == zhiyuan.RoleOrgAdmin {
+			org = r.OrgID
+		}
+	}
+	var list strings.Builder
+	list.WriteString("姓名,证件号码,手机号,政治面貌,服务类别,备注\n")
+	born := time.Date(2007, 9, 1, 0, 0, 0, 0, time.UTC)
+	for i := range demoImportRows {
+		id := idcard.Generate("440106", born.AddDate(0, 0, i/100), i%100+800, idcard.Sex(1+i%2))
+		phone := fmt.Sprintf("1350099%04d", i)
+		switch i {
+		case 17:
+			id = id[:17] + "0" // a wrong check digit, unless it was 0
+			if id == idcard.Generate("440106", born.AddDate(0, 0, i/100), i%100+800, idcard.Sex(1+i%2)) {
+				id = id[:17] + "1"
+			}
+		case 58:
+			phone = "1350099"
+		}
+		fmt.Fprintf(&list, "%c%c%c,%s,%s,共青团员,教育助学,2026级\n", demoSurnames[i%len(demoSurnames)], '明'+rune(i%7), '华'+rune(i%5), id, phone)
+	}
+	im, _, err := a.UploadImport(ctx, p, org, []byte(list.String()))
+	if err != nil {
+		return fmt.Errorf("demo import upload: %w", err)
+	}
+	for ready := false; !ready; {
+		if ready, err = s.ClassifyImport(ctx, im.ID, 4*zhiyuan.ImportBatchRows); err != nil {
+			return err
+		}
+	}
+	if _, err := a.RunImport(ctx, p, im.ID); err != nil {
+		return fmt.Errorf("demo import run: %w", err)
+	}
+	for done := false; !done; {
+		if done, err = s.RunImportBatch(ctx, im.ID, zhiyuan.ImportBatchRows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
