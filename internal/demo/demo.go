@@ -42,6 +42,7 @@ func fillers() []Filler {
 		fillOrganizations, // organizations.go
 		fillActivities,    // activities.go: organisations' activities, volunteers' sign-ups
 		fillHours,         // hours.go: a service history in activities of organisations, by volunteers
+		fillHistory,       // history.go: 20 months of past service across the cities, for the figures
 		fillMemberships,   // organizations.go: volunteers in organisations
 		fillCards,         // cards.go: star levels and proofs need the hour history
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page

@@ -217,6 +217,20 @@ BEGIN
         SELECT region_code, month, -1
         FROM fig_src_orgs WHERE id = OLD.id
         ON CONFLICT (region_code, month) DO UPDATE SET approved = approved + excluded.approved;
+END;
+
+CREATE TRIGGER fig_orgs_upd_new AFTER UPDATE ON organizations FOR EACH ROW
+    WHEN OLD.status IS NOT NEW.status OR OLD.decided_at IS NOT NEW.decided_at OR OLD.created_at IS NOT NEW.created_at OR OLD.region_code IS NOT NEW.region_code
+BEGIN
+    INSERT INTO fig_orgs (region_code, month, approved)
+        SELECT region_code, month, 1
+        FROM fig_src_orgs WHERE id = NEW.id
+        ON CONFLICT (region_code, month) DO UPDATE SET approved = approved + excluded.approved;
+END;
+
+CREATE TRIGGER fig_orgs_region_old BEFORE UPDATE ON organizations FOR EACH ROW
+    WHEN OLD.region_code IS NOT NEW.region_code
+BEGIN
     INSERT INTO fig_region (region_code, month, category, activities, sessions, signups, minutes)
         SELECT region_code, month, category, -1 * SUM(0), -1 * SUM(0), -1 * SUM(0), -1 * SUM(minutes)
         FROM fig_src_hours WHERE org_id = OLD.id AND activity_id IS NULL GROUP BY region_code, month, category
@@ -227,13 +241,9 @@ BEGIN
         ON CONFLICT (org_id, month, category) DO UPDATE SET activities = activities + excluded.activities, sessions = sessions + excluded.sessions, signups = signups + excluded.signups, minutes = minutes + excluded.minutes;
 END;
 
-CREATE TRIGGER fig_orgs_upd_new AFTER UPDATE ON organizations FOR EACH ROW
-    WHEN OLD.status IS NOT NEW.status OR OLD.decided_at IS NOT NEW.decided_at OR OLD.created_at IS NOT NEW.created_at OR OLD.region_code IS NOT NEW.region_code
+CREATE TRIGGER fig_orgs_region_new AFTER UPDATE ON organizations FOR EACH ROW
+    WHEN OLD.region_code IS NOT NEW.region_code
 BEGIN
-    INSERT INTO fig_orgs (region_code, month, approved)
-        SELECT region_code, month, 1
-        FROM fig_src_orgs WHERE id = NEW.id
-        ON CONFLICT (region_code, month) DO UPDATE SET approved = approved + excluded.approved;
     INSERT INTO fig_region (region_code, month, category, activities, sessions, signups, minutes)
         SELECT region_code, month, category, 1 * SUM(0), 1 * SUM(0), 1 * SUM(0), 1 * SUM(minutes)
         FROM fig_src_hours WHERE org_id = NEW.id AND activity_id IS NULL GROUP BY region_code, month, category
