@@ -7,6 +7,9 @@
 -- reading the fig_src_* views while the row is still old) and adds what it contributes
 -- after (AFTER): one definition per figure, in the views.
 --
+-- The summary tables are keyed by what dashboards filter on, so a dashboard reads ranges
+-- of primary keys (on SQLite the tables are their keys, WITHOUT ROWID: one B-tree each).
+--
 -- Keys are the finest region code stored (county or street) and the month in China time
 -- (Asia/Shanghai, UTC+8 all year); a city or province is the sum over its code prefix.
 -- Organisation figures are per organisation (fig_org) and summed over the organisation's
