@@ -545,8 +545,8 @@ BEGIN
         FROM fig_src_hours WHERE id = NEW.id
         ON CONFLICT (org_id, month, category) DO UPDATE SET activities = fig_org.activities + EXCLUDED.activities, sessions = fig_org.sessions + EXCLUDED.sessions, signups = fig_org.signups + EXCLUDED.signups, minutes = fig_org.minutes + EXCLUDED.minutes;
     INSERT INTO fig_active (volunteer_id, month, minutes)
-        SELECT volunteer_id, month, minutes
-        FROM fig_src_hours WHERE id = NEW.id
+        SELECT e.volunteer_id, to_char(e.recorded_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM'), e.minutes
+        FROM hour_entries e WHERE e.id = NEW.entry_id
         ON CONFLICT (volunteer_id, month) DO UPDATE SET minutes = fig_active.minutes + EXCLUDED.minutes;
     RETURN NULL;
 END;

@@ -438,8 +438,8 @@ BEGIN
         FROM fig_src_hours WHERE id = NEW.id
         ON CONFLICT (org_id, month, category) DO UPDATE SET activities = activities + excluded.activities, sessions = sessions + excluded.sessions, signups = signups + excluded.signups, minutes = minutes + excluded.minutes;
     INSERT INTO fig_active (volunteer_id, month, minutes)
-        SELECT volunteer_id, month, minutes
-        FROM fig_src_hours WHERE id = NEW.id
+        SELECT e.volunteer_id, strftime('%Y-%m', e.recorded_at, '+8 hours'), e.minutes
+        FROM hour_entries e WHERE e.id = NEW.entry_id
         ON CONFLICT (volunteer_id, month) DO UPDATE SET minutes = minutes + excluded.minutes;
 END;
 
