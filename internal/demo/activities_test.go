@@ -22,7 +22,9 @@ func TestDemoActivities(t *testing.T) {
 			}
 			db, s := store.DB(), store
 			var total, published, cities, soon, full, mismatched int
-			db.QueryRow("SELECT COUNT(*) FROM activities").Scan(&total)
+			// The past service of history.go is closed: these are the activities to come and
+			// those that just ran.
+			db.QueryRow("SELECT COUNT(*) FROM activities WHERE status <> 'closed'").Scan(&total)
 			db.QueryRow("SELECT COUNT(*) FROM activities WHERE status = 'published'").Scan(&published)
 			db.QueryRow("SELECT COUNT(DISTINCT substr(region_code, 1, 4)) FROM activities").Scan(&cities)
 			db.QueryRow(s.Rebind("SELECT COUNT(*) FROM activities WHERE signup_opens_at > ?"), s.Now()).Scan(&soon)

@@ -42,6 +42,7 @@ func fillers() []Filler {
 		fillOrganizations, // organizations.go
 		fillActivities,    // activities.go: organisations' activities, volunteers' sign-ups
 		fillHours,         // hours.go: a service history in activities of organisations, by volunteers
+		fillHistory,       // history.go: 20 months of past service across the cities, for the figures
 		fillMemberships,   // organizations.go: volunteers in organisations
 		fillImport,        // imports.go: a finished import of a member list, with its error sheet
 		fillLeagueRosters, // league.go: roster counts beside the members who are League members

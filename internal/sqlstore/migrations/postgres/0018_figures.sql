@@ -7,6 +7,9 @@
 -- reading the fig_src_* views while the row is still old) and adds what it contributes
 -- after (AFTER): one definition per figure, in the views.
 --
+-- The summary tables are keyed by what dashboards filter on, so a dashboard reads ranges
+-- of primary keys (on SQLite the tables are their keys, WITHOUT ROWID: one B-tree each).
+--
 -- Keys are the finest region code stored (county or street) and the month in China time
 -- (Asia/Shanghai, UTC+8 all year); a city or province is the sum over its code prefix.
 -- Organisation figures are per organisation (fig_org) and summed over the organisation's
@@ -247,14 +250,6 @@ BEGIN
         SELECT region_code, month, -1
         FROM fig_src_orgs WHERE id = OLD.id
         ON CONFLICT (region_code, month) DO UPDATE SET approved = fig_orgs.approved + EXCLUDED.approved;
-    INSERT INTO fig_region (region_code, month, category, activities, sessions, signups, minutes)
-        SELECT region_code, month, category, -1 * SUM(0), -1 * SUM(0), -1 * SUM(0), -1 * SUM(minutes)
-        FROM fig_src_hours WHERE org_id = OLD.id AND activity_id IS NULL GROUP BY region_code, month, category
-        ON CONFLICT (region_code, month, category) DO UPDATE SET activities = fig_region.activities + EXCLUDED.activities, sessions = fig_region.sessions + EXCLUDED.sessions, signups = fig_region.signups + EXCLUDED.signups, minutes = fig_region.minutes + EXCLUDED.minutes;
-    INSERT INTO fig_org (org_id, month, category, activities, sessions, signups, minutes)
-        SELECT org_id, month, category, -1 * SUM(0), -1 * SUM(0), -1 * SUM(0), -1 * SUM(minutes)
-        FROM fig_src_hours WHERE org_id = OLD.id AND activity_id IS NULL GROUP BY org_id, month, category
-        ON CONFLICT (org_id, month, category) DO UPDATE SET activities = fig_org.activities + EXCLUDED.activities, sessions = fig_org.sessions + EXCLUDED.sessions, signups = fig_org.signups + EXCLUDED.signups, minutes = fig_org.minutes + EXCLUDED.minutes;
     RETURN NEW;
 END;
 $$;
@@ -269,6 +264,34 @@ BEGIN
         SELECT region_code, month, 1
         FROM fig_src_orgs WHERE id = NEW.id
         ON CONFLICT (region_code, month) DO UPDATE SET approved = fig_orgs.approved + EXCLUDED.approved;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER fig_orgs_upd_new AFTER UPDATE ON organizations FOR EACH ROW
+    WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.decided_at IS DISTINCT FROM NEW.decided_at OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.region_code IS DISTINCT FROM NEW.region_code)
+    EXECUTE FUNCTION fig_orgs_upd_new();
+
+CREATE FUNCTION fig_orgs_region_old() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO fig_region (region_code, month, category, activities, sessions, signups, minutes)
+        SELECT region_code, month, category, -1 * SUM(0), -1 * SUM(0), -1 * SUM(0), -1 * SUM(minutes)
+        FROM fig_src_hours WHERE org_id = OLD.id AND activity_id IS NULL GROUP BY region_code, month, category
+        ON CONFLICT (region_code, month, category) DO UPDATE SET activities = fig_region.activities + EXCLUDED.activities, sessions = fig_region.sessions + EXCLUDED.sessions, signups = fig_region.signups + EXCLUDED.signups, minutes = fig_region.minutes + EXCLUDED.minutes;
+    INSERT INTO fig_org (org_id, month, category, activities, sessions, signups, minutes)
+        SELECT org_id, month, category, -1 * SUM(0), -1 * SUM(0), -1 * SUM(0), -1 * SUM(minutes)
+        FROM fig_src_hours WHERE org_id = OLD.id AND activity_id IS NULL GROUP BY org_id, month, category
+        ON CONFLICT (org_id, month, category) DO UPDATE SET activities = fig_org.activities + EXCLUDED.activities, sessions = fig_org.sessions + EXCLUDED.sessions, signups = fig_org.signups + EXCLUDED.signups, minutes = fig_org.minutes + EXCLUDED.minutes;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER fig_orgs_region_old BEFORE UPDATE ON organizations FOR EACH ROW
+    WHEN (OLD.region_code IS DISTINCT FROM NEW.region_code)
+    EXECUTE FUNCTION fig_orgs_region_old();
+
+CREATE FUNCTION fig_orgs_region_new() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO fig_region (region_code, month, category, activities, sessions, signups, minutes)
         SELECT region_code, month, category, 1 * SUM(0), 1 * SUM(0), 1 * SUM(0), 1 * SUM(minutes)
         FROM fig_src_hours WHERE org_id = NEW.id AND activity_id IS NULL GROUP BY region_code, month, category
@@ -281,9 +304,9 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER fig_orgs_upd_new AFTER UPDATE ON organizations FOR EACH ROW
-    WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.decided_at IS DISTINCT FROM NEW.decided_at OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.region_code IS DISTINCT FROM NEW.region_code)
-    EXECUTE FUNCTION fig_orgs_upd_new();
+CREATE TRIGGER fig_orgs_region_new AFTER UPDATE ON organizations FOR EACH ROW
+    WHEN (OLD.region_code IS DISTINCT FROM NEW.region_code)
+    EXECUTE FUNCTION fig_orgs_region_new();
 
 CREATE FUNCTION fig_activities_ins() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -522,8 +545,8 @@ BEGIN
         FROM fig_src_hours WHERE id = NEW.id
         ON CONFLICT (org_id, month, category) DO UPDATE SET activities = fig_org.activities + EXCLUDED.activities, sessions = fig_org.sessions + EXCLUDED.sessions, signups = fig_org.signups + EXCLUDED.signups, minutes = fig_org.minutes + EXCLUDED.minutes;
     INSERT INTO fig_active (volunteer_id, month, minutes)
-        SELECT volunteer_id, month, minutes
-        FROM fig_src_hours WHERE id = NEW.id
+        SELECT e.volunteer_id, to_char(e.recorded_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM'), e.minutes
+        FROM hour_entries e WHERE e.id = NEW.entry_id
         ON CONFLICT (volunteer_id, month) DO UPDATE SET minutes = fig_active.minutes + EXCLUDED.minutes;
     RETURN NULL;
 END;

@@ -7,6 +7,9 @@
 -- reading the fig_src_* views while the row is still old) and adds what it contributes
 -- after (AFTER): one definition per figure, in the views.
 --
+-- The summary tables are keyed by what dashboards filter on, so a dashboard reads ranges
+-- of primary keys (on SQLite the tables are their keys, WITHOUT ROWID: one B-tree each).
+--
 -- Keys are the finest region code stored (county or street) and the month in China time
 -- (Asia/Shanghai, UTC+8 all year); a city or province is the sum over its code prefix.
 -- Organisation figures are per organisation (fig_org) and summed over the organisation's
@@ -35,13 +38,13 @@ CREATE TABLE fig_volunteers (
     registered INTEGER NOT NULL DEFAULT 0,
     closed INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (region_code, month, sex, age_band, political_status)
-);
+) WITHOUT ROWID;
 CREATE TABLE fig_orgs (
     region_code TEXT NOT NULL,
     month TEXT NOT NULL,
     approved INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (region_code, month)
-);
+) WITHOUT ROWID;
 CREATE TABLE fig_region (
     region_code TEXT NOT NULL,
     month TEXT NOT NULL,
@@ -51,7 +54,7 @@ CREATE TABLE fig_region (
     signups INTEGER NOT NULL DEFAULT 0,
     minutes INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (region_code, month, category)
-);
+) WITHOUT ROWID;
 CREATE TABLE fig_org (
     org_id INTEGER NOT NULL,
     month TEXT NOT NULL,
@@ -61,20 +64,20 @@ CREATE TABLE fig_org (
     signups INTEGER NOT NULL DEFAULT 0,
     minutes INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (org_id, month, category)
-);
+) WITHOUT ROWID;
 CREATE TABLE fig_active (
     volunteer_id INTEGER NOT NULL,
     month TEXT NOT NULL,
     minutes INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (volunteer_id, month)
-);
+) WITHOUT ROWID;
 CREATE TABLE fig_active_span (
     region_code TEXT NOT NULL,
     month TEXT NOT NULL,
     prev_month TEXT NOT NULL,
     volunteers INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (region_code, month, prev_month)
-);
+) WITHOUT ROWID;
 
 -- What each base row contributes, with the keys it is counted under. The triggers, the
 -- first fill below, `zhiyuan figures verify` and `figures rebuild` all read these views:
@@ -217,6 +220,20 @@ BEGIN
         SELECT region_code, month, -1
         FROM fig_src_orgs WHERE id = OLD.id
         ON CONFLICT (region_code, month) DO UPDATE SET approved = approved + excluded.approved;
+END;
+
+CREATE TRIGGER fig_orgs_upd_new AFTER UPDATE ON organizations FOR EACH ROW
+    WHEN OLD.status IS NOT NEW.status OR OLD.decided_at IS NOT NEW.decided_at OR OLD.created_at IS NOT NEW.created_at OR OLD.region_code IS NOT NEW.region_code
+BEGIN
+    INSERT INTO fig_orgs (region_code, month, approved)
+        SELECT region_code, month, 1
+        FROM fig_src_orgs WHERE id = NEW.id
+        ON CONFLICT (region_code, month) DO UPDATE SET approved = approved + excluded.approved;
+END;
+
+CREATE TRIGGER fig_orgs_region_old BEFORE UPDATE ON organizations FOR EACH ROW
+    WHEN OLD.region_code IS NOT NEW.region_code
+BEGIN
     INSERT INTO fig_region (region_code, month, category, activities, sessions, signups, minutes)
         SELECT region_code, month, category, -1 * SUM(0), -1 * SUM(0), -1 * SUM(0), -1 * SUM(minutes)
         FROM fig_src_hours WHERE org_id = OLD.id AND activity_id IS NULL GROUP BY region_code, month, category
@@ -227,13 +244,9 @@ BEGIN
         ON CONFLICT (org_id, month, category) DO UPDATE SET activities = activities + excluded.activities, sessions = sessions + excluded.sessions, signups = signups + excluded.signups, minutes = minutes + excluded.minutes;
 END;
 
-CREATE TRIGGER fig_orgs_upd_new AFTER UPDATE ON organizations FOR EACH ROW
-    WHEN OLD.status IS NOT NEW.status OR OLD.decided_at IS NOT NEW.decided_at OR OLD.created_at IS NOT NEW.created_at OR OLD.region_code IS NOT NEW.region_code
+CREATE TRIGGER fig_orgs_region_new AFTER UPDATE ON organizations FOR EACH ROW
+    WHEN OLD.region_code IS NOT NEW.region_code
 BEGIN
-    INSERT INTO fig_orgs (region_code, month, approved)
-        SELECT region_code, month, 1
-        FROM fig_src_orgs WHERE id = NEW.id
-        ON CONFLICT (region_code, month) DO UPDATE SET approved = approved + excluded.approved;
     INSERT INTO fig_region (region_code, month, category, activities, sessions, signups, minutes)
         SELECT region_code, month, category, 1 * SUM(0), 1 * SUM(0), 1 * SUM(0), 1 * SUM(minutes)
         FROM fig_src_hours WHERE org_id = NEW.id AND activity_id IS NULL GROUP BY region_code, month, category
@@ -425,8 +438,8 @@ BEGIN
         FROM fig_src_hours WHERE id = NEW.id
         ON CONFLICT (org_id, month, category) DO UPDATE SET activities = activities + excluded.activities, sessions = sessions + excluded.sessions, signups = signups + excluded.signups, minutes = minutes + excluded.minutes;
     INSERT INTO fig_active (volunteer_id, month, minutes)
-        SELECT volunteer_id, month, minutes
-        FROM fig_src_hours WHERE id = NEW.id
+        SELECT e.volunteer_id, strftime('%Y-%m', e.recorded_at, '+8 hours'), e.minutes
+        FROM hour_entries e WHERE e.id = NEW.entry_id
         ON CONFLICT (volunteer_id, month) DO UPDATE SET minutes = minutes + excluded.minutes;
 END;
 
