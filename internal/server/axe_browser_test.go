@@ -106,6 +106,7 @@ func TestBrowserAxe(t *testing.T) {
 	visit := func(t *testing.T, v crawlVisitor) {
 		started := time.Now()
 		r := &axeRun{axeCrawl: c, t: t, who: v.name, tab: br.Tab(t)}
+		browsertest.PreloadAxe(t, r.tab, script)
 		if v.login != "" {
 			browsertest.Login(t, r.tab, c.base, v.login, demo.Password)
 		}
