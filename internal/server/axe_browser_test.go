@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -105,24 +106,25 @@ func TestBrowserAxe(t *testing.T) {
 	}
 
 	br := browsertest.NewBrowser(t, 30*time.Minute)
-	c := &axeCrawl{t: t, script: script, base: e.HTTP.URL, public: map[string]bool{}}
-	for _, v := range axeVisitors {
+	c := &axeCrawl{script: script, base: e.HTTP.URL, public: map[string]bool{}, shots: map[string]bool{}}
+	visit := func(t *testing.T, v crawlVisitor) {
 		started := time.Now()
-		tab := br.Tab(t)
+		r := &axeRun{axeCrawl: c, t: t, who: v.name, tab: br.Tab(t)}
+		browsertest.PreloadAxe(t, r.tab, script)
 		if v.login != "" {
-			browsertest.Login(t, tab, c.base, v.login, demo.Password)
+			browsertest.Login(t, r.tab, c.base, v.login, demo.Password)
 		}
 		var seeds []string
 		if v.name == "org-admin" {
-			own := c.follow(tab, axeOwnActivity)
+			own := r.follow(axeOwnActivity)
 			if own == "" {
 				t.Fatal("org-admin: no activity of the organisation reached from the home page")
 			}
 			seeds = append(seeds, own)
 			// The organiser's day at a session: its attendance page and the check-in
 			// screen, which no page links to before the day.
-			browsertest.Open(t, tab, c.base+own)
-			for _, l := range c.links(tab) {
+			browsertest.Open(t, r.tab, c.base+own)
+			for _, l := range r.links() {
 				if m := sessionSignups.FindStringSubmatch(l); m != nil {
 					seeds = append(seeds, "/sessions/"+m[1]+"/attendance", "/sessions/"+m[1]+"/checkin")
 					break
@@ -132,17 +134,27 @@ func TestBrowserAxe(t *testing.T) {
 				t.Fatalf("org-admin: no session with a sign-up list on %s", own)
 			}
 		}
-		c.navigating, c.axing, c.shooting = 0, 0, 0
-		n := c.crawl(tab, v.name, seeds)
+		n := r.crawl(seeds)
 		for _, f := range axeFlows {
 			if f.who == v.name {
-				c.flow(tab, f)
+				r.flow(f)
 				n++
 			}
 		}
-		t.Logf("%s: %d pages in %s (loading pages %s, axe-core %s, screenshots %s)", v.name, n, time.Since(started).Round(time.Millisecond),
-			c.navigating.Round(time.Second), c.axing.Round(time.Second), c.shooting.Round(time.Second))
+		t.Logf("%s: %d pages in %s (loading pages %s, axe-core %s, screenshots %s; %d links led to a page already checked)", v.name, n,
+			time.Since(started).Round(time.Millisecond), r.navigating.Round(time.Second), r.axing.Round(time.Second), r.shooting.Round(time.Second), r.same)
 	}
+	// Logged out first: the roles' crawls leave out the public pages it checked. Then the
+	// roles side by side, a tab each: axe-core keeps one processor busy per tab.
+	t.Run(axeVisitors[0].name, func(t *testing.T) { visit(t, axeVisitors[0]) })
+	t.Run("roles", func(t *testing.T) {
+		for _, v := range axeVisitors[1:] {
+			t.Run(v.name, func(t *testing.T) {
+				t.Parallel()
+				visit(t, v)
+			})
+		}
+	})
 
 	report := filepath.Join(root, "artifacts", "axe", "report.txt")
 	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
@@ -151,7 +163,10 @@ func TestBrowserAxe(t *testing.T) {
 	if err := os.WriteFile(report, []byte(strings.Join(c.report, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("axe-core: %d checks, %d findings (critical or serious: %d); all of them in %s", c.checks, len(c.report), len(c.blocking), report)
+	t.Logf("axe-core: %d checks, %d screenshots, %d findings (critical or serious: %d); all of them in %s", c.checks, len(c.shots), len(c.report), len(c.blocking), report)
+	if len(c.shots) != c.checks {
+		t.Errorf("%d pages checked at a size, %d screenshots", c.checks, len(c.shots))
+	}
 	sort.Strings(c.blocking)
 	for _, b := range c.blocking {
 		t.Error(b)
@@ -160,25 +175,38 @@ func TestBrowserAxe(t *testing.T) {
 
 // axeCrawl is the state of the accessibility crawl across visitors.
 type axeCrawl struct {
-	t      *testing.T
 	script string
 	base   string
-	checks int
 	// public are the shapes of the pages checked logged out, which the roles' crawls
 	// leave out (but for axeEachRole): the same template, only the header differs, and
-	// the header is checked on every other page of the role.
+	// the header is checked on every other page of the role. Written by the logged-out
+	// crawl alone, before the roles' start.
 	public map[string]bool
+
+	mu       sync.Mutex // the roles' crawls run side by side
+	checks   int
+	shots    map[string]bool // the screenshots taken, by file
+	report   []string        // every finding, one line each
+	blocking []string        // critical and serious findings, one per page, rule and size
+}
+
+// axeRun is one visitor's crawl, in a tab of its own.
+type axeRun struct {
+	*axeCrawl
+	t   *testing.T
+	who string
+	tab context.Context
 	// Where the time goes, for the log.
 	navigating, axing, shooting time.Duration
-	report                      []string // every finding, one line each
-	blocking                    []string // critical and serious findings, one per page, rule and size
+	same                        int // links that led to a page already checked
 }
 
 // crawl visits every page reachable by links from the home page (one of each shape) and
 // checks each; it returns the number of pages.
-func (c *axeCrawl) crawl(tab context.Context, who string, seeds []string) int {
-	t := c.t
-	seen := map[string]bool{}
+func (c *axeRun) crawl(seeds []string) int {
+	t, tab, who := c.t, c.tab, c.who
+	seen := map[string]bool{}    // shapes of the links queued
+	checked := map[string]bool{} // shapes of the pages checked
 	queue := append([]string{"/"}, seeds...)
 	for _, q := range queue {
 		seen[axeShape(q)] = true
@@ -190,7 +218,7 @@ func (c *axeCrawl) crawl(tab context.Context, who string, seeds []string) int {
 	for len(queue) > 0 && n < axePagesPerVisitor {
 		target := queue[0]
 		queue = queue[1:]
-		c.phone(tab)
+		c.phone()
 		started := time.Now()
 		res, err := chromedp.Run(tab, chromedp.NavigateResponse(c.base+target))
 		c.navigating += time.Since(started)
@@ -201,26 +229,35 @@ func (c *axeCrawl) crawl(tab context.Context, who string, seeds []string) int {
 		if !strings.HasPrefix(res.MimeType, "text/html") {
 			continue
 		}
+		// A link that was redirected (to the login page, to a list after an action) may
+		// land on a page already checked: the same page, checked and shot once.
+		landed := strings.TrimPrefix(browsertest.Location(t, tab), c.base)
+		if shape := axeShape(landed); landed != target && (checked[shape] || who != "anonymous" && c.public[shape] && !axeEachRole[shape]) {
+			c.same++
+			continue
+		}
+		checked[axeShape(landed)] = true
 		n++
 		if who == "anonymous" {
 			if shape := axeShape(target); !axeEachRole[shape] {
 				c.public[shape] = true
 			}
 		}
-		for _, link := range c.links(tab) {
+		for _, link := range c.links() {
 			if shape := axeShape(link); !seen[shape] {
 				seen[shape] = true
 				queue = append(queue, link)
 			}
 		}
-		c.check(tab, who, target)
+		c.check(target)
 	}
 	return n
 }
 
 // links returns the same-site links of the page the tab shows that lead to pages (not
 // downloads, not static files), as paths with their queries.
-func (c *axeCrawl) links(tab context.Context) []string {
+func (c *axeRun) links() []string {
+	tab := c.tab
 	hrefs, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]")].map(a => a.href)`))
 	if err != nil {
 		c.t.Errorf("links of %s: %v", browsertest.Location(c.t, tab), err)
@@ -242,12 +279,12 @@ func (c *axeCrawl) links(tab context.Context) []string {
 
 // follow goes from the home page through the first link matching each pattern in turn and
 // returns where it arrives, or "" when a link is missing.
-func (c *axeCrawl) follow(tab context.Context, patterns []*regexp.Regexp) string {
+func (c *axeRun) follow(patterns []*regexp.Regexp) string {
 	at := "/"
 	for _, re := range patterns {
-		browsertest.Open(c.t, tab, c.base+at)
+		browsertest.Open(c.t, c.tab, c.base+at)
 		next := ""
-		for _, l := range c.links(tab) {
+		for _, l := range c.links() {
 			if u, _ := url.Parse(l); u != nil && re.MatchString(u.Path) {
 				next = l
 				break
@@ -264,16 +301,16 @@ func (c *axeCrawl) follow(tab context.Context, patterns []*regexp.Regexp) string
 // phone sets the tab to the phone's size, at one device pixel per CSS pixel: the crawl's
 // screenshots are for looking the pages over, and twice the pixels would double the
 // time they take.
-func (c *axeCrawl) phone(tab context.Context) {
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(browsertest.Width, browsertest.Height, chromedp.EmulateMobile, chromedp.EmulateScale(1))); err != nil {
+func (c *axeRun) phone() {
+	if err := chromedp.Do(c.tab, chromedp.EmulateViewport(browsertest.Width, browsertest.Height, chromedp.EmulateMobile, chromedp.EmulateScale(1))); err != nil {
 		c.t.Fatalf("phone size: %v", err)
 	}
 }
 
 // flow opens f's page, fills and submits its form, and checks the page it leads to.
-func (c *axeCrawl) flow(tab context.Context, f axeFlow) {
-	t := c.t
-	c.phone(tab)
+func (c *axeRun) flow(f axeFlow) {
+	t, tab := c.t, c.tab
+	c.phone()
 	browsertest.Open(t, tab, c.base+f.page)
 	for css, v := range f.values {
 		browsertest.Fill(t, tab, css, v)
@@ -283,21 +320,22 @@ func (c *axeCrawl) flow(tab context.Context, f axeFlow) {
 		t.Errorf("%s: submit %s on %s: %v", f.who, f.form, f.page, err)
 		return
 	}
-	c.check(tab, f.who, f.page+" (submitted)")
+	c.check(f.page + " (submitted)")
 }
 
 // check runs axe-core on the page the tab shows at the phone's size and at a desktop's,
-// and saves a screenshot of each.
-func (c *axeCrawl) check(tab context.Context, who, page string) {
-	t := c.t
+// once at each, and saves a screenshot of each.
+func (c *axeRun) check(page string) {
+	t, tab, who := c.t, c.tab, c.who
 	for _, size := range []string{"phone", "desktop"} {
 		if size == "desktop" {
 			browsertest.Desktop(t, tab)
 		}
-		c.checks++
 		started := time.Now()
 		found := browsertest.Axe(t, tab, c.script)
 		c.axing += time.Since(started)
+		c.mu.Lock()
+		c.checks++
 		for _, v := range found {
 			line := fmt.Sprintf("%s %s [%s] %s: %s (%s): %s", who, page, size, v.Impact, v.ID, v.Help, strings.Join(v.Targets(), " · "))
 			c.report = append(c.report, line)
@@ -305,9 +343,18 @@ func (c *axeCrawl) check(tab context.Context, who, page string) {
 				c.blocking = append(c.blocking, line)
 			}
 		}
+		c.mu.Unlock()
 		started = time.Now()
-		browsertest.ScreenshotJPEG(t, tab, "axe-"+who+"-"+page+"-"+size)
+		shot := browsertest.ScreenshotJPEG(t, tab, "axe-"+who+"-"+page+"-"+size)
 		c.shooting += time.Since(started)
+		// Every page at both sizes has a screenshot of its own: two pages whose names
+		// come out the same would leave one of them without.
+		c.mu.Lock()
+		if c.shots[shot] {
+			t.Errorf("%s %s [%s]: screenshot %s already holds another page", who, page, size, shot)
+		}
+		c.shots[shot] = true
+		c.mu.Unlock()
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"zhiyuan/internal/browsertest"
@@ -144,7 +145,7 @@ func TestBrowserProfileAreas(t *testing.T) {
 			t.Errorf("添加 saved: %s", got)
 		}
 		browsertest.Screenshot(t, ctx, "profile-areas-added-"+e.Engine)
-		browsertest.Click(t, ctx, `#edit form button.button:not([name])`)
+		browsertest.Click(t, ctx, `#edit button.save`)
 		if got := areas(); got != "1 1" {
 			t.Errorf("saved areas: %s, want 越秀区 alone", got)
 		}
@@ -155,9 +156,15 @@ func TestBrowserProfileAreas(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name=service_areas][value="440104"]`), chromedp.NodeVisible)); err != nil {
 			t.Fatal(err)
 		}
-		browsertest.Click(t, ctx, `#edit form button.button:not([name])`)
+		// Enter in a text field saves (the form's first submit button), not 添加.
+		if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.SendKeys(chromedp.CSS("#email"), "a@example.com\r"))); err != nil {
+			t.Fatal(err)
+		}
 		if got := areas(); got != "0 0" {
 			t.Errorf("after unticking: %s", got)
+		}
+		if n := dbValue[int](t, e, `SELECT COUNT(*) FROM volunteers WHERE id = ? AND email_sealed IS NOT NULL`, v.ID); n != 1 {
+			t.Error("Enter in the e-mail field did not save it")
 		}
 	})
 }

@@ -87,7 +87,7 @@ func TestBrowserRealName(t *testing.T) {
 			t.Fatal(err)
 		}
 		vshot("profile-edit")
-		browsertest.Click(t, vol, `#edit button[type=submit]`)
+		browsertest.Click(t, vol, `#edit button.save`)
 		if msg := browsertest.Text(t, vol, ".notice"); msg != "资料已保存。" {
 			t.Errorf("after saving: %q", msg)
 		}
