@@ -24,8 +24,9 @@ import (
 // TestBrowserImport walks an import in Chromium at a phone's size: from the
 // organisation's page to the import page, the template download, the upload, the
 // preview with the broken rows (the page updates itself when the check is done), the
-// confirmation dialog, the run with its progress bar, and the final counts. Each step
-// passes axe-core and is kept as a screenshot (artifacts/screenshots/import-*).
+// confirmation dialog, the run with its progress bar, and the final counts, and then the
+// unit's League registration rate moved by the imported League members. Each step passes
+// axe-core and is kept as a screenshot (artifacts/screenshots/import-*).
 func TestBrowserImport(t *testing.T) {
 	browsertest.Require(t)
 	script := browsertest.AxeScript(t)
@@ -60,7 +61,16 @@ func TestBrowserImport(t *testing.T) {
 		return func() { r.Stop(context.Background()) }
 	}
 
+	// The unit's roster: 600 League members, none registered yet.
+	ownRate := `#league tbody tr:first-child td[data-label="注册率"]`
 	browsertest.Open(t, tab, fmt.Sprintf("%s/orgs/%d", base, org))
+	if err := chromedp.Do(tab, chromedp.SetValue(chromedp.CSS("#count"), "600")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Click(t, tab, fmt.Sprintf(`form[action="/orgs/%d/league-roster"] button[type=submit]`, org))
+	if got := browsertest.Text(t, tab, ownRate); got != "0.0%" {
+		t.Fatalf("before the import the unit's rate is %q, want 0.0%%", got)
+	}
 	browsertest.Click(t, tab, fmt.Sprintf(`a[href="/orgs/%d/imports"]`, org))
 	axe("import page")
 	browsertest.Screenshot(t, tab, "import-page")
@@ -134,4 +144,11 @@ func TestBrowserImport(t *testing.T) {
 	}
 	axe("done")
 	browsertest.Screenshot(t, tab, "import-done")
+
+	// The 298 students are League members of the unit now: 298 of 600 is 49.7 %.
+	browsertest.Open(t, tab, fmt.Sprintf("%s/orgs/%d#league", base, org))
+	if got := browsertest.Text(t, tab, ownRate); got != "49.7%" {
+		t.Fatalf("after the import the unit's rate is %q, want 49.7%%", got)
+	}
+	browsertest.Screenshot(t, tab, "import-league-rate")
 }
