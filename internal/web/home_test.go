@@ -217,9 +217,10 @@ func TestHomePages(t *testing.T) {
 			page *servertest.Browser
 			sc   zhiyuan.FigureScope
 			link string
+			name string
 		}{
-			{"regional admin", regional, zhiyuan.FigureScope{RegionPrefix: zhiyuan.ScopePrefix("440100")}, "region=440100"},
-			{"organisation admin", org, zhiyuan.FigureScope{OrgID: e.Org.ID}, fmt.Sprintf("org=%d", e.Org.ID)},
+			{"regional admin", regional, zhiyuan.FigureScope{RegionPrefix: zhiyuan.ScopePrefix("440100")}, "region=440100", "广东省广州市"},
+			{"organisation admin", org, zhiyuan.FigureScope{OrgID: e.Org.ID}, fmt.Sprintf("org=%d", e.Org.ID), e.Org.Name},
 		} {
 			ft, err := e.Store.FigureTotals(t.Context(), c.sc, now[:4]+"-01", now)
 			if err != nil {
@@ -239,6 +240,10 @@ func TestHomePages(t *testing.T) {
 			}
 			if !strings.Contains(body, `data-figure="团员注册率"`) || !strings.Contains(body, c.link) || !strings.Contains(body, `href="/figures?from=`) {
 				t.Errorf("%s's home: no League rate or no link to its figures", c.who)
+			}
+			// The link opens the scope's figures on the showcase.
+			if res := c.page.Get("/figures?" + c.link); res.Status != http.StatusOK || !strings.Contains(string(res.Body), c.name+" · ") {
+				t.Errorf("%s: /figures?%s: %d, not about %s", c.who, c.link, res.Status, c.name)
 			}
 		}
 
