@@ -51,6 +51,11 @@ const (
 	LeagueUnitsPage = 30
 	// Units one .xlsx export of the units-behind list holds: a province's units.
 	LeagueUnitsExportMax = 100_000
+	// A unit is lagging (落后单位, counted on a regional admin's home page) when its
+	// subtree reported a roster and registered fewer than this per cent of it. The League
+	// sets no number; 80 % is the mark the units' annual review commonly asks for, and
+	// units without a roster are not counted (they have no rate to be behind with).
+	LeagueLaggingPercent = 80
 )
 
 // fieldLimits are the limits by the name pages use for them (FieldLimit).

@@ -50,13 +50,23 @@ type volunteerDayJSON struct {
 }
 
 type dashboardJSON struct {
-	Figures             figuresJSON       `json:"figures"`
-	Region              string            `json:"region"`
-	RegionName          string            `json:"region_name"`
-	Upcoming            []activityJSON    `json:"upcoming"`
-	UnreadNotifications int               `json:"unread_notifications"`
-	Volunteer           *volunteerDayJSON `json:"volunteer"`
-	Tasks               []taskJSON        `json:"tasks"`
+	Figures             figuresJSON        `json:"figures"`
+	Region              string             `json:"region"`
+	RegionName          string             `json:"region_name"`
+	Upcoming            []activityJSON     `json:"upcoming"`
+	UnreadNotifications int                `json:"unread_notifications"`
+	Volunteer           *volunteerDayJSON  `json:"volunteer"`
+	Tasks               []taskJSON         `json:"tasks"`
+	Scopes              []scopeFiguresJSON `json:"scopes"`
+}
+
+// scopeFiguresJSON is one scope an administrator oversees, this year so far.
+type scopeFiguresJSON struct {
+	Scope  figureScopeJSON  `json:"scope"`
+	From   string           `json:"from"`
+	To     string           `json:"to"`
+	Totals figureTotalsJSON `json:"totals"`
+	League *leagueRateJSON  `json:"league"`
 }
 
 func (x *API) myDashboard(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -96,6 +106,17 @@ func (x *API) myDashboard(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 			tj.Sessions = append(tj.Sessions, sessionCountJSON{SessionID: s.SessionID, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Count: s.Count})
 		}
 		out.Tasks = append(out.Tasks, tj)
+	}
+	out.Scopes = []scopeFiguresJSON{}
+	for _, sc := range d.Scopes {
+		rep := sc.Report
+		j := scopeFiguresJSON{Scope: figureScopeJSON{Region: rep.Region, RegionName: rep.ScopeName(), OrgID: rep.OrgID, OrgName: rep.OrgName},
+			From: rep.From, To: rep.To, Totals: toFigureTotals(rep.Totals)}
+		if sc.HasLeague {
+			lr := toLeagueRateJSON(sc.League)
+			j.League = &lr
+		}
+		out.Scopes = append(out.Scopes, j)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil

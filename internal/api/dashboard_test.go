@@ -161,3 +161,121 @@ func TestDashboardAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestDashboardScopeFigures: a regional admin's and an organisation admin's dashboard
+// carry their scope's figures for this year, equal to the summary tables' (the store's
+// FigureTotals), with the League registration rate of the region or subtree; a regional
+// admin's waiting work counts the lagging units as the units-behind list shows them.
+func TestDashboardScopeFigures(t *testing.T) {
+	t.Parallel()
+	hourstest.Each(t, 3, func(t *testing.T, e *hourstest.Env) {
+		ctx := t.Context()
+		s := e.Store
+		for _, v := range e.Volunteers {
+			en := &zhiyuan.HourEntry{VolunteerID: v.ID, Kind: zhiyuan.HourMakeup, Minutes: 150, SessionID: e.Session.ID, OrgID: e.Org.ID,
+				Reason: "补录", RecordedBy: e.OrgAdmin}
+			if err := s.AppendHourEntry(ctx, en, sqlstore.EntryPlace{RegionCode: "440106"}, &zhiyuan.HourConfirmation{ConfirmedBy: e.OrgAdmin}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A roster far above the members registered: the unit lags behind.
+		if _, err := s.SetLeagueRoster(ctx, e.Org.ID, 1000, nil); err != nil {
+			t.Fatal(err)
+		}
+		now := zhiyuan.MonthOf(e.App.Now())
+		from := now[:4] + "-01"
+		type scopeOut struct {
+			Scope struct {
+				Region string `json:"region"`
+				OrgID  int64  `json:"org_id"`
+			} `json:"scope"`
+			From, To string
+			Totals   struct {
+				Volunteers       int64   `json:"volunteers"`
+				ActiveVolunteers int64   `json:"active_volunteers"`
+				Activities       int64   `json:"activities"`
+				ConfirmedHours   float64 `json:"confirmed_hours"`
+			} `json:"totals"`
+			League *struct {
+				Members int      `json:"members"`
+				Roster  int      `json:"roster"`
+				Rate    *float64 `json:"rate"`
+			} `json:"league"`
+		}
+		type out struct {
+			Tasks []struct {
+				Kind  string `json:"kind"`
+				Count int    `json:"count"`
+			} `json:"tasks"`
+			Scopes []scopeOut `json:"scopes"`
+		}
+		check := func(who string, got scopeOut, sc zhiyuan.FigureScope, league zhiyuan.LeagueRate) {
+			t.Helper()
+			want, err := s.FigureTotals(ctx, sc, from, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want.ConfirmedMinutes != 3*150 {
+				t.Fatalf("set-up: %+v", want)
+			}
+			if got.From != from || got.To != now || got.Totals.Volunteers != want.Volunteers || got.Totals.ActiveVolunteers != want.ActiveVolunteers ||
+				got.Totals.Activities != want.Activities || got.Totals.ConfirmedHours != zhiyuan.MinutesToHours(want.ConfirmedMinutes) {
+				t.Errorf("%s: %+v, the summaries say %+v", who, got, want)
+			}
+			if got.League == nil || got.League.Members != league.Members || got.League.Roster != league.Roster || got.League.Rate == nil {
+				t.Errorf("%s: League %+v, want %+v", who, got.League, league)
+			}
+		}
+		gz, _ := e.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
+		res := e.Do("GET", "/api/v1/me/dashboard", gz, nil)
+		var d out
+		res.Decode(&d)
+		if res.Status != http.StatusOK || len(d.Scopes) != 1 || d.Scopes[0].Scope.Region != "440100" {
+			t.Fatalf("广州's admin: %d %s", res.Status, res.Body)
+		}
+		regs, err := s.LeagueRegionFigures(ctx, []string{"440100"}, []string{zhiyuan.ScopePrefix("440100")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("广州's admin", d.Scopes[0], zhiyuan.FigureScope{RegionPrefix: zhiyuan.ScopePrefix("440100")}, regs[0].LeagueRate)
+		units, _, err := s.LeagueUnits(ctx, zhiyuan.LeagueUnitFilter{Scope: zhiyuan.OrgScope{RegionPrefixes: []string{zhiyuan.ScopePrefix("440100")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lagging := 0
+		for _, u := range units {
+			if r, ok := u.Subtree.Ratio(); ok && r*100 < zhiyuan.LeagueLaggingPercent {
+				lagging++
+			}
+		}
+		found := false
+		for _, task := range d.Tasks {
+			if task.Kind == "lagging_units" {
+				found = true
+				if task.Count != lagging || lagging == 0 {
+					t.Errorf("lagging units: %d, the list has %d", task.Count, lagging)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no lagging units task: %s", res.Body)
+		}
+
+		res = e.Do("GET", "/api/v1/me/dashboard", e.OrgToken, nil)
+		d = out{}
+		res.Decode(&d)
+		if res.Status != http.StatusOK || len(d.Scopes) != 1 || d.Scopes[0].Scope.OrgID != e.Org.ID {
+			t.Fatalf("the organisation's admin: %d %s", res.Status, res.Body)
+		}
+		own, _, err := s.LeagueOrgFigures(ctx, e.Org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("the organisation's admin", d.Scopes[0], zhiyuan.FigureScope{OrgID: e.Org.ID}, own.Subtree)
+		for _, task := range d.Tasks {
+			if task.Kind == "lagging_units" {
+				t.Errorf("an organisation admin is shown the regions' lagging units")
+			}
+		}
+	})
+}

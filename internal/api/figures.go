@@ -40,6 +40,11 @@ type figureTotalsJSON struct {
 	ByPolitical   map[string]int64 `json:"by_political_status,omitempty"`
 }
 
+func toFigureTotals(t zhiyuan.FigureTotals) figureTotalsJSON {
+	return figureTotalsJSON{figureCountsJSON: toFigureCounts(t.FigureCounts), Volunteers: t.Volunteers, Organizations: t.Organizations,
+		Members: t.Members, AverageHours: zhiyuan.MinutesToHours(t.AverageMinutes()), BySex: t.BySex, ByAgeBand: t.ByAgeBand, ByPolitical: t.ByPolitical}
+}
+
 type figureRowJSON struct {
 	Key   string `json:"key"`
 	Label string `json:"label"`
@@ -92,8 +97,7 @@ func (x *API) figures(w http.ResponseWriter, r *http.Request, p *zhiyuan.Princip
 	out := figureReportJSON{figuresJSON: toFiguresJSON(f),
 		Scope: figureScopeJSON{Region: rep.Region, RegionName: rep.ScopeName(), OrgID: rep.OrgID, OrgName: rep.OrgName},
 		From:  rep.From, To: rep.To, By: rep.By, Split: rep.Split,
-		Totals: figureTotalsJSON{figureCountsJSON: toFigureCounts(t.FigureCounts), Volunteers: t.Volunteers, Organizations: t.Organizations,
-			Members: t.Members, AverageHours: zhiyuan.MinutesToHours(t.AverageMinutes()), BySex: t.BySex, ByAgeBand: t.ByAgeBand, ByPolitical: t.ByPolitical},
+		Totals: toFigureTotals(t),
 		Series: make([]figureRowJSON, 0, len(rep.Series)),
 	}
 	for _, s := range rep.Series {

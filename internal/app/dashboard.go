@@ -36,6 +36,7 @@ const (
 	TaskHoursToConfirm  = "hours_to_confirm"  // hour entries not yet confirmed (the sessions' attendance pages)
 	TaskOverdueHours    = "overdue_hours"     // of those, the ones past the recording deadline (OverdueHours)
 	TaskCardApplication = "card_applications" // card applications to review (CardApplications, submitted)
+	TaskLaggingUnits    = "lagging_units"     // units below zhiyuan.LeagueLaggingPercent (LeagueUnits, by rate)
 )
 
 // TaskLabels name the task kinds for people, on the home page and in the API.
@@ -46,6 +47,7 @@ var TaskLabels = map[string]string{
 	TaskHoursToConfirm:  "待确认的时长",
 	TaskOverdueHours:    "逾期未确认的时长",
 	TaskCardApplication: "待审核的志愿者证申请",
+	TaskLaggingUnits:    "团员注册率落后的单位",
 }
 
 // Task is one kind of work waiting for an administrator: how many, in which organisation
@@ -79,6 +81,17 @@ type Dashboard struct {
 	Unread   int                   // unread notifications (up to 100, as the notifications page counts them)
 	Vol      *VolunteerDay         // nil unless the caller is a volunteer
 	Tasks    []Task                // an administrator's waiting work, in a fixed order
+	Scopes   []ScopeFigures        // an administrator's regions and organisations, this year
+}
+
+// ScopeFigures are the figures of one scope an administrator oversees, for this year so
+// far: the region's or the organisation subtree's report (FigureReport, the one
+// definition of every figure) and its League registration rate (HasLeague false where
+// there is none to show: the platform's whole scope).
+type ScopeFigures struct {
+	Report    *FigureReport
+	League    zhiyuan.LeagueRate
+	HasLeague bool
 }
 
 // HomeQuery is where the caller wants activities from: a region code and/or a point
@@ -109,6 +122,9 @@ func (a *App) Dashboard(ctx context.Context, p *zhiyuan.Principal, q HomeQuery) 
 			}
 		}
 		if d.Tasks, err = a.adminTasks(ctx, p); err != nil {
+			return nil, err
+		}
+		if d.Scopes, err = a.adminScopes(ctx, p); err != nil {
 			return nil, err
 		}
 		// An administrator's activities come from their region, or their organisation's.
@@ -297,8 +313,69 @@ func (a *App) adminTasks(ctx context.Context, p *zhiyuan.Principal) ([]Task, err
 		if err := keep(Task{Kind: TaskCardApplication, Count: n}, err); err != nil {
 			return nil, err
 		}
+		n, err = a.CountLaggingUnits(ctx, p, LeagueUnitQuery{})
+		if err := keep(Task{Kind: TaskLaggingUnits, Count: n}, err); err != nil {
+			return nil, err
+		}
 	}
 	return tasks, nil
+}
+
+// adminScopes are the figures of what the caller oversees, this year so far: each region
+// of a regional admin (the whole platform for the platform's), then each approved
+// organisation they run (its subtree). A scope the caller may no longer read is left out.
+func (a *App) adminScopes(ctx context.Context, p *zhiyuan.Principal) ([]ScopeFigures, error) {
+	var out []ScopeFigures
+	skip := func(err error) bool {
+		switch zhiyuan.ErrorCode(err) {
+		case zhiyuan.EForbidden, zhiyuan.ENotFound, zhiyuan.EUnauthorized, zhiyuan.EConflict:
+			return true
+		}
+		return false
+	}
+	for _, code := range p.RegionScopes() {
+		q := FigureQuery{}
+		if code != "*" {
+			q.Region = code
+		}
+		r, err := a.FigureReport(ctx, p, q)
+		if skip(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		sf := ScopeFigures{Report: r}
+		if q.Region != "" {
+			lr, err := a.RegionLeagueRate(ctx, p, q.Region)
+			if err != nil && !skip(err) {
+				return nil, err
+			}
+			sf.League, sf.HasLeague = lr.Region.LeagueRate, err == nil
+		}
+		out = append(out, sf)
+	}
+	for _, role := range p.Roles {
+		if role.Kind != zhiyuan.RoleOrgAdmin || role.OrgID == 0 {
+			continue
+		}
+		lf, err := a.OrgLeagueRate(ctx, p, role.OrgID) // approved organisations only
+		if skip(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		r, err := a.FigureReport(ctx, p, FigureQuery{OrgID: role.OrgID})
+		if skip(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ScopeFigures{Report: r, League: lf.Org.Subtree, HasLeague: true})
+	}
+	return out, nil
 }
 
 // figuresCache keeps the headline figures for FiguresTTL: they are full counts, and the

@@ -172,3 +172,14 @@ func (a *App) leagueUnitFilter(ctx context.Context, p *zhiyuan.Principal, q Leag
 	f.Sort, f.Desc = page.Sort, page.Desc
 	return f, page, nil
 }
+
+// CountLaggingUnits counts the units of the units-behind list q asks for (within the
+// caller's scope) that registered fewer than zhiyuan.LeagueLaggingPercent of their
+// roster: the lagging units (落后单位) waiting on a regional admin's home page.
+func (a *App) CountLaggingUnits(ctx context.Context, p *zhiyuan.Principal, q LeagueUnitQuery) (int, error) {
+	f, _, err := a.leagueUnitFilter(ctx, p, q)
+	if err != nil {
+		return 0, err
+	}
+	return a.store.CountLeagueLagging(ctx, f, zhiyuan.LeagueLaggingPercent)
+}

@@ -178,6 +178,19 @@ func (s *Store) LeagueUnits(ctx context.Context, f zhiyuan.LeagueUnitFilter) ([]
 	return list, total, err
 }
 
+// CountLeagueLagging counts the units of f's scope and region (its order and page aside)
+// whose subtree reported a roster and registered fewer than percent per cent of it: the
+// units at the head of the units-behind list in its default order.
+func (s *Store) CountLeagueLagging(ctx context.Context, f zhiyuan.LeagueUnitFilter, percent int) (int, error) {
+	cond, args := leagueUnitWhere(f)
+	q := "SELECT COUNT(*) FROM (" + leagueOrgSQL(cond) +
+		" WHERE sub.roster > 0 AND COALESCE(mem.members, 0) * 100 < sub.roster * ?) lag"
+	args = append(args, zhiyuan.LeagueMemberStatus, percent)
+	var n int
+	err := s.reader().queryRow(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
 // LeagueRegionFigures returns the figure of each region given by its code prefix
 // (zhiyuan.ScopePrefix), in the order given: every approved organisation registered in
 // the region or below it, in one statement for all of them, from the regions' code ranges

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"strconv"
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
@@ -34,6 +35,11 @@ type chartData struct {
 func (x *Web) figuresPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	v := r.URL.Query()
 	q := app.FigureQuery{Region: v.Get("region"), From: v.Get("from"), To: v.Get("to")}
+	// ?org= is an organisation subtree's figures (the link from its admin's home page),
+	// for those who may manage it; FigureReport checks.
+	if id, err := strconv.ParseInt(v.Get("org"), 10, 64); err == nil && id > 0 {
+		q.OrgID = id
+	}
 	if q.Region == "" {
 		q.Region = figuresHome
 	}

@@ -41,6 +41,8 @@ func taskHref(t app.Task) string {
 		return "/hours/overdue?" + url.Values{"region": {t.Region}}.Encode()
 	case app.TaskCardApplication:
 		return "/admin/cards"
+	case app.TaskLaggingUnits:
+		return "/admin/league"
 	}
 	return "/"
 }
@@ -95,7 +97,7 @@ func (x *Web) home(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal)
 		hits = append(hits, v)
 	}
 	data := map[string]any{
-		"Title": "首页", "D": d, "Hits": hits, "Tasks": taskViews(d.Tasks), "Problem": problem,
+		"Title": "首页", "D": d, "Hits": hits, "Tasks": taskViews(d.Tasks), "Scopes": scopeViews(d.Scopes), "Problem": problem,
 		"RegionName": x.app.RegionName(d.Region), "Region": d.Region,
 		"Regions": orgRegionGroups(x.app.Regions, app.HomeProvince),
 		"Figures": []figure{{thousands(d.Figures.Volunteers), "人", "注册志愿者"}, {thousands(d.Figures.Activities), "个", "发布活动"},
@@ -111,6 +113,36 @@ func (x *Web) home(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal)
 	}
 	x.render(w, r, http.StatusOK, "home.html", data)
 	return nil
+}
+
+// scopeView is one scope an administrator oversees on the home page: this year's headline
+// figures and the link to its full figures on /figures.
+type scopeView struct {
+	Name, Range, Href string
+	Figures           []figure
+	League            string // the League registration rate as pages write it; "" for none
+}
+
+func scopeViews(scopes []app.ScopeFigures) []scopeView {
+	out := make([]scopeView, 0, len(scopes))
+	for _, sc := range scopes {
+		r := sc.Report
+		v := scopeView{Name: r.ScopeName(), Range: zhiyuan.MonthLabel(r.From) + "—" + zhiyuan.MonthLabel(r.To),
+			Figures: []figure{{thousands(r.Totals.Volunteers), "人", "注册志愿者"}, {thousands(r.Totals.ActiveVolunteers), "人", "活跃志愿者"},
+				{thousands(r.Totals.Activities), "个", "发布活动"}, {zhiyuan.FormatHours(r.Totals.ConfirmedMinutes), "小时", "确认服务时长"}}}
+		q := url.Values{"from": {r.From}, "to": {r.To}}
+		if r.OrgID != 0 {
+			q.Set("org", strconv.FormatInt(r.OrgID, 10))
+		} else if r.Region != "" {
+			q.Set("region", r.Region)
+		}
+		v.Href = "/figures?" + q.Encode()
+		if sc.HasLeague {
+			v.League = sc.League.Percent()
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // homeHit is an upcoming activity on the home page.

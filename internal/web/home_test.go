@@ -40,6 +40,10 @@ func newHomeWork(t *testing.T, e *hourstest.Env) *homeWork {
 	if err := s.CreateOrganization(ctx, team); err != nil {
 		t.Fatal(err)
 	}
+	// A League roster far above the members registered: the unit lags behind.
+	if _, err := s.SetLeagueRoster(ctx, e.Org.ID, 1000, nil); err != nil {
+		t.Fatal(err)
+	}
 	// An activity by admission, a month ahead, with two sign-ups waiting.
 	day := time.Date(2037, 4, 10, 9, 0, 0, 0, hourstest.CST)
 	act := &zhiyuan.Activity{OrgID: e.Org.ID, Title: "社区义诊", Category: zhiyuan.CatElderly, RegionCode: "440106",
@@ -140,6 +144,19 @@ func (w *homeWork) want(t *testing.T) (org, regional map[string]int) {
 		app.TaskCardApplication: count(t, s, `SELECT COUNT(*) FROM card_applications WHERE status = 'submitted'
 			AND region_code >= '4401' AND region_code < '4402'`),
 	}
+	// Lagging units: the units-behind list's units under zhiyuan.LeagueLaggingPercent.
+	units, _, err := s.LeagueUnits(t.Context(), zhiyuan.LeagueUnitFilter{Scope: zhiyuan.OrgScope{RegionPrefixes: []string{zhiyuan.ScopePrefix("440100")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range units {
+		if r, ok := u.Subtree.Ratio(); ok && r*100 < zhiyuan.LeagueLaggingPercent {
+			regional[app.TaskLaggingUnits]++
+		}
+	}
+	if regional[app.TaskLaggingUnits] == 0 {
+		t.Fatal("no unit lags behind: the test would prove nothing")
+	}
 	for kind, n := range org {
 		if n == 0 && kind != app.TaskOrgApprovals {
 			t.Fatalf("nothing waits in %s: the test would prove nothing", kind)
@@ -193,6 +210,42 @@ func TestHomePages(t *testing.T) {
 		if got := homeTasks(res.Body); !mapsEqual(got, wantRegional) {
 			t.Errorf("regional admin's tasks %v, the database says %v", got, wantRegional)
 		}
+		// This year's figures of the region and of the organisation, as the summaries have them.
+		now := zhiyuan.MonthOf(e.App.Now())
+		for _, c := range []struct {
+			who  string
+			page *servertest.Browser
+			sc   zhiyuan.FigureScope
+			link string
+			name string
+		}{
+			{"regional admin", regional, zhiyuan.FigureScope{RegionPrefix: zhiyuan.ScopePrefix("440100")}, "region=440100", "广东省广州市"},
+			{"organisation admin", org, zhiyuan.FigureScope{OrgID: e.Org.ID}, fmt.Sprintf("org=%d", e.Org.ID), e.Org.Name},
+		} {
+			ft, err := e.Store.FigureTotals(t.Context(), c.sc, now[:4]+"-01", now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ft.Activities == 0 {
+				t.Fatalf("%s: no activity counted: the test would prove nothing", c.who)
+			}
+			body := string(c.page.Get("/").Body)
+			for label, v := range map[string]int64{"注册志愿者": ft.Volunteers, "活跃志愿者": ft.ActiveVolunteers, "发布活动": ft.Activities} {
+				if want := fmt.Sprintf(`<dd data-figure="%s">%d<small>`, label, v); !strings.Contains(body, want) {
+					t.Errorf("%s's home: no %s", c.who, want)
+				}
+			}
+			if want := fmt.Sprintf(`<dd data-figure="确认服务时长">%s<small>`, zhiyuan.FormatHours(ft.ConfirmedMinutes)); !strings.Contains(body, want) {
+				t.Errorf("%s's home: no %s", c.who, want)
+			}
+			if !strings.Contains(body, `data-figure="团员注册率"`) || !strings.Contains(body, c.link) || !strings.Contains(body, `href="/figures?from=`) {
+				t.Errorf("%s's home: no League rate or no link to its figures", c.who)
+			}
+			// The link opens the scope's figures on the showcase.
+			if res := c.page.Get("/figures?" + c.link); res.Status != http.StatusOK || !strings.Contains(string(res.Body), c.name+" · ") {
+				t.Errorf("%s: /figures?%s: %d, not about %s", c.who, c.link, res.Status, c.name)
+			}
+		}
 
 		// Another city's admin sees none of it: the counts keep to the caller's scope.
 		shenzhen := e.NewPhone()
@@ -203,7 +256,7 @@ func TestHomePages(t *testing.T) {
 		other := e.Browser()
 		other.Login(shenzhen, hourstest.Password)
 		res = other.Get("/")
-		want := map[string]int{app.TaskOrgApprovals: 0, app.TaskOverdueHours: 0, app.TaskCardApplication: 0}
+		want := map[string]int{app.TaskOrgApprovals: 0, app.TaskOverdueHours: 0, app.TaskCardApplication: 0, app.TaskLaggingUnits: 0}
 		if got := homeTasks(res.Body); !mapsEqual(got, want) {
 			t.Errorf("深圳's admin sees %v of 广州's work", got)
 		}
