@@ -8,6 +8,7 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
+	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/region"
 )
 
@@ -32,18 +33,38 @@ type chartData struct {
 	Values []float64 `json:"values"`
 }
 
-func (x *Web) figuresPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+// figuresAsked reads what /figures and /figures.xlsx are asked for: the region (the
+// province when none), the range, and ?org=, an organisation subtree's figures (the link
+// from its admin's home page) for those who may manage it, which FigureReport checks.
+func figuresAsked(r *http.Request) app.FigureQuery {
 	v := r.URL.Query()
 	q := app.FigureQuery{Region: v.Get("region"), From: v.Get("from"), To: v.Get("to")}
-	// ?org= is an organisation subtree's figures (the link from its admin's home page),
-	// for those who may manage it; FigureReport checks.
 	if id, err := strconv.ParseInt(v.Get("org"), 10, 64); err == nil && id > 0 {
 		q.OrgID = id
 	}
 	if q.Region == "" {
 		q.Region = figuresHome
 	}
-	data := map[string]any{"Title": "数据看板", "Region": q.Region, "From": q.From, "To": q.To,
+	return q
+}
+
+// figuresSheet is the page's 导出 link: the month-by-month table as .xlsx, from the same
+// report as the page and the API's /api/v1/figures.xlsx, with a page, not JSON, when the
+// range is wrong.
+func (x *Web) figuresSheet(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	q := figuresAsked(r)
+	q.By = zhiyuan.FigureByMonth
+	rep, err := x.app.FigureReport(r.Context(), p, q)
+	if err != nil {
+		return err
+	}
+	d := httpx.NewDownload(w, xlsxType, "figures-"+rep.From+"-"+rep.To+".xlsx")
+	return d.Finish(r, x.log, x.app.WriteFigureSheet(rep, d))
+}
+
+func (x *Web) figuresPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	q := figuresAsked(r)
+	data := map[string]any{"Title": "数据看板", "Region": q.Region, "From": q.From, "To": q.To, "Org": q.OrgID,
 		"Regions": x.figureRegionChoices(q.Region)}
 	months, err := x.app.FigureReport(r.Context(), p, q)
 	if err != nil {

@@ -24,6 +24,7 @@ func (x *Web) routes() {
 	x.handle("POST /logout", false, x.logout)
 	x.handle("GET /admin/audit", false, x.audit)
 	x.handle("GET /figures", true, x.figuresPage) // 数据看板, the public showcase (figures.go)
+	x.handle("GET /figures.xlsx", true, x.figuresSheet)
 
 	// Activities: search, the activity page, an organisation's activities (activities.go).
 	x.handle("GET /activities", true, x.activitySearch)
