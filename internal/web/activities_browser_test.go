@@ -88,8 +88,16 @@ func TestBrowserActivitySignup(t *testing.T) {
 		browsertest.Login(t, vol, base, volPhone, pw)
 		browsertest.Open(t, vol, base+"/activities")
 		browsertest.Fill(t, vol, "input[name=q]", "敬老")
-		browsertest.Click(t, vol, ".search-form button[type=submit]")
-		if list := browsertest.Text(t, vol, ".activity-cards"); !strings.Contains(list, "天河社区敬老探访") || !strings.Contains(list, "剩余 30 个名额") {
+		// With htmx the results are swapped in without a new page (no load event to wait
+		// for); without it the form loads the results page. Either way they show.
+		if err := chromedp.Do(vol, chromedp.Click(chromedp.CSS(".search-form button[type=submit]"), chromedp.NodeVisible)); err != nil {
+			t.Fatal(err)
+		}
+		found := `((document.querySelector(".activity-cards") || {}).textContent || "").includes("天河社区敬老探访")`
+		if _, err := chromedp.Run(vol, chromedp.Poll[bool](found, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Fatalf("search results: %v\n%s", err, browsertest.Text(t, vol, "main"))
+		}
+		if list := browsertest.Text(t, vol, ".activity-cards"); !strings.Contains(list, "剩余 30 个名额") {
 			t.Fatalf("search results:\n%s", list)
 		}
 		browsertest.Screenshot(t, vol, "activity-search-"+e.Engine)
