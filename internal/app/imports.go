@@ -227,15 +227,23 @@ func (a *App) ImportRowErrors(ctx context.Context, p *zhiyuan.Principal, id int6
 // were not) written, as uploaded, with the reason; corrected, it can be uploaded again.
 // It holds identity numbers in clear, so it is audited.
 func (a *App) WriteImportErrors(ctx context.Context, p *zhiyuan.Principal, id int64, w io.Writer) error {
-	_, o, err := a.Import(ctx, p, id)
+	im, o, err := a.Import(ctx, p, id)
 	if err != nil {
 		return err
+	}
+	if im.Purged {
+		return importErrorsExpired()
 	}
 	if err := a.audit(ctx, p, "import.errors", "import", strconv.FormatInt(id, 10), o.RegionCode, o.ID, ""); err != nil {
 		return err
 	}
 	var rows []roster.ErrorRow
 	err = a.store.ImportProblems(ctx, id, 0, func(r sqlstore.ImportProblemRow) error {
+		if len(r.RawSealed) == 0 {
+			// Cleared when its person closed their account: the line and reason only.
+			rows = append(rows, roster.ErrorRow{Reason: r.Reason})
+			return nil
+		}
 		raw, err := a.Keys.Open(r.RawSealed, sealImportRow)
 		if err != nil {
 			return err
@@ -258,6 +266,23 @@ func (a *App) WriteImportErrors(ctx context.Context, p *zhiyuan.Principal, id in
 		i++
 		return rows[i-1], true, nil
 	})
+}
+
+// importErrorsExpired is the answer for the error sheet of an import whose staged rows
+// the retention sweep cleared.
+func importErrorsExpired() error {
+	return zhiyuan.Fail(zhiyuan.ENotFound, "import.errors_expired", "days", int(zhiyuan.ImportRetention/(24*time.Hour)))
+}
+
+// PurgeImportRows clears the personal cells of imports over (or left unconfirmed) for
+// longer than zhiyuan.ImportRetention before now: the periodic sweep. It returns how
+// many imports it purged.
+func (a *App) PurgeImportRows(ctx context.Context, now time.Time) (int, error) {
+	n, err := a.store.PurgeImportRows(ctx, now.Add(-zhiyuan.ImportRetention))
+	if n > 0 {
+		a.Log.InfoContext(ctx, "import rows purged", slog.Int("imports", n))
+	}
+	return n, err
 }
 
 // RunImport starts writing a ready import, once the admin confirmed: audited, and only

@@ -40,16 +40,18 @@ type ImportRow struct {
 }
 
 const importColumns = `id, org_id, uploaded_by, file_hash, file_kind, status, extra_columns, total, processed, created,
-	linked, skipped, failed, created_at, updated_at, finished_at`
+	linked, skipped, failed, created_at, updated_at, finished_at, cursor_line`
 
 func scanImport(r rowScanner) (*zhiyuan.Import, error) {
 	var im zhiyuan.Import
 	var status, extra string
 	var finished sql.NullTime
+	var cursor int
 	if err := r.Scan(&im.ID, &im.OrgID, &im.UploadedBy, &im.FileHash, &im.FileKind, &status, &extra, &im.Total,
-		&im.Processed, &im.Created, &im.Linked, &im.Skipped, &im.Failed, &im.CreatedAt, &im.UpdatedAt, &finished); err != nil {
+		&im.Processed, &im.Created, &im.Linked, &im.Skipped, &im.Failed, &im.CreatedAt, &im.UpdatedAt, &finished, &cursor); err != nil {
 		return nil, err
 	}
+	im.Purged = cursor == purgedCursor
 	im.Status = zhiyuan.ImportStatus(status)
 	if extra != "" {
 		im.Extra = strings.Split(extra, "\t")
@@ -401,11 +403,14 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 				return err
 			}
 		}
+		// A row written (created, linked, or a member already) is no longer needed but
+		// for its outcome: its personal cells go in the same transaction. Failed rows keep
+		// theirs for the error sheet until the retention sweep (PurgeImportRows).
 		for outcome, ls := range lines {
 			if outcome == zhiyuan.OutcomeFailed {
 				continue
 			}
-			if err := setRowsWhere(ctx, tx, "outcome", string(outcome), id, ls); err != nil {
+			if err := setRowsWhere(ctx, tx, clearedCells+", outcome", string(outcome), id, ls); err != nil {
 				return err
 			}
 		}
@@ -417,6 +422,59 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 		return err
 	})
 	return done, err
+}
+
+// clearedCells is the SET list that removes a staged row's personal cells (the cells as
+// uploaded, name, phone, identity number, birth date, sex, lists), keeping its line,
+// verdict, outcome and reason for the counts.
+const clearedCells = `raw_sealed = '', name = '', phone = '', id_number_sealed = NULL, id_number_index = '',
+	id_number_masked = '', birth_date = NULL, sex = '', skills = '', categories = ''`
+
+// purgedCursor marks, in cursor_line (unused once an import is over), an import whose
+// staged rows the retention sweep cleared.
+const purgedCursor = -1
+
+// PurgeImportRows clears the personal cells of the staged rows of every import over
+// (done or failed) or left ready, untouched since before cutoff, and marks it purged; a
+// ready import becomes failed, as it can no longer run. It returns how many imports it
+// purged. Idempotent: a purged import is not touched again.
+func (s *Store) PurgeImportRows(ctx context.Context, cutoff time.Time) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx conn) error {
+		ids, err := queryAll(ctx, tx, func(r rowScanner) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		}, `UPDATE imports SET cursor_line = ?, status = CASE WHEN status = 'ready' THEN 'failed' ELSE status END
+			WHERE status IN ('ready', 'done', 'failed') AND updated_at < ? AND cursor_line <> ? RETURNING id`,
+			purgedCursor, cutoff, purgedCursor)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.exec(ctx, "UPDATE import_rows SET "+clearedCells+" WHERE import_id = ?", id); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}
+
+// clearImportRowsOf clears the staged rows that name a person who closes their account
+// (by the blind index of their number or by their phone), in the closure's transaction. A
+// row still to be written becomes an error, so no run writes it.
+func clearImportRowsOf(ctx context.Context, tx conn, index, phone string) error {
+	if index == "" && phone == "" {
+		return nil
+	}
+	_, err := tx.exec(ctx, `UPDATE import_rows SET `+clearedCells+`,
+		verdict = CASE WHEN outcome = '' AND verdict IN ('unchecked', 'new', 'existing') THEN 'error' ELSE verdict END,
+		error_column = CASE WHEN outcome = '' AND verdict IN ('unchecked', 'new', 'existing') THEN '' ELSE error_column END,
+		error_reason = CASE WHEN outcome = '' AND verdict IN ('unchecked', 'new', 'existing') THEN ? ELSE error_reason END
+		WHERE (id_number_index = ? AND id_number_index <> '') OR (phone = ? AND phone <> '')`,
+		zhiyuan.Text("import.row_closed"), index, phone)
+	return err
 }
 
 // setRowsWhere sets one column (verdict or outcome) of the import's rows at lines.
