@@ -69,7 +69,11 @@ func (a *App) UploadImport(ctx context.Context, p *zhiyuan.Principal, orgID int6
 	if err != nil {
 		return nil, false, err
 	}
-	rows, err := a.stageRows(o, f.Rows)
+	targets, err := a.store.ImportTargets(ctx, o.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	rows, err := a.stageRows(o, targets, f.Rows)
 	if err != nil {
 		return nil, false, err
 	}
@@ -101,8 +105,9 @@ func (a *App) countyOf(code string) string {
 }
 
 // stageRows checks each row as a registration (without a password) and against the rows
-// before it, and prepares it for the store.
-func (a *App) stageRows(o *zhiyuan.Organization, in []roster.Row) ([]sqlstore.ImportRow, error) {
+// before it, and prepares it for the store. targets are the approved organisations, by
+// name, that 所属组织 may name (the importing one and those under it).
+func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in []roster.Row) ([]sqlstore.ImportRow, error) {
 	county := a.countyOf(o.RegionCode)
 	firstByIndex := map[string]int{}
 	firstByPhone := map[string]int{}
@@ -132,8 +137,16 @@ func (a *App) stageRows(o *zhiyuan.Organization, in []roster.Row) ([]sqlstore.Im
 			reg.IDType = "unknown"
 		}
 		v, number, probs := a.checkRegistration(reg, false)
-		if org := r.Get(roster.ColOrg); org != "" && org != o.Name {
-			probs.Add("org", "import.row_org_mismatch", "org", o.Name)
+		var orgID int64 // 0: the importing organisation
+		if name := r.Get(roster.ColOrg); name != "" && name != o.Name {
+			switch ids := targets[name]; {
+			case len(ids) == 0:
+				probs.Add("org", "import.row_org_unknown", "name", name, "org", o.Name)
+			case len(ids) > 1:
+				probs.Add("org", "import.row_org_ambiguous", "name", name, "org", o.Name, "count", len(ids))
+			default:
+				orgID = ids[0]
+			}
 		}
 		var index string
 		if number != "" {
@@ -179,7 +192,7 @@ func (a *App) stageRows(o *zhiyuan.Organization, in []roster.Row) ([]sqlstore.Im
 		*sr = sqlstore.ImportRow{Line: r.Line, RawSealed: sr.RawSealed, Name: v.Name, Phone: v.Phone, IDType: v.IDType,
 			IDNumberSealed: sealed, IDNumberIndex: index, IDNumberMasked: pii.MaskIDNumber(number), RegionCode: v.RegionCode,
 			BirthDate: v.BirthDate, Sex: v.Sex, Minor: v.Minor, PoliticalStatus: v.PoliticalStatus, Skills: v.Skills,
-			Categories: v.Categories, Verdict: sqlstore.VerdictUnchecked}
+			Categories: v.Categories, Verdict: sqlstore.VerdictUnchecked, OrgID: orgID}
 	}
 	return out, nil
 }
