@@ -66,6 +66,9 @@ type Import struct {
 	Total, Processed, Created, Linked, Skipped, Failed int
 	CreatedAt, UpdatedAt                               time.Time
 	FinishedAt                                         time.Time
+	// Purged says the retention sweep cleared the staged rows' personal cells
+	// (ImportRetention): the error sheet is gone.
+	Purged bool
 }
 
 // ImportRowError is one row of an import that will not be (or was not) written, as the

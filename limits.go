@@ -3,6 +3,7 @@ package zhiyuan
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -147,4 +148,10 @@ const (
 	// ImportPreviewErrors is how many of the first errors the preview page shows; the
 	// rest are in the error sheet.
 	ImportPreviewErrors = 20
+	// ImportRetention is how long an import's staged rows keep their personal cells once
+	// the import is over (done or failed) or has been left unconfirmed: long enough for
+	// the admin to download the error sheet, correct it and upload it again; then a
+	// periodic sweep clears them (a ready import left that long can no longer run). Rows
+	// that were written lose their cells at once, in the batch that writes them.
+	ImportRetention = 30 * 24 * time.Hour
 )

@@ -42,6 +42,12 @@ func periodics() []Periodic {
 			_, err := a.ExpireHourOffers(ctx) // hour_offers.go
 			return err
 		}},
+		// Staged rows of member-list imports keep personal cells for ImportRetention
+		// after the import is over (imports.go).
+		{Name: "purge import rows", Every: time.Hour, Run: func(ctx context.Context, a *App) error {
+			_, err := a.PurgeImportRows(ctx, a.store.Now())
+			return err
+		}},
 		{Name: "purge expired reset codes", Every: time.Hour, Run: func(ctx context.Context, a *App) error {
 			_, err := a.store.PurgeExpiredResetCodes(ctx) // reset.go
 			return err

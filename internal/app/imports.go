@@ -69,7 +69,11 @@ func (a *App) UploadImport(ctx context.Context, p *zhiyuan.Principal, orgID int6
 	if err != nil {
 		return nil, false, err
 	}
-	rows, err := a.stageRows(o, f.Rows)
+	targets, err := a.store.ImportTargets(ctx, o.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	rows, err := a.stageRows(o, targets, f.Rows)
 	if err != nil {
 		return nil, false, err
 	}
@@ -101,8 +105,9 @@ func (a *App) countyOf(code string) string {
 }
 
 // stageRows checks each row as a registration (without a password) and against the rows
-// before it, and prepares it for the store.
-func (a *App) stageRows(o *zhiyuan.Organization, in []roster.Row) ([]sqlstore.ImportRow, error) {
+// before it, and prepares it for the store. targets are the approved organisations, by
+// name, that 所属组织 may name (the importing one and those under it).
+func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in []roster.Row) ([]sqlstore.ImportRow, error) {
 	county := a.countyOf(o.RegionCode)
 	firstByIndex := map[string]int{}
 	firstByPhone := map[string]int{}
@@ -132,8 +137,16 @@ func (a *App) stageRows(o *zhiyuan.Organization, in []roster.Row) ([]sqlstore.Im
 			reg.IDType = "unknown"
 		}
 		v, number, probs := a.checkRegistration(reg, false)
-		if org := r.Get(roster.ColOrg); org != "" && org != o.Name {
-			probs.Add("org", "import.row_org_mismatch", "org", o.Name)
+		var orgID int64 // 0: the importing organisation
+		if name := r.Get(roster.ColOrg); name != "" && name != o.Name {
+			switch ids := targets[name]; {
+			case len(ids) == 0:
+				probs.Add("org", "import.row_org_unknown", "name", name, "org", o.Name)
+			case len(ids) > 1:
+				probs.Add("org", "import.row_org_ambiguous", "name", name, "org", o.Name, "count", len(ids))
+			default:
+				orgID = ids[0]
+			}
 		}
 		var index string
 		if number != "" {
@@ -179,7 +192,7 @@ func (a *App) stageRows(o *zhiyuan.Organization, in []roster.Row) ([]sqlstore.Im
 		*sr = sqlstore.ImportRow{Line: r.Line, RawSealed: sr.RawSealed, Name: v.Name, Phone: v.Phone, IDType: v.IDType,
 			IDNumberSealed: sealed, IDNumberIndex: index, IDNumberMasked: pii.MaskIDNumber(number), RegionCode: v.RegionCode,
 			BirthDate: v.BirthDate, Sex: v.Sex, Minor: v.Minor, PoliticalStatus: v.PoliticalStatus, Skills: v.Skills,
-			Categories: v.Categories, Verdict: sqlstore.VerdictUnchecked}
+			Categories: v.Categories, Verdict: sqlstore.VerdictUnchecked, OrgID: orgID}
 	}
 	return out, nil
 }
@@ -227,15 +240,23 @@ func (a *App) ImportRowErrors(ctx context.Context, p *zhiyuan.Principal, id int6
 // were not) written, as uploaded, with the reason; corrected, it can be uploaded again.
 // It holds identity numbers in clear, so it is audited.
 func (a *App) WriteImportErrors(ctx context.Context, p *zhiyuan.Principal, id int64, w io.Writer) error {
-	_, o, err := a.Import(ctx, p, id)
+	im, o, err := a.Import(ctx, p, id)
 	if err != nil {
 		return err
+	}
+	if im.Purged {
+		return importErrorsExpired()
 	}
 	if err := a.audit(ctx, p, "import.errors", "import", strconv.FormatInt(id, 10), o.RegionCode, o.ID, ""); err != nil {
 		return err
 	}
 	var rows []roster.ErrorRow
 	err = a.store.ImportProblems(ctx, id, 0, func(r sqlstore.ImportProblemRow) error {
+		if len(r.RawSealed) == 0 {
+			// Cleared when its person closed their account: the line and reason only.
+			rows = append(rows, roster.ErrorRow{Reason: r.Reason})
+			return nil
+		}
 		raw, err := a.Keys.Open(r.RawSealed, sealImportRow)
 		if err != nil {
 			return err
@@ -258,6 +279,23 @@ func (a *App) WriteImportErrors(ctx context.Context, p *zhiyuan.Principal, id in
 		i++
 		return rows[i-1], true, nil
 	})
+}
+
+// importErrorsExpired is the answer for the error sheet of an import whose staged rows
+// the retention sweep cleared.
+func importErrorsExpired() error {
+	return zhiyuan.Fail(zhiyuan.ENotFound, "import.errors_expired", "days", int(zhiyuan.ImportRetention/(24*time.Hour)))
+}
+
+// PurgeImportRows clears the personal cells of imports over (or left unconfirmed) for
+// longer than zhiyuan.ImportRetention before now: the periodic sweep. It returns how
+// many imports it purged.
+func (a *App) PurgeImportRows(ctx context.Context, now time.Time) (int, error) {
+	n, err := a.store.PurgeImportRows(ctx, now.Add(-zhiyuan.ImportRetention))
+	if n > 0 {
+		a.Log.InfoContext(ctx, "import rows purged", slog.Int("imports", n))
+	}
+	return n, err
 }
 
 // RunImport starts writing a ready import, once the admin confirmed: audited, and only

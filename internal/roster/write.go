@@ -102,7 +102,7 @@ func instructions() [][]string {
 		{ColIDNumber, "必填", "居民身份证为18位，末位可为X；请将本列设为文本格式，避免被改成科学计数法"},
 		{ColPhone, "必填", "本人11位手机号，同一文件内不能重复；导入后本人用手机号认领账号并设置密码"},
 		{ColPolitical, "选填", strings.Join(statuses, "、")},
-		{ColOrg, "选填", "留空或填写导入单位的名称"},
+		{ColOrg, "选填", "留空即加入导入单位；也可填写导入单位之下某个已审核组织的完整名称（如班级团支部、学院团委），该行人员即加入那个组织"},
 		{ColSkills, "选填", "多个技能用逗号或顿号分隔"},
 		{ColCategories, "选填", strings.Join(cats, "、") + "；多个用顿号分隔"},
 		{ColBirthDate, "证件非身份证时必填", "格式 YYYY-MM-DD"},

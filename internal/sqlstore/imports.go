@@ -37,19 +37,24 @@ type ImportRow struct {
 	Verdict         zhiyuan.ImportVerdict // VerdictUnchecked or zhiyuan.VerdictError
 	ErrorField      string                // the registration field at fault (name, id_number, phone, …)
 	ErrorReason     string                // in Chinese
+	// OrgID is the organisation the person joins when 所属组织 names one under the
+	// importing organisation; 0 is the importing organisation.
+	OrgID int64
 }
 
 const importColumns = `id, org_id, uploaded_by, file_hash, file_kind, status, extra_columns, total, processed, created,
-	linked, skipped, failed, created_at, updated_at, finished_at`
+	linked, skipped, failed, created_at, updated_at, finished_at, cursor_line`
 
 func scanImport(r rowScanner) (*zhiyuan.Import, error) {
 	var im zhiyuan.Import
 	var status, extra string
 	var finished sql.NullTime
+	var cursor int
 	if err := r.Scan(&im.ID, &im.OrgID, &im.UploadedBy, &im.FileHash, &im.FileKind, &status, &extra, &im.Total,
-		&im.Processed, &im.Created, &im.Linked, &im.Skipped, &im.Failed, &im.CreatedAt, &im.UpdatedAt, &finished); err != nil {
+		&im.Processed, &im.Created, &im.Linked, &im.Skipped, &im.Failed, &im.CreatedAt, &im.UpdatedAt, &finished, &cursor); err != nil {
 		return nil, err
 	}
+	im.Purged = cursor == purgedCursor
 	im.Status = zhiyuan.ImportStatus(status)
 	if extra != "" {
 		im.Extra = strings.Split(extra, "\t")
@@ -79,10 +84,10 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 			return err
 		}
 		created = true
-		const perInsert = 1000 // 20 values a row, under SQLite's 32766
+		const perInsert = 1000 // 21 values a row, under SQLite's 32766
 		for start := 0; start < len(rows); start += perInsert {
 			chunk := rows[start:min(start+perInsert, len(rows))]
-			args := make([]any, 0, 20*len(chunk))
+			args := make([]any, 0, 21*len(chunk))
 			for _, r := range chunk {
 				var birth any
 				if !r.BirthDate.IsZero() {
@@ -91,12 +96,12 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 				args = append(args, id, r.Line, r.RawSealed, r.Name, r.Phone, string(r.IDType), nullBytes(r.IDNumberSealed),
 					r.IDNumberIndex, r.IDNumberMasked, r.RegionCode, birth, r.Sex, r.Minor, r.PoliticalStatus,
 					strings.Join(r.Skills, ","), strings.Join(r.Categories, ","), string(r.Verdict), r.ErrorField,
-					r.ErrorReason, "")
+					r.ErrorReason, "", r.OrgID)
 			}
 			if _, err := tx.exec(ctx, `INSERT INTO import_rows (import_id, line, raw_sealed, name, phone, id_type,
 				id_number_sealed, id_number_index, id_number_masked, region_code, birth_date, sex, minor, political_status,
-				skills, categories, verdict, error_column, error_reason, outcome) VALUES `+
-				repeatTuple("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)), args...); err != nil {
+				skills, categories, verdict, error_column, error_reason, outcome, org_id) VALUES `+
+				repeatTuple("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)), args...); err != nil {
 				return err
 			}
 		}
@@ -366,7 +371,7 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 			var birth sql.NullTime
 			err := r.Scan(&p.Line, &p.Name, &p.Phone, &idType, &p.IDNumberSealed, &p.IDNumberIndex, &p.IDNumberMasked,
 				&p.RegionCode, &birth, &p.Sex, &p.Minor, &p.PoliticalStatus, &skills, &cats, &verdict, &p.ErrorField,
-				&p.ErrorReason)
+				&p.ErrorReason, &p.OrgID)
 			p.IDType, p.Verdict = zhiyuan.IDType(idType), zhiyuan.ImportVerdict(verdict)
 			p.Skills, p.Categories = splitNonEmpty(skills), splitNonEmpty(cats)
 			if birth.Valid {
@@ -374,7 +379,7 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 			}
 			return &p, err
 		}, `SELECT line, name, phone, id_type, id_number_sealed, id_number_index, id_number_masked, region_code, birth_date,
-			sex, minor, political_status, skills, categories, verdict, error_column, error_reason
+			sex, minor, political_status, skills, categories, verdict, error_column, error_reason, org_id
 			FROM import_rows WHERE import_id = ? AND line > ? AND outcome = '' ORDER BY line LIMIT ?`, id, cursor, batch)
 		if err != nil {
 			return err
@@ -401,11 +406,14 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 				return err
 			}
 		}
+		// A row written (created, linked, or a member already) is no longer needed but
+		// for its outcome: its personal cells go in the same transaction. Failed rows keep
+		// theirs for the error sheet until the retention sweep (PurgeImportRows).
 		for outcome, ls := range lines {
 			if outcome == zhiyuan.OutcomeFailed {
 				continue
 			}
-			if err := setRowsWhere(ctx, tx, "outcome", string(outcome), id, ls); err != nil {
+			if err := setRowsWhere(ctx, tx, clearedCells+", outcome", string(outcome), id, ls); err != nil {
 				return err
 			}
 		}
@@ -417,6 +425,59 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 		return err
 	})
 	return done, err
+}
+
+// clearedCells is the SET list that removes a staged row's personal cells (the cells as
+// uploaded, name, phone, identity number, birth date, sex, lists), keeping its line,
+// verdict, outcome and reason for the counts.
+const clearedCells = `raw_sealed = '', name = '', phone = '', id_number_sealed = NULL, id_number_index = '',
+	id_number_masked = '', birth_date = NULL, sex = '', skills = '', categories = ''`
+
+// purgedCursor marks, in cursor_line (unused once an import is over), an import whose
+// staged rows the retention sweep cleared.
+const purgedCursor = -1
+
+// PurgeImportRows clears the personal cells of the staged rows of every import over
+// (done or failed) or left ready, untouched since before cutoff, and marks it purged; a
+// ready import becomes failed, as it can no longer run. It returns how many imports it
+// purged. Idempotent: a purged import is not touched again.
+func (s *Store) PurgeImportRows(ctx context.Context, cutoff time.Time) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx conn) error {
+		ids, err := queryAll(ctx, tx, func(r rowScanner) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		}, `UPDATE imports SET cursor_line = ?, status = CASE WHEN status = 'ready' THEN 'failed' ELSE status END
+			WHERE status IN ('ready', 'done', 'failed') AND updated_at < ? AND cursor_line <> ? RETURNING id`,
+			purgedCursor, cutoff, purgedCursor)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.exec(ctx, "UPDATE import_rows SET "+clearedCells+" WHERE import_id = ?", id); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}
+
+// clearImportRowsOf clears the staged rows that name a person who closes their account
+// (by the blind index of their number or by their phone), in the closure's transaction. A
+// row still to be written becomes an error, so no run writes it.
+func clearImportRowsOf(ctx context.Context, tx conn, index, phone string) error {
+	if index == "" && phone == "" {
+		return nil
+	}
+	_, err := tx.exec(ctx, `UPDATE import_rows SET `+clearedCells+`,
+		verdict = CASE WHEN outcome = '' AND verdict IN ('unchecked', 'new', 'existing') THEN 'error' ELSE verdict END,
+		error_column = CASE WHEN outcome = '' AND verdict IN ('unchecked', 'new', 'existing') THEN '' ELSE error_column END,
+		error_reason = CASE WHEN outcome = '' AND verdict IN ('unchecked', 'new', 'existing') THEN ? ELSE error_reason END
+		WHERE (id_number_index = ? AND id_number_index <> '') OR (phone = ? AND phone <> '')`,
+		zhiyuan.Text("import.row_closed"), index, phone)
+	return err
 }
 
 // setRowsWhere sets one column (verdict or outcome) of the import's rows at lines.
@@ -485,28 +546,42 @@ func (s *Store) writeImportRows(ctx context.Context, tx conn, orgID, by int64, r
 	if len(members) == 0 {
 		return nil
 	}
-	sort.Slice(members, func(i, j int) bool { return members[i].volunteer < members[j].volunteer })
+	// The organisation 所属组织 named, or the importing one; one lock order (organisation,
+	// then volunteer) for every batch of every import.
+	for _, r := range members {
+		if r.OrgID == 0 {
+			r.OrgID = orgID
+		}
+	}
+	sort.Slice(members, func(i, j int) bool {
+		if members[i].OrgID != members[j].OrgID {
+			return members[i].OrgID < members[j].OrgID
+		}
+		return members[i].volunteer < members[j].volunteer
+	})
 	args := make([]any, 0, 5*len(members))
 	for _, r := range members {
-		args = append(args, orgID, r.volunteer, now, now, by)
+		args = append(args, r.OrgID, r.volunteer, now, now, by)
 	}
 	res, err := tx.query(ctx, `INSERT INTO org_members (org_id, volunteer_id, status, role, applied_at, decided_at, decided_by)
 		VALUES `+repeatTuple("(?, ?, 'approved', 'member', ?, ?, ?)", len(members))+`
 		ON CONFLICT (org_id, volunteer_id) DO UPDATE SET status = 'approved', decided_at = excluded.decided_at,
 			decided_by = excluded.decided_by
 		WHERE org_members.status <> 'approved'
-		RETURNING volunteer_id`, args...)
+		RETURNING org_id, volunteer_id`, args...)
 	if err != nil {
 		return err
 	}
-	joined := map[int64]bool{}
+	joined := map[[2]int64]bool{}
+	perOrg := map[int64]int{}
 	for res.Next() {
-		var v int64
-		if err := res.Scan(&v); err != nil {
+		var o, v int64
+		if err := res.Scan(&o, &v); err != nil {
 			res.Close()
 			return err
 		}
-		joined[v] = true
+		joined[[2]int64{o, v}] = true
+		perOrg[o]++
 	}
 	res.Close()
 	if err := res.Err(); err != nil {
@@ -515,16 +590,49 @@ func (s *Store) writeImportRows(ctx context.Context, tx conn, orgID, by int64, r
 	for _, r := range members {
 		switch {
 		case r.outcome == zhiyuan.OutcomeCreated:
-		case joined[r.volunteer]:
+		case joined[[2]int64{r.OrgID, r.volunteer}]:
 			r.outcome = zhiyuan.OutcomeLinked
 		default:
 			r.outcome = zhiyuan.OutcomeSkipped
 		}
 	}
-	if len(joined) > 0 {
-		_, err = tx.exec(ctx, "UPDATE organizations SET member_count = member_count + ? WHERE id = ?", len(joined), orgID)
+	orgs := make([]int64, 0, len(perOrg))
+	for o := range perOrg {
+		orgs = append(orgs, o)
 	}
-	return err
+	sort.Slice(orgs, func(i, j int) bool { return orgs[i] < orgs[j] })
+	for _, o := range orgs {
+		if _, err := tx.exec(ctx, "UPDATE organizations SET member_count = member_count + ? WHERE id = ?", perOrg[o], o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ImportTargets returns the approved organisations an import into orgID may route rows
+// to by 所属组织: the organisation itself and every approved one under it (by path), ids
+// by exact name (a name may belong to several).
+func (s *Store) ImportTargets(ctx context.Context, orgID int64) (map[string][]int64, error) {
+	lo, hi, err := s.orgPathRange(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.reader().query(ctx, `SELECT id, name FROM organizations WHERE path >= ? AND path < ? AND status = 'approved'
+		ORDER BY id`, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]int64{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[name] = append(out[name], id)
+	}
+	return out, rows.Err()
 }
 
 // settleRegistered decides a row whose number is registered: the same person joins,

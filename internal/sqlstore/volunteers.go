@@ -352,12 +352,19 @@ func (s *Store) CloseVolunteer(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx conn) error {
 		var accountID int64
 		var birth time.Time
-		err := tx.queryRow(ctx, "SELECT account_id, birth_date FROM volunteers WHERE id = ? AND status = 'active'", id).
-			Scan(&accountID, &birth)
+		var index sql.NullString
+		var phone string
+		err := tx.queryRow(ctx, `SELECT v.account_id, v.birth_date, v.id_number_index, a.phone FROM volunteers v
+			JOIN accounts a ON a.id = v.account_id WHERE v.id = ? AND v.status = 'active'`, id).
+			Scan(&accountID, &birth, &index, &phone)
 		if err == sql.ErrNoRows {
 			return notFound("notfound.volunteer")
 		}
 		if err != nil {
+			return err
+		}
+		// Staged rows of member-list imports that name the person go too (imports.go).
+		if err := clearImportRowsOf(ctx, tx, index.String, phone); err != nil {
 			return err
 		}
 		yearOnly := time.Date(birth.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
