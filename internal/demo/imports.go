@@ -12,6 +12,10 @@ import (
 	"zhiyuan/internal/sqlstore"
 )
 
+// RoleUnclaimed is the printed role of the demo's imported student whose account is not
+// claimed yet: no password, so no home page until /claim.
+const RoleUnclaimed = "待认领学生"
+
 // demoImportRows is the size of the demo's finished import: a class list, small enough to
 // cost nothing at start.
 const demoImportRows = 120
@@ -32,7 +36,8 @@ func fillImport(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options,
 		}
 	}
 	var list strings.Builder
-	list.WriteString("姓名,证件号码,手机号,政治面貌,服务类别,备注\n")
+	// 所在区县: the association is registered at city level, so each row names its district.
+	list.WriteString("姓名,证件号码,手机号,所在区县,政治面貌,服务类别,备注\n")
 	born := time.Date(2007, 9, 1, 0, 0, 0, 0, time.UTC)
 	for i := range demoImportRows {
 		id := idcard.Generate("440106", born.AddDate(0, 0, i/100), i%100+800, idcard.Sex(1+i%2))
@@ -46,7 +51,7 @@ func fillImport(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options,
 		case 58:
 			phone = "1350099"
 		}
-		fmt.Fprintf(&list, "%c%c%c,%s,%s,共青团员,教育助学,2026级\n", demoSurnames[i%len(demoSurnames)], '明'+rune(i%7), '华'+rune(i%5), id, phone)
+		fmt.Fprintf(&list, "%c%c%c,%s,%s,440106,共青团员,教育助学,2026级\n", demoSurnames[i%len(demoSurnames)], '明'+rune(i%7), '华'+rune(i%5), id, phone)
 	}
 	im, _, err := a.UploadImport(ctx, p, org, []byte(list.String()))
 	if err != nil {
@@ -65,5 +70,10 @@ func fillImport(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options,
 			return err
 		}
 	}
+	// The first student has an account no one has claimed yet: /claim takes the phone, the
+	// last six characters of the identity number and a new password.
+	first := idcard.Generate("440106", born, 800, idcard.Sex(1))
+	*accounts = append(*accounts, Account{RoleUnclaimed, "13500990000",
+		fmt.Sprintf("%c明华（未设密码：在 /claim 用证件号后六位 %s 认领）", demoSurnames[0], first[len(first)-6:])})
 	return nil
 }
