@@ -320,34 +320,28 @@ func (s *Store) FigureSeries(ctx context.Context, sc zhiyuan.FigureScope, from, 
 		if err != nil {
 			return nil, err
 		}
+		// perMonth adds one summed column per month of a region-keyed summary to the rows.
+		perMonth := func(query string, set func(x *zhiyuan.FigureRow, n int64)) error {
+			return eachRow(ctx, r, query, []any{lo, hi, from, to}, func(sc rowScanner) error {
+				var k string
+				var n int64
+				if err := sc.Scan(&k, &n); err != nil {
+					return err
+				}
+				set(row(k), n)
+				return nil
+			})
+		}
 		// A month's active volunteers: every row of that month counts (its previous active
 		// month is always earlier).
-		err = eachRow(ctx, r, `SELECT month, SUM(volunteers) FROM fig_active_span
-			WHERE region_code >= ? AND region_code < ? AND month >= ? AND month <= ? GROUP BY month`, []any{lo, hi, from, to},
-			func(sc rowScanner) error {
-				var k string
-				var n int64
-				if err := sc.Scan(&k, &n); err != nil {
-					return err
-				}
-				row(k).ActiveVolunteers = n
-				return nil
-			})
-		if err != nil {
+		if err := perMonth(`SELECT month, SUM(volunteers) FROM fig_active_span
+			WHERE region_code >= ? AND region_code < ? AND month >= ? AND month <= ? GROUP BY month`,
+			func(x *zhiyuan.FigureRow, n int64) { x.ActiveVolunteers = n }); err != nil {
 			return nil, err
 		}
-		err = eachRow(ctx, r, `SELECT month, SUM(approved) FROM fig_orgs
-			WHERE region_code >= ? AND region_code < ? AND month >= ? AND month <= ? GROUP BY month`, []any{lo, hi, from, to},
-			func(sc rowScanner) error {
-				var k string
-				var n int64
-				if err := sc.Scan(&k, &n); err != nil {
-					return err
-				}
-				row(k).Organizations = n
-				return nil
-			})
-		if err != nil {
+		if err := perMonth(`SELECT month, SUM(approved) FROM fig_orgs
+			WHERE region_code >= ? AND region_code < ? AND month >= ? AND month <= ? GROUP BY month`,
+			func(x *zhiyuan.FigureRow, n int64) { x.Organizations = n }); err != nil {
 			return nil, err
 		}
 	}
