@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"zhiyuan"
-	"zhiyuan/internal/config"
 	"zhiyuan/internal/idcard"
 	"zhiyuan/internal/password"
 	"zhiyuan/internal/sqlstore"
@@ -26,17 +25,9 @@ func TestImportSurvivesKill(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			const rows = 20_000
-			db := dbArgs(t, engine)
-			dsn := config.SQLitePath(db[1])
-			if engine == "postgres" {
-				dsn = db[3]
-			}
-			ctx := context.Background()
-			s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			db, s := dbStore(t, engine)
 			defer s.Close()
+			ctx := context.Background()
 			org, phone := importingOrg(t, s)
 
 			var list strings.Builder

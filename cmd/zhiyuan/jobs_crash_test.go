@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"zhiyuan"
-	"zhiyuan/internal/config"
 	"zhiyuan/internal/jobs"
 	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/sqlstore/storetest"
@@ -61,17 +60,9 @@ func TestDeliveriesSurviveKill(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			const volunteers = 1000
-			db := dbArgs(t, engine)
-			dsn := config.SQLitePath(db[1])
-			if engine == "postgres" {
-				dsn = db[3]
-			}
-			ctx := context.Background()
-			s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			db, s := dbStore(t, engine)
 			defer s.Close()
+			ctx := context.Background()
 			activity := cancelledActivity(t, s, volunteers)
 
 			g := &gateway{keys: map[string]int{}}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"zhiyuan"
-	"zhiyuan/internal/config"
 	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/sqlstore/storetest"
 )
@@ -59,16 +58,8 @@ func TestLedgerVerify(t *testing.T) {
 // volunteers and all their entries in order, four per volunteer.
 func ledgerFixture(t *testing.T, engine string, n int, confirm func(j int) bool) ([]string, *sqlstore.Store, []*zhiyuan.Volunteer, []*zhiyuan.HourEntry) {
 	t.Helper()
-	args := dbArgs(t, engine)
-	dsn := config.SQLitePath(args[1])
-	if engine == "postgres" {
-		dsn = args[3]
-	}
+	args, s := dbStore(t, engine)
 	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	acc := &zhiyuan.Account{Phone: "13500000001", Name: "管理员"}
 	if err := s.CreateAccount(ctx, acc, "x"); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"zhiyuan/internal/config"
+	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/sqlstore/storetest"
 )
 
@@ -90,6 +93,22 @@ func dbArgs(t *testing.T, engine string) []string {
 		return []string{"--data", data, "--db", storetest.DSN(t, engine)}
 	}
 	return []string{"--data", data}
+}
+
+// dbStore makes the command's database arguments for engine (dbArgs) and opens the same
+// database as a store, for a test to fill before it runs the binary; the caller closes it.
+func dbStore(t *testing.T, engine string) ([]string, *sqlstore.Store) {
+	t.Helper()
+	args := dbArgs(t, engine)
+	dsn := config.SQLitePath(args[1])
+	if engine == "postgres" {
+		dsn = args[3]
+	}
+	s, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return args, s
 }
 
 // TestConfigErrors: bad configuration stops the binary at once with exit 1 and a message
