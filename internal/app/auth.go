@@ -42,14 +42,8 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 	}
 	pairKey := a.loginThrottleKey(acc, login, ip)
 	ipKey := "ip:" + addressKey(ip)
-	for _, key := range []string{pairKey, ipKey} {
-		until, err := a.store.ThrottleLocked(ctx, key)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !until.IsZero() {
-			return nil, nil, lockedError(until, a.store.Now())
-		}
+	if err := a.checkThrottle(ctx, pairKey, ipKey); err != nil {
+		return nil, nil, err
 	}
 
 	ok := false
@@ -76,16 +70,12 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 		}
 	}
 	if !ok || acc.Status != zhiyuan.AccountActive {
-		lockedPair, err := a.store.ThrottleFail(ctx, pairKey, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
+		locked, err := a.countFailure(ctx, pairKey, ipKey)
 		if err != nil {
 			return nil, nil, err
 		}
-		lockedIP, err := a.store.ThrottleFail(ctx, ipKey, a.Config.IPMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
-		if err != nil {
-			return nil, nil, err
-		}
-		a.Log.InfoContext(ctx, "login failed", slog.Bool("known_account", acc != nil), slog.Bool("locked", lockedPair || lockedIP))
-		if lockedPair || lockedIP {
+		a.Log.InfoContext(ctx, "login failed", slog.Bool("known_account", acc != nil), slog.Bool("locked", locked))
+		if locked {
 			return nil, nil, lockedError(a.store.Now().Add(a.Config.LoginLock), a.store.Now())
 		}
 		return nil, nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.bad_credentials")
@@ -93,11 +83,7 @@ func (a *App) Login(ctx context.Context, login, pw string, kind zhiyuan.SessionK
 	if err := a.store.ThrottleReset(ctx, pairKey); err != nil {
 		return nil, nil, err
 	}
-	ttl := a.Config.WebSessionTTL
-	if kind == zhiyuan.SessionAPI {
-		ttl = a.Config.APITokenTTL
-	}
-	sess, err := a.store.CreateSession(ctx, acc.ID, kind, ttl, zhiyuan.ClientFrom(ctx))
+	sess, err := a.openSession(ctx, acc.ID, kind)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -189,4 +175,44 @@ func (a *App) Me(ctx context.Context, p *zhiyuan.Principal) (*zhiyuan.Account, e
 		return &acc, nil
 	}
 	return a.store.FindAccountByID(ctx, p.AccountID)
+}
+
+// checkThrottle refuses an attempt while the login throttle holds any of keys locked (the
+// account-and-address pair, the address): login and claiming share it, so guesses at a
+// password and at an identity number's last six draw on one allowance.
+func (a *App) checkThrottle(ctx context.Context, keys ...string) error {
+	for _, key := range keys {
+		until, err := a.store.ThrottleLocked(ctx, key)
+		if err != nil {
+			return err
+		}
+		if !until.IsZero() {
+			return lockedError(until, a.store.Now())
+		}
+	}
+	return nil
+}
+
+// countFailure counts a failed login or claim against the pair's and the address's
+// allowances and reports whether either is now locked.
+func (a *App) countFailure(ctx context.Context, pairKey, ipKey string) (locked bool, err error) {
+	lockedPair, err := a.store.ThrottleFail(ctx, pairKey, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
+	if err != nil {
+		return false, err
+	}
+	lockedIP, err := a.store.ThrottleFail(ctx, ipKey, a.Config.IPMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
+	if err != nil {
+		return false, err
+	}
+	return lockedPair || lockedIP, nil
+}
+
+// openSession starts a session of kind for an account that has just proved who it is
+// (a login or a claim), as long as that kind of session lives.
+func (a *App) openSession(ctx context.Context, accountID int64, kind zhiyuan.SessionKind) (*zhiyuan.Session, error) {
+	ttl := a.Config.WebSessionTTL
+	if kind == zhiyuan.SessionAPI {
+		ttl = a.Config.APITokenTTL
+	}
+	return a.store.CreateSession(ctx, accountID, kind, ttl, zhiyuan.ClientFrom(ctx))
 }

@@ -58,14 +58,8 @@ func (a *App) ClaimAccount(ctx context.Context, in ClaimInput, kind zhiyuan.Sess
 	// count, so claiming does not buy an attacker a second allowance.
 	pairKey := a.loginThrottleKey(acc, phone, ip)
 	ipKey := "ip:" + addressKey(ip)
-	for _, key := range []string{pairKey, ipKey} {
-		until, err := a.store.ThrottleLocked(ctx, key)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !until.IsZero() {
-			return nil, nil, lockedError(until, a.store.Now())
-		}
+	if err := a.checkThrottle(ctx, pairKey, ipKey); err != nil {
+		return nil, nil, err
 	}
 	var v *zhiyuan.Volunteer
 	matched := false
@@ -76,16 +70,12 @@ func (a *App) ClaimAccount(ctx context.Context, in ClaimInput, kind zhiyuan.Sess
 		}
 	}
 	if !matched {
-		lockedPair, err := a.store.ThrottleFail(ctx, pairKey, a.Config.LoginMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
+		locked, err := a.countFailure(ctx, pairKey, ipKey)
 		if err != nil {
 			return nil, nil, err
 		}
-		lockedIP, err := a.store.ThrottleFail(ctx, ipKey, a.Config.IPMaxFailures, a.Config.LoginWindow, a.Config.LoginLock)
-		if err != nil {
-			return nil, nil, err
-		}
-		a.Log.InfoContext(ctx, "claim refused", slog.Bool("locked", lockedPair || lockedIP))
-		if lockedPair || lockedIP {
+		a.Log.InfoContext(ctx, "claim refused", slog.Bool("locked", locked))
+		if locked {
 			return nil, nil, lockedError(a.store.Now().Add(a.Config.LoginLock), a.store.Now())
 		}
 		return nil, nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "claim.mismatch")
@@ -111,11 +101,7 @@ func (a *App) ClaimAccount(ctx context.Context, in ClaimInput, kind zhiyuan.Sess
 	if err := a.audit(ctx, self, "account.claim", "volunteer", strconv.FormatInt(v.ID, 10), v.RegionCode, 0, ""); err != nil {
 		return nil, nil, err
 	}
-	ttl := a.Config.WebSessionTTL
-	if kind == zhiyuan.SessionAPI {
-		ttl = a.Config.APITokenTTL
-	}
-	sess, err := a.store.CreateSession(ctx, acc.ID, kind, ttl, zhiyuan.ClientFrom(ctx))
+	sess, err := a.openSession(ctx, acc.ID, kind)
 	if err != nil {
 		return nil, nil, err
 	}
