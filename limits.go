@@ -74,6 +74,13 @@ var fieldLimits = map[string]int{
 	"reason":          MaxReasonRunes,
 	"org_name":        OrgNameMax,
 	"org_description": OrgDescriptionMax,
+	// Recognition and care (honours.go).
+	"award_title":    AwardTitleMax,
+	"certificate_no": CertificateNoMax,
+	"course":         TrainingCourseMax,
+	"organiser":      TrainingOrganiser,
+	"comment":        EvaluationComment,
+	"care_note":      CareNoteMax,
 }
 
 // FieldLimit returns the limit of a kind of field by its name ("address", "skill", …),

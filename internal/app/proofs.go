@@ -177,6 +177,9 @@ func (a *App) IssueProof(ctx context.Context, p *zhiyuan.Principal, orgID int64)
 	if orgID != 0 {
 		doc.Issuer = issuer
 	}
+	if err := a.proofHonours(ctx, doc, v.ID, orgID); err != nil {
+		return nil, false, err
+	}
 	groupAt := map[int64]int{}
 	covered := map[int64]bool{}
 	for _, r := range records {

@@ -103,6 +103,11 @@ func latestSameProof(ctx context.Context, c conn, p *zhiyuan.ServiceProof) (*zhi
 		!bytes.Equal(latest.RecordsHash, p.RecordsHash) {
 		return nil, nil
 	}
+	// Awards and training print on the proof too (honours.go): one granted, revoked or
+	// recorded since makes the latest proof out of date.
+	if changed, err := honoursChangedSince(ctx, c, p.VolunteerID, latest.CreatedAt); err != nil || changed {
+		return nil, err
+	}
 	return latest, nil
 }
 
