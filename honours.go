@@ -237,6 +237,9 @@ type CareVisit struct {
 	VolunteerNo   string
 }
 
+// KindName is the visit's kind as pages show it.
+func (c CareVisit) KindName() string { return CareKindChinese(c.Kind) }
+
 // CheckHonourDate adds a problem under field unless s is a date YYYY-MM-DD between
 // HonourDateEarliest and today (Beijing), and returns it cleaned.
 func CheckHonourDate(p Problems, field, s string, now time.Time) string {

@@ -101,6 +101,23 @@ func (x *API) routes() {
 	// The public ledger's anchors (ledger.go).
 	x.handle("GET", "/ledger/anchors", true, x.ledgerAnchors)
 
+	// Recognition and care: awards, training, evaluations, care visits (honours.go).
+	x.handle("GET", "/me/honours", false, x.myHonours)
+	x.handle("POST", "/organizations/{id}/awards", false, x.grantOrgAward)
+	x.handle("GET", "/organizations/{id}/awards", false, x.listOrgAwards)
+	x.handle("POST", "/awards", false, x.grantRegionAward)
+	x.handle("GET", "/awards", false, x.listRegionAwards)
+	x.handle("POST", "/awards/{id}/revoke", false, x.revokeAward)
+	x.handle("POST", "/organizations/{id}/trainings", false, x.recordTraining)
+	x.handle("GET", "/organizations/{id}/trainings", false, x.listOrgTrainings)
+	x.handle("GET", "/sessions/{id}/evaluations", false, x.sessionEvaluations)
+	x.handle("PUT", "/sessions/{id}/evaluations/{volunteer_id}", false, x.evaluateVolunteer)
+	x.handle("PUT", "/sessions/{id}/my-evaluation", false, x.evaluateActivity)
+	x.handle("GET", "/activities/{id}/rating", true, x.activityRating)
+	x.handle("POST", "/organizations/{id}/care-visits", false, x.recordCareVisit)
+	x.handle("GET", "/organizations/{id}/care-visits", false, x.listOrgCareVisits)
+	x.handle("GET", "/care-visits/{id}", false, x.getCareVisit)
+
 	// Organisation membership (members.go).
 	x.handle("POST", "/organizations/{id}/members", false, x.joinOrganization)
 	x.handle("GET", "/organizations/{id}/members", false, x.listMembers)

@@ -371,7 +371,7 @@ func (s *Store) CareVisits(ctx context.Context, volunteerID, orgID int64) ([]zhi
 // or a training recorded, after t: what a proof issued at t would no longer show.
 func honoursChangedSince(ctx context.Context, c conn, volunteerID int64, t time.Time) (bool, error) {
 	var n int
-	err := c.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM awards WHERE volunteer_id = ? AND (created_at > ? OR revoked_at > ?))
-		+ (SELECT COUNT(*) FROM trainings WHERE volunteer_id = ? AND created_at > ?)`, volunteerID, t, t, volunteerID, t).Scan(&n)
+	err := c.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM awards WHERE volunteer_id = ? AND (created_at >= ? OR revoked_at >= ?))
+		+ (SELECT COUNT(*) FROM trainings WHERE volunteer_id = ? AND created_at >= ?)`, volunteerID, t, t, volunteerID, t).Scan(&n)
 	return n > 0, err
 }

@@ -195,6 +195,10 @@ func (x *Web) renderActivityResults(w http.ResponseWriter, r *http.Request, p *z
 		// Several sessions open to this volunteer: tick them and sign up once.
 		"Several": isVolunteer && offered > 1,
 	}
+	// The volunteers' average rating of the activity (honours.go); comments are not public.
+	if rating, err := x.app.ActivityRating(r.Context(), a.ID); err == nil {
+		data["Rating"] = rating
+	}
 	if !a.SignupOpensAt.IsZero() {
 		data["Opens"] = a.SignupOpensAt.In(a.Location()).Format("2006-01-02 15:04")
 	}

@@ -82,6 +82,20 @@ func (x *Web) routes() {
 	x.handle("GET /me/hour-offers/{id}/dispute", false, x.disputeOfferPage)
 	x.handle("POST /me/hour-offers/{id}/dispute", false, x.disputeOfferForm)
 
+	// Recognition and care: 我的荣誉, an organisation's 表彰与培训, a region's 表彰管理,
+	// revoking an award, a session's 服务评价 (honours.go).
+	x.handle("GET /me/honours", false, x.myHonoursPage)
+	x.handle("POST /sessions/{id}/my-evaluation", false, x.myEvaluationForm)
+	x.handle("GET /orgs/{id}/honours", false, x.orgHonoursPage)
+	x.handle("POST /orgs/{id}/awards", false, x.orgAwardForm)
+	x.handle("POST /orgs/{id}/trainings", false, x.orgTrainingForm)
+	x.handle("POST /orgs/{id}/care-visits", false, x.orgCareForm)
+	x.handle("GET /admin/honours", false, x.regionHonoursPage)
+	x.handle("POST /admin/honours", false, x.regionAwardForm)
+	x.confirmable("/awards/{id}/revoke", x.askRevokeAward, x.revokeAwardForm)
+	x.handle("GET /sessions/{id}/evaluations", false, x.sessionEvaluationsPage)
+	x.handle("POST /sessions/{id}/evaluations/{volunteer_id}", false, x.evaluateVolunteerForm)
+
 	// The public ledger's anchors (ledger.go).
 	x.handle("GET /ledger/anchors", true, x.ledgerAnchorsPage)
 
