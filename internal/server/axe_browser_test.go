@@ -57,6 +57,10 @@ var axeFlows = []axeFlow{
 	{"org-admin", "/orgs/{org}/imports", `form[action="/orgs/{org}/imports"]`, nil},
 	{"city-admin", "/admin/exchange", `form[action="/admin/exchange/download"]`, nil},
 	{"city-admin", "/admin/league", `form.filters`, nil}, // 落后单位: the League registration rate's list
+	// Recognition and care (honours): the organisation's 表彰与培训 and the region's 表彰管理,
+	// submitted empty so their errors show beside the fields.
+	{"org-admin", "/orgs/{org}/honours", `form[action="/orgs/{org}/awards"]`, nil},
+	{"city-admin", "/admin/honours", `form[action="/admin/honours"]`, nil},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape
