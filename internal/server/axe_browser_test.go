@@ -57,6 +57,9 @@ var axeFlows = []axeFlow{
 	{"org-admin", "/orgs/{org}/imports", `form[action="/orgs/{org}/imports"]`, nil},
 	{"city-admin", "/admin/exchange", `form[action="/admin/exchange/download"]`, nil},
 	{"city-admin", "/admin/league", `form.filters`, nil}, // 落后单位: the League registration rate's list
+	// 团员总数导入: a regional admin's and a unit's; submitted without a file, the form shows its error.
+	{"city-admin", "/admin/league/import", `form[action="/admin/league/import"]`, nil},
+	{"org-admin", "/orgs/{org}/league-import", `form[action="/orgs/{org}/league-import"]`, nil},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape
