@@ -3,6 +3,7 @@ package zhiyuan
 import (
 	"strconv"
 	"strings"
+	"time"
 )
 
 // LeagueMemberStatus is the political status (PoliticalStatuses) of a League member
@@ -163,3 +164,55 @@ func CheckLeagueRoster(n int) error {
 	}
 	return nil
 }
+
+// LeagueRosterImportStatus is where a League roster import (团员总数导入) stands: checked
+// and waiting to be applied, or applied.
+type LeagueRosterImportStatus string
+
+// The statuses of a League roster import.
+const (
+	LeagueRosterReady   LeagueRosterImportStatus = "ready"
+	LeagueRosterApplied LeagueRosterImportStatus = "applied"
+)
+
+// LeagueRosterImport is an uploaded list of League roster counts (团员总数), one row per
+// unit, checked on upload and kept as a preview until applied. OrgID is the unit whose
+// subtree the list is for (its admin's import), 0 for the uploader's whole scope (a
+// regional admin's). Total counts the data rows, Errors the bad ones, Changes the good
+// rows whose count differs from the unit's when the list was checked, Applied the counts
+// the apply changed.
+type LeagueRosterImport struct {
+	ID         int64
+	OrgID      int64
+	UploadedBy int64
+	FileHash   string
+	FileKind   string
+	Status     LeagueRosterImportStatus
+	Total      int
+	Errors     int
+	Changes    int
+	Applied    int
+	CreatedAt  time.Time
+	AppliedAt  time.Time
+	Rows       []LeagueRosterRow // set when the import is created; the store keeps them
+}
+
+// Valid is the number of good rows: the counts an apply writes (unchanged ones aside).
+func (im *LeagueRosterImport) Valid() int { return im.Total - im.Errors }
+
+// LeagueRosterRow is one row of a League roster import: its line in the sheet, the unit
+// as the file names it, and either the unit found (OrgID, OrgName), its new Count and the
+// count it had when checked (Old), or why the row is bad (Column and Reason, Chinese).
+type LeagueRosterRow struct {
+	Line    int    `json:"line"`
+	Unit    string `json:"unit"`
+	OrgID   int64  `json:"org_id,omitempty"`
+	OrgName string `json:"org_name,omitempty"`
+	Count   int    `json:"count"`
+	Old     int    `json:"old"`
+	Column  string `json:"column,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// Bad reports whether the row will not be applied.
+func (r LeagueRosterRow) Bad() bool { return r.Reason != "" }

@@ -52,6 +52,12 @@ const (
 	LeagueUnitsPage = 30
 	// Units one .xlsx export of the units-behind list holds: a province's units.
 	LeagueUnitsExportMax = 100_000
+	// Units one League roster import (团员总数导入) may list: a province's units fit, and
+	// the whole file is applied in one transaction.
+	LeagueRosterImportMaxRows = 20_000
+	// Bad rows and changes a League roster import's preview lists on its page and in its
+	// JSON (the counts cover all of them).
+	LeagueRosterPreviewRows = 200
 	// A unit is lagging (落后单位, counted on a regional admin's home page) when its
 	// subtree reported a roster and registered fewer than this per cent of it. The League
 	// sets no number; 80 % is the mark the units' annual review commonly asks for, and

@@ -153,6 +153,11 @@ func (x *API) routes() {
 	x.handle("GET", "/organizations/{id}/league-rate", false, x.orgLeagueRate)
 	x.handle("GET", "/regions/{code}/league-rate", false, x.regionLeagueRate)
 	x.handle("GET", "/league-units", false, x.leagueUnits)
+	// League roster imports (league_import.go).
+	x.handle("GET", "/league-rosters/template.xlsx", false, x.leagueRosterTemplate)
+	x.handle("POST", "/league-rosters/imports", false, x.uploadLeagueRosters)
+	x.handle("GET", "/league-rosters/imports/{id}", false, x.leagueRosterImport)
+	x.handle("POST", "/league-rosters/imports/{id}/apply", false, x.applyLeagueRosters)
 
 	// Service proofs and their public verification (proofs.go).
 	x.handle("POST", "/me/proofs", false, x.issueProof)

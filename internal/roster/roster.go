@@ -48,17 +48,41 @@ var Required = []string{ColName, ColIDNumber, ColPhone}
 // ColumnIndex returns the position of a known column in Columns, or -1.
 func ColumnIndex(header string) int { return slices.Index(Columns, header) }
 
+// Layout is one kind of list the package reads: its known columns, the columns a file
+// must have, the data sheet read when a workbook has it, and the most data rows a file
+// may carry. Members (the member list) and LeagueRosters (League roster counts) share
+// every rule of reading a file (encodings, limits, refusals) and differ only in these.
+type Layout struct {
+	Sheet   string
+	Columns []string
+	// Required lists, for each requirement, the headers any one of which satisfies it.
+	Required [][]string
+	MaxRows  int
+}
+
+// Members is the member list's layout: Columns, Required, TemplateSheet.
+var Members = &Layout{Sheet: TemplateSheet, Columns: Columns, Required: [][]string{{ColName}, {ColIDNumber}, {ColPhone}},
+	MaxRows: zhiyuan.MaxImportRows}
+
+// index returns the position of a known column of the layout, or -1.
+func (l *Layout) index(header string) int { return slices.Index(l.Columns, header) }
+
 // Row is one data row: its line in the sheet (1-based, as spreadsheet programs number
-// rows) and its values by column, in the order of Columns ("" where the file has no such
-// column or the cell is empty).
+// rows) and its values by column, in the order of its layout's columns (Columns for the
+// member list; "" where the file has no such column or the cell is empty).
 type Row struct {
 	Line   int
 	Values []string
+	layout *Layout // nil: Members
 }
 
 // Get returns the row's value of a column.
 func (r Row) Get(col string) string {
-	if i := ColumnIndex(col); i >= 0 && i < len(r.Values) {
+	i := ColumnIndex(col)
+	if r.layout != nil {
+		i = r.layout.index(col)
+	}
+	if i >= 0 && i < len(r.Values) {
 		return r.Values[i]
 	}
 	return ""
@@ -87,7 +111,10 @@ func fail(reason zhiyuan.Msg, args ...any) error {
 // Read reads an uploaded member list. Whether it is an .xlsx or a .csv is decided by its
 // content, not its name. A file that cannot be used is a *zhiyuan.Error (EInvalid, field
 // "file") whose reason says why, in Chinese.
-func Read(data []byte) (*File, error) {
+func Read(data []byte) (*File, error) { return ReadAs(data, Members) }
+
+// ReadAs reads an uploaded list of layout l, as Read does the member list.
+func ReadAs(data []byte, l *Layout) (*File, error) {
 	switch {
 	case len(data) == 0:
 		return nil, fail("import.file_empty")
@@ -96,13 +123,13 @@ func Read(data []byte) (*File, error) {
 	case bytes.HasPrefix(data, oleMagic):
 		return nil, fail("import.file_xls")
 	case bytes.HasPrefix(data, zipMagic):
-		return readXLSX(data)
+		return readXLSX(data, l)
 	}
 	text, ok := decodeText(data)
 	if !ok {
 		return nil, fail("import.file_unknown")
 	}
-	return readCSV(text)
+	return readCSV(text, l)
 }
 
 // decodeText returns the file as UTF-8 text: as it is when it is valid UTF-8 (a BOM is
@@ -132,7 +159,8 @@ func decodeText(data []byte) (string, bool) {
 // sink collects rows after the header, counting blank ones against the limits.
 type sink struct {
 	f      *File
-	cols   []int // for each column of the file, its index in Columns or -1
+	l      *Layout
+	cols   []int // for each column of the file, its index in l.Columns or -1
 	header bool
 	blank  int
 }
@@ -159,10 +187,13 @@ func (s *sink) add(line int, cells []string) error {
 		s.header = true
 		return s.readHeader(cells)
 	}
-	if len(s.f.Rows) >= zhiyuan.MaxImportRows {
-		return fail("import.too_many_rows", "max", zhiyuan.MaxImportRows)
+	if len(s.f.Rows) >= s.l.MaxRows {
+		return fail("import.too_many_rows", "max", s.l.MaxRows)
 	}
-	r := Row{Line: line, Values: make([]string, len(Columns))}
+	r := Row{Line: line, Values: make([]string, len(s.l.Columns))}
+	if s.l != Members {
+		r.layout = s.l
+	}
 	for i, c := range cells {
 		if i < len(s.cols) && s.cols[i] >= 0 {
 			r.Values[s.cols[i]] = c
@@ -178,7 +209,7 @@ func (s *sink) readHeader(cells []string) error {
 	seen := map[string]bool{}
 	for i, h := range cells {
 		h = strings.TrimSuffix(strings.TrimPrefix(h, "*"), "*") // "*姓名" marks a required column in some templates
-		s.cols[i] = ColumnIndex(h)
+		s.cols[i] = s.l.index(h)
 		switch {
 		case h == "":
 		case seen[h]:
@@ -191,9 +222,9 @@ func (s *sink) readHeader(cells []string) error {
 		seen[h] = true
 	}
 	var missing []string
-	for _, c := range Required {
-		if !seen[c] {
-			missing = append(missing, c)
+	for _, alts := range s.l.Required {
+		if !slices.ContainsFunc(alts, func(c string) bool { return seen[c] }) {
+			missing = append(missing, strings.Join(alts, "或"))
 		}
 	}
 	if len(missing) > 0 {
@@ -212,12 +243,12 @@ func (s *sink) finish() (*File, error) {
 	return s.f, nil
 }
 
-func readCSV(text string) (*File, error) {
+func readCSV(text string, l *Layout) (*File, error) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	s := &sink{f: &File{Kind: "csv"}}
+	s := &sink{f: &File{Kind: "csv"}, l: l}
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -240,7 +271,7 @@ func readCSV(text string) (*File, error) {
 	return s.finish()
 }
 
-func readXLSX(data []byte) (*File, error) {
+func readXLSX(data []byte, l *Layout) (*File, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    zhiyuan.MaxImportUnzipBytes,
 		UnzipXMLSizeLimit: 16 << 20, // larger sheets are unpacked to a temporary file, not memory
@@ -259,8 +290,8 @@ func readXLSX(data []byte) (*File, error) {
 	name := sheets[0]
 	// The template's data sheet is first, but a file whose first sheet is the
 	// instructions is read from the data sheet all the same.
-	if slices.Contains(sheets, TemplateSheet) {
-		name = TemplateSheet
+	if slices.Contains(sheets, l.Sheet) {
+		name = l.Sheet
 	}
 	scan, err := scanSheet(data, name)
 	if err != nil {
@@ -271,12 +302,12 @@ func readXLSX(data []byte) (*File, error) {
 		return nil, fail("import.file_unknown")
 	}
 	defer rows.Close()
-	s := &sink{f: &File{Kind: "xlsx"}}
+	s := &sink{f: &File{Kind: "xlsx"}, l: l}
 	line := 0
 	for rows.Next() {
 		line++
-		if line > zhiyuan.MaxImportRows+zhiyuan.MaxImportBlankRows+1 {
-			return nil, fail("import.too_many_rows", "max", zhiyuan.MaxImportRows)
+		if line > l.MaxRows+zhiyuan.MaxImportBlankRows+1 {
+			return nil, fail("import.too_many_rows", "max", l.MaxRows)
 		}
 		cells, err := rows.Columns()
 		if err != nil {

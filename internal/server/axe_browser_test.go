@@ -61,6 +61,9 @@ var axeFlows = []axeFlow{
 	// submitted empty so their errors show beside the fields.
 	{"org-admin", "/orgs/{org}/honours", `form[action="/orgs/{org}/awards"]`, nil},
 	{"city-admin", "/admin/honours", `form[action="/admin/honours"]`, nil},
+	// 团员总数导入: a regional admin's and a unit's; submitted without a file, the form shows its error.
+	{"city-admin", "/admin/league/import", `form[action="/admin/league/import"]`, nil},
+	{"org-admin", "/orgs/{org}/league-import", `form[action="/orgs/{org}/league-import"]`, nil},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape

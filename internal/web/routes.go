@@ -127,6 +127,14 @@ func (x *Web) routes() {
 	x.handle("POST /orgs/{id}/league-roster", false, x.orgLeagueRoster)
 	x.handle("GET /admin/league", false, x.leagueUnits)
 	x.handle("GET /admin/league/units.xlsx", false, x.leagueUnitsExport)
+	// League roster imports (league_import.go).
+	x.handle("GET /admin/league/import", false, x.leagueImportPage)
+	x.handle("POST /admin/league/import", false, x.leagueImportUpload)
+	x.handle("GET /orgs/{id}/league-import", false, x.leagueImportPage)
+	x.handle("POST /orgs/{id}/league-import", false, x.leagueImportUpload)
+	x.handle("GET /league-imports/{id}", false, x.leagueImportShow)
+	x.confirmable("/league-imports/{id}/apply", x.askLeagueImportApply, x.leagueImportApply)
+	x.handle("GET /league-rosters/template.xlsx", false, x.leagueRosterTemplate)
 
 	// Service proofs and the public verification pages (proofs.go).
 	x.handle("GET /me/proofs", false, x.myProofsPage)

@@ -1,0 +1,34 @@
+-- League roster imports (团员总数导入): a unit's or a regional admin's list of roster
+-- counts, one row per unit. An upload is checked at once and kept as a preview
+-- (status 'ready'): each row names its unit (org_id) and the count, or says why it is
+-- bad (reason, and the column at fault). Applying it sets every good row's count and
+-- writes the audit entries in one transaction that also moves the import to 'applied'
+-- (a conditional UPDATE: an import is applied once, however many times it is sent).
+-- Unit names and counts are no one's personal data.
+CREATE TABLE league_roster_imports (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER REFERENCES organizations (id),
+    uploaded_by INTEGER NOT NULL REFERENCES accounts (id),
+    file_hash   TEXT NOT NULL,
+    file_kind   TEXT NOT NULL CHECK (file_kind IN ('xlsx', 'csv')),
+    status      TEXT NOT NULL DEFAULT 'ready' CHECK (status IN ('ready', 'applied')),
+    total       INTEGER NOT NULL DEFAULT 0,
+    errors      INTEGER NOT NULL DEFAULT 0,
+    changes     INTEGER NOT NULL DEFAULT 0,
+    applied     INTEGER NOT NULL DEFAULT 0,
+    created_at  TIMESTAMP NOT NULL,
+    applied_at  TIMESTAMP
+);
+CREATE INDEX league_roster_imports_uploader_idx ON league_roster_imports (uploaded_by, id);
+
+CREATE TABLE league_roster_import_rows (
+    import_id INTEGER NOT NULL REFERENCES league_roster_imports (id),
+    line      INTEGER NOT NULL,
+    unit      TEXT NOT NULL DEFAULT '',
+    org_id    INTEGER REFERENCES organizations (id),
+    count     INTEGER,
+    old_count INTEGER,
+    err_col   TEXT NOT NULL DEFAULT '',
+    reason    TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (import_id, line)
+);
