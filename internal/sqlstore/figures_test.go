@@ -361,6 +361,11 @@ func TestFiguresScriptedHistory(t *testing.T) {
 		}
 		mustVerifyFigures(t, s)
 		checkOrgs("rebuilt")
+		// fig_hour_keys only passes a confirmation's keys to its trigger (0020): never a row.
+		var kept int
+		if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM fig_hour_keys`).Scan(&kept); err != nil || kept != 0 {
+			t.Errorf("fig_hour_keys holds %d rows (%v)", kept, err)
+		}
 	})
 }
 

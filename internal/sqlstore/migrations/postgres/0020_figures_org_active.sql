@@ -35,8 +35,16 @@ CREATE TABLE fig_org_month (
 INSERT INTO fig_org_active SELECT org_id, month, volunteer_id, SUM(minutes) FROM fig_src_hours GROUP BY org_id, month, volunteer_id;
 INSERT INTO fig_org_month SELECT org_id, month, SUM(activities), SUM(sessions), SUM(signups), SUM(minutes) FROM fig_org GROUP BY org_id, month;
 
+-- A confirmation adds to a fig_org row in place (its key unchanged): one statement for the
+-- difference; a key changed by hand moves the row's whole figures.
 CREATE FUNCTION fig_org_month_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.org_id = NEW.org_id AND OLD.month = NEW.month THEN
+        INSERT INTO fig_org_month (org_id, month, activities, sessions, signups, minutes)
+            VALUES (NEW.org_id, NEW.month, NEW.activities - OLD.activities, NEW.sessions - OLD.sessions, NEW.signups - OLD.signups, NEW.minutes - OLD.minutes)
+            ON CONFLICT (org_id, month) DO UPDATE SET activities = fig_org_month.activities + EXCLUDED.activities, sessions = fig_org_month.sessions + EXCLUDED.sessions, signups = fig_org_month.signups + EXCLUDED.signups, minutes = fig_org_month.minutes + EXCLUDED.minutes;
+        RETURN NULL;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         INSERT INTO fig_org_month (org_id, month, activities, sessions, signups, minutes)
             VALUES (OLD.org_id, OLD.month, -OLD.activities, -OLD.sessions, -OLD.signups, -OLD.minutes)
@@ -83,15 +91,60 @@ CREATE TRIGGER fig_org_active_key_new AFTER UPDATE ON activities FOR EACH ROW
     WHEN (OLD.org_id IS DISTINCT FROM NEW.org_id)
     EXECUTE FUNCTION fig_org_active_key_new();
 
-CREATE FUNCTION fig_org_active_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A confirmation's summaries (0018's fig_hours_ins and the organisation's active minutes)
+-- from one read of the entry's keys. fig_hour_keys is SQLite's way of reading them once
+-- (see its 0020); PostgreSQL keeps them in a variable, and the table, there to keep both
+-- engines' tables alike, stays empty.
+CREATE TABLE fig_hour_keys (
+    region_code TEXT NOT NULL,
+    org_id INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    month TEXT NOT NULL,
+    volunteer_id INTEGER NOT NULL,
+    minutes BIGINT NOT NULL
+);
+
+CREATE OR REPLACE FUNCTION fig_hours_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    k record;
 BEGIN
+    PERFORM 1 FROM volunteer_hour_totals WHERE volunteer_id = NEW.volunteer_id FOR UPDATE;
+    SELECT region_code, org_id, category, month, volunteer_id, minutes INTO k FROM fig_src_hours WHERE id = NEW.id;
+    INSERT INTO fig_region (region_code, month, category, activities, sessions, signups, minutes)
+        VALUES (k.region_code, k.month, k.category, 0, 0, 0, k.minutes)
+        ON CONFLICT (region_code, month, category) DO UPDATE SET minutes = fig_region.minutes + EXCLUDED.minutes;
+    INSERT INTO fig_org (org_id, month, category, activities, sessions, signups, minutes)
+        VALUES (k.org_id, k.month, k.category, 0, 0, 0, k.minutes)
+        ON CONFLICT (org_id, month, category) DO UPDATE SET minutes = fig_org.minutes + EXCLUDED.minutes;
     INSERT INTO fig_org_active (org_id, month, volunteer_id, minutes)
-        SELECT org_id, month, volunteer_id, minutes
-        FROM fig_src_hours WHERE id = NEW.id
+        VALUES (k.org_id, k.month, k.volunteer_id, k.minutes)
         ON CONFLICT (org_id, month, volunteer_id) DO UPDATE SET minutes = fig_org_active.minutes + EXCLUDED.minutes;
+    INSERT INTO fig_active (volunteer_id, month, minutes)
+        VALUES (k.volunteer_id, k.month, k.minutes)
+        ON CONFLICT (volunteer_id, month) DO UPDATE SET minutes = fig_active.minutes + EXCLUDED.minutes;
     RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER fig_org_active_ins AFTER INSERT ON hour_confirmations FOR EACH ROW
-    EXECUTE FUNCTION fig_org_active_ins();
+-- A volunteer's month turning active: the span row of that month, and, only when a later
+-- month was already active (hours confirmed late or out of order), that month's previous
+-- month moved.
+CREATE OR REPLACE FUNCTION fig_active_on() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO fig_active_span (region_code, month, prev_month, volunteers)
+        SELECT v.region_code, NEW.month, COALESCE((SELECT MAX(p.month) FROM fig_active p WHERE p.volunteer_id = NEW.volunteer_id AND p.month < NEW.month AND p.minutes > 0), ''), 1
+        FROM volunteers v WHERE v.id = NEW.volunteer_id
+        ON CONFLICT (region_code, month, prev_month) DO UPDATE SET volunteers = fig_active_span.volunteers + EXCLUDED.volunteers;
+    IF EXISTS (SELECT 1 FROM fig_active n WHERE n.volunteer_id = NEW.volunteer_id AND n.month > NEW.month AND n.minutes > 0) THEN
+        INSERT INTO fig_active_span (region_code, month, prev_month, volunteers)
+            SELECT v.region_code, n.month, COALESCE((SELECT MAX(p.month) FROM fig_active p WHERE p.volunteer_id = NEW.volunteer_id AND p.month < NEW.month AND p.minutes > 0), ''), -1
+            FROM volunteers v, (SELECT MIN(n.month) AS month FROM fig_active n WHERE n.volunteer_id = NEW.volunteer_id AND n.month > NEW.month AND n.minutes > 0) n WHERE v.id = NEW.volunteer_id AND n.month IS NOT NULL
+            ON CONFLICT (region_code, month, prev_month) DO UPDATE SET volunteers = fig_active_span.volunteers + EXCLUDED.volunteers;
+        INSERT INTO fig_active_span (region_code, month, prev_month, volunteers)
+            SELECT v.region_code, n.month, NEW.month, 1
+            FROM volunteers v, (SELECT MIN(n.month) AS month FROM fig_active n WHERE n.volunteer_id = NEW.volunteer_id AND n.month > NEW.month AND n.minutes > 0) n WHERE v.id = NEW.volunteer_id AND n.month IS NOT NULL
+            ON CONFLICT (region_code, month, prev_month) DO UPDATE SET volunteers = fig_active_span.volunteers + EXCLUDED.volunteers;
+    END IF;
+    RETURN NULL;
+END;
+$$;
