@@ -421,3 +421,49 @@ func TestFiguresConcurrentConfirmations(t *testing.T) {
 		mustVerifyFigures(t, f.s)
 	})
 }
+
+// TestLoadConfirmedHours: hours loaded in bulk (the figures benchmark's 10M) stand as if
+// recorded and confirmed one by one: the ledger verifies (chains, seals, totals), the
+// figures' triggers counted them, and a second load continues the chains.
+func TestLoadConfirmedHours(t *testing.T) {
+	t.Parallel()
+	eachLedger(t, 5, func(t *testing.T, f *hoursFixture) {
+		ctx := context.Background()
+		// One entry the ordinary way first, so the load starts from a chain's head.
+		f.clock.Set(f.clock.At("12:30"))
+		if _, err := f.checkin(f.vols[0], f.clock.At("09:00")); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.checkout(t, f.vols[0], f.clock.At("10:00")); err != nil {
+			t.Fatal(err)
+		}
+		var sum int64
+		for round := range 2 {
+			var list []sqlstore.PastHours
+			for i := range 40 {
+				h := sqlstore.PastHours{VolunteerID: f.vols[i%len(f.vols)], SessionID: f.session.ID, OrgID: f.org, Minutes: int64(30 + i + round),
+					RecordedAt: time.Date(2026, time.Month(1+i%12), 10, 4, 0, 0, 0, time.UTC)}
+				sum += h.Minutes
+				list = append(list, h)
+			}
+			if err := f.s.LoadConfirmedHours(ctx, list, f.admin); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := f.s.VerifyLedger(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Breaks) != 0 || len(r.Mismatches) != 0 || r.Entries != 81 || r.Confirmations != 80 {
+			t.Fatalf("ledger after the load: %+v", r)
+		}
+		mustVerifyFigures(t, f.s)
+		got, err := f.s.FigureTotals(ctx, zhiyuan.FigureScope{OrgID: f.org}, "2026-01", "2026-12")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ConfirmedMinutes != sum || got.ActiveVolunteers != 5 {
+			t.Errorf("the organisation's 2026: %d minutes, %d active; loaded %d minutes of 5 volunteers", got.ConfirmedMinutes, got.ActiveVolunteers, sum)
+		}
+	})
+}
