@@ -40,7 +40,7 @@ type FigureScope struct {
 type FigureCounts struct {
 	NewVolunteers    int64 `json:"new_volunteers"`    // registered in the range
 	ClosedVolunteers int64 `json:"closed_volunteers"` // accounts closed in the range
-	ActiveVolunteers int64 `json:"active_volunteers"` // distinct, with confirmed hours in the range (region scopes)
+	ActiveVolunteers int64 `json:"active_volunteers"` // distinct, with confirmed hours in the range (region: by home region; organisation: served in the subtree)
 	Organizations    int64 `json:"new_organizations"` // approved in the range (region scopes)
 	Activities       int64 `json:"activities"`        // published in the range
 	Sessions         int64 `json:"sessions"`          // sessions (场次) starting in the range

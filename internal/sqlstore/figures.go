@@ -37,6 +37,17 @@ var figureTables = []figureTable{
 		`SELECT volunteer_id, month, SUM(minutes) FROM fig_src_hours GROUP BY volunteer_id, month`},
 	{"fig_active_span", []string{"region_code", "month", "prev_month"}, []string{"volunteers"},
 		`SELECT region_code, month, prev_month, COUNT(*) FROM fig_src_spans GROUP BY region_code, month, prev_month`},
+	// 0020_figures_org_active.sql: an organisation's active volunteers, and fig_org
+	// without the category (kept from fig_org by triggers; recounted here from the rows).
+	{"fig_org_active", []string{"org_id", "month", "volunteer_id"}, []string{"minutes"},
+		`SELECT org_id, month, volunteer_id, SUM(minutes) FROM fig_src_hours GROUP BY org_id, month, volunteer_id`},
+	{"fig_org_month", []string{"org_id", "month"}, []string{"activities", "sessions", "signups", "minutes"},
+		`SELECT org_id, month, SUM(a), SUM(s), SUM(g), SUM(m) FROM (
+			SELECT org_id, month, 1 AS a, 0 AS s, 0 AS g, 0 AS m FROM fig_src_activities
+			UNION ALL SELECT org_id, month, 0, 1, 0, 0 FROM fig_src_sessions
+			UNION ALL SELECT org_id, month, 0, 0, 1, 0 FROM fig_src_signups
+			UNION ALL SELECT org_id, month, 0, 0, 0, minutes FROM fig_src_hours
+		) x GROUP BY org_id, month`},
 }
 
 func serviceExpected(key string) string {
@@ -168,13 +179,12 @@ func (s *Store) RebuildFigures(ctx context.Context) error {
 			}
 		}
 		for _, t := range figureTables {
-			// fig_active's own triggers keep fig_active_span as its rows go in; the span
-			// table is then emptied and written from the view once more, so the rebuild does
+			// Some summaries keep others as their rows go in (fig_active keeps
+			// fig_active_span, fig_org keeps fig_org_month), always a later table: each is
+			// emptied again just before it is written from the views, so the rebuild does
 			// not depend on the triggers it is there to check.
-			if t.name == "fig_active_span" {
-				if _, err := tx.exec(ctx, `DELETE FROM fig_active_span`); err != nil {
-					return err
-				}
+			if _, err := tx.exec(ctx, `DELETE FROM `+t.name); err != nil {
+				return err
 			}
 			cols := strings.Join(append(slices.Clone(t.keys), t.measures...), ", ")
 			if _, err := tx.exec(ctx, `INSERT INTO `+t.name+` (`+cols+`) `+t.expected); err != nil {
@@ -212,6 +222,12 @@ func (s *Store) FigureTotals(ctx context.Context, sc zhiyuan.FigureScope, from, 
 			COALESCE(SUM(f.minutes), 0) FROM organizations o JOIN fig_org f ON f.org_id = o.id
 			WHERE o.path >= ? AND o.path < ? AND f.month >= ? AND f.month <= ?`, lo, hi, from, to).
 			Scan(&t.Activities, &t.Sessions, &t.Signups, &t.ConfirmedMinutes)
+		if err != nil {
+			return t, err
+		}
+		// Distinct over the subtree: a volunteer serving two of its organisations is one.
+		err = r.queryRow(ctx, `SELECT COUNT(DISTINCT f.volunteer_id) FROM organizations o JOIN fig_org_active f ON f.org_id = o.id
+			WHERE o.path >= ? AND o.path < ? AND f.month >= ? AND f.month <= ? AND f.minutes > 0`, lo, hi, from, to).Scan(&t.ActiveVolunteers)
 		if err != nil {
 			return t, err
 		}
@@ -304,6 +320,23 @@ func (s *Store) FigureSeries(ctx context.Context, sc zhiyuan.FigureScope, from, 
 	if err != nil {
 		return nil, err
 	}
+	if by == zhiyuan.FigureByMonth && sc.OrgID != 0 {
+		// A month's active volunteers of the subtree, distinct within the month.
+		err := eachRow(ctx, r, `SELECT f.month, COUNT(DISTINCT f.volunteer_id) FROM organizations o JOIN fig_org_active f ON f.org_id = o.id
+			WHERE o.path >= ? AND o.path < ? AND f.month >= ? AND f.month <= ? AND f.minutes > 0 GROUP BY f.month`, args,
+			func(sc rowScanner) error {
+				var k string
+				var n int64
+				if err := sc.Scan(&k, &n); err != nil {
+					return err
+				}
+				row(k).ActiveVolunteers = n
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
 	if by == zhiyuan.FigureByMonth && sc.OrgID == 0 {
 		lo, hi := regionRange(sc.RegionPrefix)
 		err := eachRow(ctx, r, `SELECT month, SUM(registered), SUM(closed) FROM fig_volunteers
@@ -358,8 +391,10 @@ func (s *Store) FigureSeries(ctx context.Context, sc zhiyuan.FigureScope, from, 
 func (s *Store) FigureTopOrgs(ctx context.Context, regionPrefix, from, to string, limit int) ([]zhiyuan.FigureRow, error) {
 	lo, hi := regionRange(regionPrefix)
 	var out []zhiyuan.FigureRow
+	// fig_org_month: one row per organisation and month, however many categories it
+	// served in (fig_org's up to 13 per month made this read grow with the entries).
 	err := eachRow(ctx, s.reader(), `SELECT o.id, o.name, SUM(f.activities), SUM(f.sessions), SUM(f.signups), SUM(f.minutes)
-		FROM organizations o JOIN fig_org f ON f.org_id = o.id
+		FROM organizations o JOIN fig_org_month f ON f.org_id = o.id
 		WHERE o.region_code >= ? AND o.region_code < ? AND o.status = 'approved' AND f.month >= ? AND f.month <= ?
 		GROUP BY o.id, o.name HAVING SUM(f.minutes) > 0 ORDER BY SUM(f.minutes) DESC, o.id LIMIT ?`,
 		[]any{lo, hi, from, to, limit}, func(sc rowScanner) error {

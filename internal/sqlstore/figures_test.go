@@ -58,9 +58,11 @@ func handFigures(t *testing.T, s *sqlstore.Store, prefix, from, to string) zhiyu
 		home[id] = code
 	}
 	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT e.volunteer_id, e.minutes, e.recorded_at, a.region_code
-		FROM hour_confirmations c JOIN hour_entries e ON e.id = c.entry_id
-		JOIN activity_sessions s ON s.id = e.session_id JOIN activities a ON a.id = s.activity_id`)
+	// Hours served at a session count where the activity was; hours without a session
+	// (made up, imported) where the organisation is.
+	rows, err = db.QueryContext(ctx, `SELECT e.volunteer_id, e.minutes, e.recorded_at, COALESCE(a.region_code, o.region_code)
+		FROM hour_confirmations c JOIN hour_entries e ON e.id = c.entry_id JOIN organizations o ON o.id = e.org_id
+		LEFT JOIN activity_sessions s ON s.id = e.session_id LEFT JOIN activities a ON a.id = s.activity_id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +124,54 @@ func handFigures(t *testing.T, s *sqlstore.Store, prefix, from, to string) zhiyu
 		}
 	}
 	return f
+}
+
+// handOrgActive counts by hand, from the base rows, the distinct volunteers with net
+// confirmed minutes above 0 in some month of from..to with some organisation of org's
+// subtree as the tree stands now (hours of a session belong to the activity's
+// organisation, others to the entry's).
+func handOrgActive(t *testing.T, s *sqlstore.Store, org int64, from, to string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	paths := map[int64]string{}
+	rows, err := s.DB().QueryContext(ctx, `SELECT id, path FROM organizations`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		var path string
+		if err := rows.Scan(&id, &path); err != nil {
+			t.Fatal(err)
+		}
+		paths[id] = path
+	}
+	rows.Close()
+	rows, err = s.DB().QueryContext(ctx, `SELECT e.volunteer_id, e.minutes, e.recorded_at, COALESCE(a.org_id, e.org_id)
+		FROM hour_confirmations c JOIN hour_entries e ON e.id = c.entry_id
+		LEFT JOIN activity_sessions s ON s.id = e.session_id LEFT JOIN activities a ON a.id = s.activity_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	net := map[[3]string]int64{} // volunteer, organisation, month → minutes
+	for rows.Next() {
+		var vol, minutes, o int64
+		var at time.Time
+		if err := rows.Scan(&vol, &minutes, &at, &o); err != nil {
+			t.Fatal(err)
+		}
+		net[[3]string{fmt.Sprint(vol), fmt.Sprint(o), zhiyuan.MonthOf(at)}] += minutes
+	}
+	active := map[string]bool{}
+	for k, m := range net {
+		var o int64
+		fmt.Sscan(k[1], &o)
+		if m > 0 && strings.HasPrefix(paths[o], paths[org]) && k[2] >= from && k[2] <= to {
+			active[k[0]] = true
+		}
+	}
+	return int64(len(active))
 }
 
 func mustVerifyFigures(t *testing.T, s *sqlstore.Store) {
@@ -195,21 +245,66 @@ func TestFiguresScriptedHistory(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		move(parentA)
-		orgMinutes := func(o *zhiyuan.Organization) int64 {
+		// In June volunteer 0 also serves parent A for 1.5 h (made-up hours, no session), and
+		// volunteer 1 serves parent B for 1 h, corrected away the same month (net 0: not active).
+		f.clock.Set(time.Date(2026, 6, 10, 3, 0, 0, 0, time.UTC))
+		made := func(vol int64, org *zhiyuan.Organization, minutes, corrects int64) int64 {
 			t.Helper()
-			tot, err := s.FigureTotals(ctx, zhiyuan.FigureScope{OrgID: o.ID}, "2026-01", "2026-12")
+			e := &zhiyuan.HourEntry{VolunteerID: vol, Kind: zhiyuan.HourMakeup, Minutes: minutes, OrgID: org.ID, Reason: "补录", RecordedBy: f.admin}
+			if corrects != 0 {
+				e.Kind, e.CorrectsID, e.Reason = zhiyuan.HourCorrection, corrects, "重复补录"
+			}
+			if err := s.AppendHourEntry(ctx, e, sqlstore.EntryPlace{RegionCode: org.RegionCode}, &zhiyuan.HourConfirmation{ConfirmedBy: f.admin}); err != nil {
+				t.Fatal(err)
+			}
+			return e.ID
+		}
+		made(f.vols[0], parentA, 90, 0)
+		made(f.vols[1], parentB, -60, made(f.vols[1], parentB, 60, 0))
+		move(parentA)
+		orgTotals := func(o int64, from, to string) zhiyuan.FigureTotals {
+			t.Helper()
+			tot, err := s.FigureTotals(ctx, zhiyuan.FigureScope{OrgID: o}, from, to)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return tot.ConfirmedMinutes
+			return tot
 		}
-		if a, b := orgMinutes(parentA), orgMinutes(parentB); a != 180+120+120-240 || b != 0 {
-			t.Errorf("under parent A: A %d, B %d minutes", a, b)
+		// Every organisation's active volunteers, over several ranges, against the rows.
+		checkOrgs := func(when string) {
+			t.Helper()
+			for _, o := range []int64{f.org, parentA.ID, parentB.ID} {
+				for _, rng := range [][2]string{{"2026-01", "2026-12"}, {"2026-03", "2026-03"}, {"2026-04", "2026-06"}, {"2026-06", "2026-06"}, {"2026-01", "2026-02"}} {
+					got, want := orgTotals(o, rng[0], rng[1]).ActiveVolunteers, handOrgActive(t, s, o, rng[0], rng[1])
+					if got != want {
+						t.Errorf("%s: organisation %d %s..%s: %d active volunteers, by hand %d", when, o, rng[0], rng[1], got, want)
+					}
+				}
+				series, err := s.FigureSeries(ctx, zhiyuan.FigureScope{OrgID: o}, "2026-01", "2026-12", zhiyuan.FigureByMonth)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range series {
+					if want := handOrgActive(t, s, o, r.Key, r.Key); r.ActiveVolunteers != want {
+						t.Errorf("%s: organisation %d in %s: %d active volunteers, by hand %d", when, o, r.Key, r.ActiveVolunteers, want)
+					}
+				}
+			}
+		}
+		checkOrgs("under parent A")
+		// Volunteer 0 served both A and the organisation under it: one volunteer, not two.
+		if a, b := orgTotals(parentA.ID, "2026-01", "2026-12"), orgTotals(parentB.ID, "2026-01", "2026-12"); a.ConfirmedMinutes != 180+120+120-240+90 ||
+			b.ConfirmedMinutes != 0 || a.ActiveVolunteers != 3 || b.ActiveVolunteers != 0 {
+			t.Errorf("under parent A: A %d minutes %d active, B %d minutes %d active", a.ConfirmedMinutes, a.ActiveVolunteers, b.ConfirmedMinutes, b.ActiveVolunteers)
 		}
 		move(parentB)
-		if a, b := orgMinutes(parentA), orgMinutes(parentB); a != 0 || b != 180 {
-			t.Errorf("moved to parent B: A %d, B %d minutes", a, b)
+		checkOrgs("moved to parent B")
+		if a, b := orgTotals(parentA.ID, "2026-01", "2026-12"), orgTotals(parentB.ID, "2026-01", "2026-12"); a.ConfirmedMinutes != 90 ||
+			b.ConfirmedMinutes != 180 || a.ActiveVolunteers != 1 || b.ActiveVolunteers != 3 {
+			t.Errorf("moved to parent B: A %d minutes %d active, B %d minutes %d active", a.ConfirmedMinutes, a.ActiveVolunteers, b.ConfirmedMinutes, b.ActiveVolunteers)
+		}
+		if june := orgTotals(parentB.ID, "2026-06", "2026-06"); june.ActiveVolunteers != 0 {
+			t.Errorf("parent B in June: %d active, but its only hours were corrected away", june.ActiveVolunteers)
 		}
 		mustVerifyFigures(t, s)
 
@@ -228,7 +323,7 @@ func TestFiguresScriptedHistory(t *testing.T) {
 		}
 		// The story's own numbers, so the hand computation cannot agree by being wrong too.
 		gz, _ := s.FigureTotals(ctx, zhiyuan.FigureScope{RegionPrefix: "4401"}, "2026-01", "2026-12")
-		if gz.ConfirmedMinutes != 180 || gz.ActiveVolunteers != 3 || gz.Volunteers != 2 || gz.ClosedVolunteers != 1 || gz.NewVolunteers != 3 {
+		if gz.ConfirmedMinutes != 180+90 || gz.ActiveVolunteers != 3 || gz.Volunteers != 2 || gz.ClosedVolunteers != 1 || gz.NewVolunteers != 3 {
 			t.Errorf("广州 2026: %+v", gz)
 		}
 		gd, _ := s.FigureTotals(ctx, zhiyuan.FigureScope{RegionPrefix: "44"}, "2026-01", "2026-12")
@@ -251,6 +346,26 @@ func TestFiguresScriptedHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustVerifyFigures(t, s)
+		// The same for the organisations' summaries of 0020.
+		if _, err := s.DB().ExecContext(ctx, fmt.Sprintf(`UPDATE fig_org_active SET minutes = 0 WHERE org_id = %d AND month = '2026-06'`, parentA.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := s.VerifyFigures(ctx); err != nil || m == nil || m.Table != "fig_org_active" || !strings.Contains(m.Key, `"2026-06"`) {
+			t.Fatalf("verify after an edit of fig_org_active: %v %v", m, err)
+		}
+		if _, err := s.DB().ExecContext(ctx, fmt.Sprintf(`UPDATE fig_org_month SET minutes = minutes - 1 WHERE org_id = %d`, f.org)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RebuildFigures(ctx); err != nil {
+			t.Fatal(err)
+		}
+		mustVerifyFigures(t, s)
+		checkOrgs("rebuilt")
+		// fig_hour_keys only passes a confirmation's keys to its trigger (0020): never a row.
+		var kept int
+		if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM fig_hour_keys`).Scan(&kept); err != nil || kept != 0 {
+			t.Errorf("fig_hour_keys holds %d rows (%v)", kept, err)
+		}
 	})
 }
 
@@ -304,5 +419,51 @@ func TestFiguresConcurrentConfirmations(t *testing.T) {
 			}
 		}
 		mustVerifyFigures(t, f.s)
+	})
+}
+
+// TestLoadConfirmedHours: hours loaded in bulk (the figures benchmark's 10M) stand as if
+// recorded and confirmed one by one: the ledger verifies (chains, seals, totals), the
+// figures' triggers counted them, and a second load continues the chains.
+func TestLoadConfirmedHours(t *testing.T) {
+	t.Parallel()
+	eachLedger(t, 5, func(t *testing.T, f *hoursFixture) {
+		ctx := context.Background()
+		// One entry the ordinary way first, so the load starts from a chain's head.
+		f.clock.Set(f.clock.At("12:30"))
+		if _, err := f.checkin(f.vols[0], f.clock.At("09:00")); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.checkout(t, f.vols[0], f.clock.At("10:00")); err != nil {
+			t.Fatal(err)
+		}
+		var sum int64
+		for round := range 2 {
+			var list []sqlstore.PastHours
+			for i := range 40 {
+				h := sqlstore.PastHours{VolunteerID: f.vols[i%len(f.vols)], SessionID: f.session.ID, OrgID: f.org, Minutes: int64(30 + i + round),
+					RecordedAt: time.Date(2026, time.Month(1+i%12), 10, 4, 0, 0, 0, time.UTC)}
+				sum += h.Minutes
+				list = append(list, h)
+			}
+			if err := f.s.LoadConfirmedHours(ctx, list, f.admin); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := f.s.VerifyLedger(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Breaks) != 0 || len(r.Mismatches) != 0 || r.Entries != 81 || r.Confirmations != 80 {
+			t.Fatalf("ledger after the load: %+v", r)
+		}
+		mustVerifyFigures(t, f.s)
+		got, err := f.s.FigureTotals(ctx, zhiyuan.FigureScope{OrgID: f.org}, "2026-01", "2026-12")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ConfirmedMinutes != sum || got.ActiveVolunteers != 5 {
+			t.Errorf("the organisation's 2026: %d minutes, %d active; loaded %d minutes of 5 volunteers", got.ConfirmedMinutes, got.ActiveVolunteers, sum)
+		}
 	})
 }

@@ -128,12 +128,8 @@ func scopeViews(scopes []app.ScopeFigures) []scopeView {
 	for _, sc := range scopes {
 		r := sc.Report
 		v := scopeView{Name: r.ScopeName(), Range: zhiyuan.MonthLabel(r.From) + "—" + zhiyuan.MonthLabel(r.To)}
-		v.Figures = append(v.Figures, figure{thousands(r.Totals.Volunteers), "人", "注册志愿者"})
-		// Active volunteers are summed by region only: an organisation's would read 0, a
-		// figure that is not true, so it is left out rather than shown.
-		if r.OrgID == 0 {
-			v.Figures = append(v.Figures, figure{thousands(r.Totals.ActiveVolunteers), "人", "活跃志愿者"})
-		}
+		v.Figures = append(v.Figures, figure{thousands(r.Totals.Volunteers), "人", "注册志愿者"},
+			figure{thousands(r.Totals.ActiveVolunteers), "人", "活跃志愿者"})
 		v.Figures = append(v.Figures, figure{thousands(r.Totals.Activities), "个", "发布活动"},
 			figure{zhiyuan.FormatHours(r.Totals.ConfirmedMinutes), "小时", "确认服务时长"})
 		q := url.Values{"from": {r.From}, "to": {r.To}}
