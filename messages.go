@@ -603,6 +603,7 @@ var catalogue = map[Msg]string{
 	"benefit.stock_range":              "总数量应为0到{max}（0为不限）",
 	"benefit.price_rule_format":        "价格规则应为6个0到100的百分比，依次为无星到五星，如 100,80,70,60,50,0",
 	"benefit.eligible_needs_volunteer": "只看可领取的权益需要以志愿者身份登录",
+	"benefit.eligible_format":          "eligible 应为 true 或 false",
 	"benefit.sold_out":                 "该权益已领完",
 	"benefit.limit_reached":            "每位志愿者{period}限领{count}次，已达上限",
 	"benefit.closed":                   "该权益不在有效期内",
