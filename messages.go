@@ -618,6 +618,16 @@ var catalogue = map[Msg]string{
 	"gate.card_inactive":               "志愿者证无效：{status}",
 	"gate.payload_required":            "请扫描或输入志愿者证二维码或核销码",
 	"gate.benefit_other":               "请选择本单位的权益",
+	"notice.benefit_claimed":           "已领取，使用时请向工作人员出示下方的核销码。",
+	"notice.benefit_published":         "权益已发布，符合条件的志愿者即可看到。",
+	"notice.partner_applied":           "申请已提交，等待所在地区审核。",
+	"notice.partner_staff_added":       "已添加工作人员，对方登录后即可使用扫码核验。",
+	"notice.partner_approved":          "已审核通过。",
+	"notice.partner_rejected":          "已驳回。",
+	"confirm.benefit_use_title":        "确定记录本次使用吗？",
+	"confirm.benefit_use":              "将为{name}记录一次使用，按{price}收费；同一核销码只能使用一次，记录后不能撤销。",
+	"confirm.partner_approve_title":    "确定审核通过吗？",
+	"confirm.partner_approve":          "通过后「{partner}」即可发布权益、为志愿者核验，且不能撤销。",
 	"gate.benefit_required":            "请选择要核验的权益",
 
 	// League registration rate (league.go, internal/app/league.go).
