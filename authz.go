@@ -48,6 +48,10 @@ type Role struct {
 	Kind       RoleKind `json:"role"`
 	RegionCode string   `json:"region_code,omitempty"`
 	OrgID      int64    `json:"org_id,omitempty"`
+	// PartnerID and PartnerAdmin scope a partner role to one partner (联合激励单位): its
+	// staff check volunteers at the gate, its admins also publish benefits and add staff.
+	PartnerID    int64 `json:"partner_id,omitempty"`
+	PartnerAdmin bool  `json:"partner_admin,omitempty"`
 }
 
 // Principal is the authenticated caller of a request.
@@ -111,6 +115,11 @@ const (
 	ActPIIReveal     Action = "pii.reveal"     // see one full identity number
 	ActSelf          Action = "self"           // act on one's own records
 	ActPlatformAdmin Action = "platform.admin" // create admins, platform settings
+
+	// Partners (partner.go).
+	ActPartnerApprove Action = "partner.approve" // approve or reject a partner's application
+	ActPartnerManage  Action = "partner.manage"  // publish benefits, add staff
+	ActPartnerGate    Action = "partner.gate"    // check a volunteer at the gate, record a use
 )
 
 // Resource describes the record an action touches, as far as authorisation needs it.
@@ -119,6 +128,7 @@ type Resource struct {
 	OrgID        int64   // the organisation the record belongs to, if any
 	OrgAncestors []int64 // the organisation's parents, nearest first
 	OwnerID      int64   // the account the record belongs to, for ActSelf
+	PartnerID    int64   // the partner the record belongs to, if any
 }
 
 // Authorize is the one decision on who may do what, by role and scope. Every handler of
@@ -148,8 +158,20 @@ func roleAllows(r Role, act Action, res Resource) bool {
 		return true
 	case RoleRegional:
 		switch act {
-		case ActAuditRead, ActRegionManage, ActOrgManage, ActOrgApprove, ActPIIReveal:
+		case ActAuditRead, ActRegionManage, ActOrgManage, ActOrgApprove, ActPIIReveal, ActPartnerApprove:
 			return RegionContains(r.RegionCode, res.RegionCode)
+		}
+	case RolePartner:
+		// Only the partner's own accounts act for it; a regional admin approves a partner
+		// but does not run its gate or publish its benefits.
+		if r.PartnerID == 0 || r.PartnerID != res.PartnerID {
+			return false
+		}
+		switch act {
+		case ActPartnerGate:
+			return true
+		case ActPartnerManage:
+			return r.PartnerAdmin
 		}
 	case RoleOrgAdmin:
 		switch act {

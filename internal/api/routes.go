@@ -159,6 +159,22 @@ func (x *API) routes() {
 	x.handle("GET", "/league-rosters/imports/{id}", false, x.leagueRosterImport)
 	x.handle("POST", "/league-rosters/imports/{id}/apply", false, x.applyLeagueRosters)
 
+	// Partners (联合激励单位), their benefits, claims and the gate (partners.go).
+	x.handle("POST", "/partners", false, x.applyPartner)
+	x.handle("GET", "/partners", false, x.listPartners)
+	x.handle("GET", "/partners/{id}", true, x.getPartner)
+	x.handle("POST", "/partners/{id}/approve", false, x.approvePartner)
+	x.handle("POST", "/partners/{id}/reject", false, x.rejectPartner)
+	x.handle("GET", "/partners/{id}/staff", false, x.listPartnerStaff)
+	x.handle("POST", "/partners/{id}/staff", false, x.addPartnerStaff)
+	x.handle("POST", "/partners/{id}/benefits", false, x.publishBenefit)
+	x.handle("GET", "/benefits", true, x.listBenefits)
+	x.handle("GET", "/benefits/{id}", true, x.getBenefit)
+	x.handle("POST", "/benefits/{id}/claims", false, x.claimBenefit)
+	x.handle("GET", "/me/benefit-claims", false, x.myBenefitClaims)
+	x.handle("GET", "/me/benefit-uses", false, x.myBenefitUses)
+	x.handle("POST", "/partner/redemptions", false, x.redeem)
+
 	// Service proofs and their public verification (proofs.go).
 	x.handle("POST", "/me/proofs", false, x.issueProof)
 	x.handle("GET", "/me/proofs", false, x.myProofs)

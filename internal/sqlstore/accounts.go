@@ -69,7 +69,7 @@ func (s *Store) findAccount(ctx context.Context, where string, arg any) (*zhiyua
 	// One query for the account and its roles: this runs on every page and API call that
 	// shows the caller, so a second round trip per request is worth saving.
 	rows, err := s.reader().query(ctx, `SELECT a.id, a.phone, a.name, a.password_hash, a.status, a.created_at,
-		r.role, r.region_code, r.org_id
+		r.role, r.region_code, r.org_id, r.partner_id, r.partner_admin
 		FROM (SELECT id, phone, name, password_hash, status, created_at FROM accounts WHERE `+where+`) a
 		LEFT JOIN account_roles r ON r.account_id = a.id
 		ORDER BY r.id`, arg)
@@ -83,7 +83,7 @@ func (s *Store) findAccount(ctx context.Context, where string, arg any) (*zhiyua
 		var acc zhiyuan.Account
 		var status string
 		var role roleColumns
-		if err := rows.Scan(&acc.ID, &acc.Phone, &acc.Name, &hash, &status, &acc.CreatedAt, &role.kind, &role.region, &role.org); err != nil {
+		if err := rows.Scan(&acc.ID, &acc.Phone, &acc.Name, &hash, &status, &acc.CreatedAt, &role.kind, &role.region, &role.org, &role.partner, &role.partnerAdmin); err != nil {
 			return nil, "", err
 		}
 		if a == nil {
@@ -106,14 +106,16 @@ func (s *Store) findAccount(ctx context.Context, where string, arg any) (*zhiyua
 // an account without roles.
 type roleColumns struct {
 	kind, region sql.NullString
-	org          sql.NullInt64
+	org, partner sql.NullInt64
+	partnerAdmin sql.NullBool
 }
 
 func (r roleColumns) appendTo(roles []zhiyuan.Role) []zhiyuan.Role {
 	if !r.kind.Valid {
 		return roles
 	}
-	return append(roles, zhiyuan.Role{Kind: zhiyuan.RoleKind(r.kind.String), RegionCode: r.region.String, OrgID: r.org.Int64})
+	return append(roles, zhiyuan.Role{Kind: zhiyuan.RoleKind(r.kind.String), RegionCode: r.region.String, OrgID: r.org.Int64,
+		PartnerID: r.partner.Int64, PartnerAdmin: r.partnerAdmin.Bool})
 }
 
 // SetPasswordHash replaces an account's password hash (a change of password, or a re-hash

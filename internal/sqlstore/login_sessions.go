@@ -54,7 +54,7 @@ func (s *Store) PrincipalBySession(ctx context.Context, token string, kind zhiyu
 		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	// One query for the caller and their roles: it runs on every authenticated request.
-	rows, err := s.reader().query(ctx, `SELECT a.id, a.name, a.phone, a.status, a.created_at, r.role, r.region_code, r.org_id
+	rows, err := s.reader().query(ctx, `SELECT a.id, a.name, a.phone, a.status, a.created_at, r.role, r.region_code, r.org_id, r.partner_id, r.partner_admin
 		FROM sessions s JOIN accounts a ON a.id = s.account_id
 		LEFT JOIN account_roles r ON r.account_id = a.id
 		WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ? AND a.status = 'active'
@@ -68,7 +68,7 @@ func (s *Store) PrincipalBySession(ctx context.Context, token string, kind zhiyu
 		var a zhiyuan.Account
 		var status string
 		var role roleColumns
-		if err := rows.Scan(&a.ID, &a.Name, &a.Phone, &status, &a.CreatedAt, &role.kind, &role.region, &role.org); err != nil {
+		if err := rows.Scan(&a.ID, &a.Name, &a.Phone, &status, &a.CreatedAt, &role.kind, &role.region, &role.org, &role.partner, &role.partnerAdmin); err != nil {
 			return nil, err
 		}
 		if acc == nil {

@@ -66,6 +66,8 @@ var nav = [...]navLink{
 	{"/me/honours", "我的荣誉", volunteers, inMine, ""},
 	{"/me/orgs", "我的组织", volunteers, inMine, ""},
 	{"/me", "个人资料", volunteers, inMine, ""},
+	{"/benefits", "志愿者权益", volunteers, inMine, ""},
+	{"/me/benefits", "我的权益", volunteers, inMine, ""},
 	{"/orgs/{org}/activities", "活动管理", orgAdmins, inManage, ""},
 	{"/orgs/{org}/honours", "表彰与培训", orgAdmins, inManage, ""},
 	{"/me/orgs", "我管理的组织", adminsOnly, inManage, ""},
@@ -76,11 +78,14 @@ var nav = [...]navLink{
 	{"/admin/honours", "表彰管理", regionalAdmins, inManage, ""},
 	{"/admin/volunteers", "志愿者查询", regionalAdmins, inManage, ""},
 	{"/admin/exchange", "数据交换", regionalAdmins, inManage, ""},
+	{"/admin/partners", "合作单位审核", regionalAdmins, inManage, ""},
 	{"/admin/audit", "审计日志", regionalAdmins, inManage, ""},
 	{"/admin/outbox", "发件箱", platformAdmins, inManage, ""},
 	{"/admin/jobs", "后台任务", platformAdmins, inManage, ""},
 	{"/orgs", "组织", everyone, inBar, ""},
 	{"/verify", "核验", everyone, inBar, ""},
+	{"/partner/scan", "扫码核验", partnerStaff, inTop, ""},
+	{"/partner", "本单位", partnerStaff, inTop, ""},
 	{"/me/notifications", "消息", signedIn, inTop, ""},
 	{"/register", "注册", anonymous, inTop, ""},
 	{"/manage", "管理", admins, inPhone, ""},
@@ -97,6 +102,7 @@ func notVolunteers(p *zhiyuan.Principal) bool  { return !p.Has(zhiyuan.RoleVolun
 func volunteers(p *zhiyuan.Principal) bool     { return p.Has(zhiyuan.RoleVolunteer) }
 func orgAdmins(p *zhiyuan.Principal) bool      { return adminOrg(p) != 0 }
 func platformAdmins(p *zhiyuan.Principal) bool { return p.Has(zhiyuan.RolePlatform) }
+func partnerStaff(p *zhiyuan.Principal) bool   { return p.Has(zhiyuan.RolePartner) }
 
 // admins are administrators of any kind: of an organisation, a region or the platform.
 func admins(p *zhiyuan.Principal) bool { return p.IsAdmin() }

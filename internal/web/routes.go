@@ -136,6 +136,22 @@ func (x *Web) routes() {
 	x.confirmable("/league-imports/{id}/apply", x.askLeagueImportApply, x.leagueImportApply)
 	x.handle("GET /league-rosters/template.xlsx", false, x.leagueRosterTemplate)
 
+	// Partners and benefits: the list, claims, the partner's page, the gate, approvals (partners.go).
+	x.handle("GET /benefits", true, x.benefitsPage)
+	x.handle("POST /benefits/{id}/claim", false, x.benefitClaim)
+	x.handle("GET /me/benefits", false, x.myBenefitsPage)
+	x.handle("GET /partners/new", false, x.partnerNewForm)
+	x.handle("POST /partners/new", false, x.partnerApply)
+	x.handle("GET /partner", false, x.partnerHome)
+	x.handle("POST /partner/staff", false, x.partnerAddStaff)
+	x.handle("POST /partner/benefits", false, x.partnerPublish)
+	x.handle("GET /partner/scan", false, x.partnerScanForm)
+	x.handle("POST /partner/scan", false, x.partnerScan)
+	x.confirmable("/partner/uses", x.askUse, x.partnerUse)
+	x.handle("GET /admin/partners", false, x.partnerAdminList)
+	x.confirmable("/admin/partners/{id}/approve", x.askPartnerDecide(true), x.partnerApprove)
+	x.confirmable("/admin/partners/{id}/reject", x.askPartnerDecide(false), x.partnerReject)
+
 	// Service proofs and the public verification pages (proofs.go).
 	x.handle("GET /me/proofs", false, x.myProofsPage)
 	x.handle("POST /me/proofs", false, x.proofIssue)
