@@ -122,6 +122,7 @@ const (
 	ReasonConsent    = "guardian_consent" // a minor without a guardian's consent
 	ReasonOverlap    = "overlap"          // another active sign-up at the same time
 	ReasonStatus     = "status"           // the volunteer's own account is closed
+	// ReasonCredit (credit.go): sign-up suspended by the credit record.
 )
 
 // CheckSignup decides whether v may sign up for session s of activity a, by the rules of
@@ -141,6 +142,9 @@ func CheckSignup(a *Activity, s *ActivitySession, v *Volunteer, e Eligibility) e
 func CheckEligible(a *Activity, s *ActivitySession, v *Volunteer, e Eligibility) error {
 	if v.Status != "" && v.Status != VolunteerActive {
 		return FieldFail(EInvalid, ReasonStatus, "signup.account_deleted")
+	}
+	if err := CheckSuspension(v.SuspendedUntil, e.Now); err != nil {
+		return err
 	}
 	loc := a.Location()
 	age := v.AgeOn(s.StartsAt.In(loc))

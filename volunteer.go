@@ -49,6 +49,9 @@ type Volunteer struct {
 	Status          VolunteerStatus
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// SuspendedUntil is when a suspension of sign-up by the credit record ends (zero:
+	// none); read with what the sign-up rules need (credit.go).
+	SuspendedUntil time.Time
 }
 
 // SealedContact is a volunteer's contact details as the store keeps them: AES-GCM

@@ -220,6 +220,19 @@ func (x *API) routes() {
 	x.handle("GET", "/me/export", false, x.exportMyData)
 	x.handle("POST", "/me/close", false, x.closeMyAccount)
 
+	// The credit record: marks, waiving, appeals and their decision; accident insurance
+	// policies and an activity's cover (credit.go).
+	x.handle("GET", "/me/credit", false, x.myCredit)
+	x.handle("GET", "/credit-marks/{id}", false, x.getCreditMark)
+	x.handle("POST", "/credit-marks/{id}/waive", false, x.waiveMark)
+	x.handle("POST", "/credit-marks/{id}/appeal", false, x.appealMark)
+	x.handle("POST", "/credit-marks/{id}/decision", false, x.decideAppeal)
+	x.handle("GET", "/credit-appeals", false, x.creditAppeals)
+	x.handle("GET", "/sessions/{id}/credit-marks", false, x.sessionCreditMarks)
+	x.handle("POST", "/organizations/{id}/insurance-policies", false, x.createPolicy)
+	x.handle("GET", "/organizations/{id}/insurance-policies", false, x.listPolicies)
+	x.handle("GET", "/activities/{id}/insurance", true, x.activityInsurance)
+
 	// The OpenAPI document, and for anything else under /api/ (other versions included)
 	// a 404 in the API's shape.
 	x.mux.HandleFunc("GET "+Prefix+"/openapi.json", func(w http.ResponseWriter, r *http.Request) {

@@ -226,6 +226,10 @@ func (s *Store) PublishActivity(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return s.activityStateError(ctx, tx, id, "activity.publish_needs_draft")
 		}
+		// An activity that requires insurance is published only while covered (insurance.go).
+		if err := s.uncoveredSession(ctx, tx, id); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `UPDATE activity_sessions SET status = 'open' WHERE activity_id = ? AND status = 'draft'`, id); err != nil {
 			return err
 		}

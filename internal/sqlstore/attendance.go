@@ -83,7 +83,11 @@ func (s *Store) CheckIn(ctx context.Context, in CheckinInput) (*zhiyuan.Attendan
 			if n, _ := res.RowsAffected(); n > 0 {
 				// The seat count stays: it counted the no-show already, as it counts
 				// every admitted sign-up (confirmed or no-show).
-				_, err = tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows - 1 WHERE id = ? AND no_shows > 0`, in.VolunteerID)
+				if _, err = tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows - 1 WHERE id = ? AND no_shows > 0`, in.VolunteerID); err != nil {
+					return err
+				}
+				// The no-show's mark goes too, and with it any suspension it caused.
+				err = s.revokeNoShowMark(ctx, tx, signupID.Int64, in.VolunteerID)
 			}
 			return err
 		})
@@ -349,6 +353,9 @@ func (s *Store) MarkNoShows(ctx context.Context, endedBefore time.Time, limit in
 				continue
 			}
 			if _, err := tx.exec(ctx, `UPDATE volunteers SET no_shows = no_shows + 1 WHERE id = ?`, p.volunteer); err != nil {
+				return err
+			}
+			if err := s.addMark(ctx, tx, p.signup, zhiyuan.MarkNoShow); err != nil {
 				return err
 			}
 			marked++

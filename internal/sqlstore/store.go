@@ -40,6 +40,10 @@ type Store struct {
 	cacheStmts bool
 	stmts      sync.Map // stmtKey → *sql.Stmt
 	nstmts     atomic.Int32
+
+	// signupLock is the sign-up's volunteer UPDATE (signups.go): signupLockCredit, which
+	// refuses a suspended volunteer; a benchmark swaps in signupLockPlain to measure it.
+	signupLock string
 }
 
 // maxStmts bounds the statement cache, in case some query text is built with values in it.
@@ -96,7 +100,7 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if opt.ConnMaxIdleTime == 0 {
 		opt.ConnMaxIdleTime = 5 * time.Minute
 	}
-	s := &Store{now: func() time.Time { return opt.Now().UTC().Truncate(time.Microsecond) }, dsn: dsn}
+	s := &Store{now: func() time.Time { return opt.Now().UTC().Truncate(time.Microsecond) }, dsn: dsn, signupLock: signupLockCredit}
 	if IsPostgres(dsn) {
 		db, err := openPostgres(dsn, opt)
 		if err != nil {
