@@ -197,9 +197,9 @@ func (s CreditStanding) Chinese() string {
 	return "一般"
 }
 
-// Standing decides a volunteer's standing from their marks and confirmed minutes at now.
+// StandingAt decides a volunteer's standing from their marks and confirmed minutes at now.
 // suspendedUntil is the stored suspension; one that has ended counts as none.
-func Standing(marks []*CreditMark, confirmedMinutes int64, suspendedUntil, now time.Time) CreditStanding {
+func StandingAt(marks []*CreditMark, confirmedMinutes int64, suspendedUntil, now time.Time) CreditStanding {
 	st := CreditStanding{Stars: StarLevel(confirmedMinutes)}
 	for _, m := range marks {
 		if m.Counts(now) && now.Sub(m.OccurredAt) < CreditStandingWindow {

@@ -41,7 +41,7 @@ func (a *App) creditOf(ctx context.Context, volunteerID int64) ([]*zhiyuan.Credi
 	if err != nil {
 		return nil, zhiyuan.CreditStanding{}, err
 	}
-	return marks, zhiyuan.Standing(marks, totals.ConfirmedMinutes, until, a.store.Now()), nil
+	return marks, zhiyuan.StandingAt(marks, totals.ConfirmedMinutes, until, a.store.Now()), nil
 }
 
 // MyCredit returns the caller's own credit record.
