@@ -493,3 +493,69 @@ func honourDay(s string) time.Time {
 	d, _ := time.ParseInLocation(time.DateOnly, s, zhiyuan.Beijing)
 	return d
 }
+
+// exportHonours is the honours part of "export my data": the volunteer's awards (revoked
+// ones too, with the reason), training, the organisers' evaluation summary, their own
+// evaluations of activities and the care visits recorded for them.
+func exportHonours(ctx context.Context, a *App, _ int64, v *zhiyuan.Volunteer) (any, error) {
+	if v == nil {
+		return map[string]any{}, nil
+	}
+	awards, err := a.store.Awards(ctx, sqlstore.AwardFilter{VolunteerID: v.ID, WithRevoked: true})
+	if err != nil {
+		return nil, err
+	}
+	trainings, err := a.store.Trainings(ctx, v.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	summary, err := a.store.RatingSummary(ctx, sqlstore.OfVolunteer, v.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := a.store.AttendedSessions(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	visits, err := a.store.CareVisits(ctx, v.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	type award struct {
+		Title, Level, AwardedOn, CertificateNo, Grantor, RevokeReason string
+		Revoked                                                       bool
+	}
+	type training struct {
+		Course, Organiser, TrainedOn string
+		Hours                        float64
+	}
+	type rating struct {
+		Activity, Comment string
+		Rating            int
+	}
+	type visit struct{ Org, VisitedOn, Kind, Note string }
+	out := struct {
+		Awards            []award
+		Training          []training
+		EvaluationCount   int
+		EvaluationAverage float64
+		MyRatings         []rating
+		CareVisits        []visit
+	}{Awards: []award{}, Training: []training{}, MyRatings: []rating{}, CareVisits: []visit{},
+		EvaluationCount: summary.Count, EvaluationAverage: summary.Average}
+	for _, w := range awards {
+		out.Awards = append(out.Awards, award{w.Title, w.Level.Chinese(), w.AwardedOn, w.CertificateNo, w.GrantorName, w.RevokeReason, w.Revoked()})
+	}
+	for _, t := range trainings {
+		out.Training = append(out.Training, training{t.Course, t.Organiser, t.TrainedOn, zhiyuan.MinutesToHours(t.Minutes)})
+	}
+	for _, s := range sessions {
+		if s.Rating > 0 {
+			out.MyRatings = append(out.MyRatings, rating{s.ActivityTitle, s.Comment, s.Rating})
+		}
+	}
+	for _, c := range visits {
+		out.CareVisits = append(out.CareVisits, visit{c.OrgName, c.VisitedOn, c.KindName(), c.Note})
+	}
+	return out, nil
+}

@@ -638,6 +638,7 @@ type ExportSection struct {
 func exportSections() []ExportSection {
 	return []ExportSection{
 		{Name: "signups", Data: exportSignups}, // signups.go
+		{Name: "honours", Data: exportHonours}, // honours.go
 	}
 }
 

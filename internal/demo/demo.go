@@ -46,6 +46,7 @@ func fillers() []Filler {
 		fillMemberships,   // organizations.go: volunteers in organisations
 		fillImport,        // imports.go: a finished import of a member list, with its error sheet
 		fillLeagueRosters, // league.go: roster counts beside the members who are League members
+		fillHonours,       // honours.go: awards, training, evaluations for 我的荣誉, before the cards' proof prints them
 		fillCards,         // cards.go: star levels and proofs need the hour history
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page
 	}

@@ -146,6 +146,15 @@ func TestHonourPages(t *testing.T) {
 		}
 		res = vol.Get("/me/honours")
 		honourPage(t, "my honours with the district's award", res.Status, res.Body, http.StatusOK, "五星志愿者", "区县级")
+		// An award to the organisation shows on its public page; the export holds hers.
+		grant = url.Values{"region": {"440106"}, "org_id": {fmt.Sprint(e.Org.ID)}, "title": {"优秀志愿服务组织"}, "level": {"district"}, "awarded_on": {"2037-01-20"}}
+		if res = district.Post("/admin/honours", grant); res.Status != http.StatusSeeOther {
+			t.Fatalf("award to the organisation: %d %s", res.Status, res.Body)
+		}
+		res = e.Browser().Get(fmt.Sprintf("/orgs/%d", e.Org.ID))
+		honourPage(t, "organisation's public page", res.Status, res.Body, http.StatusOK, "荣誉", "优秀志愿服务组织")
+		res = vol.Get("/me/export")
+		honourPage(t, "export", res.Status, res.Body, http.StatusOK, `"honours"`, "五星志愿者", "急救知识培训")
 		// The volunteer cannot open the organisation's page.
 		if res := vol.Get(page); res.Status != http.StatusForbidden {
 			t.Errorf("volunteer opens the organisation's honours: %d", res.Status)

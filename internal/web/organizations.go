@@ -131,6 +131,10 @@ func (x *Web) renderOrgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 		"Title": o.Name, "Org": x.orgView(p, o), "Children": x.orgViews(p, children), "Mine": mine, "SubOrgs": subs,
 		"IsVolunteer": p.Has(zhiyuan.RoleVolunteer), "Notice": zhiyuan.Text(orgNotices[r.URL.Query().Get("done")]),
 	}
+	// Honours the organisation received (优秀志愿服务组织), public like the page (honours.go).
+	if awards, err := x.app.OrgHonoursAwards(r.Context(), o.ID); err == nil && len(awards) > 0 {
+		data["Honours"] = awards
+	}
 	if sec := x.orgLeague(r, p, o); sec != nil {
 		if league != nil {
 			league(sec)
