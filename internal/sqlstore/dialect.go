@@ -190,7 +190,9 @@ func (sqliteDialect) planArgs() []any { return nil }
 // demo, the province-wide figures became 3–4 times faster. SQLite, without ANALYZE
 // statistics, does not choose it by itself (the primary key looks cheaper), so the
 // statement names it. PostgreSQL plans the same joins with hash joins and needs no hint.
-func (sqliteDialect) leagueVolunteers() string { return "volunteers v INDEXED BY volunteers_league_idx" }
+func (sqliteDialect) leagueVolunteers() string {
+	return "volunteers v INDEXED BY volunteers_league_idx"
+}
 
 // River's SQLite driver on the write pool: River's queries queue for its one connection
 // with the requests' writes, in Go, instead of fighting them for the file's lock.
