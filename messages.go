@@ -480,6 +480,7 @@ var catalogue = map[Msg]string{
 	"import.no_rows":             "表格中没有数据行",
 	"import.not_ready":           "该导入尚未校验完成，或已经开始执行",
 	"import.org_not_approved":    "组织通过审核后才能导入成员",
+	"notice.import.same_file":    "这个文件与导入 #{id}（{at} 上传）是同一个文件，没有再建新的导入；下面就是那次导入。",
 	"import.errors_expired":      "导入的错误清单已超过保存期限（{days}天），其中的个人信息已按规定删除：请重新上传名单以获得新的错误清单",
 	"import.row_closed":          "本人已注销账号，该行的个人信息已删除",
 	"import.row_conflict_name":   "该证件号码已登记为其他姓名",

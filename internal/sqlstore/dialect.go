@@ -60,6 +60,10 @@ type dialect interface {
 	// snapshotTx are the options of a read transaction that sees one moment throughout
 	// (figures verify).
 	snapshotTx() *sql.TxOptions
+	// leagueVolunteers is the volunteers table, as v, in the League rate's statements
+	// (league.go), which look each approved membership's volunteer up by id only to test
+	// its status and political status.
+	leagueVolunteers() string
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database; anything else is the path of
@@ -178,6 +182,18 @@ func (sqliteDialect) lockMigrations(context.Context, conn) error { return nil }
 // SQLite plans without looking at parameter values (no STAT4): nothing to ask for.
 func (sqliteDialect) planArgs() []any { return nil }
 
+// On SQLite the League rate reads the volunteers through volunteers_league_idx (id,
+// political_status, status), migration 0019: looked up by the integer primary key, each
+// volunteer costs a page of the wide volunteers table (sealed contact details, search
+// text), a whole province's memberships once per level above them. The narrow covering
+// index holds the same answer in a fraction of the pages; measured on the 20,000-volunteer
+// demo, the province-wide figures became 3–4 times faster. SQLite, without ANALYZE
+// statistics, does not choose it by itself (the primary key looks cheaper), so the
+// statement names it. PostgreSQL plans the same joins with hash joins and needs no hint.
+func (sqliteDialect) leagueVolunteers() string {
+	return "volunteers v INDEXED BY volunteers_league_idx"
+}
+
 // River's SQLite driver on the write pool: River's queries queue for its one connection
 // with the requests' writes, in Go, instead of fighting them for the file's lock.
 func (sqliteDialect) jobDriver(db *sql.DB) riverdriver.Driver[*sql.Tx] { return riversqlite.New(db) }
@@ -277,6 +293,8 @@ func (postgresDialect) beginBulkLoad(context.Context, *sql.DB) (end func()) { re
 // PostgreSQL switches a prepared statement to a generic plan after five runs; pgx's
 // "exec" mode sends an unnamed statement each time, which is planned for its values.
 func (postgresDialect) planArgs() []any { return []any{pgx.QueryExecModeExec} }
+
+func (postgresDialect) leagueVolunteers() string { return "volunteers v" }
 
 // River's database/sql driver on the store's pool (pgx's stdlib). It has no LISTEN
 // connection of its own, so the runner polls (jobs.Options.PollInterval); see

@@ -63,7 +63,7 @@ func (s *Store) SetLeagueRoster(ctx context.Context, orgID int64, count int, aud
 // ('/1/5/' → '/1/50', as prefixRange), sub their subtree's roster, mem their subtree's
 // and their own League members. Each subtree is one range on organizations_path_idx, its
 // memberships come off org_members_org_status_volunteer_idx, the volunteers by key.
-func leagueOrgSQL(cond string) string {
+func (s *Store) leagueOrgSQL(cond string) string {
 	// The joins are written as CROSS JOINs with their conditions in WHERE: the same
 	// inner joins to both engines, and the order SQLite must follow (it keeps a CROSS
 	// JOIN's order), which is from the few units asked for down their path ranges to the
@@ -83,7 +83,7 @@ func leagueOrgSQL(cond string) string {
 	), mem AS (
 		SELECT t.id, COUNT(DISTINCT CASE WHEN d.status = 'approved' THEN m.volunteer_id END) AS members,
 			COUNT(CASE WHEN d.id = t.id THEN 1 END) AS own
-		FROM t CROSS JOIN organizations d CROSS JOIN org_members m CROSS JOIN volunteers v
+		FROM t CROSS JOIN organizations d CROSS JOIN org_members m CROSS JOIN ` + s.dialect.leagueVolunteers() + `
 		WHERE d.path >= t.path AND d.path < t.hi AND m.org_id = d.id AND m.status = 'approved'
 			AND v.id = m.volunteer_id AND v.status = 'active' AND v.political_status = ?
 		GROUP BY t.id
@@ -103,7 +103,7 @@ func scanLeagueOrg(r rowScanner) (zhiyuan.LeagueOrgRate, error) {
 // children (by name), in one statement; ENotFound when the organisation is not approved.
 func (s *Store) LeagueOrgFigures(ctx context.Context, orgID int64) (zhiyuan.LeagueOrgRate, []zhiyuan.LeagueOrgRate, error) {
 	list, err := queryAll(ctx, s.reader(), scanLeagueOrg,
-		leagueOrgSQL("(o.id = ? OR o.parent_id = ?)")+" ORDER BY CASE WHEN o.id = ? THEN 0 ELSE 1 END, o.name, o.id",
+		s.leagueOrgSQL("(o.id = ? OR o.parent_id = ?)")+" ORDER BY CASE WHEN o.id = ? THEN 0 ELSE 1 END, o.name, o.id",
 		orgID, orgID, zhiyuan.LeagueMemberStatus, orgID)
 	if err != nil {
 		return zhiyuan.LeagueOrgRate{}, nil, err
@@ -172,7 +172,7 @@ func (s *Store) LeagueUnits(ctx context.Context, f zhiyuan.LeagueUnitFilter) ([]
 	if limit <= 0 || limit > zhiyuan.LeagueUnitsExportMax {
 		limit = zhiyuan.LeagueUnitsExportMax
 	}
-	q := leagueOrgSQL(cond) + leagueOrder(f.Sort, f.Desc) + " LIMIT ? OFFSET ?"
+	q := s.leagueOrgSQL(cond) + leagueOrder(f.Sort, f.Desc) + " LIMIT ? OFFSET ?"
 	args = append(args, zhiyuan.LeagueMemberStatus, limit, max(f.Offset, 0))
 	list, err := queryAll(ctx, s.reader(), scanLeagueOrg, q, args...)
 	return list, total, err
@@ -183,7 +183,7 @@ func (s *Store) LeagueUnits(ctx context.Context, f zhiyuan.LeagueUnitFilter) ([]
 // units at the head of the units-behind list in its default order.
 func (s *Store) CountLeagueLagging(ctx context.Context, f zhiyuan.LeagueUnitFilter, percent int) (int, error) {
 	cond, args := leagueUnitWhere(f)
-	q := "SELECT COUNT(*) FROM (" + leagueOrgSQL(cond) +
+	q := "SELECT COUNT(*) FROM (" + s.leagueOrgSQL(cond) +
 		" WHERE sub.roster > 0 AND COALESCE(mem.members, 0) * 100 < sub.roster * ?) lag"
 	args = append(args, zhiyuan.LeagueMemberStatus, percent)
 	var n int
@@ -214,7 +214,7 @@ func (s *Store) LeagueRegionFigures(ctx context.Context, codes, prefixes []strin
 		GROUP BY k.n
 	), me AS (
 		SELECT k.n, COUNT(DISTINCT m.volunteer_id) AS members
-		FROM k CROSS JOIN organizations o CROSS JOIN org_members m CROSS JOIN volunteers v
+		FROM k CROSS JOIN organizations o CROSS JOIN org_members m CROSS JOIN ` + s.dialect.leagueVolunteers() + `
 		WHERE o.status = 'approved' AND o.region_code >= k.lo AND o.region_code < k.hi
 			AND m.org_id = o.id AND m.status = 'approved'
 			AND v.id = m.volunteer_id AND v.status = 'active' AND v.political_status = ?

@@ -57,9 +57,16 @@ func (x *Web) importUpload(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 	data, err := httpx.ReadImportFile(w, r)
 	if err == nil {
 		var im *zhiyuan.Import
-		im, _, err = x.app.UploadImport(r.Context(), p, id, data)
+		var created bool
+		im, created, err = x.app.UploadImport(r.Context(), p, id, data)
 		if err == nil {
-			http.Redirect(w, r, fmt.Sprintf("/imports/%d", im.ID), http.StatusSeeOther)
+			// The same file again is the earlier import: nothing new was made, and its page
+			// says so.
+			to := fmt.Sprintf("/imports/%d", im.ID)
+			if !created {
+				to += "?done=same_file"
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return nil
 		}
 	}
@@ -86,10 +93,14 @@ func (x *Web) importShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 	if im.Status == zhiyuan.ImportValidating || im.Status == zhiyuan.ImportRunning {
 		refresh = importRefreshSeconds
 	}
-	x.render(w, r, http.StatusOK, "import_show.html", map[string]any{
+	data := map[string]any{
 		"Title": o.Name + " · 导入 #" + strconv.FormatInt(im.ID, 10), "Org": x.orgView(p, o), "Import": im,
 		"Errors": errs, "Refresh": refresh, "Status": string(im.Status), "Bad": im.Errors + im.Conflicts,
-	})
+	}
+	if r.URL.Query().Get("done") == "same_file" {
+		data["Notice"] = zhiyuan.Text("notice.import.same_file", "id", im.ID, "at", im.CreatedAt.In(zhiyuan.Beijing).Format("2006-01-02 15:04"))
+	}
+	x.render(w, r, http.StatusOK, "import_show.html", data)
 	return nil
 }
 

@@ -123,6 +123,14 @@ func TestImportPages(t *testing.T) {
 		if !strings.Contains(done, "导入完成") || !strings.Contains(done, `id="done-created">38<`) {
 			t.Fatalf("final page lacks the counts")
 		}
+		// The same file again is the earlier import, and its page says so.
+		again := send(memberList(40, 3, 17))
+		if again.Status != http.StatusSeeOther || again.Header.Get("Location") != at+"?done=same_file" {
+			t.Fatalf("the same file again: %d %s", again.Status, again.Header.Get("Location"))
+		}
+		if page := string(b.Get(at + "?done=same_file").Body); !strings.Contains(page, "是同一个文件，没有再建新的导入") || !strings.Contains(page, "导入完成") {
+			t.Fatal("the earlier import's page does not say it is the same file")
+		}
 		if res := b.Get(at + "/errors.xlsx"); res.Status != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "spreadsheetml") {
 			t.Fatalf("errors.xlsx: %d", res.Status)
 		}

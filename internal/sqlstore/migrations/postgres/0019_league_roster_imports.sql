@@ -32,3 +32,6 @@ CREATE TABLE league_roster_import_rows (
     reason    TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (import_id, line)
 );
+
+-- SQLite adds volunteers_league_idx here for the League rate's statements; PostgreSQL
+-- hash-joins the volunteers and does without it (dialect.go, leagueVolunteers).
