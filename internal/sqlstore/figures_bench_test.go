@@ -7,7 +7,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -18,93 +17,97 @@ import (
 	"zhiyuan/internal/sqlstore/storetest"
 )
 
-// benchFigureRows loads into the summary tables the rows that n confirmed hour entries
-// (by n/50 volunteers, over 2,000 organisations, Guangdong's counties, every category and
-// the 12 months of 2026) leave there. The entries themselves are not written: loading
-// 10,000,000 through the triggers would take hours on a 2-core machine (the write path's
-// own cost is BenchmarkFiguresConfirmWrite's), and a dashboard never reads them, only the
-// summary rows, which is what this loads, computed from simulated entries in Go.
-func benchFigureRows(b *testing.B, s *sqlstore.Store, orgs []*zhiyuan.Organization, counties []string, n int) {
+// benchWorld is what the figures benchmark serves in: 2,000 organisations over
+// Guangdong's counties, each with activities in 4 of the categories, each activity with a
+// session every month of 2026; and volunteers living in those counties.
+type benchWorld struct {
+	orgs     []*zhiyuan.Organization
+	sessions [][]benchSession // per organisation
+	vols     []int64
+	admin    int64
+}
+
+type benchSession struct {
+	id   int64
+	ends time.Time
+}
+
+func newBenchWorld(b *testing.B, s *sqlstore.Store, counties []string, volunteers int) *benchWorld {
 	b.Helper()
 	ctx := context.Background()
-	rng := rand.New(rand.NewPCG(uint64(n), 7))
-	type rk struct{ region, month, cat string }
-	type ok struct {
-		org        int64
-		month, cat string
+	rng := rand.New(rand.NewPCG(1, 7))
+	acc := &zhiyuan.Account{Phone: "13500000009", Name: "基准"}
+	if err := s.CreateAccount(ctx, acc, "h"); err != nil {
+		b.Fatal(err)
 	}
-	type sk struct{ region, month, prev string }
-	regionRows := map[rk]int64{}
-	orgRows := map[ok]int64{}
-	nv := max(n/50, 100)
-	home := make([]string, nv)
-	active := make([]uint16, nv) // a bit per month of 2026
-	for i := range home {
-		home[i] = counties[rng.IntN(len(counties))]
+	w := &benchWorld{admin: acc.ID, orgs: make([]*zhiyuan.Organization, 2000)}
+	for i := range w.orgs {
+		w.orgs[i] = &zhiyuan.Organization{Name: fmt.Sprintf("基准组织%d", i), Type: "社会组织", RegionCode: counties[i%len(counties)],
+			Status: zhiyuan.OrgApproved, CreatedBy: acc.ID, ContactName: "x", ContactPhone: "13800000000"}
 	}
-	for range n {
-		v := rng.IntN(nv)
-		m := 1 + rng.IntN(12)
-		month := fmt.Sprintf("2026-%02d", m)
-		cat := string(zhiyuan.Categories[rng.IntN(len(zhiyuan.Categories))])
-		o := orgs[rng.IntN(len(orgs))]
-		minutes := int64(60 + 30*rng.IntN(6))
-		regionRows[rk{o.RegionCode, month, cat}] += minutes
-		orgRows[ok{o.ID, month, cat}] += minutes
-		active[v] |= 1 << m
+	if err := s.BulkCreateOrganizations(ctx, w.orgs); err != nil {
+		b.Fatal(err)
 	}
-	spans := map[sk]int64{}
-	for v, bits := range active {
-		prev := ""
-		for m := 1; m <= 12; m++ {
-			if bits&(1<<m) != 0 {
-				month := fmt.Sprintf("2026-%02d", m)
-				spans[sk{home[v], month, prev}]++
-				prev = month
+	var acts []*zhiyuan.Activity
+	for _, o := range w.orgs {
+		for _, k := range rng.Perm(len(zhiyuan.Categories))[:4] {
+			a := &zhiyuan.Activity{OrgID: o.ID, Title: "基准活动", Category: zhiyuan.Categories[k], RegionCode: o.RegionCode,
+				Address: "x", Lat: 23, Lng: 113, Status: zhiyuan.ActivityPublished}
+			for m := range 12 {
+				start := time.Date(2026, time.Month(1+m), 1+rng.IntN(27), 1, 0, 0, 0, time.UTC)
+				a.Sessions = append(a.Sessions, zhiyuan.ActivitySession{StartsAt: start, EndsAt: start.Add(3 * time.Hour), Capacity: 1000})
 			}
+			acts = append(acts, a)
 		}
 	}
-	type volKey struct{ region, month, sex, band, pol string }
-	vols := map[volKey]int64{}
-	for v := range nv {
-		vols[volKey{home[v], fmt.Sprintf("2025-%02d", 1+v%12), []string{"male", "female"}[v%2], zhiyuan.FigureAgeBands[v%4], []string{"群众", "共青团员", "中共党员"}[v%3]}]++
+	if err := s.BulkCreateActivities(ctx, acts, acc.ID); err != nil {
+		b.Fatal(err)
 	}
-	insert := func(head string, cols int, rows [][]any) {
-		for start := 0; start < len(rows); start += 400 {
-			chunk := rows[start:min(start+400, len(rows))]
-			tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
-			var args []any
-			for _, r := range chunk {
-				args = append(args, r...)
-			}
-			q := head + strings.TrimSuffix(strings.Repeat(tuple+", ", len(chunk)), ", ")
-			if _, err := s.DB().ExecContext(ctx, s.Rebind(q), args...); err != nil {
-				b.Fatal(err)
-			}
+	w.sessions = make([][]benchSession, len(w.orgs))
+	for i, a := range acts {
+		for _, se := range a.Sessions {
+			w.sessions[i/4] = append(w.sessions[i/4], benchSession{se.ID, se.EndsAt})
 		}
 	}
-	var rows [][]any
-	for k, m := range regionRows {
-		rows = append(rows, []any{k.region, k.month, k.cat, 1, 2, 20, m})
+	for start := 0; start < volunteers; start += 20_000 {
+		var batch []sqlstore.BulkVolunteer
+		for i := start; i < min(start+20_000, volunteers); i++ {
+			batch = append(batch, sqlstore.BulkVolunteer{
+				Volunteer: &zhiyuan.Volunteer{Name: "基准志愿者", IDType: zhiyuan.IDResident, IDNumberMasked: "440***********123X",
+					Phone: fmt.Sprintf("139%08d", i), RegionCode: counties[rng.IntN(len(counties))], Sex: []string{"male", "female"}[i%2],
+					BirthDate: time.Date(1960+i%45, 1, 1, 0, 0, 0, 0, time.UTC), PoliticalStatus: []string{"群众", "共青团员", "中共党员"}[i%3]},
+				Secrets: sqlstore.VolunteerSecrets{PasswordHash: "h", IDNumberIndex: fmt.Sprintf("bench%d", i)}})
+		}
+		if err := s.BulkCreateVolunteers(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		for _, v := range batch {
+			w.vols = append(w.vols, v.Volunteer.ID)
+		}
 	}
-	insert("INSERT INTO fig_region (region_code, month, category, activities, sessions, signups, minutes) VALUES ", 7, rows)
-	rows = rows[:0]
-	for k, m := range orgRows {
-		rows = append(rows, []any{k.org, k.month, k.cat, 1, 2, 20, m})
-	}
-	insert("INSERT INTO fig_org (org_id, month, category, activities, sessions, signups, minutes) VALUES ", 7, rows)
-	rows = rows[:0]
-	for k, c := range spans {
-		rows = append(rows, []any{k.region, k.month, k.prev, c})
-	}
-	insert("INSERT INTO fig_active_span (region_code, month, prev_month, volunteers) VALUES ", 4, rows)
-	rows = rows[:0]
-	for k, c := range vols {
-		rows = append(rows, []any{k.region, k.month, k.sex, k.band, k.pol, c, 0})
-	}
-	insert("INSERT INTO fig_volunteers (region_code, month, sex, age_band, political_status, registered, closed) VALUES ", 7, rows)
-	if s.Engine() == "postgres" {
-		s.DB().ExecContext(ctx, "ANALYZE")
+	return w
+}
+
+// loadHours writes n confirmed hour entries (random volunteer, organisation, activity and
+// month; 1 to 3.5 hours) through the real tables, in transactions of 20,000: the ledger's
+// chains and seals as for entries confirmed one by one, the summaries built by the
+// triggers as they go in (sqlstore.LoadConfirmedHours).
+func (w *benchWorld) loadHours(b *testing.B, s *sqlstore.Store, n int, seed uint64) {
+	b.Helper()
+	rng := rand.New(rand.NewPCG(seed, 11))
+	const per = 20_000
+	list := make([]sqlstore.PastHours, 0, per)
+	for done := 0; done < n; done += per {
+		list = list[:0]
+		for range min(per, n-done) {
+			o := rng.IntN(len(w.orgs))
+			se := w.sessions[o][rng.IntN(len(w.sessions[o]))]
+			list = append(list, sqlstore.PastHours{VolunteerID: w.vols[rng.IntN(len(w.vols))], SessionID: se.id, OrgID: w.orgs[o].ID,
+				Minutes: int64(60 + 30*rng.IntN(6)), RecordedAt: se.ends})
+		}
+		if err := s.LoadConfirmedHours(context.Background(), list, w.admin); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -139,15 +142,18 @@ func topOrgs(b *testing.B, s *sqlstore.Store) int {
 	return len(top)
 }
 
-// BenchmarkFiguresCityDashboard times 广州's dashboard for 2026 (12 months × categories ×
-// districts; the top organisations apart) with the summary rows of 100,000 confirmed hour
-// entries, then of 10,000,000 (ZHIYUAN_BENCH_HOURS overrides), in the same database. The
-// summaries are bounded by regions × months × categories (× organisations), not by
-// entries, so the ratio should stay under 1.5. load_s is the time to load the large
-// run's summary rows (see benchFigureRows: simulated entries, summaries written in bulk).
+// BenchmarkFiguresCityDashboard times 广州's dashboard for 2026 (totals, 12 months ×
+// categories, each district side by side) and its top organisations, with 100,000 real
+// confirmed hour entries loaded, then with ZHIYUAN_BENCH_HOURS of them (default
+// 1,000,000; 10,000,000 is what the issue asks, see docs/figures.md for its load time on a
+// 2-core machine), in the same database: the entries go in through the ledger's tables
+// and the triggers build the summaries (benchWorld.loadHours). The summaries are bounded
+// by regions × months × categories (× organisations), not by entries, so the ratios
+// should stay under 1.5. load_s is the time to load the entries past the first 100,000.
 func BenchmarkFiguresCityDashboard(b *testing.B) {
-	large := 10_000_000
-	if v, err := strconv.Atoi(os.Getenv("ZHIYUAN_BENCH_HOURS")); err == nil && v > 100_000 {
+	const small = 100_000
+	large := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("ZHIYUAN_BENCH_HOURS")); err == nil && v > small {
 		large = v
 	}
 	tree := region.Default()
@@ -170,41 +176,33 @@ func BenchmarkFiguresCityDashboard(b *testing.B) {
 		b.Run(engine, func(b *testing.B) {
 			for range b.N {
 				s := storetest.New(b, engine, sqlstore.Options{})
-				ctx := context.Background()
-				acc := &zhiyuan.Account{Phone: "13500000009", Name: "基准"}
-				if err := s.CreateAccount(ctx, acc, "h"); err != nil {
-					b.Fatal(err)
-				}
-				orgs := make([]*zhiyuan.Organization, 2000)
-				for i := range orgs {
-					orgs[i] = &zhiyuan.Organization{Name: fmt.Sprintf("基准组织%d", i), Type: "社会组织", RegionCode: counties[i%len(counties)],
-						Status: zhiyuan.OrgApproved, CreatedBy: acc.ID, ContactName: "x", ContactPhone: "13800000000"}
-				}
-				if err := s.BulkCreateOrganizations(ctx, orgs); err != nil {
-					b.Fatal(err)
+				defer s.BeginBulkLoad(context.Background())()
+				w := newBenchWorld(b, s, counties, max(large/50, 1000))
+				analyze := func() {
+					if engine == "postgres" {
+						s.DB().ExecContext(context.Background(), "ANALYZE")
+					}
 				}
 				run := func() int { return cityDashboard(b, s, districts) }
 				top := func() int { return topOrgs(b, s) }
-				benchFigureRows(b, s, orgs, counties, 100_000)
-				small, topSmall := timeQuery(b, 30, run), timeQuery(b, 30, top)
-				for _, t := range []string{"fig_region", "fig_org", "fig_active_span", "fig_volunteers"} {
-					if _, err := s.DB().ExecContext(ctx, "DELETE FROM "+t); err != nil {
-						b.Fatal(err)
-					}
-				}
+				w.loadHours(b, s, small, 1)
+				analyze()
+				dashSmall, topSmall := timeFigures(b, engine, run), timeFigures(b, engine, top)
 				started := time.Now()
-				benchFigureRows(b, s, orgs, counties, large)
+				w.loadHours(b, s, large-small, 2)
 				load := time.Since(started)
-				big, topBig := timeQuery(b, 30, run), timeQuery(b, 30, top)
+				analyze()
+				dashBig, topBig := timeFigures(b, engine, run), timeFigures(b, engine, top)
 				ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
-				b.ReportMetric(ms(small), "dashboard_ms@100k")
-				b.ReportMetric(ms(big), fmt.Sprintf("dashboard_ms@%dM", large/1_000_000))
-				b.ReportMetric(ms(big)/ms(small), "dashboard_ratio")
-				// The top organisations read one row per (organisation, month, category) of the
-				// city: more of those exist as entries spread, up to all of them (then flat).
+				big := fmt.Sprintf("%gM", float64(large)/1e6)
+				b.ReportMetric(ms(dashSmall), "dashboard_ms@100k")
+				b.ReportMetric(ms(dashBig), "dashboard_ms@"+big)
+				b.ReportMetric(ms(dashBig)/ms(dashSmall), "dashboard_ratio")
 				b.ReportMetric(ms(topSmall), "top_orgs_ms@100k")
 				b.ReportMetric(ms(topBig)/ms(topSmall), "top_orgs_ratio")
+				b.ReportMetric((ms(dashBig)+ms(topBig))/(ms(dashSmall)+ms(topSmall)), "whole_ratio")
 				b.ReportMetric(load.Seconds(), "load_s")
+				b.ReportMetric(float64(large-small)/load.Seconds(), "entries/s")
 				b.ReportMetric(0, "ns/op")
 			}
 		})
@@ -288,6 +286,30 @@ func BenchmarkFiguresConfirmWrite(b *testing.B) {
 			}
 		})
 	}
+}
+
+// timeFigures is the median time of 31 runs of f after 5 to warm up: on SQLite the CPU
+// time this process spent (the engine runs in it), on PostgreSQL the wall clock. The median
+// and the CPU time keep the other work of a shared machine out of the ratio as far as
+// they can.
+func timeFigures(b *testing.B, engine string, f func() int) time.Duration {
+	b.Helper()
+	for range 5 {
+		f()
+	}
+	took := make([]time.Duration, 31)
+	for i := range took {
+		started, cpu := time.Now(), processCPU()
+		if f() == 0 {
+			b.Fatal("query found nothing")
+		}
+		took[i] = time.Since(started)
+		if engine == "sqlite" {
+			took[i] = processCPU() - cpu
+		}
+	}
+	slices.Sort(took)
+	return took[len(took)/2]
 }
 
 // processCPU is the CPU time (user and system) this process has used so far.
