@@ -47,6 +47,7 @@ func fillers() []Filler {
 		fillImport,        // imports.go: a finished import of a member list, with its error sheet
 		fillLeagueRosters, // league.go: roster counts beside the members who are League members
 		fillCards,         // cards.go: star levels and proofs need the hour history
+		fillPartners,      // partners.go: a partner, its benefits and staff; a use of 张小红's card
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page
 	}
 }
