@@ -29,6 +29,8 @@ var axeVisitors = []crawlVisitor{
 	{"org-admin", "13900000203"}, // 广州市义工联合会: activities, sign-up lists, attendance
 	{"city-admin", "13900000100"},
 	{"platform-admin", "13900000000"},
+	{"partner-admin", "13900000300"}, // 广州博物馆: its benefits, staff, the gate
+	{"partner-staff", "13900000301"},
 }
 
 // axeFlow is a form a visitor submits during the crawl, so that the pages it leads to
@@ -57,6 +59,11 @@ var axeFlows = []axeFlow{
 	{"org-admin", "/orgs/{org}/imports", `form[action="/orgs/{org}/imports"]`, nil},
 	{"city-admin", "/admin/exchange", `form[action="/admin/exchange/download"]`, nil},
 	{"city-admin", "/admin/league", `form.filters`, nil}, // 落后单位: the League registration rate's list
+	// Partners and benefits: the list with a bad filter, a benefit form left empty, and
+	// the gate with a payload that is no code (its refusal beside the field).
+	{"volunteer", "/benefits", `form.filters`, map[string]string{"#near": "abc"}},
+	{"partner-admin", "/partner", `form[action="/partner/benefits"]`, nil},
+	{"partner-staff", "/partner/scan", `form[action="/partner/scan"]`, map[string]string{"#payload": "XXXX"}},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape
