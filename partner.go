@@ -271,7 +271,7 @@ func (p LimitPeriod) Chinese() string {
 // Key names the period that holds t in Beijing time ("2026-12", "2026-12-06", "2026",
 // "ever"): the per-volunteer count is kept per key, so a new month starts a new count.
 func (p LimitPeriod) Key(t time.Time) string {
-	t = t.In(beijing)
+	t = t.In(Beijing)
 	switch p {
 	case PeriodDay:
 		return t.Format("2006-01-02")
@@ -282,10 +282,6 @@ func (p LimitPeriod) Key(t time.Time) string {
 	}
 	return "ever"
 }
-
-// beijing is China Standard Time (UTC+8, no daylight saving), fixed so no zone database
-// is needed.
-var beijing = time.FixedZone("CST", 8*3600)
 
 // Benefit is one offer of a partner.
 type Benefit struct {

@@ -669,7 +669,7 @@ func (a *App) CheckAtGate(ctx context.Context, p *zhiyuan.Principal, in GateInpu
 		}
 		ans.Kind, ans.volunteerID, ans.claimID = "redemption", c.VolunteerID, c.ID
 		if !c.UsedAt.IsZero() {
-			ans.Reason = zhiyuan.Text("gate.used_at", "at", c.UsedAt.In(beijingZone).Format("2006-01-02 15:04"))
+			ans.Reason = zhiyuan.Text("gate.used_at", "at", c.UsedAt.In(zhiyuan.Beijing).Format("2006-01-02 15:04"))
 		}
 	} else {
 		cc, err := proof.VerifyCard(payload, a.Signer.PublicKeys(), now)
@@ -771,6 +771,3 @@ func (a *App) RecordUse(ctx context.Context, p *zhiyuan.Principal, in GateInput)
 	ans.UseID, ans.UsedAt = u.ID, u.UsedAt
 	return ans, nil
 }
-
-// beijingZone is where the gate's times are shown.
-var beijingZone = time.FixedZone("CST", 8*3600)

@@ -48,6 +48,7 @@ func fillers() []Filler {
 		fillLeagueRosters, // league.go: roster counts beside the members who are League members
 		fillHonours,       // honours.go: awards, training, evaluations for 我的荣誉, before the cards' proof prints them
 		fillCards,         // cards.go: star levels and proofs need the hour history
+		fillPartners,      // partners.go: a partner, its benefits and staff; a use of 张小红's card
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page
 	}
 }

@@ -48,6 +48,15 @@ func TestDemoHomePages(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if p.Has(zhiyuan.RolePartner) {
+					// A partner's accounts start on their partner's page, with its benefits.
+					if pt, err := a.MyPartner(ctx, p); err != nil {
+						t.Errorf("%s: %v", acc.Name, err)
+					} else if list, err := a.PartnerBenefits(ctx, p, pt.ID); err != nil || len(list) == 0 {
+						t.Errorf("%s: no benefits (%v)", acc.Name, err)
+					}
+					continue
+				}
 				d, err := a.Dashboard(ctx, p, app.HomeQuery{})
 				if err != nil {
 					t.Fatalf("%s: %v", acc.Name, err)

@@ -29,6 +29,8 @@ var axeVisitors = []crawlVisitor{
 	{"org-admin", "13900000203"}, // 广州市义工联合会: activities, sign-up lists, attendance
 	{"city-admin", "13900000100"},
 	{"platform-admin", "13900000000"},
+	{"partner-admin", "13900000300"}, // 广州博物馆: its benefits, staff, the gate
+	{"partner-staff", "13900000301"},
 }
 
 // axeFlow is a form a visitor submits during the crawl, so that the pages it leads to
@@ -64,6 +66,11 @@ var axeFlows = []axeFlow{
 	// 团员总数导入: a regional admin's and a unit's; submitted without a file, the form shows its error.
 	{"city-admin", "/admin/league/import", `form[action="/admin/league/import"]`, nil},
 	{"org-admin", "/orgs/{org}/league-import", `form[action="/orgs/{org}/league-import"]`, nil},
+	// Partners and benefits: the list with a bad filter, a benefit form left empty, and
+	// the gate with a payload that is no code (its refusal beside the field).
+	{"volunteer", "/benefits", `form.filters`, map[string]string{"#near": "abc"}},
+	{"partner-admin", "/partner", `form[action="/partner/benefits"]`, nil},
+	{"partner-staff", "/partner/scan", `form[action="/partner/scan"]`, map[string]string{"#payload": "XXXX"}},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape

@@ -35,6 +35,8 @@ var crawlVisitors = []crawlVisitor{
 	{"org admin with activities", "13900000203"}, // 广州市义工联合会: sign-up lists and exports
 	{"广州 city admin", "13900000100"},
 	{"platform admin", "13900000000"},
+	{"partner admin", "13900000300"}, // 广州博物馆: its benefits, staff and the gate
+	{"partner staff", "13900000301"},
 }
 
 // crawlTrace logs every page fetched, for looking at what the crawl reaches.
