@@ -47,6 +47,7 @@ func fillers() []Filler {
 		fillImport,        // imports.go: a finished import of a member list, with its error sheet
 		fillLeagueRosters, // league.go: roster counts beside the members who are League members
 		fillCards,         // cards.go: star levels and proofs need the hour history
+		fillCredit,        // credit.go: a no-show on 张小红's record, appealed; an insurance policy
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page
 	}
 }
