@@ -45,7 +45,7 @@ func (a *App) ActivityInsurance(ctx context.Context, p *zhiyuan.Principal, act *
 	if err != nil {
 		return nil, err
 	}
-	if p != nil && zhiyuan.Authorize(p, zhiyuan.ActOrgManage, zhiyuan.Resource{RegionCode: act.RegionCode, OrgID: act.OrgID}) == nil {
+	if a.CanManageActivity(ctx, p, act) {
 		return ins, nil
 	}
 	if p != nil && p.AccountID != 0 {

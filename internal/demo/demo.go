@@ -49,6 +49,7 @@ func fillers() []Filler {
 		fillHonours,       // honours.go: awards, training, evaluations for 我的荣誉, before the cards' proof prints them
 		fillCards,         // cards.go: star levels and proofs need the hour history
 		fillPartners,      // partners.go: a partner, its benefits and staff; a use of 张小红's card
+		fillCredit,        // credit.go: a no-show on 张小红's record, appealed; an insurance policy
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page
 	}
 }

@@ -205,6 +205,9 @@ func (x *Web) renderActivityResults(w http.ResponseWriter, r *http.Request, p *z
 	if !a.SignupClosesAt.IsZero() {
 		data["Closes"] = a.SignupClosesAt.In(a.Location()).Format("2006-01-02 15:04")
 	}
+	if data["Insurance"], err = x.app.ActivityInsurance(r.Context(), p, a); err != nil { // who insures whom (credit.go)
+		return err
+	}
 	if failure != nil {
 		data["Fields"], data["Error"] = formProblems(failure)
 	}

@@ -60,6 +60,7 @@ var nav = [...]navLink{
 	{"/menu", "我的", volunteers, inTabsOnly, "我的"},
 	{"/me/signups", "我的报名", volunteers, inMine, ""},
 	{"/me/hours", "我的时长", volunteers, inMine, ""},
+	{"/me/credit", "我的信用", volunteers, inMine, ""},
 	// A volunteer who also runs an organisation keeps the links to their own card.
 	{"/me/card", "志愿者证", volunteers, inMine, ""},
 	{"/me/proofs", "服务证明", volunteers, inMine, ""},
@@ -74,6 +75,7 @@ var nav = [...]navLink{
 	{"/admin/orgs", "组织审核", admins, inManage, ""},
 	{"/hours/overdue", "逾期时长", admins, inManage, ""},
 	{"/admin/cards", "证件办理", regionalAdmins, inManage, ""},
+	{"/admin/credit-appeals", "信用申诉", regionalAdmins, inManage, ""},
 	{"/admin/league", "团员注册率", regionalAdmins, inManage, ""},
 	{"/admin/honours", "表彰管理", regionalAdmins, inManage, ""},
 	{"/admin/volunteers", "志愿者查询", regionalAdmins, inManage, ""},

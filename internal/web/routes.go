@@ -77,6 +77,17 @@ func (x *Web) routes() {
 	x.confirmable("/admin/cards/card/reissue", x.askCardReissue, x.cardReissue)
 	x.handle("GET /verify/card/{payload}", true, x.verifyCardPage)
 
+	// The credit record: 我的信用, a mark's page with the appeal, the waiver and the
+	// decision (each asks first), the region's appeals; insurance policies (credit.go).
+	x.handle("GET /me/credit", false, x.myCreditPage)
+	x.handle("GET /credit-marks/{id}", false, x.creditMarkPage)
+	x.confirmable("/credit-marks/{id}/appeal", x.askMark("appeal"), x.appealMarkForm)
+	x.confirmable("/credit-marks/{id}/waive", x.askMark("waive"), x.waiveMarkForm)
+	x.confirmable("/credit-marks/{id}/decision", x.askMark("decision"), x.decideAppealForm)
+	x.handle("GET /admin/credit-appeals", false, x.creditAppealsPage)
+	x.handle("GET /orgs/{id}/insurance", false, x.orgInsurancePage)
+	x.handle("POST /orgs/{id}/insurance", false, x.orgInsuranceCreate)
+
 	// Hours offered to a volunteer who was not signed up (hour_offers.go).
 	x.handle("POST /me/hour-offers/{id}/accept", false, x.acceptOfferForm)
 	x.handle("GET /me/hour-offers/{id}/dispute", false, x.disputeOfferPage)

@@ -178,6 +178,10 @@ func (x *Web) signupListData(r *http.Request, p *zhiyuan.Principal, id int64, st
 			zhiyuan.SignupRejected, zhiyuan.SignupCancelled, zhiyuan.SignupNoShow},
 		"Notice": notice,
 	}
+	// Each sign-up's credit mark, if any, links to its page, where the organisation can waive it.
+	if data["Marks"], err = x.app.SessionCreditMarks(r.Context(), p, id); err != nil {
+		return nil, err
+	}
 	if len(list) == limit {
 		data["Next"] = fmt.Sprintf("/sessions/%d/signups?status=%s&cursor=%d", id, url.QueryEscape(string(status)), list[limit-1].ID)
 	}
