@@ -89,16 +89,15 @@ var AwardTitleSuggestions = []string{"五星志愿者", "优秀志愿者", "优�
 
 // Limits of recognition and care. Lengths in characters.
 const (
-	AwardTitleMax      = 60 // 五星志愿者, 优秀志愿服务组织, or a longer campaign's honour
-	CertificateNoMax   = 50 // a certificate number as printed (letters, digits, 〔2026〕12号)
-	AwardReasonMax     = MaxReasonRunes
-	TrainingCourseMax  = 100
-	TrainingOrganiser  = 60 // the organiser's name (defaults to the recording organisation)
-	TrainingMinutesMax = 500 * 60
-	RatingMin          = 1
-	RatingMax          = 5
-	EvaluationComment  = 500
-	CareNoteMax        = 1000
+	AwardTitleMax        = 60 // 五星志愿者, 优秀志愿服务组织, or a longer campaign's honour
+	CertificateNoMax     = 50 // a certificate number as printed (letters, digits, 〔2026〕12号)
+	TrainingCourseMax    = 100
+	TrainingOrganiserMax = 60 // the organiser's name (defaults to the recording organisation)
+	TrainingMinutesMax   = 500 * 60
+	RatingMin            = 1
+	RatingMax            = 5
+	EvaluationCommentMax = 500
+	CareNoteMax          = 1000
 	// HonourDateEarliest is the earliest date an award, a training or a visit may carry:
 	// records are typed from certificates and registers, never older than the platform's
 	// predecessors; a year like 0026 is a typing slip.
@@ -299,7 +298,7 @@ type TrainingInput struct {
 // Check validates a training record's fields and returns them cleaned.
 func (in TrainingInput) Check(p Problems, now time.Time) TrainingInput {
 	in.Course = checkText(p, "course", in.Course, TrainingCourseMax, true)
-	in.Organiser = checkText(p, "organiser", in.Organiser, TrainingOrganiser, false)
+	in.Organiser = checkText(p, "organiser", in.Organiser, TrainingOrganiserMax, false)
 	in.TrainedOn = CheckHonourDate(p, "trained_on", in.TrainedOn, now)
 	if in.Minutes <= 0 || in.Minutes > TrainingMinutesMax {
 		p.Add("hours", "training.hours_range", "max", TrainingMinutesMax/60)
@@ -312,7 +311,7 @@ func CheckRating(p Problems, rating int, comment string) string {
 	if rating < RatingMin || rating > RatingMax {
 		p.Add("rating", "evaluation.rating_range", "min", RatingMin, "max", RatingMax)
 	}
-	return checkText(p, "comment", comment, EvaluationComment, false)
+	return checkText(p, "comment", comment, EvaluationCommentMax, false)
 }
 
 // CareInput is what recording a care visit asks for.

@@ -84,8 +84,8 @@ var fieldLimits = map[string]int{
 	"award_title":    AwardTitleMax,
 	"certificate_no": CertificateNoMax,
 	"course":         TrainingCourseMax,
-	"organiser":      TrainingOrganiser,
-	"comment":        EvaluationComment,
+	"organiser":      TrainingOrganiserMax,
+	"comment":        EvaluationCommentMax,
 	"care_note":      CareNoteMax,
 }
 
