@@ -105,7 +105,8 @@ func TestFiguresAPI(t *testing.T) {
 			t.Errorf("深圳's admin, 广州 organisation: %d", st)
 		}
 		for _, tok := range []string{gz, e.OrgToken} {
-			if r, st := get(org, tok); st != http.StatusOK || r.Totals.ConfirmedHours != 6 || r.Scope.OrgID != e.Org.ID {
+			// The three volunteers served with the organisation: its active volunteers.
+			if r, st := get(org, tok); st != http.StatusOK || r.Totals.ConfirmedHours != 6 || r.Totals.ActiveVolunteers != 3 || r.Scope.OrgID != e.Org.ID {
 				t.Errorf("organisation figures: %d %+v", st, r)
 			}
 		}

@@ -307,6 +307,22 @@ func TestFiguresScriptedHistory(t *testing.T) {
 			t.Errorf("parent B in June: %d active, but its only hours were corrected away", june.ActiveVolunteers)
 		}
 		mustVerifyFigures(t, s)
+		// The activity handed to parent A and back: its hours and their volunteers follow it.
+		hand := func(to int64) {
+			t.Helper()
+			if _, err := s.DB().ExecContext(ctx, fmt.Sprintf(`UPDATE activities SET org_id = %d WHERE id = %d`, to, f.act.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hand(parentA.ID)
+		checkOrgs("activity handed to parent A")
+		if a := orgTotals(parentA.ID, "2026-03", "2026-03"); a.ActiveVolunteers != 3 || a.ConfirmedMinutes != 420 {
+			t.Errorf("parent A in March, with the activity: %d active, %d minutes", a.ActiveVolunteers, a.ConfirmedMinutes)
+		}
+		mustVerifyFigures(t, s)
+		hand(f.org)
+		checkOrgs("activity handed back")
+		mustVerifyFigures(t, s)
 
 		for _, scope := range []string{"440106", "440100", "440000", "440300", "440303", "110000"} {
 			for _, rng := range [][2]string{{"2026-01", "2026-12"}, {"2026-03", "2026-03"}, {"2026-04", "2026-05"}, {"2026-01", "2026-02"}} {

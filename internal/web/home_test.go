@@ -184,6 +184,13 @@ func homeTasks(body []byte) map[string]int {
 func TestHomePages(t *testing.T) {
 	t.Parallel()
 	hourstest.Each(t, 3, func(t *testing.T, e *hourstest.Env) {
+		// Confirmed hours of a volunteer with the organisation: an active volunteer of both
+		// the region and the organisation.
+		served := &zhiyuan.HourEntry{VolunteerID: e.Volunteers[0].ID, Kind: zhiyuan.HourMakeup, Minutes: 90, SessionID: e.Session.ID,
+			OrgID: e.Org.ID, Reason: "补录", RecordedBy: e.OrgAdmin}
+		if err := e.Store.AppendHourEntry(t.Context(), served, sqlstore.EntryPlace{RegionCode: "440106"}, &zhiyuan.HourConfirmation{ConfirmedBy: e.OrgAdmin}); err != nil {
+			t.Fatal(err)
+		}
 		w := newHomeWork(t, e)
 		wantOrg, wantRegional := w.want(t)
 
@@ -226,8 +233,8 @@ func TestHomePages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ft.Activities == 0 {
-				t.Fatalf("%s: no activity counted: the test would prove nothing", c.who)
+			if ft.Activities == 0 || ft.ActiveVolunteers == 0 {
+				t.Fatalf("%s: no activity or no active volunteer counted: the test would prove nothing", c.who)
 			}
 			body := string(c.page.Get("/").Body)
 			figs := map[string]int64{"注册志愿者": ft.Volunteers, "发布活动": ft.Activities, "活跃志愿者": ft.ActiveVolunteers}
@@ -245,6 +252,8 @@ func TestHomePages(t *testing.T) {
 			// The link opens the scope's figures on the showcase.
 			if res := c.page.Get("/figures?" + c.link); res.Status != http.StatusOK || !strings.Contains(string(res.Body), c.name+" · ") {
 				t.Errorf("%s: /figures?%s: %d, not about %s", c.who, c.link, res.Status, c.name)
+			} else if want := fmt.Sprintf("<dt>活跃志愿者</dt><dd>%d 人</dd>", ft.ActiveVolunteers); !strings.Contains(string(res.Body), want) {
+				t.Errorf("%s: /figures?%s has no %s", c.who, c.link, want)
 			}
 		}
 
