@@ -86,7 +86,8 @@ type PartnerStaff struct {
 
 // EligibilityKind is one kind of condition a benefit sets. A new kind (the credit
 // record's "good standing") is one more constant here, one more case in Check and one in
-// Describe; the store keeps the kind and its one number as they are.
+// Describe, and what it reads in app.standingFor; the store keeps the kind and its one
+// number as they are.
 type EligibilityKind string
 
 // Condition kinds.

@@ -35,7 +35,7 @@ func setStars(t *testing.T, h *hourstest.Env, volunteerID, minutes int64) {
 	}
 }
 
-func newPartner(t *testing.T, h *hourstest.Env, serial int) partnerFixture {
+func newPartner(t testing.TB, h *hourstest.Env, serial int) partnerFixture {
 	t.Helper()
 	var f partnerFixture
 	f.CityToken, _ = h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
@@ -63,7 +63,7 @@ func newPartner(t *testing.T, h *hourstest.Env, serial int) partnerFixture {
 	return f
 }
 
-func publishBenefit(t *testing.T, h *hourstest.Env, f partnerFixture, body map[string]any) int64 {
+func publishBenefit(t testing.TB, h *hourstest.Env, f partnerFixture, body map[string]any) int64 {
 	t.Helper()
 	base := map[string]any{"title": "门票优惠", "category": "文化场馆", "address": "越秀区越秀公园内", "lat": 23.139, "lng": 113.268,
 		"valid_from": "2037-01-01", "valid_until": "2038-12-31", "eligibility": "stars", "min_stars": 1}

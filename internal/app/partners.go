@@ -453,18 +453,29 @@ func (a *App) PartnerBenefits(ctx context.Context, p *zhiyuan.Principal, partner
 	return a.store.FindBenefits(ctx, sqlstore.BenefitFilter{PartnerID: partnerID})
 }
 
-// standing reads what the conditions need to know of a volunteer.
+// standing reads what every condition needs to know of a volunteer (the list of benefits).
 func (a *App) standing(ctx context.Context, volunteerID int64) (zhiyuan.Standing, error) {
+	return a.standingFor(ctx, volunteerID, "")
+}
+
+// standingFor reads the star level (every price depends on it) and what the condition of
+// kind needs besides; "" reads everything. A claim or a scan of a star-level benefit costs
+// one read instead of three.
+func (a *App) standingFor(ctx context.Context, volunteerID int64, kind zhiyuan.EligibilityKind) (zhiyuan.Standing, error) {
 	var s zhiyuan.Standing
 	t, err := a.store.HourTotals(ctx, volunteerID)
 	if err != nil {
 		return s, err
 	}
 	s.StarLevel = zhiyuan.StarLevel(t.ConfirmedMinutes)
-	if s.CardHolder, err = a.store.HasActiveCard(ctx, volunteerID); err != nil {
-		return s, err
+	if kind == "" || kind == zhiyuan.EligibleCardHolder {
+		if s.CardHolder, err = a.store.HasActiveCard(ctx, volunteerID); err != nil {
+			return s, err
+		}
 	}
-	s.RecentMinutes, err = a.store.RecentConfirmedMinutes(ctx, volunteerID, a.store.Now().Add(-zhiyuan.RecentHoursWindow))
+	if kind == "" || kind == zhiyuan.EligibleRecentHours {
+		s.RecentMinutes, err = a.store.RecentConfirmedMinutes(ctx, volunteerID, a.store.Now().Add(-zhiyuan.RecentHoursWindow))
+	}
 	return s, err
 }
 
@@ -483,16 +494,20 @@ func (a *App) ClaimBenefit(ctx context.Context, p *zhiyuan.Principal, benefitID 
 	if err != nil {
 		return nil, err
 	}
-	bv, err := a.Benefit(ctx, p, benefitID)
+	b, err := a.store.FindBenefitByID(ctx, benefitID)
 	if err != nil {
 		return nil, err
 	}
-	b := bv.Benefit
+	if pt, err := a.store.FindPartnerByID(ctx, b.PartnerID); err != nil {
+		return nil, err
+	} else if pt.Status != zhiyuan.OrgApproved {
+		return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.benefit")
+	}
 	now := a.store.Now()
 	if !b.Open(now) {
 		return nil, zhiyuan.Fail(zhiyuan.EConflict, "benefit.closed")
 	}
-	st, err := a.standing(ctx, v.ID)
+	st, err := a.standingFor(ctx, v.ID, b.Condition.Kind)
 	if err != nil {
 		return nil, err
 	}
@@ -695,7 +710,7 @@ func (a *App) CheckAtGate(ctx context.Context, p *zhiyuan.Principal, in GateInpu
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.standing(ctx, vol.ID)
+	st, err := a.standingFor(ctx, vol.ID, b.Condition.Kind)
 	if err != nil {
 		return nil, err
 	}
