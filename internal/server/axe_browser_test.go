@@ -59,7 +59,7 @@ var axeFlows = []axeFlow{
 	{"org-admin", "/orgs/{org}/insurance", `form[action="/orgs/{org}/insurance"]`, nil},
 	// The decision on 张小红's appealed mark ({mark}, demo credit.go), which 广州市 finds
 	// on 信用申诉: submitted, it asks first (the confirmation page).
-	{"city-admin", "/credit-marks/{mark}", `form[action="/credit-marks/{mark}/decision"]`, map[string]string{"#decide-reason": "核实"}},
+	{"city-admin", "/credit-marks/{mark}", `form[action="/credit-marks/{mark}/decision"]`, nil},
 	{"city-admin", "/admin/exchange", `form[action="/admin/exchange/download"]`, nil},
 	{"city-admin", "/admin/league", `form.filters`, nil}, // 落后单位: the League registration rate's list
 }
