@@ -57,6 +57,11 @@ var axeFlows = []axeFlow{
 	// 名单导入: {org} is the organisation the org-admin manages; submitted without a file,
 	// the form shows its error.
 	{"org-admin", "/orgs/{org}/imports", `form[action="/orgs/{org}/imports"]`, nil},
+	// 保险保单 (credit.go): submitted empty, the form names each missing field.
+	{"org-admin", "/orgs/{org}/insurance", `form[action="/orgs/{org}/insurance"]`, nil},
+	// The decision on 张小红's appealed mark ({mark}, demo credit.go), which 广州市 finds
+	// on 信用申诉: submitted, it asks first (the confirmation page).
+	{"city-admin", "/credit-marks/{mark}", `form[action="/credit-marks/{mark}/decision"]`, nil},
 	{"city-admin", "/admin/exchange", `form[action="/admin/exchange/download"]`, nil},
 	{"city-admin", "/admin/league", `form.filters`, nil}, // 落后单位: the League registration rate's list
 	// Recognition and care (honours): the organisation's 表彰与培训 and the region's 表彰管理,
@@ -162,6 +167,14 @@ func TestBrowserAxe(t *testing.T) {
 						t.Fatalf("%s: the organisation they manage: %v", v.name, err)
 					}
 					f.page, f.form = strings.ReplaceAll(f.page, "{org}", org), strings.ReplaceAll(f.form, "{org}", org)
+				}
+				if strings.Contains(f.page, "{mark}") {
+					var mark string
+					if err := e.Store.DB().QueryRow(e.Store.Rebind(`SELECT m.id FROM credit_marks m JOIN volunteers v ON v.id = m.volunteer_id
+						JOIN accounts a ON a.id = v.account_id WHERE a.phone = ? ORDER BY m.id LIMIT 1`), axeVisitors[1].login).Scan(&mark); err != nil {
+						t.Fatalf("%s: the demo volunteer's credit mark: %v", v.name, err)
+					}
+					f.page, f.form = strings.ReplaceAll(f.page, "{mark}", mark), strings.ReplaceAll(f.form, "{mark}", mark)
 				}
 				r.flow(f)
 				n++
