@@ -29,17 +29,17 @@ func TestSuspendedUntil(t *testing.T) {
 	}
 	// Standing: a mark makes a one-star volunteer fair; a waived one does not count.
 	m := &CreditMark{Status: MarkActive, OccurredAt: day(0), ExpiresAt: day(0).Add(CreditMarkLife)}
-	if st := Standing([]*CreditMark{m}, 100*60, time.Time{}, day(10)); st.Good || st.Code() != "fair" {
+	if st := StandingAt([]*CreditMark{m}, 100*60, time.Time{}, day(10)); st.Good || st.Code() != "fair" {
 		t.Errorf("with a mark: %+v", st)
 	}
 	m.Status = MarkWaived
-	if st := Standing([]*CreditMark{m}, 100*60, time.Time{}, day(10)); !st.Good || st.Code() != "good" {
+	if st := StandingAt([]*CreditMark{m}, 100*60, time.Time{}, day(10)); !st.Good || st.Code() != "good" {
 		t.Errorf("mark waived: %+v", st)
 	}
-	if st := Standing(nil, 99*60, time.Time{}, day(10)); st.Good {
+	if st := StandingAt(nil, 99*60, time.Time{}, day(10)); st.Good {
 		t.Errorf("no star: %+v", st)
 	}
-	if st := Standing(nil, 100*60, day(20), day(10)); st.Code() != "suspended" {
+	if st := StandingAt(nil, 100*60, day(20), day(10)); st.Code() != "suspended" {
 		t.Errorf("suspended: %+v", st)
 	}
 }
