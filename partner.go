@@ -92,13 +92,14 @@ type EligibilityKind string
 
 // Condition kinds.
 const (
-	EligibleStars       EligibilityKind = "stars"        // at least Value stars (StarLevel)
-	EligibleCardHolder  EligibilityKind = "card_holder"  // holds an active volunteer card
-	EligibleRecentHours EligibilityKind = "recent_hours" // at least Value confirmed minutes in RecentHoursWindow
+	EligibleStars        EligibilityKind = "stars"         // at least Value stars (StarLevel)
+	EligibleCardHolder   EligibilityKind = "card_holder"   // holds an active volunteer card
+	EligibleRecentHours  EligibilityKind = "recent_hours"  // at least Value confirmed minutes in RecentHoursWindow
+	EligibleGoodStanding EligibilityKind = "good_standing" // in good standing on the credit record (CreditStanding.Good)
 )
 
 // EligibilityKinds lists the kinds in the order the forms show them.
-var EligibilityKinds = []EligibilityKind{EligibleStars, EligibleCardHolder, EligibleRecentHours}
+var EligibilityKinds = []EligibilityKind{EligibleStars, EligibleCardHolder, EligibleRecentHours, EligibleGoodStanding}
 
 // Valid reports whether k is a known kind.
 func (k EligibilityKind) Valid() bool {
@@ -119,12 +120,15 @@ func (k EligibilityKind) Chinese() string {
 		return "持有志愿者证"
 	case EligibleRecentHours:
 		return "近12个月服务时长"
+	case EligibleGoodStanding:
+		return "信用良好"
 	}
 	return string(k)
 }
 
 // BenefitCondition is a benefit's condition: a kind and its one number (stars for
-// EligibleStars, minutes for EligibleRecentHours, unused for EligibleCardHolder).
+// EligibleStars, minutes for EligibleRecentHours, unused for EligibleCardHolder and
+// EligibleGoodStanding).
 type BenefitCondition struct {
 	Kind  EligibilityKind
 	Value int64
@@ -138,6 +142,7 @@ type Standing struct {
 	StarLevel     int
 	CardHolder    bool
 	RecentMinutes int64
+	Credit        CreditStanding // the credit record's standing (credit.go)
 }
 
 // Check says whether s meets e, and when not, why, in the catalogue's words ("还差12.5小时").
@@ -158,6 +163,18 @@ func (e BenefitCondition) Check(s Standing) (ok bool, reason string) {
 			return true, ""
 		}
 		return false, Text("benefit.need_hours", "hours", FormatHours(e.Value-s.RecentMinutes))
+	case EligibleGoodStanding:
+		// The reason names what stands in the way, in the order a volunteer can act on it.
+		switch c := s.Credit; {
+		case c.Good:
+			return true, ""
+		case !c.SuspendedUntil.IsZero():
+			return false, Text("benefit.need_standing_suspended")
+		case c.RecentMarks > 0:
+			return false, Text("benefit.need_standing_marks", "marks", c.RecentMarks)
+		default:
+			return false, Text("benefit.need_standing_stars", "stars", CreditStandingStars)
+		}
 	}
 	return false, Text("benefit.rule_unknown")
 }
@@ -172,6 +189,8 @@ func (e BenefitCondition) Describe() string {
 		return Text("benefit.rule_stars", "stars", e.Value)
 	case EligibleCardHolder:
 		return Text("benefit.rule_card")
+	case EligibleGoodStanding:
+		return Text("benefit.rule_standing", "stars", CreditStandingStars)
 	case EligibleRecentHours:
 		return Text("benefit.rule_hours", "hours", FormatHours(e.Value))
 	}
@@ -351,7 +370,7 @@ func ValidateBenefit(b *Benefit, probs Problems) {
 		if b.Condition.Value < 0 || b.Condition.Value > int64(MaxStarLevel) {
 			probs.Add("min_stars", "benefit.stars_range", "max", MaxStarLevel)
 		}
-	case EligibleCardHolder:
+	case EligibleCardHolder, EligibleGoodStanding:
 		b.Condition.Value = 0
 	case EligibleRecentHours:
 		if b.Condition.Value <= 0 || b.Condition.Value > MaxRecentHours*60 {

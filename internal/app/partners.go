@@ -474,7 +474,12 @@ func (a *App) standingFor(ctx context.Context, volunteerID int64, kind zhiyuan.E
 		}
 	}
 	if kind == "" || kind == zhiyuan.EligibleRecentHours {
-		s.RecentMinutes, err = a.store.RecentConfirmedMinutes(ctx, volunteerID, a.store.Now().Add(-zhiyuan.RecentHoursWindow))
+		if s.RecentMinutes, err = a.store.RecentConfirmedMinutes(ctx, volunteerID, a.store.Now().Add(-zhiyuan.RecentHoursWindow)); err != nil {
+			return s, err
+		}
+	}
+	if kind == "" || kind == zhiyuan.EligibleGoodStanding {
+		s.Credit, err = a.CreditStanding(ctx, volunteerID)
 	}
 	return s, err
 }
