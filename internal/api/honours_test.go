@@ -414,6 +414,13 @@ func TestCareVisitVisibility(t *testing.T) {
 		if strings.Contains(string(h.Do("GET", "/api/v1/audit?region=440106", w.Tianhe, nil).Body), "住院") {
 			t.Error("the care note reached the audit log")
 		}
+		// Closing the account takes the visit with it.
+		if err := h.Store.CloseVolunteer(t.Context(), w.MemberA.ID); err != nil {
+			t.Fatal(err)
+		}
+		if res := h.Do("GET", path, h.OrgToken, nil); res.Status != http.StatusOK || strings.Contains(string(res.Body), "住院期间探望") {
+			t.Errorf("a closed account's care visit is still listed: %d %s", res.Status, res.Body)
+		}
 	})
 }
 

@@ -343,8 +343,8 @@ func (s *Store) VolunteerIDNumberSealed(ctx context.Context, id int64) ([]byte, 
 // CloseVolunteer closes a volunteer's account at its owner's request, in one transaction:
 // the name becomes zhiyuan.ClosedName; the sealed identity number, its blind index (so the
 // person may register again), contact details, guardian, skills, categories, areas and
-// availability are deleted; the birth date keeps only its year (for anonymous figures by
-// age); the account's phone is replaced by a placeholder that no login can match, its
+// availability are deleted, with care visits and the comments of evaluations; the birth
+// date keeps only its year (for anonymous figures by age); the account's phone is replaced by a placeholder that no login can match, its
 // password hash and roles are removed and every session is revoked. The volunteer row
 // and its id stay, so records of service remain attached to it.
 func (s *Store) CloseVolunteer(ctx context.Context, id int64) error {
@@ -366,6 +366,15 @@ func (s *Store) CloseVolunteer(ctx context.Context, id int64) error {
 		// Staged rows of member-list imports that name the person go too (imports.go).
 		if err := clearImportRowsOf(ctx, tx, index.String, phone); err != nil {
 			return err
+		}
+		// So do the notes of care visits (a person's difficulties) and the words of
+		// evaluations; the ratings stay, as the activity's average counts them.
+		for _, q := range []string{"DELETE FROM care_visits WHERE volunteer_id = ?",
+			"UPDATE volunteer_evaluations SET comment = '' WHERE volunteer_id = ?",
+			"UPDATE activity_evaluations SET comment = '' WHERE volunteer_id = ?"} {
+			if _, err := tx.exec(ctx, q, id); err != nil {
+				return err
+			}
 		}
 		yearOnly := time.Date(birth.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 		if _, err := tx.exec(ctx, `UPDATE volunteers SET name = ?, id_number_sealed = NULL, id_number_index = NULL,
