@@ -145,6 +145,9 @@ func (a *App) PendingPartners(ctx context.Context, p *zhiyuan.Principal, all boo
 			prefixes = append(prefixes, pre)
 		}
 	}
+	if len(prefixes) == 0 {
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
+	}
 	status := zhiyuan.OrgPending
 	if all {
 		status = ""
