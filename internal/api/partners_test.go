@@ -207,6 +207,20 @@ func TestPartnerBenefitsAndGate(t *testing.T) {
 		}
 		noPersonalData(t, h, v, res.Body)
 
+		// Over the per-volunteer limit: refused, and the unit the refused claim took is
+		// back in stock (one transaction: stock, allowance and claim, or nothing).
+		once := publishBenefit(t, h, f, map[string]any{"title": "限领一次", "min_stars": 0, "stock": 5, "limit_count": 1, "limit_period": "ever"})
+		if res := h.Do("POST", fmt.Sprintf("/api/v1/benefits/%d/claims", once), v.Token, nil); res.Status != http.StatusCreated {
+			t.Fatalf("first claim: %d %s", res.Status, res.Body)
+		}
+		if res := h.Do("POST", fmt.Sprintf("/api/v1/benefits/%d/claims", once), v.Token, nil); res.Status != http.StatusConflict ||
+			!strings.Contains(string(res.Body), "已达上限") {
+			t.Errorf("second claim over the limit: %d %s", res.Status, res.Body)
+		}
+		if res := h.Do("GET", fmt.Sprintf("/api/v1/benefits/%d", once), v.Token, nil); !strings.Contains(string(res.Body), `"stock_left":4`) {
+			t.Errorf("stock after a refused claim: %s", res.Body)
+		}
+
 		// Expired: a claim's code after its lifetime; a card payload after five minutes.
 		second := publishBenefit(t, h, f, map[string]any{"title": "讲解服务", "min_stars": 0})
 		res = h.Do("POST", fmt.Sprintf("/api/v1/benefits/%d/claims", second), v.Token, nil)
