@@ -141,6 +141,14 @@ func TestPartnerBenefitsAndGate(t *testing.T) {
 		if !strings.Contains(reasons[ticket], "需1星") || !strings.Contains(reasons[hours], "还差12.5小时") {
 			t.Fatalf("reasons: %s", res.Body)
 		}
+		// Near: the museum (23.139, 113.268) is within 20 km of 广州 centre, not of 深圳.
+		if res := h.Do("GET", "/api/v1/benefits?near=23.13,113.26", v.Token, nil); !strings.Contains(string(res.Body), `"distance_km"`) {
+			t.Errorf("near 广州: %s", res.Body)
+		}
+		if res := h.Do("GET", "/api/v1/benefits?near=22.54,114.05", v.Token, nil); strings.Contains(string(res.Body), `"id"`) {
+			t.Errorf("near 深圳: %s", res.Body)
+		}
+		wantRefusal(t, "bad near", h.Do("GET", "/api/v1/benefits?near=abc", v.Token, nil), "near", "")
 		if res := h.Do("GET", "/api/v1/benefits?eligible=true", v.Token, nil); strings.Contains(string(res.Body), `"id"`) {
 			t.Errorf("eligible=true lists benefits the volunteer does not qualify for: %s", res.Body)
 		}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -406,6 +407,10 @@ func (a *App) Benefits(ctx context.Context, p *zhiyuan.Principal, q BenefitQuery
 			continue
 		}
 		out = append(out, v)
+	}
+	if f.Near != nil {
+		// Near me: the nearest first.
+		sort.SliceStable(out, func(i, j int) bool { return out[i].DistanceKm < out[j].DistanceKm })
 	}
 	return out, nil
 }
