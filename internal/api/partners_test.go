@@ -229,6 +229,19 @@ func TestPartnerBenefitsAndGate(t *testing.T) {
 			t.Errorf("stock after a refused claim: %s", res.Body)
 		}
 
+		// The card at the gate of a once-a-month benefit: recorded once, then refused
+		// with the reason.
+		monthly := publishBenefit(t, h, f, map[string]any{"title": "每月一次", "min_stars": 0, "limit_count": 1, "limit_period": "month"})
+		if res := h.Do("POST", "/api/v1/partner/redemptions", f.StaffToken, map[string]any{"payload": card, "benefit_id": monthly}); res.Status != http.StatusCreated {
+			t.Fatalf("card use: %d %s", res.Status, res.Body)
+		}
+		res = h.Do("POST", "/api/v1/partner/redemptions", f.StaffToken, map[string]any{"payload": card, "benefit_id": monthly})
+		a = gateAnswer{}
+		res.Decode(&a)
+		if res.Status != http.StatusOK || a.Eligible || !strings.Contains(a.Reason, "每月限领1次") || a.UseID != 0 {
+			t.Errorf("second card use in a month: %d %s", res.Status, res.Body)
+		}
+
 		// Expired: a claim's code after its lifetime; a card payload after five minutes.
 		second := publishBenefit(t, h, f, map[string]any{"title": "讲解服务", "min_stars": 0})
 		res = h.Do("POST", fmt.Sprintf("/api/v1/benefits/%d/claims", second), v.Token, nil)

@@ -738,6 +738,17 @@ func (a *App) CheckAtGate(ctx context.Context, p *zhiyuan.Principal, in GateInpu
 	default:
 		ans.Eligible = true
 	}
+	if ans.Eligible && ans.Kind == "card" && b.LimitCount > 0 {
+		// A card scan is a claim used at once: say so now when the allowance is used up
+		// (recording it would be refused by the database all the same).
+		used, err := a.store.QuotaUsed(ctx, b.ID, vol.ID, b.LimitPeriod.Key(now))
+		if err != nil {
+			return nil, err
+		}
+		if used >= b.LimitCount {
+			ans.Eligible, ans.Reason = false, zhiyuan.Text("benefit.limit_reached", "count", b.LimitCount, "period", b.LimitPeriod.Chinese())
+		}
+	}
 	return ans, nil
 }
 
