@@ -141,6 +141,14 @@ func TestPartnerBenefitsAndGate(t *testing.T) {
 		if !strings.Contains(reasons[ticket], "需1星") || !strings.Contains(reasons[hours], "还差12.5小时") {
 			t.Fatalf("reasons: %s", res.Body)
 		}
+		// Near: the museum (23.139, 113.268) is within 20 km of 广州 centre, not of 深圳.
+		if res := h.Do("GET", "/api/v1/benefits?near=23.13,113.26", v.Token, nil); !strings.Contains(string(res.Body), `"distance_km"`) {
+			t.Errorf("near 广州: %s", res.Body)
+		}
+		if res := h.Do("GET", "/api/v1/benefits?near=22.54,114.05", v.Token, nil); strings.Contains(string(res.Body), `"id"`) {
+			t.Errorf("near 深圳: %s", res.Body)
+		}
+		wantRefusal(t, "bad near", h.Do("GET", "/api/v1/benefits?near=abc", v.Token, nil), "near", "")
 		if res := h.Do("GET", "/api/v1/benefits?eligible=true", v.Token, nil); strings.Contains(string(res.Body), `"id"`) {
 			t.Errorf("eligible=true lists benefits the volunteer does not qualify for: %s", res.Body)
 		}
@@ -206,6 +214,33 @@ func TestPartnerBenefitsAndGate(t *testing.T) {
 			t.Fatalf("card at the gate, below the hours rule: %d %s", res.Status, res.Body)
 		}
 		noPersonalData(t, h, v, res.Body)
+
+		// Over the per-volunteer limit: refused, and the unit the refused claim took is
+		// back in stock (one transaction: stock, allowance and claim, or nothing).
+		once := publishBenefit(t, h, f, map[string]any{"title": "限领一次", "min_stars": 0, "stock": 5, "limit_count": 1, "limit_period": "ever"})
+		if res := h.Do("POST", fmt.Sprintf("/api/v1/benefits/%d/claims", once), v.Token, nil); res.Status != http.StatusCreated {
+			t.Fatalf("first claim: %d %s", res.Status, res.Body)
+		}
+		if res := h.Do("POST", fmt.Sprintf("/api/v1/benefits/%d/claims", once), v.Token, nil); res.Status != http.StatusConflict ||
+			!strings.Contains(string(res.Body), "已达上限") {
+			t.Errorf("second claim over the limit: %d %s", res.Status, res.Body)
+		}
+		if res := h.Do("GET", fmt.Sprintf("/api/v1/benefits/%d", once), v.Token, nil); !strings.Contains(string(res.Body), `"stock_left":4`) {
+			t.Errorf("stock after a refused claim: %s", res.Body)
+		}
+
+		// The card at the gate of a once-a-month benefit: recorded once, then refused
+		// with the reason.
+		monthly := publishBenefit(t, h, f, map[string]any{"title": "每月一次", "min_stars": 0, "limit_count": 1, "limit_period": "month"})
+		if res := h.Do("POST", "/api/v1/partner/redemptions", f.StaffToken, map[string]any{"payload": card, "benefit_id": monthly}); res.Status != http.StatusCreated {
+			t.Fatalf("card use: %d %s", res.Status, res.Body)
+		}
+		res = h.Do("POST", "/api/v1/partner/redemptions", f.StaffToken, map[string]any{"payload": card, "benefit_id": monthly})
+		a = gateAnswer{}
+		res.Decode(&a)
+		if res.Status != http.StatusOK || a.Eligible || !strings.Contains(a.Reason, "每月限领1次") || a.UseID != 0 {
+			t.Errorf("second card use in a month: %d %s", res.Status, res.Body)
+		}
 
 		// Expired: a claim's code after its lifetime; a card payload after five minutes.
 		second := publishBenefit(t, h, f, map[string]any{"title": "讲解服务", "min_stars": 0})

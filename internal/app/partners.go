@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -144,6 +145,9 @@ func (a *App) PendingPartners(ctx context.Context, p *zhiyuan.Principal, all boo
 		} else if pre := zhiyuan.ScopePrefix(s); pre != "" {
 			prefixes = append(prefixes, pre)
 		}
+	}
+	if len(prefixes) == 0 {
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
 	}
 	status := zhiyuan.OrgPending
 	if all {
@@ -403,6 +407,10 @@ func (a *App) Benefits(ctx context.Context, p *zhiyuan.Principal, q BenefitQuery
 			continue
 		}
 		out = append(out, v)
+	}
+	if f.Near != nil {
+		// Near me: the nearest first.
+		sort.SliceStable(out, func(i, j int) bool { return out[i].DistanceKm < out[j].DistanceKm })
 	}
 	return out, nil
 }
@@ -734,6 +742,17 @@ func (a *App) CheckAtGate(ctx context.Context, p *zhiyuan.Principal, in GateInpu
 		ans.Reason = zhiyuan.Text("benefit.sold_out")
 	default:
 		ans.Eligible = true
+	}
+	if ans.Eligible && ans.Kind == "card" && b.LimitCount > 0 {
+		// A card scan is a claim used at once: say so now when the allowance is used up
+		// (recording it would be refused by the database all the same).
+		used, err := a.store.QuotaUsed(ctx, b.ID, vol.ID, b.LimitPeriod.Key(now))
+		if err != nil {
+			return nil, err
+		}
+		if used >= b.LimitCount {
+			ans.Eligible, ans.Reason = false, zhiyuan.Text("benefit.limit_reached", "count", b.LimitCount, "period", b.LimitPeriod.Chinese())
+		}
 	}
 	return ans, nil
 }

@@ -412,3 +412,15 @@ func (s *Store) HasActiveCard(ctx context.Context, volunteerID int64) (bool, err
 	err := s.reader().queryRow(ctx, "SELECT COUNT(*) FROM cards WHERE volunteer_id = ? AND status = 'active'", volunteerID).Scan(&n)
 	return n > 0, err
 }
+
+// QuotaUsed returns how many claims a volunteer made of a benefit in the period key, for
+// the gate's answer; the limit itself is enforced by ClaimBenefit.
+func (s *Store) QuotaUsed(ctx context.Context, benefitID, volunteerID int64, periodKey string) (int, error) {
+	var n int
+	err := s.reader().queryRow(ctx, "SELECT used FROM benefit_quota WHERE benefit_id = ? AND volunteer_id = ? AND period_key = ?",
+		benefitID, volunteerID, periodKey).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return n, err
+}
