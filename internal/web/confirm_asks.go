@@ -350,3 +350,30 @@ func (x *Web) askResolveDispute(r *http.Request, p *zhiyuan.Principal) (*confirm
 	}
 	return c, nil
 }
+
+// askClaimBenefit is the confirmation of 领取核销码: a claim takes a unit of a limited
+// stock and one use of the volunteer's allowance for good, even if the code is never used.
+// A volunteer who does not qualify is told why instead of being asked.
+func (x *Web) askClaimBenefit(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	b, err := x.app.Benefit(r.Context(), p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !b.Eligible {
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "benefit", "benefit.not_eligible", "reason", b.Reason)
+	}
+	c := &confirmation{Title: zhiyuan.Text("confirm.claim_benefit_title"), Subject: b.PartnerName + " · " + b.Title,
+		Action: fmt.Sprintf("/benefits/%d/claim", id), Button: "领取核销码", Back: backTo(r, "/benefits")}
+	c.Consequence = append(c.Consequence, zhiyuan.Text("confirm.claim_benefit", "days", int(zhiyuan.ClaimTTL.Hours()/24)))
+	if b.Limited() {
+		c.Consequence = append(c.Consequence, zhiyuan.Text("confirm.claim_benefit_stock", "left", b.StockLeft))
+	}
+	if b.LimitCount > 0 {
+		c.Consequence = append(c.Consequence, zhiyuan.Text("confirm.claim_benefit_limit", "period", b.LimitPeriod.Chinese(), "count", b.LimitCount))
+	}
+	return c, nil
+}

@@ -126,7 +126,12 @@ func TestPartnerGatePages(t *testing.T) {
 		vol.Login(f.Volunteer.Phone, hourstest.Password)
 		expectPage(t, "my uses", vol.Get("/me/benefits"), http.StatusOK, "观光门票优惠", "原价的80%", "广州塔")
 		expectPage(t, "benefits", vol.Get("/benefits"), http.StatusOK, "可享受", "领取核销码")
-		res = vol.Post(fmt.Sprintf("/benefits/%d/claim", f.BenefitID), nil)
+		// Claiming asks first: the stock and the allowance are not given back.
+		expectPage(t, "claim asks first", vol.Post(fmt.Sprintf("/benefits/%d/claim", f.BenefitID), nil), http.StatusOK, "确定领取这项权益吗？", "不能退回", `name="confirm"`)
+		if strings.Contains(string(vol.Get("/me/benefits").Body), `src="data:image/png`) {
+			t.Error("asking claimed the benefit")
+		}
+		res = vol.Post(fmt.Sprintf("/benefits/%d/claim", f.BenefitID), url.Values{"confirm": {"1"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("claim: %d %s", res.Status, res.Body)
 		}

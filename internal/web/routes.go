@@ -149,7 +149,7 @@ func (x *Web) routes() {
 
 	// Partners and benefits: the list, claims, the partner's page, the gate, approvals (partners.go).
 	x.handle("GET /benefits", true, x.benefitsPage)
-	x.handle("POST /benefits/{id}/claim", false, x.benefitClaim)
+	x.confirmable("/benefits/{id}/claim", x.askClaimBenefit, x.benefitClaim)
 	x.handle("GET /me/benefits", false, x.myBenefitsPage)
 	x.handle("GET /partners/new", false, x.partnerNewForm)
 	x.handle("POST /partners/new", false, x.partnerApply)
