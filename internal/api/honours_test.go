@@ -377,7 +377,7 @@ func TestCareVisitVisibility(t *testing.T) {
 			http.StatusUnprocessableEntity, "kind")
 		wantHonourStatus(t, "visit to a non-member", h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": w.Outsider.ID, "visited_on": "2037-02-10", "kind": "illness"}),
 			http.StatusUnprocessableEntity, "volunteer_no")
-		res := h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": w.MemberA.ID, "visited_on": "2037-02-10", "kind": "illness", "note": "住院期间探望，送去慰问品"})
+		res := h.Do("POST", path, h.OrgToken, map[string]any{"volunteer_id": w.MemberA.ID, "visited_on": "2037-02-10", "kind": "illness", "note": "住院期间探望，送去慰问品\n下周再访"})
 		var c struct {
 			ID int64 `json:"id"`
 		}

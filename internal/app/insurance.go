@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"zhiyuan"
 )
@@ -25,6 +27,33 @@ func (a *App) CreatePolicy(ctx context.Context, p *zhiyuan.Principal, orgID int6
 		return err
 	}
 	return a.audit(ctx, p, "insurance.create", "insurance_policy", strconv.FormatInt(pol.ID, 10), o.RegionCode, o.ID, pol.Insurer)
+}
+
+// InsuredByNos turns the volunteer numbers typed on the policy form (one per line, or
+// separated by spaces or commas) into the policy's insured volunteers, for a manager of
+// the organisation; an unknown or closed number is named in field insured_nos.
+func (a *App) InsuredByNos(ctx context.Context, p *zhiyuan.Principal, orgID int64, typed string) ([]int64, error) {
+	if _, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID); err != nil {
+		return nil, err
+	}
+	nos := strings.FieldsFunc(strings.ToUpper(typed), func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || unicode.IsSpace(r)
+	})
+	if len(nos) > zhiyuan.MaxPolicyInsured {
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "insured_nos", "insurance.too_many", "max", zhiyuan.MaxPolicyInsured)
+	}
+	ids := make([]int64, 0, len(nos))
+	for _, no := range nos {
+		v, err := a.store.FindVolunteerByNo(ctx, no)
+		if zhiyuan.ErrorCode(err) == zhiyuan.ENotFound || (err == nil && v.Status != zhiyuan.VolunteerActive) {
+			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "insured_nos", "insurance.volunteer_no_unknown", "no", no)
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, v.ID)
+	}
+	return ids, nil
 }
 
 // OrgPolicies lists an organisation's policies for its managers.

@@ -32,7 +32,9 @@ var multiLineFields = map[string]bool{
 	"description":         true, // organisations, activities, projects
 	"project_description": true,
 	"reason":              true, // disputes, rejections, corrections, make-ups
-	"comment":             true, // a volunteer's note with a confirmation
+	"comment":             true, // a volunteer's note with a confirmation; evaluations
+	"note":                true, // care visits
+	"insured_nos":         true, // an insurance policy's insured volunteers, one number a line
 }
 
 // MultiLine reports whether field (a form or query name, or a JSON path such as

@@ -188,7 +188,8 @@ func (x *Web) renderOrgInsurance(w http.ResponseWriter, r *http.Request, p *zhiy
 		"Title": o.Name + " · 保险保单", "Org": o, "Policies": list, "Activities": acts, "Titles": titles, "Picked": picked,
 		"MaxInsurer": zhiyuan.MaxInsurerRunes, "MaxPolicyNo": zhiyuan.MaxPolicyNoLen, "Notice": r.URL.Query().Get("ok"),
 		"F": map[string]string{"insurer": r.PostFormValue("insurer"), "policy_no": r.PostFormValue("policy_no"),
-			"cover_start": r.PostFormValue("cover_start"), "cover_end": r.PostFormValue("cover_end"), "all": r.PostFormValue("all_activities")},
+			"cover_start": r.PostFormValue("cover_start"), "cover_end": r.PostFormValue("cover_end"), "all": r.PostFormValue("all_activities"),
+			"insured_nos": r.PostFormValue("insured_nos")},
 	}
 	if formErr != nil {
 		data["Fields"], data["Error"] = formProblems(formErr)
@@ -209,7 +210,12 @@ func (x *Web) orgInsuranceCreate(w http.ResponseWriter, r *http.Request, p *zhiy
 		AllActivities: r.PostFormValue("all_activities") != "", ActivityIDs: formIDs(r, "activity_ids")}
 	pol.CoverStart, _ = time.Parse("2006-01-02", strings.TrimSpace(r.PostFormValue("cover_start")))
 	pol.CoverEnd, _ = time.Parse("2006-01-02", strings.TrimSpace(r.PostFormValue("cover_end")))
-	if err := x.app.CreatePolicy(r.Context(), p, id, pol); err != nil {
+	pol.InsuredVolunteers, err = x.app.InsuredByNos(r.Context(), p, id, r.PostFormValue("insured_nos"))
+	pol.NamedOnly = len(pol.InsuredVolunteers) > 0
+	if err == nil {
+		err = x.app.CreatePolicy(r.Context(), p, id, pol)
+	}
+	if err != nil {
 		if !isFormError(err) {
 			return err
 		}

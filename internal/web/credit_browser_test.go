@@ -129,12 +129,20 @@ func TestCreditPages(t *testing.T) {
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), "err-cover_end") || !strings.Contains(string(res.Body), `value="GZ-2037-9"`) {
 			t.Fatalf("bad date: %d %s", res.Status, res.Body)
 		}
+		// The insured list by volunteer number: an unknown number is named and the list kept.
 		res = org.Post(fmt.Sprintf("/orgs/%d/insurance", e.Org.ID), url.Values{"insurer": {"中国人寿"}, "policy_no": {"GZ-2037-9"},
-			"cover_start": {day}, "cover_end": {day}, "all_activities": {"1"}})
+			"cover_start": {day}, "cover_end": {day}, "all_activities": {"1"}, "insured_nos": {e.Volunteers[0].No + "\nV0000000000X"}})
+		if body := string(res.Body); res.Status != http.StatusUnprocessableEntity || !strings.Contains(body, "err-insured_nos") ||
+			!strings.Contains(body, "V0000000000X") || !strings.Contains(body, e.Volunteers[0].No) {
+			t.Fatalf("unknown insured number: %d %s", res.Status, body)
+		}
+		res = org.Post(fmt.Sprintf("/orgs/%d/insurance", e.Org.ID), url.Values{"insurer": {"中国人寿"}, "policy_no": {"GZ-2037-9"},
+			"cover_start": {day}, "cover_end": {day}, "all_activities": {"1"}, "insured_nos": {" " + strings.ToLower(e.Volunteers[0].No) + "\n"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("policy: %d %s", res.Status, res.Body)
 		}
-		if res = org.Get(res.Header.Get("Location")); !strings.Contains(string(res.Body), "保单已登记") || !strings.Contains(string(res.Body), "GZ-2037-9") {
+		if res = org.Get(res.Header.Get("Location")); !strings.Contains(string(res.Body), "保单已登记") || !strings.Contains(string(res.Body), "GZ-2037-9") ||
+			!strings.Contains(string(res.Body), "限名单内 1 人") {
 			t.Fatalf("policy: %d %s", res.Status, res.Body)
 		}
 	})
