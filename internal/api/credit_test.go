@@ -276,6 +276,18 @@ func TestInsuranceRequiredToPublish(t *testing.T) {
 		if res := h.Do("POST", publish, h.OrgToken, nil); res.Status != http.StatusOK {
 			t.Fatalf("publish when covered: %d %s", res.Status, res.Body)
 		}
+		// Published, it stays covered: a session after the cover ends is refused, and so is
+		// requiring insurance of a published activity that has none.
+		late := day.Add(40 * 24 * time.Hour).In(hourstest.CST)
+		wantError(t, "a session past the cover", h.Do("POST", fmt.Sprintf("/api/v1/activities/%d/sessions", actID), h.OrgToken, map[string]any{
+			"recurrence": map[string]any{"first_date": late.Format("2006-01-02"), "start_time": "09:00", "end_time": "11:00", "weeks": 1, "capacity": 5}}),
+			http.StatusUnprocessableEntity, zhiyuan.EInvalid, zhiyuan.ReasonInsurance)
+		bare, _ := creditActivity(t, h, false, late)
+		wantError(t, "requiring insurance once published", h.Do("PATCH", fmt.Sprintf("/api/v1/activities/%d", bare), h.OrgToken, map[string]any{"insurance_required": true}),
+			http.StatusUnprocessableEntity, zhiyuan.EInvalid, zhiyuan.ReasonInsurance)
+		if got, err := h.Store.FindActivityByID(t.Context(), bare); err != nil || got.InsuranceRequired {
+			t.Fatalf("the refused edit was kept: %v %+v", err, got)
+		}
 
 		var ins struct {
 			Required bool

@@ -209,6 +209,9 @@ func (s *Store) UpdateActivity(ctx context.Context, a *zhiyuan.Activity) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return zhiyuan.FieldFail(zhiyuan.EConflict, "status", "activity.finished_no_edit")
 		}
+		if err := s.uncoveredSession(ctx, tx, a.ID); err != nil {
+			return err
+		}
 		return s.reindexActivity(ctx, tx, a.ID)
 	})
 }

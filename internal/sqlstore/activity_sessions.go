@@ -104,6 +104,9 @@ func (s *Store) AddSessions(ctx context.Context, activityID int64, sessions []zh
 				return err
 			}
 		}
+		if err := s.uncoveredSession(ctx, tx, activityID); err != nil {
+			return err
+		}
 		return s.refreshSpan(ctx, tx, activityID)
 	})
 }
@@ -135,6 +138,9 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, startsAt, endsAt ti
 		}
 		var activityID int64
 		if err := tx.queryRow(ctx, "SELECT activity_id FROM activity_sessions WHERE id = ?", id).Scan(&activityID); err != nil {
+			return err
+		}
+		if err := s.uncoveredSession(ctx, tx, activityID); err != nil {
 			return err
 		}
 		return s.refreshSpan(ctx, tx, activityID)

@@ -142,14 +142,16 @@ func (s *Store) FindActivityInsurance(ctx context.Context, activityID int64) (*z
 	return out, s.fillPolicies(ctx, list)
 }
 
-// uncoveredSession refuses the publication of an activity that requires insurance while
-// one of its sessions (not cancelled) has no policy of the organisation covering it:
-// EInvalid naming insurance and the first such session.
+// uncoveredSession refuses a published activity that requires insurance while one of its
+// sessions (not cancelled) has no policy of the organisation covering it: EInvalid naming
+// insurance and the first such session. Publishing calls it after the status changes, and
+// so do the edits of a published activity (requiring insurance, adding or moving
+// sessions) after theirs, in the same transactions; a draft may be anything.
 func (s *Store) uncoveredSession(ctx context.Context, tx conn, activityID int64) error {
 	var start, end time.Time
 	var zone string
 	err := tx.queryRow(ctx, `SELECT se.starts_at, se.ends_at, a.time_zone FROM activity_sessions se JOIN activities a ON a.id = se.activity_id
-		WHERE se.activity_id = ? AND a.insurance_required AND se.status <> 'cancelled'
+		WHERE se.activity_id = ? AND a.insurance_required AND a.status = 'published' AND se.status <> 'cancelled'
 		AND NOT EXISTS (SELECT 1 FROM insurance_policies p WHERE `+coverCondition+`)
 		ORDER BY se.starts_at LIMIT 1`, activityID).Scan(&start, &end, &zone)
 	if err == sql.ErrNoRows {
