@@ -164,6 +164,22 @@ func (x *API) addPartnerStaff(w http.ResponseWriter, r *http.Request, p *zhiyuan
 	return x.listPartnerStaff(w, r, p)
 }
 
+func (x *API) removePartnerStaff(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	account, err := pathID(r, "account_id")
+	if err != nil {
+		return err
+	}
+	if err := x.app.RemovePartnerStaff(r.Context(), p, id, account); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // benefitJSON is a benefit; eligible, reason and price are for the caller.
 type benefitJSON struct {
 	ID           int64     `json:"id"`

@@ -167,6 +167,7 @@ func (x *API) routes() {
 	x.handle("POST", "/partners/{id}/reject", false, x.rejectPartner)
 	x.handle("GET", "/partners/{id}/staff", false, x.listPartnerStaff)
 	x.handle("POST", "/partners/{id}/staff", false, x.addPartnerStaff)
+	x.handle("DELETE", "/partners/{id}/staff/{account_id}", false, x.removePartnerStaff)
 	x.handle("POST", "/partners/{id}/benefits", false, x.publishBenefit)
 	x.handle("GET", "/benefits", true, x.listBenefits)
 	x.handle("GET", "/benefits/{id}", true, x.getBenefit)

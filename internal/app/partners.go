@@ -227,6 +227,19 @@ func (a *App) AddPartnerStaff(ctx context.Context, p *zhiyuan.Principal, partner
 	return a.store.AddPartnerStaff(ctx, pt.ID, acc.ID, admin, p.AccountID, entry)
 }
 
+// RemovePartnerStaff takes an account off the partner's staff: from its next request it
+// can no longer check at the gate or manage the partner. Only the partner's admins may,
+// and the last admin stays; audited.
+func (a *App) RemovePartnerStaff(ctx context.Context, p *zhiyuan.Principal, partnerID, accountID int64) error {
+	pt, err := a.authorizePartner(ctx, p, zhiyuan.ActPartnerManage, partnerID)
+	if err != nil {
+		return err
+	}
+	entry := a.auditEntry(ctx, p, "partner.staff_remove", "partner", strconv.FormatInt(pt.ID, 10), pt.RegionCode, 0,
+		"account "+strconv.FormatInt(accountID, 10))
+	return a.store.RemovePartnerStaff(ctx, pt.ID, accountID, entry)
+}
+
 // PartnerStaff lists a partner's accounts (phones masked) for its admins.
 func (a *App) PartnerStaff(ctx context.Context, p *zhiyuan.Principal, partnerID int64) ([]zhiyuan.PartnerStaff, error) {
 	if _, err := a.authorizePartner(ctx, p, zhiyuan.ActPartnerManage, partnerID); err != nil {

@@ -77,6 +77,41 @@ func (s *Store) AddPartnerStaff(ctx context.Context, partnerID, accountID int64,
 	})
 }
 
+// RemovePartnerStaff takes an account off a partner's staff. The partner's row is locked
+// first, so two admins removing each other at once are settled one after the other and
+// the partner always keeps an admin (EConflict on account_id for its last one); an
+// account that is not on the staff is ENotFound. Uses already recorded stay.
+func (s *Store) RemovePartnerStaff(ctx context.Context, partnerID, accountID int64, audit *zhiyuan.AuditEntry) error {
+	return s.inTx(ctx, func(tx conn) error {
+		if _, err := tx.exec(ctx, "UPDATE partners SET status = status WHERE id = ?", partnerID); err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `DELETE FROM account_roles WHERE partner_id = ? AND account_id = ? AND role = 'partner'
+			AND (NOT partner_admin OR (SELECT COUNT(*) FROM account_roles WHERE partner_id = ? AND role = 'partner' AND partner_admin) > 1)`,
+			partnerID, accountID, partnerID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var admin bool
+			err := tx.queryRow(ctx, "SELECT partner_admin FROM account_roles WHERE partner_id = ? AND account_id = ? AND role = 'partner'",
+				partnerID, accountID).Scan(&admin)
+			if err == sql.ErrNoRows {
+				return notFound("notfound.partner_staff")
+			}
+			if err != nil {
+				return err
+			}
+			return zhiyuan.FieldFail(zhiyuan.EConflict, "account_id", "partner.staff_last_admin")
+		}
+		if audit != nil {
+			audit.At = s.now()
+			return s.appendAudit(ctx, tx, audit)
+		}
+		return nil
+	})
+}
+
 // PartnerStaff lists a partner's accounts, admins first.
 func (s *Store) PartnerStaff(ctx context.Context, partnerID int64) ([]zhiyuan.PartnerStaff, error) {
 	return queryAll(ctx, s.reader(), func(r rowScanner) (zhiyuan.PartnerStaff, error) {

@@ -377,3 +377,24 @@ func (x *Web) askClaimBenefit(r *http.Request, p *zhiyuan.Principal) (*confirmat
 	}
 	return c, nil
 }
+
+// askRemovePartnerStaff is the confirmation of 移除 on the partner's staff list.
+func (x *Web) askRemovePartnerStaff(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+	pt, err := x.app.MyPartner(r.Context(), p)
+	if err != nil {
+		return nil, err
+	}
+	staff, err := x.app.PartnerStaff(r.Context(), p, pt.ID)
+	if err != nil {
+		return nil, err
+	}
+	account := r.PathValue("account")
+	for _, m := range staff {
+		if strconv.FormatInt(m.AccountID, 10) == account {
+			return &confirmation{Title: zhiyuan.Text("confirm.partner_staff_title"), Subject: m.Name + " " + m.Phone,
+				Consequence: []string{zhiyuan.Text("confirm.partner_staff")}, Action: "/partner/staff/" + account + "/remove",
+				Button: "移除", Back: "/partner", Danger: true}, nil
+		}
+	}
+	return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.partner_staff")
+}

@@ -237,6 +237,26 @@ func (x *Web) partnerAddStaff(w http.ResponseWriter, r *http.Request, p *zhiyuan
 	return nil
 }
 
+// partnerRemoveStaff takes an account off the caller's partner (asked first).
+func (x *Web) partnerRemoveStaff(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	pt, err := x.app.MyPartner(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	account, err := strconv.ParseInt(r.PathValue("account"), 10, 64)
+	if err != nil {
+		return zhiyuan.Fail(zhiyuan.ENotFound, "notfound.partner_staff")
+	}
+	if err := x.app.RemovePartnerStaff(r.Context(), p, pt.ID, account); err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderPartnerHome(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), "", nil, err)
+	}
+	http.Redirect(w, r, "/partner?notice="+url.QueryEscape(zhiyuan.Text("notice.partner_staff_removed")), http.StatusSeeOther)
+	return nil
+}
+
 // partnerPublish publishes a benefit of the caller's partner.
 func (x *Web) partnerPublish(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	pt, err := x.app.MyPartner(r.Context(), p)

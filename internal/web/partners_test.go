@@ -20,6 +20,7 @@ import (
 type gateFixture struct {
 	PartnerID, BenefitID int64
 	AdminToken           string
+	AdminPhone           string
 	StaffPhone           string
 	Volunteer            hourstest.Volunteer
 	Name                 string
@@ -31,7 +32,7 @@ func newGate(t *testing.T, h *hourstest.Env) gateFixture {
 	var f gateFixture
 	city, _ := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"})
 	people := h.AddVolunteers(3, false)
-	f.AdminToken, f.StaffPhone, f.Volunteer = people[0].Token, people[1].Phone, people[2]
+	f.AdminToken, f.AdminPhone, f.StaffPhone, f.Volunteer = people[0].Token, people[0].Phone, people[1].Phone, people[2]
 	res := h.Do("POST", "/api/v1/partners", f.AdminToken, map[string]any{"name": "广州塔", "credit_code": uscc.Generate("91", "440105", 7),
 		"region_code": "440105", "contact_name": "陈经理", "contact_phone": "13800003333"})
 	var pt struct{ ID int64 }
@@ -145,6 +146,35 @@ func TestPartnerGatePages(t *testing.T) {
 		// A volunteer is no partner staff.
 		if res := vol.Get("/partner/scan"); res.Status != http.StatusForbidden {
 			t.Errorf("a volunteer on the gate page: %d", res.Status)
+		}
+
+		// The admin removes the staff account, asked first; it can no longer open the gate.
+		var list struct {
+			Items []struct {
+				AccountID int64 `json:"account_id"`
+				Admin     bool
+			}
+		}
+		h.Do("GET", fmt.Sprintf("/api/v1/partners/%d/staff", f.PartnerID), f.AdminToken, nil).Decode(&list)
+		var staffID int64
+		for _, m := range list.Items {
+			if !m.Admin {
+				staffID = m.AccountID
+			}
+		}
+		admin := h.Browser()
+		admin.Login(f.AdminPhone, hourstest.Password)
+		remove := fmt.Sprintf("/partner/staff/%d/remove", staffID)
+		expectPage(t, "staff list", admin.Get("/partner"), http.StatusOK, `action="`+remove+`"`)
+		expectPage(t, "remove asks first", admin.Post(remove, nil), http.StatusOK, "确定移除这名工作人员吗？", "已记录的使用不受影响")
+		if res := staff.Get("/partner/scan"); res.Status != http.StatusOK {
+			t.Fatalf("asking removed the staff: %d", res.Status)
+		}
+		if res := admin.Post(remove, url.Values{"confirm": {"1"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("remove: %d %s", res.Status, res.Body)
+		}
+		if res := staff.Get("/partner/scan"); res.Status != http.StatusForbidden {
+			t.Errorf("a removed account on the gate page: %d", res.Status)
 		}
 	})
 }

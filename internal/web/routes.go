@@ -155,6 +155,7 @@ func (x *Web) routes() {
 	x.handle("POST /partners/new", false, x.partnerApply)
 	x.handle("GET /partner", false, x.partnerHome)
 	x.handle("POST /partner/staff", false, x.partnerAddStaff)
+	x.confirmable("/partner/staff/{account}/remove", x.askRemovePartnerStaff, x.partnerRemoveStaff)
 	x.handle("POST /partner/benefits", false, x.partnerPublish)
 	x.handle("GET /partner/scan", false, x.partnerScanForm)
 	x.handle("POST /partner/scan", false, x.partnerScan)
