@@ -113,7 +113,8 @@ func (a *App) countyOf(code string) string {
 // The work of one row that needs no other row (checking it, sealing its cells and its
 // number, the blind index) is most of an upload's time, so it is shared out among
 // workers, one per core; the rows are then compared with the rows before them (the same
-// number or phone twice) in the file's order, so the verdicts are those of one pass.
+// number or phone twice) in the file's order, so the verdicts are those of one pass. The
+// rows' cells in in are released as they are staged (only their lines are read after).
 func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in []roster.Row) ([]sqlstore.ImportRow, error) {
 	county := a.countyOf(o.RegionCode)
 	// One array of rows, filled in place by the workers and then settled in order: a
@@ -133,6 +134,7 @@ func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in 
 					errs[w] = err
 					return
 				}
+				in[i].Values = nil // staged now: the cells as read can go while the rest is checked
 			}
 		}()
 	}
