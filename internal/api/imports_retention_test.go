@@ -89,6 +89,20 @@ func TestImportRetention(t *testing.T) {
 		if waiting.Status != "ready" {
 			t.Fatalf("second import %q", waiting.Status)
 		}
+		if waiting.Preview.Existing != 2 || waiting.Preview.Errors != 0 {
+			t.Fatalf("second import's preview %+v", waiting.Preview)
+		}
+		// 李雷 closes their account: their row there becomes an error, and the preview says so.
+		var li int64
+		if err := e.Store.DB().QueryRow(e.Store.Rebind("SELECT v.id FROM volunteers v JOIN accounts a ON a.id = v.account_id WHERE a.phone = ?"), rosterPhone(1)).Scan(&li); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Store.CloseVolunteer(t.Context(), li); err != nil {
+			t.Fatal(err)
+		}
+		if got := getImport(t, e, admin, waiting.ID); got.Preview.Existing != 1 || got.Preview.Errors != 1 {
+			t.Fatalf("second import's preview after a closure: %+v", got.Preview)
+		}
 
 		// Within the retention period the sweep leaves both alone.
 		if n, err := e.App.PurgeImportRows(t.Context(), time.Now().Add(zhiyuan.ImportRetention-time.Hour)); err != nil || n != 0 {

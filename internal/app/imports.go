@@ -113,10 +113,14 @@ func (a *App) countyOf(code string) string {
 // The work of one row that needs no other row (checking it, sealing its cells and its
 // number, the blind index) is most of an upload's time, so it is shared out among
 // workers, one per core; the rows are then compared with the rows before them (the same
-// number or phone twice) in the file's order, so the verdicts are those of one pass.
+// number or phone twice) in the file's order, so the verdicts are those of one pass. The
+// rows' cells in in are released as they are staged (only their lines are read after).
 func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in []roster.Row) ([]sqlstore.ImportRow, error) {
 	county := a.countyOf(o.RegionCode)
-	prepared := make([]preparedRow, len(in))
+	// One array of rows, filled in place by the workers and then settled in order: a
+	// second copy of 100,000 staged rows would double the upload's memory.
+	out := make([]sqlstore.ImportRow, len(in))
+	problems := make([]zhiyuan.Problems, len(in))
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(in)/500))
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
@@ -126,10 +130,11 @@ func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in 
 			defer wg.Done()
 			for i := w; i < len(in); i += workers {
 				var err error
-				if prepared[i], err = a.prepareRow(o, county, targets, in[i]); err != nil {
+				if out[i], problems[i], err = a.prepareRow(o, county, targets, in[i]); err != nil {
 					errs[w] = err
 					return
 				}
+				in[i].Values = nil // staged now: the cells as read can go while the rest is checked
 			}
 		}()
 	}
@@ -139,31 +144,34 @@ func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in 
 	}
 	firstByIndex := map[string]int{}
 	firstByPhone := map[string]int{}
-	out := make([]sqlstore.ImportRow, len(in))
 	for i, r := range in {
-		pr := &prepared[i]
-		probs := pr.probs
-		if pr.row.IDNumberIndex != "" {
-			if first, ok := firstByIndex[pr.row.IDNumberIndex]; ok {
-				probs.Add("id_number", "import.row_duplicate_id", "line", first)
+		sr := &out[i]
+		probs := problems[i]
+		problems[i] = nil
+		add := func(field string, key zhiyuan.Msg, args ...any) {
+			if probs == nil {
+				probs = zhiyuan.Problems{}
+			}
+			probs.Add(field, key, args...)
+		}
+		if sr.IDNumberIndex != "" {
+			if first, ok := firstByIndex[sr.IDNumberIndex]; ok {
+				add("id_number", "import.row_duplicate_id", "line", first)
 			} else {
-				firstByIndex[pr.row.IDNumberIndex] = r.Line
+				firstByIndex[sr.IDNumberIndex] = r.Line
 			}
 		}
-		if pr.row.Phone != "" {
-			if first, ok := firstByPhone[pr.row.Phone]; ok {
-				probs.Add("phone", "import.row_duplicate_phone", "line", first)
+		if sr.Phone != "" {
+			if first, ok := firstByPhone[sr.Phone]; ok {
+				add("phone", "import.row_duplicate_phone", "line", first)
 			} else {
-				firstByPhone[pr.row.Phone] = r.Line
+				firstByPhone[sr.Phone] = r.Line
 			}
 		}
 		if len(probs) == 0 {
-			out[i] = pr.row
 			continue
 		}
-		sr := &out[i]
-		sr.Line, sr.RawSealed, sr.Verdict = r.Line, pr.row.RawSealed, zhiyuan.VerdictError
-		sr.Name, sr.Phone = pr.row.Name, pr.row.Phone
+		*sr = sqlstore.ImportRow{Line: r.Line, RawSealed: sr.RawSealed, Verdict: zhiyuan.VerdictError, Name: sr.Name, Phone: sr.Phone}
 		var reasons []string
 		for _, f := range importFieldOrder {
 			if pr, ok := probs[f]; ok {
@@ -184,24 +192,17 @@ func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in 
 	return out, nil
 }
 
-// preparedRow is one row checked on its own: the row as it would be staged (its number
-// sealed and indexed when it has a valid one), and its problems so far.
-type preparedRow struct {
-	row   sqlstore.ImportRow
-	probs zhiyuan.Problems
-}
-
 // prepareRow checks one row as a registration and seals it, without looking at the other
-// rows; safe to run for several rows at once.
-func (a *App) prepareRow(o *zhiyuan.Organization, county string, targets map[string][]int64, r roster.Row) (preparedRow, error) {
-	var out preparedRow
+// rows (safe to run for several rows at once): the row as it would be staged (its number
+// sealed and indexed when it has a valid one), and its problems so far (nil for none).
+func (a *App) prepareRow(o *zhiyuan.Organization, county string, targets map[string][]int64, r roster.Row) (sqlstore.ImportRow, zhiyuan.Problems, error) {
 	raw, err := json.Marshal(r.Values)
 	if err != nil {
-		return out, err
+		return sqlstore.ImportRow{}, nil, err
 	}
 	rawSealed, err := a.Keys.Seal(string(raw), sealImportRow)
 	if err != nil {
-		return out, err
+		return sqlstore.ImportRow{}, nil, err
 	}
 	reg := RegisterInput{
 		Name: r.Get(roster.ColName), IDNumber: r.Get(roster.ColIDNumber), Phone: r.Get(roster.ColPhone),
@@ -218,11 +219,11 @@ func (a *App) prepareRow(o *zhiyuan.Organization, county string, targets map[str
 		reg.IDType = "unknown"
 	}
 	v, number, probs := a.checkRegistration(reg, false)
-	if probs == nil {
-		probs = zhiyuan.Problems{}
-	}
 	var orgID int64 // 0: the importing organisation
 	if name := r.Get(roster.ColOrg); name != "" && name != o.Name {
+		if probs == nil && len(targets[name]) != 1 {
+			probs = zhiyuan.Problems{}
+		}
 		switch ids := targets[name]; {
 		case len(ids) == 0:
 			probs.Add("org", "import.row_org_unknown", "name", name, "org", o.Name)
@@ -236,20 +237,17 @@ func (a *App) prepareRow(o *zhiyuan.Organization, county string, targets map[str
 	if number != "" {
 		index = a.Keys.BlindIndex(idIndexKind(v.IDType), number)
 	}
-	out.probs = probs
-	out.row = sqlstore.ImportRow{Line: r.Line, RawSealed: rawSealed, Name: v.Name, Phone: v.Phone, IDNumberIndex: index}
 	if len(probs) > 0 {
-		return out, nil
+		return sqlstore.ImportRow{Line: r.Line, RawSealed: rawSealed, Name: v.Name, Phone: v.Phone, IDNumberIndex: index}, probs, nil
 	}
 	sealed, err := a.Keys.Seal(number, "id_number")
 	if err != nil {
-		return out, err
+		return sqlstore.ImportRow{}, nil, err
 	}
-	out.row = sqlstore.ImportRow{Line: r.Line, RawSealed: rawSealed, Name: v.Name, Phone: v.Phone, IDType: v.IDType,
+	return sqlstore.ImportRow{Line: r.Line, RawSealed: rawSealed, Name: v.Name, Phone: v.Phone, IDType: v.IDType,
 		IDNumberSealed: sealed, IDNumberIndex: index, IDNumberMasked: pii.MaskIDNumber(number), RegionCode: v.RegionCode,
 		BirthDate: v.BirthDate, Sex: v.Sex, Minor: v.Minor, PoliticalStatus: v.PoliticalStatus, Skills: v.Skills,
-		Categories: v.Categories, Verdict: sqlstore.VerdictUnchecked, OrgID: orgID}
-	return out, nil
+		Categories: v.Categories, Verdict: sqlstore.VerdictUnchecked, OrgID: orgID}, nil, nil
 }
 
 // Import returns an import of an organisation the caller manages.

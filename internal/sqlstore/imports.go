@@ -43,7 +43,7 @@ type ImportRow struct {
 }
 
 const importColumns = `id, org_id, uploaded_by, file_hash, file_kind, status, extra_columns, total, processed, created,
-	linked, skipped, failed, created_at, updated_at, finished_at, cursor_line`
+	linked, skipped, failed, created_at, updated_at, finished_at, cursor_line, new_rows, existing_rows, conflict_rows, error_rows`
 
 func scanImport(r rowScanner) (*zhiyuan.Import, error) {
 	var im zhiyuan.Import
@@ -51,7 +51,8 @@ func scanImport(r rowScanner) (*zhiyuan.Import, error) {
 	var finished sql.NullTime
 	var cursor int
 	if err := r.Scan(&im.ID, &im.OrgID, &im.UploadedBy, &im.FileHash, &im.FileKind, &status, &extra, &im.Total,
-		&im.Processed, &im.Created, &im.Linked, &im.Skipped, &im.Failed, &im.CreatedAt, &im.UpdatedAt, &finished, &cursor); err != nil {
+		&im.Processed, &im.Created, &im.Linked, &im.Skipped, &im.Failed, &im.CreatedAt, &im.UpdatedAt, &finished, &cursor,
+		&im.New, &im.Existing, &im.Conflicts, &im.Errors); err != nil {
 		return nil, err
 	}
 	im.Purged = cursor == purgedCursor
@@ -73,10 +74,16 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 	now := s.now()
 	err = s.inTx(ctx, func(tx conn) error {
 		var id int64
+		errorRows := 0
+		for _, r := range rows {
+			if r.Verdict == zhiyuan.VerdictError {
+				errorRows++
+			}
+		}
 		err := tx.queryRow(ctx, `INSERT INTO imports (org_id, uploaded_by, file_hash, file_kind, status, extra_columns, total,
-			created_at, updated_at) VALUES (?, ?, ?, ?, 'validating', ?, ?, ?, ?)
+			error_rows, created_at, updated_at) VALUES (?, ?, ?, ?, 'validating', ?, ?, ?, ?, ?)
 			ON CONFLICT (org_id, file_hash) DO NOTHING RETURNING id`,
-			im.OrgID, im.UploadedBy, im.FileHash, im.FileKind, strings.Join(im.Extra, "\t"), len(rows), now, now).Scan(&id)
+			im.OrgID, im.UploadedBy, im.FileHash, im.FileKind, strings.Join(im.Extra, "\t"), len(rows), errorRows, now, now).Scan(&id)
 		if err == sql.ErrNoRows {
 			return nil
 		}
@@ -123,6 +130,10 @@ func (s *Store) FindImport(ctx context.Context, id int64) (*zhiyuan.Import, erro
 	return s.findImportBy(ctx, s.reader(), "id = ?", id)
 }
 
+// The preview's counts (new, existing, conflict, error rows) are kept on the import's row,
+// moved in the transaction that sets the rows' verdicts (CreateImport, ClassifyImport,
+// clearImportRowsOf), so that following an import (its page every few seconds, programs
+// polling GET /imports/{id}) reads one row instead of counting 100,000 staged rows each time.
 func (s *Store) findImportBy(ctx context.Context, c conn, where string, args ...any) (*zhiyuan.Import, error) {
 	im, err := scanImport(c.queryRow(ctx, "SELECT "+importColumns+" FROM imports WHERE "+where, args...))
 	if err == sql.ErrNoRows {
@@ -131,29 +142,7 @@ func (s *Store) findImportBy(ctx context.Context, c conn, where string, args ...
 	if err != nil {
 		return nil, err
 	}
-	rows, err := c.query(ctx, "SELECT verdict, COUNT(*) FROM import_rows WHERE import_id = ? GROUP BY verdict", im.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v string
-		var n int
-		if err := rows.Scan(&v, &n); err != nil {
-			return nil, err
-		}
-		switch zhiyuan.ImportVerdict(v) {
-		case zhiyuan.VerdictNew:
-			im.New = n
-		case zhiyuan.VerdictExisting:
-			im.Existing = n
-		case zhiyuan.VerdictConflict:
-			im.Conflicts = n
-		case zhiyuan.VerdictError:
-			im.Errors = n
-		}
-	}
-	return im, rows.Err()
+	return im, nil
 }
 
 // RecentImports lists an organisation's latest imports, newest first, without their
@@ -285,6 +274,7 @@ func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready 
 		// One UPDATE per verdict for the many rows that are new or registered; a
 		// conflict carries its own reason.
 		lines := map[zhiyuan.ImportVerdict][]int{}
+		counts := map[zhiyuan.ImportVerdict]int{}
 		for _, r := range rs {
 			verdict, field, reason := zhiyuan.VerdictNew, "", ""
 			if got, ok := reg[r.index]; ok {
@@ -296,17 +286,27 @@ func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready 
 				lines[verdict] = append(lines[verdict], r.line)
 				continue
 			}
-			if _, err := tx.exec(ctx, `UPDATE import_rows SET verdict = ?, error_column = ?, error_reason = ?
-				WHERE import_id = ? AND line = ?`, string(verdict), field, reason, id, r.line); err != nil {
+			res, err := tx.exec(ctx, `UPDATE import_rows SET verdict = ?, error_column = ?, error_reason = ?
+				WHERE import_id = ? AND line = ? AND verdict = 'unchecked'`, string(verdict), field, reason, id, r.line)
+			if err != nil {
 				return err
 			}
+			n, _ := res.RowsAffected()
+			counts[verdict] += int(n)
 		}
+		// Only rows still unchecked change (a person closing their account meanwhile made
+		// theirs an error), and the counts move by the rows changed.
 		for verdict, ls := range lines {
-			if err := setRowsWhere(ctx, tx, "verdict", string(verdict), id, ls); err != nil {
+			n, err := setRowsWhere(ctx, tx, "verdict", string(verdict), id, ls, "verdict = 'unchecked'")
+			if err != nil {
 				return err
 			}
+			counts[verdict] += n
 		}
-		return nil
+		_, err = tx.exec(ctx, `UPDATE imports SET new_rows = new_rows + ?, existing_rows = existing_rows + ?,
+			conflict_rows = conflict_rows + ? WHERE id = ?`,
+			counts[zhiyuan.VerdictNew], counts[zhiyuan.VerdictExisting], counts[zhiyuan.VerdictConflict], id)
+		return err
 	})
 	return ready, err
 }
@@ -413,7 +413,7 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 			if outcome == zhiyuan.OutcomeFailed {
 				continue
 			}
-			if err := setRowsWhere(ctx, tx, clearedCells+", outcome", string(outcome), id, ls); err != nil {
+			if _, err := setRowsWhere(ctx, tx, clearedCells+", outcome", string(outcome), id, ls, ""); err != nil {
 				return err
 			}
 		}
@@ -471,7 +471,34 @@ func clearImportRowsOf(ctx context.Context, tx conn, index, phone string) error 
 	if index == "" && phone == "" {
 		return nil
 	}
-	_, err := tx.exec(ctx, `UPDATE import_rows SET `+clearedCells+`,
+	const theirs = `((id_number_index = ? AND id_number_index <> '') OR (phone = ? AND phone <> ''))`
+	// Lock their rows first (a write that changes nothing), so that the verdicts counted
+	// next are the ones this transaction changes, and move each import's counts by them.
+	if _, err := tx.exec(ctx, "UPDATE import_rows SET verdict = verdict WHERE "+theirs, index, phone); err != nil {
+		return err
+	}
+	type flip struct {
+		id      int64
+		verdict string
+		n       int
+	}
+	flips, err := queryAll(ctx, tx, func(r rowScanner) (flip, error) {
+		var f flip
+		return f, r.Scan(&f.id, &f.verdict, &f.n)
+	}, `SELECT import_id, verdict, COUNT(*) FROM import_rows WHERE `+theirs+`
+		AND outcome = '' AND verdict IN ('unchecked', 'new', 'existing') GROUP BY import_id, verdict ORDER BY import_id, verdict`, index, phone)
+	if err != nil {
+		return err
+	}
+	for _, f := range flips {
+		if _, err := tx.exec(ctx, `UPDATE imports SET error_rows = error_rows + ?,
+			new_rows = new_rows - CASE WHEN ? = 'new' THEN ? ELSE 0 END,
+			existing_rows = existing_rows - CASE WHEN ? = 'existing' THEN ? ELSE 0 END WHERE id = ?`,
+			f.n, f.verdict, f.n, f.verdict, f.n, f.id); err != nil {
+			return err
+		}
+	}
+	_, err = tx.exec(ctx, `UPDATE import_rows SET `+clearedCells+`,
 		verdict = CASE WHEN outcome = '' AND verdict IN ('unchecked', 'new', 'existing') THEN 'error' ELSE verdict END,
 		error_column = CASE WHEN outcome = '' AND verdict IN ('unchecked', 'new', 'existing') THEN '' ELSE error_column END,
 		error_reason = CASE WHEN outcome = '' AND verdict IN ('unchecked', 'new', 'existing') THEN ? ELSE error_reason END
@@ -480,8 +507,13 @@ func clearImportRowsOf(ctx context.Context, tx conn, index, phone string) error 
 	return err
 }
 
-// setRowsWhere sets one column (verdict or outcome) of the import's rows at lines.
-func setRowsWhere(ctx context.Context, tx conn, col, value string, id int64, lines []int) error {
+// setRowsWhere sets one column (verdict or outcome) of the import's rows at lines, those
+// of them that meet cond too when it is not empty, and returns how many it changed.
+func setRowsWhere(ctx context.Context, tx conn, col, value string, id int64, lines []int, cond string) (int, error) {
+	if cond != "" {
+		cond = " AND " + cond
+	}
+	changed := 0
 	for from := 0; from < len(lines); from += 5000 {
 		chunk := lines[from:min(from+5000, len(lines))]
 		args := make([]any, 0, len(chunk)+2)
@@ -489,12 +521,15 @@ func setRowsWhere(ctx context.Context, tx conn, col, value string, id int64, lin
 		for _, l := range chunk {
 			args = append(args, l)
 		}
-		if _, err := tx.exec(ctx, "UPDATE import_rows SET "+col+" = ? WHERE import_id = ? AND line IN ("+placeholders(len(chunk))+")",
-			args...); err != nil {
-			return err
+		res, err := tx.exec(ctx, "UPDATE import_rows SET "+col+" = ? WHERE import_id = ? AND line IN ("+placeholders(len(chunk))+")"+cond,
+			args...)
+		if err != nil {
+			return 0, err
 		}
+		n, _ := res.RowsAffected()
+		changed += int(n)
 	}
-	return nil
+	return changed, nil
 }
 
 func splitNonEmpty(s string) []string {

@@ -35,3 +35,16 @@ CREATE TABLE league_roster_import_rows (
 
 -- SQLite adds volunteers_league_idx here for the League rate's statements; PostgreSQL
 -- hash-joins the volunteers and does without it (dialect.go, leagueVolunteers).
+
+-- Member-list imports keep their preview's counts (rows by verdict) on their own row,
+-- moved in the transaction that sets the verdicts (sqlstore/imports.go), so that following
+-- an import reads one row instead of counting its staged rows every few seconds.
+ALTER TABLE imports ADD COLUMN new_rows BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN existing_rows BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN conflict_rows BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN error_rows BIGINT NOT NULL DEFAULT 0;
+UPDATE imports SET
+    new_rows = (SELECT COUNT(*) FROM import_rows r WHERE r.import_id = imports.id AND r.verdict = 'new'),
+    existing_rows = (SELECT COUNT(*) FROM import_rows r WHERE r.import_id = imports.id AND r.verdict = 'existing'),
+    conflict_rows = (SELECT COUNT(*) FROM import_rows r WHERE r.import_id = imports.id AND r.verdict = 'conflict'),
+    error_rows = (SELECT COUNT(*) FROM import_rows r WHERE r.import_id = imports.id AND r.verdict = 'error');

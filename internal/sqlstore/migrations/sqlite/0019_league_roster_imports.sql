@@ -39,3 +39,16 @@ CREATE TABLE league_roster_import_rows (
 -- leagueVolunteers, names it: SQLite would take the primary key). PostgreSQL hash-joins
 -- and does without it.
 CREATE INDEX volunteers_league_idx ON volunteers (id, political_status, status);
+
+-- Member-list imports keep their preview's counts (rows by verdict) on their own row,
+-- moved in the transaction that sets the verdicts (sqlstore/imports.go), so that following
+-- an import reads one row instead of counting its staged rows every few seconds.
+ALTER TABLE imports ADD COLUMN new_rows INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN existing_rows INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN conflict_rows INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN error_rows INTEGER NOT NULL DEFAULT 0;
+UPDATE imports SET
+    new_rows = (SELECT COUNT(*) FROM import_rows r WHERE r.import_id = imports.id AND r.verdict = 'new'),
+    existing_rows = (SELECT COUNT(*) FROM import_rows r WHERE r.import_id = imports.id AND r.verdict = 'existing'),
+    conflict_rows = (SELECT COUNT(*) FROM import_rows r WHERE r.import_id = imports.id AND r.verdict = 'conflict'),
+    error_rows = (SELECT COUNT(*) FROM import_rows r WHERE r.import_id = imports.id AND r.verdict = 'error');
