@@ -32,23 +32,29 @@ var figureTables = []figureTable{
 	{"fig_orgs", []string{"region_code", "month"}, []string{"approved"},
 		`SELECT region_code, month, COUNT(*) FROM fig_src_orgs GROUP BY region_code, month`},
 	{"fig_region", []string{"region_code", "month", "category"}, []string{"activities", "sessions", "signups", "minutes"}, serviceExpected("region_code")},
-	{"fig_org", []string{"org_id", "month", "category"}, []string{"activities", "sessions", "signups", "minutes"}, serviceExpected("org_id")},
-	{"fig_active", []string{"volunteer_id", "month"}, []string{"minutes"},
-		`SELECT volunteer_id, month, SUM(minutes) FROM fig_src_hours GROUP BY volunteer_id, month`},
-	{"fig_active_span", []string{"region_code", "month", "prev_month"}, []string{"volunteers"},
-		`SELECT region_code, month, prev_month, COUNT(*) FROM fig_src_spans GROUP BY region_code, month, prev_month`},
-	// 0020_figures_org_active.sql: an organisation's active volunteers, and fig_org
-	// without the category (kept from fig_org by triggers; recounted here from the rows).
-	{"fig_org_active", []string{"org_id", "month", "volunteer_id"}, []string{"minutes"},
-		`SELECT org_id, month, volunteer_id, SUM(minutes) FROM fig_src_hours GROUP BY org_id, month, volunteer_id`},
-	{"fig_org_month", []string{"org_id", "month"}, []string{"activities", "sessions", "signups", "minutes"},
-		`SELECT org_id, month, SUM(a), SUM(s), SUM(g), SUM(m) FROM (
+	// fig_org's rows of category '*' are the organisation's month over all categories
+	// (0024_figures_org_all.sql, formerly fig_org_month): kept from its other rows by
+	// triggers, recounted here from the base rows.
+	{"fig_org", []string{"org_id", "month", "category"}, []string{"activities", "sessions", "signups", "minutes"},
+		serviceExpected("org_id") + ` UNION ALL SELECT org_id, month, '*', SUM(a), SUM(s), SUM(g), SUM(m) FROM (
 			SELECT org_id, month, 1 AS a, 0 AS s, 0 AS g, 0 AS m FROM fig_src_activities
 			UNION ALL SELECT org_id, month, 0, 1, 0, 0 FROM fig_src_sessions
 			UNION ALL SELECT org_id, month, 0, 0, 1, 0 FROM fig_src_signups
 			UNION ALL SELECT org_id, month, 0, 0, 0, minutes FROM fig_src_hours
 		) x GROUP BY org_id, month`},
+	{"fig_active", []string{"volunteer_id", "month"}, []string{"minutes"},
+		`SELECT volunteer_id, month, SUM(minutes) FROM fig_src_hours GROUP BY volunteer_id, month`},
+	{"fig_active_span", []string{"region_code", "month", "prev_month"}, []string{"volunteers"},
+		`SELECT region_code, month, prev_month, COUNT(*) FROM fig_src_spans GROUP BY region_code, month, prev_month`},
+	// 0020_figures_org_active.sql: an organisation's active volunteers.
+	{"fig_org_active", []string{"org_id", "month", "volunteer_id"}, []string{"minutes"},
+		`SELECT org_id, month, volunteer_id, SUM(minutes) FROM fig_src_hours GROUP BY org_id, month, volunteer_id`},
 }
+
+// figureKeptRows are the rows of a summary table its own triggers keep from its other rows
+// (fig_org's '*' rows): the rebuild writes the other rows and leaves these to the triggers,
+// and verify still compares them with their own count from the base rows.
+var figureKeptRows = map[string]string{"fig_org": "category = '*'"}
 
 func serviceExpected(key string) string {
 	return `SELECT ` + key + `, month, category, SUM(a), SUM(s), SUM(g), SUM(m) FROM (
@@ -180,14 +186,19 @@ func (s *Store) RebuildFigures(ctx context.Context) error {
 		}
 		for _, t := range figureTables {
 			// Some summaries keep others as their rows go in (fig_active keeps
-			// fig_active_span, fig_org keeps fig_org_month), always a later table: each is
-			// emptied again just before it is written from the views, so the rebuild does
-			// not depend on the triggers it is there to check.
+			// fig_active_span), always a later table: each is emptied again just before it
+			// is written from the views, so the rebuild does not depend on the triggers it
+			// is there to check. fig_org keeps its own '*' rows (figureKeptRows): the second
+			// DELETE also removes those its triggers left while the first emptied it.
 			if _, err := tx.exec(ctx, `DELETE FROM `+t.name); err != nil {
 				return err
 			}
 			cols := strings.Join(append(slices.Clone(t.keys), t.measures...), ", ")
-			if _, err := tx.exec(ctx, `INSERT INTO `+t.name+` (`+cols+`) `+t.expected); err != nil {
+			q := t.expected
+			if kept := figureKeptRows[t.name]; kept != "" {
+				q = `SELECT * FROM (` + q + `) x WHERE NOT (` + kept + `)`
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO `+t.name+` (`+cols+`) `+q); err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
 		}
@@ -220,7 +231,7 @@ func (s *Store) FigureTotals(ctx context.Context, sc zhiyuan.FigureScope, from, 
 		}
 		err = r.queryRow(ctx, `SELECT COALESCE(SUM(f.activities), 0), COALESCE(SUM(f.sessions), 0), COALESCE(SUM(f.signups), 0),
 			COALESCE(SUM(f.minutes), 0) FROM organizations o JOIN fig_org f ON f.org_id = o.id
-			WHERE o.path >= ? AND o.path < ? AND f.month >= ? AND f.month <= ?`, lo, hi, from, to).
+			WHERE o.path >= ? AND o.path < ? AND f.month >= ? AND f.month <= ? AND f.category = '*'`, lo, hi, from, to).
 			Scan(&t.Activities, &t.Sessions, &t.Signups, &t.ConfirmedMinutes)
 		if err != nil {
 			return t, err
@@ -297,9 +308,14 @@ func (s *Store) FigureSeries(ctx context.Context, sc zhiyuan.FigureScope, from, 
 		if err != nil {
 			return nil, err
 		}
+		// By month the '*' rows (all categories), by category the others.
+		cat := "f.category = '*'"
+		if col == "category" {
+			cat = "f.category <> '*'"
+		}
 		q = `SELECT f.` + col + `, SUM(f.activities), SUM(f.sessions), SUM(f.signups), SUM(f.minutes)
 			FROM organizations o JOIN fig_org f ON f.org_id = o.id
-			WHERE o.path >= ? AND o.path < ? AND f.month >= ? AND f.month <= ? GROUP BY f.` + col
+			WHERE o.path >= ? AND o.path < ? AND f.month >= ? AND f.month <= ? AND ` + cat + ` GROUP BY f.` + col
 		args = []any{lo, hi, from, to}
 	} else {
 		lo, hi := regionRange(sc.RegionPrefix)
@@ -391,11 +407,11 @@ func (s *Store) FigureSeries(ctx context.Context, sc zhiyuan.FigureScope, from, 
 func (s *Store) FigureTopOrgs(ctx context.Context, regionPrefix, from, to string, limit int) ([]zhiyuan.FigureRow, error) {
 	lo, hi := regionRange(regionPrefix)
 	var out []zhiyuan.FigureRow
-	// fig_org_month: one row per organisation and month, however many categories it
-	// served in (fig_org's up to 13 per month made this read grow with the entries).
+	// fig_org's '*' rows: one per organisation and month, however many categories it
+	// served in (its category rows, up to 13 per month, made this read grow with the entries).
 	err := eachRow(ctx, s.reader(), `SELECT o.id, o.name, SUM(f.activities), SUM(f.sessions), SUM(f.signups), SUM(f.minutes)
-		FROM organizations o JOIN fig_org_month f ON f.org_id = o.id
-		WHERE o.region_code >= ? AND o.region_code < ? AND o.status = 'approved' AND f.month >= ? AND f.month <= ?
+		FROM organizations o JOIN fig_org f ON f.org_id = o.id
+		WHERE o.region_code >= ? AND o.region_code < ? AND o.status = 'approved' AND f.month >= ? AND f.month <= ? AND f.category = '*'
 		GROUP BY o.id, o.name HAVING SUM(f.minutes) > 0 ORDER BY SUM(f.minutes) DESC, o.id LIMIT ?`,
 		[]any{lo, hi, from, to, limit}, func(sc rowScanner) error {
 			var id int64

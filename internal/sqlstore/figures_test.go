@@ -369,7 +369,7 @@ func TestFiguresScriptedHistory(t *testing.T) {
 		if m, err := s.VerifyFigures(ctx); err != nil || m == nil || m.Table != "fig_org_active" || !strings.Contains(m.Key, `"2026-06"`) {
 			t.Fatalf("verify after an edit of fig_org_active: %v %v", m, err)
 		}
-		if _, err := s.DB().ExecContext(ctx, fmt.Sprintf(`UPDATE fig_org_month SET minutes = minutes - 1 WHERE org_id = %d`, f.org)); err != nil {
+		if _, err := s.DB().ExecContext(ctx, fmt.Sprintf(`UPDATE fig_org SET minutes = minutes - 1 WHERE org_id = %d AND category = '*'`, f.org)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.RebuildFigures(ctx); err != nil {
