@@ -44,7 +44,7 @@ test-race:
 
 # Benchmarks on both engines; each prints its figure beside a reference from the same run.
 bench: build
-	scripts/with-postgres.sh $(GO) test -run '^$$' -bench . -benchtime $${BENCHTIME:-1x} -timeout 60m ./...
+	scripts/with-postgres.sh $(GO) test -run '^$$' -bench . -benchtime $${BENCHTIME:-1x} -timeout 180m ./...
 
 # Lighthouse (mobile) on the home page, search, an activity, /register and my hours; scores
 # in artifacts/lighthouse/scores.txt (docs/ARCHITECTURE.md records them). Not in `make test`.
