@@ -72,13 +72,14 @@ func (u NeedUrgency) Chinese() string {
 
 // Limits of a need, shared by pages, API and tests.
 const (
-	NeedTitleMax       = 60   // characters
-	NeedTextMax        = 2000 // description, characters
-	NeedTargetGroupMax = 100  // characters
-	NeedVolunteersMax  = 500  // volunteers asked for
-	NeedMaxTakersMax   = 10   // organisations that may share one need
-	NeedWithinKmMax    = 200  // the largest radius a list may ask for
-	NeedRatingComment  = 500  // characters
+	// A need becomes an activity when taken, so its text keeps the activity's limits.
+	NeedTitleMax       = MaxTitleRunes
+	NeedTextMax        = MaxDescriptionRunes
+	NeedTargetGroupMax = MaxTargetGroupRunes
+	NeedVolunteersMax  = 500 // volunteers asked for
+	NeedMaxTakersMax   = 10  // organisations that may share one need
+	NeedWithinKmMax    = 200 // the largest radius a list may ask for
+	NeedRatingComment  = 500 // characters
 )
 
 // NeedAutoOpens is the one rule on review: a need posted by a regional admin (a street or
@@ -176,8 +177,11 @@ func (n *Need) Validate() error {
 	case looksLikeIDNumber(n.TargetGroup) || looksLikeIDNumber(n.Description):
 		p.Add("target_group", "need.no_id_numbers")
 	}
-	if n.Address == "" {
+	switch {
+	case n.Address == "":
 		p.Add("address", "need.address_required")
+	case utf8.RuneCountInString(n.Address) > MaxAddressRunes:
+		p.Add("address", "activity.address_long", "max", MaxAddressRunes)
 	}
 	if n.Lat < -90 || n.Lat > 90 || n.Lng < -180 || n.Lng > 180 || (n.Lat == 0 && n.Lng == 0) {
 		p.Add("lat", "need.coordinates_required")
