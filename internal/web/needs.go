@@ -20,7 +20,7 @@ import (
 // needForm is the posting form as entered, kept to show again with its problems.
 type needForm struct {
 	OrgID, Title, Description, Category, TargetGroup, RegionCode, Address, Lat, Lng string
-	StartsAt, EndsAt, Volunteers, Skills, Urgency, MaxTakers                      string
+	StartsAt, EndsAt, Volunteers, Skills, Urgency, MaxTakers                        string
 }
 
 // postingAs is one identity the caller may post a need as: 0 for their region, else an
