@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -299,6 +300,11 @@ func TestNeedShowsHoursAndRating(t *testing.T) {
 		res.Decode(&rt)
 		if res.Status != http.StatusOK || rt.Count != 1 || rt.Average != 4 {
 			t.Fatalf("org ratings: %d %s", res.Status, res.Body)
+		}
+		// The organisation's page shows them.
+		if page := h.Browser().Get(fmt.Sprintf("/orgs/%d", h.Org.ID)); !strings.Contains(string(page.Body), "社区需求评价") ||
+			!strings.Contains(string(page.Body), "4.0 分（1 次）") {
+			t.Fatalf("org page without its need ratings: %s", page.Body)
 		}
 	})
 }
