@@ -172,3 +172,16 @@ func (x *API) orgNeedRatings(w http.ResponseWriter, r *http.Request, _ *zhiyuan.
 	httpx.WriteJSON(w, http.StatusOK, rt)
 	return nil
 }
+
+func (x *API) closeNeed(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	n, err := x.app.CloseNeed(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toNeedJSON(n))
+	return nil
+}

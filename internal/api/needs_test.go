@@ -301,6 +301,13 @@ func TestNeedShowsHoursAndRating(t *testing.T) {
 		if res.Status != http.StatusOK || rt.Count != 1 || rt.Average != 4 {
 			t.Fatalf("org ratings: %d %s", res.Status, res.Body)
 		}
+		// The street ends it, once; the organisation cannot.
+		closePath := fmt.Sprintf("/api/v1/needs/%d/close", n.ID)
+		wantError(t, "the taker closes", h.Do("POST", closePath, h.OrgToken, nil), http.StatusForbidden, zhiyuan.EForbidden, "")
+		if res := h.Do("POST", closePath, street, nil); res.Status != http.StatusOK || !strings.Contains(string(res.Body), `"status":"closed"`) {
+			t.Fatalf("close: %d %s", res.Status, res.Body)
+		}
+		wantError(t, "closed twice", h.Do("POST", closePath, street, nil), http.StatusConflict, zhiyuan.EConflict, "status")
 		// The organisation's page shows them.
 		if page := h.Browser().Get(fmt.Sprintf("/orgs/%d", h.Org.ID)); !strings.Contains(string(page.Body), "社区需求评价") ||
 			!strings.Contains(string(page.Body), "4.0 分（1 次）") {

@@ -58,6 +58,7 @@ func (x *API) routes() {
 	x.handle("POST", "/needs/{id}/review", false, x.reviewNeed)
 	x.handle("POST", "/needs/{id}/take", false, x.takeNeed)
 	x.handle("POST", "/needs/{id}/rating", false, x.rateNeed)
+	x.handle("POST", "/needs/{id}/close", false, x.closeNeed)
 	x.handle("GET", "/organizations/{id}/need-ratings", true, x.orgNeedRatings)
 
 	// Attendance, hours, corrections and disputes (attendance.go).

@@ -317,3 +317,25 @@ func (a *App) RateNeed(ctx context.Context, p *zhiyuan.Principal, id int64, rati
 func (a *App) OrgNeedRatings(ctx context.Context, orgID int64) (zhiyuan.NeedRatings, error) {
 	return a.store.OrgNeedRatings(ctx, orgID)
 }
+
+// CloseNeed ends a need for the community that posted it: an open need nobody will take,
+// or one served. It can no longer be taken or rated; audited.
+func (a *App) CloseNeed(ctx context.Context, p *zhiyuan.Principal, id int64) (*zhiyuan.Need, error) {
+	n, err := a.Need(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil || p.AccountID == 0 {
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
+	}
+	if !a.CanActForNeed(ctx, p, n) {
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
+	}
+	if err := a.store.CloseNeed(ctx, id); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, p, "need.close", "need", strconv.FormatInt(id, 10), n.RegionCode, n.PostedOrgID, n.Title); err != nil {
+		return nil, err
+	}
+	return a.store.FindNeed(ctx, id)
+}

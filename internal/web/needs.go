@@ -169,6 +169,7 @@ func (x *Web) renderNeed(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 		"CanTake":   n.Status == zhiyuan.NeedOpen && takingOrg != 0 && !tookIt,
 		"CanReview": n.Status == zhiyuan.NeedPending && x.app.CanReviewNeed(p, n),
 		"CanRate":   (n.Status == zhiyuan.NeedOpen || n.Status == zhiyuan.NeedTaken) && n.Takers > 0 && n.SessionsHeld > 0 && x.app.CanActForNeed(r.Context(), p, n),
+		"CanClose":  (n.Status == zhiyuan.NeedOpen || n.Status == zhiyuan.NeedTaken || n.Status == zhiyuan.NeedServed) && x.app.CanActForNeed(r.Context(), p, n),
 		"Rating":    r.PostFormValue("rating"), "Comment": r.PostFormValue("comment")}
 	if formErr != nil {
 		data["Fields"], data["Error"] = formProblems(formErr)
@@ -282,5 +283,37 @@ func (x *Web) rateNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/needs/%d?ok=%s", id, url.QueryEscape(zhiyuan.Text("notice.need_rated"))), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) askCloseNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	n, err := x.app.Need(r.Context(), p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !x.app.CanActForNeed(r.Context(), p, n) {
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
+	}
+	return &confirmation{Title: zhiyuan.Text("confirm.close_need_title"), Subject: n.Title,
+		Consequence: []string{zhiyuan.Text("confirm.close_need")}, Danger: true,
+		Action: fmt.Sprintf("/needs/%d/close", id), Button: "结束需求", Back: fmt.Sprintf("/needs/%d", id)}, nil
+}
+
+func (x *Web) closeNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := x.app.CloseNeed(r.Context(), p, id); err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/needs/%d?ok=%s", id, url.QueryEscape(zhiyuan.Text("notice.need_closed"))), http.StatusSeeOther)
 	return nil
 }

@@ -34,6 +34,7 @@ func (x *Web) routes() {
 	x.confirmable("/needs/{id}/take", x.askTakeNeed, x.takeNeedForm)
 	x.confirmable("/needs/{id}/review", x.askReviewNeed, x.reviewNeedForm)
 	x.confirmable("/needs/{id}/rating", x.askRateNeed, x.rateNeedForm)
+	x.confirmable("/needs/{id}/close", x.askCloseNeed, x.closeNeedForm)
 
 	// Activities: search, the activity page, an organisation's activities (activities.go).
 	x.handle("GET /activities", true, x.activitySearch)
