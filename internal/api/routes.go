@@ -51,6 +51,16 @@ func (x *API) routes() {
 	x.handle("GET", "/sessions/{id}", true, x.getSession)
 	x.handle("PATCH", "/sessions/{id}", false, x.patchSession)
 
+	// Needs (点单) and taking them (接单) (needs.go).
+	x.handle("POST", "/needs", false, x.postNeed)
+	x.handle("GET", "/needs", true, x.listNeeds)
+	x.handle("GET", "/needs/{id}", true, x.getNeed)
+	x.handle("POST", "/needs/{id}/review", false, x.reviewNeed)
+	x.handle("POST", "/needs/{id}/take", false, x.takeNeed)
+	x.handle("POST", "/needs/{id}/rating", false, x.rateNeed)
+	x.handle("POST", "/needs/{id}/close", false, x.closeNeed)
+	x.handle("GET", "/organizations/{id}/need-ratings", true, x.orgNeedRatings)
+
 	// Attendance, hours, corrections and disputes (attendance.go).
 	x.handle("GET", "/sessions/{id}/checkin-code", false, x.checkinCode)
 	x.handle("POST", "/attendance", false, x.scan)

@@ -113,9 +113,15 @@ func splitLines(s string) []string {
 // CreateActivity inserts a draft activity with its sessions in one transaction. a must
 // have been validated; its sessions get their ids and the activity its derived span.
 func (s *Store) CreateActivity(ctx context.Context, a *zhiyuan.Activity, by int64) error {
+	return s.inTx(ctx, func(tx conn) error { return s.createActivity(ctx, tx, a, by) })
+}
+
+// createActivity inserts a draft activity with its sessions in tx, so that taking a need
+// writes the activity and the taking together.
+func (s *Store) createActivity(ctx context.Context, tx conn, a *zhiyuan.Activity, by int64) error {
 	a.Normalize()
 	now := s.now()
-	return s.inTx(ctx, func(tx conn) error {
+	{
 		id, err := tx.insert(ctx, `INSERT INTO activities (org_id, project_id, title, description, category, target_group,
 			region_code, address, lat, lng, checkin_radius_m, contact_name, contact_phone, time_zone, min_age, max_age,
 			skills, members_only, insurance_required, child_friendly, signup_mode, signup_opens_at, signup_closes_at,
@@ -138,7 +144,7 @@ func (s *Store) CreateActivity(ctx context.Context, a *zhiyuan.Activity, by int6
 			}
 		}
 		return nil
-	})
+	}
 }
 
 // FindActivityByID returns an activity with its organisation's name and its sessions in

@@ -71,6 +71,8 @@ var nav = [...]navLink{
 	{"/me/benefits", "我的权益", volunteers, inMine, ""},
 	{"/orgs/{org}/activities", "活动管理", orgAdmins, inManage, ""},
 	{"/orgs/{org}/honours", "表彰与培训", orgAdmins, inManage, ""},
+	{"/needs", "服务需求（接单）", orgAdmins, inManage, ""},
+	{"/needs?status=pending", "需求审核", regionalAdmins, inManage, ""},
 	{"/me/orgs", "我管理的组织", adminsOnly, inManage, ""},
 	{"/admin/orgs", "组织审核", admins, inManage, ""},
 	{"/hours/overdue", "逾期时长", admins, inManage, ""},

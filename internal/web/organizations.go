@@ -135,6 +135,10 @@ func (x *Web) renderOrgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	if awards, err := x.app.OrgHonoursAwards(r.Context(), o.ID); err == nil && len(awards) > 0 {
 		data["Honours"] = awards
 	}
+	// Ratings communities gave the needs it took (needs.go).
+	if rt, err := x.app.OrgNeedRatings(r.Context(), o.ID); err == nil && rt.Count > 0 {
+		data["NeedRatings"] = rt
+	}
 	if sec := x.orgLeague(r, p, o); sec != nil {
 		if league != nil {
 			league(sec)

@@ -72,6 +72,14 @@ var funcs = template.FuncMap{
 	"vPolitical": zhiyuan.PoliticalStatusChinese,
 	"vCategory":  zhiyuan.ServiceCategoryName,
 	"vItoa":      strconv.Itoa,
+	// Needs: a distance that may be absent, in kilometres.
+	"km": func(d *float64) string {
+		if d == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*d, 'f', 1, 64)
+	},
+	"needStars": func() []int { return []int{5, 4, 3, 2, 1} },
 	// The bottom tab bar's icons (nav.go).
 	"tabIcon": tabIcon,
 }

@@ -26,6 +26,16 @@ func (x *Web) routes() {
 	x.handle("GET /figures", true, x.figuresPage) // 数据看板, the public showcase (figures.go)
 	x.handle("GET /figures.xlsx", true, x.figuresSheet)
 
+	// Needs (点单) and taking them (接单) (needs.go).
+	x.handle("GET /needs", true, x.needsPage)
+	x.handle("GET /needs/new", false, x.needNewPage)
+	x.handle("POST /needs", false, x.needCreate)
+	x.handle("GET /needs/{id}", true, x.needPage)
+	x.confirmable("/needs/{id}/take", x.askTakeNeed, x.takeNeedForm)
+	x.confirmable("/needs/{id}/review", x.askReviewNeed, x.reviewNeedForm)
+	x.confirmable("/needs/{id}/rating", x.askRateNeed, x.rateNeedForm)
+	x.confirmable("/needs/{id}/close", x.askCloseNeed, x.closeNeedForm)
+
 	// Activities: search, the activity page, an organisation's activities (activities.go).
 	x.handle("GET /activities", true, x.activitySearch)
 	x.handle("GET /activities/{id}", true, x.activityShow)

@@ -1,0 +1,319 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/httpx"
+)
+
+// Pages of needs (点单) and taking them (接单, issue 15): the list of open needs near a
+// place, the form a street, district or organisation posts one with, and a need's page
+// with its review, taking and rating, each asking first.
+
+// needForm is the posting form as entered, kept to show again with its problems.
+type needForm struct {
+	OrgID, Title, Description, Category, TargetGroup, RegionCode, Address, Lat, Lng string
+	StartsAt, EndsAt, Volunteers, Skills, Urgency, MaxTakers                        string
+}
+
+// postingAs is one identity the caller may post a need as: 0 for their region, else an
+// organisation.
+type postingAs struct {
+	OrgID int64
+	Label string
+}
+
+func (x *Web) postingChoices(r *http.Request, p *zhiyuan.Principal) []postingAs {
+	var out []postingAs
+	if scopes := p.RegionScopes(); len(scopes) > 0 {
+		out = append(out, postingAs{0, "以街道/区县名义（直接发布）"})
+	}
+	for _, role := range p.Roles {
+		if role.Kind == zhiyuan.RoleOrgAdmin && role.OrgID != 0 {
+			if o, err := x.app.Organization(r.Context(), role.OrgID); err == nil && o.Status == zhiyuan.OrgApproved {
+				out = append(out, postingAs{o.ID, o.Name + "（代服务对象发布，经街道/区县审核）"})
+			}
+		}
+	}
+	return out
+}
+
+func (x *Web) needsPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	q := r.URL.Query()
+	nq := app.NeedQuery{Near: strings.TrimSpace(q.Get("near")), WithinKm: strings.TrimSpace(q.Get("within_km")),
+		Category: q.Get("category"), Status: q.Get("status"), Mine: q.Get("mine") == "1"}
+	list, err := x.app.Needs(r.Context(), p, nq)
+	data := map[string]any{"Title": "服务需求", "Q": nq, "Categories": zhiyuan.Categories, "Needs": list,
+		"CanPost": len(x.postingChoices(r, p)) > 0, "CanReview": len(p.RegionScopes()) > 0, "OK": q.Get("ok")}
+	status := http.StatusOK
+	if err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		status = httpx.Status(zhiyuan.ErrorCode(err))
+		data["Fields"], data["Error"] = formProblems(err)
+	}
+	x.render(w, r, status, "needs.html", data)
+	return nil
+}
+
+func (x *Web) needNewPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	f := needForm{Volunteers: "2", MaxTakers: "1", Urgency: "normal"}
+	if s := p.RegionScopes(); len(s) > 0 && s[0] != "*" {
+		f.RegionCode = s[0]
+	}
+	return x.renderNeedNew(w, r, p, http.StatusOK, f, nil)
+}
+
+func (x *Web) renderNeedNew(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, status int, f needForm, formErr error) error {
+	choices := x.postingChoices(r, p)
+	if len(choices) == 0 {
+		return zhiyuan.Fail(zhiyuan.EForbidden, "need.poster_required")
+	}
+	data := map[string]any{"Title": "发布服务需求", "Form": f, "Choices": choices, "Categories": zhiyuan.Categories}
+	if formErr != nil {
+		data["Fields"], data["Error"] = formProblems(formErr)
+	}
+	x.render(w, r, status, "need_new.html", data)
+	return nil
+}
+
+// formNumber parses a number field, adding a problem when it is not one.
+func formNumber(pr zhiyuan.Problems, field, s string, key zhiyuan.Msg, args ...any) float64 {
+	if s == "" {
+		return 0
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		pr.Add(field, key, args...)
+	}
+	return v
+}
+
+func (x *Web) needCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	f := needForm{OrgID: trim(r, "org_id"), Title: trim(r, "title"), Description: trim(r, "description"), Category: trim(r, "category"),
+		TargetGroup: trim(r, "target_group"), RegionCode: trim(r, "region_code"), Address: trim(r, "address"), Lat: trim(r, "lat"),
+		Lng: trim(r, "lng"), StartsAt: trim(r, "starts_at"), EndsAt: trim(r, "ends_at"), Volunteers: trim(r, "volunteers_wanted"),
+		Skills: trim(r, "skills"), Urgency: trim(r, "urgency"), MaxTakers: trim(r, "max_takers")}
+	pr := zhiyuan.Problems{}
+	orgID, _ := strconv.ParseInt(f.OrgID, 10, 64)
+	in := app.NeedInput{OrgID: orgID, Need: zhiyuan.Need{Title: f.Title, Description: f.Description, Category: zhiyuan.Category(f.Category),
+		TargetGroup: f.TargetGroup, RegionCode: f.RegionCode, Address: f.Address, Urgency: zhiyuan.NeedUrgency(f.Urgency)}}
+	in.Lat = formNumber(pr, "lat", f.Lat, "need.coordinates_required")
+	in.Lng = formNumber(pr, "lat", f.Lng, "need.coordinates_required")
+	in.VolunteersWanted = int(formNumber(pr, "volunteers_wanted", f.Volunteers, "web.capacity_integer"))
+	in.MaxTakers = int(formNumber(pr, "max_takers", f.MaxTakers, "need.max_takers_range", "max", zhiyuan.NeedMaxTakersMax))
+	for _, t := range []struct {
+		field, s string
+		dst      *time.Time
+	}{{"starts_at", f.StartsAt, &in.StartsAt}, {"ends_at", f.EndsAt, &in.EndsAt}} {
+		if t.s == "" {
+			continue
+		}
+		v, err := time.ParseInLocation("2006-01-02T15:04", t.s, zhiyuan.Beijing)
+		if err != nil {
+			pr.Add(t.field, "api.time_format")
+		}
+		*t.dst = v
+	}
+	for _, s := range strings.FieldsFunc(f.Skills, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
+		if s = strings.TrimSpace(s); s != "" {
+			in.Skills = append(in.Skills, s)
+		}
+	}
+	if err := pr.Err(); err != nil {
+		return x.renderNeedNew(w, r, p, http.StatusUnprocessableEntity, f, err)
+	}
+	n, err := x.app.PostNeed(r.Context(), p, in)
+	if err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderNeedNew(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), f, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/needs/%d", n.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) needPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	return x.renderNeed(w, r, p, http.StatusOK, nil)
+}
+
+func (x *Web) renderNeed(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, status int, formErr error) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	n, err := x.app.Need(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	takingOrg := int64(0)
+	if p != nil {
+		takingOrg = app.DefaultTakingOrg(p)
+	}
+	tookIt := false
+	for _, t := range n.TakenBy {
+		if t.OrgID == takingOrg {
+			tookIt = true
+		}
+	}
+	data := map[string]any{"Title": n.Title, "N": n, "OK": r.URL.Query().Get("ok"),
+		"CanTake":   n.Status == zhiyuan.NeedOpen && takingOrg != 0 && !tookIt,
+		"CanReview": n.Status == zhiyuan.NeedPending && x.app.CanReviewNeed(p, n),
+		"CanRate":   (n.Status == zhiyuan.NeedOpen || n.Status == zhiyuan.NeedTaken) && n.Takers > 0 && n.SessionsHeld > 0 && x.app.CanActForNeed(r.Context(), p, n),
+		"CanClose":  (n.Status == zhiyuan.NeedOpen || n.Status == zhiyuan.NeedTaken || n.Status == zhiyuan.NeedServed) && x.app.CanActForNeed(r.Context(), p, n),
+		"Rating":    r.PostFormValue("rating"), "Comment": r.PostFormValue("comment")}
+	if formErr != nil {
+		data["Fields"], data["Error"] = formProblems(formErr)
+	}
+	x.render(w, r, status, "need_show.html", data)
+	return nil
+}
+
+func (x *Web) askTakeNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	n, err := x.app.Need(r.Context(), p, id)
+	if err != nil {
+		return nil, err
+	}
+	org := app.DefaultTakingOrg(p)
+	if org == 0 {
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "org_id", "need.org_required")
+	}
+	if n.Status != zhiyuan.NeedOpen {
+		return nil, zhiyuan.FieldFail(zhiyuan.EConflict, "status", "need.not_open", "status", n.Status.Chinese())
+	}
+	return &confirmation{Title: zhiyuan.Text("confirm.take_need_title"), Subject: n.Title,
+		Consequence: []string{zhiyuan.Text("confirm.take_need"), zhiyuan.Text("confirm.take_need_draft")},
+		Action:      fmt.Sprintf("/needs/%d/take", id), Button: "确认接单", Back: fmt.Sprintf("/needs/%d", id)}, nil
+}
+
+func (x *Web) takeNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	act, err := x.app.TakeNeed(r.Context(), p, id, app.DefaultTakingOrg(p))
+	if err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/activities/%d?ok=%s", act.ID, url.QueryEscape(zhiyuan.Text("notice.need_taken"))), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) askReviewNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	n, err := x.app.Need(r.Context(), p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !x.app.CanReviewNeed(p, n) {
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
+	}
+	c := &confirmation{Subject: n.Title, Action: fmt.Sprintf("/needs/%d/review", id), Back: fmt.Sprintf("/needs/%d", id)}
+	if r.FormValue("decision") == "reject" {
+		c.Title, c.Button, c.Danger = zhiyuan.Text("confirm.reject_need_title"), "不予发布", true
+		c.Consequence = []string{zhiyuan.Text("confirm.reject_need")}
+	} else {
+		c.Title, c.Button = zhiyuan.Text("confirm.approve_need_title"), "通过并发布"
+		c.Consequence = []string{zhiyuan.Text("confirm.approve_need")}
+	}
+	return c, nil
+}
+
+func (x *Web) reviewNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := x.app.ReviewNeed(r.Context(), p, id, r.PostFormValue("decision")); err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/needs/%d?ok=%s", id, url.QueryEscape(zhiyuan.Text("notice.need_reviewed"))), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) askRateNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	n, err := x.app.Need(r.Context(), p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !x.app.CanActForNeed(r.Context(), p, n) {
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
+	}
+	return &confirmation{Title: zhiyuan.Text("confirm.rate_need_title"), Subject: n.Title,
+		Consequence: []string{zhiyuan.Text("confirm.rate_need", "rating", r.FormValue("rating"))},
+		Action:      fmt.Sprintf("/needs/%d/rating", id), Button: "确认服务并提交评价", Back: fmt.Sprintf("/needs/%d", id)}, nil
+}
+
+func (x *Web) rateNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	rating, _ := strconv.Atoi(r.PostFormValue("rating"))
+	if _, err := x.app.RateNeed(r.Context(), p, id, rating, r.PostFormValue("comment")); err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/needs/%d?ok=%s", id, url.QueryEscape(zhiyuan.Text("notice.need_rated"))), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) askCloseNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	n, err := x.app.Need(r.Context(), p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !x.app.CanActForNeed(r.Context(), p, n) {
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
+	}
+	return &confirmation{Title: zhiyuan.Text("confirm.close_need_title"), Subject: n.Title,
+		Consequence: []string{zhiyuan.Text("confirm.close_need")}, Danger: true,
+		Action: fmt.Sprintf("/needs/%d/close", id), Button: "结束需求", Back: fmt.Sprintf("/needs/%d", id)}, nil
+}
+
+func (x *Web) closeNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := x.app.CloseNeed(r.Context(), p, id); err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/needs/%d?ok=%s", id, url.QueryEscape(zhiyuan.Text("notice.need_closed"))), http.StatusSeeOther)
+	return nil
+}
