@@ -22,6 +22,7 @@ func TestAuditActionLabels(t *testing.T) {
 		"activity.":      {string(ActivityClosed), string(ActivityCancelled)},
 		"hours.dispute.": {string(DisputeResolved), string(DisputeRejected)},
 		"card.batch.":    {string(BatchPrinted), string(BatchIssued)},
+		"need.":          {string(NeedApprove), string(NeedReject)},
 	}
 	files, err := filepath.Glob("internal/app/*.go")
 	if err != nil || len(files) < 10 {

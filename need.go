@@ -9,6 +9,15 @@ import (
 // Needs (点单, issue 15): a community or service point asks for volunteers; organisations
 // in range take the need (接单), which starts a draft activity from it.
 
+// NeedDecision is a review's outcome: approve opens the need, reject ends it.
+type NeedDecision string
+
+// Review decisions.
+const (
+	NeedApprove NeedDecision = "approve"
+	NeedReject  NeedDecision = "reject"
+)
+
 // NeedStatus is where a need stands. pending waits for the street or district's review;
 // open needs are listed for organisations to take; taken ones have all the takers they
 // allow; served ones were confirmed by the community; closed ones are over. rejected ones

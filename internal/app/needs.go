@@ -208,10 +208,10 @@ func (a *App) ReviewNeed(ctx context.Context, p *zhiyuan.Principal, id int64, de
 	if err := a.authorize(ctx, p, zhiyuan.ActRegionManage, zhiyuan.Resource{RegionCode: n.RegionCode}); err != nil {
 		return nil, err
 	}
-	if decision != "approve" && decision != "reject" {
+	if d := zhiyuan.NeedDecision(decision); d != zhiyuan.NeedApprove && d != zhiyuan.NeedReject {
 		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "decision", "need.decision_unknown")
 	}
-	if err := a.store.ReviewNeed(ctx, id, decision == "approve", p.AccountID); err != nil {
+	if err := a.store.ReviewNeed(ctx, id, zhiyuan.NeedDecision(decision) == zhiyuan.NeedApprove, p.AccountID); err != nil {
 		return nil, err
 	}
 	if err := a.audit(ctx, p, "need."+decision, "need", strconv.FormatInt(id, 10), n.RegionCode, n.PostedOrgID, n.Title); err != nil {

@@ -228,7 +228,7 @@ func (x *Web) askReviewNeed(r *http.Request, p *zhiyuan.Principal) (*confirmatio
 		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
 	}
 	c := &confirmation{Subject: n.Title, Action: fmt.Sprintf("/needs/%d/review", id), Back: fmt.Sprintf("/needs/%d", id)}
-	if r.FormValue("decision") == "reject" {
+	if zhiyuan.NeedDecision(r.FormValue("decision")) == zhiyuan.NeedReject {
 		c.Title, c.Button, c.Danger = zhiyuan.Text("confirm.reject_need_title"), "不予发布", true
 		c.Consequence = []string{zhiyuan.Text("confirm.reject_need")}
 	} else {
