@@ -133,6 +133,21 @@ var catalogue = map[Msg]string{
 	"notfound.award":               "没有这项表彰",
 	"notfound.care_visit":          "没有这条慰问记录",
 
+	// Recommendations, candidates and invitations (issue 15: recommend.go,
+	// internal/app/recommend.go).
+	"recommend.weight_unknown":   "推荐权重的名称应为{names}之一，格式如 skill=3,distance=3",
+	"recommend.weight_range":     "推荐权重应在 0 到 {max} 之间",
+	"recommend.reason_skill":     "你擅长的{skill}",
+	"recommend.reason_interest":  "你关注的{category}",
+	"recommend.reason_km":        "距你 {km} 公里",
+	"recommend.reason_district":  "就在你所在的区县",
+	"recommend.reason_area":      "在你愿意服务的地区",
+	"recommend.reason_city":      "在你所在的城市",
+	"recommend.reason_free":      "{weekday}{part}你有空",
+	"recommend.reason_served":    "你参加过{category}",
+	"recommend.reason_member":    "你所在的{org}",
+	"recommend.reason_few_seats": "仅剩{n}个名额",
+
 	// Claiming an account a unit registered (internal/app/claims.go).
 	"claim.admin_reset_unclaimed": "该账号尚未认领，请志愿者在“认领账号”页面用手机号和证件号码后六位自行设置密码",
 	"claim.already_claimed":       "该账号已认领，请直接登录；忘记密码可通过短信验证码重置",
