@@ -134,15 +134,21 @@ func TestRecommendableSession(t *testing.T) {
 		ok   bool
 	}{
 		{"open and eligible", nil, true},
-		{"full", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) { s.SeatsTaken = 10 }, false},
+		{"full", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) {
+			s.SeatsTaken = 10
+		}, false},
 		{"overlaps a sign-up", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) {
 			*mine = [][2]time.Time{{recSat.Add(2 * time.Hour), recSat.Add(4 * time.Hour)}}
 		}, false},
 		{"back to back is fine", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) {
 			*mine = [][2]time.Time{{recSat.Add(3 * time.Hour), recSat.Add(4 * time.Hour)}}
 		}, true},
-		{"too young", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) { a.MinAge = 40 }, false},
-		{"members only", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) { a.MembersOnly = true }, false},
+		{"too young", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) {
+			a.MinAge = 40
+		}, false},
+		{"members only", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) {
+			a.MembersOnly = true
+		}, false},
 		{"members only, a member", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) {
 			a.MembersOnly, e.IsMember = true, true
 		}, true},
@@ -152,7 +158,9 @@ func TestRecommendableSession(t *testing.T) {
 		{"suspended", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) {
 			v.SuspendedUntil = recSat
 		}, false},
-		{"missing skill", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) { v.Skills = nil }, false},
+		{"missing skill", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) {
+			v.Skills = nil
+		}, false},
 		{"not published", func(v *Volunteer, a *Activity, s *ActivitySession, e *Eligibility, mine *[][2]time.Time) {
 			a.Status = ActivityDraft
 		}, false},
