@@ -146,6 +146,8 @@ var catalogue = map[Msg]string{
 	"recommend.reason_free":      "{weekday}{part}你有空",
 	"recommend.reason_served":    "你参加过{category}",
 	"recommend.reason_member":    "你所在的{org}",
+	"recommend.lat_format":       "纬度应为 -90 到 90 之间的数，如 23.13",
+	"recommend.lng_format":       "经度应为 -180 到 180 之间的数，如 113.26",
 	"recommend.reason_few_seats": "仅剩{n}个名额",
 
 	// Claiming an account a unit registered (internal/app/claims.go).

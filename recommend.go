@@ -308,3 +308,9 @@ func RankScored(items []Scored) []int {
 	sort.SliceStable(idx, func(i, j int) bool { return items[idx[i]].Score > items[idx[j]].Score })
 	return idx
 }
+
+// RecommendSignupPath is the page a recommendation or an invitation links to: the
+// activity's page at the session, where its sign-up button is (one tap after login).
+func RecommendSignupPath(activityID, sessionID int64) string {
+	return "/activities/" + strconv.FormatInt(activityID, 10) + "#session-" + strconv.FormatInt(sessionID, 10)
+}

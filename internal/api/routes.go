@@ -208,6 +208,7 @@ func (x *API) routes() {
 	x.handle("POST", "/signups/{id}/reject", false, x.decideOne(zhiyuan.DecideReject))
 	x.handle("POST", "/signups/{id}/no-show", false, x.decideOne(zhiyuan.DecideNoShow))
 	x.handle("GET", "/me/signups", false, x.mySignups)
+	x.handle("GET", "/me/recommendations", false, x.myRecommendations)
 
 	// Volunteers: registration, profile, export and closing an account (volunteers.go).
 	x.handle("POST", "/volunteers", true, x.registerVolunteer)
