@@ -32,16 +32,18 @@ import (
 // one overlapping their sign-ups is never a candidate (RecommendableSession).
 
 // RecommendWeights are the operator's weights of the parts of a score (flag
-// --recommend-weights, e.g. "skill=3,distance=3,time=2,category=1,org=1,seats=1").
+// --recommend-weights, e.g. "skill=3,distance=3,time=2,category=1,org=1,seats=1,reliable=2").
 // A weight of 0 leaves its part out of the ranking (its reason still shows).
 type RecommendWeights struct {
 	Skill, Distance, Time, Category, Org, Seats float64
+	// Reliable weighs a volunteer's attendance record when ranking candidates to invite.
+	Reliable float64
 }
 
 // DefaultRecommendWeights favour what a volunteer notices first: what they are good at
 // and how far they must go, then whether they are free.
 func DefaultRecommendWeights() RecommendWeights {
-	return RecommendWeights{Skill: 3, Distance: 3, Time: 2, Category: 1, Org: 1, Seats: 1}
+	return RecommendWeights{Skill: 3, Distance: 3, Time: 2, Category: 1, Org: 1, Seats: 1, Reliable: 2}
 }
 
 // Limits of recommendations.
@@ -59,7 +61,7 @@ const (
 )
 
 // recommendWeightNames are the names the flag takes, in order.
-var recommendWeightNames = []string{"skill", "distance", "time", "category", "org", "seats"}
+var recommendWeightNames = []string{"skill", "distance", "time", "category", "org", "seats", "reliable"}
 
 func (w *RecommendWeights) field(name string) *float64 {
 	switch name {
@@ -75,6 +77,8 @@ func (w *RecommendWeights) field(name string) *float64 {
 		return &w.Org
 	case "seats":
 		return &w.Seats
+	case "reliable":
+		return &w.Reliable
 	}
 	return nil
 }
@@ -210,6 +214,24 @@ func FormatKm(km float64) string {
 // comment for the parts). It does not decide eligibility: callers score only sessions
 // RecommendableSession lets through.
 func ScoreSession(w RecommendWeights, in RecommendInput) Scored {
+	return scoreSession(w, in, youReasons)
+}
+
+// reasonKeys are the catalogue keys of the reasons of each part: a volunteer reads "你擅长
+// 的急救", an organiser inviting them reads "擅长急救".
+type reasonKeys struct {
+	skill, interest, km, district, area, city, free, served, member, fewSeats Msg
+}
+
+var youReasons = reasonKeys{"recommend.reason_skill", "recommend.reason_interest", "recommend.reason_km",
+	"recommend.reason_district", "recommend.reason_area", "recommend.reason_city", "recommend.reason_free",
+	"recommend.reason_served", "recommend.reason_member", "recommend.reason_few_seats"}
+
+var theyReasons = reasonKeys{"candidate.reason_skill", "candidate.reason_interest", "candidate.reason_km",
+	"candidate.reason_district", "candidate.reason_area", "candidate.reason_city", "candidate.reason_free",
+	"candidate.reason_served", "candidate.reason_member", ""}
+
+func scoreSession(w RecommendWeights, in RecommendInput, k reasonKeys) Scored {
 	v, a, s := in.Volunteer, in.Activity, in.Session
 	out := Scored{DistanceKm: -1}
 	add := func(weight, part float64, key Msg, args ...any) {
@@ -235,39 +257,39 @@ func ScoreSession(w RecommendWeights, in RecommendInput) Scored {
 	}
 	switch {
 	case skill != "":
-		add(w.Skill, 1, "recommend.reason_skill", "skill", skill)
+		add(w.Skill, 1, k.skill, "skill", skill)
 	case interested:
-		add(w.Skill, 0.5, "recommend.reason_interest", "category", a.Category.Chinese())
+		add(w.Skill, 0.5, k.interest, "category", a.Category.Chinese())
 	}
 	// Distance.
 	switch {
 	case in.From != nil && a.HasCoords():
 		km := DistanceKm(*in.From, LatLng{a.Lat, a.Lng})
 		out.DistanceKm = km
-		add(w.Distance, math.Max(0, 1-km/RecommendNearKm), "recommend.reason_km", "km", FormatKm(km))
+		add(w.Distance, math.Max(0, 1-km/RecommendNearKm), k.km, "km", FormatKm(km))
 	case sameDistrict(a.RegionCode, v.RegionCode):
-		add(w.Distance, 1, "recommend.reason_district")
+		add(w.Distance, 1, k.district)
 	case inArea(a.RegionCode, v.ServiceAreas):
-		add(w.Distance, 0.7, "recommend.reason_area")
+		add(w.Distance, 0.7, k.area)
 	case sameCity(a.RegionCode, v.RegionCode):
-		add(w.Distance, 0.4, "recommend.reason_city")
+		add(w.Distance, 0.4, k.city)
 	}
 	// Free time, in the venue's zone.
 	start := s.StartsAt.In(a.Location())
 	if v.Availability.FreeAt(start) {
-		add(w.Time, 1, "recommend.reason_free", "weekday", WeekdayNames[isoWeekday(start)], "part", timeOfDayName(PartOfDay(start)))
+		add(w.Time, 1, k.free, "weekday", WeekdayNames[isoWeekday(start)], "part", timeOfDayName(PartOfDay(start)))
 	}
 	if in.Served[a.Category] {
-		add(w.Category, 1, "recommend.reason_served", "category", a.Category.Chinese())
+		add(w.Category, 1, k.served, "category", a.Category.Chinese())
 	}
 	if in.Member {
-		add(w.Org, 1, "recommend.reason_member", "org", a.OrgName)
+		add(w.Org, 1, k.member, "org", a.OrgName)
 	}
 	if s.Capacity > 0 {
 		left := s.SeatsLeft()
 		key := Msg("")
 		if left <= RecommendFewSeats {
-			key = "recommend.reason_few_seats"
+			key = k.fewSeats
 		}
 		add(w.Seats, float64(left)/float64(s.Capacity), key, "n", left)
 	}
@@ -313,4 +335,29 @@ func RankScored(items []Scored) []int {
 // activity's page at the session, where its sign-up button is (one tap after login).
 func RecommendSignupPath(activityID, sessionID int64) string {
 	return "/activities/" + strconv.FormatInt(activityID, 10) + "#session-" + strconv.FormatInt(sessionID, 10)
+}
+
+// CandidateInput is what scoring one volunteer as a candidate for a session needs: the
+// parts of ScoreSession seen from the organiser's side, and the attendance record.
+type CandidateInput struct {
+	RecommendInput
+	Record SignupRecord // no-shows and late cancellations
+}
+
+// ScoreCandidate scores a volunteer an organiser might invite to a session: skill,
+// district or service area, free time, categories served, membership as for
+// ScoreSession (seats do not tell volunteers apart), plus reliability, 1/(1+no-shows+late
+// cancellations), weighted by Reliable. Reasons are in the third person ("擅长急救 · 周六
+// 上午有空 · 无缺席记录").
+func ScoreCandidate(w RecommendWeights, in CandidateInput) Scored {
+	w.Seats = 0
+	out := scoreSession(w, in.RecommendInput, theyReasons)
+	n := in.Record.NoShows + in.Record.LateCancellations
+	out.Score += w.Reliable / float64(1+n)
+	if n == 0 {
+		out.Reasons = append(out.Reasons, Text("candidate.reason_reliable"))
+	} else {
+		out.Reasons = append(out.Reasons, Text("candidate.reason_record", "no_shows", in.Record.NoShows, "late", in.Record.LateCancellations))
+	}
+	return out
 }

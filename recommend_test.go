@@ -108,7 +108,7 @@ func TestParseRecommendWeights(t *testing.T) {
 		ok   bool
 	}{
 		{"", DefaultRecommendWeights(), true},
-		{"skill=5, distance=0", RecommendWeights{Skill: 5, Distance: 0, Time: 2, Category: 1, Org: 1, Seats: 1}, true},
+		{"skill=5, distance=0", RecommendWeights{Skill: 5, Distance: 0, Time: 2, Category: 1, Org: 1, Seats: 1, Reliable: 2}, true},
 		{DefaultRecommendWeights().String(), DefaultRecommendWeights(), true},
 		{"speed=1", RecommendWeights{}, false},
 		{"skill=-1", RecommendWeights{}, false},
@@ -177,5 +177,33 @@ func TestRecommendableSession(t *testing.T) {
 				t.Fatalf("recommendable %v, want %v", got, c.ok)
 			}
 		})
+	}
+}
+
+func TestScoreCandidate(t *testing.T) {
+	t.Parallel()
+	a, s := recActivity("440104", 0, 0, "急救")
+	skilled := &Volunteer{RegionCode: "440104", Skills: []string{"急救"},
+		Availability: Availability{Weekdays: []int{6}, Times: []string{"morning"}}}
+	w := DefaultRecommendWeights()
+	for _, c := range []struct {
+		name    string
+		v       *Volunteer
+		rec     SignupRecord
+		reasons string
+	}{
+		{"skilled, near, free, reliable", skilled, SignupRecord{}, "擅长急救 · 就在活动所在区县 · 周六上午有空 · 无缺席和迟取消记录"},
+		{"with a record", skilled, SignupRecord{NoShows: 2, LateCancellations: 1}, "擅长急救 · 就在活动所在区县 · 周六上午有空 · 缺席2次、迟取消1次"},
+		{"service area only", &Volunteer{RegionCode: "440106", ServiceAreas: []string{"440104"}}, SignupRecord{}, "活动在其愿意服务的地区 · 无缺席和迟取消记录"},
+	} {
+		got := ScoreCandidate(w, CandidateInput{RecommendInput: RecommendInput{Volunteer: c.v, Activity: a, Session: s}, Record: c.rec})
+		if got.Reason() != c.reasons {
+			t.Errorf("%s: %q, want %q", c.name, got.Reason(), c.reasons)
+		}
+	}
+	good := ScoreCandidate(w, CandidateInput{RecommendInput: RecommendInput{Volunteer: skilled, Activity: a, Session: s}})
+	bad := ScoreCandidate(w, CandidateInput{RecommendInput: RecommendInput{Volunteer: skilled, Activity: a, Session: s}, Record: SignupRecord{NoShows: 3}})
+	if good.Score <= bad.Score {
+		t.Errorf("a volunteer who came every time (%v) should rank above one with 3 no-shows (%v)", good.Score, bad.Score)
 	}
 }

@@ -73,10 +73,10 @@ func (c *Config) RegisterRules(fs *flag.FlagSet, getenv func(string) string, def
 		"`share` of a session a volunteer must be present for before any time counts, 0 to 1 or 0% to 100%",
 		func(s string) (err error) { r.Hours.MinShare, err = share(s); return })
 	add("recommend-weights", "RECOMMEND_WEIGHTS", def.Recommend.String(),
-		"`weights` of the recommendation score, name=value for skill, distance, time, category, org and seats (0 to 100; names left out keep their default)",
+		"`weights` of the recommendation score, name=value for skill, distance, time, category, org, seats and reliable (0 to 100; names left out keep their default)",
 		func(s string) (err error) {
 			if r.Recommend, err = zhiyuan.ParseRecommendWeights(s); err != nil {
-				err = errors.New("names skill, distance, time, category, org, seats with values 0 to 100, e.g. skill=3,distance=3")
+				err = errors.New("names skill, distance, time, category, org, seats, reliable with values 0 to 100, e.g. skill=3,distance=3")
 			}
 			return
 		})
