@@ -56,6 +56,9 @@ const (
 	RecommendCandidates = 500
 	// RecommendShown is how many recommendations (or candidates) a page and the API show.
 	RecommendShown = 20
+	// MaxInvitesAtOnce bounds one invitation request: a session short of hands, not a
+	// mass mailing.
+	MaxInvitesAtOnce = 50
 	// MaxRecommendWeight bounds an operator's weight, so that a typo fails at start.
 	MaxRecommendWeight = 100
 )
@@ -361,3 +364,6 @@ func ScoreCandidate(w RecommendWeights, in CandidateInput) Scored {
 	}
 	return out
 }
+
+// NoticeInvited is the notification kind of an invitation to a session.
+const NoticeInvited = "session.invited"

@@ -57,3 +57,84 @@ func (x *API) myRecommendations(w http.ResponseWriter, r *http.Request, p *zhiyu
 	}{out})
 	return nil
 }
+
+type candidateJSON struct {
+	VolunteerID int64    `json:"volunteer_id"`
+	Name        string   `json:"name_masked"`
+	Stars       int      `json:"stars"`
+	Score       float64  `json:"score"`
+	Reasons     []string `json:"reasons"`
+	Reason      string   `json:"reason"`
+}
+
+func (x *API) sessionCandidates(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	list, _, _, err := x.app.SessionCandidates(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	out := make([]candidateJSON, 0, len(list))
+	for _, c := range list {
+		reasons := c.Reasons
+		if reasons == nil {
+			reasons = []string{}
+		}
+		out = append(out, candidateJSON{VolunteerID: c.VolunteerID, Name: c.NameMasked, Stars: c.Stars,
+			Score: float64(int(c.Score*1000)) / 1000, Reasons: reasons, Reason: c.Reason()})
+	}
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Items []candidateJSON `json:"items"`
+	}{out})
+	return nil
+}
+
+func (x *API) inviteVolunteers(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		VolunteerIDs []int64 `json:"volunteer_ids"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	n, err := x.app.InviteVolunteers(r.Context(), p, id, in.VolunteerIDs)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Invited int `json:"invited"`
+	}{n})
+	return nil
+}
+
+type invitationSettingJSON struct {
+	Invitations *bool `json:"invitations"`
+}
+
+func (x *API) myInvitationSetting(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	on, err := x.app.InvitationsOn(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, invitationSettingJSON{&on})
+	return nil
+}
+
+func (x *API) setMyInvitationSetting(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	var in invitationSettingJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Invitations == nil {
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, "invitations", "api.boolean")
+	}
+	if err := x.app.SetInvitations(r.Context(), p, *in.Invitations); err != nil {
+		return err
+	}
+	return x.myInvitationSetting(w, r, p)
+}

@@ -152,7 +152,9 @@ func TestRuleFlagsParse(t *testing.T) {
 		{nil, []string{"--hour-min-share", "0.5"}, func(r *Rules) bool { return r.Hours.MinShare == 0.5 }},
 		{nil, []string{"--hour-min-share", "75%"}, func(r *Rules) bool { return r.Hours.MinShare == 0.75 }},
 		{map[string]string{"ZHIYUAN_HOUR_MIN_SHARE": "1"}, nil, func(r *Rules) bool { return r.Hours.MinShare == 1 }},
-		{nil, []string{"--recommend-weights", "skill=5,distance=0"}, func(r *Rules) bool { return r.Recommend.Skill == 5 && r.Recommend.Distance == 0 && r.Recommend.Time == 2 }},
+		{nil, []string{"--recommend-weights", "skill=5,distance=0"}, func(r *Rules) bool {
+			return r.Recommend.Skill == 5 && r.Recommend.Distance == 0 && r.Recommend.Time == 2
+		}},
 		{map[string]string{"ZHIYUAN_RECOMMEND_WEIGHTS": "seats=4"}, nil, func(r *Rules) bool { return r.Recommend.Seats == 4 }},
 		// The flag wins over the environment, as for every other setting.
 		{map[string]string{"ZHIYUAN_HOUR_ROUND": "15m"}, []string{"--hour-round", "1m"}, func(r *Rules) bool { return r.Hours.RoundTo == time.Minute }},

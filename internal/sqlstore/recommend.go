@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -148,4 +149,213 @@ func scanString(r rowScanner) (string, error) {
 	var v string
 	err := r.Scan(&v)
 	return v, err
+}
+
+// CandidateQuery selects volunteers an organiser might invite to a session: active, not
+// opted out of invitations, not signed up for the session, and inside Reach (the
+// organisation's region prefix) whatever else is asked. Without IDs, those with one of
+// Skills come first, then each of Prefixes (each inside Reach) in turn, each walk
+// bounded by Limit; with IDs, exactly those of them that qualify.
+type CandidateQuery struct {
+	Reach     string
+	Prefixes  []string
+	Skills    []string
+	SessionID int64
+	OrgID     int64 // for membership
+	Start     time.Time
+	End       time.Time
+	IDs       []int64
+	Limit     int
+}
+
+// Candidate is a volunteer as the candidate list needs them: what eligibility and the
+// score read, the attendance record and confirmed minutes (for the star level). The
+// name is in clear for the application to mask; nothing else personal is read.
+type Candidate struct {
+	Volunteer        *zhiyuan.Volunteer
+	Record           zhiyuan.SignupRecord
+	ConfirmedMinutes int64
+	Busy             bool // an active sign-up overlapping the session
+	Member           bool
+}
+
+const candidateCols = `SELECT v.id, v.account_id, v.name, v.region_code, v.birth_date, v.minor, v.guardian_consent_at, v.status,
+	v.suspended_until, v.avail_weekdays, v.avail_times, v.no_shows, v.late_cancellations, COALESCE(t.confirmed_minutes, 0)
+	FROM volunteers v LEFT JOIN volunteer_hour_totals t ON t.volunteer_id = v.id `
+
+func scanCandidate(r rowScanner) (*Candidate, error) {
+	v := &zhiyuan.Volunteer{Skills: []string{}}
+	c := &Candidate{Volunteer: v}
+	var birth time.Time
+	var consent, suspended sql.NullTime
+	var status, weekdays, times string
+	if err := r.Scan(&v.ID, &v.AccountID, &v.Name, &v.RegionCode, &birth, &v.Minor, &consent, &status, &suspended,
+		&weekdays, &times, &c.Record.NoShows, &c.Record.LateCancellations, &c.ConfirmedMinutes); err != nil {
+		return nil, err
+	}
+	v.BirthDate, v.Status = dateOnly(birth), zhiyuan.VolunteerStatus(status)
+	if consent.Valid {
+		v.Guardian = &zhiyuan.Guardian{ConsentAt: consent.Time.UTC()}
+	}
+	if suspended.Valid {
+		v.SuspendedUntil = suspended.Time.UTC()
+	}
+	v.Availability.Weekdays, v.Availability.Times = splitInts(weekdays), splitList(times)
+	return c, nil
+}
+
+// FindInviteCandidates returns the candidates of q (see CandidateQuery) with their
+// skills, service areas, whether they are busy at the session's time and whether they
+// are members of q.OrgID.
+func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*Candidate, error) {
+	c := s.reader()
+	lo, hi := prefixRange(q.Reach)
+	base := `v.status = 'active' AND v.invitations_off = ? AND v.region_code >= ? AND v.region_code < ?
+		AND NOT EXISTS (SELECT 1 FROM signups g WHERE g.session_id = ? AND g.volunteer_id = v.id AND g.status IN ('pending', 'confirmed', 'waitlisted'))`
+	baseArgs := []any{false, lo, hi, q.SessionID}
+	seen := map[int64]bool{}
+	var out []*Candidate
+	add := func(query string, args ...any) error {
+		list, err := queryAll(ctx, c, scanCandidate, query, args...)
+		if err != nil {
+			return err
+		}
+		for _, cd := range list {
+			if !seen[cd.Volunteer.ID] {
+				seen[cd.Volunteer.ID] = true
+				out = append(out, cd)
+			}
+		}
+		return nil
+	}
+	if len(q.IDs) > 0 {
+		if err := add(candidateCols+`WHERE v.id IN (`+placeholders(len(q.IDs))+`) AND `+base,
+			append(int64Args(q.IDs), baseArgs...)...); err != nil {
+			return nil, err
+		}
+	} else {
+		if len(q.Skills) > 0 {
+			args := make([]any, 0, len(q.Skills)+len(baseArgs)+1)
+			for _, sk := range q.Skills {
+				args = append(args, sk)
+			}
+			if err := add(candidateCols+`WHERE v.id IN (SELECT k.volunteer_id FROM volunteer_skills k JOIN volunteers v ON v.id = k.volunteer_id
+				WHERE k.skill IN (`+placeholders(len(q.Skills))+`) AND `+base+` LIMIT ?)`,
+				append(append(args, baseArgs...), q.Limit)...); err != nil {
+				return nil, err
+			}
+		}
+		for _, p := range q.Prefixes {
+			if len(out) >= q.Limit {
+				break
+			}
+			plo, phi := prefixRange(p)
+			if err := add(candidateCols+`WHERE v.region_code >= ? AND v.region_code < ? AND `+base+` LIMIT ?`,
+				append(append([]any{plo, phi}, baseArgs...), q.Limit)...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	byID := make(map[int64]*Candidate, len(out))
+	ids := make([]int64, len(out))
+	for i, cd := range out {
+		byID[cd.Volunteer.ID], ids[i] = cd, cd.Volunteer.ID
+	}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		in := placeholders(len(chunk))
+		rows, err := c.query(ctx, `SELECT volunteer_id, skill, 's' FROM volunteer_skills WHERE volunteer_id IN (`+in+`)
+			UNION ALL SELECT volunteer_id, region_code, 'a' FROM volunteer_areas WHERE volunteer_id IN (`+in+`)`,
+			append(int64Args(chunk), int64Args(chunk)...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var val, kind string
+			if err := rows.Scan(&id, &val, &kind); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if kind == "s" {
+				byID[id].Volunteer.Skills = append(byID[id].Volunteer.Skills, val)
+			} else {
+				byID[id].Volunteer.ServiceAreas = append(byID[id].Volunteer.ServiceAreas, val)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		busy, err := queryAll(ctx, c, scanInt64, `SELECT g.volunteer_id FROM signups g JOIN activity_sessions se ON se.id = g.session_id
+			WHERE g.volunteer_id IN (`+in+`) AND g.status IN ('pending', 'confirmed', 'waitlisted') AND se.starts_at < ? AND se.ends_at > ?`,
+			append(int64Args(chunk), q.End.UTC(), q.Start.UTC())...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range busy {
+			byID[id].Busy = true
+		}
+		members, err := queryAll(ctx, c, scanInt64, `SELECT volunteer_id FROM org_members WHERE org_id = ? AND status = 'approved'
+			AND volunteer_id IN (`+in+`)`, append([]any{q.OrgID}, int64Args(chunk)...)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range members {
+			byID[id].Member = true
+		}
+	}
+	return out, nil
+}
+
+// Invite is one invitation to write: the volunteer and the notice that tells them.
+type Invite struct {
+	VolunteerID int64
+	Notice      zhiyuan.Notification
+}
+
+// InviteVolunteers records invitations to a session and, for each new one, writes the
+// in-app notice and queues its SMS and email, in one transaction. A volunteer who turned
+// invitations off in the meantime, or was invited to the session before, gets nothing
+// (the conditional INSERT decides, not a read before it). It returns how many were
+// newly invited.
+func (s *Store) InviteVolunteers(ctx context.Context, sessionID, by int64, invites []Invite) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx conn) error {
+		n = 0
+		now := s.now()
+		for i := range invites {
+			res, err := tx.exec(ctx, `INSERT INTO session_invitations (session_id, volunteer_id, invited_by, created_at)
+				SELECT ?, v.id, ?, ? FROM volunteers v WHERE v.id = ? AND v.status = 'active' AND v.invitations_off = ?
+				ON CONFLICT (session_id, volunteer_id) DO NOTHING`, sessionID, by, now, invites[i].VolunteerID, false)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				continue
+			}
+			n++
+			if err := s.notifyOut(ctx, tx, &invites[i].Notice); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// SetInvitationsOff records whether a volunteer accepts invitations to sessions.
+func (s *Store) SetInvitationsOff(ctx context.Context, volunteerID int64, off bool) error {
+	_, err := s.writer().exec(ctx, `UPDATE volunteers SET invitations_off = ?, updated_at = ? WHERE id = ?`, off, s.now(), volunteerID)
+	return err
+}
+
+// InvitationsOff reports whether a volunteer turned invitations off.
+func (s *Store) InvitationsOff(ctx context.Context, volunteerID int64) (bool, error) {
+	var off bool
+	err := s.reader().queryRow(ctx, `SELECT invitations_off FROM volunteers WHERE id = ?`, volunteerID).Scan(&off)
+	return off, err
 }
