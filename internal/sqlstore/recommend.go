@@ -245,13 +245,25 @@ func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*
 				return nil, err
 			}
 		}
+		// Each walk leaves out the regions walked before and takes only what is still
+		// missing, so the set stays at most Limit (plus the skilled) however many
+		// volunteers the reach holds.
+		var done []string
 		for _, p := range q.Prefixes {
 			if len(out) >= q.Limit {
 				break
 			}
 			plo, phi := prefixRange(p)
-			if err := add(candidateCols+`WHERE v.region_code >= ? AND v.region_code < ? AND `+base+` LIMIT ?`,
-				append(append([]any{plo, phi}, baseArgs...), q.Limit)...); err != nil {
+			where := `WHERE v.region_code >= ? AND v.region_code < ?`
+			args := []any{plo, phi}
+			for _, d := range done {
+				dlo, dhi := prefixRange(d)
+				where += ` AND (v.region_code < ? OR v.region_code >= ?)`
+				args = append(args, dlo, dhi)
+			}
+			done = append(done, p)
+			if err := add(candidateCols+where+` AND `+base+` LIMIT ?`,
+				append(append(args, baseArgs...), q.Limit-len(out))...); err != nil {
 				return nil, err
 			}
 		}
