@@ -81,6 +81,9 @@ func (x *Web) routes() {
 	// decision (each asks first), the region's appeals; insurance policies (credit.go).
 	x.handle("GET /me/credit", false, x.myCreditPage)
 	x.handle("GET /me/recommendations", false, x.myRecommendationsPage)
+	x.handle("POST /me/invitation-setting", false, x.invitationSettingForm)
+	x.handle("GET /sessions/{id}/candidates", false, x.sessionCandidatesPage)
+	x.handle("POST /sessions/{id}/invitations", false, x.inviteForm)
 	x.handle("GET /credit-marks/{id}", false, x.creditMarkPage)
 	x.confirmable("/credit-marks/{id}/appeal", x.askMark("appeal"), x.appealMarkForm)
 	x.confirmable("/credit-marks/{id}/waive", x.askMark("waive"), x.waiveMarkForm)
