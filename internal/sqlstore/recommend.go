@@ -20,7 +20,7 @@ type RecommendQuery struct {
 	Prefixes []string
 	Near     *zhiyuan.LatLng
 	Now      time.Time
-	Limit    int // activities per prefix (and near the point) at most
+	Limit    int // activities at most, over all the walks
 }
 
 // FindRecommendCandidates returns live published activities matching q, each with its
@@ -46,21 +46,43 @@ func (s *Store) FindRecommendCandidates(ctx context.Context, q RecommendQuery) (
 		}
 		return nil
 	}
+	// The walks share one budget of q.Limit activities: each takes its share of what is
+	// left, and the last whatever remains. A sparse region leaves its share to the next
+	// walk, so the set is about q.Limit whether a province has 2,000 open activities or
+	// 200,000, and so is the cost of scoring it.
+	var prefixes []string
 	for _, p := range q.Prefixes {
-		if p == "" {
+		if p != "" {
+			prefixes = append(prefixes, p)
+		}
+	}
+	walks := len(prefixes)
+	if q.Near != nil {
+		walks++
+	}
+	share := func() int {
+		n := (q.Limit - len(acts)) / walks
+		walks--
+		return n
+	}
+	for _, p := range prefixes {
+		lo, hi := prefixRange(p)
+		n := share()
+		if n <= 0 {
 			continue
 		}
-		lo, hi := prefixRange(p)
 		if err := add(`WHERE a.status = 'published' AND a.region_code >= ? AND a.region_code < ? AND a.ends_at > ? LIMIT ?`,
-			lo, hi, now, q.Limit); err != nil {
+			lo, hi, now, n); err != nil {
 			return nil, err
 		}
 	}
 	if q.Near != nil {
 		minLat, maxLat, minLng, maxLng := zhiyuan.BoundingBox(*q.Near, zhiyuan.RecommendNearKm)
-		if err := add(`WHERE a.status = 'published' AND a.lat >= ? AND a.lat <= ? AND a.lng >= ? AND a.lng <= ? AND a.ends_at > ? LIMIT ?`,
-			minLat, maxLat, minLng, maxLng, now, q.Limit); err != nil {
-			return nil, err
+		if n := share(); n > 0 {
+			if err := add(`WHERE a.status = 'published' AND a.lat >= ? AND a.lat <= ? AND a.lng >= ? AND a.lng <= ? AND a.ends_at > ? LIMIT ?`,
+				minLat, maxLat, minLng, maxLng, now, n); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(acts) == 0 {
