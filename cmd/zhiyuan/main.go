@@ -129,6 +129,7 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 		cfg.LoginLock = r.LoginLock
 		cfg.Hours = r.Hours
 		cfg.WorkCalendar = r.WorkCalendar
+		cfg.Recommend = r.Recommend
 	}
 	a := app.New(store, keys, region.Default(), log, cfg)
 	// Contact details a database from before migration 0011 holds in clear are sealed now,
@@ -171,6 +172,7 @@ func defaultRules() config.Rules {
 		LoginMaxFailures: d.LoginMaxFailures,
 		LoginLock:        d.LoginLock,
 		Hours:            d.Hours,
+		Recommend:        d.Recommend,
 	}
 }
 

@@ -219,6 +219,11 @@ func (x *API) routes() {
 	x.handle("POST", "/signups/{id}/reject", false, x.decideOne(zhiyuan.DecideReject))
 	x.handle("POST", "/signups/{id}/no-show", false, x.decideOne(zhiyuan.DecideNoShow))
 	x.handle("GET", "/me/signups", false, x.mySignups)
+	x.handle("GET", "/me/recommendations", false, x.myRecommendations)
+	x.handle("GET", "/me/invitation-setting", false, x.myInvitationSetting)
+	x.handle("PUT", "/me/invitation-setting", false, x.setMyInvitationSetting)
+	x.handle("GET", "/sessions/{id}/candidates", false, x.sessionCandidates)
+	x.handle("POST", "/sessions/{id}/invitations", false, x.inviteVolunteers)
 
 	// Volunteers: registration, profile, export and closing an account (volunteers.go).
 	x.handle("POST", "/volunteers", true, x.registerVolunteer)

@@ -58,6 +58,9 @@ type Config struct {
 	Hours        zhiyuan.HourRules
 	Attendance   zhiyuan.AttendanceRules
 	WorkCalendar zhiyuan.WorkCalendar
+
+	// Recommend are the operator's weights of the recommendation score (recommend.go).
+	Recommend zhiyuan.RecommendWeights
 }
 
 // DefaultConfig is what a new platform runs with.
@@ -77,6 +80,7 @@ func DefaultConfig() Config {
 		ProofWindow:      24 * time.Hour,
 		Hours:            zhiyuan.DefaultHourRules(),
 		Attendance:       zhiyuan.DefaultAttendanceRules(),
+		Recommend:        zhiyuan.DefaultRecommendWeights(),
 	}
 }
 

@@ -152,6 +152,10 @@ func TestRuleFlagsParse(t *testing.T) {
 		{nil, []string{"--hour-min-share", "0.5"}, func(r *Rules) bool { return r.Hours.MinShare == 0.5 }},
 		{nil, []string{"--hour-min-share", "75%"}, func(r *Rules) bool { return r.Hours.MinShare == 0.75 }},
 		{map[string]string{"ZHIYUAN_HOUR_MIN_SHARE": "1"}, nil, func(r *Rules) bool { return r.Hours.MinShare == 1 }},
+		{nil, []string{"--recommend-weights", "skill=5,distance=0"}, func(r *Rules) bool {
+			return r.Recommend.Skill == 5 && r.Recommend.Distance == 0 && r.Recommend.Time == 2
+		}},
+		{map[string]string{"ZHIYUAN_RECOMMEND_WEIGHTS": "seats=4"}, nil, func(r *Rules) bool { return r.Recommend.Seats == 4 }},
 		// The flag wins over the environment, as for every other setting.
 		{map[string]string{"ZHIYUAN_HOUR_ROUND": "15m"}, []string{"--hour-round", "1m"}, func(r *Rules) bool { return r.Hours.RoundTo == time.Minute }},
 		{map[string]string{"ZHIYUAN_LOGIN_LOCK": "nonsense"}, []string{"--login-lock", "5m"}, func(r *Rules) bool { return r.LoginLock == 5*time.Minute }},
@@ -194,6 +198,8 @@ func TestRuleValidationNamesTheFlag(t *testing.T) {
 		{nil, []string{"--hour-round", "half an hour"}, []string{"--hour-round", "duration"}},
 		{nil, []string{"--hour-min-counted", "-5m"}, []string{"--hour-min-counted", "between 0s and 4h"}},
 		{nil, []string{"--hour-min-counted", "5h"}, []string{"--hour-min-counted", "between 0s and 4h"}},
+		{nil, []string{"--recommend-weights", "speed=1"}, []string{"--recommend-weights", "ZHIYUAN_RECOMMEND_WEIGHTS", "skill, distance"}},
+		{nil, []string{"--recommend-weights", "skill=500"}, []string{"--recommend-weights", "0 to 100"}},
 		{nil, []string{"--hour-min-share", "1.5"}, []string{"--hour-min-share", "between 0 and 1"}},
 		{nil, []string{"--hour-min-share", "-0.1"}, []string{"--hour-min-share", "between 0 and 1"}},
 		{nil, []string{"--hour-min-share", "120%"}, []string{"--hour-min-share", "between 0 and 1"}},

@@ -26,6 +26,7 @@ type Rules struct {
 	Hours            zhiyuan.HourRules
 	HolidaysFile     string               // the holidays file; "" means weekends only
 	WorkCalendar     zhiyuan.WorkCalendar // read from HolidaysFile by Validate
+	Recommend        zhiyuan.RecommendWeights
 
 	// The values are taken as text and read by Validate, so that a bad value from the
 	// environment is reported exactly like a bad flag, naming both.
@@ -71,6 +72,14 @@ func (c *Config) RegisterRules(fs *flag.FlagSet, getenv func(string) string, def
 	add("hour-min-share", "HOUR_MIN_SHARE", strconv.FormatFloat(def.Hours.MinShare, 'f', -1, 64),
 		"`share` of a session a volunteer must be present for before any time counts, 0 to 1 or 0% to 100%",
 		func(s string) (err error) { r.Hours.MinShare, err = share(s); return })
+	add("recommend-weights", "RECOMMEND_WEIGHTS", def.Recommend.String(),
+		"`weights` of the recommendation score, name=value for skill, distance, time, category, org, seats and reliable (0 to 100; names left out keep their default)",
+		func(s string) (err error) {
+			if r.Recommend, err = zhiyuan.ParseRecommendWeights(s); err != nil {
+				err = errors.New("names skill, distance, time, category, org, seats, reliable with values 0 to 100, e.g. skill=3,distance=3")
+			}
+			return
+		})
 	fs.StringVar(&r.HolidaysFile, "holidays", getenv("ZHIYUAN_HOLIDAYS"),
 		"`FILE` of public holidays and make-up working days for the 10-working-day recording deadline, format in docs/holidays-2026.txt; empty: weekends only (ZHIYUAN_HOLIDAYS)")
 }

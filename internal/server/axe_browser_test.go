@@ -74,6 +74,8 @@ var axeFlows = []axeFlow{
 	// Partners and benefits: the list with a bad filter, a benefit form left empty, and
 	// the gate submitted empty (its refusal beside the field).
 	{"volunteer", "/benefits", `form.filters`, map[string]string{"#near": "abc"}},
+	// 为你推荐 (recommend.go) with a position that is not one: the error beside the field.
+	{"volunteer", "/me/recommendations", `form[action="/me/recommendations"]`, map[string]string{"#rec-lat": "abc", "#rec-lng": "113.26"}},
 	{"partner-admin", "/partner", `form[action="/partner/benefits"]`, nil},
 	{"partner-staff", "/partner/scan", `form[action="/partner/scan"]`, nil},
 	// Needs (点单/接单): the posting form submitted empty (errors beside the fields) and

@@ -90,6 +90,10 @@ func (x *Web) routes() {
 	// The credit record: 我的信用, a mark's page with the appeal, the waiver and the
 	// decision (each asks first), the region's appeals; insurance policies (credit.go).
 	x.handle("GET /me/credit", false, x.myCreditPage)
+	x.handle("GET /me/recommendations", false, x.myRecommendationsPage)
+	x.handle("POST /me/invitation-setting", false, x.invitationSettingForm)
+	x.handle("GET /sessions/{id}/candidates", false, x.sessionCandidatesPage)
+	x.handle("POST /sessions/{id}/invitations", false, x.inviteForm)
 	x.handle("GET /credit-marks/{id}", false, x.creditMarkPage)
 	x.confirmable("/credit-marks/{id}/appeal", x.askMark("appeal"), x.appealMarkForm)
 	x.confirmable("/credit-marks/{id}/waive", x.askMark("waive"), x.waiveMarkForm)
