@@ -391,6 +391,8 @@ var catalogue = map[Msg]string{
 	"credit.appealed_notice":         "申诉已提交，地区管理员裁定后会显示结果",
 	"credit.decided_notice":          "已裁定",
 	"insurance.saved_notice":         "保单已登记",
+	"confirm.invite_title":           "确定发送邀请吗？",
+	"confirm.invite":                 "将向{n}位志愿者发送站内消息，并按其设置发送短信或邮件；邀请发出后不能撤回。",
 	"confirm.partner_staff_title":    "确定移除这名工作人员吗？",
 	"confirm.partner_staff":          "移除后，该账号不能再扫码核验或管理本单位；已记录的使用不受影响。",
 	"confirm.claim_benefit_title":    "确定领取这项权益吗？",

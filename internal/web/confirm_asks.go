@@ -398,3 +398,13 @@ func (x *Web) askRemovePartnerStaff(r *http.Request, p *zhiyuan.Principal) (*con
 	}
 	return nil, zhiyuan.Fail(zhiyuan.ENotFound, "notfound.partner_staff")
 }
+
+// askInvite is the confirmation of 发送邀请 for n volunteers of session id; the action
+// itself checks that each is still a candidate.
+func askInvite(id int64, n int) askFunc {
+	return func(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+		back := fmt.Sprintf("/sessions/%d/candidates", id)
+		return &confirmation{Title: zhiyuan.Text("confirm.invite_title"), Consequence: []string{zhiyuan.Text("confirm.invite", "n", n)},
+			Action: fmt.Sprintf("/sessions/%d/invitations", id), Button: "发送邀请", Back: back}, nil
+	}
+}

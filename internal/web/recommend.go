@@ -95,6 +95,12 @@ func (x *Web) inviteForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 			ids = append(ids, n)
 		}
 	}
+	// An invitation goes out by SMS and email too, and cannot be taken back: ask first.
+	if len(ids) > 0 {
+		if asked, err := x.askFirst(w, r, p, askInvite(id, len(ids))); asked || err != nil {
+			return err
+		}
+	}
 	n, err := x.app.InviteVolunteers(r.Context(), p, id, ids)
 	if err != nil {
 		if zhiyuan.ErrorCode(err) != zhiyuan.EInvalid {

@@ -73,7 +73,12 @@ func TestInviteVolunteersPage(t *testing.T) {
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), `aria-invalid="true"`) {
 			t.Fatalf("nothing chosen: %d", res.Status)
 		}
+		// Sending asks first: nothing goes out until it is confirmed.
 		res = org.Post(fmt.Sprintf("/sessions/%d/invitations", e.Afternoon.ID), url.Values{"volunteer_ids": {fmt.Sprint(v.ID)}})
+		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "确定发送邀请吗？") || !strings.Contains(string(res.Body), "不能撤回") {
+			t.Fatalf("invite asks first: %d %s", res.Status, res.Body)
+		}
+		res = org.Post(fmt.Sprintf("/sessions/%d/invitations", e.Afternoon.ID), url.Values{"volunteer_ids": {fmt.Sprint(v.ID)}, "confirm": {"1"}})
 		if res.Status == http.StatusSeeOther {
 			res = org.Get(res.Header.Get("Location"))
 		}
