@@ -152,14 +152,24 @@ func (a *App) ApproveOrganization(ctx context.Context, p *zhiyuan.Principal, id 
 
 // RejectOrganization rejects a pending organisation with a reason its registrant sees.
 func (a *App) RejectOrganization(ctx context.Context, p *zhiyuan.Principal, id int64, reason string) (*zhiyuan.Organization, error) {
+	reason, err := rejectReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	return a.decideOrganization(ctx, p, id, zhiyuan.OrgRejected, reason)
+}
+
+// rejectReason checks the reason a rejected applicant (an organisation or a partner)
+// is given: required, at most zhiyuan.OrgReasonMax characters.
+func rejectReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	switch n := utf8.RuneCountInString(reason); {
 	case n == 0:
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "org.reject_reason_required")
+		return "", zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "org.reject_reason_required")
 	case n > zhiyuan.OrgReasonMax:
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "reason.long", "max", strconv.Itoa(zhiyuan.OrgReasonMax))
+		return "", zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "reason.long", "max", strconv.Itoa(zhiyuan.OrgReasonMax))
 	}
-	return a.decideOrganization(ctx, p, id, zhiyuan.OrgRejected, reason)
+	return reason, nil
 }
 
 func (a *App) decideOrganization(ctx context.Context, p *zhiyuan.Principal, id int64, status zhiyuan.OrgStatus, reason string) (*zhiyuan.Organization, error) {

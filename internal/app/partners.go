@@ -163,12 +163,9 @@ func (a *App) ApprovePartner(ctx context.Context, p *zhiyuan.Principal, id int64
 
 // RejectPartner rejects a pending partner with a reason its applicant sees.
 func (a *App) RejectPartner(ctx context.Context, p *zhiyuan.Principal, id int64, reason string) (*zhiyuan.Partner, error) {
-	reason = strings.TrimSpace(reason)
-	switch n := utf8.RuneCountInString(reason); {
-	case n == 0:
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "org.reject_reason_required")
-	case n > zhiyuan.OrgReasonMax:
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "reason", "reason.long", "max", strconv.Itoa(zhiyuan.OrgReasonMax))
+	reason, err := rejectReason(reason)
+	if err != nil {
+		return nil, err
 	}
 	return a.decidePartner(ctx, p, id, zhiyuan.OrgRejected, reason)
 }
