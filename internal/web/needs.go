@@ -178,7 +178,9 @@ func (x *Web) renderNeed(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 	return nil
 }
 
-func (x *Web) askTakeNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+// needToAsk reads the need a confirmation is about, refused when the caller may not act
+// on it (may returns false), so nobody confirms what the action would refuse.
+func (x *Web) needToAsk(r *http.Request, p *zhiyuan.Principal, may func(*zhiyuan.Need) bool) (*zhiyuan.Need, error) {
 	id, err := pathID(r)
 	if err != nil {
 		return nil, err
@@ -187,8 +189,35 @@ func (x *Web) askTakeNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation,
 	if err != nil {
 		return nil, err
 	}
-	org := app.DefaultTakingOrg(p)
-	if org == 0 {
+	if may != nil && !may(n) {
+		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
+	}
+	return n, nil
+}
+
+// needAction runs a confirmed action on the need in the path: its refusal is shown on the
+// need's page, its success leads back there with notice.
+func (x *Web) needAction(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, notice zhiyuan.Msg, do func(id int64) error) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := do(id); err != nil {
+		if !isFormError(err) {
+			return err
+		}
+		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/needs/%d?ok=%s", id, url.QueryEscape(zhiyuan.Text(notice))), http.StatusSeeOther)
+	return nil
+}
+
+func (x *Web) askTakeNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
+	n, err := x.needToAsk(r, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	if app.DefaultTakingOrg(p) == 0 {
 		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "org_id", "need.org_required")
 	}
 	if n.Status != zhiyuan.NeedOpen {
@@ -196,9 +225,10 @@ func (x *Web) askTakeNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation,
 	}
 	return &confirmation{Title: zhiyuan.Text("confirm.take_need_title"), Subject: n.Title,
 		Consequence: []string{zhiyuan.Text("confirm.take_need"), zhiyuan.Text("confirm.take_need_draft")},
-		Action:      fmt.Sprintf("/needs/%d/take", id), Button: "确认接单", Back: fmt.Sprintf("/needs/%d", id)}, nil
+		Action:      fmt.Sprintf("/needs/%d/take", n.ID), Button: "确认接单", Back: fmt.Sprintf("/needs/%d", n.ID)}, nil
 }
 
+// takeNeedForm takes the need and leads to the draft activity it started.
 func (x *Web) takeNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -216,18 +246,11 @@ func (x *Web) takeNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 }
 
 func (x *Web) askReviewNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
-	id, err := pathID(r)
+	n, err := x.needToAsk(r, p, func(n *zhiyuan.Need) bool { return x.app.CanReviewNeed(p, n) })
 	if err != nil {
 		return nil, err
 	}
-	n, err := x.app.Need(r.Context(), p, id)
-	if err != nil {
-		return nil, err
-	}
-	if !x.app.CanReviewNeed(p, n) {
-		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
-	}
-	c := &confirmation{Subject: n.Title, Action: fmt.Sprintf("/needs/%d/review", id), Back: fmt.Sprintf("/needs/%d", id)}
+	c := &confirmation{Subject: n.Title, Action: fmt.Sprintf("/needs/%d/review", n.ID), Back: fmt.Sprintf("/needs/%d", n.ID)}
 	if zhiyuan.NeedDecision(r.FormValue("decision")) == zhiyuan.NeedReject {
 		c.Title, c.Button, c.Danger = zhiyuan.Text("confirm.reject_need_title"), "不予发布", true
 		c.Consequence = []string{zhiyuan.Text("confirm.reject_need")}
@@ -239,81 +262,43 @@ func (x *Web) askReviewNeed(r *http.Request, p *zhiyuan.Principal) (*confirmatio
 }
 
 func (x *Web) reviewNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	id, err := pathID(r)
-	if err != nil {
+	return x.needAction(w, r, p, "notice.need_reviewed", func(id int64) error {
+		_, err := x.app.ReviewNeed(r.Context(), p, id, r.PostFormValue("decision"))
 		return err
-	}
-	if _, err := x.app.ReviewNeed(r.Context(), p, id, r.PostFormValue("decision")); err != nil {
-		if !isFormError(err) {
-			return err
-		}
-		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/needs/%d?ok=%s", id, url.QueryEscape(zhiyuan.Text("notice.need_reviewed"))), http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (x *Web) askRateNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
-	id, err := pathID(r)
+	n, err := x.needToAsk(r, p, func(n *zhiyuan.Need) bool { return x.app.CanActForNeed(r.Context(), p, n) })
 	if err != nil {
 		return nil, err
-	}
-	n, err := x.app.Need(r.Context(), p, id)
-	if err != nil {
-		return nil, err
-	}
-	if !x.app.CanActForNeed(r.Context(), p, n) {
-		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
 	}
 	return &confirmation{Title: zhiyuan.Text("confirm.rate_need_title"), Subject: n.Title,
 		Consequence: []string{zhiyuan.Text("confirm.rate_need", "rating", r.FormValue("rating"))},
-		Action:      fmt.Sprintf("/needs/%d/rating", id), Button: "确认服务并提交评价", Back: fmt.Sprintf("/needs/%d", id)}, nil
+		Action:      fmt.Sprintf("/needs/%d/rating", n.ID), Button: "确认服务并提交评价", Back: fmt.Sprintf("/needs/%d", n.ID)}, nil
 }
 
 func (x *Web) rateNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	id, err := pathID(r)
-	if err != nil {
+	return x.needAction(w, r, p, "notice.need_rated", func(id int64) error {
+		rating, _ := strconv.Atoi(r.PostFormValue("rating"))
+		_, err := x.app.RateNeed(r.Context(), p, id, rating, r.PostFormValue("comment"))
 		return err
-	}
-	rating, _ := strconv.Atoi(r.PostFormValue("rating"))
-	if _, err := x.app.RateNeed(r.Context(), p, id, rating, r.PostFormValue("comment")); err != nil {
-		if !isFormError(err) {
-			return err
-		}
-		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/needs/%d?ok=%s", id, url.QueryEscape(zhiyuan.Text("notice.need_rated"))), http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (x *Web) askCloseNeed(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
-	id, err := pathID(r)
+	n, err := x.needToAsk(r, p, func(n *zhiyuan.Need) bool { return x.app.CanActForNeed(r.Context(), p, n) })
 	if err != nil {
 		return nil, err
-	}
-	n, err := x.app.Need(r.Context(), p, id)
-	if err != nil {
-		return nil, err
-	}
-	if !x.app.CanActForNeed(r.Context(), p, n) {
-		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
 	}
 	return &confirmation{Title: zhiyuan.Text("confirm.close_need_title"), Subject: n.Title,
 		Consequence: []string{zhiyuan.Text("confirm.close_need")}, Danger: true,
-		Action: fmt.Sprintf("/needs/%d/close", id), Button: "结束需求", Back: fmt.Sprintf("/needs/%d", id)}, nil
+		Action: fmt.Sprintf("/needs/%d/close", n.ID), Button: "结束需求", Back: fmt.Sprintf("/needs/%d", n.ID)}, nil
 }
 
 func (x *Web) closeNeedForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	id, err := pathID(r)
-	if err != nil {
+	return x.needAction(w, r, p, "notice.need_closed", func(id int64) error {
+		_, err := x.app.CloseNeed(r.Context(), p, id)
 		return err
-	}
-	if _, err := x.app.CloseNeed(r.Context(), p, id); err != nil {
-		if !isFormError(err) {
-			return err
-		}
-		return x.renderNeed(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/needs/%d?ok=%s", id, url.QueryEscape(zhiyuan.Text("notice.need_closed"))), http.StatusSeeOther)
-	return nil
+	})
 }
