@@ -127,11 +127,9 @@ func scopeViews(scopes []app.ScopeFigures) []scopeView {
 	out := make([]scopeView, 0, len(scopes))
 	for _, sc := range scopes {
 		r := sc.Report
-		v := scopeView{Name: r.ScopeName(), Range: zhiyuan.MonthLabel(r.From) + "—" + zhiyuan.MonthLabel(r.To)}
-		v.Figures = append(v.Figures, figure{thousands(r.Totals.Volunteers), "人", "注册志愿者"},
-			figure{thousands(r.Totals.ActiveVolunteers), "人", "活跃志愿者"})
-		v.Figures = append(v.Figures, figure{thousands(r.Totals.Activities), "个", "发布活动"},
-			figure{zhiyuan.FormatHours(r.Totals.ConfirmedMinutes), "小时", "确认服务时长"})
+		v := scopeView{Name: r.ScopeName(), Range: zhiyuan.MonthLabel(r.From) + "—" + zhiyuan.MonthLabel(r.To),
+			Figures: []figure{{thousands(r.Totals.Volunteers), "人", "注册志愿者"}, {thousands(r.Totals.ActiveVolunteers), "人", "活跃志愿者"},
+				{thousands(r.Totals.Activities), "个", "发布活动"}, {zhiyuan.FormatHours(r.Totals.ConfirmedMinutes), "小时", "确认服务时长"}}}
 		q := url.Values{"from": {r.From}, "to": {r.To}}
 		if r.OrgID != 0 {
 			q.Set("org", strconv.FormatInt(r.OrgID, 10))
