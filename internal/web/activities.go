@@ -478,39 +478,19 @@ func readActivityFields(r *http.Request, tree *region.Tree, pr zhiyuan.Problems,
 		MembersOnly: r.PostFormValue("members_only") != "", Insurance: r.PostFormValue("insurance_required") != "",
 		ChildFriendly: r.PostFormValue("child_friendly") != "", Waitlist: r.PostFormValue("waitlist") != "",
 	}
-	num := func(field, s string, dst *int) {
-		if s == "" {
-			return
-		}
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			pr.Add(field, "web.integer")
-		}
-		*dst = v
-	}
-	flt := func(field, s string, dst *float64) {
-		if s == "" {
-			return
-		}
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			pr.Add(field, "web.decimal")
-		}
-		*dst = v
-	}
 	in := app.ActivityInput{Title: f.Title, Description: f.Description, Category: zhiyuan.Category(f.Category),
 		TargetGroup: f.TargetGroup, RegionCode: f.RegionCode, Address: f.Address, ContactName: f.ContactName,
 		ContactPhone: f.ContactPhone, MembersOnly: f.MembersOnly, InsuranceRequired: f.Insurance, ChildFriendly: f.ChildFriendly,
 		Waitlist: f.Waitlist, SignupMode: zhiyuan.SignupMode(f.Mode)}
-	flt("lat", f.Lat, &in.Lat)
-	flt("lng", f.Lng, &in.Lng)
-	num("checkin_radius_m", f.Radius, &in.CheckinRadiusM)
+	in.Lat = decimalField(pr, "lat", f.Lat)
+	in.Lng = decimalField(pr, "lng", f.Lng)
+	in.CheckinRadiusM = integerField(pr, "checkin_radius_m", f.Radius)
 	if f.Radius == "" && f.Lat != "" && f.Lng != "" {
 		in.CheckinRadiusM = zhiyuan.DefaultCheckinRadiusM
 	}
-	num("min_age", f.MinAge, &in.MinAge)
-	num("max_age", f.MaxAge, &in.MaxAge)
-	num("cancel_before_hours", f.CancelHours, &in.CancelBeforeHours)
+	in.MinAge = integerField(pr, "min_age", f.MinAge)
+	in.MaxAge = integerField(pr, "max_age", f.MaxAge)
+	in.CancelBeforeHours = integerField(pr, "cancel_before_hours", f.CancelHours)
 	if f.ProjectID != "" {
 		pid, err := strconv.ParseInt(f.ProjectID, 10, 64)
 		if err != nil {

@@ -85,18 +85,6 @@ func (x *Web) renderNeedNew(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	return nil
 }
 
-// formNumber parses a number field, adding a problem when it is not one.
-func formNumber(pr zhiyuan.Problems, field, s string, key zhiyuan.Msg, args ...any) float64 {
-	if s == "" {
-		return 0
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		pr.Add(field, key, args...)
-	}
-	return v
-}
-
 func (x *Web) needCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	f := needForm{OrgID: trim(r, "org_id"), Title: trim(r, "title"), Description: trim(r, "description"), Category: trim(r, "category"),
 		TargetGroup: trim(r, "target_group"), RegionCode: trim(r, "region_code"), Address: trim(r, "address"), Lat: trim(r, "lat"),
@@ -106,10 +94,11 @@ func (x *Web) needCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 	orgID, _ := strconv.ParseInt(f.OrgID, 10, 64)
 	in := app.NeedInput{OrgID: orgID, Need: zhiyuan.Need{Title: f.Title, Description: f.Description, Category: zhiyuan.Category(f.Category),
 		TargetGroup: f.TargetGroup, RegionCode: f.RegionCode, Address: f.Address, Urgency: zhiyuan.NeedUrgency(f.Urgency)}}
-	in.Lat = formNumber(pr, "lat", f.Lat, "need.coordinates_required")
-	in.Lng = formNumber(pr, "lat", f.Lng, "need.coordinates_required")
-	in.VolunteersWanted = int(formNumber(pr, "volunteers_wanted", f.Volunteers, "web.capacity_integer"))
-	in.MaxTakers = int(formNumber(pr, "max_takers", f.MaxTakers, "need.max_takers_range", "max", zhiyuan.NeedMaxTakersMax))
+	// One place on the form shows the coordinates' problem (the need's rules put it on lat).
+	in.Lat = decimalField(pr, "lat", f.Lat)
+	in.Lng = decimalField(pr, "lat", f.Lng)
+	in.VolunteersWanted = integerField(pr, "volunteers_wanted", f.Volunteers)
+	in.MaxTakers = integerField(pr, "max_takers", f.MaxTakers)
 	for _, t := range []struct {
 		field, s string
 		dst      *time.Time

@@ -267,12 +267,19 @@ func (x *Web) partnerPublish(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
 	form := r.PostForm
-	num := func(name string) float64 { f, _ := strconv.ParseFloat(form.Get(name), 64); return f }
+	// A box that is not a number is named, never read as 0 (a stock of 0 is "no limit").
+	pr := zhiyuan.Problems{}
 	in := app.BenefitInput{Title: form.Get("title"), Description: form.Get("description"), Category: form.Get("category"),
-		Address: form.Get("address"), Lat: num("lat"), Lng: num("lng"), ValidFrom: form.Get("valid_from"), ValidUntil: form.Get("valid_until"),
-		Eligibility: form.Get("eligibility"), MinStars: int(num("min_stars")), MinHours: num("min_hours"), PriceRule: form.Get("price_rule"),
-		LimitCount: int(num("limit_count")), LimitPeriod: form.Get("limit_period"), Stock: int(num("stock"))}
-	if _, err := x.app.PublishBenefit(r.Context(), p, pt.ID, in); err != nil {
+		Address: form.Get("address"), Lat: decimalField(pr, "lat", form.Get("lat")), Lng: decimalField(pr, "lng", form.Get("lng")),
+		ValidFrom: form.Get("valid_from"), ValidUntil: form.Get("valid_until"), Eligibility: form.Get("eligibility"),
+		MinStars: integerField(pr, "min_stars", form.Get("min_stars")), MinHours: decimalField(pr, "min_hours", form.Get("min_hours")),
+		PriceRule: form.Get("price_rule"), LimitCount: integerField(pr, "limit_count", form.Get("limit_count")),
+		LimitPeriod: form.Get("limit_period"), Stock: integerField(pr, "stock", form.Get("stock"))}
+	err = pr.Err()
+	if err == nil {
+		_, err = x.app.PublishBenefit(r.Context(), p, pt.ID, in)
+	}
+	if err != nil {
 		if !isFormError(err) {
 			return err
 		}

@@ -178,3 +178,21 @@ func TestPartnerGatePages(t *testing.T) {
 		}
 	})
 }
+
+// TestBenefitFormNumbers: a number box that is not a number is named on the form and
+// nothing is published; a stock typed as words is never read as 0, "no limit".
+func TestBenefitFormNumbers(t *testing.T) {
+	t.Parallel()
+	hourstest.Each(t, 0, func(t *testing.T, h *hourstest.Env) {
+		f := newGate(t, h)
+		admin := h.Browser()
+		admin.Login(f.AdminPhone, hourstest.Password)
+		form := url.Values{"title": {"讲解服务"}, "category": {"文化场馆"}, "address": {"越秀区"}, "valid_from": {"2037-01-01"},
+			"valid_until": {"2037-12-31"}, "eligibility": {"stars"}, "min_stars": {"1"}, "price_rule": {"100,80,70,60,50,0"},
+			"stock": {"一百"}}
+		expectPage(t, "stock in words", admin.Post("/partner/benefits", form), http.StatusUnprocessableEntity, `id="err-stock"`, "应为整数")
+		if strings.Contains(string(admin.Get("/partner").Body), "讲解服务") {
+			t.Error("a benefit was published with a stock that is no number")
+		}
+	})
+}

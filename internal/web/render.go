@@ -234,6 +234,34 @@ func isFormError(err error) bool {
 
 func trim(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
 
+// integerField reads a whole-number box: empty is 0, anything else that is not a whole
+// number is a problem on field (so a typo is never taken as 0, "no limit").
+func integerField(pr zhiyuan.Problems, field, s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		pr.Add(field, "web.integer")
+	}
+	return v
+}
+
+// decimalField reads a number box that may have decimals, like integerField.
+func decimalField(pr zhiyuan.Problems, field, s string) float64 {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v != v {
+		pr.Add(field, "web.decimal")
+		return 0
+	}
+	return v
+}
+
 // fieldErrorID is the id of the element that shows the error of the field name.
 func fieldErrorID(name string) string {
 	return "err-" + strings.Map(func(r rune) rune {
