@@ -20,20 +20,20 @@ type CreditRecord struct {
 	Now      time.Time
 }
 
-// CreditStanding is a volunteer's standing (good standing, stars, recent marks,
-// suspension) at the App's clock: what partners check for benefits that require good
-// standing. It does no authorisation; callers decide who may learn it.
-func (a *App) CreditStanding(ctx context.Context, volunteerID int64) (zhiyuan.CreditStanding, error) {
-	_, st, err := a.creditOf(ctx, volunteerID)
-	return st, err
-}
-
+// creditOf reads a volunteer's marks and standing (good standing, stars, recent marks,
+// suspension) at the App's clock; partners' good-standing condition reads the standing
+// through creditWith. It does no authorisation; callers decide who may learn it.
 func (a *App) creditOf(ctx context.Context, volunteerID int64) ([]*zhiyuan.CreditMark, zhiyuan.CreditStanding, error) {
-	marks, err := a.store.FindCreditMarks(ctx, volunteerID)
+	totals, err := a.store.HourTotals(ctx, volunteerID)
 	if err != nil {
 		return nil, zhiyuan.CreditStanding{}, err
 	}
-	totals, err := a.store.HourTotals(ctx, volunteerID)
+	return a.creditWith(ctx, volunteerID, totals.ConfirmedMinutes)
+}
+
+// creditWith is creditOf for a caller that has read the volunteer's confirmed minutes.
+func (a *App) creditWith(ctx context.Context, volunteerID, confirmedMinutes int64) ([]*zhiyuan.CreditMark, zhiyuan.CreditStanding, error) {
+	marks, err := a.store.FindCreditMarks(ctx, volunteerID)
 	if err != nil {
 		return nil, zhiyuan.CreditStanding{}, err
 	}
@@ -41,7 +41,7 @@ func (a *App) creditOf(ctx context.Context, volunteerID int64) ([]*zhiyuan.Credi
 	if err != nil {
 		return nil, zhiyuan.CreditStanding{}, err
 	}
-	return marks, zhiyuan.StandingAt(marks, totals.ConfirmedMinutes, until, a.store.Now()), nil
+	return marks, zhiyuan.StandingAt(marks, confirmedMinutes, until, a.store.Now()), nil
 }
 
 // MyCredit returns the caller's own credit record.

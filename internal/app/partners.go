@@ -497,7 +497,7 @@ func (a *App) standingFor(ctx context.Context, volunteerID int64, kind zhiyuan.E
 		}
 	}
 	if kind == "" || kind == zhiyuan.EligibleGoodStanding {
-		s.Credit, err = a.CreditStanding(ctx, volunteerID)
+		_, s.Credit, err = a.creditWith(ctx, volunteerID, t.ConfirmedMinutes)
 	}
 	return s, err
 }
