@@ -51,10 +51,33 @@ func Status(code zhiyuan.Code) int {
 	return http.StatusInternalServerError
 }
 
+// StatusClientClosed is the status recorded (nginx's 499) for a request whose client went
+// away before it was answered. Whatever the handler wrote then, typically a 500 from a
+// query cancelled with the request's context, nobody read it and the server did nothing
+// wrong, so logs and metrics must not count it as a server error.
+const StatusClientClosed = 499
+
+// clientClosed reports whether the client of r has gone: the server cancels a request's
+// context when its connection closes (it also does so once ServeHTTP returns, which is why
+// the middlewares below ask before they return).
+func clientClosed(r *http.Request) bool {
+	return r.Context().Err() != nil
+}
+
+// outcome is the status a request is logged and counted with: what the handler wrote,
+// unless it was a server error written to a client that had already gone.
+func outcome(r *http.Request, written int) int {
+	if written >= 500 && clientClosed(r) {
+		return StatusClientClosed
+	}
+	return written
+}
+
 // LogError logs err when it is internal (a bug or an outage); errors that are the
-// caller's doing are not logged, so bad input cannot flood the log.
+// caller's doing are not logged, so bad input cannot flood the log, and neither is a
+// failure caused by the client hanging up (AccessLog records those with status 499).
 func LogError(r *http.Request, log *slog.Logger, err error) {
-	if zhiyuan.ErrorCode(err) == zhiyuan.EInternal {
+	if zhiyuan.ErrorCode(err) == zhiyuan.EInternal && !clientClosed(r) {
 		log.ErrorContext(r.Context(), "request failed", slog.String("route", r.Pattern), slog.String("error", err.Error()))
 	}
 }
@@ -216,9 +239,14 @@ func AccessLog(log *slog.Logger) Middleware {
 			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 			next.ServeHTTP(sw, r)
 			c := zhiyuan.ClientFrom(r.Context())
-			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			status := outcome(r, sw.status)
+			msg := "request"
+			if status == StatusClientClosed {
+				msg = "client closed request"
+			}
+			log.LogAttrs(r.Context(), slog.LevelInfo, msg,
 				slog.String("method", r.Method), slog.String("route", routeOf(r)),
-				slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)),
+				slog.Int("status", status), slog.Duration("duration", time.Since(start)),
 				slog.String("request_id", c.RequestID))
 		})
 	}

@@ -298,3 +298,58 @@ func TestAuthenticate(t *testing.T) {
 		t.Errorf("outage: reached %v as %v, Set-Cookie %q", reached, seen, w.Header().Get("Set-Cookie"))
 	}
 }
+
+// A client that hangs up while its request fails is not a server error: the access log,
+// the error log and /metrics record 499 "client closed request", never a 500. A 500 for a
+// client still there is counted as one, so the rule cannot hide real failures.
+func TestClientClosedIsNotAServerError(t *testing.T) {
+	t.Parallel()
+	var logBuf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logBuf, nil))
+	m := NewMetrics(nil)
+	h := Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Has("hangup") {
+			r.Context().Value(cancelKey{}).(context.CancelFunc)()
+		}
+		err := zhiyuan.Fail(zhiyuan.EInternal, zhiyuan.MsgInternal)
+		LogError(r, log, err)
+		WriteJSONError(w, err)
+	}), m.Middleware, AccessLog(log))
+
+	serve := func(target string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		ctx = context.WithValue(ctx, cancelKey{}, cancel)
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", target, nil).WithContext(ctx))
+	}
+	serve("/api/v1/me?hangup")
+	logged := logBuf.String()
+	if !strings.Contains(logged, "client closed request") || !strings.Contains(logged, "status=499") ||
+		strings.Contains(logged, "status=500") || strings.Contains(logged, "request failed") {
+		t.Errorf("hang-up logged as:\n%s", logged)
+	}
+	serve("/api/v1/me")
+	if !strings.Contains(logBuf.String(), "status=500") || !strings.Contains(logBuf.String(), "request failed") {
+		t.Errorf("a real failure was not logged as one:\n%s", logBuf.String())
+	}
+
+	w := httptest.NewRecorder()
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{`status="499"} 1`, `status="500"} 1`, "zhiyuan_password_hash_limit ", "zhiyuan_password_hash_wait_seconds_total "} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("metrics lack %s:\n%s", want, grepLines(w.Body.String(), "zhiyuan_http_requests_total"))
+		}
+	}
+}
+
+type cancelKey struct{}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"zhiyuan/internal/password"
 )
 
 // Metrics counts requests and their latencies by route pattern (never by raw path, which
@@ -38,6 +40,21 @@ func NewMetrics(dbStats func() map[string]sql.DBStats) *Metrics {
 		}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.inFlight, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// The password hashing pool: a queue that grows here, not memory, is what a burst of
+	// registrations or logins looks like (package password).
+	pool := func(name, help string, v func(password.Stats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "zhiyuan_password_hash_" + name, Help: help},
+			func() float64 { return v(password.PoolStats()) })
+	}
+	m.reg.MustRegister(
+		pool("limit", "Password hashes that may run at once (one per core).", func(s password.Stats) float64 { return float64(s.Limit) }),
+		pool("running", "Password hashes running now.", func(s password.Stats) float64 { return float64(s.Running) }),
+		pool("waiting", "Callers queued for a password hashing slot now.", func(s password.Stats) float64 { return float64(s.Waiting) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zhiyuan_password_hash_wait_seconds_total",
+			Help: "Time callers spent queued for a password hashing slot."}, func() float64 { return password.PoolStats().WaitSeconds }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zhiyuan_password_hashes_total",
+			Help: "Password hashes computed (made or checked)."}, func() float64 { return float64(password.PoolStats().Hashes) }),
+	)
 	if dbStats != nil {
 		m.reg.MustRegister(dbCollector(dbStats))
 	}
@@ -53,7 +70,7 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
 		route := routeOf(r)
-		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
+		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(outcome(r, sw.status))).Inc()
 		m.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
 }

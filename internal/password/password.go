@@ -1,6 +1,11 @@
 // Package password hashes and checks passwords with argon2id, storing the parameters in
 // the encoded hash (the PHC string format) so that they can be raised later without
 // invalidating existing hashes: a login with old parameters is re-hashed on success.
+//
+// Every hash, made or checked, runs in a pool with one slot per core. Each argon2id hash
+// holds 19 MiB for its whole run, and more hashes at once than cores finish no sooner: a
+// burst of 200 registrations would otherwise hold 200 × 19 MiB. With the pool they queue,
+// memory stays at cores × 19 MiB, and the queue's length and wait show in /metrics (Stats).
 package password
 
 import (
@@ -9,7 +14,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -33,13 +41,52 @@ var Fast = Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 var b64 = base64.RawStdEncoding
 
+// idKey is argon2.IDKey; a variable so that a test can watch how many run at once.
+var idKey = argon2.IDKey
+
+// slots bounds the hashes running at once to the cores the process may use.
+var slots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+var waiting, waitNanos, hashes atomic.Int64
+
+// Stats is the hashing pool's state for monitoring.
+type Stats struct {
+	Limit       int     // hashes that may run at once (the cores)
+	Running     int     // hashes running now
+	Waiting     int64   // callers queued for a slot now
+	WaitSeconds float64 // total time callers spent queued
+	Hashes      int64   // hashes computed since start
+}
+
+// PoolStats returns the hashing pool's state.
+func PoolStats() Stats {
+	return Stats{Limit: cap(slots), Running: len(slots), Waiting: waiting.Load(),
+		WaitSeconds: time.Duration(waitNanos.Load()).Seconds(), Hashes: hashes.Load()}
+}
+
+// derive computes an argon2id key in a pool slot, queueing while every slot is taken.
+func derive(pw, salt []byte, passes, memory uint32, threads uint8, keyLen uint32) []byte {
+	select {
+	case slots <- struct{}{}:
+	default:
+		waiting.Add(1)
+		start := time.Now()
+		slots <- struct{}{}
+		waitNanos.Add(int64(time.Since(start)))
+		waiting.Add(-1)
+	}
+	defer func() { <-slots }()
+	hashes.Add(1)
+	return idKey(pw, salt, passes, memory, threads, keyLen)
+}
+
 // Hash returns the PHC-encoded argon2id hash of pw.
 func Hash(pw string, p Params) (string, error) {
 	salt := make([]byte, p.SaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key := derive([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -70,7 +117,7 @@ func Verify(pw, encoded string, want Params) (ok, rehash bool, err error) {
 	if err != nil || len(key) == 0 {
 		return false, false, ErrMalformed
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
+	got := derive([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
 	if subtle.ConstantTimeCompare(got, key) != 1 {
 		return false, false, nil
 	}
