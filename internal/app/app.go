@@ -131,6 +131,10 @@ func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }
 // DBStats returns the connection pools' statistics by pool name, for /metrics.
 func (a *App) DBStats() map[string]sql.DBStats { return a.store.DBStats() }
 
+// Statements returns how many statements the store has run, for benchmarks that print
+// the statements one request costs.
+func (a *App) Statements() int64 { return a.store.Statements() }
+
 // authorize asks the one authorisation function and logs refusals (without personal data).
 func (a *App) authorize(ctx context.Context, p *zhiyuan.Principal, act zhiyuan.Action, res zhiyuan.Resource) error {
 	err := zhiyuan.Authorize(p, act, res)

@@ -150,6 +150,26 @@ func compare(b *testing.B, clients int, unit, refUnit string, subject, reference
 	b.ReportMetric(float64(refCPU.Microseconds())/float64(ref), "cpu_us/"+strings.TrimSuffix(refUnit, "/s"))
 }
 
+// perRequest reports what one request costs the server itself, served in process (no
+// network, no client): the statements the store runs and the heap allocations (those of
+// the request and recorder the measurement makes included, a handful).
+func perRequest(b *testing.B, a *app.App, h http.Handler, newReq func() *http.Request) {
+	b.Helper()
+	const runs = 200
+	serve := func() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, newReq())
+		if w.Code != http.StatusOK {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+	serve() // warm: kept statements, caches
+	q0 := a.Statements()
+	allocs := testing.AllocsPerRun(runs, serve) // runs once more to warm up, then runs times
+	b.ReportMetric(float64(a.Statements()-q0)/(runs+1), "queries/req")
+	b.ReportMetric(allocs, "allocs/req")
+}
+
 // cpuTime is the CPU time the process has used, user and system.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
@@ -185,6 +205,11 @@ func BenchmarkAPIMe(b *testing.B) {
 			compare(b, clients, "req/s", "bare_req/s",
 				getter(hs.URL+"/api/v1/me", sess.Token, clients),
 				getter(bare.URL+"/", "", clients))
+			perRequest(b, a, hs.Config.Handler, func() *http.Request {
+				r := httptest.NewRequest("GET", "/api/v1/me", nil)
+				r.Header.Set("Authorization", "Bearer "+sess.Token)
+				return r
+			})
 		})
 	}
 }

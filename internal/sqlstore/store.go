@@ -39,6 +39,10 @@ type Store struct {
 	// and kept where the dialect asks for it (SQLite; see cacheStatements in dialect.go).
 	cacheStmts bool
 	stmts      sync.Map // stmtKey → *sql.Stmt
+
+	// statements counts the statements run through conn, for the benchmarks' figure of
+	// queries per request (one atomic add per statement is lost in a round trip).
+	statements atomic.Int64
 	nstmts     atomic.Int32
 
 	// signupLock is the sign-up's volunteer UPDATE (signups.go): signupLockCredit, which
@@ -155,6 +159,11 @@ func (s *Store) DBStats() map[string]sql.DBStats {
 	return map[string]sql.DBStats{"write": s.write.Stats(), "read": s.read.Stats()}
 }
 
+// Statements returns how many statements the store has run since it was opened (those of
+// its own queries and writes; not River's, nor the migrations'), for benchmarks that print
+// the statements one request costs.
+func (s *Store) Statements() int64 { return s.statements.Load() }
+
 // Ping checks that the database answers, for /healthz.
 func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
 
@@ -193,6 +202,7 @@ type conn struct {
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	c.s.statements.Add(1)
 	if st := c.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -200,6 +210,7 @@ func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	c.s.statements.Add(1)
 	if st := c.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -247,6 +258,7 @@ func queryAll[T any](ctx context.Context, c conn, scan func(rowScanner) (T, erro
 }
 
 func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	c.s.statements.Add(1)
 	if st := c.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
