@@ -57,6 +57,11 @@ type dialect interface {
 	// lockTables is a statement making other writers of the tables wait until the
 	// transaction ends ("" where the engine has one writer anyway): figures rebuild.
 	lockTables(names []string) string
+	// signupCall is the statement that makes a sign-up in one round trip (signups.go,
+	// createSignupCall), or "" where the transaction of createSignup is as cheap.
+	signupCall() string
+	// signupRefusal returns the reason a signupCall raised ("volunteer", "other:<id>").
+	signupRefusal(err error) (reason string, ok bool)
 	// snapshotTx are the options of a read transaction that sees one moment throughout
 	// (figures verify).
 	snapshotTx() *sql.TxOptions
@@ -214,6 +219,10 @@ func (d sqliteDialect) migrateJobs(ctx context.Context, s *Store) error {
 	})
 }
 
+// In process, a statement costs no round trip: the sign-up stays a transaction in Go.
+func (sqliteDialect) signupCall() string                 { return "" }
+func (sqliteDialect) signupRefusal(error) (string, bool) { return "", false }
+
 // SQLite's one writer already keeps every other writer out.
 func (sqliteDialect) lockTables([]string) string { return "" }
 
@@ -275,6 +284,21 @@ func (postgresDialect) uniqueViolation(err error) (string, bool) {
 func (postgresDialect) retryable(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && (e.Code == "40P01" || e.Code == "40001")
+}
+
+// The sign-up's transaction as one call of the server-side function of migration 0034.
+func (postgresDialect) signupCall() string {
+	return `SELECT outcome, signup_id, place, session_status FROM zhiyuan_signup(?, ?, ?, ?, ?, ?, ?, ?, ?)`
+}
+
+// The function raises its refusals (P0001, raise_exception) with a message
+// "zhiyuan_signup:<reason>", so the call's seat is undone with it.
+func (postgresDialect) signupRefusal(err error) (string, bool) {
+	var e *pgconn.PgError
+	if errors.As(err, &e) && e.Code == "P0001" {
+		return strings.CutPrefix(e.Message, "zhiyuan_signup:")
+	}
+	return "", false
 }
 
 // pgx keeps its own statement cache per connection.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,6 +52,14 @@ type SignupRequest struct {
 // signup_window.
 func (s *Store) CreateSignup(ctx context.Context, r SignupRequest) (*zhiyuan.Signup, error) {
 	var out *zhiyuan.Signup
+	if call := s.dialect.signupCall(); call != "" {
+		err := s.retry(ctx, func() error {
+			var err error
+			out, err = s.createSignupCall(ctx, call, r)
+			return err
+		})
+		return out, err
+	}
 	err := s.retry(ctx, func() error {
 		return s.inTx(ctx, func(tx conn) error {
 			var err error
@@ -102,24 +112,16 @@ func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zh
 	if err := s.lockSignupVolunteer(ctx, tx, r.VolunteerID); err != nil {
 		return nil, err
 	}
-	var otherSession, otherActivity int64
-	var otherStart, otherEnd time.Time
-	err := tx.queryRow(ctx, `SELECT sg.session_id, sg.activity_id, se.starts_at, se.ends_at
+	var otherSession int64
+	err := tx.queryRow(ctx, `SELECT sg.session_id
 		FROM signups sg JOIN activity_sessions se ON se.id = sg.session_id
 		WHERE sg.volunteer_id = ? AND sg.status IN ('pending', 'confirmed', 'waitlisted')
 		AND (sg.session_id = ? OR (se.starts_at < ? AND se.ends_at > ?))
 		ORDER BY CASE WHEN sg.session_id = ? THEN 0 ELSE 1 END LIMIT 1`,
-		r.VolunteerID, r.SessionID, r.EndsAt.UTC(), r.StartsAt.UTC(), r.SessionID).
-		Scan(&otherSession, &otherActivity, &otherStart, &otherEnd)
+		r.VolunteerID, r.SessionID, r.EndsAt.UTC(), r.StartsAt.UTC(), r.SessionID).Scan(&otherSession)
 	switch {
-	case err == nil && otherSession == r.SessionID:
-		return nil, zhiyuan.FieldFail(zhiyuan.EConflict, "session_id", "signup.duplicate")
 	case err == nil:
-		var title, zone string
-		if err := tx.queryRow(ctx, "SELECT title, time_zone FROM activities WHERE id = ?", otherActivity).Scan(&title, &zone); err != nil {
-			return nil, err
-		}
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, zhiyuan.ReasonOverlap, "signup.overlap", "title", title, "when", zhiyuan.SessionLabel(otherStart, otherEnd, zone))
+		return nil, s.clashError(ctx, tx, r.SessionID, otherSession)
 	case err != sql.ErrNoRows:
 		return nil, err
 	}
@@ -131,6 +133,57 @@ func (s *Store) createSignup(ctx context.Context, tx conn, r SignupRequest) (*zh
 	}
 	return &zhiyuan.Signup{ID: id, SessionID: r.SessionID, ActivityID: r.ActivityID, VolunteerID: r.VolunteerID,
 		Status: status, CreatedAt: now, UpdatedAt: now, StartsAt: r.StartsAt, EndsAt: r.EndsAt, Position: position}, nil
+}
+
+// createSignupCall makes the sign-up with one statement, call (dialect.signupCall): the
+// statements of createSignup run in the database as one function, in the same lock order
+// and with the same answers, and the refusals are explained here as createSignup does.
+func (s *Store) createSignupCall(ctx context.Context, call string, r SignupRequest) (*zhiyuan.Signup, error) {
+	now := s.now()
+	var outcome string
+	var id sql.NullInt64
+	var place int
+	var sessionStatus sql.NullString
+	err := s.writer().queryRow(ctx, call, r.SessionID, r.ActivityID, r.VolunteerID, r.Mode == zhiyuan.SignupAdmission,
+		r.Waitlist, r.StartsAt.UTC(), r.EndsAt.UTC(), now, s.signupLock == signupLockCredit).
+		Scan(&outcome, &id, &place, &sessionStatus) // place: 0 unless waitlisted
+	if reason, ok := s.dialect.signupRefusal(err); ok {
+		if other, ok := strings.CutPrefix(reason, "other:"); ok {
+			otherSession, err := strconv.ParseInt(other, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("sign-up refusal %q: %w", reason, err)
+			}
+			return nil, s.clashError(ctx, s.reader(), r.SessionID, otherSession)
+		}
+		return nil, s.suspensionError(ctx, s.reader(), r.VolunteerID)
+	}
+	if err != nil {
+		return nil, s.translate(err, signupUniques)
+	}
+	switch outcome {
+	case "no_seat", "closed":
+		return nil, sessionStatusError(sessionStatus.String, sessionStatus.Valid, outcome == "no_seat")
+	}
+	status := zhiyuan.SignupStatus(outcome)
+	return &zhiyuan.Signup{ID: id.Int64, SessionID: r.SessionID, ActivityID: r.ActivityID, VolunteerID: r.VolunteerID,
+		Status: status, CreatedAt: now, UpdatedAt: now, StartsAt: r.StartsAt, EndsAt: r.EndsAt, Position: place}, nil
+}
+
+// clashError explains a refused sign-up that found another active sign-up of the same
+// volunteer: to the same session (EConflict, a duplicate) or to one overlapping it
+// (EInvalid on overlap, naming the other activity and its time).
+func (s *Store) clashError(ctx context.Context, c conn, sessionID, otherSession int64) error {
+	if otherSession == sessionID {
+		return zhiyuan.FieldFail(zhiyuan.EConflict, "session_id", "signup.duplicate")
+	}
+	var title, zone string
+	var start, end time.Time
+	if err := c.queryRow(ctx, `SELECT a.title, a.time_zone, se.starts_at, se.ends_at
+		FROM activity_sessions se JOIN activities a ON a.id = se.activity_id WHERE se.id = ?`, otherSession).
+		Scan(&title, &zone, &start, &end); err != nil {
+		return err
+	}
+	return zhiyuan.FieldFail(zhiyuan.EInvalid, zhiyuan.ReasonOverlap, "signup.overlap", "title", title, "when", zhiyuan.SessionLabel(start, end, zone))
 }
 
 // lockVolunteer is step 2 of the lock order.
@@ -199,10 +252,19 @@ func (s *Store) sessionError(ctx context.Context, tx conn, sessionID int64, full
 	var st string
 	err := tx.queryRow(ctx, "SELECT status FROM activity_sessions WHERE id = ?", sessionID).Scan(&st)
 	if err == sql.ErrNoRows {
-		return notFound("notfound.session")
+		return sessionStatusError("", false, fullIfOpen)
 	}
 	if err != nil {
 		return err
+	}
+	return sessionStatusError(st, true, fullIfOpen)
+}
+
+// sessionStatusError is sessionError's answer for a session of status st (found false:
+// no such session).
+func sessionStatusError(st string, found, fullIfOpen bool) error {
+	if !found {
+		return notFound("notfound.session")
 	}
 	switch zhiyuan.SessionStatus(st) {
 	case zhiyuan.SessionOpen:
