@@ -31,6 +31,8 @@ var auditActions = map[string]string{
 	"need.take":              "接单（服务需求）",
 	"need.rate":              "确认并评价需求服务",
 	"need.close":             "关闭服务需求",
+	"pairing.create":         "建立结对",
+	"pairing.end":            "提前结束结对",
 	"partner.apply":          "申请成为合作单位",
 	"partner.approve":        "通过合作单位审核",
 	"partner.reject":         "驳回合作单位申请",
