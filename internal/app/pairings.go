@@ -222,3 +222,9 @@ func (a *App) WarnMissedVisits(ctx context.Context) (int, error) {
 	}
 	return warned, nil
 }
+
+// PairingActivity is the activity PairingActivityInput describes, for organisation orgID:
+// for the demo data, which writes past pairings straight to the store.
+func PairingActivity(pg *zhiyuan.Pairing, orgID int64) *zhiyuan.Activity {
+	return PairingActivityInput(pg).activity(orgID)
+}
