@@ -138,12 +138,13 @@ func TestPairingCreateAndScope(t *testing.T) {
 // TestPairingVisitHeldAndMissed: the first visit is held (checked in and out, hours
 // confirmed), the second is not: it is awaiting within the grace, then missed, and the
 // community is warned of it once however often (and however concurrently) the check
-// runs. Ending early leaves the last visit cancelled, never missed.
+// runs, the server's periodic River job included. Ending early leaves the last visit
+// cancelled, never missed.
 func TestPairingVisitHeldAndMissed(t *testing.T) {
 	t.Parallel()
 	hourstest.Each(t, 0, func(t *testing.T, h *hourstest.Env) {
 		street, streetID := h.Admin(zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440106"})
-		res := h.Do("POST", "/api/v1/pairings", h.OrgToken, pairingBody(nil))
+		res := h.Do("POST", "/api/v1/pairings", h.OrgToken, pairingBody(map[string]any{"ends_on": "2037-03-28"}))
 		if res.Status != http.StatusCreated {
 			t.Fatalf("create: %d %s", res.Status, res.Body)
 		}
@@ -183,7 +184,7 @@ func TestPairingVisitHeldAndMissed(t *testing.T) {
 		}
 		h.Clock.Set(due.Add(time.Minute))
 		got := getPairing(t, h.Env, street, pg.ID)
-		if got.Held != 1 || got.Missed != 1 || got.Scheduled != 1 || got.Visits[1].State != "missed" || got.Visits[1].Warned ||
+		if got.Held != 1 || got.Missed != 1 || got.Scheduled != 2 || got.Visits[1].State != "missed" || got.Visits[1].Warned ||
 			got.Visits[2].State != "scheduled" {
 			t.Fatalf("after the grace: %+v", got)
 		}
@@ -232,14 +233,30 @@ func TestPairingVisitHeldAndMissed(t *testing.T) {
 			t.Fatalf("the organisation does not see the warning: %+v", got)
 		}
 
+		// The third visit is missed too: the periodic check, run as the server runs it (a
+		// River job at start), warns of it, and of nothing else.
+		h.Clock.Set(hourstest.Day("11:30").AddDate(0, 0, 14).Add(zhiyuan.PairingVisitGrace + time.Minute))
+		h.WorkJobs()
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if got := getPairing(t, h.Env, street, pg.ID); got.Visits[2].Warned {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the periodic job did not warn of the third visit")
+			}
+		}
+		if notes, err := h.Store.FindNotifications(t.Context(), sqlstore.NotificationFilter{AccountID: streetID}); err != nil || len(notes) != 2 {
+			t.Fatalf("the community's notifications after the job: %+v %v", notes, err)
+		}
+
 		// The community ends it early: the last visit is cancelled, and it ends once.
 		path := fmt.Sprintf("/api/v1/pairings/%d/end", pg.ID)
 		if res := h.Do("POST", path, street, nil); res.Status != http.StatusOK {
 			t.Fatalf("end: %d %s", res.Status, res.Body)
 		}
 		wantError(t, "ended twice", h.Do("POST", path, h.OrgToken, nil), http.StatusConflict, zhiyuan.EConflict, "status")
-		h.Clock.Set(hourstest.Day("11:30").AddDate(0, 0, 14).Add(zhiyuan.PairingVisitGrace + time.Minute))
-		if got := getPairing(t, h.Env, street, pg.ID); got.Status != "ended" || got.Visits[2].State != "cancelled" || got.Missed != 1 {
+		h.Clock.Set(hourstest.Day("11:30").AddDate(0, 0, 21).Add(zhiyuan.PairingVisitGrace + time.Minute))
+		if got := getPairing(t, h.Env, street, pg.ID); got.Status != "ended" || got.Visits[3].State != "cancelled" || got.Missed != 2 {
 			t.Fatalf("after ending: %+v", got)
 		}
 		if n, err := h.App.WarnMissedVisits(t.Context()); err != nil || n != 0 {
