@@ -121,6 +121,7 @@ var auditTargets = map[string]string{
 	"import":           "名单导入",
 	"job":              "后台任务",
 	"need":             "服务需求",
+	"pairing":          "结对",
 	"org":              "组织",
 	"partner":          "合作单位",
 	"organization":     "组织",
