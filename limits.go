@@ -168,3 +168,9 @@ const (
 	// that were written lose their cells at once, in the batch that writes them.
 	ImportRetention = 30 * 24 * time.Hour
 )
+
+// PairingVisitGrace is how long after a pairing's visit ends (结对探访) its hours may wait
+// for confirmation before the visit counts as missed and the community is warned: an
+// organisation confirms a session's hours within two days as a rule, and a weekend visit
+// is often confirmed on Monday. Pages, API, the warning job and the tests read it here.
+const PairingVisitGrace = 48 * time.Hour

@@ -61,6 +61,12 @@ func (x *API) routes() {
 	x.handle("POST", "/needs/{id}/close", false, x.closeNeed)
 	x.handle("GET", "/organizations/{id}/need-ratings", true, x.orgNeedRatings)
 
+	// Pairing (结对): an organisation's visits to a recipient (pairings.go).
+	x.handle("POST", "/pairings", false, x.postPairing)
+	x.handle("GET", "/pairings", false, x.listPairings)
+	x.handle("GET", "/pairings/{id}", false, x.getPairing)
+	x.handle("POST", "/pairings/{id}/end", false, x.endPairing)
+
 	// Attendance, hours, corrections and disputes (attendance.go).
 	x.handle("GET", "/sessions/{id}/checkin-code", false, x.checkinCode)
 	x.handle("POST", "/attendance", false, x.scan)

@@ -38,6 +38,12 @@ func periodics() []Periodic {
 			_, err := a.MarkNoShows(ctx) // attendance.go
 			return err
 		}},
+		// A pairing's visit past its grace without confirmed hours: its community is
+		// warned once (pairings.go).
+		{Name: "warn missed pairing visits", Every: 10 * time.Minute, Run: func(ctx context.Context, a *App) error {
+			_, err := a.WarnMissedVisits(ctx)
+			return err
+		}},
 		{Name: "expire hour offers", Every: 10 * time.Minute, Run: func(ctx context.Context, a *App) error {
 			_, err := a.ExpireHourOffers(ctx) // hour_offers.go
 			return err

@@ -82,6 +82,11 @@ var axeFlows = []axeFlow{
 	// the list with a bad place; the need pages themselves are reached through the menu.
 	{"city-admin", "/needs/new", `form[action="/needs"]`, nil},
 	{"org-admin", "/needs", `form.filters`, map[string]string{"#near": "abc"}},
+	// Pairing (结对): the form submitted without a recipient or dates (errors beside the
+	// fields); the lists and the demo pairing's page are crawled from /pairings.
+	{"org-admin", "/pairings/new", `form[action="/pairings"]`, nil},
+	// Ending the demo pairing ({pairing}) early: it asks first (the confirmation page).
+	{"city-admin", "/pairings/{pairing}", `form[action="/pairings/{pairing}/end"]`, nil},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape
@@ -162,6 +167,15 @@ func TestBrowserAxe(t *testing.T) {
 				t.Fatalf("org-admin: no session with a sign-up list on %s", own)
 			}
 		}
+		// 结对探访: the list (only the needs page links to it) and the demo pairing's page
+		// are seeds of their own, so the crawl's bound does not leave them out.
+		if v.name == "org-admin" || v.name == "city-admin" {
+			var pairing int64
+			if err := e.Store.DB().QueryRow(`SELECT MIN(id) FROM pairings`).Scan(&pairing); err != nil {
+				t.Fatalf("%s: the demo pairing: %v", v.name, err)
+			}
+			seeds = append(seeds, "/pairings", fmt.Sprintf("/pairings/%d", pairing))
+		}
 		n := r.crawl(seeds)
 		for _, f := range axeFlows {
 			if f.who == v.name {
@@ -181,6 +195,13 @@ func TestBrowserAxe(t *testing.T) {
 						t.Fatalf("%s: the demo volunteer's credit mark: %v", v.name, err)
 					}
 					f.page, f.form = strings.ReplaceAll(f.page, "{mark}", mark), strings.ReplaceAll(f.form, "{mark}", mark)
+				}
+				if strings.Contains(f.page, "{pairing}") {
+					var pairing string
+					if err := e.Store.DB().QueryRow(`SELECT MIN(id) FROM pairings`).Scan(&pairing); err != nil {
+						t.Fatalf("%s: the demo pairing: %v", v.name, err)
+					}
+					f.page, f.form = strings.ReplaceAll(f.page, "{pairing}", pairing), strings.ReplaceAll(f.form, "{pairing}", pairing)
 				}
 				r.flow(f)
 				n++

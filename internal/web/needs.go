@@ -156,6 +156,7 @@ func (x *Web) renderNeed(w http.ResponseWriter, r *http.Request, p *zhiyuan.Prin
 	}
 	data := map[string]any{"Title": n.Title, "N": n, "OK": r.URL.Query().Get("ok"),
 		"CanTake":   n.Status == zhiyuan.NeedOpen && takingOrg != 0 && !tookIt,
+		"CanPair":   takingOrg != 0 && (n.Status == zhiyuan.NeedOpen || n.Status == zhiyuan.NeedTaken || n.Status == zhiyuan.NeedServed),
 		"CanReview": n.Status == zhiyuan.NeedPending && x.app.CanReviewNeed(p, n),
 		"CanRate":   (n.Status == zhiyuan.NeedOpen || n.Status == zhiyuan.NeedTaken) && n.Takers > 0 && n.SessionsHeld > 0 && x.app.CanActForNeed(r.Context(), p, n),
 		"CanClose":  (n.Status == zhiyuan.NeedOpen || n.Status == zhiyuan.NeedTaken || n.Status == zhiyuan.NeedServed) && x.app.CanActForNeed(r.Context(), p, n),

@@ -139,6 +139,10 @@ func (x *Web) renderOrgShow(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	if rt, err := x.app.OrgNeedRatings(r.Context(), o.ID); err == nil && rt.Count > 0 {
 		data["NeedRatings"] = rt
 	}
+	// Its pairings (结对), for those who run it (pairings.go).
+	if list, err := x.app.OrgPairings(r.Context(), p, o.ID); err == nil {
+		data["Pairings"], data["PairingsShown"] = list, true
+	}
 	if sec := x.orgLeague(r, p, o); sec != nil {
 		if league != nil {
 			league(sec)

@@ -36,6 +36,13 @@ func (x *Web) routes() {
 	x.confirmable("/needs/{id}/rating", x.askRateNeed, x.rateNeedForm)
 	x.confirmable("/needs/{id}/close", x.askCloseNeed, x.closeNeedForm)
 
+	// Pairing (结对): an organisation's visits to a recipient (pairings.go).
+	x.handle("GET /pairings", false, x.pairingsPage)
+	x.handle("GET /pairings/new", false, x.pairingNewPage)
+	x.handle("POST /pairings", false, x.pairingCreate)
+	x.handle("GET /pairings/{id}", false, x.pairingPage)
+	x.confirmable("/pairings/{id}/end", x.askEndPairing, x.endPairingForm)
+
 	// Activities: search, the activity page, an organisation's activities (activities.go).
 	x.handle("GET /activities", true, x.activitySearch)
 	x.handle("GET /activities/{id}", true, x.activityShow)
