@@ -83,10 +83,8 @@ var axeFlows = []axeFlow{
 	{"city-admin", "/needs/new", `form[action="/needs"]`, nil},
 	{"org-admin", "/needs", `form.filters`, map[string]string{"#near": "abc"}},
 	// Pairing (结对): the form submitted without a recipient or dates (errors beside the
-	// fields); the lists and the demo pairing's page are crawled from /pairings.
+	// fields); the lists, the demo pairing's page and its end confirmation are seeds.
 	{"org-admin", "/pairings/new", `form[action="/pairings"]`, nil},
-	// Ending the demo pairing ({pairing}) early: it asks first (the confirmation page).
-	{"city-admin", "/pairings/{pairing}", `form[action="/pairings/{pairing}/end"]`, nil},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape
@@ -175,6 +173,11 @@ func TestBrowserAxe(t *testing.T) {
 				t.Fatalf("%s: the demo pairing: %v", v.name, err)
 			}
 			seeds = append(seeds, "/pairings", fmt.Sprintf("/pairings/%d", pairing))
+			if v.name == "city-admin" {
+				// Ending it early asks first: the confirmation page (its button opens it in a
+				// dialog where JavaScript runs, so it is not a flow).
+				seeds = append(seeds, fmt.Sprintf("/pairings/%d/end", pairing))
+			}
 		}
 		n := r.crawl(seeds)
 		for _, f := range axeFlows {
@@ -195,13 +198,6 @@ func TestBrowserAxe(t *testing.T) {
 						t.Fatalf("%s: the demo volunteer's credit mark: %v", v.name, err)
 					}
 					f.page, f.form = strings.ReplaceAll(f.page, "{mark}", mark), strings.ReplaceAll(f.form, "{mark}", mark)
-				}
-				if strings.Contains(f.page, "{pairing}") {
-					var pairing string
-					if err := e.Store.DB().QueryRow(`SELECT MIN(id) FROM pairings`).Scan(&pairing); err != nil {
-						t.Fatalf("%s: the demo pairing: %v", v.name, err)
-					}
-					f.page, f.form = strings.ReplaceAll(f.page, "{pairing}", pairing), strings.ReplaceAll(f.form, "{pairing}", pairing)
 				}
 				r.flow(f)
 				n++

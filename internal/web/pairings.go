@@ -20,10 +20,18 @@ type pairingForm struct {
 	StartsOn, EndsOn, EveryDays, VisitTime, VisitMinutes, Volunteers              string
 }
 
-// pairingOrgs are the approved organisations the caller may pair for.
-func (x *Web) pairingOrgs(r *http.Request, p *zhiyuan.Principal) []*zhiyuan.Organization {
+// pairingOrgs are the approved organisations the caller may pair for: those they are an
+// admin of, and also, when they manage it (a regional admin from its page), the one named
+// by chosen (the org_id of the form or its link).
+func (x *Web) pairingOrgs(r *http.Request, p *zhiyuan.Principal, chosen string) []*zhiyuan.Organization {
 	var out []*zhiyuan.Organization
 	seen := map[int64]bool{}
+	if id, err := strconv.ParseInt(chosen, 10, 64); err == nil && id > 0 {
+		if o, err := x.app.AuthorizeOrg(r.Context(), p, zhiyuan.ActOrgManage, id); err == nil && o.Status == zhiyuan.OrgApproved {
+			seen[id] = true
+			out = append(out, o)
+		}
+	}
 	for _, role := range p.Roles {
 		if role.Kind == zhiyuan.RoleOrgAdmin && role.OrgID != 0 && !seen[role.OrgID] {
 			seen[role.OrgID] = true
@@ -41,12 +49,13 @@ func (x *Web) pairingsPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pr
 		return err
 	}
 	x.render(w, r, http.StatusOK, "pairings.html", map[string]any{"Title": "结对探访", "Pairings": list,
-		"CanCreate": len(x.pairingOrgs(r, p)) > 0})
+		"CanCreate": len(x.pairingOrgs(r, p, "")) > 0})
 	return nil
 }
 
 func (x *Web) pairingNewPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	f := pairingForm{EveryDays: "7", VisitTime: "09:30", VisitMinutes: "120", Volunteers: "2", Category: string(zhiyuan.CatElderly)}
+	f := pairingForm{OrgID: r.URL.Query().Get("org_id"), EveryDays: "7", VisitTime: "09:30", VisitMinutes: "120", Volunteers: "2",
+		Category: string(zhiyuan.CatElderly)}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("need_id"), 10, 64); err == nil && id > 0 {
 		n, err := x.app.Need(r.Context(), p, id)
 		if err != nil {
@@ -60,7 +69,7 @@ func (x *Web) pairingNewPage(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 }
 
 func (x *Web) renderPairingNew(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal, status int, f pairingForm, formErr error) error {
-	orgs := x.pairingOrgs(r, p)
+	orgs := x.pairingOrgs(r, p, f.OrgID)
 	if len(orgs) == 0 {
 		return zhiyuan.Fail(zhiyuan.EForbidden, "pairing.org_required")
 	}

@@ -63,6 +63,15 @@ func TestPairingPages(t *testing.T) {
 		if res := haizhu.Get(path); res.Status != http.StatusNotFound {
 			t.Fatalf("another district opens the pairing: %d", res.Status)
 		}
+		// The street may pair for an organisation of its district from that organisation's
+		// page; another district may not.
+		newPath := fmt.Sprintf("/pairings/new?org_id=%d", f.org.ID)
+		if res := street.Get(newPath); res.Status != http.StatusOK || !strings.Contains(string(res.Body), f.org.Name) {
+			t.Fatalf("the street's pairing form: %d %s", res.Status, res.Body)
+		}
+		if res := haizhu.Get(newPath); res.Status != http.StatusForbidden {
+			t.Fatalf("another district's pairing form: %d", res.Status)
+		}
 		// Ending early asks first, and changes nothing until confirmed.
 		ask := street.Get(path + "/end")
 		if ask.Status != http.StatusOK || !strings.Contains(string(ask.Body), "确定提前结束这个结对吗") {
