@@ -123,6 +123,11 @@ var catalogue = map[Msg]string{
 	"campaign.by_unknown":         "排名依据应为 hours、participants、per_capita 或 registrations",
 	"campaign.activity_not_open":  "活动发布后才能参加",
 	"notfound.campaign":           "没有这项活动",
+	"campaign.col_rank":           "名次",
+	"campaign.col_name":           "名称",
+	"campaign.col_activities":     "参加活动数",
+	"campaign.col_registered":     "注册志愿者（人均时长的分母）",
+	"campaign.sheet_title":        "{name}·{level}排名（按{by}）",
 
 	// Needs and taking them (issue 15: need.go, internal/app/needs.go).
 	"need.title_required":        "请填写需求名称",

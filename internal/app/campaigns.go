@@ -2,12 +2,17 @@ package app
 
 import (
 	"context"
+	"io"
+	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"zhiyuan"
 	"zhiyuan/internal/region"
+	"zhiyuan/internal/sheet"
+	"zhiyuan/internal/sqlstore"
 )
 
 // Campaigns and the contest (issue 16). Who may create one: a regional admin of the
@@ -163,4 +168,239 @@ func (a *App) RefuseCampaignEntry(ctx context.Context, p *zhiyuan.Principal, cam
 		return nil, err
 	}
 	return e, nil
+}
+
+// CampaignActivityQuery is a search of a campaign's activities, as the main search reads
+// its words.
+type CampaignActivityQuery struct {
+	Q        string
+	Category string
+	Region   string
+	Refused  bool // the refused ones instead (shown to the campaign's admins)
+	Before   int64
+}
+
+// CampaignActivities lists a campaign's entered activities matching q (public).
+func (a *App) CampaignActivities(ctx context.Context, id int64, q CampaignActivityQuery) ([]zhiyuan.CampaignEntry, error) {
+	c, err := a.store.FindCampaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	f := sqlstore.CampaignActivityFilter{CampaignID: c.ID, Query: strings.TrimSpace(q.Q), Before: q.Before}
+	pr := zhiyuan.Problems{}
+	if utf8.RuneCountInString(f.Query) > 50 {
+		pr.Add("q", "search.query_long")
+	}
+	if q.Category != "" {
+		if f.Category = zhiyuan.Category(q.Category); !f.Category.Valid() {
+			pr.Add("category", "campaign.category_unknown")
+		}
+	}
+	if q.Region != "" {
+		if code, ok := a.Regions.Normalize(q.Region); ok {
+			f.RegionPrefix = zhiyuan.ScopePrefix(code)
+		} else {
+			pr.Add("region", "region.unknown")
+		}
+	}
+	if q.Refused {
+		f.Status = zhiyuan.CampaignRefused
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	return a.store.CampaignActivities(ctx, f)
+}
+
+// unitName is how a ranking names a city or a district ("广州市", "广州市天河区").
+func (a *App) unitName(level zhiyuan.RankLevel, code string) string {
+	r, ok := a.Regions.Lookup(code)
+	if !ok {
+		return code
+	}
+	if level == zhiyuan.RankDistrict {
+		if c, ok := a.Regions.Lookup(code[:4] + "00"); ok && c.Code != r.Code {
+			return c.Name + r.Name
+		}
+	}
+	return r.Name
+}
+
+// CampaignRanking is the contest's ranking of a campaign's cities, districts or
+// organisations by one figure (zhiyuan.RankDefinitions), every figure filled; public. It
+// reads the kept figures (campaign_units), the volunteers' summary rows and the
+// registrations of the campaign's days, so its cost follows the units ranked and the
+// period's registrations, not the hour entries.
+func (a *App) CampaignRanking(ctx context.Context, id int64, level zhiyuan.RankLevel, by zhiyuan.RankBy) ([]zhiyuan.RankRow, error) {
+	c, err := a.store.FindCampaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := a.store.CampaignUnits(ctx, c.ID, string(level))
+	if err != nil {
+		return nil, err
+	}
+	var registered, registrations map[string]int
+	switch level {
+	case zhiyuan.RankOrg:
+		ids := make([]int64, 0, len(rows))
+		for _, r := range rows {
+			if n, err := strconv.ParseInt(r.Unit, 10, 64); err == nil {
+				ids = append(ids, n)
+			}
+		}
+		if registered, err = a.store.OrgMembers(ctx, ids); err != nil {
+			return nil, err
+		}
+		if registrations, err = a.store.OrgNewMembers(ctx, ids, c.From(), c.Until()); err != nil {
+			return nil, err
+		}
+	default:
+		digits := 4
+		if level == zhiyuan.RankDistrict {
+			digits = 6
+		}
+		if registered, err = a.store.RegisteredByRegion(ctx, c.RegionCode, digits); err != nil {
+			return nil, err
+		}
+		if registrations, err = a.store.RegistrationsByRegion(ctx, c.RegionCode, digits, c.From(), c.Until()); err != nil {
+			return nil, err
+		}
+		registered, registrations = byUnit(registered, digits), byUnit(registrations, digits)
+		// A city or district that registered volunteers during the campaign is in the
+		// contest even before its activities log hours.
+		seen := map[string]bool{}
+		for _, r := range rows {
+			seen[r.Unit] = true
+		}
+		for unit, n := range registrations {
+			if n > 0 && !seen[unit] && region.Contains(c.RegionCode, unit) {
+				rows = append(rows, zhiyuan.RankRow{Unit: unit})
+			}
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		if level != zhiyuan.RankOrg {
+			r.Name = a.unitName(level, r.Unit)
+		}
+		r.Hours = zhiyuan.MinutesToHours(r.Minutes)
+		r.Registered, r.Registrations = registered[r.Unit], registrations[r.Unit]
+		if r.Registered > 0 {
+			r.PerCapita = math.Round(float64(r.Minutes)/60/float64(r.Registered)*100) / 100
+		}
+	}
+	rankRows(rows, by)
+	return rows, nil
+}
+
+// byUnit turns counts keyed by code prefix (4 or 6 digits) into the region codes the
+// kept figures use ("4401" → "440100").
+func byUnit(m map[string]int, digits int) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, n := range m {
+		if digits == 4 {
+			k += "00"
+		}
+		out[k] += n
+	}
+	return out
+}
+
+// rankRows sorts rows by the figure, highest first (ties by name, then unit), and numbers
+// them: equal figures share a rank (1, 2, 2, 4).
+func rankRows(rows []zhiyuan.RankRow, by zhiyuan.RankBy) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		vi, vj := rows[i].Value(by), rows[j].Value(by)
+		if vi != vj {
+			return vi > vj
+		}
+		if rows[i].Name != rows[j].Name {
+			return rows[i].Name < rows[j].Name
+		}
+		return rows[i].Unit < rows[j].Unit
+	})
+	for i := range rows {
+		if i > 0 && rows[i].Value(by) == rows[i-1].Value(by) {
+			rows[i].Rank = rows[i-1].Rank
+		} else {
+			rows[i].Rank = i + 1
+		}
+	}
+}
+
+// CampaignFigures are a campaign's headline figures (activities, sessions, participants,
+// confirmed hours, new registrations in its scope) with the same by city and by Beijing
+// day; public.
+func (a *App) CampaignFigures(ctx context.Context, id int64) (*zhiyuan.CampaignFigures, error) {
+	c, err := a.store.FindCampaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	f := &zhiyuan.CampaignFigures{ByDay: []zhiyuan.CampaignDay{}}
+	all, err := a.store.CampaignUnits(ctx, c.ID, "all")
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 1 {
+		f.Activities, f.Minutes, f.Participants = all[0].Activities, all[0].Minutes, all[0].Participants
+	}
+	f.Hours = zhiyuan.MinutesToHours(f.Minutes)
+	if f.Sessions, err = a.store.CampaignSessions(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if f.ByCity, err = a.CampaignRanking(ctx, c.ID, zhiyuan.RankCity, zhiyuan.RankHours); err != nil {
+		return nil, err
+	}
+	regs, err := a.store.RegistrationsByRegion(ctx, c.RegionCode, 0, c.From(), c.Until())
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range regs {
+		f.Registrations += n
+	}
+	days, err := a.store.CampaignUnits(ctx, c.ID, "day")
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range days {
+		f.ByDay = append(f.ByDay, zhiyuan.CampaignDay{Day: d.Unit, Minutes: d.Minutes, Hours: zhiyuan.MinutesToHours(d.Minutes),
+			Participants: d.Participants})
+	}
+	return f, nil
+}
+
+// WriteCampaignRankings writes the contest's rankings by the figure, one sheet per level
+// (cities, districts, organisations) with every figure and a sheet of the definitions,
+// as .xlsx to w; public like the rankings themselves.
+func (a *App) WriteCampaignRankings(ctx context.Context, id int64, by zhiyuan.RankBy, w io.Writer) error {
+	c, err := a.store.FindCampaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	header := []string{zhiyuan.Text("campaign.col_rank"), zhiyuan.Text("campaign.col_name"), zhiyuan.Text("campaign.col_activities")}
+	for _, b := range zhiyuan.RankBys {
+		d := zhiyuan.RankDefinitions[b]
+		header = append(header, d.Name+"（"+d.Unit+"）")
+	}
+	header = append(header, zhiyuan.Text("campaign.col_registered"))
+	var sheets []sheet.RankSheet
+	for _, level := range zhiyuan.RankLevels {
+		rows, err := a.CampaignRanking(ctx, c.ID, level, by)
+		if err != nil {
+			return err
+		}
+		out := make([][]any, len(rows))
+		for i, r := range rows {
+			out[i] = []any{r.Rank, r.Name, r.Activities, r.Hours, r.Participants, r.PerCapita, r.Registrations, r.Registered}
+		}
+		sheets = append(sheets, sheet.RankSheet{Name: level.Chinese() + "排名", Header: header, Rows: out,
+			Title: zhiyuan.Text("campaign.sheet_title", "name", c.Name, "level", level.Chinese(), "by", zhiyuan.RankDefinitions[by].Name)})
+	}
+	var defs [][2]string
+	for _, b := range zhiyuan.RankBys {
+		d := zhiyuan.RankDefinitions[b]
+		defs = append(defs, [2]string{d.Name, d.Definition})
+	}
+	return sheet.CampaignRankings(w, sheets, defs)
 }

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
+	"time"
 
 	"zhiyuan"
 )
@@ -219,4 +221,160 @@ func (s *Store) recountCampaign(ctx context.Context, tx conn, campaignID int64) 
 		}
 	}
 	return nil
+}
+
+// CampaignActivityFilter selects a campaign's activities for its page. Terms match like
+// the main search (every term in the activity's indexed title and description).
+type CampaignActivityFilter struct {
+	CampaignID   int64
+	Query        string
+	Category     zhiyuan.Category
+	RegionPrefix string
+	Status       zhiyuan.CampaignEntryStatus // "": entered
+	Before       int64                       // keyset: activities with a smaller id
+	Limit        int
+}
+
+// CampaignActivities lists a campaign's activities, the latest entered first, by keyset
+// on the activity id.
+func (s *Store) CampaignActivities(ctx context.Context, f CampaignActivityFilter) ([]zhiyuan.CampaignEntry, error) {
+	status := f.Status
+	if status == "" {
+		status = zhiyuan.CampaignEntered
+	}
+	q := `SELECT ` + campaignEntryCols + ` FROM campaign_activities ca
+		JOIN activities a ON a.id = ca.activity_id JOIN organizations o ON o.id = a.org_id
+		WHERE ca.campaign_id = ? AND ca.status = ?`
+	args := []any{f.CampaignID, string(status)}
+	for _, t := range queryTerms(f.Query) {
+		q += ` AND ca.activity_id IN (SELECT t.activity_id FROM activity_terms t WHERE t.term = ?)`
+		args = append(args, t)
+	}
+	if f.Category != "" {
+		q += ` AND a.category = ?`
+		args = append(args, string(f.Category))
+	}
+	if f.RegionPrefix != "" {
+		lo, hi := regionRange(f.RegionPrefix)
+		q += ` AND a.region_code >= ? AND a.region_code < ?`
+		args = append(args, lo, hi)
+	}
+	if f.Before > 0 {
+		q += ` AND ca.activity_id < ?`
+		args = append(args, f.Before)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > zhiyuan.CampaignListMax {
+		limit = zhiyuan.CampaignListMax
+	}
+	q += ` ORDER BY ca.activity_id DESC LIMIT ?`
+	args = append(args, limit)
+	return queryAll(ctx, s.reader(), scanCampaignEntry, q, args...)
+}
+
+// CampaignUnits returns a campaign's kept figures under one level ("all", "city",
+// "district", "org", "day"): one row per unit, with the organisation's name at org level.
+// It reads campaign_units only, so it costs the number of units, not of hour entries.
+func (s *Store) CampaignUnits(ctx context.Context, campaignID int64, level string) ([]zhiyuan.RankRow, error) {
+	rows, err := queryAll(ctx, s.reader(), func(r rowScanner) (zhiyuan.RankRow, error) {
+		var row zhiyuan.RankRow
+		err := r.Scan(&row.Unit, &row.Activities, &row.Minutes, &row.Participants)
+		return row, err
+	}, `SELECT unit, activities, minutes, participants FROM campaign_units WHERE campaign_id = ? AND level = ? ORDER BY unit`,
+		campaignID, level)
+	if err != nil || level != string(zhiyuan.RankOrg) || len(rows) == 0 {
+		return rows, err
+	}
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		if id, err := strconv.ParseInt(r.Unit, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	names := map[string]string{}
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		got, err := queryAll(ctx, s.reader(), func(r rowScanner) ([2]string, error) {
+			var kv [2]string
+			err := r.Scan(&kv[0], &kv[1])
+			return kv, err
+		}, `SELECT CAST(id AS TEXT), name FROM organizations WHERE id IN (`+placeholders(len(part))+`)`, int64Args(part)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, kv := range got {
+			names[kv[0]] = kv[1]
+		}
+	}
+	for i := range rows {
+		rows[i].Name = names[rows[i].Unit]
+	}
+	return rows, nil
+}
+
+// RegisteredByRegion counts the volunteers registered and not closed under scope, by
+// the first digits of their region code (4: city, 6: district), from the figures'
+// summary rows (fig_volunteers), so it costs regions and months, not volunteers.
+func (s *Store) RegisteredByRegion(ctx context.Context, scope string, digits int) (map[string]int, error) {
+	lo, hi := regionRange(zhiyuan.ScopePrefix(scope))
+	return s.countsBy(ctx, `SELECT substr(region_code, 1, `+strconv.Itoa(digits)+`), SUM(registered - closed) FROM fig_volunteers
+		WHERE region_code >= ? AND region_code < ? GROUP BY substr(region_code, 1, `+strconv.Itoa(digits)+`)`, lo, hi)
+}
+
+// RegistrationsByRegion counts the volunteers who registered under scope in [from,
+// until), by the first digits of their region code; the index on created_at bounds it
+// by the registrations of the period.
+func (s *Store) RegistrationsByRegion(ctx context.Context, scope string, digits int, from, until time.Time) (map[string]int, error) {
+	lo, hi := regionRange(zhiyuan.ScopePrefix(scope))
+	return s.countsBy(ctx, `SELECT substr(region_code, 1, `+strconv.Itoa(digits)+`), COUNT(*) FROM volunteers
+		WHERE created_at >= ? AND created_at < ? AND region_code >= ? AND region_code < ?
+		GROUP BY substr(region_code, 1, `+strconv.Itoa(digits)+`)`, from.UTC(), until.UTC(), lo, hi)
+}
+
+// OrgMembers returns the organisations' approved member counts (their kept counter).
+func (s *Store) OrgMembers(ctx context.Context, ids []int64) (map[string]int, error) {
+	if len(ids) == 0 {
+		return map[string]int{}, nil
+	}
+	return s.countsBy(ctx, `SELECT CAST(id AS TEXT), member_count FROM organizations WHERE id IN (`+placeholders(len(ids))+`)`,
+		int64Args(ids)...)
+}
+
+// OrgNewMembers counts, per organisation, the members approved in [from, until).
+func (s *Store) OrgNewMembers(ctx context.Context, ids []int64, from, until time.Time) (map[string]int, error) {
+	if len(ids) == 0 {
+		return map[string]int{}, nil
+	}
+	args := append(int64Args(ids), from.UTC(), until.UTC())
+	return s.countsBy(ctx, `SELECT CAST(org_id AS TEXT), COUNT(*) FROM org_members
+		WHERE org_id IN (`+placeholders(len(ids))+`) AND status = 'approved' AND decided_at >= ? AND decided_at < ?
+		GROUP BY org_id`, args...)
+}
+
+// CampaignSessions counts the sessions of a campaign's entered activities that are not
+// cancelled.
+func (s *Store) CampaignSessions(ctx context.Context, campaignID int64) (int, error) {
+	var n int
+	err := s.reader().queryRow(ctx, `SELECT COUNT(*) FROM campaign_activities ca
+		JOIN activity_sessions se ON se.activity_id = ca.activity_id
+		WHERE ca.campaign_id = ? AND ca.status = 'entered' AND se.status <> 'cancelled'`, campaignID).Scan(&n)
+	return n, err
+}
+
+func (s *Store) countsBy(ctx context.Context, q string, args ...any) (map[string]int, error) {
+	rows, err := s.reader().query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] += int(n)
+	}
+	return out, rows.Err()
 }
