@@ -404,3 +404,71 @@ func (a *App) WriteCampaignRankings(ctx context.Context, id int64, by zhiyuan.Ra
 	}
 	return sheet.CampaignRankings(w, sheets, defs)
 }
+
+// CampaignRegionChoices are the scopes p may run a campaign over, for the form's select:
+// each province or city p administers, then its cities or districts.
+func (a *App) CampaignRegionChoices(p *zhiyuan.Principal) []region.Region {
+	var out []region.Region
+	seen := map[string]bool{}
+	add := func(r region.Region) {
+		if !seen[r.Code] {
+			seen[r.Code] = true
+			out = append(out, r)
+		}
+	}
+	var roots []string
+	if p != nil {
+		for _, r := range p.Roles {
+			switch r.Kind {
+			case zhiyuan.RolePlatform:
+				for _, pv := range a.Regions.Provinces() {
+					roots = append(roots, pv.Code)
+				}
+			case zhiyuan.RoleRegional:
+				if reg, ok := a.Regions.Lookup(r.RegionCode); ok && reg.Level <= region.City {
+					roots = append(roots, reg.Code)
+				}
+			}
+		}
+	}
+	for _, code := range roots {
+		if reg, ok := a.Regions.Lookup(code); ok {
+			add(reg)
+			for _, c := range a.Regions.Children(code) {
+				add(c)
+			}
+		}
+	}
+	return out
+}
+
+// EnterableActivities are the activities p may enter into the campaign: published or
+// over, of an organisation p manages, with the venue in the campaign's scope, and not in
+// the campaign yet.
+func (a *App) EnterableActivities(ctx context.Context, p *zhiyuan.Principal, c *zhiyuan.Campaign) ([]*zhiyuan.Activity, error) {
+	if p == nil || c.Status != zhiyuan.CampaignOpen {
+		return nil, nil
+	}
+	var out []*zhiyuan.Activity
+	for _, r := range p.Roles {
+		if r.Kind != zhiyuan.RoleOrgAdmin || r.OrgID == 0 {
+			continue
+		}
+		for _, status := range []zhiyuan.ActivityStatus{zhiyuan.ActivityPublished, zhiyuan.ActivityClosed} {
+			list, err := a.store.FindOrgActivities(ctx, sqlstore.OrgActivityFilter{OrgID: r.OrgID, Status: status, Limit: 100})
+			if err != nil {
+				return nil, err
+			}
+			for _, act := range list {
+				if !region.Contains(c.RegionCode, act.RegionCode) {
+					continue
+				}
+				if _, err := a.store.FindCampaignEntry(ctx, c.ID, act.ID); err == nil {
+					continue
+				}
+				out = append(out, act)
+			}
+		}
+	}
+	return out, nil
+}
