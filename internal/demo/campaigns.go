@@ -68,10 +68,8 @@ func fillCampaigns(ctx context.Context, a *app.App, s *sqlstore.Store, _ Options
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if _, err := s.EnterCampaign(ctx, c.ID, id, acc.ID); err != nil && zhiyuan.ErrorCode(err) != zhiyuan.EConflict {
-			return fmt.Errorf("demo campaign entry %d: %w", id, err)
-		}
+	if err := s.BulkEnterCampaign(ctx, c.ID, ids, acc.ID); err != nil {
+		return fmt.Errorf("demo campaign entries: %w", err)
 	}
 	return nil
 }
