@@ -263,6 +263,7 @@ type RankRow struct {
 	Unit          string  `json:"unit"` // region code or organisation id
 	Name          string  `json:"name"`
 	Activities    int     `json:"activities"`
+	Sessions      int     `json:"sessions"` // sessions held: with a confirmed entry of positive minutes
 	Minutes       int64   `json:"-"`
 	Hours         float64 `json:"hours"`
 	Participants  int     `json:"participants"`
@@ -296,7 +297,7 @@ type CampaignDay struct {
 // CampaignFigures are a campaign's headline figures, by city and by day.
 type CampaignFigures struct {
 	Activities    int           `json:"activities"`
-	Sessions      int           `json:"sessions"`
+	Sessions      int           `json:"sessions"` // held: with a confirmed entry of positive minutes
 	Participants  int           `json:"participants"`
 	Minutes       int64         `json:"-"`
 	Hours         float64       `json:"hours"`

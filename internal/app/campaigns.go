@@ -329,8 +329,8 @@ func rankRows(rows []zhiyuan.RankRow, by zhiyuan.RankBy) {
 	}
 }
 
-// CampaignFigures are a campaign's headline figures (activities, sessions, participants,
-// confirmed hours, new registrations in its scope) with the same by city and by Beijing
+// CampaignFigures are a campaign's headline figures (activities, sessions held,
+// participants, confirmed hours, new registrations in its scope) with the same by city and by Beijing
 // day; public.
 func (a *App) CampaignFigures(ctx context.Context, id int64) (*zhiyuan.CampaignFigures, error) {
 	c, err := a.store.FindCampaign(ctx, id)
@@ -343,12 +343,9 @@ func (a *App) CampaignFigures(ctx context.Context, id int64) (*zhiyuan.CampaignF
 		return nil, err
 	}
 	if len(all) == 1 {
-		f.Activities, f.Minutes, f.Participants = all[0].Activities, all[0].Minutes, all[0].Participants
+		f.Activities, f.Sessions, f.Minutes, f.Participants = all[0].Activities, all[0].Sessions, all[0].Minutes, all[0].Participants
 	}
 	f.Hours = zhiyuan.MinutesToHours(f.Minutes)
-	if f.Sessions, err = a.store.CampaignSessions(ctx, c.ID); err != nil {
-		return nil, err
-	}
 	if f.ByCity, err = a.CampaignRanking(ctx, c.ID, zhiyuan.RankCity, zhiyuan.RankHours); err != nil {
 		return nil, err
 	}
@@ -365,7 +362,7 @@ func (a *App) CampaignFigures(ctx context.Context, id int64) (*zhiyuan.CampaignF
 	}
 	for _, d := range days {
 		f.ByDay = append(f.ByDay, zhiyuan.CampaignDay{Day: d.Unit, Minutes: d.Minutes, Hours: zhiyuan.MinutesToHours(d.Minutes),
-			Participants: d.Participants})
+			Participants: d.Participants, Sessions: d.Sessions})
 	}
 	return f, nil
 }

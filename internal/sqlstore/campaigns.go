@@ -142,24 +142,32 @@ func (s *Store) EnterCampaign(ctx context.Context, campaignID, activityID, by in
 // addCampaignActivity counts one newly entered activity: its place under each level and
 // the hours confirmed in it so far, each volunteer once per unit.
 func (s *Store) addCampaignActivity(ctx context.Context, tx conn, campaignID, activityID int64) error {
-	if _, err := tx.exec(ctx, `INSERT INTO campaign_units (campaign_id, level, unit, activities, minutes, participants)
-		SELECT campaign_id, level, unit, 1, 0, 0 FROM campaign_src_activities WHERE campaign_id = ? AND activity_id = ?
+	if _, err := tx.exec(ctx, `INSERT INTO campaign_units (campaign_id, level, unit, activities, sessions, minutes, participants)
+		SELECT campaign_id, level, unit, 1, 0, 0, 0 FROM campaign_src_activities WHERE campaign_id = ? AND activity_id = ?
 		ON CONFLICT (campaign_id, level, unit) DO UPDATE SET activities = campaign_units.activities + 1`,
 		campaignID, activityID); err != nil {
 		return err
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO campaign_units (campaign_id, level, unit, activities, minutes, participants)
-		SELECT h.campaign_id, h.level, h.unit, 0, SUM(h.minutes), COUNT(DISTINCT CASE WHEN h.minutes > 0 AND NOT EXISTS (
+	// The activity's sessions are new to the campaign (it was never in it before).
+	if _, err := tx.exec(ctx, `INSERT INTO campaign_units (campaign_id, level, unit, activities, sessions, minutes, participants)
+		SELECT h.campaign_id, h.level, h.unit, 0, COUNT(DISTINCT CASE WHEN h.minutes > 0 THEN h.session_id END), SUM(h.minutes),
+			COUNT(DISTINCT CASE WHEN h.minutes > 0 AND NOT EXISTS (
 			SELECT 1 FROM campaign_people p WHERE p.campaign_id = h.campaign_id AND p.level = h.level AND p.unit = h.unit
 			AND p.volunteer_id = h.volunteer_id) THEN h.volunteer_id END)
 		FROM campaign_src_hours h WHERE h.campaign_id = ? AND h.activity_id = ? GROUP BY h.campaign_id, h.level, h.unit
-		ON CONFLICT (campaign_id, level, unit) DO UPDATE SET minutes = campaign_units.minutes + EXCLUDED.minutes,
-			participants = campaign_units.participants + EXCLUDED.participants`, campaignID, activityID); err != nil {
+		ON CONFLICT (campaign_id, level, unit) DO UPDATE SET sessions = campaign_units.sessions + EXCLUDED.sessions,
+			minutes = campaign_units.minutes + EXCLUDED.minutes, participants = campaign_units.participants + EXCLUDED.participants`,
+		campaignID, activityID); err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, `INSERT INTO campaign_people (campaign_id, level, unit, volunteer_id)
+	if _, err := tx.exec(ctx, `INSERT INTO campaign_people (campaign_id, level, unit, volunteer_id)
 		SELECT DISTINCT h.campaign_id, h.level, h.unit, h.volunteer_id FROM campaign_src_hours h
-		WHERE h.campaign_id = ? AND h.activity_id = ? AND h.minutes > 0 ON CONFLICT DO NOTHING`, campaignID, activityID)
+		WHERE h.campaign_id = ? AND h.activity_id = ? AND h.minutes > 0 ON CONFLICT DO NOTHING`, campaignID, activityID); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO campaign_sessions (campaign_id, session_id)
+		SELECT DISTINCT h.campaign_id, h.session_id FROM campaign_src_hours h
+		WHERE h.campaign_id = ? AND h.activity_id = ? AND h.level = 'all' AND h.minutes > 0 ON CONFLICT DO NOTHING`, campaignID, activityID)
 	return err
 }
 
@@ -206,13 +214,17 @@ func (s *Store) recountCampaign(ctx context.Context, tx conn, campaignID int64) 
 	for _, q := range []string{
 		`DELETE FROM campaign_units WHERE campaign_id = ?`,
 		`DELETE FROM campaign_people WHERE campaign_id = ?`,
+		`DELETE FROM campaign_sessions WHERE campaign_id = ?`,
+		`INSERT INTO campaign_sessions (campaign_id, session_id)
+			SELECT DISTINCT campaign_id, session_id FROM campaign_src_hours WHERE campaign_id = ? AND level = 'all' AND minutes > 0`,
 		`INSERT INTO campaign_people (campaign_id, level, unit, volunteer_id)
 			SELECT DISTINCT campaign_id, level, unit, volunteer_id FROM campaign_src_hours WHERE campaign_id = ? AND minutes > 0`,
-		`INSERT INTO campaign_units (campaign_id, level, unit, activities, minutes, participants)
-			SELECT campaign_id, level, unit, 0, SUM(minutes), COUNT(DISTINCT CASE WHEN minutes > 0 THEN volunteer_id END)
+		`INSERT INTO campaign_units (campaign_id, level, unit, activities, sessions, minutes, participants)
+			SELECT campaign_id, level, unit, 0, COUNT(DISTINCT CASE WHEN minutes > 0 THEN session_id END), SUM(minutes),
+				COUNT(DISTINCT CASE WHEN minutes > 0 THEN volunteer_id END)
 			FROM campaign_src_hours WHERE campaign_id = ? GROUP BY campaign_id, level, unit`,
-		`INSERT INTO campaign_units (campaign_id, level, unit, activities, minutes, participants)
-			SELECT campaign_id, level, unit, COUNT(*), 0, 0 FROM campaign_src_activities WHERE campaign_id = ?
+		`INSERT INTO campaign_units (campaign_id, level, unit, activities, sessions, minutes, participants)
+			SELECT campaign_id, level, unit, COUNT(*), 0, 0, 0 FROM campaign_src_activities WHERE campaign_id = ?
 			GROUP BY campaign_id, level, unit
 			ON CONFLICT (campaign_id, level, unit) DO UPDATE SET activities = EXCLUDED.activities`,
 	} {
@@ -278,9 +290,9 @@ func (s *Store) CampaignActivities(ctx context.Context, f CampaignActivityFilter
 func (s *Store) CampaignUnits(ctx context.Context, campaignID int64, level string) ([]zhiyuan.RankRow, error) {
 	rows, err := queryAll(ctx, s.reader(), func(r rowScanner) (zhiyuan.RankRow, error) {
 		var row zhiyuan.RankRow
-		err := r.Scan(&row.Unit, &row.Activities, &row.Minutes, &row.Participants)
+		err := r.Scan(&row.Unit, &row.Activities, &row.Sessions, &row.Minutes, &row.Participants)
 		return row, err
-	}, `SELECT unit, activities, minutes, participants FROM campaign_units WHERE campaign_id = ? AND level = ? ORDER BY unit`,
+	}, `SELECT unit, activities, sessions, minutes, participants FROM campaign_units WHERE campaign_id = ? AND level = ? ORDER BY unit`,
 		campaignID, level)
 	if err != nil || level != string(zhiyuan.RankOrg) || len(rows) == 0 {
 		return rows, err
@@ -349,16 +361,6 @@ func (s *Store) OrgNewMembers(ctx context.Context, ids []int64, from, until time
 	return s.countsBy(ctx, `SELECT CAST(org_id AS TEXT), COUNT(*) FROM org_members
 		WHERE org_id IN (`+placeholders(len(ids))+`) AND status = 'approved' AND decided_at >= ? AND decided_at < ?
 		GROUP BY org_id`, args...)
-}
-
-// CampaignSessions counts the sessions of a campaign's entered activities that are not
-// cancelled.
-func (s *Store) CampaignSessions(ctx context.Context, campaignID int64) (int, error) {
-	var n int
-	err := s.reader().queryRow(ctx, `SELECT COUNT(*) FROM campaign_activities ca
-		JOIN activity_sessions se ON se.activity_id = ca.activity_id
-		WHERE ca.campaign_id = ? AND ca.status = 'entered' AND se.status <> 'cancelled'`, campaignID).Scan(&n)
-	return n, err
 }
 
 func (s *Store) countsBy(ctx context.Context, q string, args ...any) (map[string]int, error) {

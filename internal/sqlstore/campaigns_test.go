@@ -72,7 +72,7 @@ func TestCampaignFiguresKept(t *testing.T) {
 			t.Helper()
 			for _, level := range []string{"all", "city", "district", "org", "day"} {
 				rows, err := s.CampaignUnits(ctx, c.ID, level)
-				if err != nil || len(rows) != 1 || rows[0].Minutes != 180 || rows[0].Participants != 2 {
+				if err != nil || len(rows) != 1 || rows[0].Minutes != 180 || rows[0].Participants != 2 || rows[0].Sessions != 1 {
 					t.Fatalf("%s, %s: %+v %v", when, level, rows, err)
 				}
 			}

@@ -42,9 +42,11 @@ CREATE INDEX campaign_activities_status_idx ON campaign_activities (campaign_id,
 -- organisation or day however many hour entries the campaign holds. campaign_units has
 -- one row per campaign, level ('all' the whole campaign, 'city', 'district', 'org', 'day'
 -- the Beijing date of the session) and unit (region code, organisation id or date):
--- activities entered, confirmed minutes, participants (volunteers with a confirmed entry of
--- positive minutes). campaign_people remembers who was counted where, so a volunteer is
--- counted once per unit. A confirmation moves both in its own transaction (triggers below);
+-- activities entered, sessions held (with a confirmed entry of positive minutes), confirmed
+-- minutes, participants (volunteers with a confirmed entry of positive minutes).
+-- campaign_people remembers who was counted where, so a volunteer is counted once per
+-- unit; campaign_sessions which sessions were counted (a session lies in one unit of each
+-- level, so once per campaign is once per unit). A confirmation moves both in its own transaction (triggers below);
 -- entering an activity adds what it had confirmed before (sqlstore/campaigns.go); refusing
 -- one recounts the campaign from campaign_src_hours, the one definition of what counts.
 CREATE TABLE campaign_units (
@@ -52,6 +54,7 @@ CREATE TABLE campaign_units (
     level        TEXT NOT NULL,
     unit         TEXT NOT NULL,
     activities   INTEGER NOT NULL DEFAULT 0,
+    sessions     INTEGER NOT NULL DEFAULT 0,
     minutes      INTEGER NOT NULL DEFAULT 0,
     participants INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (campaign_id, level, unit)
@@ -63,26 +66,31 @@ CREATE TABLE campaign_people (
     volunteer_id INTEGER NOT NULL,
     PRIMARY KEY (campaign_id, level, unit, volunteer_id)
 ) WITHOUT ROWID;
+CREATE TABLE campaign_sessions (
+    campaign_id  INTEGER NOT NULL,
+    session_id   INTEGER NOT NULL,
+    PRIMARY KEY (campaign_id, session_id)
+) WITHOUT ROWID;
 
 -- What each confirmed hour entry of an entered activity counts for, under each level.
 CREATE VIEW campaign_src_hours AS
-SELECT c.entry_id, ca.campaign_id, s.activity_id, e.volunteer_id, e.minutes, 'all' AS level, '' AS unit
+SELECT c.entry_id, ca.campaign_id, s.activity_id, s.id AS session_id, e.volunteer_id, e.minutes, 'all' AS level, '' AS unit
 FROM hour_confirmations c JOIN hour_entries e ON e.id = c.entry_id JOIN activity_sessions s ON s.id = e.session_id
     JOIN campaign_activities ca ON ca.activity_id = s.activity_id AND ca.status = 'entered'
 UNION ALL
-SELECT c.entry_id, ca.campaign_id, s.activity_id, e.volunteer_id, e.minutes, 'city', substr(a.region_code, 1, 4) || '00'
+SELECT c.entry_id, ca.campaign_id, s.activity_id, s.id, e.volunteer_id, e.minutes, 'city', substr(a.region_code, 1, 4) || '00'
 FROM hour_confirmations c JOIN hour_entries e ON e.id = c.entry_id JOIN activity_sessions s ON s.id = e.session_id
     JOIN campaign_activities ca ON ca.activity_id = s.activity_id AND ca.status = 'entered' JOIN activities a ON a.id = s.activity_id
 UNION ALL
-SELECT c.entry_id, ca.campaign_id, s.activity_id, e.volunteer_id, e.minutes, 'district', substr(a.region_code, 1, 6)
+SELECT c.entry_id, ca.campaign_id, s.activity_id, s.id, e.volunteer_id, e.minutes, 'district', substr(a.region_code, 1, 6)
 FROM hour_confirmations c JOIN hour_entries e ON e.id = c.entry_id JOIN activity_sessions s ON s.id = e.session_id
     JOIN campaign_activities ca ON ca.activity_id = s.activity_id AND ca.status = 'entered' JOIN activities a ON a.id = s.activity_id
 UNION ALL
-SELECT c.entry_id, ca.campaign_id, s.activity_id, e.volunteer_id, e.minutes, 'org', CAST(a.org_id AS TEXT)
+SELECT c.entry_id, ca.campaign_id, s.activity_id, s.id, e.volunteer_id, e.minutes, 'org', CAST(a.org_id AS TEXT)
 FROM hour_confirmations c JOIN hour_entries e ON e.id = c.entry_id JOIN activity_sessions s ON s.id = e.session_id
     JOIN campaign_activities ca ON ca.activity_id = s.activity_id AND ca.status = 'entered' JOIN activities a ON a.id = s.activity_id
 UNION ALL
-SELECT c.entry_id, ca.campaign_id, s.activity_id, e.volunteer_id, e.minutes, 'day', strftime('%Y-%m-%d', s.starts_at, '+8 hours')
+SELECT c.entry_id, ca.campaign_id, s.activity_id, s.id, e.volunteer_id, e.minutes, 'day', strftime('%Y-%m-%d', s.starts_at, '+8 hours')
 FROM hour_confirmations c JOIN hour_entries e ON e.id = c.entry_id JOIN activity_sessions s ON s.id = e.session_id
     JOIN campaign_activities ca ON ca.activity_id = s.activity_id AND ca.status = 'entered';
 
@@ -103,14 +111,21 @@ CREATE TRIGGER campaign_hours_ins AFTER INSERT ON hour_confirmations FOR EACH RO
 WHEN EXISTS (SELECT 1 FROM hour_entries e JOIN activity_sessions s ON s.id = e.session_id
     JOIN campaign_activities ca ON ca.activity_id = s.activity_id AND ca.status = 'entered' WHERE e.id = NEW.entry_id)
 BEGIN
-    INSERT INTO campaign_units (campaign_id, level, unit, activities, minutes, participants)
-        SELECT h.campaign_id, h.level, h.unit, 0, h.minutes,
+    INSERT INTO campaign_units (campaign_id, level, unit, activities, sessions, minutes, participants)
+        SELECT h.campaign_id, h.level, h.unit, 0,
+            CASE WHEN h.minutes > 0 AND NOT EXISTS (SELECT 1 FROM campaign_sessions cs WHERE cs.campaign_id = h.campaign_id
+                AND cs.session_id = h.session_id) THEN 1 ELSE 0 END,
+            h.minutes,
             CASE WHEN h.minutes > 0 AND NOT EXISTS (SELECT 1 FROM campaign_people p WHERE p.campaign_id = h.campaign_id
                 AND p.level = h.level AND p.unit = h.unit AND p.volunteer_id = h.volunteer_id) THEN 1 ELSE 0 END
         FROM campaign_src_hours h WHERE h.entry_id = NEW.entry_id
-        ON CONFLICT (campaign_id, level, unit) DO UPDATE SET minutes = minutes + excluded.minutes, participants = participants + excluded.participants;
+        ON CONFLICT (campaign_id, level, unit) DO UPDATE SET sessions = sessions + excluded.sessions, minutes = minutes + excluded.minutes,
+            participants = participants + excluded.participants;
     INSERT INTO campaign_people (campaign_id, level, unit, volunteer_id)
         SELECT h.campaign_id, h.level, h.unit, h.volunteer_id FROM campaign_src_hours h WHERE h.entry_id = NEW.entry_id AND h.minutes > 0
+        ON CONFLICT DO NOTHING;
+    INSERT INTO campaign_sessions (campaign_id, session_id)
+        SELECT DISTINCT h.campaign_id, h.session_id FROM campaign_src_hours h WHERE h.entry_id = NEW.entry_id AND h.minutes > 0
         ON CONFLICT DO NOTHING;
 END;
 
