@@ -51,6 +51,17 @@ func (x *API) routes() {
 	x.handle("GET", "/sessions/{id}", true, x.getSession)
 	x.handle("PATCH", "/sessions/{id}", false, x.patchSession)
 
+	// Campaigns, the activities entered into them and the contest (campaigns.go).
+	x.handle("POST", "/campaigns", false, x.createCampaign)
+	x.handle("GET", "/campaigns", true, x.listCampaigns)
+	x.handle("GET", "/campaigns/{id}", true, x.getCampaign)
+	x.handle("GET", "/campaigns/{id}/activities", true, x.campaignActivities)
+	x.handle("GET", "/campaigns/{id}/rankings", true, x.campaignRankings)
+	x.handle("GET", "/campaigns/{id}/rankings.xlsx", true, x.campaignRankingsSheet)
+	x.handle("POST", "/campaigns/{id}/activities/{activity}/refuse", false, x.refuseCampaignEntry)
+	x.handle("POST", "/activities/{id}/campaigns", false, x.enterCampaign)
+	x.handle("GET", "/activities/{id}/campaigns", true, x.activityCampaigns)
+
 	// Needs (点单) and taking them (接单) (needs.go).
 	x.handle("POST", "/needs", false, x.postNeed)
 	x.handle("GET", "/needs", true, x.listNeeds)

@@ -52,6 +52,7 @@ func fillers() []Filler {
 		fillCredit,        // credit.go: a no-show on 张小红's record, appealed; an insurance policy
 		fillNeeds,         // needs.go: open needs in 广州, one taken by 广州市义工联合会, one awaiting review
 		fillPairings,      // pairings.go: 广州市义工联合会's weekly visits from a need, one held, one missed
+		fillCampaigns,     // campaigns.go: the 2027 学雷锋志愿服务月 with entered activities and its rankings
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page
 	}
 }

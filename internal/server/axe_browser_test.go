@@ -85,6 +85,12 @@ var axeFlows = []axeFlow{
 	// Pairing (结对): the form submitted without a recipient or dates (errors beside the
 	// fields); the lists, the demo pairing's page and its end confirmation are seeds.
 	{"org-admin", "/pairings/new", `form[action="/pairings"]`, nil},
+	// Campaigns (主题活动, 大比拼): the creation form submitted empty (errors beside the
+	// fields), and the demo campaign's page ({campaign}) searched, with its figures, the
+	// contest and the activities, for the public and for the organisation that enters.
+	{"city-admin", "/campaigns/new", `form[action="/campaigns"]`, nil},
+	{"anonymous", "/campaigns/{campaign}", `form[action="/campaigns/{campaign}#activities"]`, map[string]string{"#q": "敬老"}},
+	{"org-admin", "/campaigns/{campaign}", `form[action="/campaigns/{campaign}#contest"]`, nil},
 }
 
 // axePagesPerVisitor bounds the crawl of one visitor, which takes one page of each shape
@@ -198,6 +204,13 @@ func TestBrowserAxe(t *testing.T) {
 						t.Fatalf("%s: the demo volunteer's credit mark: %v", v.name, err)
 					}
 					f.page, f.form = strings.ReplaceAll(f.page, "{mark}", mark), strings.ReplaceAll(f.form, "{mark}", mark)
+				}
+				if strings.Contains(f.page, "{campaign}") {
+					var campaign string
+					if err := e.Store.DB().QueryRow(`SELECT CAST(MIN(id) AS TEXT) FROM campaigns`).Scan(&campaign); err != nil {
+						t.Fatalf("%s: the demo campaign: %v", v.name, err)
+					}
+					f.page, f.form = strings.ReplaceAll(f.page, "{campaign}", campaign), strings.ReplaceAll(f.form, "{campaign}", campaign)
 				}
 				r.flow(f)
 				n++

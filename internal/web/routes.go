@@ -26,6 +26,14 @@ func (x *Web) routes() {
 	x.handle("GET /figures", true, x.figuresPage) // 数据看板, the public showcase (figures.go)
 	x.handle("GET /figures.xlsx", true, x.figuresSheet)
 
+	// Campaigns and the contest (大比拼) (campaigns.go).
+	x.handle("GET /campaigns", true, x.campaignsPage)
+	x.handle("GET /campaigns/new", false, x.campaignNewPage)
+	x.handle("POST /campaigns", false, x.campaignCreate)
+	x.handle("GET /campaigns/{id}", true, x.campaignPage)
+	x.confirmable("/campaigns/{id}/enter", x.askEnterCampaign, x.enterCampaignForm)
+	x.confirmable("/campaigns/{id}/refuse", x.askRefuseCampaignEntry, x.refuseCampaignForm)
+
 	// Needs (点单) and taking them (接单) (needs.go).
 	x.handle("GET /needs", true, x.needsPage)
 	x.handle("GET /needs/new", false, x.needNewPage)
