@@ -188,6 +188,10 @@ type CandidateQuery struct {
 	End       time.Time
 	IDs       []int64
 	Limit     int
+	// Category and Now, when Category is set, mark the candidates who served in an
+	// activity of that category before (a confirmed sign-up for a session ended by Now).
+	Category zhiyuan.Category
+	Now      time.Time
 }
 
 // Candidate is a volunteer as the candidate list needs them: what eligibility and the
@@ -199,6 +203,7 @@ type Candidate struct {
 	ConfirmedMinutes int64
 	Busy             bool // an active sign-up overlapping the session
 	Member           bool
+	Served           bool // served in an activity of the query's Category before
 }
 
 const candidateCols = `SELECT v.id, v.account_id, v.name, v.region_code, v.birth_date, v.minor, v.guardian_consent_at, v.status,
@@ -340,6 +345,20 @@ func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*
 		}
 		for _, id := range members {
 			byID[id].Member = true
+		}
+		if q.Category != "" {
+			// By signups_volunteer_idx: each candidate's confirmed sign-ups, of ended
+			// sessions, of activities of the category.
+			served, err := queryAll(ctx, c, scanInt64, `SELECT DISTINCT g.volunteer_id FROM signups g
+				JOIN activity_sessions se ON se.id = g.session_id JOIN activities a ON a.id = g.activity_id
+				WHERE g.volunteer_id IN (`+in+`) AND g.status = 'confirmed' AND se.ends_at <= ? AND a.category = ?`,
+				append(int64Args(chunk), q.Now.UTC(), string(q.Category))...)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range served {
+				byID[id].Served = true
+			}
 		}
 	}
 	return out, nil

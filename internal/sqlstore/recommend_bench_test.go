@@ -209,7 +209,8 @@ func benchCandidates(b *testing.B, engine string, large int) {
 	cands := func() int {
 		now := s.Now()
 		found, err := s.FindInviteCandidates(ctx, sqlstore.CandidateQuery{Reach: "4401", Prefixes: []string{"440104", "4401"},
-			SessionID: se.ID, OrgID: org.ID, Start: se.StartsAt, End: se.EndsAt, Limit: zhiyuan.RecommendCandidates})
+			SessionID: se.ID, OrgID: org.ID, Start: se.StartsAt, End: se.EndsAt, Limit: zhiyuan.RecommendCandidates,
+			Category: act.Category, Now: now})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -217,7 +218,8 @@ func benchCandidates(b *testing.B, engine string, large int) {
 		for _, c := range found {
 			if !c.Busy && zhiyuan.CheckEligible(act, se, c.Volunteer, zhiyuan.Eligibility{Now: now, IsMember: c.Member}) == nil {
 				zhiyuan.ScoreCandidate(w, zhiyuan.CandidateInput{Record: c.Record,
-					RecommendInput: zhiyuan.RecommendInput{Volunteer: c.Volunteer, Activity: act, Session: se}})
+					RecommendInput: zhiyuan.RecommendInput{Volunteer: c.Volunteer, Activity: act, Session: se, Member: c.Member,
+						Served: map[zhiyuan.Category]bool{act.Category: c.Served}}})
 				n++
 			}
 		}
