@@ -206,9 +206,18 @@ type Candidate struct {
 	Served           bool // served in an activity of the query's Category before
 }
 
-const candidateCols = `SELECT v.id, v.account_id, v.name, v.region_code, v.birth_date, v.minor, v.guardian_consent_at, v.status,
-	v.suspended_until, v.avail_weekdays, v.avail_times, v.no_shows, v.late_cancellations, COALESCE(t.confirmed_minutes, 0)
-	FROM volunteers v LEFT JOIN volunteer_hour_totals t ON t.volunteer_id = v.id `
+// candidateSelect reads the candidates that inner (a WHERE clause over volunteers v,
+// with its own ORDER BY and LIMIT) picks, with their confirmed minutes. The pick is a
+// subquery so that its LIMIT applies to the index walk itself: PostgreSQL otherwise
+// plans the join first and gathers every volunteer of the region into a bitmap before
+// stopping (8,000 in 越秀 among a million), where the walk stops after Limit.
+func candidateSelect(inner string) string {
+	return `SELECT c.id, c.account_id, c.name, c.region_code, c.birth_date, c.minor, c.guardian_consent_at, c.status,
+	c.suspended_until, c.avail_weekdays, c.avail_times, c.no_shows, c.late_cancellations, COALESCE(t.confirmed_minutes, 0)
+	FROM (SELECT v.id, v.account_id, v.name, v.region_code, v.birth_date, v.minor, v.guardian_consent_at, v.status,
+		v.suspended_until, v.avail_weekdays, v.avail_times, v.no_shows, v.late_cancellations FROM volunteers v ` + inner + `) c
+	LEFT JOIN volunteer_hour_totals t ON t.volunteer_id = c.id`
+}
 
 func scanCandidate(r rowScanner) (*Candidate, error) {
 	v := &zhiyuan.Volunteer{Skills: []string{}}
@@ -256,7 +265,7 @@ func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*
 		return nil
 	}
 	if len(q.IDs) > 0 {
-		if err := add(candidateCols+`WHERE v.id IN (`+placeholders(len(q.IDs))+`) AND `+base,
+		if err := add(candidateSelect(`WHERE v.id IN (`+placeholders(len(q.IDs))+`) AND `+base),
 			append(int64Args(q.IDs), baseArgs...)...); err != nil {
 			return nil, err
 		}
@@ -266,8 +275,8 @@ func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*
 			for _, sk := range q.Skills {
 				args = append(args, sk)
 			}
-			if err := add(candidateCols+`WHERE v.id IN (SELECT k.volunteer_id FROM volunteer_skills k JOIN volunteers v ON v.id = k.volunteer_id
-				WHERE k.skill IN (`+placeholders(len(q.Skills))+`) AND `+base+` LIMIT ?)`,
+			if err := add(candidateSelect(`WHERE v.id IN (SELECT k.volunteer_id FROM volunteer_skills k JOIN volunteers v ON v.id = k.volunteer_id
+				WHERE k.skill IN (`+placeholders(len(q.Skills))+`) AND `+base+` LIMIT ?)`),
 				append(append(args, baseArgs...), q.Limit)...); err != nil {
 				return nil, err
 			}
@@ -289,7 +298,9 @@ func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*
 				args = append(args, dlo, dhi)
 			}
 			done = append(done, p)
-			if err := add(candidateCols+where+` AND `+base+` LIMIT ?`,
+			// In the order of volunteers_region_idx, so the walk is that index read
+			// until Limit qualify.
+			if err := add(candidateSelect(where+` AND `+base+` ORDER BY v.region_code, v.id LIMIT ?`),
 				append(append(args, baseArgs...), q.Limit-len(out))...); err != nil {
 				return nil, err
 			}
