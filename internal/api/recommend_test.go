@@ -181,3 +181,105 @@ func TestRecommendations(t *testing.T) {
 		}
 	})
 }
+
+// TestRecommendationReasonsServedAndMember: the reasons for the categories a volunteer
+// served before (你参加过…) and the organisations they belong to (你所在的…) come from the
+// data, through the API, for the volunteer (为你推荐) and for the organiser (candidates):
+// neither before the volunteer served or joined, each exactly once after, and only on the
+// activities they concern.
+func TestRecommendationReasonsServedAndMember(t *testing.T) {
+	t.Parallel()
+	hourstest.Each(t, 0, func(t *testing.T, h *hourstest.Env) {
+		ctx := context.Background()
+		v := recVolunteer(t, h, "440106", time.Date(1995, 3, 1, 0, 0, 0, 0, time.UTC), sqlstore.VolunteerProfile{})
+		// They take a seat in this morning's 敬老服务 session (09:00–12:00).
+		if res := h.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/signups", h.Session.ID), v.Token, nil); res.Status != http.StatusCreated {
+			t.Fatalf("sign-up: %d %s", res.Status, res.Body)
+		}
+		nextSat := hourstest.Day("14:00").Add(7 * 24 * time.Hour)
+		elderly := recActivity(t, h, "长者助餐", "440106", 23.15, 113.35, nextSat, 3*time.Hour, 10, func(a *zhiyuan.Activity) {
+			a.Category = zhiyuan.CatElderly
+		})
+		health := recActivity(t, h, "社区义诊", "440106", 23.15, 113.35, nextSat.Add(24*time.Hour), 3*time.Hour, 10, nil)
+
+		recs := func() map[int64]string {
+			t.Helper()
+			res := h.Do("GET", "/api/v1/me/recommendations", v.Token, nil)
+			if res.Status != http.StatusOK {
+				t.Fatalf("recommendations: %d %s", res.Status, res.Body)
+			}
+			var out struct{ Items []recItem }
+			res.Decode(&out)
+			m := map[int64]string{}
+			for _, it := range out.Items {
+				if strings.Join(it.Reasons, " · ") != it.Reason {
+					t.Errorf("reason %q is not its reasons %q joined", it.Reason, it.Reasons)
+				}
+				m[it.ActivityID] = it.Reason
+			}
+			return m
+		}
+		candidate := func(se zhiyuan.ActivitySession) string {
+			t.Helper()
+			res := h.Do("GET", fmt.Sprintf("/api/v1/sessions/%d/candidates", se.ID), h.OrgToken, nil)
+			if res.Status != http.StatusOK {
+				t.Fatalf("candidates: %d %s", res.Status, res.Body)
+			}
+			var out struct {
+				Items []struct {
+					VolunteerID int64  `json:"volunteer_id"`
+					Reason      string `json:"reason"`
+				} `json:"items"`
+			}
+			res.Decode(&out)
+			for _, it := range out.Items {
+				if it.VolunteerID == v.ID {
+					return it.Reason
+				}
+			}
+			t.Fatalf("the volunteer is not a candidate for session %d: %s", se.ID, res.Body)
+			return ""
+		}
+		check := func(when string, wantElderly, wantHealth, wantCandElderly, wantCandHealth string) {
+			t.Helper()
+			got := recs()
+			if got[elderly.ID] != wantElderly {
+				t.Errorf("%s: 长者助餐 reason %q, want %q", when, got[elderly.ID], wantElderly)
+			}
+			if got[health.ID] != wantHealth {
+				t.Errorf("%s: 社区义诊 reason %q, want %q", when, got[health.ID], wantHealth)
+			}
+			if c := candidate(elderly.Sessions[0]); c != wantCandElderly {
+				t.Errorf("%s: candidate reason for 长者助餐 %q, want %q", when, c, wantCandElderly)
+			}
+			if c := candidate(health.Sessions[0]); c != wantCandHealth {
+				t.Errorf("%s: candidate reason for 社区义诊 %q, want %q", when, c, wantCandHealth)
+			}
+		}
+		served := zhiyuan.CatElderly.Chinese()
+		const home, homeC, reliable = "就在你所在的区县", "就在活动所在区县", "无缺席和迟取消记录"
+
+		// While the session is still on, nothing is served yet.
+		h.Clock.Set(hourstest.Day("10:00"))
+		check("during the session", home, home, homeC+" · "+reliable, homeC+" · "+reliable)
+
+		// Once it has ended, 敬老服务 is a category they served in; 义诊 (health) is not.
+		h.Clock.Set(hourstest.Day("12:30"))
+		check("after the session", home+" · 你参加过"+served, home,
+			homeC+" · 参加过"+served+" · "+reliable, homeC+" · "+reliable)
+
+		// Approved as a member of the organisation, both of its activities say so.
+		if _, err := h.Store.ApplyMembership(ctx, h.Org.ID, v.ID); err != nil {
+			t.Fatal(err)
+		}
+		check("applied, not yet approved", home+" · 你参加过"+served, home,
+			homeC+" · 参加过"+served+" · "+reliable, homeC+" · "+reliable)
+		if err := h.Store.DecideMembership(ctx, h.Org.ID, v.ID, zhiyuan.MemberApproved, h.OrgAdmin, nil); err != nil {
+			t.Fatal(err)
+		}
+		member := "你所在的" + h.Org.Name
+		memberC := h.Org.Name + "的成员"
+		check("a member", home+" · 你参加过"+served+" · "+member, home+" · "+member,
+			homeC+" · 参加过"+served+" · "+memberC+" · "+reliable, homeC+" · "+memberC+" · "+reliable)
+	})
+}

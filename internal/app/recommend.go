@@ -171,7 +171,8 @@ func (a *App) candidates(ctx context.Context, se *zhiyuan.ActivitySession, act *
 	prefixes = append(prefixes, reach)
 	now := a.store.Now()
 	found, err := a.store.FindInviteCandidates(ctx, sqlstore.CandidateQuery{Reach: reach, Prefixes: prefixes, Skills: act.Skills,
-		SessionID: se.ID, OrgID: act.OrgID, Start: se.StartsAt, End: se.EndsAt, IDs: ids, Limit: zhiyuan.RecommendCandidates})
+		SessionID: se.ID, OrgID: act.OrgID, Start: se.StartsAt, End: se.EndsAt, IDs: ids, Limit: zhiyuan.RecommendCandidates,
+		Category: act.Category, Now: now})
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +183,8 @@ func (a *App) candidates(ctx context.Context, se *zhiyuan.ActivitySession, act *
 			continue
 		}
 		sc := zhiyuan.ScoreCandidate(w, zhiyuan.CandidateInput{Record: c.Record,
-			RecommendInput: zhiyuan.RecommendInput{Volunteer: c.Volunteer, Activity: act, Session: se, Member: c.Member}})
+			RecommendInput: zhiyuan.RecommendInput{Volunteer: c.Volunteer, Activity: act, Session: se, Member: c.Member,
+				Served: map[zhiyuan.Category]bool{act.Category: c.Served}}})
 		out = append(out, Candidate{VolunteerID: c.Volunteer.ID, NameMasked: pii.MaskName(c.Volunteer.Name),
 			Stars: zhiyuan.StarLevel(c.ConfirmedMinutes), Scored: sc, accountID: c.Volunteer.AccountID})
 	}

@@ -41,6 +41,7 @@ func fillers() []Filler {
 		fillVolunteers,    // volunteers.go: first, memberships and sign-ups are made of them
 		fillOrganizations, // organizations.go
 		fillActivities,    // activities.go: organisations' activities, volunteers' sign-ups
+		fillRatedNeed,     // needs.go: a need served last week and rated; before fillHours sets 张小红's total
 		fillHours,         // hours.go: a service history in activities of organisations, by volunteers
 		fillHistory,       // history.go: 20 months of past service across the cities, for the figures
 		fillMemberships,   // organizations.go: volunteers in organisations

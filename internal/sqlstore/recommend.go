@@ -188,6 +188,10 @@ type CandidateQuery struct {
 	End       time.Time
 	IDs       []int64
 	Limit     int
+	// Category and Now, when Category is set, mark the candidates who served in an
+	// activity of that category before (a confirmed sign-up for a session ended by Now).
+	Category zhiyuan.Category
+	Now      time.Time
 }
 
 // Candidate is a volunteer as the candidate list needs them: what eligibility and the
@@ -199,11 +203,21 @@ type Candidate struct {
 	ConfirmedMinutes int64
 	Busy             bool // an active sign-up overlapping the session
 	Member           bool
+	Served           bool // served in an activity of the query's Category before
 }
 
-const candidateCols = `SELECT v.id, v.account_id, v.name, v.region_code, v.birth_date, v.minor, v.guardian_consent_at, v.status,
-	v.suspended_until, v.avail_weekdays, v.avail_times, v.no_shows, v.late_cancellations, COALESCE(t.confirmed_minutes, 0)
-	FROM volunteers v LEFT JOIN volunteer_hour_totals t ON t.volunteer_id = v.id `
+// candidateSelect reads the candidates that inner (a WHERE clause over volunteers v,
+// with its own ORDER BY and LIMIT) picks, with their confirmed minutes. The pick is a
+// subquery so that its LIMIT applies to the index walk itself: PostgreSQL otherwise
+// plans the join first and gathers every volunteer of the region into a bitmap before
+// stopping (8,000 in 越秀 among a million), where the walk stops after Limit.
+func candidateSelect(inner string) string {
+	return `SELECT c.id, c.account_id, c.name, c.region_code, c.birth_date, c.minor, c.guardian_consent_at, c.status,
+	c.suspended_until, c.avail_weekdays, c.avail_times, c.no_shows, c.late_cancellations, COALESCE(t.confirmed_minutes, 0)
+	FROM (SELECT v.id, v.account_id, v.name, v.region_code, v.birth_date, v.minor, v.guardian_consent_at, v.status,
+		v.suspended_until, v.avail_weekdays, v.avail_times, v.no_shows, v.late_cancellations FROM volunteers v ` + inner + `) c
+	LEFT JOIN volunteer_hour_totals t ON t.volunteer_id = c.id`
+}
 
 func scanCandidate(r rowScanner) (*Candidate, error) {
 	v := &zhiyuan.Volunteer{Skills: []string{}}
@@ -251,7 +265,7 @@ func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*
 		return nil
 	}
 	if len(q.IDs) > 0 {
-		if err := add(candidateCols+`WHERE v.id IN (`+placeholders(len(q.IDs))+`) AND `+base,
+		if err := add(candidateSelect(`WHERE v.id IN (`+placeholders(len(q.IDs))+`) AND `+base),
 			append(int64Args(q.IDs), baseArgs...)...); err != nil {
 			return nil, err
 		}
@@ -261,8 +275,8 @@ func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*
 			for _, sk := range q.Skills {
 				args = append(args, sk)
 			}
-			if err := add(candidateCols+`WHERE v.id IN (SELECT k.volunteer_id FROM volunteer_skills k JOIN volunteers v ON v.id = k.volunteer_id
-				WHERE k.skill IN (`+placeholders(len(q.Skills))+`) AND `+base+` LIMIT ?)`,
+			if err := add(candidateSelect(`WHERE v.id IN (SELECT k.volunteer_id FROM volunteer_skills k JOIN volunteers v ON v.id = k.volunteer_id
+				WHERE k.skill IN (`+placeholders(len(q.Skills))+`) AND `+base+` LIMIT ?)`),
 				append(append(args, baseArgs...), q.Limit)...); err != nil {
 				return nil, err
 			}
@@ -284,7 +298,9 @@ func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*
 				args = append(args, dlo, dhi)
 			}
 			done = append(done, p)
-			if err := add(candidateCols+where+` AND `+base+` LIMIT ?`,
+			// In the order of volunteers_region_idx, so the walk is that index read
+			// until Limit qualify.
+			if err := add(candidateSelect(where+` AND `+base+` ORDER BY v.region_code, v.id LIMIT ?`),
 				append(append(args, baseArgs...), q.Limit-len(out))...); err != nil {
 				return nil, err
 			}
@@ -340,6 +356,20 @@ func (s *Store) FindInviteCandidates(ctx context.Context, q CandidateQuery) ([]*
 		}
 		for _, id := range members {
 			byID[id].Member = true
+		}
+		if q.Category != "" {
+			// By signups_volunteer_idx: each candidate's confirmed sign-ups, of ended
+			// sessions, of activities of the category.
+			served, err := queryAll(ctx, c, scanInt64, `SELECT DISTINCT g.volunteer_id FROM signups g
+				JOIN activity_sessions se ON se.id = g.session_id JOIN activities a ON a.id = g.activity_id
+				WHERE g.volunteer_id IN (`+in+`) AND g.status = 'confirmed' AND se.ends_at <= ? AND a.category = ?`,
+				append(int64Args(chunk), q.Now.UTC(), string(q.Category))...)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range served {
+				byID[id].Served = true
+			}
 		}
 	}
 	return out, nil

@@ -11,6 +11,7 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/region"
 )
 
 // Pages of needs (点单) and taking them (接单, issue 15): the list of open needs near a
@@ -77,7 +78,8 @@ func (x *Web) renderNeedNew(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	if len(choices) == 0 {
 		return zhiyuan.Fail(zhiyuan.EForbidden, "need.poster_required")
 	}
-	data := map[string]any{"Title": "发布服务需求", "Form": f, "Choices": choices, "Categories": zhiyuan.Categories}
+	data := map[string]any{"Title": "发布服务需求", "Form": f, "Choices": choices, "Categories": zhiyuan.Categories,
+		"Picker": newRegionPicker(x.app.Regions, "region_code", "所在地（区县或街道）", f.RegionCode, region.Street)}
 	if formErr != nil {
 		data["Fields"], data["Error"] = formProblems(formErr)
 	}
@@ -87,9 +89,14 @@ func (x *Web) renderNeedNew(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 
 func (x *Web) needCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
 	f := needForm{OrgID: trim(r, "org_id"), Title: trim(r, "title"), Description: trim(r, "description"), Category: trim(r, "category"),
-		TargetGroup: trim(r, "target_group"), RegionCode: trim(r, "region_code"), Address: trim(r, "address"), Lat: trim(r, "lat"),
+		TargetGroup: trim(r, "target_group"), RegionCode: pickedRegion(x.app.Regions, r, "region_code"), Address: trim(r, "address"), Lat: trim(r, "lat"),
 		Lng: trim(r, "lng"), StartsAt: trim(r, "starts_at"), EndsAt: trim(r, "ends_at"), Volunteers: trim(r, "volunteers_wanted"),
 		Skills: trim(r, "skills"), Urgency: trim(r, "urgency"), MaxTakers: trim(r, "max_takers")}
+	// The region picker's 选择 (without JS) shows the form again with the next level to
+	// choose and everything typed kept; nothing is posted.
+	if picking(r) {
+		return x.renderNeedNew(w, r, p, http.StatusOK, f, nil)
+	}
 	pr := zhiyuan.Problems{}
 	orgID, _ := strconv.ParseInt(f.OrgID, 10, 64)
 	in := app.NeedInput{OrgID: orgID, Need: zhiyuan.Need{Title: f.Title, Description: f.Description, Category: zhiyuan.Category(f.Category),

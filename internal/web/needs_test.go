@@ -80,3 +80,66 @@ func TestNeedPages(t *testing.T) {
 		_ = fmt.Sprint
 	})
 }
+
+// TestNeedFormRegionPicker: the need form picks its region with the cascading picker
+// other forms use, without JS: 选择 shows the form again with the streets of the chosen
+// county and everything typed kept, nothing posted; choosing a street posts the need
+// there.
+func TestNeedFormRegionPicker(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		phone := e.NewPhone()
+		if _, err := e.App.CreateAdmin(t.Context(), nil, app.AdminInput{Phone: phone, Name: "天河区", Password: "test1234",
+			Role: zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440106"}}); err != nil {
+			t.Fatal(err)
+		}
+		admin := e.Browser()
+		admin.Login(phone, "test1234")
+		// The form starts at the poster's own region, its streets next to choose.
+		page := string(admin.Get("/needs/new").Body)
+		if !strings.Contains(page, `name="region_code_3"`) || !strings.Contains(page, `value="440106" selected`) ||
+			!strings.Contains(page, `name="region_code_4"`) {
+			t.Fatalf("need form without the picker at 440106: %s", page)
+		}
+		streets := e.App.Regions.Children("440106")
+		if len(streets) == 0 {
+			t.Fatal("no streets under 440106 in the division data")
+		}
+		street := streets[0]
+		starts := e.Store.Now().In(zhiyuan.Beijing).Add(72 * time.Hour)
+		form := url.Values{"org_id": {"0"}, "title": {"社区长者理发"}, "category": {"elderly_care"}, "target_group": {"社区长者"},
+			"region_code_1": {"440000"}, "region_code_2": {"440100"}, "region_code_3": {"440106"}, "address": {"天河区某社区"},
+			"lat": {"23.15"}, "lng": {"113.35"}, "starts_at": {starts.Format("2006-01-02T15:04")},
+			"ends_at": {starts.Add(2 * time.Hour).Format("2006-01-02T15:04")}, "volunteers_wanted": {"2"}, "max_takers": {"1"},
+			"urgency": {"normal"}, "pick": {"region_code"}}
+		res := admin.Post("/needs", form)
+		body := string(res.Body)
+		if res.Status != http.StatusOK || !strings.Contains(body, `name="region_code_4"`) || !strings.Contains(body, street.Name) ||
+			!strings.Contains(body, "社区长者理发") {
+			t.Fatalf("选择 without JS: %d %s", res.Status, body)
+		}
+		if list := string(admin.Get("/needs?mine=1").Body); strings.Contains(list, "社区长者理发") {
+			t.Fatal("选择 posted the need")
+		}
+		form.Del("pick")
+		form.Set("region_code_4", street.Code)
+		res = admin.Post("/needs", form)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("post with a street: %d %s", res.Status, res.Body)
+		}
+		var id int64
+		if _, err := fmt.Sscanf(res.Header.Get("Location"), "/needs/%d", &id); err != nil {
+			t.Fatal(err)
+		}
+		n, err := e.Store.FindNeed(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list := string(admin.Get("/needs?mine=1").Body); !strings.Contains(list, "社区长者理发") {
+			t.Error("the posted need is not in the poster's list")
+		}
+		if n.RegionCode != street.Code {
+			t.Errorf("need region %q, want the street %s", n.RegionCode, street.Code)
+		}
+	})
+}
