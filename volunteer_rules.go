@@ -103,22 +103,37 @@ func PoliticalStatusChinese(s string) string {
 	return s
 }
 
-// ServiceCategories are the service categories (服务类别) of activities and of volunteers'
-// interests, by stable code with the Chinese name.
-var ServiceCategories = []struct{ Code, Name string }{
-	{"community", "社区服务"},
-	{"poverty", "扶贫济困"},
-	{"disability", "助残服务"},
-	{"elderly", "敬老助老"},
-	{"education", "教育助学"},
-	{"culture_sports", "文化体育"},
-	{"health", "卫生健康"},
-	{"legal", "法律援助"},
-	{"traffic", "交通安全"},
-	{"emergency", "应急救援"},
-	{"environment", "生态环保"},
-	{"online", "网络文明"},
-	{"large_events", "大型赛会"},
+// ServiceCategories are the service categories (服务类别) of volunteers' interests: the
+// activities' categories (Categories), by stable code with the Chinese name, so that an
+// interest and an activity's category are one vocabulary (recommendations match them).
+var ServiceCategories = func() []struct{ Code, Name string } {
+	out := make([]struct{ Code, Name string }, len(Categories))
+	for i, c := range Categories {
+		out[i].Code, out[i].Name = string(c), c.Chinese()
+	}
+	return out
+}()
+
+// legacyCategories are the codes and Chinese names volunteers' interests had before they
+// shared the activities' list (migration 0035 rewrote the stored ones): a program or a
+// spreadsheet that still sends them is understood.
+var legacyCategories = map[string]Category{
+	"poverty": CatPoverty, "elderly": CatElderly, "legal": CatLegalAid, "traffic": CatTraffic, "online": CatOnline,
+	"敬老助老": CatElderly, "教育助学": CatEducation, "文化体育": CatCultureSports, "卫生健康": CatHealth,
+}
+
+// NormalizeCategory returns the category code for a code or Chinese name, current or
+// legacy, and the input unchanged when it is none of them (for the rules to refuse).
+func NormalizeCategory(s string) string {
+	if c, ok := legacyCategories[s]; ok {
+		return string(c)
+	}
+	for _, c := range Categories {
+		if s == c.Chinese() {
+			return string(c)
+		}
+	}
+	return s
 }
 
 // ServiceCategoryName returns the Chinese name of a category code, or "" for an unknown one.

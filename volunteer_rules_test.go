@@ -96,8 +96,21 @@ func TestCleanListAndCategories(t *testing.T) {
 	if got := CleanList([]string{" 急救", "", "急救", "摄影 "}); len(got) != 2 || got[0] != "急救" || got[1] != "摄影" {
 		t.Errorf("CleanList = %q", got)
 	}
-	if ServiceCategoryName("elderly") != "敬老助老" || ServiceCategoryName("nope") != "" {
+	if ServiceCategoryName("elderly_care") != "敬老服务" || ServiceCategoryName("elderly") != "" || ServiceCategoryName("nope") != "" {
 		t.Error("ServiceCategoryName")
+	}
+	// Interests and activities share one vocabulary; the interests' old codes and names,
+	// still sent by older programs and sheets, are read as the current codes.
+	for in, want := range map[string]string{"elderly": "elderly_care", "敬老助老": "elderly_care", "敬老服务": "elderly_care",
+		"online": "online_civility", "教育助学": "education", "health": "health", "nope": "nope"} {
+		if got := NormalizeCategory(in); got != want {
+			t.Errorf("NormalizeCategory(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, c := range ServiceCategories {
+		if !Category(c.Code).Valid() || Category(c.Code).Chinese() != c.Name {
+			t.Errorf("interest category %+v is not an activity category", c)
+		}
 	}
 	v := &Volunteer{Minor: true}
 	if v.HasConsent() {

@@ -86,7 +86,7 @@ func benchRegister(b *testing.B, engine string) {
 			out[i] = sqlstore.BulkVolunteer{
 				Volunteer: &zhiyuan.Volunteer{Name: "张小红", IDType: zhiyuan.IDResident, IDNumberMasked: pii.MaskIDNumber(id),
 					Phone: e.NewPhone(), RegionCode: "440106", BirthDate: n.BirthDate(), Sex: "female",
-					Status: zhiyuan.VolunteerActive, Skills: []string{"急救", "摄影"}, Categories: []string{"elderly"}},
+					Status: zhiyuan.VolunteerActive, Skills: []string{"急救", "摄影"}, Categories: []string{"elderly_care"}},
 				Secrets: sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberSealed: sealed,
 					IDNumberIndex: e.App.Keys.BlindIndex("id_number", id)},
 			}

@@ -270,7 +270,9 @@ func checkSkills(p zhiyuan.Problems, items []string) []string {
 
 func checkCategories(p zhiyuan.Problems, items []string) []string {
 	cats := zhiyuan.CleanList(items)
-	for _, c := range cats {
+	for i, c := range cats {
+		c = zhiyuan.NormalizeCategory(c)
+		cats[i] = c
 		if zhiyuan.ServiceCategoryName(c) == "" {
 			p.Add("categories", "volunteer.category_unknown", "category", c)
 		}

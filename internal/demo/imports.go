@@ -51,7 +51,7 @@ func fillImport(ctx context.Context, a *app.App, s *sqlstore.Store, opt Options,
 		case 58:
 			phone = "1350099"
 		}
-		fmt.Fprintf(&list, "%c%c%c,%s,%s,440106,共青团员,教育助学,2026级\n", demoSurnames[i%len(demoSurnames)], '明'+rune(i%7), '华'+rune(i%5), id, phone)
+		fmt.Fprintf(&list, "%c%c%c,%s,%s,440106,共青团员,支教助学,2026级\n", demoSurnames[i%len(demoSurnames)], '明'+rune(i%7), '华'+rune(i%5), id, phone)
 	}
 	im, _, err := a.UploadImport(ctx, p, org, []byte(list.String()))
 	if err != nil {

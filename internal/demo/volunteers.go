@@ -43,7 +43,7 @@ func fillVolunteers(ctx context.Context, a *app.App, s *sqlstore.Store, opt Opti
 		id := g.idNumber(k.county, g.birthOfAge(k.age), k.sex)
 		v, err := a.RegisterVolunteer(ctx, app.RegisterInput{
 			Name: k.name, IDNumber: id, Phone: k.phone, Password: Password, RegionCode: k.county,
-			PoliticalStatus: k.political, Skills: []string{"急救", "摄影"}, Categories: []string{"community", "elderly"},
+			PoliticalStatus: k.political, Skills: []string{"急救", "摄影"}, Categories: []string{string(zhiyuan.CatCommunity), string(zhiyuan.CatElderly)},
 			Guardian: k.guardian,
 		})
 		if err != nil {

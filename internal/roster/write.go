@@ -76,11 +76,7 @@ func PoliticalStatusOf(cell string) string {
 func CategoriesOf(cell string) []string {
 	items := zhiyuan.SplitList(cell)
 	for i, it := range items {
-		for _, c := range zhiyuan.ServiceCategories {
-			if it == c.Name {
-				items[i] = c.Code
-			}
-		}
+		items[i] = zhiyuan.NormalizeCategory(it)
 	}
 	return items
 }

@@ -17,7 +17,7 @@ func newVolunteer(phone, region string) *zhiyuan.Volunteer {
 	return &zhiyuan.Volunteer{
 		Name: "张小红", IDType: zhiyuan.IDResident, IDNumberMasked: "440***********123X", Phone: phone,
 		RegionCode: region, BirthDate: time.Date(2000, 2, 29, 0, 0, 0, 0, time.UTC), Sex: "female",
-		PoliticalStatus: "共青团员", Skills: []string{"急救", "摄影"}, Categories: []string{"elderly"},
+		PoliticalStatus: "共青团员", Skills: []string{"急救", "摄影"}, Categories: []string{"elderly_care"},
 		ServiceAreas: []string{"440106"}, Availability: zhiyuan.Availability{Weekdays: []int{6, 7}, Times: []string{"morning"}},
 	}
 }
@@ -47,7 +47,7 @@ func TestVolunteerCreateAndFind(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.Name != "张小红" || got.Phone != "13800000001" || !got.BirthDate.Equal(v.BirthDate) || got.Sex != "female" ||
-				!slices.Equal(got.Skills, []string{"急救", "摄影"}) || !slices.Equal(got.Categories, []string{"elderly"}) ||
+				!slices.Equal(got.Skills, []string{"急救", "摄影"}) || !slices.Equal(got.Categories, []string{"elderly_care"}) ||
 				!slices.Equal(got.ServiceAreas, []string{"440106"}) || !slices.Equal(got.Availability.Weekdays, []int{6, 7}) ||
 				got.Status != zhiyuan.VolunteerActive || got.Guardian != nil || got.Minor {
 				t.Fatalf("found %+v", got)

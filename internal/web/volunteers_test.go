@@ -96,7 +96,7 @@ func TestRegisterPage(t *testing.T) {
 		body = string(me.Body)
 		m := vnoRe.FindStringSubmatch(body)
 		if me.Status != 200 || m == nil || !zhiyuan.ValidVolunteerNo(m[1]) || !strings.Contains(body, zhiyuan.Text("notice.profile.registered")) ||
-			!strings.Contains(body, "急救、手语、摄影") || !strings.Contains(body, "敬老助老") || !strings.Contains(body, `href="/me"`) {
+			!strings.Contains(body, "急救、手语、摄影") || !strings.Contains(body, "敬老服务") || !strings.Contains(body, `href="/me"`) {
 			t.Fatalf("profile after registration: %d %s", me.Status, body)
 		}
 		if strings.Contains(body, form.Get("id_number")) || strings.Contains(body, form.Get("phone")) {
