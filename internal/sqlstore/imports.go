@@ -406,16 +406,19 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 				return err
 			}
 		}
-		// A row written (created, linked, or a member already) is no longer needed but
-		// for its outcome: its personal cells go in the same transaction. Failed rows keep
-		// theirs for the error sheet until the retention sweep (PurgeImportRows).
+		// A row written (created, linked, or a member already) is no longer needed: its
+		// outcome is in the import's counters, and the row with its personal cells goes in
+		// the same transaction (a DELETE, cheaper than rewriting the row without its cells,
+		// above all on PostgreSQL, where an UPDATE writes the whole row again). Failed rows
+		// keep theirs for the error sheet until the retention sweep (PurgeImportRows).
+		var written []int
 		for outcome, ls := range lines {
-			if outcome == zhiyuan.OutcomeFailed {
-				continue
+			if outcome != zhiyuan.OutcomeFailed {
+				written = append(written, ls...)
 			}
-			if _, err := setRowsWhere(ctx, tx, clearedCells+", outcome", string(outcome), id, ls, ""); err != nil {
-				return err
-			}
+		}
+		if err := deleteRows(ctx, tx, id, written); err != nil {
+			return err
 		}
 		created, linked := len(lines[zhiyuan.OutcomeCreated]), len(lines[zhiyuan.OutcomeLinked])
 		skipped, failed := len(lines[zhiyuan.OutcomeSkipped]), len(lines[zhiyuan.OutcomeFailed])
@@ -532,6 +535,22 @@ func setRowsWhere(ctx context.Context, tx conn, col, value string, id int64, lin
 	return changed, nil
 }
 
+// deleteRows removes the import's rows at lines.
+func deleteRows(ctx context.Context, tx conn, id int64, lines []int) error {
+	for from := 0; from < len(lines); from += 5000 {
+		chunk := lines[from:min(from+5000, len(lines))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, id)
+		for _, l := range chunk {
+			args = append(args, l)
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM import_rows WHERE import_id = ? AND line IN ("+placeholders(len(chunk))+")", args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func splitNonEmpty(s string) []string {
 	if s == "" {
 		return nil
@@ -598,28 +617,24 @@ func (s *Store) writeImportRows(ctx context.Context, tx conn, orgID, by int64, r
 	for _, r := range members {
 		args = append(args, r.OrgID, r.volunteer, now, now, by)
 	}
-	res, err := tx.query(ctx, `INSERT INTO org_members (org_id, volunteer_id, status, role, applied_at, decided_at, decided_by)
-		VALUES `+repeatTuple("(?, ?, 'approved', 'member', ?, ?, ?)", len(members))+`
-		ON CONFLICT (org_id, volunteer_id) DO UPDATE SET status = 'approved', decided_at = excluded.decided_at,
-			decided_by = excluded.decided_by
-		WHERE org_members.status <> 'approved'
-		RETURNING org_id, volunteer_id`, args...)
-	if err != nil {
-		return err
-	}
 	joined := map[[2]int64]bool{}
 	perOrg := map[int64]int{}
-	for res.Next() {
-		var o, v int64
-		if err := res.Scan(&o, &v); err != nil {
-			res.Close()
-			return err
-		}
-		joined[[2]int64{o, v}] = true
-		perOrg[o]++
-	}
-	res.Close()
-	if err := res.Err(); err != nil {
+	err = s.insertSettled(ctx, tx, `INSERT INTO org_members (org_id, volunteer_id, status, role, applied_at, decided_at, decided_by)
+		VALUES `+repeatTuple("(?, ?, 'approved', 'member', ?, ?, ?)", len(members)),
+		`ON CONFLICT (org_id, volunteer_id) DO UPDATE SET status = 'approved', decided_at = excluded.decided_at,
+			decided_by = excluded.decided_by
+		WHERE org_members.status <> 'approved'`, "RETURNING org_id, volunteer_id", args,
+		func() { clear(joined); clear(perOrg) },
+		func(r rowScanner) error {
+			var o, v int64
+			if err := r.Scan(&o, &v); err != nil {
+				return err
+			}
+			joined[[2]int64{o, v}] = true
+			perOrg[o]++
+			return nil
+		})
+	if err != nil {
 		return err
 	}
 	for _, r := range members {
@@ -696,23 +711,20 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 	for _, r := range rows {
 		args = append(args, r.Phone, r.Name, zhiyuan.UnclaimedPasswordHash, now, now)
 	}
-	res, err := tx.query(ctx, `INSERT INTO accounts (phone, name, password_hash, status, created_at, updated_at) VALUES `+
-		repeatTuple("(?, ?, ?, 'active', ?, ?)", len(rows))+" ON CONFLICT DO NOTHING RETURNING id, phone", args...)
-	if err != nil {
-		return err
-	}
 	accountOf := map[string]int64{}
-	for res.Next() {
-		var id int64
-		var phone string
-		if err := res.Scan(&id, &phone); err != nil {
-			res.Close()
-			return err
-		}
-		accountOf[phone] = id
-	}
-	res.Close()
-	if err := res.Err(); err != nil {
+	err := s.insertSettled(ctx, tx, `INSERT INTO accounts (phone, name, password_hash, status, created_at, updated_at) VALUES `+
+		repeatTuple("(?, ?, ?, 'active', ?, ?)", len(rows)), "ON CONFLICT DO NOTHING", "RETURNING id, phone", args,
+		func() { clear(accountOf) },
+		func(r rowScanner) error {
+			var id int64
+			var phone string
+			if err := r.Scan(&id, &phone); err != nil {
+				return err
+			}
+			accountOf[phone] = id
+			return nil
+		})
+	if err != nil {
 		return err
 	}
 	var withAccount []*pendingRow
@@ -772,22 +784,23 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 		byAccount[v.AccountID] = r
 		args = append(args, volunteerInsertArgs(v, VolunteerSecrets{IDNumberSealed: r.IDNumberSealed, IDNumberIndex: r.IDNumberIndex})...)
 	}
-	res, err = tx.query(ctx, `INSERT INTO volunteers (`+volunteerInsertCols+`) VALUES `+
-		repeatTuple("("+volunteerInsertMarks+")", len(withAccount))+" ON CONFLICT DO NOTHING RETURNING id, account_id", args...)
+	err = s.insertSettled(ctx, tx, `INSERT INTO volunteers (`+volunteerInsertCols+`) VALUES `+
+		repeatTuple("("+volunteerInsertMarks+")", len(withAccount)), "ON CONFLICT DO NOTHING", "RETURNING id, account_id", args,
+		func() {
+			for _, r := range withAccount {
+				r.volunteer, r.outcome = 0, ""
+			}
+		},
+		func(row rowScanner) error {
+			var vid, acc int64
+			if err := row.Scan(&vid, &acc); err != nil {
+				return err
+			}
+			r := byAccount[acc]
+			r.volunteer, r.outcome = vid, zhiyuan.OutcomeCreated
+			return nil
+		})
 	if err != nil {
-		return err
-	}
-	for res.Next() {
-		var vid, acc int64
-		if err := res.Scan(&vid, &acc); err != nil {
-			res.Close()
-			return err
-		}
-		r := byAccount[acc]
-		r.volunteer, r.outcome = vid, zhiyuan.OutcomeCreated
-	}
-	res.Close()
-	if err := res.Err(); err != nil {
 		return err
 	}
 	var lists [][2]any
@@ -838,6 +851,50 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 		}
 	}
 	return nil
+}
+
+// insertSettled runs a multi-row INSERT (insert, without its RETURNING clause returning)
+// and reads what it returns with scan. Usually no row meets a unique index: the INSERT then
+// runs as it is, in a savepoint, without the checks before each row that ON CONFLICT makes
+// (on PostgreSQL a speculative insertion per row, the dearest part of a batch). When a
+// unique index refuses a row (registered meanwhile by another import or by the person),
+// the savepoint is rolled back, reset forgets what scan saw, and the INSERT runs again with
+// onConflict (ON CONFLICT DO NOTHING, which leaves such rows out, or a DO UPDATE): the
+// database settles it either way.
+func (s *Store) insertSettled(ctx context.Context, tx conn, insert, onConflict, returning string, args []any,
+	reset func(), scan func(rowScanner) error) error {
+	run := func(q string) error {
+		res, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer res.Close()
+		for res.Next() {
+			if err := scan(res); err != nil {
+				return err
+			}
+		}
+		return res.Err()
+	}
+	if _, err := tx.exec(ctx, "SAVEPOINT import_insert"); err != nil {
+		return err
+	}
+	err := run(insert + " " + returning)
+	if err == nil {
+		_, err = tx.exec(ctx, "RELEASE SAVEPOINT import_insert")
+		return err
+	}
+	if _, unique := s.dialect.uniqueViolation(err); !unique {
+		return err
+	}
+	if _, err := tx.exec(ctx, "ROLLBACK TO SAVEPOINT import_insert"); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, "RELEASE SAVEPOINT import_insert"); err != nil {
+		return err
+	}
+	reset()
+	return run(insert + " " + onConflict + " " + returning)
 }
 
 // FailImport marks an import failed: its job gave up.
