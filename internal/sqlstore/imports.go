@@ -92,23 +92,23 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 		}
 		created = true
 		const perInsert = 1000 // 21 values a row, under SQLite's 32766
+		vals := make([][]any, 0, perInsert)
 		for start := 0; start < len(rows); start += perInsert {
-			chunk := rows[start:min(start+perInsert, len(rows))]
-			args := make([]any, 0, 21*len(chunk))
-			for _, r := range chunk {
+			vals = vals[:0]
+			for _, r := range rows[start:min(start+perInsert, len(rows))] {
 				var birth any
 				if !r.BirthDate.IsZero() {
 					birth = dateOnly(r.BirthDate)
 				}
-				args = append(args, id, r.Line, r.RawSealed, r.Name, r.Phone, string(r.IDType), nullBytes(r.IDNumberSealed),
+				vals = append(vals, []any{id, r.Line, r.RawSealed, r.Name, r.Phone, string(r.IDType), nullBytes(r.IDNumberSealed),
 					r.IDNumberIndex, r.IDNumberMasked, r.RegionCode, birth, r.Sex, r.Minor, r.PoliticalStatus,
 					strings.Join(r.Skills, ","), strings.Join(r.Categories, ","), string(r.Verdict), r.ErrorField,
-					r.ErrorReason, "", r.OrgID)
+					r.ErrorReason, "", r.OrgID})
 			}
+			src, args := s.dialect.rowsSource(importRowTypes, vals)
 			if _, err := tx.exec(ctx, `INSERT INTO import_rows (import_id, line, raw_sealed, name, phone, id_type,
 				id_number_sealed, id_number_index, id_number_masked, region_code, birth_date, sex, minor, political_status,
-				skills, categories, verdict, error_column, error_reason, outcome, org_id) VALUES `+
-				repeatTuple("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)), args...); err != nil {
+				skills, categories, verdict, error_column, error_reason, outcome, org_id) `+src, args...); err != nil {
 				return err
 			}
 		}
@@ -124,6 +124,10 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 	*im = *found
 	return created, nil
 }
+
+// importRowTypes are the SQL types of the columns CreateImport writes, in its order.
+var importRowTypes = []string{"BIGINT", "BIGINT", "BYTEA", "TEXT", "TEXT", "TEXT", "BYTEA", "TEXT", "TEXT", "TEXT", "DATE",
+	"TEXT", "BOOLEAN", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT"}
 
 // FindImport returns an import by id.
 func (s *Store) FindImport(ctx context.Context, id int64) (*zhiyuan.Import, error) {
