@@ -65,11 +65,11 @@ type dialect interface {
 	// (league.go), which look each approved membership's volunteer up by id only to test
 	// its status and political status.
 	leagueVolunteers() string
-	// rowsSource is the source of a multi-row INSERT of rows, each one value per column
-	// of types (SQL type names: BIGINT, TEXT, BYTEA, DATE, BOOLEAN; a nil value is NULL),
-	// and its arguments: "VALUES (?, …), …" with a parameter a value on SQLite; on
-	// PostgreSQL "SELECT * FROM unnest(CAST(? AS type[]), …)" with one array a column,
-	// parsed and bound once per column instead of once per value (an upload's staged rows).
+	// rowsSource is the source of a multi-row INSERT of rows, each one value per column of
+	// types (SQL type names: BIGINT, TEXT, BYTEA, DATE, TIMESTAMPTZ, BOOLEAN; a nil value
+	// is NULL), and its arguments: "VALUES (?, …), …" with a parameter a value on SQLite;
+	// on PostgreSQL "SELECT * FROM unnest(CAST(? AS type[]), …)" with one array a column,
+	// parsed and bound once per column instead of once per value (the import's batches).
 	rowsSource(types []string, rows [][]any) (string, []any)
 }
 
@@ -329,9 +329,11 @@ func (postgresDialect) rowsSource(types []string, rows [][]any) (string, []any) 
 			}
 			args[j] = col
 		case "TEXT":
-			col := make([]string, len(rows))
+			col := make([]*string, len(rows))
 			for i, r := range rows {
-				col[i], _ = r[j].(string)
+				if v, ok := r[j].(string); ok {
+					col[i] = &v
+				}
 			}
 			args[j] = col
 		case "BYTEA":
@@ -346,7 +348,7 @@ func (postgresDialect) rowsSource(types []string, rows [][]any) (string, []any) 
 				col[i], _ = r[j].(bool)
 			}
 			args[j] = col
-		case "DATE":
+		case "DATE", "TIMESTAMPTZ":
 			col := make([]*time.Time, len(rows))
 			for i, r := range rows {
 				if v, ok := r[j].(time.Time); ok {

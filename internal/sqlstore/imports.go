@@ -617,14 +617,14 @@ func (s *Store) writeImportRows(ctx context.Context, tx conn, orgID, by int64, r
 		}
 		return members[i].volunteer < members[j].volunteer
 	})
-	args := make([]any, 0, 5*len(members))
+	vals := make([][]any, 0, len(members))
 	for _, r := range members {
-		args = append(args, r.OrgID, r.volunteer, now, now, by)
+		vals = append(vals, []any{r.OrgID, r.volunteer, string(zhiyuan.MemberApproved), "member", now, now, by})
 	}
+	src, args := s.dialect.rowsSource([]string{"BIGINT", "BIGINT", "TEXT", "TEXT", "TIMESTAMPTZ", "TIMESTAMPTZ", "BIGINT"}, vals)
 	joined := map[[2]int64]bool{}
 	perOrg := map[int64]int{}
-	err = s.insertSettled(ctx, tx, `INSERT INTO org_members (org_id, volunteer_id, status, role, applied_at, decided_at, decided_by)
-		VALUES `+repeatTuple("(?, ?, 'approved', 'member', ?, ?, ?)", len(members)),
+	err = s.insertSettled(ctx, tx, `INSERT INTO org_members (org_id, volunteer_id, status, role, applied_at, decided_at, decided_by) `+src,
 		`ON CONFLICT (org_id, volunteer_id) DO UPDATE SET status = 'approved', decided_at = excluded.decided_at,
 			decided_by = excluded.decided_by
 		WHERE org_members.status <> 'approved'`, "RETURNING org_id, volunteer_id", args,
@@ -711,13 +711,14 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 	// One lock order for every batch of every import (by phone, then by number), so two
 	// imports of overlapping files wait for each other instead of deadlocking.
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Phone < rows[j].Phone })
-	args := make([]any, 0, 5*len(rows))
+	vals := make([][]any, 0, len(rows))
 	for _, r := range rows {
-		args = append(args, r.Phone, r.Name, zhiyuan.UnclaimedPasswordHash, now, now)
+		vals = append(vals, []any{r.Phone, r.Name, zhiyuan.UnclaimedPasswordHash, "active", now, now})
 	}
+	src, args := s.dialect.rowsSource([]string{"TEXT", "TEXT", "TEXT", "TEXT", "TIMESTAMPTZ", "TIMESTAMPTZ"}, vals)
 	accountOf := map[string]int64{}
-	err := s.insertSettled(ctx, tx, `INSERT INTO accounts (phone, name, password_hash, status, created_at, updated_at) VALUES `+
-		repeatTuple("(?, ?, ?, 'active', ?, ?)", len(rows)), "ON CONFLICT DO NOTHING", "RETURNING id, phone", args,
+	err := s.insertSettled(ctx, tx, `INSERT INTO accounts (phone, name, password_hash, status, created_at, updated_at) `+src,
+		"ON CONFLICT DO NOTHING", "RETURNING id, phone", args,
 		func() { clear(accountOf) },
 		func(r rowScanner) error {
 			var id int64
@@ -751,12 +752,12 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 	if len(withAccount) == 0 {
 		return nil
 	}
-	args = args[:0]
+	vals = vals[:0]
 	for _, r := range withAccount {
-		args = append(args, accountOf[r.Phone], string(zhiyuan.RoleVolunteer), now)
+		vals = append(vals, []any{accountOf[r.Phone], string(zhiyuan.RoleVolunteer), "", int64(0), now})
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO account_roles (account_id, role, region_code, org_id, created_at) VALUES `+
-		repeatTuple("(?, ?, '', 0, ?)", len(withAccount)), args...); err != nil {
+	src, args = s.dialect.rowsSource([]string{"BIGINT", "TEXT", "TEXT", "BIGINT", "TIMESTAMPTZ"}, vals)
+	if _, err := tx.exec(ctx, `INSERT INTO account_roles (account_id, role, region_code, org_id, created_at) `+src, args...); err != nil {
 		return err
 	}
 	perRegion := map[string]int64{}
@@ -777,7 +778,7 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 		next[code] = last - perRegion[code] + 1
 	}
 	sort.Slice(withAccount, func(i, j int) bool { return withAccount[i].IDNumberIndex < withAccount[j].IDNumberIndex })
-	args = args[:0]
+	vals = vals[:0]
 	byAccount := map[int64]*pendingRow{}
 	for _, r := range withAccount {
 		v := &zhiyuan.Volunteer{AccountID: accountOf[r.Phone], Name: r.Name, IDType: r.IDType, IDNumberMasked: r.IDNumberMasked,
@@ -786,10 +787,11 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 		v.VolunteerNo = zhiyuan.MakeVolunteerNo(r.RegionCode, next[r.RegionCode])
 		next[r.RegionCode]++
 		byAccount[v.AccountID] = r
-		args = append(args, volunteerInsertArgs(v, VolunteerSecrets{IDNumberSealed: r.IDNumberSealed, IDNumberIndex: r.IDNumberIndex})...)
+		vals = append(vals, volunteerInsertArgs(v, VolunteerSecrets{IDNumberSealed: r.IDNumberSealed, IDNumberIndex: r.IDNumberIndex}))
 	}
-	err = s.insertSettled(ctx, tx, `INSERT INTO volunteers (`+volunteerInsertCols+`) VALUES `+
-		repeatTuple("("+volunteerInsertMarks+")", len(withAccount)), "ON CONFLICT DO NOTHING", "RETURNING id, account_id", args,
+	src, args = s.dialect.rowsSource(volunteerInsertTypes, vals)
+	err = s.insertSettled(ctx, tx, `INSERT INTO volunteers (`+volunteerInsertCols+`) `+src,
+		"ON CONFLICT DO NOTHING", "RETURNING id, account_id", args,
 		func() {
 			for _, r := range withAccount {
 				r.volunteer, r.outcome = 0, ""
