@@ -101,6 +101,8 @@ type App struct {
 	sessionCache sessionCache
 	// figures keeps the home page's headline figures for a few minutes (dashboard.go).
 	figures figuresCache
+	// leagueHome keeps a regional admin's home page League figures for a minute (league_home.go).
+	leagueHome leagueHomeCache
 
 	// Signer signs card payloads (cards.go): New makes one in memory; the binary loads the
 	// data folder's. Font is the CJK font for PDF proofs (proofs.go); nil: found on first use.

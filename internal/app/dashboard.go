@@ -313,7 +313,7 @@ func (a *App) adminTasks(ctx context.Context, p *zhiyuan.Principal) ([]Task, err
 		if err := keep(Task{Kind: TaskCardApplication, Count: n}, err); err != nil {
 			return nil, err
 		}
-		n, err = a.CountLaggingUnits(ctx, p, LeagueUnitQuery{})
+		n, err = a.homeLaggingUnits(ctx, p)
 		if err := keep(Task{Kind: TaskLaggingUnits, Count: n}, err); err != nil {
 			return nil, err
 		}
@@ -347,11 +347,11 @@ func (a *App) adminScopes(ctx context.Context, p *zhiyuan.Principal) ([]ScopeFig
 		}
 		sf := ScopeFigures{Report: r}
 		if q.Region != "" {
-			lr, err := a.RegionLeagueRate(ctx, p, q.Region)
+			lr, err := a.homeRegionLeagueRate(ctx, p, q.Region)
 			if err != nil && !skip(err) {
 				return nil, err
 			}
-			sf.League, sf.HasLeague = lr.Region.LeagueRate, err == nil
+			sf.League, sf.HasLeague = lr.LeagueRate, err == nil
 		}
 		out = append(out, sf)
 	}

@@ -52,6 +52,7 @@ func (a *App) SetLeagueRoster(ctx context.Context, p *zhiyuan.Principal, orgID i
 	if _, err := a.store.SetLeagueRoster(ctx, o.ID, count, entry); err != nil {
 		return LeagueOrgFigures{}, err
 	}
+	a.leagueHome.forget()
 	return a.OrgLeagueRate(ctx, p, orgID)
 }
 

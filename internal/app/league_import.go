@@ -324,6 +324,7 @@ func (a *App) ApplyLeagueRosters(ctx context.Context, p *zhiyuan.Principal, id i
 	if err != nil {
 		return nil, err
 	}
+	a.leagueHome.forget()
 	a.Log.InfoContext(ctx, "league roster import applied", slog.Int64("import_id", id), slog.Int("changed", n))
 	return a.LeagueRosterImport(ctx, p, id)
 }

@@ -26,6 +26,10 @@ import (
 // printed beside a reference measured in the same run: one pass counting the League
 // members of every organisation (the least any rate must read). Subtree rollups read each
 // membership once per level above it, so the ratios should stay near the tree's depth.
+// The regional admin's home page reads the province's rate alone and its lagging units
+// (home_region_ratio, home_lagging_ratio: what a load costs once a minute, LeagueHomeTTL)
+// and otherwise its kept copy: home_first_ms is a province admin's first load of the whole
+// home page, home_kept_ms (and its ratio) a load within the minute.
 func BenchmarkLeagueRate(b *testing.B) {
 	n := 100000
 	if v, err := strconv.Atoi(os.Getenv("ZHIYUAN_BENCH_LEAGUE_VOLUNTEERS")); err == nil && v > 0 {
@@ -103,8 +107,45 @@ func benchLeague(b *testing.B, engine string, volunteers int) {
 		}
 		return own.Subtree.Members
 	}
+	// The regional admin's home page: the province's rate alone, and its lagging units
+	// (what the page counts when its LeagueHomeTTL copy is stale), then the whole home
+	// page as a province admin loads it again within LeagueHomeTTL.
+	homeRegion := func() int {
+		list, err := s.LeagueRegionFigures(ctx, codes[:1], prefixes[:1])
+		if err != nil {
+			b.Fatal(err)
+		}
+		return list[0].Members
+	}
+	lagging := func() int {
+		n, err := s.CountLeagueLagging(ctx, zhiyuan.LeagueUnitFilter{Scope: zhiyuan.OrgScope{All: true}}, zhiyuan.LeagueLaggingPercent)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return n + 1
+	}
+	acc := &zhiyuan.Account{Phone: "13900009999", Name: "省级管理员"}
+	if err := s.CreateAccount(ctx, acc, "x"); err != nil {
+		b.Fatal(err)
+	}
+	role := zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440000"}
+	if err := s.GrantRole(ctx, acc.ID, role, acc.ID); err != nil {
+		b.Fatal(err)
+	}
+	admin := &zhiyuan.Principal{AccountID: acc.ID, Name: acc.Name, Roles: []zhiyuan.Role{role}}
+	home := func() int {
+		d, err := a.Dashboard(ctx, admin, app.HomeQuery{})
+		if err != nil || len(d.Scopes) == 0 || !d.Scopes[0].HasLeague {
+			b.Fatalf("home %+v %v", d, err)
+		}
+		return d.Scopes[0].League.Members
+	}
 	ref := leagueTime(b, reference)
+	started := time.Now()
+	home() // the first load counts
+	homeCold := time.Since(started)
 	u, r, o := leagueTime(b, units), leagueTime(b, regions), leagueTime(b, org)
+	hr, hl, hw := leagueTime(b, homeRegion), leagueTime(b, lagging), leagueTime(b, home)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(ms(ref), "reference_ms")
 	b.ReportMetric(ms(u), "units_page_ms")
@@ -113,6 +154,11 @@ func benchLeague(b *testing.B, engine string, volunteers int) {
 	b.ReportMetric(ms(r)/ms(ref), "regions_ratio")
 	b.ReportMetric(ms(o), "city_org_ms")
 	b.ReportMetric(ms(o)/ms(ref), "org_ratio")
+	b.ReportMetric(ms(hr)/ms(ref), "home_region_ratio")
+	b.ReportMetric(ms(hl)/ms(ref), "home_lagging_ratio")
+	b.ReportMetric(ms(homeCold), "home_first_ms")
+	b.ReportMetric(ms(hw), "home_kept_ms")
+	b.ReportMetric(ms(hw)/ms(ref), "home_kept_ratio")
 	b.ReportMetric(load.Seconds(), "load_s")
 	b.ReportMetric(0, "ns/op")
 }

@@ -92,23 +92,23 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 		}
 		created = true
 		const perInsert = 1000 // 21 values a row, under SQLite's 32766
+		vals := make([][]any, 0, perInsert)
 		for start := 0; start < len(rows); start += perInsert {
-			chunk := rows[start:min(start+perInsert, len(rows))]
-			args := make([]any, 0, 21*len(chunk))
-			for _, r := range chunk {
+			vals = vals[:0]
+			for _, r := range rows[start:min(start+perInsert, len(rows))] {
 				var birth any
 				if !r.BirthDate.IsZero() {
 					birth = dateOnly(r.BirthDate)
 				}
-				args = append(args, id, r.Line, r.RawSealed, r.Name, r.Phone, string(r.IDType), nullBytes(r.IDNumberSealed),
+				vals = append(vals, []any{id, r.Line, r.RawSealed, r.Name, r.Phone, string(r.IDType), nullBytes(r.IDNumberSealed),
 					r.IDNumberIndex, r.IDNumberMasked, r.RegionCode, birth, r.Sex, r.Minor, r.PoliticalStatus,
 					strings.Join(r.Skills, ","), strings.Join(r.Categories, ","), string(r.Verdict), r.ErrorField,
-					r.ErrorReason, "", r.OrgID)
+					r.ErrorReason, "", r.OrgID})
 			}
+			src, args := s.dialect.rowsSource(importRowTypes, vals)
 			if _, err := tx.exec(ctx, `INSERT INTO import_rows (import_id, line, raw_sealed, name, phone, id_type,
 				id_number_sealed, id_number_index, id_number_masked, region_code, birth_date, sex, minor, political_status,
-				skills, categories, verdict, error_column, error_reason, outcome, org_id) VALUES `+
-				repeatTuple("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)), args...); err != nil {
+				skills, categories, verdict, error_column, error_reason, outcome, org_id) `+src, args...); err != nil {
 				return err
 			}
 		}
@@ -124,6 +124,10 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 	*im = *found
 	return created, nil
 }
+
+// importRowTypes are the SQL types of the columns CreateImport writes, in its order.
+var importRowTypes = []string{"BIGINT", "BIGINT", "BYTEA", "TEXT", "TEXT", "TEXT", "BYTEA", "TEXT", "TEXT", "TEXT", "DATE",
+	"TEXT", "BOOLEAN", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT"}
 
 // FindImport returns an import by id.
 func (s *Store) FindImport(ctx context.Context, id int64) (*zhiyuan.Import, error) {
@@ -406,16 +410,19 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 				return err
 			}
 		}
-		// A row written (created, linked, or a member already) is no longer needed but
-		// for its outcome: its personal cells go in the same transaction. Failed rows keep
-		// theirs for the error sheet until the retention sweep (PurgeImportRows).
+		// A row written (created, linked, or a member already) is no longer needed: its
+		// outcome is in the import's counters, and the row with its personal cells goes in
+		// the same transaction (a DELETE, cheaper than rewriting the row without its cells,
+		// above all on PostgreSQL, where an UPDATE writes the whole row again). Failed rows
+		// keep theirs for the error sheet until the retention sweep (PurgeImportRows).
+		var written []int
 		for outcome, ls := range lines {
-			if outcome == zhiyuan.OutcomeFailed {
-				continue
+			if outcome != zhiyuan.OutcomeFailed {
+				written = append(written, ls...)
 			}
-			if _, err := setRowsWhere(ctx, tx, clearedCells+", outcome", string(outcome), id, ls, ""); err != nil {
-				return err
-			}
+		}
+		if err := deleteRows(ctx, tx, id, written); err != nil {
+			return err
 		}
 		created, linked := len(lines[zhiyuan.OutcomeCreated]), len(lines[zhiyuan.OutcomeLinked])
 		skipped, failed := len(lines[zhiyuan.OutcomeSkipped]), len(lines[zhiyuan.OutcomeFailed])
@@ -532,6 +539,22 @@ func setRowsWhere(ctx context.Context, tx conn, col, value string, id int64, lin
 	return changed, nil
 }
 
+// deleteRows removes the import's rows at lines.
+func deleteRows(ctx context.Context, tx conn, id int64, lines []int) error {
+	for from := 0; from < len(lines); from += 5000 {
+		chunk := lines[from:min(from+5000, len(lines))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, id)
+		for _, l := range chunk {
+			args = append(args, l)
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM import_rows WHERE import_id = ? AND line IN ("+placeholders(len(chunk))+")", args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func splitNonEmpty(s string) []string {
 	if s == "" {
 		return nil
@@ -594,32 +617,28 @@ func (s *Store) writeImportRows(ctx context.Context, tx conn, orgID, by int64, r
 		}
 		return members[i].volunteer < members[j].volunteer
 	})
-	args := make([]any, 0, 5*len(members))
+	vals := make([][]any, 0, len(members))
 	for _, r := range members {
-		args = append(args, r.OrgID, r.volunteer, now, now, by)
+		vals = append(vals, []any{r.OrgID, r.volunteer, string(zhiyuan.MemberApproved), "member", now, now, by})
 	}
-	res, err := tx.query(ctx, `INSERT INTO org_members (org_id, volunteer_id, status, role, applied_at, decided_at, decided_by)
-		VALUES `+repeatTuple("(?, ?, 'approved', 'member', ?, ?, ?)", len(members))+`
-		ON CONFLICT (org_id, volunteer_id) DO UPDATE SET status = 'approved', decided_at = excluded.decided_at,
-			decided_by = excluded.decided_by
-		WHERE org_members.status <> 'approved'
-		RETURNING org_id, volunteer_id`, args...)
-	if err != nil {
-		return err
-	}
+	src, args := s.dialect.rowsSource([]string{"BIGINT", "BIGINT", "TEXT", "TEXT", "TIMESTAMPTZ", "TIMESTAMPTZ", "BIGINT"}, vals)
 	joined := map[[2]int64]bool{}
 	perOrg := map[int64]int{}
-	for res.Next() {
-		var o, v int64
-		if err := res.Scan(&o, &v); err != nil {
-			res.Close()
-			return err
-		}
-		joined[[2]int64{o, v}] = true
-		perOrg[o]++
-	}
-	res.Close()
-	if err := res.Err(); err != nil {
+	err = s.insertSettled(ctx, tx, `INSERT INTO org_members (org_id, volunteer_id, status, role, applied_at, decided_at, decided_by) `+src,
+		`ON CONFLICT (org_id, volunteer_id) DO UPDATE SET status = 'approved', decided_at = excluded.decided_at,
+			decided_by = excluded.decided_by
+		WHERE org_members.status <> 'approved'`, "RETURNING org_id, volunteer_id", args,
+		func() { clear(joined); clear(perOrg) },
+		func(r rowScanner) error {
+			var o, v int64
+			if err := r.Scan(&o, &v); err != nil {
+				return err
+			}
+			joined[[2]int64{o, v}] = true
+			perOrg[o]++
+			return nil
+		})
+	if err != nil {
 		return err
 	}
 	for _, r := range members {
@@ -692,27 +711,25 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 	// One lock order for every batch of every import (by phone, then by number), so two
 	// imports of overlapping files wait for each other instead of deadlocking.
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Phone < rows[j].Phone })
-	args := make([]any, 0, 5*len(rows))
+	vals := make([][]any, 0, len(rows))
 	for _, r := range rows {
-		args = append(args, r.Phone, r.Name, zhiyuan.UnclaimedPasswordHash, now, now)
+		vals = append(vals, []any{r.Phone, r.Name, zhiyuan.UnclaimedPasswordHash, "active", now, now})
 	}
-	res, err := tx.query(ctx, `INSERT INTO accounts (phone, name, password_hash, status, created_at, updated_at) VALUES `+
-		repeatTuple("(?, ?, ?, 'active', ?, ?)", len(rows))+" ON CONFLICT DO NOTHING RETURNING id, phone", args...)
-	if err != nil {
-		return err
-	}
+	src, args := s.dialect.rowsSource([]string{"TEXT", "TEXT", "TEXT", "TEXT", "TIMESTAMPTZ", "TIMESTAMPTZ"}, vals)
 	accountOf := map[string]int64{}
-	for res.Next() {
-		var id int64
-		var phone string
-		if err := res.Scan(&id, &phone); err != nil {
-			res.Close()
-			return err
-		}
-		accountOf[phone] = id
-	}
-	res.Close()
-	if err := res.Err(); err != nil {
+	err := s.insertSettled(ctx, tx, `INSERT INTO accounts (phone, name, password_hash, status, created_at, updated_at) `+src,
+		"ON CONFLICT DO NOTHING", "RETURNING id, phone", args,
+		func() { clear(accountOf) },
+		func(r rowScanner) error {
+			var id int64
+			var phone string
+			if err := r.Scan(&id, &phone); err != nil {
+				return err
+			}
+			accountOf[phone] = id
+			return nil
+		})
+	if err != nil {
 		return err
 	}
 	var withAccount []*pendingRow
@@ -735,12 +752,12 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 	if len(withAccount) == 0 {
 		return nil
 	}
-	args = args[:0]
+	vals = vals[:0]
 	for _, r := range withAccount {
-		args = append(args, accountOf[r.Phone], string(zhiyuan.RoleVolunteer), now)
+		vals = append(vals, []any{accountOf[r.Phone], string(zhiyuan.RoleVolunteer), "", int64(0), now})
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO account_roles (account_id, role, region_code, org_id, created_at) VALUES `+
-		repeatTuple("(?, ?, '', 0, ?)", len(withAccount)), args...); err != nil {
+	src, args = s.dialect.rowsSource([]string{"BIGINT", "TEXT", "TEXT", "BIGINT", "TIMESTAMPTZ"}, vals)
+	if _, err := tx.exec(ctx, `INSERT INTO account_roles (account_id, role, region_code, org_id, created_at) `+src, args...); err != nil {
 		return err
 	}
 	perRegion := map[string]int64{}
@@ -761,7 +778,7 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 		next[code] = last - perRegion[code] + 1
 	}
 	sort.Slice(withAccount, func(i, j int) bool { return withAccount[i].IDNumberIndex < withAccount[j].IDNumberIndex })
-	args = args[:0]
+	vals = vals[:0]
 	byAccount := map[int64]*pendingRow{}
 	for _, r := range withAccount {
 		v := &zhiyuan.Volunteer{AccountID: accountOf[r.Phone], Name: r.Name, IDType: r.IDType, IDNumberMasked: r.IDNumberMasked,
@@ -770,24 +787,26 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 		v.VolunteerNo = zhiyuan.MakeVolunteerNo(r.RegionCode, next[r.RegionCode])
 		next[r.RegionCode]++
 		byAccount[v.AccountID] = r
-		args = append(args, volunteerInsertArgs(v, VolunteerSecrets{IDNumberSealed: r.IDNumberSealed, IDNumberIndex: r.IDNumberIndex})...)
+		vals = append(vals, volunteerInsertArgs(v, VolunteerSecrets{IDNumberSealed: r.IDNumberSealed, IDNumberIndex: r.IDNumberIndex}))
 	}
-	res, err = tx.query(ctx, `INSERT INTO volunteers (`+volunteerInsertCols+`) VALUES `+
-		repeatTuple("("+volunteerInsertMarks+")", len(withAccount))+" ON CONFLICT DO NOTHING RETURNING id, account_id", args...)
+	src, args = s.dialect.rowsSource(volunteerInsertTypes, vals)
+	err = s.insertSettled(ctx, tx, `INSERT INTO volunteers (`+volunteerInsertCols+`) `+src,
+		"ON CONFLICT DO NOTHING", "RETURNING id, account_id", args,
+		func() {
+			for _, r := range withAccount {
+				r.volunteer, r.outcome = 0, ""
+			}
+		},
+		func(row rowScanner) error {
+			var vid, acc int64
+			if err := row.Scan(&vid, &acc); err != nil {
+				return err
+			}
+			r := byAccount[acc]
+			r.volunteer, r.outcome = vid, zhiyuan.OutcomeCreated
+			return nil
+		})
 	if err != nil {
-		return err
-	}
-	for res.Next() {
-		var vid, acc int64
-		if err := res.Scan(&vid, &acc); err != nil {
-			res.Close()
-			return err
-		}
-		r := byAccount[acc]
-		r.volunteer, r.outcome = vid, zhiyuan.OutcomeCreated
-	}
-	res.Close()
-	if err := res.Err(); err != nil {
 		return err
 	}
 	var lists [][2]any
@@ -838,6 +857,50 @@ func (s *Store) registerImported(ctx context.Context, tx conn, rows []*pendingRo
 		}
 	}
 	return nil
+}
+
+// insertSettled runs a multi-row INSERT (insert, without its RETURNING clause returning)
+// and reads what it returns with scan. Usually no row meets a unique index: the INSERT then
+// runs as it is, in a savepoint, without the checks before each row that ON CONFLICT makes
+// (on PostgreSQL a speculative insertion per row, the dearest part of a batch). When a
+// unique index refuses a row (registered meanwhile by another import or by the person),
+// the savepoint is rolled back, reset forgets what scan saw, and the INSERT runs again with
+// onConflict (ON CONFLICT DO NOTHING, which leaves such rows out, or a DO UPDATE): the
+// database settles it either way.
+func (s *Store) insertSettled(ctx context.Context, tx conn, insert, onConflict, returning string, args []any,
+	reset func(), scan func(rowScanner) error) error {
+	run := func(q string) error {
+		res, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer res.Close()
+		for res.Next() {
+			if err := scan(res); err != nil {
+				return err
+			}
+		}
+		return res.Err()
+	}
+	if _, err := tx.exec(ctx, "SAVEPOINT import_insert"); err != nil {
+		return err
+	}
+	err := run(insert + " " + returning)
+	if err == nil {
+		_, err = tx.exec(ctx, "RELEASE SAVEPOINT import_insert")
+		return err
+	}
+	if _, unique := s.dialect.uniqueViolation(err); !unique {
+		return err
+	}
+	if _, err := tx.exec(ctx, "ROLLBACK TO SAVEPOINT import_insert"); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, "RELEASE SAVEPOINT import_insert"); err != nil {
+		return err
+	}
+	reset()
+	return run(insert + " " + onConflict + " " + returning)
 }
 
 // FailImport marks an import failed: its job gave up.

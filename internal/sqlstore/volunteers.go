@@ -81,6 +81,11 @@ const volunteerInsertCols = `account_id, volunteer_no, name, id_type, id_number_
 
 const volunteerInsertMarks = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 
+// volunteerInsertTypes are the SQL types of volunteerInsertCols, for rowsSource.
+var volunteerInsertTypes = []string{"BIGINT", "TEXT", "TEXT", "TEXT", "BYTEA", "TEXT", "TEXT", "TEXT", "DATE", "TEXT",
+	"BOOLEAN", "TEXT", "BYTEA", "BYTEA", "TEXT", "TEXT", "BYTEA", "BYTEA", "TEXT", "TIMESTAMPTZ", "TEXT", "TIMESTAMPTZ",
+	"TIMESTAMPTZ"}
+
 // volunteerInsertArgs is the one place a volunteer becomes a row, shared by CreateVolunteer
 // and the bulk loader, so demo rows are the same as registered ones.
 func volunteerInsertArgs(v *zhiyuan.Volunteer, sec VolunteerSecrets) []any {
