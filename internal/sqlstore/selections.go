@@ -680,3 +680,12 @@ func (t AwardTx) Insert(ctx context.Context, a *zhiyuan.Award) (int64, error) {
 	a.ID = id
 	return id, err
 }
+
+// CampaignScope returns a campaign's name and region (the subtree it runs in), or ENotFound.
+func (s *Store) CampaignScope(ctx context.Context, id int64) (name, region string, err error) {
+	err = s.reader().queryRow(ctx, `SELECT name, region_code FROM campaigns WHERE id = ?`, id).Scan(&name, &region)
+	if err == sql.ErrNoRows {
+		return "", "", notFound("notfound.selection")
+	}
+	return name, region, err
+}
