@@ -64,6 +64,10 @@ type dialect interface {
 	// (league.go), which look each approved membership's volunteer up by id only to test
 	// its status and political status.
 	leagueVolunteers() string
+	// lockCampaignActivity makes confirmations of an activity's hours wait while it is
+	// entered into a campaign (campaigns.go; the confirmation trigger of migration 0028
+	// takes the same lock shared), so that each confirmation is counted exactly once.
+	lockCampaignActivity(ctx context.Context, c conn, activityID int64) error
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database; anything else is the path of
@@ -178,6 +182,9 @@ func (sqliteDialect) beginBulkLoad(ctx context.Context, write *sql.DB) (end func
 // SQLite needs no lock: the write pool's single connection and BEGIN IMMEDIATE serialise
 // migrations already.
 func (sqliteDialect) lockMigrations(context.Context, conn) error { return nil }
+
+// One writer at a time: a confirmation cannot run beside an entry.
+func (sqliteDialect) lockCampaignActivity(context.Context, conn, int64) error { return nil }
 
 // SQLite plans without looking at parameter values (no STAT4): nothing to ask for.
 func (sqliteDialect) planArgs() []any { return nil }
@@ -333,6 +340,13 @@ func (d postgresDialect) migrateJobs(ctx context.Context, s *Store) error {
 func (postgresDialect) lockMigrations(ctx context.Context, c conn) error {
 	// A transaction-scoped advisory lock: released by commit or rollback.
 	_, err := c.exec(ctx, "SELECT pg_advisory_xact_lock(7261736)")
+	return err
+}
+
+// The exclusive side of the advisory lock the confirmation trigger takes shared (class 16,
+// the activity id folded into an int4: a collision only makes one more writer wait).
+func (postgresDialect) lockCampaignActivity(ctx context.Context, c conn, activityID int64) error {
+	_, err := c.exec(ctx, "SELECT pg_advisory_xact_lock(16, CAST(CAST(? AS BIGINT) % 2147483647 AS INTEGER))", activityID)
 	return err
 }
 
