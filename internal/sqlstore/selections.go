@@ -685,7 +685,7 @@ func (t AwardTx) Insert(ctx context.Context, a *zhiyuan.Award) (int64, error) {
 func (s *Store) CampaignScope(ctx context.Context, id int64) (name, region string, err error) {
 	err = s.reader().queryRow(ctx, `SELECT name, region_code FROM campaigns WHERE id = ?`, id).Scan(&name, &region)
 	if err == sql.ErrNoRows {
-		return "", "", notFound("notfound.selection")
+		return "", "", notFound("notfound.campaign")
 	}
 	return name, region, err
 }

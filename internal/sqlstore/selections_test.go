@@ -347,5 +347,9 @@ func TestPublishNeedsConsent(t *testing.T) {
 // newCampaignRow returns a campaign for a selection to belong to.
 func newCampaignRow(t testing.TB, s *sqlstore.Store, by int64) int64 {
 	t.Helper()
-	return 1
+	c := &zhiyuan.Campaign{Name: "学雷锋志愿服务月", StartsOn: "2026-03-01", EndsOn: "2026-03-31", RegionCode: "440000", CreatedBy: by}
+	if err := s.CreateCampaign(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
 }

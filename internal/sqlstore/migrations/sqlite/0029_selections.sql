@@ -7,7 +7,7 @@
 -- the count. The client address is kept for the organiser's report only.
 CREATE TABLE selections (
     id             INTEGER PRIMARY KEY,
-    campaign_id    INTEGER NOT NULL,
+    campaign_id    INTEGER NOT NULL REFERENCES campaigns (id),
     categories     TEXT NOT NULL,
     review_levels  TEXT NOT NULL,
     nominate_from  TIMESTAMP NOT NULL,
