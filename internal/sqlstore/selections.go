@@ -197,8 +197,8 @@ type NominationFilter struct {
 	SelectionID int64
 	Status      zhiyuan.NominationStatus
 	Category    zhiyuan.SelectionCategory
-	// ReviewScopes keeps nominations whose review_region lies in one of these prefixes
-	// ("*" is everything): a reviewer's queue.
+	// ReviewScopes keeps nominations waiting at one of these regions ("*" is every
+	// region): a reviewer's queue.
 	ReviewScopes     []string
 	NominatedBy      int64
 	NomineeAccountID int64
@@ -231,20 +231,19 @@ func (s *Store) Nominations(ctx context.Context, f NominationFilter) ([]zhiyuan.
 		args = append(args, f.NomineeAccountID)
 	}
 	if f.ReviewScopes != nil {
-		var ors []string
+		var codes []any
+		all := false
 		for _, sc := range f.ReviewScopes {
-			if sc == "*" {
-				ors = []string{"1 = 1"}
-				break
-			}
-			lo, hi := regionRange(zhiyuan.ScopePrefix(sc))
-			ors = append(ors, `(n.review_region >= ? AND n.review_region < ?)`)
-			args = append(args, lo, hi)
+			all = all || sc == "*"
+			codes = append(codes, sc)
 		}
-		if len(ors) == 0 {
+		if len(codes) == 0 {
 			return []zhiyuan.Nomination{}, nil
 		}
-		q += ` AND (` + strings.Join(ors, " OR ") + `)`
+		if !all {
+			q += ` AND n.review_region IN (` + placeholders(len(codes)) + `)`
+			args = append(args, codes...)
+		}
 	}
 	if f.ByLikes {
 		q += ` ORDER BY n.likes DESC, n.id`
