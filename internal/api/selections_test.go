@@ -216,3 +216,28 @@ func TestLikeLimitsAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestLikeAddressLimitAPI: likes from one address beyond its hourly limit are refused with
+// 429 like.rate_limited and counted nowhere.
+func TestLikeAddressLimitAPI(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		e.App.Config.LikesPerIP = 2
+		s := newSelectionEnv(t, e)
+		cand := s.community(t, "五山社区")
+		for i := range 3 {
+			v, token := register(t, e, registration(e, idNumber("440106", 25, 20+i)))
+			backdate(t, e, accountOf(t, e, v.ID))
+			r := e.Do("POST", fmt.Sprintf("/api/v1/candidates/%d/likes", cand), token, nil)
+			if reason, _ := r.Reasons(); i < 2 && r.Status != http.StatusCreated || i == 2 && (r.Status != http.StatusTooManyRequests || reason != "like.rate_limited") {
+				t.Fatalf("like %d from one address: %d %s", i+1, r.Status, r.Body)
+			}
+		}
+		r := e.Do("GET", fmt.Sprintf("/api/v1/nominations/%d", cand), "", nil)
+		var n zhiyuan.Nomination
+		r.Decode(&n)
+		if n.Likes != 2 {
+			t.Fatalf("count %d, want 2", n.Likes)
+		}
+	})
+}

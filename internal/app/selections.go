@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sort"
 	"strconv"
@@ -463,30 +464,27 @@ func (a *App) LikedToday(ctx context.Context, p *zhiyuan.Principal, ids []int64)
 	return a.store.LikedToday(ctx, p.AccountIDOrZero(), ids)
 }
 
-// Like gives a candidate the caller's like and returns its count. The address's hourly
-// limit (Config.LikesPerIP, counted as login and registration limits are) comes first;
-// the rest — once per candidate and Beijing day, Config.LikesPerDay a day, accounts old
-// enough, claimed and open — is settled in the store's one transaction.
+// Like gives a candidate the caller's like and returns its count. Everything is settled
+// in the store: once per candidate and Beijing day, Config.LikesPerDay a day, accounts old
+// enough, claimed and open, and the address's hourly limit (Config.LikesPerIP, counted in
+// the login throttle as registrations are, inside the like's transaction so that a like
+// costs one commit).
 func (a *App) Like(ctx context.Context, p *zhiyuan.Principal, id int64) (int64, error) {
 	if p == nil || p.AccountID == 0 {
 		return 0, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
 	ip := zhiyuan.ClientFrom(ctx).IP
+	r := sqlstore.LikeRequest{NominationID: id, AccountID: p.AccountID, IP: ip}
 	if ip != "" && a.Config.LikesPerIP > 0 {
-		n, ends, err := a.store.ThrottleCount(ctx, "like:"+addressKey(ip), time.Hour)
-		if err != nil {
-			return 0, err
-		}
-		if n > a.Config.LikesPerIP {
-			mins := max(1, int((ends.Sub(a.store.Now())+time.Minute-1)/time.Minute))
-			return 0, zhiyuan.Fail(zhiyuan.ERateLimited, "like.rate_limited", "minutes", mins)
-		}
+		r.AddressKey, r.AddressMax, r.AddressWindow = "like:"+addressKey(ip), a.Config.LikesPerIP, time.Hour
 	}
-	perDay := a.Config.LikesPerDay
-	if perDay <= 0 {
-		perDay = zhiyuan.DefaultLikesPerDay
+	r.PerDay = a.LikesPerDay()
+	n, err := a.store.Like(ctx, r)
+	var limited *sqlstore.LikeRateLimited
+	if errors.As(err, &limited) {
+		return 0, zhiyuan.Fail(zhiyuan.ERateLimited, "like.rate_limited", "minutes", max(1, int((limited.Retry+time.Minute-1)/time.Minute)))
 	}
-	return a.store.Like(ctx, sqlstore.LikeRequest{NominationID: id, AccountID: p.AccountID, IP: ip, PerDay: perDay})
+	return n, err
 }
 
 // LikesPerDay is the operator's daily like limit, for pages that state it.

@@ -402,53 +402,66 @@ var (
 )
 
 // LikeRequest is one like: of candidate NominationID by AccountID from IP, with at most
-// PerDay likes for the account in the Beijing day.
+// PerDay likes for the account in the Beijing day. When AddressKey is set, the like also
+// counts against the address's limit (the login throttle's fixed window, ThrottleCount)
+// of AddressMax likes per AddressWindow, in the like's own transaction.
 type LikeRequest struct {
-	NominationID int64
-	AccountID    int64
-	IP           string
-	PerDay       int
+	NominationID  int64
+	AccountID     int64
+	IP            string
+	PerDay        int
+	AddressKey    string
+	AddressMax    int
+	AddressWindow time.Duration
 }
 
-// Like records one like in one transaction: the account may like (active, claimed, old
-// enough), the candidate is published and voting, the like's row is new for (candidate,
-// account, day) — a unique key, so of 50 parallel likes by one account one inserts — the
-// account's day counter is below the limit (a conditional upsert), and the candidate's
-// count goes up by one. It returns the count after the like.
+// LikeRateLimited is the refusal of a like over its address's limit; Retry is how long
+// until the window ends.
+type LikeRateLimited struct{ Retry time.Duration }
+
+func (e *LikeRateLimited) Error() string { return "likes from this address are limited" }
+
+// Like records one like. What only reads — the account may like (active, claimed, old
+// enough), the candidate is published and voting — is checked first on the read pool;
+// then one short write transaction holds exactly what must be settled together: the
+// like's row, new for (candidate, account, day) by a unique key, so of 50 parallel likes
+// by one account one inserts; the account's day counter below the limit, a conditional
+// upsert; and the candidate's count, up by one. It returns the count after the like.
 func (s *Store) Like(ctx context.Context, r LikeRequest) (likes int64, err error) {
 	now := s.now()
 	day := zhiyuan.LikeDay(now)
+	c := s.reader()
+	var status string
+	var claimed bool
+	var created time.Time
+	err = c.queryRow(ctx, `SELECT status, password_hash <> '', created_at FROM accounts WHERE id = ?`, r.AccountID).
+		Scan(&status, &claimed, &created)
+	if err == sql.ErrNoRows {
+		return 0, notFound("notfound.account")
+	}
+	if err != nil {
+		return 0, err
+	}
+	if m := zhiyuan.LikeRefusal(zhiyuan.AccountStatus(status), claimed, created, now); m != "" {
+		return 0, zhiyuan.Fail(zhiyuan.EForbidden, m)
+	}
+	var st string
+	var from, until time.Time
+	err = c.queryRow(ctx, `SELECT n.status, s.vote_from, s.vote_until FROM nominations n
+		JOIN selections s ON s.id = n.selection_id WHERE n.id = ?`, r.NominationID).Scan(&st, &from, &until)
+	if err == sql.ErrNoRows || (err == nil && st != string(zhiyuan.NomPublished)) {
+		return 0, notFound("notfound.candidate")
+	}
+	if err != nil {
+		return 0, err
+	}
+	if now.Before(from) || !now.Before(until) {
+		return 0, zhiyuan.Fail(zhiyuan.EConflict, "like.not_voting")
+	}
 	err = s.retry(ctx, func() error {
 		return s.inTx(ctx, func(tx conn) error {
-			var status string
-			var claimed bool
-			var created time.Time
-			err := tx.queryRow(ctx, `SELECT status, password_hash <> '', created_at FROM accounts WHERE id = ?`, r.AccountID).
-				Scan(&status, &claimed, &created)
-			if err == sql.ErrNoRows {
-				return notFound("notfound.account")
-			}
-			if err != nil {
-				return err
-			}
-			if m := zhiyuan.LikeRefusal(zhiyuan.AccountStatus(status), claimed, created, now); m != "" {
-				return zhiyuan.Fail(zhiyuan.EForbidden, m)
-			}
-			var st string
-			var from, until time.Time
-			err = tx.queryRow(ctx, `SELECT n.status, s.vote_from, s.vote_until FROM nominations n
-				JOIN selections s ON s.id = n.selection_id WHERE n.id = ?`, r.NominationID).Scan(&st, &from, &until)
-			if err == sql.ErrNoRows || (err == nil && st != string(zhiyuan.NomPublished)) {
-				return notFound("notfound.candidate")
-			}
-			if err != nil {
-				return err
-			}
-			if now.Before(from) || !now.Before(until) {
-				return zhiyuan.Fail(zhiyuan.EConflict, "like.not_voting")
-			}
 			var likeID int64
-			err = tx.queryRow(ctx, `INSERT INTO candidate_likes (nomination_id, account_id, day, ip, created_at) VALUES (?, ?, ?, ?, ?)
+			err := tx.queryRow(ctx, `INSERT INTO candidate_likes (nomination_id, account_id, day, ip, created_at) VALUES (?, ?, ?, ?, ?)
 				ON CONFLICT (nomination_id, account_id, day) DO NOTHING RETURNING id`,
 				r.NominationID, r.AccountID, day, r.IP, now).Scan(&likeID)
 			if err == sql.ErrNoRows {
@@ -467,7 +480,22 @@ func (s *Store) Like(ctx context.Context, r LikeRequest) (likes int64, err error
 			if err != nil {
 				return err
 			}
-			return tx.queryRow(ctx, `UPDATE nominations SET likes = likes + 1 WHERE id = ? RETURNING likes`, r.NominationID).Scan(&likes)
+			if r.AddressKey != "" {
+				n, ends, err := s.throttleCount(ctx, tx, r.AddressKey, r.AddressWindow)
+				if err != nil {
+					return err
+				}
+				if n > r.AddressMax {
+					return &LikeRateLimited{Retry: ends.Sub(now)}
+				}
+			}
+			// The status again: a candidate withdrawn since the read above takes no like.
+			err = tx.queryRow(ctx, `UPDATE nominations SET likes = likes + 1 WHERE id = ? AND status = 'published' RETURNING likes`,
+				r.NominationID).Scan(&likes)
+			if err == sql.ErrNoRows {
+				return notFound("notfound.candidate")
+			}
+			return err
 		})
 	})
 	return likes, err
