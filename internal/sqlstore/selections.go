@@ -716,3 +716,31 @@ func (s *Store) CampaignScope(ctx context.Context, id int64) (name, region strin
 	}
 	return name, region, err
 }
+
+// SeedLikes writes likes of candidate nominationID by accounts from ip on day in one
+// transaction, with the candidate's count and the accounts' day counters kept to match,
+// skipping accounts that liked it that day already. It is the demo's loader (accounts
+// made by the demo are minutes old, too young to like through Like); nothing else calls it.
+func (s *Store) SeedLikes(ctx context.Context, nominationID int64, accounts []int64, day, ip string) error {
+	return s.inTx(ctx, func(tx conn) error {
+		now := s.now()
+		for _, acc := range accounts {
+			res, err := tx.exec(ctx, `INSERT INTO candidate_likes (nomination_id, account_id, day, ip, created_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (nomination_id, account_id, day) DO NOTHING`, nominationID, acc, day, ip, now)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO like_days (account_id, day, used) VALUES (?, ?, 1)
+				ON CONFLICT (account_id, day) DO UPDATE SET used = like_days.used + 1`, acc, day); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `UPDATE nominations SET likes = likes + 1 WHERE id = ?`, nominationID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
