@@ -24,6 +24,16 @@ import (
 // candidate's page. Screenshots of each step go to artifacts/screenshots/.
 func TestBrowserNominateConsentReviewLike(t *testing.T) {
 	browsertest.Require(t)
+	script := browsertest.AxeScript(t)
+	// axeClean fails the test on a critical or serious accessibility problem of the page.
+	axeClean := func(t *testing.T, ctx context.Context, what string) {
+		t.Helper()
+		for _, v := range browsertest.Axe(t, ctx, script) {
+			if v.Blocking() {
+				t.Errorf("%s: axe %s (%s) at %v", what, v.ID, v.Impact, v.Targets())
+			}
+		}
+	}
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		ctx := context.Background()
 		base := e.HTTP.URL
@@ -79,6 +89,7 @@ func TestBrowserNominateConsentReviewLike(t *testing.T) {
 		set(district, "#volunteer_no", nominee.VolunteerNo)
 		set(district, "#story", "十年来每周到社区长者饭堂帮厨，组织邻里互助队照看独居老人。")
 		browsertest.Screenshot(t, district, "selection-nominate-"+e.Engine)
+		axeClean(t, district, "the nomination form")
 		browsertest.Click(t, district, `form[action$="/nominations"] button[type=submit]`)
 		if got := browsertest.Text(t, district, "h1"); got != nominee.Name {
 			t.Fatalf("after nominating: %q at %s", got, browsertest.Location(t, district))
@@ -90,6 +101,7 @@ func TestBrowserNominateConsentReviewLike(t *testing.T) {
 		browsertest.Login(t, vol, base, nominee.Phone, pw)
 		browsertest.Open(t, vol, base+"/me/nominations")
 		browsertest.Screenshot(t, vol, "selection-consent-"+e.Engine)
+		axeClean(t, vol, "我的提名")
 		browsertest.Click(t, vol, `form[action$="/consent"] input[value=yes] ~ button[type=submit]`)
 		if body := browsertest.Text(t, vol, "main"); !strings.Contains(body, "已同意提名") {
 			t.Fatalf("after consenting: %q", body)
@@ -105,6 +117,7 @@ func TestBrowserNominateConsentReviewLike(t *testing.T) {
 		browsertest.Login(t, city, base, cityPhone, pw)
 		browsertest.Open(t, city, nomURL)
 		browsertest.Screenshot(t, city, "selection-review-"+e.Engine)
+		axeClean(t, city, "the nomination's review page")
 		browsertest.Click(t, city, `form[action$="/review"] button[type=submit]`)
 
 		fan := browsertest.New(t)
@@ -118,10 +131,18 @@ func TestBrowserNominateConsentReviewLike(t *testing.T) {
 			t.Fatalf("after liking: %q", body)
 		}
 		browsertest.Screenshot(t, fan, "selection-liked-"+e.Engine)
+		axeClean(t, fan, "the candidate list")
 		browsertest.Open(t, fan, nomURL)
 		if got := browsertest.Text(t, fan, "#likes"); got != "1" {
 			t.Fatalf("candidate page count: %q", got)
 		}
 		browsertest.Screenshot(t, fan, "selection-candidate-"+e.Engine)
+		axeClean(t, fan, "the candidate's page")
+		for _, path := range []string{"/campaigns/%d/likes/report", "/campaigns/%d/results", "/campaigns/%d/selection/new"} {
+			browsertest.Open(t, city, fmt.Sprintf(base+path, c.ID))
+			axeClean(t, city, path)
+		}
+		browsertest.Open(t, district, base+"/nominations/review")
+		axeClean(t, district, "the review queue")
 	})
 }
