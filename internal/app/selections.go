@@ -547,8 +547,13 @@ func (a *App) VoidLikes(ctx context.Context, p *zhiyuan.Principal, campaignID in
 		RegisteredUntil: in.RegisteredUntil}, p.AccountID, entry)
 }
 
-// JuryInput is the jury's decision on one candidate.
-type JuryInput = sqlstore.JuryDecision
+// JuryInput is the jury's decision on one candidate: its rank in its category (0: not
+// ranked) and whether it is a winner.
+type JuryInput struct {
+	NominationID int64
+	Rank         int
+	Winner       bool
+}
 
 // SetJury records the jury's decisions for the campaign's admin, until results are out.
 func (a *App) SetJury(ctx context.Context, p *zhiyuan.Principal, campaignID int64, ds []JuryInput) error {
@@ -569,7 +574,11 @@ func (a *App) SetJury(ctx context.Context, p *zhiyuan.Principal, campaignID int6
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	if err := a.store.SetJury(ctx, sel.ID, ds); err != nil {
+	jury := make([]sqlstore.JuryDecision, len(ds))
+	for i, d := range ds {
+		jury[i] = sqlstore.JuryDecision{NominationID: d.NominationID, Rank: d.Rank, Winner: d.Winner}
+	}
+	if err := a.store.SetJury(ctx, sel.ID, jury); err != nil {
 		return err
 	}
 	return a.audit(ctx, p, "selection.jury", "selection", strconv.FormatInt(sel.ID, 10), region, 0, sel.CampaignName)
