@@ -241,3 +241,75 @@ func TestLikeAddressLimitAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestResultsAPI: the jury's decisions are recorded; results cannot be published before
+// voting ends; once published, the winning volunteer has an award record (issue 14's
+// honours) and the public results show the jury's rank beside the likes and their rank;
+// a second publication is refused.
+func TestResultsAPI(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		s := newSelectionEnv(t, e)
+		nominee, nomineeToken := register(t, e, registration(e, idNumber("440106", 33, 5)))
+		res := e.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/nominations", s.campaign), s.district, map[string]any{
+			"category": "volunteer", "volunteer_no": nominee.VolunteerNo, "story": "坚持社区义诊十年"})
+		var n zhiyuan.Nomination
+		res.Decode(&n)
+		if r := e.Do("POST", fmt.Sprintf("/api/v1/nominations/%d/consent", n.ID), nomineeToken, map[string]any{"agree": true}); r.Status != http.StatusOK {
+			t.Fatalf("consent: %d %s", r.Status, r.Body)
+		}
+		for _, tok := range []string{s.district, s.city} {
+			if r := s.review(t, tok, n.ID, "approve", ""); r.Status != http.StatusOK {
+				t.Fatalf("approve: %d %s", r.Status, r.Body)
+			}
+		}
+		com := s.community(t, "五山社区")
+		liker, likerToken := register(t, e, registration(e, idNumber("440106", 28, 6)))
+		backdate(t, e, accountOf(t, e, liker.ID))
+		if r := e.Do("POST", fmt.Sprintf("/api/v1/candidates/%d/likes", com), likerToken, nil); r.Status != http.StatusCreated {
+			t.Fatalf("like: %d %s", r.Status, r.Body)
+		}
+		jury := fmt.Sprintf("/api/v1/campaigns/%d/jury", s.campaign)
+		if r := e.Do("POST", jury, s.city, map[string]any{"decisions": []map[string]any{{"nomination_id": n.ID, "rank": 1, "winner": true}, {"nomination_id": com, "rank": 1}}}); r.Status != http.StatusNoContent {
+			t.Fatalf("jury: %d %s", r.Status, r.Body)
+		}
+		publish := fmt.Sprintf("/api/v1/campaigns/%d/results", s.campaign)
+		if r := e.Do("POST", publish, s.city, nil); r.Status != http.StatusConflict {
+			t.Fatalf("publish during voting: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do("GET", publish, "", nil); r.Status != http.StatusNotFound {
+			t.Fatalf("results before publication: %d", r.Status)
+		}
+		if _, err := e.Store.DB().Exec(e.Store.Rebind(`UPDATE selections SET vote_until = ?`), time.Now().Add(-time.Minute).UTC()); err != nil {
+			t.Fatal(err)
+		}
+		r := e.Do("POST", publish, s.city, nil)
+		if r.Status != http.StatusCreated || string(r.Body) != `{"awards":1}`+"\n" && string(r.Body) != `{"awards":1}` {
+			t.Fatalf("publish: %d %s", r.Status, r.Body)
+		}
+		var title string
+		if err := e.Store.DB().QueryRow(e.Store.Rebind(`SELECT title FROM awards WHERE volunteer_id = ?`), nominee.ID).Scan(&title); err != nil || title != "学雷锋志愿服务月最美志愿者" {
+			t.Fatalf("award: %q %v", title, err)
+		}
+		if r := e.Do("POST", publish, s.city, nil); r.Status != http.StatusConflict {
+			t.Fatalf("second publication: %d %s", r.Status, r.Body)
+		}
+		var out struct {
+			Categories []struct {
+				Category   string
+				Candidates []struct {
+					ID        int64 `json:"id"`
+					JuryRank  int   `json:"jury_rank"`
+					Winner    bool  `json:"winner"`
+					Likes     int64 `json:"likes"`
+					LikesRank int   `json:"likes_rank"`
+				}
+			}
+		}
+		e.Do("GET", publish, "", nil).Decode(&out)
+		if len(out.Categories) != 2 || len(out.Categories[0].Candidates) != 1 || !out.Categories[0].Candidates[0].Winner ||
+			out.Categories[1].Candidates[0].Likes != 1 || out.Categories[1].Candidates[0].LikesRank != 1 || out.Categories[1].Candidates[0].JuryRank != 1 {
+			t.Fatalf("results: %+v", out)
+		}
+	})
+}
