@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"testing"
@@ -310,6 +311,36 @@ func TestResultsAPI(t *testing.T) {
 		if len(out.Categories) != 2 || len(out.Categories[0].Candidates) != 1 || !out.Categories[0].Candidates[0].Winner ||
 			out.Categories[1].Candidates[0].Likes != 1 || out.Categories[1].Candidates[0].LikesRank != 1 || out.Categories[1].Candidates[0].JuryRank != 1 {
 			t.Fatalf("results: %+v", out)
+		}
+	})
+}
+
+// TestNominationPhotosAPI: photos are stored re-encoded with the nomination, at most
+// NominationPhotosMax of them, and a decompression bomb is refused naming the photo.
+func TestNominationPhotosAPI(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		s := newSelectionEnv(t, e)
+		path := fmt.Sprintf("/api/v1/campaigns/%d/nominations", s.campaign)
+		photo := base64.StdEncoding.EncodeToString(photoJPEG(t, 300, 400))
+		body := func(photos ...string) map[string]any {
+			return map[string]any{"category": "community", "community_name": "华工社区", "community_region": "440106", "story": "社区志愿服务站", "photos": photos}
+		}
+		if r := e.Do("POST", path, s.district, body(photo, photo, photo, photo)); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("four photos: %d %s", r.Status, r.Body)
+		}
+		bomb := base64.StdEncoding.EncodeToString(servertest.BombPNG(6320, 6320, 16, 6, 8))
+		if r := e.Do("POST", path, s.district, body(bomb)); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("a bomb: %d %s", r.Status, r.Body)
+		}
+		if n := countRows(t, e.Store, "nominations"); n != 0 {
+			t.Fatalf("%d nominations after refusals", n)
+		}
+		r := e.Do("POST", path, s.district, body(photo, photo))
+		var n zhiyuan.Nomination
+		r.Decode(&n)
+		if r.Status != http.StatusCreated || n.Photos != 2 {
+			t.Fatalf("two photos: %d %s", r.Status, r.Body)
 		}
 	})
 }
