@@ -23,6 +23,7 @@ func TestAuditActionLabels(t *testing.T) {
 		"hours.dispute.": {string(DisputeResolved), string(DisputeRejected)},
 		"card.batch.":    {string(BatchPrinted), string(BatchIssued)},
 		"need.":          {string(NeedApprove), string(NeedReject)},
+		"nomination.":    {string(ReviewApprove), string(ReviewReturn), string(ReviewReject)},
 	}
 	files, err := filepath.Glob("internal/app/*.go")
 	if err != nil || len(files) < 10 {

@@ -130,6 +130,8 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 		cfg.Hours = r.Hours
 		cfg.WorkCalendar = r.WorkCalendar
 		cfg.Recommend = r.Recommend
+		cfg.LikesPerDay = r.LikesPerDay
+		cfg.LikesPerIP = r.LikesPerIP
 	}
 	a := app.New(store, keys, region.Default(), log, cfg)
 	// Contact details a database from before migration 0011 holds in clear are sealed now,
@@ -173,6 +175,8 @@ func defaultRules() config.Rules {
 		LoginLock:        d.LoginLock,
 		Hours:            d.Hours,
 		Recommend:        d.Recommend,
+		LikesPerDay:      d.LikesPerDay,
+		LikesPerIP:       d.LikesPerIP,
 	}
 }
 

@@ -61,6 +61,24 @@ func (x *API) routes() {
 	x.handle("POST", "/campaigns/{id}/activities/{activity}/refuse", false, x.refuseCampaignEntry)
 	x.handle("POST", "/activities/{id}/campaigns", false, x.enterCampaign)
 	x.handle("GET", "/activities/{id}/campaigns", true, x.activityCampaigns)
+	// Exemplary people (身边雷锋): a campaign's selection, nominations, consent, review,
+	// candidates and likes, the organiser's report and voiding, results (selections.go).
+	x.handle("POST", "/campaigns/{id}/selection", false, x.postSelection)
+	x.handle("GET", "/campaigns/{id}/selection", true, x.getSelection)
+	x.handle("POST", "/campaigns/{id}/nominations", false, x.postNomination)
+	x.handle("GET", "/campaigns/{id}/candidates", true, x.listCandidates)
+	x.handle("GET", "/campaigns/{id}/likes/report", false, x.likeReport)
+	x.handle("POST", "/campaigns/{id}/likes/void", false, x.voidLikes)
+	x.handle("POST", "/campaigns/{id}/jury", false, x.setJury)
+	x.handle("POST", "/campaigns/{id}/results", false, x.publishResults)
+	x.handle("GET", "/campaigns/{id}/results", true, x.getResults)
+	x.handle("GET", "/nominations", false, x.reviewQueue)
+	x.handle("GET", "/me/nominations", false, x.myNominations)
+	x.handle("GET", "/nominations/{id}", true, x.getNomination)
+	x.handle("POST", "/nominations/{id}/review", false, x.reviewNomination)
+	x.handle("POST", "/nominations/{id}/consent", false, x.consentNomination)
+	x.handle("POST", "/nominations/{id}/resubmit", false, x.resubmitNomination)
+	x.handle("POST", "/candidates/{id}/likes", false, x.likeCandidate)
 
 	// Needs (点单) and taking them (接单) (needs.go).
 	x.handle("POST", "/needs", false, x.postNeed)

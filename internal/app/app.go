@@ -61,6 +61,12 @@ type Config struct {
 
 	// Recommend are the operator's weights of the recommendation score (recommend.go).
 	Recommend zhiyuan.RecommendWeights
+
+	// Likes of exemplary people (selections.go): LikesPerDay likes per account per Beijing
+	// day over all candidates (zhiyuan.DefaultLikesPerDay), and LikesPerIP likes per
+	// address (an IPv6 /64) per hour, counted like registrations; 0 turns that limit off.
+	LikesPerDay int
+	LikesPerIP  int
 }
 
 // DefaultConfig is what a new platform runs with.
@@ -81,6 +87,8 @@ func DefaultConfig() Config {
 		Hours:            zhiyuan.DefaultHourRules(),
 		Attendance:       zhiyuan.DefaultAttendanceRules(),
 		Recommend:        zhiyuan.DefaultRecommendWeights(),
+		LikesPerDay:      zhiyuan.DefaultLikesPerDay,
+		LikesPerIP:       zhiyuan.DefaultLikesPerIPHour,
 	}
 }
 

@@ -67,6 +67,8 @@ var testDefaults = Rules{
 	LoginMaxFailures: 5,
 	LoginLock:        15 * time.Minute,
 	Hours:            zhiyuan.HourRules{RoundTo: 30 * time.Minute, MinCounted: 15 * time.Minute, MinShare: 0.6},
+	LikesPerDay:      zhiyuan.DefaultLikesPerDay,
+	LikesPerIP:       zhiyuan.DefaultLikesPerIPHour,
 }
 
 // parseRules parses like serve: common, serve and rule flags.
@@ -156,6 +158,9 @@ func TestRuleFlagsParse(t *testing.T) {
 			return r.Recommend.Skill == 5 && r.Recommend.Distance == 0 && r.Recommend.Time == 2
 		}},
 		{map[string]string{"ZHIYUAN_RECOMMEND_WEIGHTS": "seats=4"}, nil, func(r *Rules) bool { return r.Recommend.Seats == 4 }},
+		{nil, nil, func(r *Rules) bool { return r.LikesPerDay == 10 && r.LikesPerIP == 300 }},
+		{nil, []string{"--likes-per-day", "3"}, func(r *Rules) bool { return r.LikesPerDay == 3 }},
+		{map[string]string{"ZHIYUAN_LIKES_PER_IP": "0"}, nil, func(r *Rules) bool { return r.LikesPerIP == 0 }},
 		// The flag wins over the environment, as for every other setting.
 		{map[string]string{"ZHIYUAN_HOUR_ROUND": "15m"}, []string{"--hour-round", "1m"}, func(r *Rules) bool { return r.Hours.RoundTo == time.Minute }},
 		{map[string]string{"ZHIYUAN_LOGIN_LOCK": "nonsense"}, []string{"--login-lock", "5m"}, func(r *Rules) bool { return r.LoginLock == 5*time.Minute }},

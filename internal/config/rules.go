@@ -27,6 +27,8 @@ type Rules struct {
 	HolidaysFile     string               // the holidays file; "" means weekends only
 	WorkCalendar     zhiyuan.WorkCalendar // read from HolidaysFile by Validate
 	Recommend        zhiyuan.RecommendWeights
+	LikesPerDay      int // likes one account may give in a Beijing day (selections of exemplary people)
+	LikesPerIP       int // likes one address may send in an hour; 0 turns the limit off
 
 	// The values are taken as text and read by Validate, so that a bad value from the
 	// environment is reported exactly like a bad flag, naming both.
@@ -80,6 +82,12 @@ func (c *Config) RegisterRules(fs *flag.FlagSet, getenv func(string) string, def
 			}
 			return
 		})
+	add("likes-per-day", "LIKES_PER_DAY", strconv.Itoa(def.LikesPerDay),
+		"`n` likes one account may give exemplary candidates in a Beijing calendar day, over all candidates",
+		func(s string) (err error) { r.LikesPerDay, err = count(s, 1, zhiyuan.LikesPerDayMax); return })
+	add("likes-per-ip", "LIKES_PER_IP", strconv.Itoa(def.LikesPerIP),
+		"`n` likes allowed from one address per hour; 0 turns the limit off",
+		func(s string) (err error) { r.LikesPerIP, err = count(s, 0, 1000000); return })
 	fs.StringVar(&r.HolidaysFile, "holidays", getenv("ZHIYUAN_HOLIDAYS"),
 		"`FILE` of public holidays and make-up working days for the 10-working-day recording deadline, format in docs/holidays-2026.txt; empty: weekends only (ZHIYUAN_HOLIDAYS)")
 }

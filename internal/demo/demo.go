@@ -54,6 +54,7 @@ func fillers() []Filler {
 		fillNeeds,         // needs.go: open needs in 广州, one taken by 广州市义工联合会, one awaiting review
 		fillPairings,      // pairings.go: 广州市义工联合会's weekly visits from a need, one held, one missed
 		fillCampaigns,     // campaigns.go: the 2027 学雷锋志愿服务月 with entered activities and its rankings
+		fillSelections,    // selections.go: 身边雷锋 candidates with likes, a consent and a review waiting
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page
 	}
 }

@@ -55,9 +55,15 @@ func (s *Store) ThrottleReset(ctx context.Context, key string) error {
 // counted once and exactly the first max of them see a count of at most max; a check
 // followed by ThrottleFail would let a burst through before the lock lands.
 func (s *Store) ThrottleCount(ctx context.Context, key string, window time.Duration) (count int, ends time.Time, err error) {
+	return s.throttleCount(ctx, s.writer(), key, window)
+}
+
+// throttleCount is ThrottleCount on c, so that a write transaction (a like) can count
+// itself in the same commit.
+func (s *Store) throttleCount(ctx context.Context, c conn, key string, window time.Duration) (count int, ends time.Time, err error) {
 	now := s.now()
 	var start time.Time
-	err = s.writer().queryRow(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, ?)
+	err = c.queryRow(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, ?)
 		ON CONFLICT (key) DO UPDATE SET
 			failures = CASE WHEN login_throttle.window_start > ? THEN login_throttle.failures + 1 ELSE 1 END,
 			window_start = CASE WHEN login_throttle.window_start > ? THEN login_throttle.window_start ELSE excluded.window_start END

@@ -33,6 +33,27 @@ func (x *Web) routes() {
 	x.handle("GET /campaigns/{id}", true, x.campaignPage)
 	x.confirmable("/campaigns/{id}/enter", x.askEnterCampaign, x.enterCampaignForm)
 	x.confirmable("/campaigns/{id}/refuse", x.askRefuseCampaignEntry, x.refuseCampaignForm)
+	// Exemplary people (身边雷锋): selection, nominations, consent, review, candidates and
+	// likes, the organiser's report, results (selections.go).
+	x.handle("GET /campaigns/{id}/selection/new", false, x.selectionNewPage)
+	x.handle("POST /campaigns/{id}/selection", false, x.selectionCreate)
+	x.handle("GET /campaigns/{id}/candidates", true, x.candidatesPage)
+	x.handle("GET /campaigns/{id}/nominate", false, x.nominatePage)
+	x.handle("POST /campaigns/{id}/nominations", false, x.nominateCreate)
+	x.handle("GET /campaigns/{id}/likes/report", false, x.likeReportPage)
+	x.confirmable("/campaigns/{id}/likes/void", x.askVoidLikes, x.voidLikesForm)
+	x.handle("GET /campaigns/{id}/results", true, x.resultsPage)
+	x.handle("POST /campaigns/{id}/jury", false, x.juryForm)
+	x.confirmable("/campaigns/{id}/results/publish", x.askPublishResults, x.publishResultsForm)
+	x.handle("GET /candidates/{id}", true, x.candidatePage)
+	x.handle("POST /candidates/{id}/like", false, x.likeForm)
+	x.handle("GET /nominations/review", false, x.reviewQueuePage)
+	x.handle("GET /nominations/{id}", true, x.candidatePage)
+	x.handle("GET /nominations/{id}/photos/{n}", true, x.nominationPhoto)
+	x.handle("POST /nominations/{id}/review", false, x.reviewForm)
+	x.handle("POST /nominations/{id}/consent", false, x.consentForm)
+	x.handle("POST /nominations/{id}/resubmit", false, x.resubmitForm)
+	x.handle("GET /me/nominations", false, x.myNominationsPage)
 
 	// Needs (点单) and taking them (接单) (needs.go).
 	x.handle("GET /needs", true, x.needsPage)

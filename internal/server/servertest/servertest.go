@@ -72,6 +72,7 @@ func New(t testing.TB, engine string) *Env {
 	// Tests register hundreds of volunteers from 127.0.0.1; a test of the limit itself
 	// lowers it on e.App.Config.
 	cfg.RegisterPerIP = 1_000_000
+	cfg.LikesPerIP = 1_000_000
 	a := app.New(store, keys, region.Default(), log, cfg)
 	srv, err := server.New(a, log, server.Options{})
 	if err != nil {
