@@ -51,6 +51,27 @@ func (x *API) routes() {
 	x.handle("GET", "/sessions/{id}", true, x.getSession)
 	x.handle("PATCH", "/sessions/{id}", false, x.patchSession)
 
+	// The project competition 益苗计划 (competitions.go).
+	x.handle("POST", "/competitions", false, x.createCompetition)
+	x.handle("GET", "/competitions", true, x.listCompetitions)
+	x.handle("GET", "/competitions/{id}", true, x.getCompetition)
+	x.handle("POST", "/competitions/{id}/projects", false, x.createCompetitionProject)
+	x.handle("GET", "/competitions/{id}/projects", false, x.listCompetitionProjects)
+	x.handle("GET", "/competitions/{id}/projects.xlsx", false, x.competitionSheet)
+	x.handle("POST", "/competitions/{id}/judges", false, x.addCompetitionJudge)
+	x.handle("GET", "/competitions/{id}/judges", false, x.listCompetitionJudges)
+	x.handle("GET", "/competitions/{id}/ranking", false, x.competitionRanking)
+	x.handle("POST", "/competitions/{id}/recommendations", false, x.recommendCompetitionProject)
+	x.handle("POST", "/competitions/{id}/results", false, x.publishCompetitionResults)
+	x.handle("GET", "/competitions/{id}/results", true, x.competitionResults)
+	x.handle("GET", "/competition-projects/{id}", false, x.getCompetitionProject)
+	x.handle("PUT", "/competition-projects/{id}", false, x.updateCompetitionProject)
+	x.handle("POST", "/competition-projects/{id}/submit", false, x.submitCompetitionProject)
+	x.handle("POST", "/competition-projects/{id}/review", false, x.reviewCompetitionProject)
+	x.handle("POST", "/competition-projects/{id}/judges", false, x.assignCompetitionJudge)
+	x.handle("POST", "/competition-projects/{id}/scores", false, x.submitCompetitionScore)
+	x.handle("GET", "/competition-projects/{id}/scores", false, x.listCompetitionScores)
+
 	// Needs (点单) and taking them (接单) (needs.go).
 	x.handle("POST", "/needs", false, x.postNeed)
 	x.handle("GET", "/needs", true, x.listNeeds)
