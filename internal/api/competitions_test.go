@@ -514,6 +514,10 @@ func TestCompetitionQuotaRace(t *testing.T) {
 			if len(out.Tracks) != 3 || out.Tracks[0].Track != "助老" || len(out.Tracks[0].Funded) != 1 || out.Tracks[0].Funded[0].ID != winner {
 				t.Fatalf("public results: %s", res.Body)
 			}
+			page := e.Browser().Get(fmt.Sprintf("/competitions/%d/results", round))
+			if page.Status != http.StatusOK || !strings.Contains(string(page.Body), "资助项目") {
+				t.Fatalf("the public results page: %d %s", page.Status, page.Body)
+			}
 			var lp yimiaoProject
 			e.Do("GET", entryPath(loser, ""), province, nil).Decode(&lp)
 			if lp.Result != "not_selected" {

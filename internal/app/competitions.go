@@ -840,3 +840,38 @@ func (a *App) WriteCompetitionSheet(cs *CompetitionSheet, w io.Writer) error {
 	}
 	return t.Close()
 }
+
+// CompetitionCities lists the city-level units a round run by region code gives quotas
+// to (the province's 21 cities and 顺德区, or the city itself), with their names.
+func (a *App) CompetitionCities(code string) []zhiyuan.CityQuota {
+	var out []zhiyuan.CityQuota
+	if units := a.Regions.StatsUnits(code); units != nil {
+		for _, u := range units {
+			out = append(out, zhiyuan.CityQuota{CityCode: u.Code, CityName: u.Name})
+		}
+		return out
+	}
+	if u := a.Regions.StatsUnit(code); u.Code == code {
+		out = append(out, zhiyuan.CityQuota{CityCode: u.Code, CityName: u.Name})
+	}
+	return out
+}
+
+// CanRecommendIn reports whether p may recommend the projects of city (its admins or above).
+func (a *App) CanRecommendIn(p *zhiyuan.Principal, city string) bool {
+	return zhiyuan.Authorize(p, zhiyuan.ActRegionManage, zhiyuan.Resource{RegionCode: city}) == nil
+}
+
+// MyScores is the caller's own sheets of a project (amended ones too), oldest first.
+func (a *App) MyScores(ctx context.Context, p *zhiyuan.Principal, projectID int64) ([]zhiyuan.CompetitionScore, error) {
+	if p == nil || p.AccountID == 0 {
+		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
+	}
+	return a.store.FindScores(ctx, projectID, p.AccountID)
+}
+
+// CityName is a region's name for pages ("" when unknown).
+func (a *App) CityName(code string) string {
+	r, _ := a.Regions.Lookup(code)
+	return r.Name
+}
