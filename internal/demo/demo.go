@@ -51,6 +51,7 @@ func fillers() []Filler {
 		fillPartners,      // partners.go: a partner, its benefits and staff; a use of 张小红's card
 		fillCredit,        // credit.go: a no-show on 张小红's record, appealed; an insurance policy
 		fillNeeds,         // needs.go: open needs in 广州, one taken by 广州市义工联合会, one awaiting review
+		fillCompetition,   // competitions.go: a round of 益苗计划 with applications, a first review and scores
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page
 	}
 }
