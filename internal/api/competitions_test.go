@@ -398,6 +398,10 @@ func TestCompetitionJudging(t *testing.T) {
 			t.Fatalf("a judge sees others' sheets: %+v", sheets.Items)
 		}
 		var got yimiaoProject
+		e.Do("GET", entryPath(pa.ID, ""), tokens[1], nil).Decode(&got)
+		if got.Score != nil || got.Judges != 0 {
+			t.Fatalf("a judge sees the project's score, made of others' sheets, before the roadshow ends: %+v", got)
+		}
 		e.Do("GET", entryPath(pa.ID, ""), province, nil).Decode(&got)
 		if got.Score == nil || *got.Score != 84.33 || got.Judges != 5 {
 			t.Fatalf("five judges 92 88 75 90 60: score %v judges %d, want 84.33 (mean of 88, 75, 90)", got.Score, got.Judges)

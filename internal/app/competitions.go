@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"zhiyuan"
@@ -283,6 +284,9 @@ func (a *App) CompetitionProject(ctx context.Context, p *zhiyuan.Principal, id i
 		}
 		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
 	}
+	if acc.Judge && !acc.Run && !acc.Review && !acc.Org {
+		sealScore(c, pj, a.store.Now())
+	}
 	v := &ProjectView{Project: pj, Competition: c, Access: acc}
 	if acc.Run {
 		if v.Judges, err = a.store.AssignedJudges(ctx, id); err != nil {
@@ -347,10 +351,23 @@ func (a *App) CompetitionProjects(ctx context.Context, p *zhiyuan.Principal, com
 		if err != nil {
 			return nil, err
 		}
+		for _, pj := range list {
+			if !seen[pj.ID] {
+				sealScore(c, pj, a.store.Now())
+			}
+		}
 		add(list, false)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// sealScore hides a project's score (which sums up the other judges' sheets) from a judge
+// until the roadshow ends.
+func sealScore(c *zhiyuan.Competition, pj *zhiyuan.CompetitionProject, now time.Time) {
+	if !now.After(c.StageEnd(zhiyuan.StageRoadshow)) {
+		pj.Score, pj.AllMean, pj.Judges = nil, nil, 0
+	}
 }
 
 // ReviewCompetitionProject records the first review (初审) of a submitted project: pass, return
