@@ -868,7 +868,7 @@ func (a *App) CompetitionCities(code string) []zhiyuan.CityQuota {
 		}
 		return out
 	}
-	if u := a.Regions.StatsUnit(code); u.Code == code {
+	if u := a.Regions.StatsUnit(code); code != "" && u.Code == code {
 		out = append(out, zhiyuan.CityQuota{CityCode: u.Code, CityName: u.Name})
 	}
 	return out

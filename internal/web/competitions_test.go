@@ -49,6 +49,11 @@ func TestCompetitionFormKeepsInput(t *testing.T) {
 		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "2028 益苗计划") || !strings.Contains(string(res.Body), "广州市 4个") {
 			t.Fatalf("the round: %d\n%s", res.Status, res.Body)
 		}
+		// A platform admin has no region of its own: no quota box without a city's name.
+		pb := browserAs(t, e, orgPageAdmin(t, e, zhiyuan.Role{Kind: zhiyuan.RolePlatform}))
+		if res := pb.Get("/competitions/new"); res.Status != http.StatusOK || strings.Contains(string(res.Body), `name="quota_"`) {
+			t.Fatalf("the platform admin's form: %d %s", res.Status, res.Body)
+		}
 		v := e.Browser()
 		volunteerPhone := orgPageAdmin(t, e, zhiyuan.Role{Kind: zhiyuan.RoleJudge})
 		v.Login(volunteerPhone, "test1234")
