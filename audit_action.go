@@ -87,6 +87,22 @@ var auditActions = map[string]string{
 	"signup.no_show":         "标记缺席",
 	"signup.export":          "导出报名名单",
 	"volunteer.close":        "注销志愿者账号",
+
+	// The project competition 益苗计划 (issue 17).
+	"competition.create":        "创建益苗计划赛事",
+	"competition.apply":         "创建申报项目",
+	"competition.edit":          "修改申报项目",
+	"competition.submit":        "提交申报项目",
+	"competition.review.pass":   "初审通过",
+	"competition.review.return": "初审退回修改",
+	"competition.review.reject": "初审不通过",
+	"competition.judge.add":     "添加评委",
+	"competition.judge.assign":  "分配评委",
+	"competition.score":         "提交评分",
+	"competition.score.amend":   "修正评分",
+	"competition.recommend":     "推荐项目至省级",
+	"competition.publish":       "公布赛事结果",
+	"competition.export":        "导出申报与评分表",
 }
 
 // AuditActionChinese is how an audit action reads on a page ("hours.confirm" → 确认服务时长).
@@ -143,6 +159,10 @@ var auditTargets = map[string]string{
 	"region":           "区域",
 	"session":          "活动场次",
 	"volunteer":        "志愿者",
+
+	// The project competition 益苗计划 (issue 17).
+	"competition":         "益苗计划赛事",
+	"competition_project": "益苗计划申报项目",
 }
 
 // AuditTargetChinese is how the kind of record an audit entry points at reads on a page.

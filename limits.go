@@ -174,3 +174,28 @@ const (
 // organisation confirms a session's hours within two days as a rule, and a weekend visit
 // is often confirmed on Monday. Pages, API, the warning job and the tests read it here.
 const PairingVisitGrace = 48 * time.Hour
+
+// The project competition (益苗计划, competition.go): how big a round and an application may
+// be. A round's rubric is a handful of criteria whose weights sum to CompetitionWeightTotal;
+// each criterion is scored from 0 to its own maximum, at most CompetitionMaxScoreMax.
+const (
+	CompetitionNameMax        = MaxTitleRunes
+	CompetitionTracksMax      = 12 // tracks (赛道) in one round
+	CompetitionTrackMax       = 20 // characters in a track's name
+	CompetitionFieldsMax      = 10 // extra application fields a round asks for
+	CompetitionFieldNameMax   = 30 // characters in such a field's name
+	CompetitionFieldValueMax  = 2000
+	CompetitionCriteriaMax    = 10   // criteria in a rubric
+	CompetitionWeightTotal    = 100  // the weights of a rubric's criteria sum to this
+	CompetitionMaxScoreMax    = 100  // the highest maximum one criterion may have
+	CompetitionPerOrgMax      = 20   // the most a round may let one organisation enter
+	CompetitionQuotaMax       = 1000 // a city's recommendation quota
+	CompetitionTextMax        = MaxDescriptionRunes
+	CompetitionSummaryMax     = 500
+	CompetitionTeamMax        = 30          // team members on one project
+	CompetitionBudgetLinesMax = 50          // budget lines on one project
+	CompetitionBudgetLineMax  = 100_000_000 // fen (one million yuan) on one line
+	CompetitionTrimJudges     = 5           // from this many judges on, the highest and lowest totals are dropped
+	CompetitionRankingPage    = 50          // rows on one page of a ranking
+	CompetitionRankingPageMax = 200
+)

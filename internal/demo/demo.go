@@ -55,6 +55,7 @@ func fillers() []Filler {
 		fillPairings,      // pairings.go: 广州市义工联合会's weekly visits from a need, one held, one missed
 		fillCampaigns,     // campaigns.go: the 2027 学雷锋志愿服务月 with entered activities and its rankings
 		fillSelections,    // selections.go: 身边雷锋 candidates with likes, a consent and a review waiting
+		fillCompetition,   // competitions.go: a round of 益苗计划 with applications, a first review and scores
 		fillWaiting,       // home.go: last, something waiting on every demo account's home page
 	}
 }

@@ -77,6 +77,7 @@ var nav = [...]navLink{
 	{"/pairings", "结对探访", orgAdmins, inManage, ""},
 	{"/needs?status=pending", "需求审核", regionalAdmins, inManage, ""},
 	{"/nominations/review", "提名审核", regionalAdmins, inManage, ""},
+	{"/competitions", "益苗计划", competitionPeople, inManage, ""},
 	{"/me/orgs", "我管理的组织", adminsOnly, inManage, ""},
 	{"/admin/orgs", "组织审核", admins, inManage, ""},
 	{"/hours/overdue", "逾期时长", admins, inManage, ""},
@@ -111,6 +112,9 @@ func volunteers(p *zhiyuan.Principal) bool     { return p.Has(zhiyuan.RoleVolunt
 func orgAdmins(p *zhiyuan.Principal) bool      { return adminOrg(p) != 0 }
 func platformAdmins(p *zhiyuan.Principal) bool { return p.Has(zhiyuan.RolePlatform) }
 func partnerStaff(p *zhiyuan.Principal) bool   { return p.Has(zhiyuan.RolePartner) }
+
+// competitionPeople run, enter or judge the project competition 益苗计划.
+func competitionPeople(p *zhiyuan.Principal) bool { return p.IsAdmin() || p.Has(zhiyuan.RoleJudge) }
 
 // admins are administrators of any kind: of an organisation, a region or the platform.
 func admins(p *zhiyuan.Principal) bool { return p.IsAdmin() }

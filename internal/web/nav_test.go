@@ -31,7 +31,7 @@ func TestNavTable(t *testing.T) {
 		platform := browserAs(t, e, orgPageAdmin(t, e, zhiyuan.Role{Kind: zhiyuan.RolePlatform}))
 		bar := []string{"/ 首页", "/activities 活动", "/campaigns 主题活动", "/orgs 组织", "/verify 核验"}
 		with := func(lists ...[]string) []string { return slices.Concat(lists...) }
-		manageRegional := []string{"/needs?status=pending 需求审核", "/nominations/review 提名审核", "/me/orgs 我管理的组织", "/admin/orgs 组织审核", "/hours/overdue 逾期时长", "/admin/cards 证件办理", "/admin/credit-appeals 信用申诉", "/admin/league 团员注册率", "/admin/honours 表彰管理",
+		manageRegional := []string{"/needs?status=pending 需求审核", "/nominations/review 提名审核", "/competitions 益苗计划", "/me/orgs 我管理的组织", "/admin/orgs 组织审核", "/hours/overdue 逾期时长", "/admin/cards 证件办理", "/admin/credit-appeals 信用申诉", "/admin/league 团员注册率", "/admin/honours 表彰管理",
 			"/admin/volunteers 志愿者查询", "/admin/exchange 数据交换", "/admin/partners 合作单位审核", "/admin/audit 审计日志"}
 		adminTail := []string{"/me/notifications 消息", "/manage 管理", "/menu 菜单"}
 		cases := []struct {
@@ -45,7 +45,7 @@ func TestNavTable(t *testing.T) {
 				"/me/card 志愿者证", "/me/proofs 服务证明", "/me/honours 我的荣誉", "/me/nominations 我的提名", "/me/orgs 我的组织", "/me 个人资料", "/benefits 志愿者权益", "/me/benefits 我的权益", "/me/notifications 消息"}),
 				[]string{"/ 首页", "/activities 活动", "/checkin 签到", "/menu 我的"}},
 			{"organisation admin", f.admin, with(bar, []string{fmt.Sprintf("/orgs/%d/activities 活动管理", f.org.ID), fmt.Sprintf("/orgs/%d/honours 表彰与培训", f.org.ID),
-				"/needs 服务需求（接单）", "/pairings 结对探访", "/me/orgs 我管理的组织", "/admin/orgs 组织审核", "/hours/overdue 逾期时长"}, adminTail), nil},
+				"/needs 服务需求（接单）", "/pairings 结对探访", "/competitions 益苗计划", "/me/orgs 我管理的组织", "/admin/orgs 组织审核", "/hours/overdue 逾期时长"}, adminTail), nil},
 			{"regional admin", regional, with(bar, manageRegional, adminTail), nil},
 			{"platform admin", platform, with(bar, manageRegional, []string{"/admin/outbox 发件箱", "/admin/jobs 后台任务"}, adminTail), nil},
 		}

@@ -58,6 +58,10 @@ var funcs = template.FuncMap{
 	// every page writes a duration (zhiyuan.FormatHours rounds).
 	"hours": func(minutes int64) string { return zhiyuan.FormatHours(minutes) + " 小时" },
 
+	// The competition 益苗计划: an amount in fen as yuan, a row's number from its index.
+	"ymYuan": zhiyuan.Yuan,
+	"ymNth":  func(i int) int { return i + 1 },
+
 	// Cards.
 	"cardEvent": zhiyuan.CardEventChinese,
 	"cardHours": zhiyuan.FormatHours,

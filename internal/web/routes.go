@@ -54,6 +54,28 @@ func (x *Web) routes() {
 	x.handle("POST /nominations/{id}/consent", false, x.consentForm)
 	x.handle("POST /nominations/{id}/resubmit", false, x.resubmitForm)
 	x.handle("GET /me/nominations", false, x.myNominationsPage)
+	// The project competition 益苗计划 (competitions.go).
+	x.handle("GET /competitions", true, x.competitionsPage)
+	x.handle("GET /competitions/new", false, x.competitionNewPage)
+	x.handle("POST /competitions", false, x.competitionCreate)
+	x.handle("GET /competitions/{id}", true, x.competitionPage)
+	x.handle("POST /competitions/{id}/judges", false, x.competitionAddJudge)
+	x.confirmable("/competitions/{id}/recommendations", x.askRecommend, x.recommendForm)
+	x.confirmable("/competitions/{id}/results/publish", x.askPublish, x.publishForm)
+	x.handle("GET /competitions/{id}/results", true, x.competitionResultsPage)
+	x.handle("GET /competitions/{id}/projects.xlsx", false, x.competitionSheet)
+	x.handle("GET /competitions/{id}/apply", false, x.entryNewPage)
+	x.handle("POST /competitions/{id}/projects", false, x.entryCreate)
+	x.handle("GET /competition-projects/{id}", false, x.entryPage)
+	x.handle("GET /competition-projects/{id}/edit", false, x.entryEditPage)
+	x.handle("POST /competition-projects/{id}/edit", false, x.entryEdit)
+	x.confirmable("/competition-projects/{id}/submit", x.askSubmitEntry, x.submitEntryForm)
+	x.confirmable("/competition-projects/{id}/review", x.askReviewEntry, x.reviewEntryForm)
+	x.handle("POST /competition-projects/{id}/judges", false, x.assignJudgeForm)
+	x.handle("GET /competition-projects/{id}/scores", false, func(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+		return x.showConfirmation(w, r, p, x.askScoreEntry)
+	})
+	x.handle("POST /competition-projects/{id}/scores", false, x.scoreEntryPost)
 
 	// Needs (点单) and taking them (接单) (needs.go).
 	x.handle("GET /needs", true, x.needsPage)

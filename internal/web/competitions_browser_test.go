@@ -1,0 +1,173 @@
+package web_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"zhiyuan"
+	"zhiyuan/internal/app"
+	"zhiyuan/internal/browsertest"
+	"zhiyuan/internal/hourstest"
+)
+
+// confirmTap taps the submit button of the data-confirm form sel and confirms in the
+// dialog that asks first.
+func confirmTap(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	tap(t, ctx, sel)
+	waitJS(t, ctx, "the confirmation dialog", `!!document.querySelector('dialog[open] [data-confirmation] button[type=submit]')`)
+	browsertest.Click(t, ctx, `dialog[open] [data-confirmation] button[type=submit]`)
+}
+
+// TestBrowserCompetitionFlow: at a phone's size, the province opens a round of 益苗计划
+// through the form; an organisation drafts a project and submits it (asked first); the
+// city admin passes the first review; the province adds two judges and assigns them;
+// each judge scores on the rubric (asked first); the city recommends the project within
+// its quota; the province publishes the results, and the public page lists the project
+// as funded under its track. Screenshots of each step go to artifacts/screenshots/.
+func TestBrowserCompetitionFlow(t *testing.T) {
+	browsertest.Require(t)
+	hourstest.Each(t, 0, func(t *testing.T, h *hourstest.Env) {
+		h.Clock.Set(time.Now()) // the round's dates are entered from today
+		base := h.HTTP.URL
+		admin := func(code, name string) string {
+			phone := h.NewPhone()
+			if _, err := h.App.CreateAdmin(t.Context(), nil, app.AdminInput{Phone: phone, Name: name, Password: hourstest.Password,
+				Role: zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: code}}); err != nil {
+				t.Fatal(err)
+			}
+			return phone
+		}
+		provincePhone, cityPhone := admin("440000", "省志愿者指导中心"), admin("440100", "广州市志愿者指导中心")
+		set := func(ctx context.Context, css, v string) {
+			t.Helper()
+			if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(css), v)); err != nil {
+				t.Fatalf("set %s: %v", css, err)
+			}
+		}
+
+		// The province opens the round; the weights sum to 100 as the form suggests.
+		province := browsertest.New(t)
+		browsertest.Login(t, province, base, provincePhone, hourstest.Password)
+		browsertest.Open(t, province, base+"/competitions/new")
+		set(province, "input[name=quota_440100]", "1")
+		browsertest.Screenshot(t, province, "competition-new-"+h.Engine)
+		browsertest.Click(t, province, `form[action="/competitions"] button[type=submit]`)
+		roundURL := browsertest.Location(t, province)
+		if !strings.Contains(browsertest.Text(t, province, "h1"), "益苗计划") || !strings.Contains(roundURL, "/competitions/") {
+			t.Fatalf("after creating: %s %q", roundURL, browsertest.Text(t, province, "main"))
+		}
+		browsertest.Screenshot(t, province, "competition-round-"+h.Engine)
+		roundID := roundURL[strings.LastIndex(roundURL, "/")+1:]
+
+		// The organisation applies and submits.
+		org := browsertest.New(t)
+		browsertest.Login(t, org, base, h.OrgPhone, hourstest.Password)
+		browsertest.Open(t, org, base+"/competitions/"+roundID+"/apply")
+		set(org, "#name", "银龄陪伴计划")
+		set(org, "#summary", "为社区独居老人提供每周上门陪伴")
+		set(org, "#target_group", "社区独居老人")
+		set(org, "#region_code", "440106")
+		set(org, "#plan", "每周两次上门，每次两小时")
+		set(org, "input[name=budget_item_0]", "物资")
+		set(org, "input[name=budget_amount_0]", "1200.50")
+		set(org, "input[name=budget_item_1]", "交通")
+		set(org, "input[name=budget_amount_1]", "300")
+		set(org, "#budget_total", "1500")
+		browsertest.Click(t, org, `form.form button[type=submit]`)
+		// The total is not the sum: the form says so by the total, keeping what was typed.
+		if !browsertest.Exists(t, org, `#budget_total[aria-invalid=true]`) {
+			t.Fatalf("a budget not adding up was accepted: %q", browsertest.Text(t, org, "main"))
+		}
+		browsertest.Screenshot(t, org, "competition-apply-error-"+h.Engine)
+		set(org, "#budget_total", "1500.50")
+		browsertest.Click(t, org, `form.form button[type=submit]`)
+		projectURL := browsertest.Location(t, org)
+		if !strings.Contains(projectURL, "/competition-projects/") {
+			t.Fatalf("after drafting: at %s: %q", projectURL, browsertest.Text(t, org, "main"))
+		}
+		confirmTap(t, org, `form[action$="/submit"] button[type=submit]`)
+		if got := browsertest.Text(t, org, "main"); !strings.Contains(got, "已提交，待初审") {
+			t.Fatalf("after submitting: %q", got)
+		}
+		browsertest.Screenshot(t, org, "competition-submitted-"+h.Engine)
+		projectID := projectURL[strings.LastIndex(projectURL, "/")+1:]
+		if i := strings.Index(projectID, "?"); i >= 0 {
+			projectID = projectID[:i]
+		}
+
+		// The city passes the first review.
+		city := browsertest.New(t)
+		browsertest.Login(t, city, base, cityPhone, hourstest.Password)
+		browsertest.Open(t, city, base+"/competition-projects/"+projectID)
+		confirmTap(t, city, `form[action$="/review"] button[type=submit]`)
+		if got := browsertest.Text(t, city, "main"); !strings.Contains(got, "初审通过") {
+			t.Fatalf("after the review: %q", got)
+		}
+		browsertest.Screenshot(t, city, "competition-reviewed-"+h.Engine)
+
+		// The province adds two judges and assigns both.
+		judgePhones := []string{h.NewPhone(), h.NewPhone()}
+		for i, ph := range judgePhones {
+			browsertest.Open(t, province, base+"/competitions/"+roundID)
+			set(province, "#judge_phone", ph)
+			set(province, "#judge_name", "评委"+strconv.Itoa(i+1))
+			set(province, "#judge_password", "judge1234")
+			browsertest.Click(t, province, `form[action$="/judges"] button[type=submit]`)
+			acc, _, err := h.Store.FindAccountByPhone(t.Context(), ph)
+			if err != nil {
+				t.Fatalf("judge %d: %v (%q)", i, err, browsertest.Text(t, province, "main"))
+			}
+			browsertest.Open(t, province, base+"/competition-projects/"+projectID)
+			set(province, "#judge_id", strconv.FormatInt(acc.ID, 10))
+			browsertest.Click(t, province, `form[action$="/judges"] button[type=submit]`)
+		}
+		browsertest.Screenshot(t, province, "competition-judges-"+h.Engine)
+
+		// Each judge scores: 9/8/8/8/8 of ten on weights 20/25/15/20/20 is 82 points; 10/10/10/10/6 is 92.
+		for i, pts := range [][]string{{"9", "8", "8", "8", "8"}, {"10", "10", "10", "10", "6"}} {
+			judge := browsertest.New(t)
+			browsertest.Login(t, judge, base, judgePhones[i], "judge1234")
+			browsertest.Open(t, judge, base+"/competition-projects/"+projectID)
+			for k, v := range pts {
+				set(judge, "#points_"+strconv.Itoa(k), v)
+			}
+			set(judge, "#score_comment", "需求清楚，团队稳定")
+			confirmTap(t, judge, `form[action$="/scores"] button[type=submit]`)
+			if got := browsertest.Text(t, judge, "main"); !strings.Contains(got, "评分已提交") {
+				t.Fatalf("judge %d after scoring: %q", i+1, got)
+			}
+			browsertest.Screenshot(t, judge, "competition-scored-"+strconv.Itoa(i+1)+"-"+h.Engine)
+		}
+
+		// The city sees the ranking and recommends the project.
+		browsertest.Open(t, city, base+"/competitions/"+roundID)
+		if got := browsertest.Text(t, city, "main"); !strings.Contains(got, "87.00") {
+			t.Fatalf("the ranking shows the mean of 82 and 92: %q", got)
+		}
+		browsertest.Screenshot(t, city, "competition-ranking-"+h.Engine)
+		confirmTap(t, city, `form[action$="/recommendations"] button[type=submit]`)
+		if got := browsertest.Text(t, city, "main"); !strings.Contains(got, "已推荐至省级") {
+			t.Fatalf("after recommending: %q", got)
+		}
+
+		// The province publishes: the project funded.
+		browsertest.Open(t, province, base+"/competitions/"+roundID)
+		tap(t, province, `input[name="result_`+projectID+`"][value=funded]`)
+		confirmTap(t, province, `form[action$="/results/publish"] button[type=submit]`)
+		if got := browsertest.Text(t, province, "main"); !strings.Contains(got, "资助项目") || !strings.Contains(got, "银龄陪伴计划") {
+			t.Fatalf("the results page at %s: %q", browsertest.Location(t, province), got)
+		}
+		anon := browsertest.New(t)
+		browsertest.Open(t, anon, base+"/competitions/"+roundID+"/results")
+		if got := browsertest.Text(t, anon, "main"); !strings.Contains(got, "助老") || !strings.Contains(got, "银龄陪伴计划") {
+			t.Fatalf("the public results: %q", got)
+		}
+		browsertest.Screenshot(t, anon, "competition-results-"+h.Engine)
+	})
+}
