@@ -155,10 +155,15 @@ func (x *Web) renderCampaign(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	if err != nil {
 		return err
 	}
+	// The campaign's selection of exemplary people (身边雷锋), when it holds one.
+	sel, err := x.app.Selection(ctx, c.ID)
+	if err != nil && zhiyuan.ErrorCode(err) != zhiyuan.ENotFound {
+		return err
+	}
 	data := map[string]any{"Title": c.Name, "C": c, "RegionName": x.app.RegionName(c.RegionCode), "Figures": figs,
 		"Ranking": ranking, "Level": level, "By": by, "Def": zhiyuan.RankDefinitions[by], "Definitions": defs,
 		"Levels": levels, "Bys": bys, "Activities": acts, "AQ": aq, "Categories": zhiyuan.Categories,
-		"CanRun": canRun, "Refused": refused, "Enterable": enterable, "OK": q.Get("ok"),
+		"CanRun": canRun, "Refused": refused, "Selection": sel, "Enterable": enterable, "OK": q.Get("ok"),
 		"ActivityID": r.PostFormValue("activity_id"), "Reason": r.PostFormValue("reason")}
 	if formErr == nil {
 		formErr = pr.Err()

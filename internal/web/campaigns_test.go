@@ -47,6 +47,15 @@ func TestCampaignPages(t *testing.T) {
 		}
 		path := res.Header.Get("Location")
 		id := strings.TrimPrefix(path, "/campaigns/")
+		// The campaign's admin is offered a selection of exemplary people; the public is
+		// not, and once there is one everybody is led to its candidates.
+		newSel := `href="` + path + `/selection/new"`
+		if page := city.Get(path); !strings.Contains(string(page.Body), newSel) {
+			t.Fatalf("no selection offered to the campaign's admin: %s", page.Body)
+		}
+		if page := e.Browser().Get(path); strings.Contains(string(page.Body), newSel) || strings.Contains(string(page.Body), path+"/candidates") {
+			t.Fatalf("selection links for the public before there is one: %s", page.Body)
+		}
 
 		for _, v := range e.Volunteers {
 			en := &zhiyuan.HourEntry{VolunteerID: v.ID, Kind: zhiyuan.HourMakeup, Minutes: 150, SessionID: e.Session.ID, OrgID: e.Org.ID,
