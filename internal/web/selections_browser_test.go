@@ -108,7 +108,7 @@ func TestBrowserNominateConsentReviewLike(t *testing.T) {
 		}
 
 		browsertest.Open(t, district, base+"/nominations/review")
-		browsertest.Click(t, district, `a[href^="/nominations/"]`)
+		browsertest.Click(t, district, `main a[href^="/nominations/"]:not([href="/nominations/review"])`)
 		browsertest.Click(t, district, `form[action$="/review"] button[type=submit]`)
 		if body := browsertest.Text(t, district, "main"); !strings.Contains(body, "已审核：通过") {
 			t.Fatalf("district's review: %q", body)
