@@ -175,6 +175,12 @@ const (
 // is often confirmed on Monday. Pages, API, the warning job and the tests read it here.
 const PairingVisitGrace = 48 * time.Hour
 
+// PairingWarnWindow is how far back the missed-visit check looks: a visit that ended more
+// than this long ago without hours and was never warned of (the server was down all that
+// time) is no longer news to the community. It bounds each run to recent visits instead
+// of every visit of every pairing since the platform began.
+const PairingWarnWindow = 30 * 24 * time.Hour
+
 // The project competition (益苗计划, competition.go): how big a round and an application may
 // be. A round's rubric is a handful of criteria whose weights sum to CompetitionWeightTotal;
 // each criterion is scored from 0 to its own maximum, at most CompetitionMaxScoreMax.

@@ -188,6 +188,15 @@ func TestPairingVisitHeldAndMissed(t *testing.T) {
 			got.Visits[2].State != "scheduled" {
 			t.Fatalf("after the grace: %+v", got)
 		}
+		// The check looks back only over its window (zhiyuan.PairingWarnWindow): a visit
+		// that ended before the window's start is not listed.
+		secondEnd := hourstest.Day("11:30").AddDate(0, 0, 7)
+		if list, err := h.Store.MissedVisits(t.Context(), due, secondEnd, 10); err != nil || len(list) != 0 {
+			t.Fatalf("a visit before the window listed: %+v %v", list, err)
+		}
+		if list, err := h.Store.MissedVisits(t.Context(), due, secondEnd.Add(-time.Minute), 10); err != nil || len(list) != 1 || list[0].SessionID != second {
+			t.Fatalf("the visit in the window: %+v %v", list, err)
+		}
 
 		// Four checks at once, then another: one warning.
 		var wg sync.WaitGroup

@@ -201,7 +201,7 @@ const missedVisitsBatch = 500
 // without confirmed hours), once per visit: the store keeps one record per visit warned
 // of, so runs that overlap or repeat warn nobody twice. It returns how many it warned of.
 func (a *App) WarnMissedVisits(ctx context.Context) (int, error) {
-	list, err := a.store.MissedVisits(ctx, a.store.Now().Add(-zhiyuan.PairingVisitGrace), missedVisitsBatch)
+	list, err := a.store.MissedVisits(ctx, a.store.Now().Add(-zhiyuan.PairingVisitGrace), a.store.Now().Add(-zhiyuan.PairingWarnWindow), missedVisitsBatch)
 	if err != nil {
 		return 0, err
 	}

@@ -245,16 +245,17 @@ type MissedVisit struct {
 	StartsAt                                 time.Time
 }
 
-// MissedVisits lists up to limit visits that ended before dueBefore (now less the
-// grace), were not cancelled, nor after their pairing's early end, have no confirmed
+// MissedVisits lists up to limit visits that ended before dueBefore (now less the grace)
+// and after endedAfter (the window of zhiyuan.PairingWarnWindow),
+// were not cancelled, nor after their pairing's early end, have no confirmed
 // hours and were not yet warned of, oldest first.
-func (s *Store) MissedVisits(ctx context.Context, dueBefore time.Time, limit int) ([]MissedVisit, error) {
+func (s *Store) MissedVisits(ctx context.Context, dueBefore, endedAfter time.Time, limit int) ([]MissedVisit, error) {
 	rows, err := s.reader().query(ctx, `SELECT se.id, p.id, p.community_account_id, p.recipient, o.name, se.starts_at
 		FROM pairings p JOIN organizations o ON o.id = p.org_id JOIN activity_sessions se ON se.activity_id = p.activity_id
-		WHERE se.ends_at <= ? AND se.status <> 'cancelled' AND (p.ended_at IS NULL OR se.starts_at < p.ended_at)
+		WHERE se.ends_at <= ? AND se.ends_at > ? AND se.status <> 'cancelled' AND (p.ended_at IS NULL OR se.starts_at < p.ended_at)
 		AND NOT EXISTS (SELECT 1 FROM hour_confirmations hc WHERE hc.session_id = se.id)
 		AND NOT EXISTS (SELECT 1 FROM pairing_missed_visits m WHERE m.session_id = se.id)
-		ORDER BY se.ends_at, se.id LIMIT ?`, dueBefore, limit)
+		ORDER BY se.ends_at, se.id LIMIT ?`, dueBefore.UTC(), endedAfter.UTC(), limit)
 	if err != nil {
 		return nil, err
 	}
