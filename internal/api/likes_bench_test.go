@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -77,60 +76,16 @@ func benchLikeRush(b *testing.B, engine string) {
 	rawCand := likeCandidate(b, s, sel.ID, acc.ID, "石牌街道社区")
 	rawCand2 := likeCandidate(b, s, sel.ID, acc.ID, "车陂街道社区")
 
-	batch := make([]sqlstore.BulkVolunteer, likeRushClients)
-	for i := range batch {
-		batch[i] = sqlstore.BulkVolunteer{
-			Volunteer: &zhiyuan.Volunteer{Name: fmt.Sprintf("网友%d", i), IDType: zhiyuan.IDResident, IDNumberMasked: "440***********001X",
-				Phone: e.NewPhone(), RegionCode: "440106", BirthDate: time.Date(1995, 3, 1, 0, 0, 0, 0, time.UTC), Sex: "male"},
-			Secrets: sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: fmt.Sprintf("like%d", i)},
-		}
-	}
-	if err := s.BulkCreateVolunteers(ctx, batch); err != nil {
-		b.Fatal(err)
-	}
+	batch, tokens := rushCrowd(b, e, likeRushClients, "like", "网友", hash)
 	// Accounts must be a day old to like.
 	if _, err := s.DB().Exec(s.Rebind(`UPDATE accounts SET created_at = ?`), now.Add(-48*time.Hour)); err != nil {
 		b.Fatal(err)
 	}
-	tokens := make([]string, likeRushClients)
-	for i, bv := range batch {
-		sess, err := s.CreateSession(ctx, bv.Volunteer.AccountID, zhiyuan.SessionAPI, time.Hour, zhiyuan.Client{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		tokens[i] = sess.Token
-	}
-
 	rawRate0 := rawLikeRush(b, s, rawCand, batch)
 
-	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: likeRushConns, MaxIdleConnsPerHost: likeRushConns}}
-	defer client.CloseIdleConnections()
-	lat := make([]time.Duration, likeRushClients)
-	status := make([]int, likeRushClients)
-	var wg sync.WaitGroup
-	gate := make(chan struct{})
-	for i := range likeRushClients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/candidates/%d/likes", e.HTTP.URL, hot), nil)
-			req.Header.Set("Authorization", "Bearer "+tokens[i])
-			<-gate
-			t0 := time.Now()
-			res, err := client.Do(req)
-			if err != nil {
-				b.Errorf("like %d: %v", i, err)
-				return
-			}
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			lat[i], status[i] = time.Since(t0), res.StatusCode
-		}()
-	}
-	start := time.Now()
-	close(gate)
-	wg.Wait()
-	elapsed := time.Since(start)
+	lat, status, elapsed := postRush(b, tokens, likeRushConns, func(int) string {
+		return fmt.Sprintf("%s/api/v1/candidates/%d/likes", e.HTTP.URL, hot)
+	})
 	counts := map[int]int{}
 	for _, st := range status {
 		counts[st]++

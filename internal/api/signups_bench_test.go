@@ -1,10 +1,8 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -86,59 +84,16 @@ func benchSignupRush(b *testing.B, engine string) {
 	if err := s.DecideOrganization(ctx, org.ID, zhiyuan.OrgApproved, "", acc.ID, nil); err != nil {
 		b.Fatal(err)
 	}
-	batch := make([]sqlstore.BulkVolunteer, signupRushClients)
-	for i := range batch {
-		batch[i] = sqlstore.BulkVolunteer{
-			Volunteer: &zhiyuan.Volunteer{Name: fmt.Sprintf("跑友%d", i), IDType: zhiyuan.IDResident, IDNumberMasked: "440***********001X",
-				Phone: e.NewPhone(), RegionCode: "440106", BirthDate: time.Date(1995, 3, 1, 0, 0, 0, 0, time.UTC), Sex: "male"},
-			Secrets: sqlstore.VolunteerSecrets{PasswordHash: hash, IDNumberIndex: fmt.Sprintf("rush%d", i)},
-		}
-	}
-	if err := s.BulkCreateVolunteers(ctx, batch); err != nil {
-		b.Fatal(err)
-	}
-	tokens := make([]string, signupRushClients)
-	for i, bv := range batch {
-		sess, err := s.CreateSession(ctx, bv.Volunteer.AccountID, zhiyuan.SessionAPI, time.Hour, zhiyuan.Client{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		tokens[i] = sess.Token
-	}
+	batch, tokens := rushCrowd(b, e, signupRushClients, "rush", "跑友", hash)
 
 	rawRate0 := rawRush(b, e, org.ID, acc.ID, 120, batch)
 
 	// Through the API.
 	sessions := signupRushActivity(b, e, org.ID, acc.ID, 3)
-	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: signupRushConns, MaxIdleConnsPerHost: signupRushConns}}
-	defer client.CloseIdleConnections()
-	lat := make([]time.Duration, signupRushClients)
-	status := make([]int, signupRushClients)
-	var wg sync.WaitGroup
-	gate := make(chan struct{})
-	for i := range signupRushClients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/sessions/%d/signups", e.HTTP.URL, sessions[i%signupRushSessions]), bytes.NewReader(nil))
-			req.Header.Set("Authorization", "Bearer "+tokens[i])
-			<-gate
-			t0 := time.Now()
-			res, err := client.Do(req)
-			if err != nil {
-				b.Errorf("sign-up %d: %v", i, err)
-				return
-			}
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			lat[i], status[i] = time.Since(t0), res.StatusCode
-		}()
-	}
 	q0 := s.Statements()
-	start := time.Now()
-	close(gate)
-	wg.Wait()
-	elapsed := time.Since(start)
+	lat, status, elapsed := postRush(b, tokens, signupRushConns, func(i int) string {
+		return fmt.Sprintf("%s/api/v1/sessions/%d/signups", e.HTTP.URL, sessions[i%signupRushSessions])
+	})
 	statements := float64(s.Statements()-q0) / signupRushClients
 	counts := map[int]int{}
 	for _, st := range status {
