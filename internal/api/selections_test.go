@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -214,6 +215,10 @@ func TestLikeLimitsAPI(t *testing.T) {
 		entries, err := e.Store.FindAudit(t.Context(), zhiyuan.AuditFilter{RegionPrefix: "*", Action: "like.void"})
 		if err != nil || len(entries) != 1 || entries[0].ActorID != s.cityAdmin {
 			t.Fatalf("void audited: %+v %v", entries, err)
+		}
+		// The voided address is personal data: the entry names its network only.
+		if d := entries[0].Detail; strings.Contains(d, "127.0.0.1") || !strings.Contains(d, "127.0.0.*") {
+			t.Fatalf("void audit detail %q: want the address masked as 127.0.0.*", d)
 		}
 	})
 }

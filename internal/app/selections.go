@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zhiyuan"
+	"zhiyuan/internal/pii"
 	"zhiyuan/internal/proof"
 	"zhiyuan/internal/sqlstore"
 )
@@ -536,7 +537,9 @@ func (a *App) VoidLikes(ctx context.Context, p *zhiyuan.Principal, campaignID in
 	var detail string
 	switch {
 	case in.IP != "":
-		detail = n.NomineeName + "：按地址 " + in.IP
+		// The audit log keeps no one's address in clear: the masked network says which
+		// addresses were voided without naming the person behind one (pii.MaskIP).
+		detail = n.NomineeName + "：按地址 " + pii.MaskIP(in.IP)
 	case !in.RegisteredFrom.IsZero() && in.RegisteredUntil.After(in.RegisteredFrom):
 		detail = n.NomineeName + "：按注册时间 " + zhiyuan.CreditDate(in.RegisteredFrom) + " 至 " + zhiyuan.CreditDate(in.RegisteredUntil)
 	default:

@@ -2,6 +2,8 @@ package pii
 
 import (
 	"errors"
+	"fmt"
+	"net/netip"
 	"strings"
 )
 
@@ -136,4 +138,22 @@ func MaskName(s string) string {
 		}
 	}
 	return string(r)
+}
+
+// MaskIP returns a client address with its host part hidden, for records that must say
+// which network something came from without naming the person's address: an IPv4
+// address keeps its first three octets ("203.0.113.*"), an IPv6 address its /48 (the
+// site a provider hands out, "2001:db8:1::/48"). Anything that does not parse as an
+// address is replaced whole by "*".
+func MaskIP(s string) string {
+	addr, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return "*"
+	}
+	addr = addr.Unmap().WithZone("")
+	if addr.Is4() {
+		b := addr.As4()
+		return fmt.Sprintf("%d.%d.%d.*", b[0], b[1], b[2])
+	}
+	return netip.PrefixFrom(addr, 48).Masked().String()
 }

@@ -155,3 +155,21 @@ func TestMaskVolunteerNo(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskIP: an address in a record keeps its network, never its host.
+func TestMaskIP(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"203.0.113.77":         "203.0.113.*",
+		" 10.9.9.9 ":           "10.9.9.*",
+		"::ffff:192.0.2.1":     "192.0.2.*",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1::/48",
+		"fe80::1%eth0":         "fe80::/48",
+		"not an address":       "*",
+		"":                     "*",
+	} {
+		if got := MaskIP(in); got != want {
+			t.Errorf("MaskIP(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
