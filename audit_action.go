@@ -28,6 +28,7 @@ var auditActions = map[string]string{
 	"campaign.create":        "发起主题活动",
 	"campaign.enter":         "活动参加主题活动",
 	"campaign.refuse":        "退回参加主题活动的活动",
+	"campaign.cover":         "更换主题活动封面图片",
 	"need.post":              "发布服务需求",
 	"selection.create":       "设置身边雷锋评选",
 	"nomination.create":      "提名身边雷锋",

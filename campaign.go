@@ -1,6 +1,7 @@
 package zhiyuan
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,8 +53,21 @@ type Campaign struct {
 	Categories  []Category     `json:"categories"`
 	Keywords    []string       `json:"keywords"`
 	Status      CampaignStatus `json:"status"`
-	CreatedBy   int64          `json:"-"`
-	CreatedAt   time.Time      `json:"created_at"`
+	// CoverVersion counts the campaign's cover images (0: none yet). It is part of the
+	// cover's address, so a new cover is fetched at once while an unchanged one may be
+	// cached for good.
+	CoverVersion int64     `json:"cover_version"`
+	CoverURL     string    `json:"cover_url,omitempty"` // API only: where the cover is served
+	CreatedBy    int64     `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// CoverPath is the page address of the campaign's cover, or "" without one.
+func (c *Campaign) CoverPath() string {
+	if c.CoverVersion == 0 {
+		return ""
+	}
+	return "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/cover?v=" + strconv.FormatInt(c.CoverVersion, 10)
 }
 
 // From is the first instant of the campaign: the start of StartsOn in Beijing.

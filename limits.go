@@ -65,6 +65,15 @@ const (
 	LeagueLaggingPercent = 80
 )
 
+// A campaign's cover image (issue 16): any JPEG or PNG within the card photo's upload
+// limits (internal/proof: 5 MB, sides 100 to 12,000 pixels, decoded size) is cropped to
+// the centre and re-encoded at this landscape 16:9 size: wide enough for a phone's
+// screen at twice its density, and about 60 KB a campaign.
+const (
+	CampaignCoverWidth  = 960
+	CampaignCoverHeight = 540
+)
+
 // fieldLimits are the limits by the name pages use for them (FieldLimit).
 var fieldLimits = map[string]int{
 	"name":            MaxNameRunes,

@@ -135,6 +135,13 @@ var catalogue = map[Msg]string{
 	"confirm.refuse_campaign":       "退回后该活动的时长和人数不再计入本次活动和排名，组织也不能再次参加。理由：{reason}。不能撤销。",
 	"campaign.sheet_title":          "{name}·{level}排名（按{by}）",
 
+	// Campaign cover images (issue 16: internal/app/campaign_covers.go); the image's own
+	// problems use the card photo's sentences (card.photo_*), as the same code checks it.
+	"notfound.campaign_cover": "这项主题活动还没有封面图片",
+	"campaign.cover_choose":   "请选择封面图片文件后再提交",
+	"campaign.cover_saved":    "封面图片已更新",
+	"api.cover_multipart":     "请以 multipart/form-data 上传封面图片（字段名 cover）",
+
 	// Needs and taking them (issue 15: need.go, internal/app/needs.go).
 	"need.title_required":        "请填写需求名称",
 	"need.title_long":            "需求名称不能超过{max}个字",

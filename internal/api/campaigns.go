@@ -1,12 +1,15 @@
 package api
 
 import (
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/proof"
 )
 
 // Campaigns and the contest (大比拼), issue 16 (openapi/campaigns.json).
@@ -20,6 +23,7 @@ type campaignRequest struct {
 	RegionCode  string   `json:"region_code"`
 	Categories  []string `json:"categories"`
 	Keywords    []string `json:"keywords"`
+	Cover       string   `json:"cover"` // optional: base64 JPEG or PNG, or set later with PUT …/cover
 }
 
 // campaignJSON is a campaign with its headline figures and the ranking definitions.
@@ -45,6 +49,9 @@ func (x *API) toCampaignJSON(c *zhiyuan.Campaign) campaignJSON {
 	if c.Keywords == nil {
 		c.Keywords = []string{}
 	}
+	if c.CoverVersion != 0 {
+		c.CoverURL = fmt.Sprintf("/api/v1/campaigns/%d/cover?v=%d", c.ID, c.CoverVersion)
+	}
 	return campaignJSON{Campaign: c, RegionName: x.app.RegionName(c.RegionCode)}
 }
 
@@ -58,11 +65,51 @@ func (x *API) createCampaign(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 	for _, c := range req.Categories {
 		in.Categories = append(in.Categories, zhiyuan.Category(c))
 	}
-	c, err := x.app.CreateCampaign(r.Context(), p, in)
+	var cover []byte
+	if req.Cover != "" {
+		var err error
+		if cover, err = base64.StdEncoding.DecodeString(req.Cover); err != nil {
+			return zhiyuan.FieldFail(zhiyuan.EInvalid, "cover", "card.photo_unreadable")
+		}
+	}
+	c, err := x.app.CreateCampaignWithCover(r.Context(), p, in, cover)
 	if err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusCreated, x.toCampaignJSON(c))
+	return nil
+}
+
+// putCampaignCover replaces a campaign's cover: multipart/form-data, the image in the
+// field "cover".
+func (x *API) putCampaignCover(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	img, err := httpx.ReadImageUpload(w, r, "cover", proof.MaxPhotoBytes, "api.cover_multipart")
+	if err != nil {
+		return err
+	}
+	c, err := x.app.SetCampaignCover(r.Context(), p, id, img)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, x.toCampaignJSON(c))
+	return nil
+}
+
+// getCampaignCover serves a campaign's cover, public and cacheable.
+func (x *API) getCampaignCover(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	img, v, err := x.app.CampaignCover(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WritePublicImage(w, r, "campaign-cover", id, v, img)
 	return nil
 }
 

@@ -55,6 +55,8 @@ func (x *API) routes() {
 	x.handle("POST", "/campaigns", false, x.createCampaign)
 	x.handle("GET", "/campaigns", true, x.listCampaigns)
 	x.handle("GET", "/campaigns/{id}", true, x.getCampaign)
+	x.handle("PUT", "/campaigns/{id}/cover", false, x.putCampaignCover)
+	x.handle("GET", "/campaigns/{id}/cover", true, x.getCampaignCover)
 	x.handle("GET", "/campaigns/{id}/activities", true, x.campaignActivities)
 	x.handle("GET", "/campaigns/{id}/rankings", true, x.campaignRankings)
 	x.handle("GET", "/campaigns/{id}/rankings.xlsx", true, x.campaignRankingsSheet)

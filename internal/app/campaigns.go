@@ -25,6 +25,15 @@ import (
 // CreateCampaign validates and records a campaign; bad fields are 422 naming each field,
 // a region outside the caller's scope 403.
 func (a *App) CreateCampaign(ctx context.Context, p *zhiyuan.Principal, in zhiyuan.Campaign) (*zhiyuan.Campaign, error) {
+	return a.createCampaign(ctx, p, in, nil, nil)
+}
+
+// createCampaign creates the campaign with its cover img when not nil; coverErr is the
+// cover's problem, reported with the other fields'.
+func (a *App) createCampaign(ctx context.Context, p *zhiyuan.Principal, in zhiyuan.Campaign, img []byte, coverErr error) (*zhiyuan.Campaign, error) {
+	if zhiyuan.ErrorCode(coverErr) == zhiyuan.ERateLimited {
+		return nil, coverErr
+	}
 	if p == nil || p.AccountID == 0 {
 		return nil, zhiyuan.Fail(zhiyuan.EUnauthorized, "auth.login_required")
 	}
@@ -42,6 +51,7 @@ func (a *App) CreateCampaign(ctx context.Context, p *zhiyuan.Principal, in zhiyu
 	if err := c.Validate(); err != nil {
 		pr.Merge("", err)
 	}
+	pr.Merge("", coverErr)
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
@@ -49,7 +59,13 @@ func (a *App) CreateCampaign(ctx context.Context, p *zhiyuan.Principal, in zhiyu
 		a.authorize(ctx, p, zhiyuan.ActRegionManage, zhiyuan.Resource{RegionCode: c.RegionCode})
 		return nil, zhiyuan.FieldFail(zhiyuan.EForbidden, "region_code", "campaign.creator_required")
 	}
-	if err := a.store.CreateCampaign(ctx, &c); err != nil {
+	var err error
+	if img != nil {
+		err = a.store.CreateCampaignWithCover(ctx, &c, img)
+	} else {
+		err = a.store.CreateCampaign(ctx, &c)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := a.audit(ctx, p, "campaign.create", "campaign", strconv.FormatInt(c.ID, 10), c.RegionCode, 0, c.Name); err != nil {

@@ -58,11 +58,6 @@ var decodeSlots = make(chan struct{}, MaxPhotoDecodes)
 // The field every photo error names, as the application form and the API call it.
 const photoField = "photo"
 
-// photoErr refuses a photo with the catalogue sentence reason and its parameters.
-func photoErr(reason zhiyuan.Msg, args ...any) error {
-	return zhiyuan.FieldFail(zhiyuan.EInvalid, photoField, reason, args...)
-}
-
 // NormalizePhoto is NormalizePhotoContext without a caller's context: it waits at most
 // PhotoDecodeWait for a decoding slot.
 func NormalizePhoto(data []byte) ([]byte, error) {
@@ -79,7 +74,28 @@ func NormalizePhoto(data []byte) ([]byte, error) {
 // file glued to the end) survives. Other errors are zhiyuan EInvalid errors naming the
 // field "photo", in Chinese.
 func NormalizePhotoContext(ctx context.Context, data []byte) ([]byte, error) {
-	cost, err := checkPhoto(data)
+	return normalize(ctx, data, photoField, ErrPhotoBusy, PhotoWidth, PhotoHeight)
+}
+
+// ErrCoverBusy is ErrPhotoBusy for a campaign's cover image.
+var ErrCoverBusy = zhiyuan.FieldFail(zhiyuan.ERateLimited, coverField, "card.photo_busy")
+
+// The field every cover error names, as the campaign forms and the API call it.
+const coverField = "cover"
+
+// NormalizeCoverContext turns an uploaded image into a campaign's cover exactly as
+// NormalizePhotoContext makes a card photo (same types, limits, decoding slots and
+// re-encoding, so nothing but pixels survives), cropped to the cover's landscape shape
+// and scaled to zhiyuan.CampaignCoverWidth × CampaignCoverHeight. Errors name the field
+// "cover".
+func NormalizeCoverContext(ctx context.Context, data []byte) ([]byte, error) {
+	return normalize(ctx, data, coverField, ErrCoverBusy, zhiyuan.CampaignCoverWidth, zhiyuan.CampaignCoverHeight)
+}
+
+// normalize checks, decodes and re-encodes an uploaded image as a tw × th JPEG, errors
+// naming field (busy when no decoding slot frees up in time).
+func normalize(ctx context.Context, data []byte, field string, busy error, tw, th int) ([]byte, error) {
+	cost, err := checkImage(data, field)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +105,7 @@ func NormalizePhotoContext(ctx context.Context, data []byte) ([]byte, error) {
 	case decodeSlots <- struct{}{}:
 		defer func() { <-decodeSlots }()
 	case <-wait.Done():
-		return nil, ErrPhotoBusy
+		return nil, busy
 	}
 	var img image.Image
 	if isJPEG(data) {
@@ -98,9 +114,9 @@ func NormalizePhotoContext(ctx context.Context, data []byte) ([]byte, error) {
 		img, err = png.Decode(bytes.NewReader(data))
 	}
 	if err != nil {
-		return nil, photoErr("card.photo_unreadable")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, field, "card.photo_unreadable")
 	}
-	out := cardPhoto(img, exifOrientation(data))
+	out := fitImage(img, exifOrientation(data), tw, th)
 	img = nil
 	if cost > bigDecode {
 		// The original is now garbage of up to MaxPhotoDecodeBytes. Left to the pacer
@@ -111,7 +127,7 @@ func NormalizePhotoContext(ctx context.Context, data []byte) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: photoQuality}); err != nil {
-		return nil, fmt.Errorf("proof: encoding card photo: %w", err)
+		return nil, fmt.Errorf("proof: encoding image: %w", err)
 	}
 	return buf.Bytes(), nil
 }
@@ -133,6 +149,15 @@ const bigDecode = 8 << 20
 // checkPhoto applies every limit before decoding (type, bytes, sides, decoded size),
 // reading headers only, and returns the decoded size.
 func checkPhoto(data []byte) (int64, error) {
+	return checkImage(data, photoField)
+}
+
+// checkImage is checkPhoto with errors naming field.
+func checkImage(data []byte, field string) (int64, error) {
+	// photoErr refuses the image with the catalogue sentence reason and its parameters.
+	photoErr := func(reason zhiyuan.Msg, args ...any) error {
+		return zhiyuan.FieldFail(zhiyuan.EInvalid, field, reason, args...)
+	}
 	if len(data) == 0 {
 		return 0, photoErr("card.photo_required")
 	}
@@ -327,7 +352,11 @@ func adobeRGB(data []byte) bool {
 // is symmetric, so for the orientations that swap width and height it is enough to
 // crop to the swapped shape.
 func cardPhoto(img image.Image, orientation int) *image.RGBA {
-	tw, th := PhotoWidth, PhotoHeight
+	return fitImage(img, orientation, PhotoWidth, PhotoHeight)
+}
+
+// fitImage is cardPhoto for any target size tw × th (a campaign's cover too).
+func fitImage(img image.Image, orientation, tw, th int) *image.RGBA {
 	swap := orientation >= 5 && orientation <= 8
 	if swap {
 		tw, th = th, tw

@@ -16,13 +16,13 @@ import (
 // one recounts the campaign (RecountCampaign).
 
 const campaignCols = `c.id, c.name, c.theme, c.description, c.starts_on, c.ends_on, c.region_code, c.categories, c.keywords,
-	c.status, c.created_by, c.created_at`
+	c.status, COALESCE((SELECT cv.version FROM campaign_covers cv WHERE cv.campaign_id = c.id), 0), c.created_by, c.created_at`
 
 func scanCampaign(r rowScanner) (*zhiyuan.Campaign, error) {
 	var c zhiyuan.Campaign
 	var cats, kws, status string
 	if err := r.Scan(&c.ID, &c.Name, &c.Theme, &c.Description, &c.StartsOn, &c.EndsOn, &c.RegionCode, &cats, &kws,
-		&status, &c.CreatedBy, &c.CreatedAt); err != nil {
+		&status, &c.CoverVersion, &c.CreatedBy, &c.CreatedAt); err != nil {
 		return nil, err
 	}
 	for _, s := range splitLines(cats) {
@@ -36,12 +36,67 @@ func scanCampaign(r rowScanner) (*zhiyuan.Campaign, error) {
 
 // CreateCampaign inserts a validated campaign, open.
 func (s *Store) CreateCampaign(ctx context.Context, c *zhiyuan.Campaign) error {
+	return s.createCampaign(ctx, s.writer(), c)
+}
+
+// CreateCampaignWithCover inserts a validated campaign with its cover (already
+// re-encoded) in one transaction: a campaign never exists without the cover it was
+// created with.
+func (s *Store) CreateCampaignWithCover(ctx context.Context, c *zhiyuan.Campaign, cover []byte) error {
+	return s.inTx(ctx, func(tx conn) error {
+		if err := s.createCampaign(ctx, tx, c); err != nil {
+			return err
+		}
+		v, err := s.setCampaignCover(ctx, tx, c.ID, cover, c.CreatedBy)
+		c.CoverVersion = v
+		return err
+	})
+}
+
+// SetCampaignCover stores a campaign's new cover (already re-encoded) and its audit entry
+// in one transaction and returns the cover's version.
+func (s *Store) SetCampaignCover(ctx context.Context, campaignID int64, cover []byte, by int64, audit *zhiyuan.AuditEntry) (int64, error) {
+	var v int64
+	err := s.inTx(ctx, func(tx conn) (err error) {
+		if v, err = s.setCampaignCover(ctx, tx, campaignID, cover, by); err != nil {
+			return err
+		}
+		if audit != nil {
+			return s.appendAudit(ctx, tx, audit)
+		}
+		return nil
+	})
+	return v, err
+}
+
+// setCampaignCover upserts the cover, one version up from the last.
+func (s *Store) setCampaignCover(ctx context.Context, tx conn, campaignID int64, cover []byte, by int64) (int64, error) {
+	var v int64
+	err := tx.queryRow(ctx, `INSERT INTO campaign_covers (campaign_id, image, version, updated_by, updated_at)
+		VALUES (?, ?, 1, ?, ?) ON CONFLICT (campaign_id) DO UPDATE SET image = excluded.image,
+		version = campaign_covers.version + 1, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+		RETURNING version`, campaignID, cover, by, s.now()).Scan(&v)
+	return v, err
+}
+
+// CampaignCover returns a campaign's cover and its version, or ENotFound without one.
+func (s *Store) CampaignCover(ctx context.Context, campaignID int64) ([]byte, int64, error) {
+	var img []byte
+	var v int64
+	err := s.reader().queryRow(ctx, `SELECT image, version FROM campaign_covers WHERE campaign_id = ?`, campaignID).Scan(&img, &v)
+	if err == sql.ErrNoRows {
+		return nil, 0, notFound("notfound.campaign_cover")
+	}
+	return img, v, err
+}
+
+func (s *Store) createCampaign(ctx context.Context, db conn, c *zhiyuan.Campaign) error {
 	c.CreatedAt, c.Status = s.now(), zhiyuan.CampaignOpen
 	cats := make([]string, len(c.Categories))
 	for i, cat := range c.Categories {
 		cats[i] = string(cat)
 	}
-	id, err := s.writer().insert(ctx, `INSERT INTO campaigns (name, theme, description, starts_on, ends_on, region_code,
+	id, err := db.insert(ctx, `INSERT INTO campaigns (name, theme, description, starts_on, ends_on, region_code,
 		categories, keywords, status, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Name, c.Theme, c.Description, c.StartsOn, c.EndsOn, c.RegionCode, strings.Join(cats, "\n"),
 		strings.Join(c.Keywords, "\n"), string(c.Status), c.CreatedBy, c.CreatedAt)

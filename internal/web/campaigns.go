@@ -10,6 +10,7 @@ import (
 	"zhiyuan"
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/proof"
 )
 
 // Pages of campaigns and the contest (大比拼, issue 16): the list, the form a province or
@@ -54,7 +55,8 @@ func (x *Web) renderCampaignNew(w http.ResponseWriter, r *http.Request, p *zhiyu
 		return zhiyuan.Fail(zhiyuan.EForbidden, "campaign.creator_required")
 	}
 	data := map[string]any{"Title": "发起主题活动", "Form": f, "Regions": choices, "Categories": zhiyuan.Categories,
-		"NameMax": zhiyuan.CampaignNameMax, "ThemeMax": zhiyuan.CampaignThemeMax, "TextMax": zhiyuan.CampaignTextMax}
+		"NameMax": zhiyuan.CampaignNameMax, "ThemeMax": zhiyuan.CampaignThemeMax, "TextMax": zhiyuan.CampaignTextMax,
+		"CoverMaxMB": proof.MaxPhotoBytes >> 20, "CoverW": zhiyuan.CampaignCoverWidth, "CoverH": zhiyuan.CampaignCoverHeight}
 	if formErr != nil {
 		data["Fields"], data["Error"] = formProblems(formErr)
 	}
@@ -63,7 +65,13 @@ func (x *Web) renderCampaignNew(w http.ResponseWriter, r *http.Request, p *zhiyu
 }
 
 func (x *Web) campaignCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
-	if err := r.ParseForm(); err != nil {
+	var cover []byte
+	if isMultipart(r) {
+		var err error
+		if cover, err = readCover(w, r); err != nil {
+			return x.renderCampaignNew(w, r, p, httpx.Status(zhiyuan.ErrorCode(err)), campaignForm{}, err)
+		}
+	} else if err := r.ParseForm(); err != nil {
 		return zhiyuan.Fail(zhiyuan.EInvalid, "web.form_bad")
 	}
 	f := campaignForm{Name: trim(r, "name"), Theme: trim(r, "theme"), Description: trim(r, "description"),
@@ -75,7 +83,7 @@ func (x *Web) campaignCreate(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		in.Categories = append(in.Categories, zhiyuan.Category(c))
 	}
 	in.Keywords = strings.FieldsFunc(f.Keywords, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' })
-	c, err := x.app.CreateCampaign(r.Context(), p, in)
+	c, err := x.app.CreateCampaignWithCover(r.Context(), p, in, cover)
 	if err != nil {
 		if !isFormError(err) && zhiyuan.ErrorCode(err) != zhiyuan.EForbidden {
 			return err
@@ -164,7 +172,8 @@ func (x *Web) renderCampaign(w http.ResponseWriter, r *http.Request, p *zhiyuan.
 		"Ranking": ranking, "Level": level, "By": by, "Def": zhiyuan.RankDefinitions[by], "Definitions": defs,
 		"Levels": levels, "Bys": bys, "Activities": acts, "AQ": aq, "Categories": zhiyuan.Categories,
 		"CanRun": canRun, "Refused": refused, "Selection": sel, "Enterable": enterable, "OK": q.Get("ok"),
-		"ActivityID": r.PostFormValue("activity_id"), "Reason": r.PostFormValue("reason")}
+		"ActivityID": r.PostFormValue("activity_id"), "Reason": r.PostFormValue("reason"),
+		"CoverMaxMB": proof.MaxPhotoBytes >> 20, "CoverW": zhiyuan.CampaignCoverWidth, "CoverH": zhiyuan.CampaignCoverHeight}
 	if formErr == nil {
 		formErr = pr.Err()
 		if formErr != nil && status == http.StatusOK {

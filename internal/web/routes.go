@@ -31,6 +31,8 @@ func (x *Web) routes() {
 	x.handle("GET /campaigns/new", false, x.campaignNewPage)
 	x.handle("POST /campaigns", false, x.campaignCreate)
 	x.handle("GET /campaigns/{id}", true, x.campaignPage)
+	x.handle("GET /campaigns/{id}/cover", true, x.campaignCover)
+	x.handle("POST /campaigns/{id}/cover", false, x.campaignCoverForm)
 	x.confirmable("/campaigns/{id}/enter", x.askEnterCampaign, x.enterCampaignForm)
 	x.confirmable("/campaigns/{id}/refuse", x.askRefuseCampaignEntry, x.refuseCampaignForm)
 	// Exemplary people (身边雷锋): selection, nominations, consent, review, candidates and
