@@ -23,16 +23,17 @@ import (
 
 // BenchmarkCampaignRankings times the contest (大比拼) of a campaign with 500 activities
 // and 50,000 confirmed hour entries, and of a campaign with 50,000 activities and
-// ZHIYUAN_BENCH_CAMPAIGN_HOURS entries (default 200,000; 5,000,000 is what the issue
-// asks, about 80 minutes of loading per engine on 2 cores at the ~1,000 entries/s
-// measured), both in the same database with the same
-// 200 organisations and 20,000 volunteers, on each engine. One contest read is what the
-// campaign page shows: its figures (by city and by day) and the rankings of cities,
-// districts and organisations. The entries go in through the ledger's tables after the
-// activities are entered, so the confirmation trigger keeps the campaign's figures as it
-// would for entries confirmed one by one; the rankings read those kept rows, bounded by
-// units (cities, districts, organisations, days), not entries, so ratio should stay
-// under 1.5. load_s and entries/s are the large campaign's loading.
+// ZHIYUAN_BENCH_CAMPAIGN_HOURS entries (default 200,000; the issue asks for 5,000,000),
+// both in the same database with the same 200 organisations and 20,000 volunteers, on
+// each engine. One contest read is what the campaign page shows: its figures (by city and
+// by day) and the rankings of cities, districts and organisations. The activities are
+// entered first; the entries go in through the set-based loader (sqlstore.LoadFastHours:
+// generate_series or a recursive CTE, the confirmation triggers suspended), which then
+// runs the product's own recount of the campaign's kept figures, the same figures the
+// triggers keep entry by entry (TestLoadFastHoursMatchesTriggers). The rankings read
+// those kept rows, bounded by units (cities, districts, organisations, days), not
+// entries, so ratio should stay under 1.5. load_s and entries/s are the large campaign's
+// loading, recount included.
 func BenchmarkCampaignRankings(b *testing.B) {
 	const smallActs, smallHours, bigActs = 500, 50_000, 50_000
 	bigHours := 200_000
@@ -99,7 +100,7 @@ func benchCampaign(b *testing.B, engine string, counties []string, smallActs, sm
 	}
 	// campaign makes n activities (one session each, in March 2027) entered into a new
 	// campaign over 广东, and returns the campaign and the sessions.
-	campaign := func(name string, n int) (*zhiyuan.Campaign, []int64, []*zhiyuan.Organization) {
+	campaign := func(name string, n int) (*zhiyuan.Campaign, []int64) {
 		c := &zhiyuan.Campaign{Name: name, StartsOn: "2027-03-01", EndsOn: "2027-03-31", RegionCode: "440000", CreatedBy: acc.ID}
 		if err := s.CreateCampaign(ctx, c); err != nil {
 			b.Fatal(err)
@@ -117,55 +118,32 @@ func benchCampaign(b *testing.B, engine string, counties []string, smallActs, sm
 				b.Fatal(err)
 			}
 		}
-		ids, sessions, owners := make([]int64, n), make([]int64, n), make([]*zhiyuan.Organization, n)
-		index := map[int64]int{}
+		ids := make([]int64, n)
 		for i, act := range acts {
-			ids[i], owners[i] = act.ID, orgs[i%len(orgs)]
-			index[act.ID] = i
+			ids[i] = act.ID
 		}
-		// The bulk insert leaves the sessions' ids unset: read them back.
-		rows, err := s.DB().QueryContext(ctx, s.Rebind(`SELECT id, activity_id FROM activity_sessions WHERE activity_id >= ? AND activity_id <= ?`),
-			slices.Min(ids), slices.Max(ids))
-		if err != nil {
-			b.Fatal(err)
-		}
-		for rows.Next() {
-			var se, act int64
-			if err := rows.Scan(&se, &act); err != nil {
-				b.Fatal(err)
-			}
-			sessions[index[act]] = se
-		}
-		rows.Close()
 		if err := s.BulkEnterCampaign(ctx, c.ID, ids, acc.ID); err != nil {
 			b.Fatal(err)
 		}
-		return c, sessions, owners
+		return c, ids
 	}
-	load := func(sessions []int64, owners []*zhiyuan.Organization, n int) {
-		const per = 20_000
-		for done := 0; done < n; done += per {
-			list := make([]sqlstore.PastHours, 0, per)
-			for range min(per, n-done) {
-				k := rng.IntN(len(sessions))
-				list = append(list, sqlstore.PastHours{VolunteerID: vols[rng.IntN(len(vols))], SessionID: sessions[k], OrgID: owners[k].ID,
-					Minutes: int64(60 + 30*rng.IntN(6)), RecordedAt: time.Date(2027, 3, 2, 0, 0, 0, 0, time.UTC)})
-			}
-			if err := s.LoadConfirmedHours(ctx, list, acc.ID); err != nil {
-				b.Fatal(err)
-			}
+	load := func(acts []int64, n int) {
+		if err := s.LoadFastHours(ctx, sqlstore.FastHours{FirstActivity: slices.Min(acts), LastActivity: slices.Max(acts),
+			FirstVolunteer: slices.Min(vols), LastVolunteer: slices.Max(vols), Entries: int64(n),
+			RecordedAt: time.Date(2027, 3, 2, 0, 0, 0, 0, time.UTC), ConfirmedBy: acc.ID}); err != nil {
+			b.Fatal(err)
 		}
 	}
-	small, smallSessions, smallOwners := campaign("小活动", smallActs)
-	load(smallSessions, smallOwners, smallHours)
-	big, bigSessions, bigOwners := campaign("大活动", bigActs)
+	small, smallIDs := campaign("小活动", smallActs)
+	load(smallIDs, smallHours)
+	big, bigIDs := campaign("大活动", bigActs)
 	started := time.Now()
-	load(bigSessions, bigOwners, bigHours)
+	load(bigIDs, bigHours)
 	loaded := time.Since(started)
-	// Every confirmation updates its campaign's few summary rows in place, which on
-	// PostgreSQL leaves a dead row version each time until (auto)vacuum clears them; a
-	// bulk load of hundreds of thousands in minutes outruns autovacuum, so the read would
-	// measure the backlog rather than the steady state. VACUUM does what autovacuum does.
+	// A bulk load of millions of rows in minutes outruns autovacuum and autoanalyze, so the
+	// read would be planned on stale statistics (and, after entries confirmed one by one,
+	// wade through dead row versions of the summary rows). VACUUM ANALYZE does what
+	// autovacuum does.
 	if engine == "postgres" {
 		if _, err := s.DB().ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
 			b.Fatal(err)

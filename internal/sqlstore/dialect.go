@@ -80,6 +80,15 @@ type dialect interface {
 	// on PostgreSQL "SELECT * FROM unnest(CAST(? AS type[]), …)" with one array a column,
 	// parsed and bound once per column instead of once per value (the import's batches).
 	rowsSource(types []string, rows [][]any) (string, []any)
+	// series is a FROM-clause source of the integers 0 … n-1 as column i of alias g (the
+	// campaign benchmark's set-based loader, campaign_bulk.go): generate_series on
+	// PostgreSQL, a recursive CTE on SQLite. n is written into the SQL as a number.
+	series(n int64) string
+	// suspendInsertTriggers removes the AFTER INSERT triggers of table for the rest of the
+	// transaction c and returns what puts them back (before it commits): PostgreSQL
+	// disables them (ALTER TABLE takes the table's exclusive lock until the end), SQLite
+	// drops and recreates them from their own text, DDL being transactional there too.
+	suspendInsertTriggers(ctx context.Context, c conn, table string) (resume func() error, err error)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database; anything else is the path of
@@ -459,4 +468,75 @@ func (postgresDialect) lockTables(names []string) string {
 // PostgreSQL's READ COMMITTED takes a new snapshot per statement; REPEATABLE READ keeps one.
 func (postgresDialect) snapshotTx() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+// The campaign benchmark's set-based loader (campaign_bulk.go).
+
+func (sqliteDialect) series(n int64) string {
+	m := strconv.FormatInt(n, 10)
+	return `(WITH RECURSIVE g(i) AS (SELECT 0 WHERE 0 < ` + m + ` UNION ALL SELECT i + 1 FROM g WHERE i + 1 < ` + m + `) SELECT i FROM g) AS g`
+}
+
+func (postgresDialect) series(n int64) string {
+	return `generate_series(0, ` + strconv.FormatInt(n-1, 10) + `) AS g(i)`
+}
+
+func (sqliteDialect) suspendInsertTriggers(ctx context.Context, c conn, table string) (func() error, error) {
+	type trig struct{ name, sql string }
+	var list []trig
+	err := eachRow(ctx, c, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?
+		AND upper(sql) LIKE '%AFTER INSERT ON%' ORDER BY name`, []any{table}, func(r rowScanner) error {
+		var t trig
+		if err := r.Scan(&t.name, &t.sql); err != nil {
+			return err
+		}
+		list = append(list, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range list {
+		if _, err := c.exec(ctx, `DROP TRIGGER "`+t.name+`"`); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		for _, t := range list {
+			if _, err := c.exec(ctx, t.sql); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+func (postgresDialect) suspendInsertTriggers(ctx context.Context, c conn, table string) (func() error, error) {
+	var names []string
+	err := eachRow(ctx, c, `SELECT t.tgname FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid
+		WHERE r.relname = ? AND NOT t.tgisinternal AND t.tgenabled <> 'D'
+		AND (t.tgtype & 4) <> 0 AND (t.tgtype & 66) = 0 ORDER BY t.tgname`, []any{table}, func(r rowScanner) error {
+		var n string
+		if err := r.Scan(&n); err != nil {
+			return err
+		}
+		names = append(names, n)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if _, err := c.exec(ctx, `ALTER TABLE `+table+` DISABLE TRIGGER `+n); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		for _, n := range names {
+			if _, err := c.exec(ctx, `ALTER TABLE `+table+` ENABLE TRIGGER `+n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
 }
