@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -121,7 +122,7 @@ func (w *benchWorld) bulkHours(tb testing.TB, s *sqlstore.Store, engine string, 
 			SELECT v.id, n.g / %[1]d + 1, 'attended', 60 + 30 * ((n.g * 7919) %% 6), s.id, s.org_id, '', s.ends_at,
 				CASE WHEN n.g < %[1]d THEN %[3]s ELSE %[4]s END, %[5]s
 			FROM (`+series+`) n JOIN bench_v v ON v.k = n.g %% %[1]d JOIN bench_s s ON s.k = (n.g * 2654435761) %% %[2]d
-			ORDER BY n.g`,
+			ORDER BY v.id, n.g`,
 			vols, sessions, genesis, fmt.Sprintf(hash, fmt.Sprintf("n.g - %d + 1", vols)), fmt.Sprintf(hash, "n.g + 1"), lo, hi))
 		exec(`INSERT INTO hour_confirmations (entry_id, volunteer_id, session_id, confirmed_by, confirmed_at, rating, comment, entry_hash, hash)
 			SELECT e.id, e.volunteer_id, e.session_id, ?, e.recorded_at, 5, '', e.hash, e.hash FROM hour_entries e WHERE e.id > ?`, w.admin, last)
@@ -131,6 +132,9 @@ func (w *benchWorld) bulkHours(tb testing.TB, s *sqlstore.Store, engine string, 
 			ON CONFLICT (volunteer_id) DO UPDATE SET confirmed_minutes = volunteer_hour_totals.confirmed_minutes + excluded.confirmed_minutes,
 				last_seq = excluded.last_seq, head_hash = excluded.head_hash, updated_at = excluded.updated_at`, time.Now().UTC(), last)
 		exec("COMMIT")
+		if testing.Verbose() {
+			fmt.Fprintf(os.Stderr, "bulk hours (%s): %d of %d entries in %s\n", engine, hi+1-from, n, time.Since(started).Round(time.Second))
+		}
 	}
 	load = time.Since(started)
 	for _, q := range restore {
