@@ -121,9 +121,10 @@ func topOrgs(b *testing.B, s *sqlstore.Store) int {
 
 // BenchmarkFiguresCityDashboard times 广州's dashboard for 2026 (totals, 12 months ×
 // categories, each district side by side) and its top organisations, with 100,000
-// confirmed hour entries loaded, then with ZHIYUAN_BENCH_HOURS of them (default
-// 10,000,000, what the issue asks), in the same database: 2,000 organisations, one
-// volunteer per 50 entries. The entries go in by set-based SQL with the confirmation
+// confirmed hour entries loaded, then with ZHIYUAN_BENCH_HOURS of them (default 1,000,000,
+// which fits `make bench`; 10,000,000 is what the issue asks: docs/figures.md has its
+// figures and load time), in the same database: 2,000 organisations, one volunteer per 50
+// entries. The entries go in by set-based SQL with the confirmation
 // triggers off, and the real rebuild (RebuildFigures) then recounts every summary from the
 // base rows (benchWorld.bulkHours). The summaries are bounded by regions × months ×
 // categories (× organisations), not by entries, so the ratios should stay under 1.5.
@@ -131,7 +132,7 @@ func topOrgs(b *testing.B, s *sqlstore.Store) int {
 // over all of them after it.
 func BenchmarkFiguresCityDashboard(b *testing.B) {
 	const small = 100_000
-	large := 10_000_000
+	large := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("ZHIYUAN_BENCH_HOURS")); err == nil && v > small {
 		large = v
 	}
