@@ -436,6 +436,7 @@ var catalogue = map[Msg]string{
 	"training.activity_title":             "益苗计划培训：{title}",
 	"training.activity_description":       "{competition}参训团队培训。参训团队成员已报名，请按时签到；每个团队至少一名成员签到即视为参加。",
 	"training.missed_title":               "益苗计划项目“{name}”缺席培训",
+	"notice.training_scheduled":           "已安排培训，参训团队成员已报名",
 	"training.missed_body":                "赛事：{competition}。培训“{title}”（{date}）已结束，团队无人签到，已记为缺席培训。",
 	"notice.competition_judge_added":      "已添加评委",
 	"notice.competition_recommended":      "已推荐至省级",
