@@ -506,6 +506,7 @@ type CompetitionProject struct {
 	Judges          int               `json:"judges_scored"`
 	Result          ProjectResult     `json:"result,omitempty"`
 	CreatedAt       time.Time         `json:"created_at"`
+	Training        *ProjectTraining  `json:"training,omitempty"` // filled by the application (competition_training.go)
 }
 
 // Validate checks an application as drafted and names each bad field: the budget's lines

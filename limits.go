@@ -214,3 +214,10 @@ const (
 	CompetitionRankingPage    = 50          // rows on one page of a ranking
 	CompetitionRankingPageMax = 200
 )
+
+// Training of the project competition (competition_training.go): how long one session may
+// last and how many sessions a round may schedule.
+const (
+	CompetitionTrainingMaxHours = 12 // one training session, start to end
+	CompetitionTrainingsMax     = 50 // sessions in one round
+)

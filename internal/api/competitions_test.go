@@ -57,7 +57,21 @@ func roundBody(now time.Time, quotas map[string]int) map[string]any {
 	}
 }
 
+// createRound opens a round and then starts every stage an hour ago (each still ending on
+// its date), as if time had passed: the tests act in each stage without waiting for it,
+// since stages start in order and the database refuses an action before its stage
+// starts. createRoundAsIs keeps the dates as given.
 func createRound(t *testing.T, e *servertest.Env, token string, body map[string]any) int64 {
+	t.Helper()
+	id := createRoundAsIs(t, e, token, body)
+	if _, err := e.Store.DB().Exec(e.Store.Rebind(`UPDATE competition_stages SET starts_at = ? WHERE competition_id = ?`),
+		e.Store.Now().Add(-time.Hour).UTC(), id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func createRoundAsIs(t *testing.T, e *servertest.Env, token string, body map[string]any) int64 {
 	t.Helper()
 	res := e.Do("POST", "/api/v1/competitions", token, body)
 	wantStatus(t, "create round", res, http.StatusCreated)

@@ -94,6 +94,8 @@ func (x *API) routes() {
 	x.handle("POST", "/competitions/{id}/recommendations", false, x.recommendCompetitionProject)
 	x.handle("POST", "/competitions/{id}/results", false, x.publishCompetitionResults)
 	x.handle("GET", "/competitions/{id}/results", true, x.competitionResults)
+	x.handle("POST", "/competitions/{id}/trainings", false, x.scheduleTraining) // competition_training.go
+	x.handle("GET", "/competitions/{id}/trainings", false, x.listTrainings)
 	x.handle("GET", "/competition-projects/{id}", false, x.getCompetitionProject)
 	x.handle("PUT", "/competition-projects/{id}", false, x.updateCompetitionProject)
 	x.handle("POST", "/competition-projects/{id}/submit", false, x.submitCompetitionProject)

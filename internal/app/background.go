@@ -44,6 +44,12 @@ func periodics() []Periodic {
 			_, err := a.WarnMissedVisits(ctx)
 			return err
 		}},
+		// A competition team that missed a training session: its organisation is told
+		// once (competition_training.go).
+		{Name: "flag missed competition trainings", Every: 10 * time.Minute, Run: func(ctx context.Context, a *App) error {
+			_, err := a.FlagMissedTrainings(ctx)
+			return err
+		}},
 		{Name: "expire hour offers", Every: 10 * time.Minute, Run: func(ctx context.Context, a *App) error {
 			_, err := a.ExpireHourOffers(ctx) // hour_offers.go
 			return err

@@ -284,8 +284,13 @@ func (a *App) CompetitionProject(ctx context.Context, p *zhiyuan.Principal, id i
 		}
 		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
 	}
-	if acc.Judge && !acc.Run && !acc.Review && !acc.Org {
+	// A judge alone, or the organisation alone, sees no score before the roadshow closes:
+	// it is made of the judges' sheets, which are sealed until then.
+	if !acc.Run && !acc.Review && (acc.Judge || acc.Org) {
 		sealScore(c, pj, a.store.Now())
+	}
+	if err := a.fillTraining(ctx, []*zhiyuan.CompetitionProject{pj}); err != nil {
+		return nil, err
 	}
 	v := &ProjectView{Project: pj, Competition: c, Access: acc}
 	if acc.Run {
@@ -328,7 +333,16 @@ func (a *App) CompetitionProjects(ctx context.Context, p *zhiyuan.Principal, com
 		if err != nil {
 			return nil, err
 		}
-		add(list, true)
+		// The organisation sees its projects' scores only once the roadshow closes
+		// (a regional admin listing them below sees them unsealed, as its own copy).
+		var own []*zhiyuan.CompetitionProject
+		for _, pj := range list {
+			if !a.CanReviewProject(p, pj) && !a.CanRunCompetition(p, c) {
+				sealScore(c, pj, a.store.Now())
+			}
+			own = append(own, pj)
+		}
+		add(own, true)
 	}
 	for _, scope := range p.RegionScopes() {
 		f := sqlstore.ProjectFilter{CompetitionID: compID}
@@ -359,11 +373,14 @@ func (a *App) CompetitionProjects(ctx context.Context, p *zhiyuan.Principal, com
 		add(list, false)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	if err := a.fillTraining(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
-// sealScore hides a project's score (which sums up the other judges' sheets) from a judge
-// until the roadshow ends.
+// sealScore hides a project's score (which sums up the judges' sheets) from a judge and
+// from the applying organisation until the roadshow ends.
 func sealScore(c *zhiyuan.Competition, pj *zhiyuan.CompetitionProject, now time.Time) {
 	if !now.After(c.StageEnd(zhiyuan.StageRoadshow)) {
 		pj.Score, pj.AllMean, pj.Judges = nil, nil, 0
@@ -792,6 +809,9 @@ func (a *App) CompetitionExport(ctx context.Context, p *zhiyuan.Principal, compI
 			out.Projects = append(out.Projects, pj)
 		}
 	}
+	if err := a.fillTraining(ctx, out.Projects); err != nil {
+		return nil, err
+	}
 	scores, err := a.store.FindRoundScores(ctx, compID)
 	if err != nil {
 		return nil, err
@@ -825,8 +845,8 @@ func (a *App) WriteCompetitionSheet(cs *CompetitionSheet, w io.Writer) error {
 		header = append(header, "评委："+j)
 		widths = append(widths, 12)
 	}
-	header = append(header, "评委人数", "得分", "全部评委平均分", "结果")
-	widths = append(widths, 10, 10, 14, 10)
+	header = append(header, "评委人数", "得分", "全部评委平均分", "结果", "培训")
+	widths = append(widths, 10, 10, 14, 10, 12)
 	t, err := sheet.NewXLSXTable(w, "申报与评分", cs.Competition.Name, header, widths, []int{1})
 	if err != nil {
 		return err
@@ -849,7 +869,11 @@ func (a *App) WriteCompetitionSheet(cs *CompetitionSheet, w io.Writer) error {
 		if pj.Score != nil {
 			score, mean = pj.Score.Float(), pj.AllMean.Float()
 		}
-		row = append(row, int64(pj.Judges), score, mean, pj.Result.Chinese())
+		training := ""
+		if pj.Training != nil {
+			training = pj.Training.Status.Chinese()
+		}
+		row = append(row, int64(pj.Judges), score, mean, pj.Result.Chinese(), training)
 		if err := t.Row(row); err != nil {
 			t.Close()
 			return err

@@ -317,10 +317,13 @@ func (s *Store) MarkNoShows(ctx context.Context, endedBefore time.Time, limit in
 	if limit <= 0 {
 		limit = 500
 	}
+	// A competition's training session is left out: a team needs only one member there
+	// (competition_training.go), so the others are no no-shows.
 	rows, err := s.reader().query(ctx, `SELECT g.id, g.volunteer_id, g.session_id FROM signups g
 		JOIN activity_sessions se ON se.id = g.session_id
 		WHERE g.status = 'confirmed' AND se.ends_at < ? AND se.status <> 'cancelled'
 		AND NOT EXISTS (SELECT 1 FROM attendance t WHERE t.session_id = g.session_id AND t.volunteer_id = g.volunteer_id)
+		AND NOT EXISTS (SELECT 1 FROM competition_trainings ct WHERE ct.session_id = g.session_id)
 		ORDER BY g.id LIMIT ?`, endedBefore.UTC(), limit)
 	if err != nil {
 		return 0, err

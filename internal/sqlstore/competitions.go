@@ -215,10 +215,39 @@ func (s *Store) projectRefusal(ctx context.Context, c conn, id int64, key zhiyua
 	return zhiyuan.FieldFail(zhiyuan.EConflict, "status", key, "status", zhiyuan.ProjectStatus(st).Chinese())
 }
 
-// stageEnd is the SQL for the end of a stage of the project's round.
-func stageEnd(alias string, stage zhiyuan.CompetitionStage) string {
-	return `(SELECT se.ends_at FROM competition_stages se WHERE se.competition_id = ` + alias + `.competition_id AND se.stage = '` +
-		string(stage) + `')`
+// stageOpen is the SQL condition that the clock (two ? placeholders, both the clock) lies
+// within a stage of the project's round: started and not ended. Every action of a stage
+// states it in its conditional UPDATE, so the database refuses one second early as it
+// refuses one second late.
+func stageOpen(alias string, stage zhiyuan.CompetitionStage) string {
+	return `EXISTS (SELECT 1 FROM competition_stages so WHERE so.competition_id = ` + alias + `.competition_id AND so.stage = '` +
+		string(stage) + `' AND so.starts_at <= ? AND ? <= so.ends_at)`
+}
+
+// stageNotStarted explains a refusal when the clock is before the start of a stage of
+// round comp: 409 competition.stage_not_started naming the stage and when it starts, or
+// nil when the stage has started.
+func (s *Store) stageNotStarted(ctx context.Context, c conn, comp int64, stage zhiyuan.CompetitionStage, now time.Time) error {
+	var start time.Time
+	err := c.queryRow(ctx, `SELECT starts_at FROM competition_stages WHERE competition_id = ? AND stage = ?`, comp, string(stage)).Scan(&start)
+	if err != nil {
+		return s.translate(err, nil)
+	}
+	if now.Before(start.UTC()) {
+		return zhiyuan.FieldFail(zhiyuan.EConflict, "stage", "competition.stage_not_started", "stage", stage.Chinese(),
+			"start", start.In(zhiyuan.Beijing).Format("2006-01-02 15:04"))
+	}
+	return nil
+}
+
+// projectRound is the round of project id.
+func (s *Store) projectRound(ctx context.Context, c conn, id int64) (int64, error) {
+	var comp int64
+	err := c.queryRow(ctx, `SELECT competition_id FROM competition_projects WHERE id = ?`, id).Scan(&comp)
+	if err == sql.ErrNoRows {
+		return 0, notFound("notfound.competition_project")
+	}
+	return comp, err
 }
 
 // stageEndOf is the end of a stage of project's round.
@@ -236,8 +265,8 @@ func (s *Store) SubmitCompetitionProject(ctx context.Context, id int64, notice O
 	now := s.now()
 	return s.inTx(ctx, func(tx conn) error {
 		res, err := tx.exec(ctx, `UPDATE competition_projects SET status = 'submitted', submitted_at = ?, updated_at = ?
-			WHERE id = ? AND ((status = 'draft' AND ? <= `+stageEnd("competition_projects", zhiyuan.StageCollection)+`)
-			OR (status = 'returned' AND ? <= `+stageEnd("competition_projects", zhiyuan.StageFirstReview)+`))`, now, now, id, now, now)
+			WHERE id = ? AND ((status = 'draft' AND `+stageOpen("competition_projects", zhiyuan.StageCollection)+`)
+			OR (status = 'returned' AND `+stageOpen("competition_projects", zhiyuan.StageFirstReview)+`))`, now, now, id, now, now, now, now)
 		if err != nil {
 			return err
 		}
@@ -251,6 +280,13 @@ func (s *Store) SubmitCompetitionProject(ctx context.Context, id int64, notice O
 				stage := zhiyuan.StageCollection
 				if zhiyuan.ProjectStatus(st) == zhiyuan.ProjectReturned {
 					stage = zhiyuan.StageFirstReview
+				}
+				comp, err := s.projectRound(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				if err := s.stageNotStarted(ctx, tx, comp, stage, now); err != nil {
+					return err
 				}
 				end, err := s.stageEndOf(ctx, tx, id, stage)
 				if err != nil {
@@ -275,11 +311,25 @@ func (s *Store) ReviewCompetitionProject(ctx context.Context, id int64, to zhiyu
 	now := s.now()
 	return s.inTx(ctx, func(tx conn) error {
 		res, err := tx.exec(ctx, `UPDATE competition_projects SET status = ?, review_comment = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
-			WHERE id = ? AND status = 'submitted' AND ? <= `+stageEnd("competition_projects", zhiyuan.StageFirstReview), string(to), comment, by, now, now, id, now)
+			WHERE id = ? AND status = 'submitted' AND `+stageOpen("competition_projects", zhiyuan.StageFirstReview), string(to), comment, by, now, now, id, now, now)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
+			comp, err := s.projectRound(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := s.stageNotStarted(ctx, tx, comp, zhiyuan.StageFirstReview, now); err != nil {
+				return err
+			}
+			end, err := s.stageEndOf(ctx, tx, id, zhiyuan.StageFirstReview)
+			if err != nil {
+				return err
+			}
+			if now.After(end) {
+				return zhiyuan.Fail(zhiyuan.EConflict, "competition.stage_closed", "stage", zhiyuan.StageFirstReview.Chinese())
+			}
 			return s.projectRefusal(ctx, tx, id, "competition.not_submitted")
 		}
 		var org int64
@@ -532,7 +582,7 @@ func (s *Store) SubmitScore(ctx context.Context, sc *zhiyuan.CompetitionScore, a
 	sc.CreatedAt = now
 	err := s.inTx(ctx, func(tx conn) error {
 		res, err := tx.exec(ctx, `UPDATE competition_projects SET updated_at = ? WHERE id = ? AND status IN ('passed', 'recommended')
-			AND ? <= `+stageEnd("competition_projects", zhiyuan.StageRoadshow), now, sc.ProjectID, now)
+			AND `+stageOpen("competition_projects", zhiyuan.StageRoadshow), now, sc.ProjectID, now, now)
 		if err != nil {
 			return err
 		}
@@ -543,6 +593,13 @@ func (s *Store) SubmitScore(ctx context.Context, sc *zhiyuan.CompetitionScore, a
 			}
 			if s := zhiyuan.ProjectStatus(st); s != zhiyuan.ProjectPassed && s != zhiyuan.ProjectRecommended {
 				return zhiyuan.FieldFail(zhiyuan.EConflict, "status", "competition.not_passed", "status", s.Chinese())
+			}
+			comp, err := s.projectRound(ctx, tx, sc.ProjectID)
+			if err != nil {
+				return err
+			}
+			if err := s.stageNotStarted(ctx, tx, comp, zhiyuan.StageRoadshow, now); err != nil {
+				return err
 			}
 			return zhiyuan.Fail(zhiyuan.EConflict, "competition.roadshow_closed")
 		}
@@ -674,9 +731,9 @@ func (s *Store) Recommend(ctx context.Context, comp, project int64, city string,
 		}
 		res, err := tx.exec(ctx, `UPDATE competition_projects SET status = 'recommended', recommended_by = ?, recommended_at = ?, updated_at = ?,
 			rec_slot = (SELECT COALESCE(MAX(x.rec_slot), 0) + 1 FROM competition_projects x WHERE x.competition_id = ? AND x.city_code = ?)
-			WHERE id = ? AND competition_id = ? AND city_code = ? AND status = 'passed' AND ? <= `+stageEnd("competition_projects", zhiyuan.StageCitySelection)+`
+			WHERE id = ? AND competition_id = ? AND city_code = ? AND status = 'passed' AND `+stageOpen("competition_projects", zhiyuan.StageCitySelection)+`
 			AND (SELECT COUNT(x.rec_slot) FROM competition_projects x WHERE x.competition_id = ? AND x.city_code = ?) < ?`,
-			by, now, now, comp, city, project, comp, city, now, comp, city, quota)
+			by, now, now, comp, city, project, comp, city, now, now, comp, city, quota)
 		if err != nil {
 			return err
 		}
@@ -696,6 +753,8 @@ func (s *Store) Recommend(ctx context.Context, comp, project int64, city string,
 			switch {
 			case zhiyuan.ProjectStatus(st) != zhiyuan.ProjectPassed:
 				return zhiyuan.FieldFail(zhiyuan.EConflict, "project_id", "competition.not_recommendable", "status", zhiyuan.ProjectStatus(st).Chinese())
+			case s.stageNotStarted(ctx, tx, comp, zhiyuan.StageCitySelection, now) != nil:
+				return s.stageNotStarted(ctx, tx, comp, zhiyuan.StageCitySelection, now)
 			case now.After(end):
 				return zhiyuan.Fail(zhiyuan.EConflict, "competition.selection_closed")
 			}
@@ -720,11 +779,16 @@ func (s *Store) Recommend(ctx context.Context, comp, project int64, city string,
 func (s *Store) PublishCompetitionResults(ctx context.Context, comp int64, funded, commended []int64, notices map[int64]OrgNotice) error {
 	now := s.now()
 	return s.inTx(ctx, func(tx conn) error {
-		res, err := tx.exec(ctx, `UPDATE competitions SET status = 'published', published_at = ? WHERE id = ? AND status = 'open'`, now, comp)
+		res, err := tx.exec(ctx, `UPDATE competitions SET status = 'published', published_at = ? WHERE id = ? AND status = 'open'
+			AND EXISTS (SELECT 1 FROM competition_stages so WHERE so.competition_id = competitions.id AND so.stage = ? AND so.starts_at <= ?)`,
+			now, comp, string(zhiyuan.StageProvincialReview), now)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
+			if err := s.stageNotStarted(ctx, tx, comp, zhiyuan.StageProvincialReview, now); err != nil {
+				return err
+			}
 			return zhiyuan.Fail(zhiyuan.EConflict, "competition.published_already")
 		}
 		for _, set := range []struct {

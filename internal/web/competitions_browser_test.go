@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func confirmTap(t *testing.T, ctx context.Context, sel string) {
 // as funded under its track. Screenshots of each step go to artifacts/screenshots/.
 func TestBrowserCompetitionFlow(t *testing.T) {
 	browsertest.Require(t)
-	hourstest.Each(t, 0, func(t *testing.T, h *hourstest.Env) {
+	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
 		h.Clock.Set(time.Now()) // the round's dates are entered from today
 		base := h.HTTP.URL
 		admin := func(code, name string) string {
@@ -64,6 +65,12 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		}
 		browsertest.Screenshot(t, province, "competition-round-"+h.Engine)
 		roundID := roundURL[strings.LastIndex(roundURL, "/")+1:]
+		// Stages start in order and each action waits for its stage to start: the test
+		// starts every stage now (each still ending on its date), as if time had passed.
+		if _, err := h.Store.DB().Exec(h.Store.Rebind(`UPDATE competition_stages SET starts_at = ? WHERE competition_id = ?`),
+			h.Clock.Now().Add(-time.Hour).UTC(), roundID); err != nil {
+			t.Fatal(err)
+		}
 
 		// The organisation applies and submits.
 		org := browsertest.New(t)
@@ -110,6 +117,41 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			t.Fatalf("after the review: %q", got)
 		}
 		browsertest.Screenshot(t, city, "competition-reviewed-"+h.Engine)
+
+		// Training: the team has one member (the team editor is not this test's subject, so
+		// the row is written directly); the province schedules a session hosted by the
+		// organisation, the member checks in with the host's rotating code like at any
+		// activity, and the board shows the team as attended.
+		member := h.Volunteers[0]
+		if _, err := h.Store.DB().Exec(h.Store.Rebind(`INSERT INTO competition_team (project_id, volunteer_id, role, position) VALUES (?, ?, '负责人', 0)`),
+			projectID, member.ID); err != nil {
+			t.Fatal(err)
+		}
+		browsertest.Open(t, province, base+"/competitions/"+roundID+"/trainings")
+		at := h.Clock.Now().In(zhiyuan.Beijing)
+		set(province, "#training_title", "项目设计与预算培训")
+		set(province, "#training_place", "广州市天河区体育西路1号")
+		set(province, "#training_starts", at.Add(5*time.Minute).Format("2006-01-02T15:04"))
+		set(province, "#training_ends", at.Add(2*time.Hour).Format("2006-01-02T15:04"))
+		set(province, "#training_host", strconv.FormatInt(h.Org.ID, 10))
+		browsertest.Click(t, province, `form[action$="/trainings"] button[type=submit]`)
+		if got := browsertest.Text(t, province, "main"); !strings.Contains(got, "已安排培训") || !strings.Contains(got, "待培训") {
+			t.Fatalf("after scheduling the training: %q", got)
+		}
+		browsertest.Click(t, province, `a[href$="/checkin"]`)
+		code := browsertest.Text(t, province, ".checkin-code code")
+		volunteer := browsertest.New(t)
+		browsertest.Login(t, volunteer, base, member.Phone, hourstest.Password)
+		browsertest.Open(t, volunteer, base+"/checkin?code="+url.QueryEscape(code))
+		browsertest.Click(t, volunteer, `button[value=in]`)
+		if msg := browsertest.Text(t, volunteer, ".notice"); msg != "签到成功" {
+			t.Fatalf("the team member's check-in says %q", msg)
+		}
+		browsertest.Open(t, province, base+"/competitions/"+roundID+"/trainings")
+		if got := browsertest.Text(t, province, "main"); !strings.Contains(got, "已参加培训") {
+			t.Fatalf("the board after the check-in: %q", got)
+		}
+		browsertest.Screenshot(t, province, "competition-training-"+h.Engine)
 
 		// The province adds two judges and assigns both.
 		judgePhones := []string{h.NewPhone(), h.NewPhone()}

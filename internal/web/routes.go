@@ -66,6 +66,8 @@ func (x *Web) routes() {
 	x.confirmable("/competitions/{id}/results/publish", x.askPublish, x.publishForm)
 	x.handle("GET /competitions/{id}/results", true, x.competitionResultsPage)
 	x.handle("GET /competitions/{id}/projects.xlsx", false, x.competitionSheet)
+	x.handle("GET /competitions/{id}/trainings", false, x.trainingsPage) // competition_training.go
+	x.handle("POST /competitions/{id}/trainings", false, x.trainingCreate)
 	x.handle("GET /competitions/{id}/apply", false, x.entryNewPage)
 	x.handle("POST /competitions/{id}/projects", false, x.entryCreate)
 	x.handle("GET /competition-projects/{id}", false, x.entryPage)
