@@ -349,6 +349,17 @@ var catalogue = map[Msg]string{
 	"confirm.publish_results_title":     "确定公布评选结果吗？",
 	"confirm.publish_results":           "结果公布后不能再修改评审意见；获选的志愿者和组织将获得表彰记录。",
 	"candidate.sort_unknown":            "排序方式应为 likes（按点赞数）或 newest（按提名时间）",
+	// Competition attachments, the team editor and the provincial decision (issue 17:
+	// competition_attachment.go, internal/app/competition_attachments.go, competition_team.go,
+	// competition_decisions.go).
+	"competition.attachment_required":       "请选择要上传的文件",
+	"competition.attachment_pdf_large":      "PDF文件不能超过{max_mb}MB",
+	"competition.attachment_pdf_incomplete": "PDF文件不完整（缺少文件结尾），请重新导出后上传",
+	"competition.attachment_type":           "附件须为PDF文件或JPEG、PNG格式的图片",
+	"competition.attachment_multipart":      "请以表单（multipart/form-data）上传文件，字段名为 file",
+	"competition.attachments_many":          "每个项目最多上传{max}个附件，请先删除不需要的附件",
+	"competition.attachments_total":         "每个项目的附件合计不能超过{max_mb}MB，请先删除不需要的附件",
+	"notfound.competition_attachment":       "附件不存在",
 	// The project competition 益苗计划 (issue 17: competition.go, internal/app/competitions.go).
 	"competition.name_required":              "请填写赛事名称",
 	"competition.name_long":                  "赛事名称不能超过{max}个字",
