@@ -42,7 +42,7 @@ func ReadAttachmentUpload(w http.ResponseWriter, r *http.Request) (name string, 
 
 // ContentDisposition is an attachment header for filename: an ASCII-only fallback
 // (other characters as "_") for old clients and the exact name in RFC 5987 form
-// (filename*=UTF-8''…) that browsers prefer, so a Chinese name arrives intact.
+// (filename*=UTF-8”…) that browsers prefer, so a Chinese name arrives intact.
 func ContentDisposition(filename string) string {
 	ascii := strings.Map(func(r rune) rune {
 		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '%' {
