@@ -105,6 +105,11 @@ var auditActions = map[string]string{
 	"competition.recommend":         "推荐项目至省级",
 	"competition.publish":           "公布赛事结果",
 	"competition.export":            "导出申报与评分表",
+	// Competition attachments, team editing and the provincial decision (issue 17, docs17).
+	"competition.attachment.add":    "上传申报附件",
+	"competition.attachment.delete": "删除申报附件",
+	"competition.team.add":          "添加项目团队成员",
+	"competition.team.remove":       "移除项目团队成员",
 }
 
 // AuditActionChinese is how an audit action reads on a page ("hours.confirm" → 确认服务时长).

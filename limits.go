@@ -190,6 +190,20 @@ const PairingVisitGrace = 48 * time.Hour
 // of every visit of every pairing since the platform began.
 const PairingWarnWindow = 30 * 24 * time.Hour
 
+// Attachments of a competition application (competition_attachment.go), kept in the
+// database (docs/ARCHITECTURE.md): a PDF up to CompetitionAttachmentPDFMax; an image up to
+// the photo limit (proof.MaxPhotoBytes) re-encoded to at most CompetitionAttachmentImageSide
+// pixels on its longer side, which keeps a scanned page legible at a few hundred KB. A
+// project holds at most CompetitionAttachmentsMax files and CompetitionAttachmentsTotal
+// bytes, so a round of a few thousand projects stays a few GB at most.
+const (
+	CompetitionAttachmentPDFMax    = 10 << 20
+	CompetitionAttachmentImageSide = 2400
+	CompetitionAttachmentsMax      = 8
+	CompetitionAttachmentsTotal    = 30 << 20
+	CompetitionAttachmentNameMax   = 80 // characters of a file's name, before its extension
+)
+
 // The project competition (益苗计划, competition.go): how big a round and an application may
 // be. A round's rubric is a handful of criteria whose weights sum to CompetitionWeightTotal;
 // each criterion is scored from 0 to its own maximum, at most CompetitionMaxScoreMax.

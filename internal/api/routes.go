@@ -103,6 +103,10 @@ func (x *API) routes() {
 	x.handle("POST", "/competition-projects/{id}/judges", false, x.assignCompetitionJudge)
 	x.handle("POST", "/competition-projects/{id}/scores", false, x.submitCompetitionScore)
 	x.handle("GET", "/competition-projects/{id}/scores", false, x.listCompetitionScores)
+	x.handle("POST", "/competition-projects/{id}/attachments", false, x.uploadCompetitionAttachment) // competition_attachments.go
+	x.handle("GET", "/competition-projects/{id}/attachments", false, x.listCompetitionAttachments)
+	x.handle("GET", "/competition-attachments/{id}", false, x.downloadCompetitionAttachment)
+	x.handle("DELETE", "/competition-attachments/{id}", false, x.deleteCompetitionAttachment)
 
 	// Needs (点单) and taking them (接单) (needs.go).
 	x.handle("POST", "/needs", false, x.postNeed)

@@ -577,6 +577,9 @@ func (x *Web) renderEntry(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 		}
 		data["RoundJudges"] = judges
 	}
+	if err := x.entryExtras(r, p, v, data); err != nil {
+		return err
+	}
 	if formErr != nil {
 		data["Fields"], data["Error"] = formProblems(formErr)
 	}

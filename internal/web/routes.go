@@ -80,6 +80,11 @@ func (x *Web) routes() {
 		return x.showConfirmation(w, r, p, x.askScoreEntry)
 	})
 	x.handle("POST /competition-projects/{id}/scores", false, x.scoreEntryPost)
+	x.handle("POST /competition-projects/{id}/attachments", false, x.attachmentUpload) // competition_attachments.go
+	x.handle("GET /competition-attachments/{id}", false, x.attachmentDownload)
+	x.confirmable("/competition-attachments/{id}/delete", x.askDeleteAttachment, x.deleteAttachmentForm)
+	x.handle("POST /competition-projects/{id}/team", false, x.teamAdd)
+	x.handle("POST /competition-projects/{id}/team/remove", false, x.teamRemove)
 
 	// Needs (点单) and taking them (接单) (needs.go).
 	x.handle("GET /needs", true, x.needsPage)

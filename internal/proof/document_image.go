@@ -1,0 +1,79 @@
+package proof
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"runtime"
+
+	"golang.org/x/image/draw"
+)
+
+// NormalizeDocumentImage re-encodes an image attached to a document (a scanned page, a
+// photo of the team at work) as the card photo is: JPEG or PNG only, recognised by its
+// first bytes; the same byte, side and decoded-size limits checked from the header
+// before decoding; one of the same MaxPhotoDecodes slots; the camera's orientation
+// honoured; a fresh JPEG written from the pixels alone (no EXIF, no GPS, nothing glued
+// on). Unlike the card photo it is not cropped: it is only scaled down, when its longer
+// side passes maxSide, keeping its shape. Errors name the field "photo" like
+// NormalizePhotoContext's.
+func NormalizeDocumentImage(ctx context.Context, data []byte, maxSide int) ([]byte, error) {
+	cost, err := checkPhoto(data)
+	if err != nil {
+		return nil, err
+	}
+	wait, cancel := context.WithTimeout(ctx, PhotoDecodeWait)
+	defer cancel()
+	select {
+	case decodeSlots <- struct{}{}:
+		defer func() { <-decodeSlots }()
+	case <-wait.Done():
+		return nil, ErrPhotoBusy
+	}
+	var img image.Image
+	if isJPEG(data) {
+		img, err = jpeg.Decode(bytes.NewReader(data))
+	} else {
+		img, err = png.Decode(bytes.NewReader(data))
+	}
+	if err != nil {
+		return nil, photoErr("card.photo_unreadable")
+	}
+	out := fitImage(img, maxSide)
+	img = nil
+	if cost > bigDecode {
+		runtime.GC() // as in NormalizePhotoContext: keep the peak near the decoding budget
+	}
+	out = orient(out, exifOrientation(data))
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: photoQuality}); err != nil {
+		return nil, fmt.Errorf("proof: encoding document image: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// fitImage scales img down so that its longer side is at most maxSide (a smaller image
+// keeps its size), on white where it was transparent. As in cardPhoto, a whole-factor box
+// filter first keeps the kernel scaler's buffers small.
+func fitImage(img image.Image, maxSide int) *image.RGBA {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	tw, th := w, h
+	if long := max(w, h); long > maxSide {
+		tw, th = max(1, w*maxSide/long), max(1, h*maxSide/long)
+	}
+	var src image.Image = img
+	crop := b
+	if k := min(w/tw, h/th); k >= 2 {
+		src = shrink(img, b, k)
+		crop = src.Bounds()
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, tw, th))
+	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	draw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Over, nil)
+	return dst
+}
