@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -12,7 +13,9 @@ import (
 )
 
 // VerdictUnchecked is the verdict of a row that passed the rules of registration and is
-// still to be compared with the registry (by the import's validate job).
+// still to be compared with the registry: how package app hands such a row to
+// CreateImport, which compares it before staging it. A row staged unchecked by an earlier
+// version is compared by the import's validate job (ClassifyImport).
 const VerdictUnchecked zhiyuan.ImportVerdict = "unchecked"
 
 // ImportRow is one row of an upload as staged: the cells as uploaded (sealed, for the
@@ -66,8 +69,9 @@ func scanImport(r rowScanner) (*zhiyuan.Import, error) {
 	return &im, nil
 }
 
-// CreateImport stores an upload: the import, its rows and the job that compares them
-// with the registry, in one transaction. The same file (FileHash) uploaded again to the
+// CreateImport stores an upload: the import, its rows, each compared with the registry
+// (its verdict: new, existing or conflict; rows is updated in place), and the job that
+// makes it ready, in one transaction. The same file (FileHash) uploaded again to the
 // same organisation creates nothing: the earlier import is returned with created false,
 // decided by the unique index, so two uploads at once make one import.
 func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []ImportRow) (created bool, err error) {
@@ -91,6 +95,18 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 			return err
 		}
 		created = true
+		// The preview's comparison with the registry, made here with the rows in hand rather
+		// than by reading them back and rewriting each one's verdict afterwards (on
+		// PostgreSQL an UPDATE writes the whole row again): each row is staged once, with
+		// its verdict, and the counts are moved with them.
+		counts, err := compareStaged(ctx, tx, rows)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE imports SET new_rows = ?, existing_rows = ?, conflict_rows = ? WHERE id = ?`,
+			counts[zhiyuan.VerdictNew], counts[zhiyuan.VerdictExisting], counts[zhiyuan.VerdictConflict], id); err != nil {
+			return err
+		}
 		const perInsert = 1000 // 21 values a row, under SQLite's 32766
 		vals := make([][]any, 0, perInsert)
 		for start := 0; start < len(rows); start += perInsert {
@@ -112,10 +128,21 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 				return err
 			}
 		}
+		// Read back in the transaction: once it commits, the job may make it ready at
+		// once (it has nothing left to compare), and the uploader is told what the upload
+		// made, a validating import.
+		found, err := s.findImportBy(ctx, tx, "id = ?", id)
+		if err != nil {
+			return err
+		}
+		*im = *found
 		return s.enqueue(ctx, tx, jobs.Import{ImportID: id, Phase: jobs.ImportValidate})
 	})
 	if err != nil {
 		return false, err
+	}
+	if created {
+		return true, nil
 	}
 	found, err := s.findImportBy(ctx, s.writer(), "org_id = ? AND file_hash = ?", im.OrgID, im.FileHash)
 	if err != nil {
@@ -214,6 +241,63 @@ func phonesTaken(ctx context.Context, tx conn, phones []string) (map[string]bool
 	return out, rows.Err()
 }
 
+// verdictOf says what a row that passed the rules is against the registry: new, the
+// same person (existing), or a conflict with its field and reason. reg and taken are
+// what registeredBy and phonesTaken found for its number and phone.
+func verdictOf(name, phone, index string, reg map[string]registered, taken map[string]bool) (zhiyuan.ImportVerdict, string, string) {
+	if got, ok := reg[index]; ok {
+		return match(name, phone, got)
+	}
+	if taken[phone] {
+		return zhiyuan.VerdictConflict, "phone", zhiyuan.Text("import.row_phone_taken")
+	}
+	return zhiyuan.VerdictNew, "", ""
+}
+
+// compareStaged compares the unchecked rows of an upload with the registry, a thousand
+// at a time, and gives each its verdict (and a conflict its field and reason) in place.
+// It returns how many rows got each verdict.
+func compareStaged(ctx context.Context, tx conn, rows []ImportRow) (map[zhiyuan.ImportVerdict]int, error) {
+	counts := map[zhiyuan.ImportVerdict]int{}
+	const perLookup = 1000
+	var batch []*ImportRow
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		indexes, phones := make([]string, len(batch)), make([]string, len(batch))
+		for i, r := range batch {
+			indexes[i], phones[i] = r.IDNumberIndex, r.Phone
+		}
+		reg, err := registeredBy(ctx, tx, indexes)
+		if err != nil {
+			return err
+		}
+		taken, err := phonesTaken(ctx, tx, phones)
+		if err != nil {
+			return err
+		}
+		for _, r := range batch {
+			r.Verdict, r.ErrorField, r.ErrorReason = verdictOf(r.Name, r.Phone, r.IDNumberIndex, reg, taken)
+			counts[r.Verdict]++
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for i := range rows {
+		if rows[i].Verdict != VerdictUnchecked {
+			continue
+		}
+		batch = append(batch, &rows[i])
+		if len(batch) == perLookup {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return counts, flush()
+}
+
 // match says what a row is against what the registry holds under its number: the same
 // person (existing), or a conflict with its field and reason.
 func match(name, phone string, reg registered) (zhiyuan.ImportVerdict, string, string) {
@@ -228,7 +312,9 @@ func match(name, phone string, reg registered) (zhiyuan.ImportVerdict, string, s
 
 // ClassifyImport compares up to batch unchecked rows of a validating import with the
 // registry and records their verdicts in one transaction; when none is left the import
-// becomes ready. It reports whether the import is ready.
+// becomes ready. It reports whether the import is ready. CreateImport stages no row
+// unchecked, so for its imports the first call finds none and makes the import ready;
+// rows staged unchecked by an earlier version are compared here.
 func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready bool, err error) {
 	err = s.inTx(ctx, func(tx conn) error {
 		now := s.now()
@@ -280,12 +366,7 @@ func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready 
 		lines := map[zhiyuan.ImportVerdict][]int{}
 		counts := map[zhiyuan.ImportVerdict]int{}
 		for _, r := range rs {
-			verdict, field, reason := zhiyuan.VerdictNew, "", ""
-			if got, ok := reg[r.index]; ok {
-				verdict, field, reason = match(r.name, r.phone, got)
-			} else if taken[r.phone] {
-				verdict, field, reason = zhiyuan.VerdictConflict, "phone", zhiyuan.Text("import.row_phone_taken")
-			}
+			verdict, field, reason := verdictOf(r.name, r.phone, r.index, reg, taken)
 			if verdict != zhiyuan.VerdictConflict {
 				lines[verdict] = append(lines[verdict], r.line)
 				continue
@@ -369,13 +450,20 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 		if err != nil {
 			return err
 		}
+		// The rows after the cursor, by the primary key alone: a row after the cursor has
+		// no outcome yet (each batch sets its rows' outcomes and moves the cursor past them
+		// in one transaction), so the outcome is checked here rather than in the WHERE
+		// clause, where PostgreSQL, before it has statistics on the rows just staged,
+		// guesses it selective and may read and sort every staged row instead of walking
+		// the key to the first batch rows.
 		rows, err := queryAll(ctx, tx, func(r rowScanner) (*pendingRow, error) {
 			var p pendingRow
-			var verdict, skills, cats, idType string
+			var verdict, skills, cats, idType, outcome string
 			var birth sql.NullTime
 			err := r.Scan(&p.Line, &p.Name, &p.Phone, &idType, &p.IDNumberSealed, &p.IDNumberIndex, &p.IDNumberMasked,
 				&p.RegionCode, &birth, &p.Sex, &p.Minor, &p.PoliticalStatus, &skills, &cats, &verdict, &p.ErrorField,
-				&p.ErrorReason, &p.OrgID)
+				&p.ErrorReason, &p.OrgID, &outcome)
+			p.outcome = zhiyuan.ImportOutcome(outcome)
 			p.IDType, p.Verdict = zhiyuan.IDType(idType), zhiyuan.ImportVerdict(verdict)
 			p.Skills, p.Categories = splitNonEmpty(skills), splitNonEmpty(cats)
 			if birth.Valid {
@@ -383,8 +471,8 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 			}
 			return &p, err
 		}, `SELECT line, name, phone, id_type, id_number_sealed, id_number_index, id_number_masked, region_code, birth_date,
-			sex, minor, political_status, skills, categories, verdict, error_column, error_reason, org_id
-			FROM import_rows WHERE import_id = ? AND line > ? AND outcome = '' ORDER BY line LIMIT ?`, id, cursor, batch)
+			sex, minor, political_status, skills, categories, verdict, error_column, error_reason, org_id, outcome
+			FROM import_rows WHERE import_id = ? AND line > ? ORDER BY line LIMIT ?`, id, cursor, batch)
 		if err != nil {
 			return err
 		}
@@ -394,6 +482,7 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 			return err
 		}
 		last := rows[len(rows)-1].Line // before writeImportRows reorders what it registers
+		rows = slices.DeleteFunc(rows, func(r *pendingRow) bool { return r.outcome != "" })
 		if err := s.writeImportRows(ctx, tx, orgID, by, rows, now); err != nil {
 			return err
 		}
@@ -414,14 +503,11 @@ func (s *Store) RunImportBatch(ctx context.Context, id int64, batch int) (done b
 		// outcome is in the import's counters, and the row with its personal cells goes in
 		// the same transaction (a DELETE, cheaper than rewriting the row without its cells,
 		// above all on PostgreSQL, where an UPDATE writes the whole row again). Failed rows
-		// keep theirs for the error sheet until the retention sweep (PurgeImportRows).
-		var written []int
-		for outcome, ls := range lines {
-			if outcome != zhiyuan.OutcomeFailed {
-				written = append(written, ls...)
-			}
-		}
-		if err := deleteRows(ctx, tx, id, written); err != nil {
+		// keep theirs for the error sheet until the retention sweep (PurgeImportRows). The
+		// batch is every row from the cursor to its last line, so one range of the primary
+		// key, less the failed rows (their outcome set above), is exactly the rows written.
+		if _, err := tx.exec(ctx, `DELETE FROM import_rows WHERE import_id = ? AND line > ? AND line <= ? AND outcome = ''`,
+			id, cursor, last); err != nil {
 			return err
 		}
 		created, linked := len(lines[zhiyuan.OutcomeCreated]), len(lines[zhiyuan.OutcomeLinked])
@@ -539,22 +625,6 @@ func setRowsWhere(ctx context.Context, tx conn, col, value string, id int64, lin
 	return changed, nil
 }
 
-// deleteRows removes the import's rows at lines.
-func deleteRows(ctx context.Context, tx conn, id int64, lines []int) error {
-	for from := 0; from < len(lines); from += 5000 {
-		chunk := lines[from:min(from+5000, len(lines))]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, id)
-		for _, l := range chunk {
-			args = append(args, l)
-		}
-		if _, err := tx.exec(ctx, "DELETE FROM import_rows WHERE import_id = ? AND line IN ("+placeholders(len(chunk))+")", args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func splitNonEmpty(s string) []string {
 	if s == "" {
 		return nil
@@ -568,14 +638,19 @@ func (s *Store) writeImportRows(ctx context.Context, tx conn, orgID, by int64, r
 	var indexes []string
 	for _, r := range rows {
 		switch r.Verdict {
-		case zhiyuan.VerdictNew, zhiyuan.VerdictExisting:
+		case zhiyuan.VerdictExisting:
 			indexes = append(indexes, r.IDNumberIndex)
+		case zhiyuan.VerdictNew:
 		default:
 			r.outcome = zhiyuan.OutcomeFailed
 		}
 	}
-	// The registry as it is now, not as the preview saw it: someone may have
-	// registered since.
+	// The registry as it is now, not as the preview saw it. A row found registered needs
+	// the volunteer it names (or has become a conflict). A row the preview found new is
+	// not looked up: it goes to registerImported, where the unique indexes of accounts
+	// and volunteers settle a phone or a number registered since (by another import, or
+	// by the person), and such a row is then decided against what holds the number, as a
+	// look-up here would have decided it.
 	reg, err := registeredBy(ctx, tx, indexes)
 	if err != nil {
 		return err
