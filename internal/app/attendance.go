@@ -169,6 +169,17 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 		}
 		sessionID = id
 	}
+	var pos *[2]float64
+	if in.Lat != nil {
+		pos = &[2]float64{*in.Lat, *in.Lng}
+	}
+	if in.Action == ActionIn {
+		// The rush at a session's start: one statement when every rule holds
+		// (attendance_rush.go); any refusal is explained by the path below.
+		if res, ok, err := a.scanInOneStatement(ctx, p, sessionID, pos, now); ok || err != nil {
+			return res, err
+		}
+	}
 	target, err := a.store.FindScanTarget(ctx, sessionID, p.AccountID)
 	if err != nil {
 		return nil, err
@@ -179,10 +190,6 @@ func (a *App) Scan(ctx context.Context, p *zhiyuan.Principal, in ScanInput) (*At
 	volunteerID, se, act := target.VolunteerID, &target.Session, &target.Activity
 	if err := sessionRunning(se, act); err != nil {
 		return nil, err
-	}
-	var pos *[2]float64
-	if in.Lat != nil {
-		pos = &[2]float64{*in.Lat, *in.Lng}
 	}
 	dist, err := zhiyuan.CheckGeofence(act, pos)
 	if err != nil {

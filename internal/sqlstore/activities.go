@@ -442,7 +442,7 @@ func (s *Store) BulkCreateActivities(ctx context.Context, acts []*zhiyuan.Activi
 				st := zhiyuan.SessionDraft
 				if a.Status == zhiyuan.ActivityPublished {
 					st = zhiyuan.SessionOpen
-					terms = append(terms, termRow{a.ID, a.StartsAt.UTC(), activityTerms(a.Title, a.Description)})
+					terms = append(terms, termRow{a.ID, a.StartsAt.UTC(), activityTerms(a.Title, a.Description, a.RegionCode)})
 				}
 				for j := range a.Sessions {
 					se := &a.Sessions[j]

@@ -2,6 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"strings"
+
+	"zhiyuan"
 
 	"github.com/riverqueue/river"
 )
@@ -16,4 +20,55 @@ func (s *Store) EnqueueInTx(ctx context.Context, end error, args ...river.JobArg
 		}
 		return end
 	})
+}
+
+// SearchPlan returns how the engine runs the first page of a search: SQLite's EXPLAIN
+// QUERY PLAN, PostgreSQL's EXPLAIN ANALYZE (run, with the rows each step produced and
+// the buffers it read), one line per step. BenchmarkActivitySearch prints them with
+// ZHIYUAN_BENCH_PLANS=1 (docs/activities.md, "Search plans").
+func (s *Store) SearchPlan(ctx context.Context, f zhiyuan.ActivityFilter) (string, error) {
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 20
+	}
+	if f.Now.IsZero() {
+		f.Now = s.now()
+	}
+	q, args, ok, err := s.pageQuery(ctx, f, "", nil)
+	if err != nil || !ok {
+		return "", err
+	}
+	explain := "EXPLAIN QUERY PLAN "
+	if s.Engine() == "postgres" {
+		explain = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) "
+	}
+	rows, err := s.reader().query(ctx, explain+q, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		last := vals[len(vals)-1] // SQLite: id, parent, notused, detail; PostgreSQL: one line
+		if raw, ok := last.([]byte); ok {
+			last = string(raw)
+		}
+		line := fmt.Sprint(last)
+		if s.Engine() == "sqlite" {
+			line = fmt.Sprintf("%v/%v %s", vals[0], vals[1], line)
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String(), rows.Err()
 }

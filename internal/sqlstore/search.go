@@ -118,12 +118,45 @@ func isUnigram(t string) bool {
 	return n == len(t) && unicode.Is(unicode.Han, r)
 }
 
-// activityTerms returns the index terms of an activity's text.
-func activityTerms(title, description string) []string {
+// activityTerms returns the index terms of an activity: those of its text and those of
+// its region (regionTerms).
+func activityTerms(title, description, regionCode string) []string {
 	if utf8.RuneCountInString(description) > maxDescriptionRunes {
 		description = string([]rune(description)[:maxDescriptionRunes])
 	}
-	return SearchTerms(title + "\n" + description)
+	return append(SearchTerms(title+"\n"+description), regionTerms(regionCode)...)
+}
+
+// regionLevels are the lengths of the region codes' prefixes that name a division
+// (province, city, county, street, community): the region filters a search is given
+// (zhiyuan.ScopePrefix).
+var regionLevels = [...]int{2, 4, 6, 9, 12}
+
+// regionTerm is the index term of the activities whose region code starts with prefix,
+// or "" when prefix is no division's prefix. Text terms never hold a colon (cutTerms),
+// so the two kinds cannot meet.
+func regionTerm(prefix string) string {
+	for _, l := range regionLevels {
+		if len(prefix) == l {
+			return "r:" + prefix
+		}
+	}
+	return ""
+}
+
+// regionTerms returns the region terms of an activity in region code: one per division
+// containing it. A region filter is then a term like any other, its postings in start
+// order (see the design at the top), so that a filter by region walks only that
+// region's activities from From on and stops after one page, however many activities
+// other regions hold. Migration 0041 added them to the activities published before.
+func regionTerms(code string) []string {
+	var out []string
+	for _, l := range regionLevels {
+		if len(code) >= l {
+			out = append(out, "r:"+code[:l])
+		}
+	}
+	return out
 }
 
 // reindexActivity rewrites an activity's search terms: all of them when it is
@@ -132,16 +165,16 @@ func (s *Store) reindexActivity(ctx context.Context, tx conn, id int64) error {
 	if _, err := tx.exec(ctx, "DELETE FROM activity_terms WHERE activity_id = ?", id); err != nil {
 		return err
 	}
-	var title, desc, status string
+	var title, desc, region, status string
 	var starts time.Time
-	if err := tx.queryRow(ctx, "SELECT title, description, status, starts_at FROM activities WHERE id = ?", id).
-		Scan(&title, &desc, &status, &starts); err != nil {
+	if err := tx.queryRow(ctx, "SELECT title, description, region_code, status, starts_at FROM activities WHERE id = ?", id).
+		Scan(&title, &desc, &region, &status, &starts); err != nil {
 		return s.translate(err, nil)
 	}
 	if zhiyuan.ActivityStatus(status) != zhiyuan.ActivityPublished {
 		return nil
 	}
-	return s.insertTerms(ctx, tx, []termRow{{id, starts.UTC(), activityTerms(title, desc)}})
+	return s.insertTerms(ctx, tx, []termRow{{id, starts.UTC(), activityTerms(title, desc, region)}})
 }
 
 type termRow struct {
@@ -353,6 +386,14 @@ func (s *Store) searchQuery(ctx context.Context, f zhiyuan.ActivityFilter, exclu
 	if strings.TrimSpace(f.Query) != "" && len(terms) == 0 {
 		return nil, nil, "", "", false, nil // only punctuation: nothing can match
 	}
+	byTerm := regionTerm(f.RegionPrefix)
+	if byTerm != "" {
+		// The region as a term: it may drive the walk, or it is looked up like any other
+		// term. It stands for the region range, which is left out: PostgreSQL, taking the
+		// two for independent conditions, would count the region twice, expect few rows
+		// from the term's walk and sort the whole region instead (docs/activities.md).
+		terms = append(terms, byTerm)
+	}
 	driver := ""
 	if len(terms) > 0 {
 		if driver, terms, err = s.pickDriver(ctx, terms); err != nil {
@@ -387,7 +428,7 @@ func (s *Store) searchQuery(ctx context.Context, f zhiyuan.ActivityFilter, exclu
 	}
 	q.WriteString(" AND a.ends_at >= ?")
 	args = append(args, f.Now.UTC())
-	if f.RegionPrefix != "" {
+	if f.RegionPrefix != "" && byTerm == "" {
 		lo, hi := prefixRange(f.RegionPrefix)
 		q.WriteString(" AND a.region_code >= ? AND a.region_code < ?")
 		args = append(args, lo, hi)
@@ -469,20 +510,16 @@ func (s *Store) CountActivities(ctx context.Context, f zhiyuan.ActivityFilter) (
 	return n, false, nil
 }
 
-// findPage returns one page of a search (f.Limit rows) after the position cur (nil for
-// the first page), leaving out the region prefix exclude, and the position after its
-// last row when there is more.
-func (s *Store) findPage(ctx context.Context, f zhiyuan.ActivityFilter, exclude string, cur *searchCursor) ([]zhiyuan.ActivityHit, *searchCursor, error) {
+// pageQuery returns the statement of one page of a search after the position cur, with
+// its arguments (the dialect's planning arguments first), or ok false when the search
+// can match nothing.
+func (s *Store) pageQuery(ctx context.Context, f zhiyuan.ActivityFilter, exclude string, cur *searchCursor) (string, []any, bool, error) {
 	q, args, startCol, idCol, ok, err := s.searchQuery(ctx, f, exclude)
-	if err != nil {
-		return nil, nil, err
+	if err != nil || !ok {
+		return "", nil, ok, err
 	}
-	if !ok {
-		return []zhiyuan.ActivityHit{}, nil, nil
-	}
-	near := f.Near != nil
 	limit := f.Limit + 1
-	if near {
+	if f.Near != nil {
 		limit = nearCandidates
 	} else if cur != nil {
 		// Keyset: rows after (start, id). The first clause is a plain range the index
@@ -492,10 +529,24 @@ func (s *Store) findPage(ctx context.Context, f zhiyuan.ActivityFilter, exclude 
 	}
 	q.WriteString(" ORDER BY " + startCol + ", " + idCol + " LIMIT ?")
 	args = append(args, limit)
-
 	// The walk's plan depends on how selective the values are (a rare category against a
 	// wide date range), so the engine plans it for the values every time.
-	rows, err := s.reader().query(ctx, q.String(), append(s.dialect.planArgs(), args...)...)
+	return q.String(), append(s.dialect.planArgs(), args...), true, nil
+}
+
+// findPage returns one page of a search (f.Limit rows) after the position cur (nil for
+// the first page), leaving out the region prefix exclude, and the position after its
+// last row when there is more.
+func (s *Store) findPage(ctx context.Context, f zhiyuan.ActivityFilter, exclude string, cur *searchCursor) ([]zhiyuan.ActivityHit, *searchCursor, error) {
+	q, args, ok, err := s.pageQuery(ctx, f, exclude, cur)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return []zhiyuan.ActivityHit{}, nil, nil
+	}
+	near := f.Near != nil
+	rows, err := s.reader().query(ctx, q, args...)
 	if err != nil {
 		return nil, nil, err
 	}
