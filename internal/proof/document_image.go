@@ -10,6 +10,8 @@ import (
 	"image/png"
 	"runtime"
 
+	"zhiyuan"
+
 	"golang.org/x/image/draw"
 )
 
@@ -41,9 +43,9 @@ func NormalizeDocumentImage(ctx context.Context, data []byte, maxSide int) ([]by
 		img, err = png.Decode(bytes.NewReader(data))
 	}
 	if err != nil {
-		return nil, photoErr("card.photo_unreadable")
+		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, photoField, "card.photo_unreadable")
 	}
-	out := fitImage(img, maxSide)
+	out := scaleToFit(img, maxSide)
 	img = nil
 	if cost > bigDecode {
 		runtime.GC() // as in NormalizePhotoContext: keep the peak near the decoding budget
@@ -56,10 +58,10 @@ func NormalizeDocumentImage(ctx context.Context, data []byte, maxSide int) ([]by
 	return buf.Bytes(), nil
 }
 
-// fitImage scales img down so that its longer side is at most maxSide (a smaller image
+// scaleToFit scales img down so that its longer side is at most maxSide (a smaller image
 // keeps its size), on white where it was transparent. As in cardPhoto, a whole-factor box
 // filter first keeps the kernel scaler's buffers small.
-func fitImage(img image.Image, maxSide int) *image.RGBA {
+func scaleToFit(img image.Image, maxSide int) *image.RGBA {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	tw, th := w, h
