@@ -20,11 +20,15 @@ func fillCampaigns(ctx context.Context, a *app.App, s *sqlstore.Store, _ Options
 		return fmt.Errorf("demo campaign: %w", err)
 	}
 	province := &zhiyuan.Principal{AccountID: acc.ID, Name: acc.Name, Roles: acc.Roles}
-	c, err := a.CreateCampaign(ctx, province, zhiyuan.Campaign{Name: "2027年学雷锋志愿服务月", Theme: "i志愿 爱生活",
+	cover, err := demoCover()
+	if err != nil {
+		return fmt.Errorf("demo campaign cover: %w", err)
+	}
+	c, err := a.CreateCampaignWithCover(ctx, province, zhiyuan.Campaign{Name: "2027年学雷锋志愿服务月", Theme: "i志愿 爱生活",
 		Description: "3月是学雷锋志愿服务月。全省各地志愿服务组织把3月的活动报名参加，各市、区县、组织比一比服务时长、参与人数、人均时长和新注册志愿者。",
 		StartsOn:    "2027-03-01", EndsOn: "2027-03-31", RegionCode: "440000",
 		Categories: []zhiyuan.Category{zhiyuan.CatCommunity, zhiyuan.CatElderly, zhiyuan.CatEnvironment},
-		Keywords:   []string{"学雷锋", "i志愿"}})
+		Keywords:   []string{"学雷锋", "i志愿"}}, cover)
 	if err != nil {
 		return fmt.Errorf("demo campaign: %w", err)
 	}

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,12 +47,29 @@ func TestBrowserCampaignContest(t *testing.T) {
 		set("#starts_on", day.AddDate(0, 0, -3).Format(time.DateOnly))
 		set("#ends_on", day.AddDate(0, 0, 3).Format(time.DateOnly))
 		set("#region_code", "440100")
+		// A cover picture chosen with the form's file input.
+		coverFile := filepath.Join(t.TempDir(), "cover.jpg")
+		if err := os.WriteFile(coverFile, testPhoto(t), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(city, chromedp.SetUploadFiles(chromedp.CSS("#cover"), []string{coverFile})); err != nil {
+			t.Fatalf("choose the cover: %v", err)
+		}
 		browsertest.Screenshot(t, city, "campaign-new-"+h.Engine)
 		browsertest.Click(t, city, `form[action="/campaigns"] button[type=submit]`)
 		if got := browsertest.Text(t, city, "h1"); got != "广州市学雷锋志愿服务月" {
 			t.Fatalf("after creating: %q at %s", got, browsertest.Location(t, city))
 		}
 		campaignURL := browsertest.Location(t, city)
+		// The cover shows, re-encoded at its landscape size, with its alt text, on the
+		// campaign's page and in the list.
+		coverShown := `(() => { const i = document.querySelector('img.campaign-cover'); return !!i && i.complete &&
+			i.naturalWidth === ` + strconv.Itoa(zhiyuan.CampaignCoverWidth) + ` && i.alt === '“广州市学雷锋志愿服务月”的封面图片' })()`
+		waitJS(t, city, "the cover on the campaign's page", coverShown)
+		browsertest.Screenshot(t, city, "campaign-cover-"+h.Engine)
+		browsertest.Open(t, city, base+"/campaigns")
+		waitJS(t, city, "the cover in the list", coverShown)
+		browsertest.Screenshot(t, city, "campaign-list-cover-"+h.Engine)
 
 		org := browsertest.New(t)
 		browsertest.Login(t, org, base, h.OrgPhone, hourstest.Password)
