@@ -59,6 +59,11 @@ func fillCompetition(ctx context.Context, a *app.App, s *sqlstore.Store, _ Optio
 	if err != nil {
 		return fmt.Errorf("demo competition: %w", err)
 	}
+	// Each action waits for its stage to start; the demo shows every stage at once, so
+	// every stage starts with the collection (each still ends on its date).
+	if err := s.StartCompetitionStagesAt(ctx, round.ID, c.Stages[0].StartsAt); err != nil {
+		return err
+	}
 	type entry struct {
 		admin, name, track, region, summary string
 		review                              bool
@@ -117,6 +122,17 @@ func fillCompetition(ctx context.Context, a *app.App, s *sqlstore.Store, _ Optio
 				return err
 			}
 		}
+	}
+	// A training session for the passed teams in three days, hosted by 广州市义工联合会.
+	host, err := principal("13900000203")
+	if err != nil {
+		return err
+	}
+	day := now.AddDate(0, 0, 3)
+	trainAt := time.Date(day.Year(), day.Month(), day.Day(), 14, 0, 0, 0, zhiyuan.Beijing)
+	if _, err := a.ScheduleTraining(ctx, province, round.ID, app.TrainingInput{Title: "项目设计与预算编制培训", Place: "广州市天河区体育西路191号",
+		StartsAt: trainAt, EndsAt: trainAt.Add(2 * time.Hour), HostOrgID: app.DefaultTakingOrg(host)}); err != nil {
+		return fmt.Errorf("demo training: %w", err)
 	}
 	return nil
 }
