@@ -43,8 +43,9 @@ test-race:
 		$(GO) test -race $(GOTEST_FLAGS) ./internal/sqlstore/... ./internal/app/... ./internal/api/...
 
 # Benchmarks on both engines; each prints its figure beside a reference from the same run.
+# Rush benchmarks measure ZHIYUAN_BENCH_REPEATS times and print min/median/max (issue 18).
 bench: build
-	scripts/with-postgres.sh $(GO) test -run '^$$' -bench . -benchtime $${BENCHTIME:-1x} -timeout 180m ./...
+	ZHIYUAN_BENCH_REPEATS=$${ZHIYUAN_BENCH_REPEATS:-3} scripts/with-postgres.sh $(GO) test -run '^$$' -bench . -benchtime $${BENCHTIME:-1x} -timeout 180m ./...
 
 # Lighthouse (mobile) on the home page, search, an activity, /register and my hours; scores
 # in artifacts/lighthouse/scores.txt (docs/ARCHITECTURE.md records them). Not in `make test`.
