@@ -337,6 +337,8 @@ func TestNominationPhotosAPI(t *testing.T) {
 		bomb := base64.StdEncoding.EncodeToString(servertest.BombPNG(6320, 6320, 16, 6, 8))
 		if r := e.Do("POST", path, s.district, body(bomb)); r.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("a bomb: %d %s", r.Status, r.Body)
+		} else if _, fields := r.Reasons(); fields["photos"] != "card.photo_too_costly" {
+			t.Fatalf("a bomb refused without naming photos: %s", r.Body)
 		}
 		if n := countRows(t, e.Store, "nominations"); n != 0 {
 			t.Fatalf("%d nominations after refusals", n)

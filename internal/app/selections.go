@@ -152,6 +152,11 @@ func (a *App) Nominate(ctx context.Context, p *zhiyuan.Principal, campaignID int
 	for _, raw := range in.Photos {
 		ph, err := proof.NormalizePhotoContext(ctx, raw)
 		if err != nil {
+			// The card photo's code names its field "photo"; the form's and the API's
+			// field is "photos", which the problem must be tied to.
+			if pr, ok := zhiyuan.ErrorProblems(err)["photo"]; ok && zhiyuan.ErrorCode(err) == zhiyuan.EInvalid {
+				return nil, zhiyuan.Problems{"photos": pr}.Err()
+			}
 			return nil, err
 		}
 		photos = append(photos, ph)
