@@ -456,6 +456,7 @@ var catalogue = map[Msg]string{
 	"training.outside_stage":              "培训时间应在本赛事培训阶段内（{start}至{end}）",
 	"training.host_required":              "请填写承办组织（负责签到的组织）编号",
 	"training.host_not_approved":          "承办组织应为已通过审核的组织",
+	"training.host_not_managed":           "承办组织应为您辖区内的组织（请填写组织编号）",
 	"training.project_not_passed":         "参训项目应为本赛事初审通过的项目",
 	"training.no_projects":                "本赛事还没有初审通过的项目，无需安排培训",
 	"training.too_many":                   "一个赛事最多安排{max}场培训",

@@ -46,7 +46,7 @@ func (a *App) ScheduleTraining(ctx context.Context, p *zhiyuan.Principal, compID
 		o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, t.HostOrgID)
 		switch {
 		case err != nil && (zhiyuan.ErrorCode(err) == zhiyuan.ENotFound || zhiyuan.ErrorCode(err) == zhiyuan.EForbidden):
-			pr.Add("host_org_id", "training.host_not_approved")
+			pr.Add("host_org_id", "training.host_not_managed")
 		case err != nil:
 			return nil, err
 		case o.Status != zhiyuan.OrgApproved:
