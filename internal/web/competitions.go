@@ -290,6 +290,20 @@ func (x *Web) askPublish(r *http.Request, p *zhiyuan.Principal) (*confirmation, 
 	for _, d := range decisions {
 		n[d.Result]++
 	}
+	// Nobody confirms what would fail: every recommended project needs its decision.
+	list, err := x.app.CompetitionProjects(r.Context(), p, id)
+	if err != nil {
+		return nil, err
+	}
+	missing := 0
+	for _, pj := range list {
+		if _, ok := decisions[pj.ID]; pj.Status == zhiyuan.ProjectRecommended && !ok {
+			missing++
+		}
+	}
+	if missing > 0 {
+		return nil, zhiyuan.Fail(zhiyuan.EConflict, "competition.decisions_missing", "n", missing)
+	}
 	return &confirmation{Title: zhiyuan.Text("confirm.competition_publish_title"), Subject: c.Name,
 		Consequence: []string{zhiyuan.Text("confirm.competition_publish", "funded", n[zhiyuan.ResultFunded], "commended", n[zhiyuan.ResultCommended])},
 		Action:      fmt.Sprintf("/competitions/%d/results/publish", id), Button: "公布结果", Back: fmt.Sprintf("/competitions/%d", id)}, nil
