@@ -108,6 +108,7 @@ var auditActions = map[string]string{
 	// Competition attachments, team editing and the provincial decision (issue 17, docs17).
 	"competition.attachment.add":    "上传申报附件",
 	"competition.attachment.delete": "删除申报附件",
+	"competition.decide":            "省级评审意见",
 	"competition.team.add":          "添加项目团队成员",
 	"competition.team.remove":       "移除项目团队成员",
 }

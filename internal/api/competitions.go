@@ -400,14 +400,8 @@ func (x *API) publishCompetitionResults(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	var req struct {
-		Funded    []int64 `json:"funded"`
-		Commended []int64 `json:"commended"`
-	}
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	if _, err := x.app.PublishCompetitionResults(r.Context(), p, id, req.Funded, req.Commended); err != nil {
+	// The results are the provincial review's decisions (competition_decisions.go).
+	if _, err := x.app.PublishCompetitionResults(r.Context(), p, id); err != nil {
 		return err
 	}
 	return x.competitionResults(w, r, p)

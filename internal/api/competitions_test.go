@@ -510,16 +510,21 @@ func TestCompetitionQuotaRace(t *testing.T) {
 			if attempt < 2 {
 				continue
 			}
-			// The province publishes: the winner funded, the other not selected.
+			// The province decides in the provincial review, then publishes: the winner
+			// funded, the other not selected (competition_decisions_test.go has the rest).
 			wantStatus(t, "results before publication", e.Do("GET", fmt.Sprintf("/api/v1/competitions/%d/results", round), "", nil), http.StatusNotFound)
-			wantStatus(t, "a city publishes", e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/results", round), city1, map[string]any{"funded": []int64{winner}}), http.StatusForbidden)
+			setStageEnd(t, e, round, zhiyuan.StageProvincialReview, e.Store.Now().Add(time.Hour)) // it started now (setStageEnd starts it an hour before its end)
+			decisions := fmt.Sprintf("/api/v1/competitions/%d/decisions", round)
+			wantStatus(t, "a city decides", e.Do("POST", decisions, city1, map[string]any{"project_id": winner, "result": "funded"}), http.StatusForbidden)
 			loser := pa.ID + pb.ID - winner
-			res := e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/results", round), province, map[string]any{"funded": []int64{loser}})
-			if _, fields := res.Reasons(); res.Status != http.StatusUnprocessableEntity || fields["funded"] == "" {
+			res := e.Do("POST", decisions, province, map[string]any{"project_id": loser, "result": "funded"})
+			if reason, _ := res.Reasons(); res.Status != http.StatusConflict || reason != "competition.decision_not_recommended" {
 				t.Fatalf("funding a project not recommended: %d %s", res.Status, res.Body)
 			}
-			wantStatus(t, "publish", e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/results", round), province, map[string]any{"funded": []int64{winner}}), http.StatusOK)
-			wantStatus(t, "publish twice", e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/results", round), province, map[string]any{"funded": []int64{winner}}), http.StatusConflict)
+			wantStatus(t, "decide", e.Do("POST", decisions, province, map[string]any{"project_id": winner, "result": "funded"}), http.StatusOK)
+			wantStatus(t, "a city publishes", e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/results", round), city1, nil), http.StatusForbidden)
+			wantStatus(t, "publish", e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/results", round), province, nil), http.StatusOK)
+			wantStatus(t, "publish twice", e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/results", round), province, nil), http.StatusConflict)
 			res = e.Do("GET", fmt.Sprintf("/api/v1/competitions/%d/results", round), "", nil)
 			wantStatus(t, "public results", res, http.StatusOK)
 			var out struct {

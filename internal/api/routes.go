@@ -92,6 +92,8 @@ func (x *API) routes() {
 	x.handle("GET", "/competitions/{id}/judges", false, x.listCompetitionJudges)
 	x.handle("GET", "/competitions/{id}/ranking", false, x.competitionRanking)
 	x.handle("POST", "/competitions/{id}/recommendations", false, x.recommendCompetitionProject)
+	x.handle("POST", "/competitions/{id}/decisions", false, x.decideCompetitionProject) // competition_decisions.go
+	x.handle("GET", "/competitions/{id}/decisions", false, x.listCompetitionDecisions)
 	x.handle("POST", "/competitions/{id}/results", false, x.publishCompetitionResults)
 	x.handle("GET", "/competitions/{id}/results", true, x.competitionResults)
 	x.handle("POST", "/competitions/{id}/trainings", false, x.scheduleTraining) // competition_training.go

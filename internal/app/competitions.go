@@ -692,49 +692,6 @@ func (a *App) Recommend(ctx context.Context, p *zhiyuan.Principal, compID, proje
 	return a.store.FindCompetitionProject(ctx, projectID)
 }
 
-// PublishResults publishes the round's results: funded and commended among the
-// recommended projects, every other project that passed the first review not selected.
-// Only the round's admins, once.
-func (a *App) PublishCompetitionResults(ctx context.Context, p *zhiyuan.Principal, compID int64, funded, commended []int64) (*zhiyuan.Competition, error) {
-	c, err := a.roundForAdmin(ctx, p, compID)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[int64]zhiyuan.ProjectResult{}
-	for _, id := range funded {
-		seen[id] = zhiyuan.ResultFunded
-	}
-	for _, id := range commended {
-		if seen[id] != "" {
-			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "commended", "competition.result_twice")
-		}
-		seen[id] = zhiyuan.ResultCommended
-	}
-	list, err := a.store.FindCompetitionProjects(ctx, sqlstore.ProjectFilter{CompetitionID: compID, Limit: 1_000_000})
-	if err != nil {
-		return nil, err
-	}
-	notices := map[int64]sqlstore.OrgNotice{}
-	for _, pj := range list {
-		if pj.Status != zhiyuan.ProjectPassed && pj.Status != zhiyuan.ProjectRecommended {
-			continue
-		}
-		r := seen[pj.ID]
-		if r == "" {
-			r = zhiyuan.ResultNotSelected
-		}
-		notices[pj.ID] = notice(c, pj, r.Chinese(), "")
-	}
-	if err := a.store.PublishCompetitionResults(ctx, compID, funded, commended, notices); err != nil {
-		return nil, err
-	}
-	if err := a.audit(ctx, p, "competition.publish", "competition", competitionID(compID), c.RegionCode, 0,
-		fmt.Sprintf("funded=%d commended=%d", len(funded), len(commended))); err != nil {
-		return nil, err
-	}
-	return a.Competition(ctx, compID)
-}
-
 // TrackResults is one track's published list.
 type TrackResults struct {
 	Track     string

@@ -102,6 +102,10 @@ func fillCompetition(ctx context.Context, a *app.App, s *sqlstore.Store, _ Optio
 		if err != nil {
 			return fmt.Errorf("demo project %s: %w", e.name, err)
 		}
+		// Every application carries its plan as a PDF attachment (competition_attachments.go).
+		if _, err := a.AddCompetitionAttachment(ctx, org, pj.ID, "项目申报书.pdf", demoApplicationPDF); err != nil {
+			return fmt.Errorf("demo attachment %s: %w", e.name, err)
+		}
 		if !e.submit {
 			continue
 		}
@@ -136,3 +140,12 @@ func fillCompetition(ctx context.Context, a *app.App, s *sqlstore.Store, _ Optio
 	}
 	return nil
 }
+
+// demoApplicationPDF is a one-page PDF standing for an application's plan.
+var demoApplicationPDF = []byte("%PDF-1.4\n" +
+	"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" +
+	"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n" +
+	"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj\n" +
+	"4 0 obj << /Length 58 >> stream\nBT /F1 24 Tf 72 760 Td (Yimiao 2027: project plan) Tj ET\nendstream endobj\n" +
+	"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n" +
+	"trailer << /Root 1 0 R /Size 6 >>\n%%EOF\n")

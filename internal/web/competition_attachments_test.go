@@ -23,6 +23,7 @@ import (
 type yimiaoPageSetup struct {
 	org                       *servertest.Browser
 	orgToken, province        string
+	provincePhone             string
 	round, project            int64
 	zhangSan, zhangSanFeng    int64
 	pendingMember, otherOrgVo int64
@@ -31,7 +32,8 @@ type yimiaoPageSetup struct {
 func newYimiaoPage(t *testing.T, e *servertest.Env) yimiaoPageSetup {
 	t.Helper()
 	var s yimiaoPageSetup
-	s.province = e.Token(orgPageAdmin(t, e, zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440000"}), "test1234")
+	s.provincePhone = orgPageAdmin(t, e, zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440000"})
+	s.province = e.Token(s.provincePhone, "test1234")
 	phone := e.NewPhone()
 	hash, _ := password.Hash("test1234", password.Fast)
 	acc := &zhiyuan.Account{Phone: phone, Name: "组织管理员"}

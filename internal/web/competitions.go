@@ -202,6 +202,9 @@ func (x *Web) renderCompetition(w http.ResponseWriter, r *http.Request, p *zhiyu
 		}
 	}
 	data["Phone"], data["JudgeName"], data["Conflicts"] = r.PostFormValue("phone"), r.PostFormValue("name"), r.PostFormValue("conflict_org_ids")
+	if err := x.roundExtras(r, p, c, data); err != nil {
+		return err
+	}
 	if formErr != nil {
 		data["Fields"], data["Error"] = formProblems(formErr)
 	}
@@ -269,24 +272,6 @@ func (x *Web) recommendForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.P
 	})
 }
 
-// resultChoices reads the publication form: result_<project id> = funded / commended.
-func resultChoices(r *http.Request) (funded, commended []int64) {
-	_ = r.ParseForm()
-	for k, v := range r.Form {
-		id, err := strconv.ParseInt(strings.TrimPrefix(k, "result_"), 10, 64)
-		if !strings.HasPrefix(k, "result_") || err != nil || len(v) == 0 {
-			continue
-		}
-		switch zhiyuan.ProjectResult(v[0]) {
-		case zhiyuan.ResultFunded:
-			funded = append(funded, id)
-		case zhiyuan.ResultCommended:
-			commended = append(commended, id)
-		}
-	}
-	return funded, commended
-}
-
 func (x *Web) askPublish(r *http.Request, p *zhiyuan.Principal) (*confirmation, error) {
 	id, err := pathID(r)
 	if err != nil {
@@ -296,22 +281,32 @@ func (x *Web) askPublish(r *http.Request, p *zhiyuan.Principal) (*confirmation, 
 	if err != nil {
 		return nil, err
 	}
-	if !x.app.CanRunCompetition(p, c) {
-		return nil, zhiyuan.Fail(zhiyuan.EForbidden, "auth.forbidden")
+	// The results are the provincial review's decisions (competition_decisions.go).
+	decisions, err := x.app.ProvincialDecisions(r.Context(), p, id)
+	if err != nil {
+		return nil, err
 	}
-	funded, commended := resultChoices(r)
-	conf := &confirmation{Title: zhiyuan.Text("confirm.competition_publish_title"), Subject: c.Name,
-		Consequence: []string{zhiyuan.Text("confirm.competition_publish", "funded", len(funded), "commended", len(commended))},
-		Action:      fmt.Sprintf("/competitions/%d/results/publish", id), Button: "公布结果", Back: fmt.Sprintf("/competitions/%d", id)}
-	for _, ids := range []struct {
-		list []int64
-		r    zhiyuan.ProjectResult
-	}{{funded, zhiyuan.ResultFunded}, {commended, zhiyuan.ResultCommended}} {
-		for _, pid := range ids.list {
-			conf.Hidden = append(conf.Hidden, hiddenField{fmt.Sprintf("result_%d", pid), string(ids.r)})
+	n := map[zhiyuan.ProjectResult]int{}
+	for _, d := range decisions {
+		n[d.Result]++
+	}
+	// Nobody confirms what would fail: every recommended project needs its decision.
+	list, err := x.app.CompetitionProjects(r.Context(), p, id)
+	if err != nil {
+		return nil, err
+	}
+	missing := 0
+	for _, pj := range list {
+		if _, ok := decisions[pj.ID]; pj.Status == zhiyuan.ProjectRecommended && !ok {
+			missing++
 		}
 	}
-	return conf, nil
+	if missing > 0 {
+		return nil, zhiyuan.Fail(zhiyuan.EConflict, "competition.decisions_missing", "n", missing)
+	}
+	return &confirmation{Title: zhiyuan.Text("confirm.competition_publish_title"), Subject: c.Name,
+		Consequence: []string{zhiyuan.Text("confirm.competition_publish", "funded", n[zhiyuan.ResultFunded], "commended", n[zhiyuan.ResultCommended])},
+		Action:      fmt.Sprintf("/competitions/%d/results/publish", id), Button: "公布结果", Back: fmt.Sprintf("/competitions/%d", id)}, nil
 }
 
 func (x *Web) publishForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal) error {
@@ -319,8 +314,7 @@ func (x *Web) publishForm(w http.ResponseWriter, r *http.Request, p *zhiyuan.Pri
 	if err != nil {
 		return err
 	}
-	funded, commended := resultChoices(r)
-	if _, err := x.app.PublishCompetitionResults(r.Context(), p, id, funded, commended); err != nil {
+	if _, err := x.app.PublishCompetitionResults(r.Context(), p, id); err != nil {
 		if !isFormError(err) {
 			return err
 		}

@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/browsertest"
 	"zhiyuan/internal/hourstest"
+	"zhiyuan/internal/sqlstore"
 )
 
 // confirmTap taps the submit button of the data-confirm form sel and confirms in the
@@ -29,8 +32,9 @@ func confirmTap(t *testing.T, ctx context.Context, sel string) {
 // through the form; an organisation drafts a project and submits it (asked first); the
 // city admin passes the first review; the province adds two judges and assigns them;
 // each judge scores on the rubric (asked first); the city recommends the project within
-// its quota; the province publishes the results, and the public page lists the project
-// as funded under its track. Screenshots of each step go to artifacts/screenshots/.
+// its quota; the province records its decision in the provincial review and publishes
+// the results, and the public page lists the project as funded under its track. On the
+// draft's page the organisation adds a team member found by search and attaches a PDF. Screenshots of each step go to artifacts/screenshots/.
 func TestBrowserCompetitionFlow(t *testing.T) {
 	browsertest.Require(t)
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
@@ -45,6 +49,17 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			return phone
 		}
 		provincePhone, cityPhone := admin("440000", "省志愿者指导中心"), admin("440100", "广州市志愿者指导中心")
+		member := &zhiyuan.Volunteer{Name: "陈志愿", IDType: zhiyuan.IDResident, IDNumberMasked: "440***********001X", Phone: h.NewPhone(),
+			RegionCode: "440106", BirthDate: time.Date(1990, 3, 1, 0, 0, 0, 0, time.UTC), Sex: "female"}
+		if err := h.Store.CreateVolunteer(t.Context(), member, sqlstore.VolunteerSecrets{PasswordHash: "x", IDNumberIndex: "bt" + member.Phone}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Store.ApplyMembership(t.Context(), h.Org.ID, member.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Store.DecideMembership(t.Context(), h.Org.ID, member.ID, zhiyuan.MemberApproved, h.OrgAdmin, nil); err != nil {
+			t.Fatal(err)
+		}
 		set := func(ctx context.Context, css, v string) {
 			t.Helper()
 			if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(css), v)); err != nil {
@@ -98,6 +113,27 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		if !strings.Contains(projectURL, "/competition-projects/") {
 			t.Fatalf("after drafting: at %s: %q", projectURL, browsertest.Text(t, org, "main"))
 		}
+		// On the draft's page: a team member found among the organisation's volunteers,
+		// and a PDF attached through the upload form.
+		set(org, "#team_q", "陈")
+		browsertest.Click(t, org, `form[role=search] button[type=submit]`)
+		set(org, `form[action$="/team"] input[name=role]`, "负责人")
+		browsertest.Click(t, org, `form[action$="/team"] button[type=submit]`)
+		if got := browsertest.Text(t, org, "main"); !strings.Contains(got, "陈志愿（负责人）") {
+			t.Fatalf("after adding to the team: %q", got)
+		}
+		pdfPath := filepath.Join(t.TempDir(), "项目方案.pdf")
+		if err := os.WriteFile(pdfPath, []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(org, chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{pdfPath})); err != nil {
+			t.Fatal(err)
+		}
+		browsertest.Click(t, org, `form[action$="/attachments"] button[type=submit]`)
+		if got := browsertest.Text(t, org, "main"); !strings.Contains(got, "已上传附件") || !strings.Contains(got, "项目方案.pdf") {
+			t.Fatalf("after uploading: %q", got)
+		}
+		browsertest.Screenshot(t, org, "competition-team-attachment-"+h.Engine)
 		confirmTap(t, org, `form[action$="/submit"] button[type=submit]`)
 		if got := browsertest.Text(t, org, "main"); !strings.Contains(got, "已提交，待初审") {
 			t.Fatalf("after submitting: %q", got)
@@ -118,13 +154,13 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		}
 		browsertest.Screenshot(t, city, "competition-reviewed-"+h.Engine)
 
-		// Training: the team has one member (the team editor is not this test's subject, so
-		// the row is written directly); the province schedules a session hosted by the
+		// Training: a second team member who can sign in (written directly: the team editor
+		// was driven above with a member who has no password); the province schedules a session hosted by the
 		// organisation, the member checks in with the host's rotating code like at any
 		// activity, and the board shows the team as attended.
-		member := h.Volunteers[0]
-		if _, err := h.Store.DB().Exec(h.Store.Rebind(`INSERT INTO competition_team (project_id, volunteer_id, role, position) VALUES (?, ?, '负责人', 0)`),
-			projectID, member.ID); err != nil {
+		trainee := h.Volunteers[0]
+		if _, err := h.Store.DB().Exec(h.Store.Rebind(`INSERT INTO competition_team (project_id, volunteer_id, role, position) VALUES (?, ?, '成员', 1)`),
+			projectID, trainee.ID); err != nil {
 			t.Fatal(err)
 		}
 		browsertest.Open(t, province, base+"/competitions/"+roundID+"/trainings")
@@ -141,7 +177,7 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		browsertest.Click(t, province, `a[href$="/checkin"]`)
 		code := browsertest.Text(t, province, ".checkin-code code")
 		volunteer := browsertest.New(t)
-		browsertest.Login(t, volunteer, base, member.Phone, hourstest.Password)
+		browsertest.Login(t, volunteer, base, trainee.Phone, hourstest.Password)
 		browsertest.Open(t, volunteer, base+"/checkin?code="+url.QueryEscape(code))
 		browsertest.Click(t, volunteer, `button[value=in]`)
 		if msg := browsertest.Text(t, volunteer, ".notice"); msg != "签到成功" {
@@ -198,9 +234,20 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			t.Fatalf("after recommending: %q", got)
 		}
 
-		// The province publishes: the project funded.
+		// The provincial review starts (as time passing would): the province records the
+		// project as funded, then publishes (asked first).
+		if _, err := h.Store.DB().Exec(h.Store.Rebind(`UPDATE competition_stages SET starts_at = ? WHERE competition_id = ? AND stage = ?`),
+			h.Store.Now().Add(-time.Minute).UTC(), roundID, string(zhiyuan.StageProvincialReview)); err != nil {
+			t.Fatal(err)
+		}
 		browsertest.Open(t, province, base+"/competitions/"+roundID)
-		tap(t, province, `input[name="result_`+projectID+`"][value=funded]`)
+		tap(t, province, `form[action$="/decisions"] input[name=result][value=funded]`)
+		set(province, `form[action$="/decisions"] textarea[name=comment]`, "需求真实，团队稳定")
+		browsertest.Click(t, province, `form[action$="/decisions"] button[type=submit]`)
+		if got := browsertest.Text(t, province, "main"); !strings.Contains(got, "已记录：资助项目") {
+			t.Fatalf("after the provincial decision: %q", got)
+		}
+		browsertest.Screenshot(t, province, "competition-provincial-review-"+h.Engine)
 		confirmTap(t, province, `form[action$="/results/publish"] button[type=submit]`)
 		if got := browsertest.Text(t, province, "main"); !strings.Contains(got, "资助项目") || !strings.Contains(got, "银龄陪伴计划") {
 			t.Fatalf("the results page at %s: %q", browsertest.Location(t, province), got)

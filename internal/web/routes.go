@@ -64,6 +64,7 @@ func (x *Web) routes() {
 	x.handle("POST /competitions/{id}/judges", false, x.competitionAddJudge)
 	x.confirmable("/competitions/{id}/recommendations", x.askRecommend, x.recommendForm)
 	x.confirmable("/competitions/{id}/results/publish", x.askPublish, x.publishForm)
+	x.handle("POST /competitions/{id}/decisions", false, x.decideForm) // competition_decisions.go
 	x.handle("GET /competitions/{id}/results", true, x.competitionResultsPage)
 	x.handle("GET /competitions/{id}/projects.xlsx", false, x.competitionSheet)
 	x.handle("GET /competitions/{id}/trainings", false, x.trainingsPage) // competition_training.go
