@@ -33,7 +33,8 @@ func TestCompetitionProvincialReview(t *testing.T) {
 		decisions := fmt.Sprintf("/api/v1/competitions/%d/decisions", round)
 		results := fmt.Sprintf("/api/v1/competitions/%d/results", round)
 
-		// Before the provincial review starts.
+		// Before the provincial review starts (createRound opened every stage).
+		setStageStart(t, e, round, zhiyuan.StageProvincialReview, e.Store.Now().Add(time.Hour))
 		res := e.Do("POST", decisions, province, map[string]any{"project_id": pa.ID, "result": "funded"})
 		if reason, _ := res.Reasons(); res.Status != http.StatusConflict || reason != "competition.stage_not_started" {
 			t.Fatalf("a decision before the provincial review: %d %s", res.Status, res.Body)

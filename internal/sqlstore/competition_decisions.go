@@ -106,15 +106,8 @@ func (s *Store) PublishCompetitionResults(ctx context.Context, comp int64, notic
 		if err := s.lockOpenRound(ctx, tx, comp); err != nil {
 			return err
 		}
-		var missing int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM competition_projects WHERE competition_id = ? AND status = 'recommended' AND decision IS NULL`,
-			comp).Scan(&missing); err != nil {
-			return err
-		}
-		if missing > 0 {
-			return zhiyuan.Fail(zhiyuan.EConflict, "competition.decisions_missing", "n", missing)
-		}
-		// Publishing belongs to the provincial review: not before that stage starts.
+		// Publishing belongs to the provincial review: not before that stage starts (an
+		// undecided project below rolls this back with the rest).
 		res, err := tx.exec(ctx, `UPDATE competitions SET status = 'published', published_at = ? WHERE id = ?
 			AND EXISTS (SELECT 1 FROM competition_stages so WHERE so.competition_id = competitions.id AND so.stage = ? AND so.starts_at <= ?)`,
 			now, comp, string(zhiyuan.StageProvincialReview), now)
@@ -126,6 +119,14 @@ func (s *Store) PublishCompetitionResults(ctx context.Context, comp int64, notic
 				return err
 			}
 			return zhiyuan.Fail(zhiyuan.EConflict, "competition.published_already")
+		}
+		var missing int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM competition_projects WHERE competition_id = ? AND status = 'recommended' AND decision IS NULL`,
+			comp).Scan(&missing); err != nil {
+			return err
+		}
+		if missing > 0 {
+			return zhiyuan.Fail(zhiyuan.EConflict, "competition.decisions_missing", "n", missing)
 		}
 		if _, err := tx.exec(ctx, `UPDATE competition_projects SET result = decision, updated_at = ? WHERE competition_id = ? AND status = 'recommended'`,
 			now, comp); err != nil {
