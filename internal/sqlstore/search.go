@@ -20,7 +20,10 @@ package sqlstore
 //   - Only published activities are in activity_terms (publish adds them, closing,
 //     cancelling and the periodic finishing of ended activities take them out), so the
 //     index holds current activities only.
-//   - Filters without text walk activities_live_start_idx or
+//   - A region filter (a division: 2, 4, 6, 9 or 12 digits) is a term too, r:<prefix>
+//     (regionTerms), so it drives or narrows the walk like a word, the date range in the
+//     same index scan.
+//   - Filters without text or region walk activities_live_start_idx or
 //     activities_live_category_idx (partial indexes of published activities) in start
 //     order from From and stop after one page; the region (a code prefix, as a half-open range) and the other conditions
 //     are checked on each row walked.
