@@ -59,6 +59,15 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		if err := h.Store.DecideMembership(t.Context(), h.Org.ID, member.ID, zhiyuan.MemberApproved, h.OrgAdmin, nil); err != nil {
 			t.Fatal(err)
 		}
+		script := browsertest.AxeScript(t)
+		axeClean := func(t *testing.T, ctx context.Context, what string) {
+			t.Helper()
+			for _, v := range browsertest.Axe(t, ctx, script) {
+				if v.Blocking() {
+					t.Errorf("%s: axe %s (%s) at %v", what, v.ID, v.Impact, v.Targets())
+				}
+			}
+		}
 		set := func(ctx context.Context, css, v string) {
 			t.Helper()
 			if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(css), v)); err != nil {
@@ -110,6 +119,7 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		// and a PDF attached through the upload form.
 		set(org, "#team_q", "陈")
 		browsertest.Click(t, org, `form[role=search] button[type=submit]`)
+		axeClean(t, org, "the team search's results")
 		set(org, `form[action$="/team"] input[name=role]`, "负责人")
 		browsertest.Click(t, org, `form[action$="/team"] button[type=submit]`)
 		if got := browsertest.Text(t, org, "main"); !strings.Contains(got, "陈志愿（负责人）") {
@@ -127,6 +137,7 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			t.Fatalf("after uploading: %q", got)
 		}
 		browsertest.Screenshot(t, org, "competition-team-attachment-"+h.Engine)
+		axeClean(t, org, "the draft with its team and attachment")
 		confirmTap(t, org, `form[action$="/submit"] button[type=submit]`)
 		if got := browsertest.Text(t, org, "main"); !strings.Contains(got, "已提交，待初审") {
 			t.Fatalf("after submitting: %q", got)
@@ -206,6 +217,7 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			t.Fatalf("after the provincial decision: %q", got)
 		}
 		browsertest.Screenshot(t, province, "competition-provincial-review-"+h.Engine)
+		axeClean(t, province, "the round page's provincial review")
 		confirmTap(t, province, `form[action$="/results/publish"] button[type=submit]`)
 		if got := browsertest.Text(t, province, "main"); !strings.Contains(got, "资助项目") || !strings.Contains(got, "银龄陪伴计划") {
 			t.Fatalf("the results page at %s: %q", browsertest.Location(t, province), got)
