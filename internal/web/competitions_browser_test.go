@@ -117,6 +117,9 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		}
 		// On the draft's page: a team member found among the organisation's volunteers,
 		// and a PDF attached through the upload form.
+		org = browsertest.New(t) // a fresh session (browsertest.Timeout) for the rest of the organisation's steps
+		browsertest.Login(t, org, base, h.OrgPhone, hourstest.Password)
+		browsertest.Open(t, org, projectURL)
 		set(org, "#team_q", "陈")
 		browsertest.Click(t, org, `form[role=search] button[type=submit]`)
 		axeClean(t, org, "the team search's results")
@@ -209,6 +212,10 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			h.Store.Now().Add(-time.Minute).UTC(), roundID, string(zhiyuan.StageProvincialReview)); err != nil {
 			t.Fatal(err)
 		}
+		// A fresh tab: one browser session lasts browsertest.Timeout, and the province's
+		// first one has been open since the round was created.
+		province = browsertest.New(t)
+		browsertest.Login(t, province, base, provincePhone, hourstest.Password)
 		browsertest.Open(t, province, base+"/competitions/"+roundID)
 		tap(t, province, `form[action$="/decisions"] input[name=result][value=funded]`)
 		set(province, `form[action$="/decisions"] textarea[name=comment]`, "需求真实，团队稳定")
