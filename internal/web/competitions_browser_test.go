@@ -60,6 +60,15 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		if err := h.Store.DecideMembership(t.Context(), h.Org.ID, member.ID, zhiyuan.MemberApproved, h.OrgAdmin, nil); err != nil {
 			t.Fatal(err)
 		}
+		script := browsertest.AxeScript(t)
+		axeClean := func(t *testing.T, ctx context.Context, what string) {
+			t.Helper()
+			for _, v := range browsertest.Axe(t, ctx, script) {
+				if v.Blocking() {
+					t.Errorf("%s: axe %s (%s) at %v", what, v.ID, v.Impact, v.Targets())
+				}
+			}
+		}
 		set := func(ctx context.Context, css, v string) {
 			t.Helper()
 			if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(css), v)); err != nil {
@@ -115,8 +124,12 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		}
 		// On the draft's page: a team member found among the organisation's volunteers,
 		// and a PDF attached through the upload form.
+		org = browsertest.New(t) // a fresh session (browsertest.Timeout) for the rest of the organisation's steps
+		browsertest.Login(t, org, base, h.OrgPhone, hourstest.Password)
+		browsertest.Open(t, org, projectURL)
 		set(org, "#team_q", "陈")
 		browsertest.Click(t, org, `form[role=search] button[type=submit]`)
+		axeClean(t, org, "the team search's results")
 		set(org, `form[action$="/team"] input[name=role]`, "负责人")
 		browsertest.Click(t, org, `form[action$="/team"] button[type=submit]`)
 		if got := browsertest.Text(t, org, "main"); !strings.Contains(got, "陈志愿（负责人）") {
@@ -134,6 +147,7 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			t.Fatalf("after uploading: %q", got)
 		}
 		browsertest.Screenshot(t, org, "competition-team-attachment-"+h.Engine)
+		axeClean(t, org, "the draft with its team and attachment")
 		confirmTap(t, org, `form[action$="/submit"] button[type=submit]`)
 		if got := browsertest.Text(t, org, "main"); !strings.Contains(got, "已提交，待初审") {
 			t.Fatalf("after submitting: %q", got)
@@ -240,6 +254,10 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			h.Store.Now().Add(-time.Minute).UTC(), roundID, string(zhiyuan.StageProvincialReview)); err != nil {
 			t.Fatal(err)
 		}
+		// A fresh tab: one browser session lasts browsertest.Timeout, and the province's
+		// first one has been open since the round was created.
+		province = browsertest.New(t)
+		browsertest.Login(t, province, base, provincePhone, hourstest.Password)
 		browsertest.Open(t, province, base+"/competitions/"+roundID)
 		tap(t, province, `form[action$="/decisions"] input[name=result][value=funded]`)
 		set(province, `form[action$="/decisions"] textarea[name=comment]`, "需求真实，团队稳定")
@@ -248,6 +266,7 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			t.Fatalf("after the provincial decision: %q", got)
 		}
 		browsertest.Screenshot(t, province, "competition-provincial-review-"+h.Engine)
+		axeClean(t, province, "the round page's provincial review")
 		confirmTap(t, province, `form[action$="/results/publish"] button[type=submit]`)
 		if got := browsertest.Text(t, province, "main"); !strings.Contains(got, "资助项目") || !strings.Contains(got, "银龄陪伴计划") {
 			t.Fatalf("the results page at %s: %q", browsertest.Location(t, province), got)
