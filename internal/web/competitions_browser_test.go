@@ -34,7 +34,10 @@ func confirmTap(t *testing.T, ctx context.Context, sel string) {
 // each judge scores on the rubric (asked first); the city recommends the project within
 // its quota; the province records its decision in the provincial review and publishes
 // the results, and the public page lists the project as funded under its track. On the
-// draft's page the organisation adds a team member found by search and attaches a PDF. Screenshots of each step go to artifacts/screenshots/.
+// draft's page the organisation adds a team member found by search and attaches a PDF.
+// Last, the province schedules a training hosted by the organisation, a team member
+// checks in with the host's code like at any activity, and the training board shows the
+// team as attended. Screenshots of each step go to artifacts/screenshots/.
 func TestBrowserCompetitionFlow(t *testing.T) {
 	browsertest.Require(t)
 	hourstest.Each(t, 1, func(t *testing.T, h *hourstest.Env) {
@@ -168,41 +171,6 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 		}
 		browsertest.Screenshot(t, city, "competition-reviewed-"+h.Engine)
 
-		// Training: a second team member who can sign in (written directly: the team editor
-		// was driven above with a member who has no password); the province schedules a session hosted by the
-		// organisation, the member checks in with the host's rotating code like at any
-		// activity, and the board shows the team as attended.
-		trainee := h.Volunteers[0]
-		if _, err := h.Store.DB().Exec(h.Store.Rebind(`INSERT INTO competition_team (project_id, volunteer_id, role, position) VALUES (?, ?, '成员', 1)`),
-			projectID, trainee.ID); err != nil {
-			t.Fatal(err)
-		}
-		browsertest.Open(t, province, base+"/competitions/"+roundID+"/trainings")
-		at := h.Clock.Now().In(zhiyuan.Beijing)
-		set(province, "#training_title", "项目设计与预算培训")
-		set(province, "#training_place", "广州市天河区体育西路1号")
-		set(province, "#training_starts", at.Add(5*time.Minute).Format("2006-01-02T15:04"))
-		set(province, "#training_ends", at.Add(2*time.Hour).Format("2006-01-02T15:04"))
-		set(province, "#training_host", strconv.FormatInt(h.Org.ID, 10))
-		browsertest.Click(t, province, `form[action$="/trainings"] button[type=submit]`)
-		if got := browsertest.Text(t, province, "main"); !strings.Contains(got, "已安排培训") || !strings.Contains(got, "待培训") {
-			t.Fatalf("after scheduling the training: %q", got)
-		}
-		browsertest.Click(t, province, `a[href$="/checkin"]`)
-		code := browsertest.Text(t, province, ".checkin-code code")
-		volunteer := browsertest.New(t)
-		browsertest.Login(t, volunteer, base, trainee.Phone, hourstest.Password)
-		browsertest.Open(t, volunteer, base+"/checkin?code="+url.QueryEscape(code))
-		browsertest.Click(t, volunteer, `button[value=in]`)
-		if msg := browsertest.Text(t, volunteer, ".notice"); msg != "签到成功" {
-			t.Fatalf("the team member's check-in says %q", msg)
-		}
-		browsertest.Open(t, province, base+"/competitions/"+roundID+"/trainings")
-		if got := browsertest.Text(t, province, "main"); !strings.Contains(got, "已参加培训") {
-			t.Fatalf("the board after the check-in: %q", got)
-		}
-		browsertest.Screenshot(t, province, "competition-training-"+h.Engine)
-
 		// The province adds two judges and assigns both.
 		judgePhones := []string{h.NewPhone(), h.NewPhone()}
 		for i, ph := range judgePhones {
@@ -277,5 +245,44 @@ func TestBrowserCompetitionFlow(t *testing.T) {
 			t.Fatalf("the public results: %q", got)
 		}
 		browsertest.Screenshot(t, anon, "competition-results-"+h.Engine)
+
+		// Training (scheduled last so the flow's browser sessions stay short; the round's stages
+		// are all open): a second team member who can sign in is written directly (the team
+		// editor was driven above with a member who has no password); the trainer schedules a session hosted by the
+		// organisation, the member checks in with the host's rotating code like at any
+		// activity, and the board shows the team as attended.
+		trainee := h.Volunteers[0]
+		if _, err := h.Store.DB().Exec(h.Store.Rebind(`INSERT INTO competition_team (project_id, volunteer_id, role, position) VALUES (?, ?, '成员', 1)`),
+			projectID, trainee.ID); err != nil {
+			t.Fatal(err)
+		}
+		// A fresh session for the province: each browser session is bounded in time.
+		trainer := browsertest.New(t)
+		browsertest.Login(t, trainer, base, provincePhone, hourstest.Password)
+		browsertest.Open(t, trainer, base+"/competitions/"+roundID+"/trainings")
+		at := h.Clock.Now().In(zhiyuan.Beijing)
+		set(trainer, "#training_title", "项目设计与预算培训")
+		set(trainer, "#training_place", "广州市天河区体育西路1号")
+		set(trainer, "#training_starts", at.Add(5*time.Minute).Format("2006-01-02T15:04"))
+		set(trainer, "#training_ends", at.Add(2*time.Hour).Format("2006-01-02T15:04"))
+		set(trainer, "#training_host", strconv.FormatInt(h.Org.ID, 10))
+		browsertest.Click(t, trainer, `form[action$="/trainings"] button[type=submit]`)
+		if got := browsertest.Text(t, trainer, "main"); !strings.Contains(got, "已安排培训") || !strings.Contains(got, "待培训") {
+			t.Fatalf("after scheduling the training: %q", got)
+		}
+		browsertest.Click(t, trainer, `a[href$="/checkin"]`)
+		code := browsertest.Text(t, trainer, ".checkin-code code")
+		volunteer := browsertest.New(t)
+		browsertest.Login(t, volunteer, base, trainee.Phone, hourstest.Password)
+		browsertest.Open(t, volunteer, base+"/checkin?code="+url.QueryEscape(code))
+		browsertest.Click(t, volunteer, `button[value=in]`)
+		if msg := browsertest.Text(t, volunteer, ".notice"); msg != "签到成功" {
+			t.Fatalf("the team member's check-in says %q", msg)
+		}
+		browsertest.Open(t, trainer, base+"/competitions/"+roundID+"/trainings")
+		if got := browsertest.Text(t, trainer, "main"); !strings.Contains(got, "已参加培训") {
+			t.Fatalf("the board after the check-in: %q", got)
+		}
+		browsertest.Screenshot(t, trainer, "competition-training-"+h.Engine)
 	})
 }
