@@ -478,7 +478,8 @@ func (sqliteDialect) series(n int64) string {
 }
 
 func (postgresDialect) series(n int64) string {
-	return `generate_series(0, ` + strconv.FormatInt(n-1, 10) + `) AS g(i)`
+	// BIGINT bounds make i a BIGINT: with INTEGER ones i × stride overflows past 271,000.
+	return `generate_series(CAST(0 AS BIGINT), CAST(` + strconv.FormatInt(n-1, 10) + ` AS BIGINT)) AS g(i)`
 }
 
 func (sqliteDialect) suspendInsertTriggers(ctx context.Context, c conn, table string) (func() error, error) {
