@@ -102,11 +102,13 @@ func TestCompetitionStageStarts(t *testing.T) {
 		wantStatus(t, "recommend", rec(), http.StatusCreated)
 
 		publish := func() *servertest.Response {
-			return e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/results", round), province, map[string]any{"funded": []int64{p.ID}})
+			return e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/results", round), province, nil)
 		}
 		setStageStart(t, e, round, zhiyuan.StageProvincialReview, soon())
 		wantReason(t, "publish before the provincial review", publish(), http.StatusConflict, "competition.stage_not_started")
 		setStageStart(t, e, round, zhiyuan.StageProvincialReview, started())
+		wantStatus(t, "decide", e.Do("POST", fmt.Sprintf("/api/v1/competitions/%d/decisions", round), province,
+			map[string]any{"project_id": p.ID, "result": "funded"}), http.StatusOK)
 		wantStatus(t, "publish", publish(), http.StatusOK)
 	})
 }

@@ -22,6 +22,11 @@ func TestCompetitionProvincialReviewPage(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		s := newYimiaoPage(t, e)
 		city := e.Token(orgPageAdmin(t, e, zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"}), "test1234")
+		// Every stage but the provincial review opened an hour ago, as time passing would.
+		if _, err := e.Store.DB().Exec(e.Store.Rebind(`UPDATE competition_stages SET starts_at = ? WHERE competition_id = ? AND stage <> ?`),
+			e.Store.Now().Add(-time.Hour).UTC(), s.round, string(zhiyuan.StageProvincialReview)); err != nil {
+			t.Fatal(err)
+		}
 		for _, step := range []struct {
 			path, token string
 			body        map[string]any
