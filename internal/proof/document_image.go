@@ -1,16 +1,9 @@
 package proof
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"image/color"
-	"image/jpeg"
-	"image/png"
-	"runtime"
-
-	"zhiyuan"
 
 	"golang.org/x/image/draw"
 )
@@ -24,38 +17,9 @@ import (
 // side passes maxSide, keeping its shape. Errors name the field "photo" like
 // NormalizePhotoContext's.
 func NormalizeDocumentImage(ctx context.Context, data []byte, maxSide int) ([]byte, error) {
-	cost, err := checkPhoto(data)
-	if err != nil {
-		return nil, err
-	}
-	wait, cancel := context.WithTimeout(ctx, PhotoDecodeWait)
-	defer cancel()
-	select {
-	case decodeSlots <- struct{}{}:
-		defer func() { <-decodeSlots }()
-	case <-wait.Done():
-		return nil, ErrPhotoBusy
-	}
-	var img image.Image
-	if isJPEG(data) {
-		img, err = jpeg.Decode(bytes.NewReader(data))
-	} else {
-		img, err = png.Decode(bytes.NewReader(data))
-	}
-	if err != nil {
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, photoField, "card.photo_unreadable")
-	}
-	out := scaleToFit(img, maxSide)
-	img = nil
-	if cost > bigDecode {
-		runtime.GC() // as in NormalizePhotoContext: keep the peak near the decoding budget
-	}
-	out = orient(out, exifOrientation(data))
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: photoQuality}); err != nil {
-		return nil, fmt.Errorf("proof: encoding document image: %w", err)
-	}
-	return buf.Bytes(), nil
+	return normalize(ctx, data, photoField, ErrPhotoBusy, func(img image.Image, orientation int) *image.RGBA {
+		return orient(scaleToFit(img, maxSide), orientation)
+	})
 }
 
 // scaleToFit scales img down so that its longer side is at most maxSide (a smaller image

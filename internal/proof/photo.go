@@ -74,7 +74,7 @@ func NormalizePhoto(data []byte) ([]byte, error) {
 // file glued to the end) survives. Other errors are zhiyuan EInvalid errors naming the
 // field "photo", in Chinese.
 func NormalizePhotoContext(ctx context.Context, data []byte) ([]byte, error) {
-	return normalize(ctx, data, photoField, ErrPhotoBusy, PhotoWidth, PhotoHeight)
+	return normalize(ctx, data, photoField, ErrPhotoBusy, cardPhoto)
 }
 
 // ErrCoverBusy is ErrPhotoBusy for a campaign's cover image.
@@ -89,12 +89,15 @@ const coverField = "cover"
 // and scaled to zhiyuan.CampaignCoverWidth × CampaignCoverHeight. Errors name the field
 // "cover".
 func NormalizeCoverContext(ctx context.Context, data []byte) ([]byte, error) {
-	return normalize(ctx, data, coverField, ErrCoverBusy, zhiyuan.CampaignCoverWidth, zhiyuan.CampaignCoverHeight)
+	return normalize(ctx, data, coverField, ErrCoverBusy, func(img image.Image, orientation int) *image.RGBA {
+		return fitImage(img, orientation, zhiyuan.CampaignCoverWidth, zhiyuan.CampaignCoverHeight)
+	})
 }
 
-// normalize checks, decodes and re-encodes an uploaded image as a tw × th JPEG, errors
-// naming field (busy when no decoding slot frees up in time).
-func normalize(ctx context.Context, data []byte, field string, busy error, tw, th int) ([]byte, error) {
+// normalize checks, decodes and re-encodes an uploaded image as a JPEG of what fit makes
+// of its pixels and camera orientation, errors naming field (busy when no decoding slot
+// frees up in time).
+func normalize(ctx context.Context, data []byte, field string, busy error, fit func(img image.Image, orientation int) *image.RGBA) ([]byte, error) {
 	cost, err := checkImage(data, field)
 	if err != nil {
 		return nil, err
@@ -116,7 +119,7 @@ func normalize(ctx context.Context, data []byte, field string, busy error, tw, t
 	if err != nil {
 		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, field, "card.photo_unreadable")
 	}
-	out := fitImage(img, exifOrientation(data), tw, th)
+	out := fit(img, exifOrientation(data))
 	img = nil
 	if cost > bigDecode {
 		// The original is now garbage of up to MaxPhotoDecodeBytes. Left to the pacer
