@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"image/jpeg"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,21 +16,10 @@ import (
 // postMultipart submits a multipart form as the pages' file inputs do, the file (when not
 // nil) in fileField.
 func postMultipart(b *servertest.Browser, e *servertest.Env, path string, fields map[string]string, fileField string, file []byte) *servertest.Response {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		mw.WriteField(k, v)
+	if file == nil {
+		return b.PostMultipart(path, fields)
 	}
-	if file != nil {
-		fw, _ := mw.CreateFormFile(fileField, "upload.jpg")
-		fw.Write(file)
-	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", e.HTTP.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Origin", e.HTTP.URL)
-	return b.Send(req)
+	return b.PostMultipart(path, fields, servertest.FormFile{Field: fileField, Name: "upload.jpg", Data: file})
 }
 
 // TestCampaignCoverPages: the creation form takes a cover (a file that is not an image

@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -104,16 +103,7 @@ func newYimiaoPage(t *testing.T, e *servertest.Env) yimiaoPageSetup {
 // postFile sends a multipart form with data as the field "file", as the page's upload
 // form does.
 func postFile(e *servertest.Env, b *servertest.Browser, path, name string, data []byte) *servertest.Response {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", e.HTTP.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Origin", e.HTTP.URL)
-	return b.Send(req)
+	return b.PostMultipart(path, nil, servertest.FormFile{Field: "file", Name: name, Data: data})
 }
 
 // TestCompetitionTeamEditorPage: the project page's team editor works without

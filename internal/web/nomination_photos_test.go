@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"image/jpeg"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,21 +18,11 @@ import (
 // postNomination submits the nomination form as the page does: multipart, each photo a
 // file of the field "photos".
 func postNomination(b *servertest.Browser, e *servertest.Env, path string, fields map[string]string, photos ...[]byte) *servertest.Response {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
+	files := make([]servertest.FormFile, len(photos))
 	for i, ph := range photos {
-		fw, _ := mw.CreateFormFile("photos", fmt.Sprintf("photo%d.jpg", i+1))
-		fw.Write(ph)
+		files[i] = servertest.FormFile{Field: "photos", Name: fmt.Sprintf("photo%d.jpg", i+1), Data: ph}
 	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", e.HTTP.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Origin", e.HTTP.URL)
-	return b.Send(req)
+	return b.PostMultipart(path, fields, files...)
 }
 
 // TestNominationPhotosPage: a district's admin nominates a community through the page's

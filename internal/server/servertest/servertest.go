@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -268,6 +269,32 @@ func (b *Browser) Get(path string) *Response {
 func (b *Browser) Post(path string, form url.Values) *Response {
 	req, _ := http.NewRequest("POST", b.e.HTTP.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", b.e.HTTP.URL)
+	return b.send(req)
+}
+
+// FormFile is a file of a multipart form: its input's name, the file's name and bytes.
+type FormFile struct {
+	Field, Name string
+	Data        []byte
+}
+
+// PostMultipart submits a multipart form as a page's file inputs do: the fields, then
+// the files, with the same-origin headers Post sets.
+func (b *Browser) PostMultipart(path string, fields map[string]string, files ...FormFile) *Response {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	for _, f := range files {
+		fw, _ := mw.CreateFormFile(f.Field, f.Name)
+		fw.Write(f.Data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.e.HTTP.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	req.Header.Set("Origin", b.e.HTTP.URL)
 	return b.send(req)
