@@ -330,10 +330,11 @@ func (c *axeRun) crawl(seeds []string) int {
 }
 
 // links returns the same-site links of the page the tab shows that lead to pages (not
-// downloads, not static files), as paths with their queries.
+// downloads — a link marked download or a file's path — and not static files), as paths
+// with their queries.
 func (c *axeRun) links() []string {
 	tab := c.tab
-	hrefs, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]")].map(a => a.href)`))
+	hrefs, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]:not([download])")].map(a => a.href)`))
 	if err != nil {
 		c.t.Errorf("links of %s: %v", browsertest.Location(c.t, tab), err)
 	}
