@@ -245,9 +245,8 @@ func (s *Store) RebuildFigures(ctx context.Context) error {
 			}
 		}
 		for _, sc := range figureScratch {
-			if _, err := tx.exec(ctx, `DROP TABLE IF EXISTS `+sc.name); err != nil {
-				return err
-			}
+			// Created and dropped inside the transaction (a failed rebuild's rollback drops
+			// it on both engines), so none is left on the connection from before.
 			if _, err := tx.exec(ctx, s.dialect.scratchTable(sc.name, sc.cols, sc.key)); err != nil {
 				return fmt.Errorf("%s: %w", sc.name, err)
 			}
