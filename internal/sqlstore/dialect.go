@@ -58,6 +58,20 @@ type dialect interface {
 	// lockTables is a statement making other writers of the tables wait until the
 	// transaction ends ("" where the engine has one writer anyway): figures rebuild.
 	lockTables(names []string) string
+	// scratchTable is the statement creating a temporary table name of the transaction's
+	// connection with columns cols ("c TYPE NOT NULL, …"), key being the columns later
+	// statements group by, in that order (figures rebuild). SQLite keeps it as a B-tree on
+	// key (WITHOUT ROWID), so a GROUP BY on a prefix of key reads it in order instead of
+	// sorting it again; PostgreSQL hashes or sorts anyway and is spared the index.
+	scratchTable(name, cols, key string) string
+	// scratchFilled are the statements to run once a scratch table is filled, before it is
+	// read: PostgreSQL's ANALYZE (a new temporary table has no statistics, so the planner
+	// would guess its size), none on SQLite.
+	scratchFilled(name string) []string
+	// bigSorts is a statement giving the rest of the transaction more memory for its
+	// sorts and hash tables ("" where the engine has no such setting): figures rebuild,
+	// which groups millions of rows a few times.
+	bigSorts() string
 	// signupCall is the statement that makes a sign-up in one round trip (signups.go,
 	// createSignupCall), or "" where the transaction of createSignup is as cheap.
 	signupCall() string
@@ -267,6 +281,16 @@ func (sqliteDialect) signupRefusal(error) (string, bool) { return "", false }
 // SQLite's one writer already keeps every other writer out.
 func (sqliteDialect) lockTables([]string) string { return "" }
 
+func (sqliteDialect) scratchTable(name, cols, key string) string {
+	return "CREATE TEMP TABLE " + name + " (" + cols + ", PRIMARY KEY (" + key + ")) WITHOUT ROWID"
+}
+
+func (sqliteDialect) scratchFilled(string) []string { return nil }
+
+// modernc's SQLite sorts in its page cache and temporary files: nothing to raise per
+// transaction.
+func (sqliteDialect) bigSorts() string { return "" }
+
 // A SQLite read transaction in WAL mode sees one snapshot from its first read on.
 func (sqliteDialect) snapshotTx() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
 
@@ -464,6 +488,16 @@ func (postgresDialect) lockCampaignActivity(ctx context.Context, c conn, activit
 func (postgresDialect) lockTables(names []string) string {
 	return "LOCK TABLE " + strings.Join(names, ", ") + " IN EXCLUSIVE MODE"
 }
+
+func (postgresDialect) scratchTable(name, cols, _ string) string {
+	return "CREATE TEMP TABLE " + name + " (" + cols + ")"
+}
+
+func (postgresDialect) scratchFilled(name string) []string { return []string{"ANALYZE " + name} }
+
+// work_mem is per sort or hash node; 4 MB by default, with which grouping a few million
+// rows spills to disk in many passes. SET LOCAL ends with the transaction.
+func (postgresDialect) bigSorts() string { return "SET LOCAL work_mem = '128MB'" }
 
 // PostgreSQL's READ COMMITTED takes a new snapshot per statement; REPEATABLE READ keeps one.
 func (postgresDialect) snapshotTx() *sql.TxOptions {
