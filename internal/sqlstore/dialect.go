@@ -55,7 +55,7 @@ type dialect interface {
 	// migrateJobs brings River's own tables up to the version of River built in, after
 	// the store's migrations, safely when several processes start at once.
 	migrateJobs(ctx context.Context, s *Store) error
-	// lockTables is a statement making other writers of the tables wait until the
+	// lockTables is a statement making other users of the tables wait until the
 	// transaction ends ("" where the engine has one writer anyway): figures rebuild.
 	lockTables(names []string) string
 	// scratchTable is the statement creating a temporary table name of the transaction's
@@ -484,9 +484,13 @@ func (postgresDialect) lockCampaignActivity(ctx context.Context, c conn, activit
 	return err
 }
 
-// EXCLUSIVE mode lets readers on and makes every writer of the tables wait.
+// ACCESS EXCLUSIVE mode makes every reader and writer of the tables wait. The rebuild
+// suspends the insert triggers of two of them (suspendInsertTriggers: ALTER TABLE …
+// DISABLE TRIGGER takes this mode); taking it for all at the start means the rebuild
+// never upgrades a lock it holds mid-way, which could deadlock with a transaction that
+// read one of the tables and then waits to write another.
 func (postgresDialect) lockTables(names []string) string {
-	return "LOCK TABLE " + strings.Join(names, ", ") + " IN EXCLUSIVE MODE"
+	return "LOCK TABLE " + strings.Join(names, ", ") + " IN ACCESS EXCLUSIVE MODE"
 }
 
 func (postgresDialect) scratchTable(name, cols, _ string) string {
