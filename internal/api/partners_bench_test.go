@@ -148,34 +148,12 @@ func benchStockRush(b *testing.B, engine string) {
 	rawRate0 := rawStockRush(b, h, f)
 
 	id := publishBenefit(b, h, f, map[string]any{"min_stars": 0, "stock": stockRushUnits})
-	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: stockRushConns, MaxIdleConnsPerHost: stockRushConns}}
-	defer client.CloseIdleConnections()
-	lat := make([]time.Duration, len(vols))
-	status := make([]int, len(vols))
-	gate := make(chan struct{})
-	var wg sync.WaitGroup
+	tokens := make([]string, len(vols))
 	for i, v := range vols {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/benefits/%d/claims", h.HTTP.URL, id), nil)
-			req.Header.Set("Authorization", "Bearer "+v.Token)
-			<-gate
-			t0 := time.Now()
-			res, err := client.Do(req)
-			if err != nil {
-				b.Errorf("claim %d: %v", i, err)
-				return
-			}
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			lat[i], status[i] = time.Since(t0), res.StatusCode
-		}()
+		tokens[i] = v.Token
 	}
-	start := time.Now()
-	close(gate)
-	wg.Wait()
-	elapsed := time.Since(start)
+	claims := fmt.Sprintf("%s/api/v1/benefits/%d/claims", h.HTTP.URL, id)
+	lat, status, elapsed := postRush(b, tokens, stockRushConns, func(int) string { return claims })
 	counts := map[int]int{}
 	for _, s := range status {
 		counts[s]++
