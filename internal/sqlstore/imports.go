@@ -241,6 +241,17 @@ func phonesTaken(ctx context.Context, tx conn, phones []string) (map[string]bool
 	return out, rows.Err()
 }
 
+// lookupRegistry is what verdictOf compares a batch of rows with: who holds each
+// identity number (by its index) and which phones are taken.
+func lookupRegistry(ctx context.Context, tx conn, indexes, phones []string) (map[string]registered, map[string]bool, error) {
+	reg, err := registeredBy(ctx, tx, indexes)
+	if err != nil {
+		return nil, nil, err
+	}
+	taken, err := phonesTaken(ctx, tx, phones)
+	return reg, taken, err
+}
+
 // verdictOf says what a row that passed the rules is against the registry: new, the
 // same person (existing), or a conflict with its field and reason. reg and taken are
 // what registeredBy and phonesTaken found for its number and phone.
@@ -269,11 +280,7 @@ func compareStaged(ctx context.Context, tx conn, rows []ImportRow) (map[zhiyuan.
 		for i, r := range batch {
 			indexes[i], phones[i] = r.IDNumberIndex, r.Phone
 		}
-		reg, err := registeredBy(ctx, tx, indexes)
-		if err != nil {
-			return err
-		}
-		taken, err := phonesTaken(ctx, tx, phones)
+		reg, taken, err := lookupRegistry(ctx, tx, indexes, phones)
 		if err != nil {
 			return err
 		}
@@ -353,11 +360,7 @@ func (s *Store) ClassifyImport(ctx context.Context, id int64, batch int) (ready 
 		for i, r := range rs {
 			indexes[i], phones[i] = r.index, r.phone
 		}
-		reg, err := registeredBy(ctx, tx, indexes)
-		if err != nil {
-			return err
-		}
-		taken, err := phonesTaken(ctx, tx, phones)
+		reg, taken, err := lookupRegistry(ctx, tx, indexes, phones)
 		if err != nil {
 			return err
 		}
