@@ -2,8 +2,6 @@ package httpx
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -18,26 +16,12 @@ import (
 // the file itself. A body over the limit, not multipart or without a file is a 422 on
 // "file". The API and the pages share it.
 func ReadAttachmentUpload(w http.ResponseWriter, r *http.Request) (name string, data []byte, err error) {
-	r.Body = http.MaxBytesReader(w, r.Body, zhiyuan.CompetitionAttachmentPDFMax+64<<10)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return "", nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "file", "competition.attachment_pdf_large",
-				"max_mb", zhiyuan.CompetitionAttachmentPDFMax>>20)
-		}
-		return "", nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "file", "competition.attachment_multipart")
+	name, data, err = readUpload(w, r, "file", zhiyuan.CompetitionAttachmentPDFMax, uploadMsgs{tooLarge: "competition.attachment_pdf_large",
+		notMultipart: "competition.attachment_multipart", unreadable: "competition.attachment_required"})
+	if err == nil && data == nil {
+		err = zhiyuan.FieldFail(zhiyuan.EInvalid, "file", "competition.attachment_required")
 	}
-	defer r.MultipartForm.RemoveAll()
-	f, h, err := r.FormFile("file")
-	if err != nil {
-		return "", nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "file", "competition.attachment_required")
-	}
-	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, zhiyuan.CompetitionAttachmentPDFMax+1))
-	if err != nil {
-		return "", nil, zhiyuan.FieldFail(zhiyuan.EInvalid, "file", "competition.attachment_required")
-	}
-	return h.Filename, data, nil
+	return name, data, err
 }
 
 // ContentDisposition is an attachment header for filename: an ASCII-only fallback

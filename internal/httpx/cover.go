@@ -1,8 +1,6 @@
 package httpx
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -16,32 +14,11 @@ import (
 // r.MultipartForm until the handler returns (ParseMultipartForm keeps small parts in
 // memory; files it spooled to disk are removed here).
 func ReadImageUpload(w http.ResponseWriter, r *http.Request, field string, maxBytes int64, notMultipart zhiyuan.Msg) ([]byte, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBytes+64<<10)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, field, "card.photo_too_large", "max_mb", maxBytes>>20)
-		}
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, field, notMultipart)
-	}
-	defer r.MultipartForm.RemoveAll()
-	if err := CheckValues(r.MultipartForm.Value); err != nil {
+	_, data, err := readUpload(w, r, field, maxBytes, uploadMsgs{tooLarge: "card.photo_too_large", notMultipart: notMultipart, unreadable: "card.photo_incomplete"})
+	if len(data) == 0 {
 		return nil, err
 	}
-	fhs := r.MultipartForm.File[field]
-	if len(fhs) == 0 || fhs[0].Size == 0 {
-		return nil, nil
-	}
-	f, err := fhs[0].Open()
-	if err != nil {
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, field, "card.photo_incomplete")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
-	if err != nil {
-		return nil, zhiyuan.FieldFail(zhiyuan.EInvalid, field, "card.photo_incomplete")
-	}
-	return data, nil
+	return data, err
 }
 
 // WritePublicImage answers with a public JPEG (a campaign's cover) of the given version.
