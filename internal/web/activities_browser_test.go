@@ -93,11 +93,28 @@ func TestBrowserActivitySignup(t *testing.T) {
 		if err := chromedp.Do(vol, chromedp.Click(chromedp.CSS(".search-form button[type=submit]"), chromedp.NodeVisible)); err != nil {
 			t.Fatal(err)
 		}
-		found := `((document.querySelector(".activity-cards") || {}).textContent || "").includes("天河社区敬老探访")`
-		if _, err := chromedp.Run(vol, chromedp.Poll[bool](found, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		// The unfiltered list already shows the activity, so wait for the searched one: the
+		// address carries the query once the results are in (a new page, or htmx's pushed
+		// URL after its swap), and read them in the same step so no later swap can
+		// replace the node between finding and reading it.
+		found := `(() => {
+			if (!location.search.includes("q=")) return "";
+			const list = document.querySelector(".activity-cards");
+			return list && list.textContent.includes("天河社区敬老探访") ? list.textContent : "";
+		})()`
+		// Without htmx the form loads a new page, which ends a poll running in the old
+		// one; poll again until the deadline.
+		var list string
+		var err error
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if list, err = chromedp.Run(vol, chromedp.Poll[string](found, chromedp.WithPollingTimeout(5*time.Second))); err == nil {
+				break
+			}
+		}
+		if err != nil {
 			t.Fatalf("search results: %v\n%s", err, browsertest.Text(t, vol, "main"))
 		}
-		if list := browsertest.Text(t, vol, ".activity-cards"); !strings.Contains(list, "剩余 30 个名额") {
+		if !strings.Contains(list, "剩余 30 个名额") {
 			t.Fatalf("search results:\n%s", list)
 		}
 		browsertest.Screenshot(t, vol, "activity-search-"+e.Engine)
