@@ -190,6 +190,18 @@ const PairingVisitGrace = 48 * time.Hour
 // of every visit of every pairing since the platform began.
 const PairingWarnWindow = 30 * 24 * time.Hour
 
+// Resolved login tokens (issue 18). A token's caller and roles are kept in the process
+// for at most TokenCacheTTL after they were read, so that the requests of someone
+// browsing cost no read of the sessions table each. Every change of what a token grants
+// made through this process (logout, password change, closure, role grants and
+// withdrawals, any write to accounts, account_roles or sessions) forgets them at once;
+// a change made by another process (several instances on one PostgreSQL) is seen within
+// TokenCacheTTL. TokenCacheSize bounds the entries (a few hundred bytes each).
+const (
+	TokenCacheTTL  = 10 * time.Second
+	TokenCacheSize = 20000
+)
+
 // Attachments of a competition application (competition_attachment.go), kept in the
 // database (docs/ARCHITECTURE.md): a PDF up to CompetitionAttachmentPDFMax; an image up to
 // the photo limit (proof.MaxPhotoBytes) re-encoded to at most CompetitionAttachmentImageSide

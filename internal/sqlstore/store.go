@@ -48,6 +48,9 @@ type Store struct {
 	// signupLock is the sign-up's volunteer UPDATE (signups.go): signupLockCredit, which
 	// refuses a suspended volunteer; a benchmark swaps in signupLockPlain to measure it.
 	signupLock string
+
+	// principals keeps resolved login tokens for a few seconds (token_cache.go).
+	principals principalCache
 }
 
 // maxStmts bounds the statement cache, in case some query text is built with values in it.
@@ -168,8 +171,13 @@ func (s *Store) Statements() int64 { return s.statements.Load() }
 func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
 
 // DB returns the write pool, for tests and tools that must reach under the store (the
-// tamper tests of the ledger, benchmarks of the raw database).
-func (s *Store) DB() *sql.DB { return s.write }
+// tamper tests of the ledger, benchmarks of the raw database). What they write bypasses
+// conn, so the cached login tokens are forgotten here: a write made after DB() returns is
+// seen by the next token lookup.
+func (s *Store) DB() *sql.DB {
+	s.principals.forget()
+	return s.write
+}
 
 // Rebind turns ? placeholders into the engine's own, for tests and tools using DB().
 func (s *Store) Rebind(q string) string { return s.q(q) }
@@ -199,18 +207,25 @@ type conn struct {
 	// inTx prepares them on the write pool once the transaction has ended (the pool's one
 	// SQLite connection is busy until then).
 	missed *[]string
+	// grants is set, in a write transaction, once a statement that may change what a login
+	// token grants has run; inTx then forgets the cached tokens again after the commit.
+	grants *bool
 }
 
-func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (c conn) exec(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
 	c.s.statements.Add(1)
 	if st := c.stmt(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = c.db.ExecContext(ctx, c.s.q(query), args...)
 	}
-	return c.db.ExecContext(ctx, c.s.q(query), args...)
+	c.wrote(query)
+	return res, err
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	c.s.statements.Add(1)
+	c.wrote(query)
 	if st := c.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -259,6 +274,7 @@ func queryAll[T any](ctx context.Context, c conn, scan func(rowScanner) (T, erro
 
 func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	c.s.statements.Add(1)
+	c.wrote(query)
 	if st := c.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -325,16 +341,21 @@ func (s *Store) inTx(ctx context.Context, fn func(tx conn) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	var missed []string
+	var grants bool
 	defer func() {
 		for _, q := range missed {
 			s.writer().stmt(ctx, q)
 		}
 	}()
-	if err := fn(conn{s: s, db: tx, missed: &missed}); err != nil {
+	if err := fn(conn{s: s, db: tx, missed: &missed, grants: &grants}); err != nil {
 		tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	if grants {
+		s.principals.forget() // see principalCache: after the commit, not only before
+	}
+	if err != nil {
 		return s.translate(fmt.Errorf("commit: %w", err), nil)
 	}
 	return nil

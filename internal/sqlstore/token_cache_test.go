@@ -1,0 +1,134 @@
+package sqlstore_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"zhiyuan"
+	"zhiyuan/internal/sqlstore"
+	"zhiyuan/internal/sqlstore/storetest"
+)
+
+// TestTokenCacheForgetsChanges: a token resolved once is answered from memory, yet every
+// change of what it grants made through the store shows at the very next lookup (a role
+// granted and withdrawn, a password change that ends other sessions, a logout, a write under
+// the store; closure: TestVolunteerExportAndClose); a change made by another
+// process (a second store on the same database) shows once zhiyuan.TokenCacheTTL has
+// passed, and not before.
+func TestTokenCacheForgetsChanges(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			var mu sync.Mutex
+			now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+			advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+			dsn := storetest.DSN(t, engine)
+			s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Now: clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			other, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Now: clock}) // a second instance
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+
+			acc := &zhiyuan.Account{Phone: "13800000001", Name: "缓存测试"}
+			if err := s.CreateAccount(ctx, acc, "h"); err != nil {
+				t.Fatal(err)
+			}
+			newToken := func() string {
+				sess, err := s.CreateSession(ctx, acc.ID, zhiyuan.SessionAPI, time.Hour, zhiyuan.Client{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return sess.Token
+			}
+			resolve := func(tok string) (*zhiyuan.Principal, error) {
+				return s.PrincipalBySession(ctx, tok, zhiyuan.SessionAPI)
+			}
+			roles := func(what, tok string, want int) {
+				t.Helper()
+				p, err := resolve(tok)
+				if err != nil || len(p.Roles) != want {
+					t.Fatalf("%s: %+v %v, want %d roles", what, p, err, want)
+				}
+			}
+			refused := func(what, tok string) {
+				t.Helper()
+				if p, err := resolve(tok); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+					t.Fatalf("%s: the token still resolves: %+v %v", what, p, err)
+				}
+			}
+			tok := newToken()
+			roles("fresh", tok, 0)
+			q0 := s.Statements()
+			roles("again", tok, 0)
+			if n := s.Statements() - q0; n != 0 {
+				t.Errorf("a token resolved a moment ago cost %d statements, want 0 (from memory)", n)
+			}
+			if _, err := resolve(tok); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.PrincipalBySession(ctx, tok, zhiyuan.SessionWeb); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
+				t.Errorf("a cached API token works as a page session: %v", err)
+			}
+
+			admin := zhiyuan.Role{Kind: zhiyuan.RoleRegional, RegionCode: "440100"}
+			if err := s.GrantRole(ctx, acc.ID, admin, 0); err != nil {
+				t.Fatal(err)
+			}
+			roles("role granted", tok, 1)
+			if err := s.RevokeRole(ctx, acc.ID, admin); err != nil {
+				t.Fatal(err)
+			}
+			roles("role withdrawn", tok, 0)
+
+			keep, ended := newToken(), newToken()
+			roles("kept session", keep, 0)
+			roles("other session", ended, 0)
+			if err := s.ChangePassword(ctx, acc.ID, "h2", keep); err != nil {
+				t.Fatal(err)
+			}
+			roles("the changing session", keep, 0)
+			refused("other session after a password change", ended)
+			refused("first session after a password change", tok)
+
+			if err := s.DeleteSession(ctx, keep); err != nil {
+				t.Fatal(err)
+			}
+			refused("logged out", keep)
+
+			// Under the store (what TestLoginDisabledAccount does): DB() forgets.
+			tok = newToken()
+			roles("before disabling", tok, 0)
+			if _, err := s.DB().ExecContext(ctx, s.Rebind("UPDATE accounts SET status = 'disabled' WHERE id = ?"), acc.ID); err != nil {
+				t.Fatal(err)
+			}
+			refused("disabled under the store", tok)
+			if _, err := other.DB().ExecContext(ctx, other.Rebind("UPDATE accounts SET status = 'active' WHERE id = ?"), acc.ID); err != nil {
+				t.Fatal(err)
+			}
+			roles("enabled again", tok, 0)
+
+			// Another process's change: this process sees it within the TTL, not at once.
+			if err := other.GrantRole(ctx, acc.ID, admin, 0); err != nil {
+				t.Fatal(err)
+			}
+			roles("another instance's grant, within the TTL", tok, 0)
+			advance(zhiyuan.TokenCacheTTL)
+			roles("another instance's grant, after the TTL", tok, 1)
+			if err := other.DeleteSession(ctx, tok); err != nil {
+				t.Fatal(err)
+			}
+			advance(zhiyuan.TokenCacheTTL)
+			refused("another instance's logout, after the TTL", tok)
+
+		})
+	}
+}
