@@ -17,6 +17,7 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
+	"zhiyuan/internal/hourstest"
 	"zhiyuan/internal/password"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/region"
@@ -264,6 +265,50 @@ func BenchmarkLogin(b *testing.B) {
 				return err
 			}
 			compare(b, workers, "logins/s", "argon2id_hashes/s", login, hash)
+		})
+	}
+}
+
+// BenchmarkPageQueries: what one signed-in page view costs the server itself (statements
+// and heap allocations, served in process), for a volunteer's home page, the activity
+// search and an activity's page, beside the same page for an anonymous visitor in the same
+// run (the reference: the difference is what being signed in costs). The session cookie
+// is resolved from memory after its first request (zhiyuan.TokenCacheTTL).
+func BenchmarkPageQueries(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			e := hourstest.New(b, engine, hourstest.Options{Volunteers: 1, Quiet: true, Production: true})
+			sess, err := e.Store.CreateSession(b.Context(), e.Volunteers[0].AccountID, zhiyuan.SessionWeb, time.Hour, zhiyuan.Client{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := e.HTTP.Config.Handler
+			for range b.N {
+				for _, page := range []struct{ name, path string }{
+					{"home", "/"}, {"search", "/activities"}, {"activity", fmt.Sprintf("/activities/%d", e.Activity.ID)},
+				} {
+					for _, signedIn := range []bool{true, false} {
+						q0 := e.Store.Statements()
+						allocs := testing.AllocsPerRun(50, func() {
+							r := httptest.NewRequest("GET", page.path, nil)
+							if signedIn {
+								r.AddCookie(&http.Cookie{Name: "zy_session", Value: sess.Token})
+							}
+							w := httptest.NewRecorder()
+							h.ServeHTTP(w, r)
+							if w.Code != http.StatusOK {
+								b.Fatalf("%s: %d", page.path, w.Code)
+							}
+						})
+						who := "anonymous"
+						if signedIn {
+							who = "signed_in"
+						}
+						b.ReportMetric(float64(e.Store.Statements()-q0)/51, "queries/"+page.name+"_"+who)
+						b.ReportMetric(allocs, "allocs/"+page.name+"_"+who)
+					}
+				}
+			}
 		})
 	}
 }
