@@ -97,7 +97,7 @@ func (x *Web) home(w http.ResponseWriter, r *http.Request, p *zhiyuan.Principal)
 		hits = append(hits, v)
 	}
 	data := map[string]any{
-		"Title": "首页", "D": d, "Hits": hits, "Tasks": taskViews(d.Tasks), "Scopes": scopeViews(d.Scopes), "Problem": problem,
+		"Title": "首页", "D": d, "Unread": d.Unread, "Hits": hits, "Tasks": taskViews(d.Tasks), "Scopes": scopeViews(d.Scopes), "Problem": problem,
 		"RegionName": x.app.RegionName(d.Region), "Region": d.Region,
 		"Regions": orgRegionGroups(x.app.Regions, app.HomeProvince),
 		"Figures": []figure{{thousands(d.Figures.Volunteers), "人", "注册志愿者"}, {thousands(d.Figures.Activities), "个", "发布活动"},

@@ -161,8 +161,10 @@ func (x *Web) render(w http.ResponseWriter, r *http.Request, status int, page st
 	}
 	p := zhiyuan.PrincipalFrom(r.Context())
 	data["Me"] = p
-	unread := 0
-	if p != nil {
+	// A page that counted the unread notifications already (the home page, the
+	// notifications page) passes the count as "Unread": no second query for the badge.
+	unread, counted := data["Unread"].(int)
+	if p != nil && !counted {
 		unread = x.app.UnreadNotifications(r.Context(), p)
 	}
 	data["Nav"] = navFor(p, unread)
