@@ -127,6 +127,9 @@ func TestLoginDisabledAccount(t *testing.T) {
 		if _, err := a.Authenticate(ctx, sess.Token, zhiyuan.SessionAPI); zhiyuan.ErrorCode(err) != zhiyuan.EUnauthorized {
 			t.Errorf("a page session works as an API token: %v", err)
 		}
+		// The app has no "disable" action: this stands for an operator doing it in SQL. The
+		// session was resolved (and kept in memory) just above; Store.DB() forgets kept
+		// tokens, so the write is seen at once (docs/ARCHITECTURE.md, resolving a token).
 		if _, err := storeOf(a).DB().ExecContext(ctx, storeOf(a).Rebind("UPDATE accounts SET status = 'disabled' WHERE id = ?"), acc.ID); err != nil {
 			t.Fatal(err)
 		}
