@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Group commit on SQLite's one writer (dialect.groupCommit).
@@ -42,6 +43,8 @@ type writeGroup struct {
 	mu    sync.Mutex
 	busy  bool // a batch is being run; new callers queue
 	queue []*groupCall
+
+	batches atomic.Int64 // transactions of more than one request committed, for tests
 }
 
 // inGroup runs fn in a write transaction, possibly shared with other callers of inGroup
@@ -163,6 +166,7 @@ func (s *Store) runBatch(batch []*groupCall) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.group.batches.Add(1)
 	return nil
 }
 

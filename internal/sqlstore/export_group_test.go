@@ -1,0 +1,38 @@
+package sqlstore
+
+import "context"
+
+// HoldWriter occupies SQLite's writer with a write request that waits until release is
+// called, so that the write requests made meanwhile queue and then run as one batch
+// (group.go). It returns once the writer is held; on PostgreSQL (no group) at once.
+func (s *Store) HoldWriter() (release func()) {
+	if s.group == nil {
+		return func() {}
+	}
+	held, free := make(chan struct{}), make(chan struct{})
+	go s.inGroup(context.Background(), func(context.Context, conn) error {
+		close(held)
+		<-free
+		return nil
+	})
+	<-held
+	return func() { close(free) }
+}
+
+// WritesQueued is how many write requests wait for SQLite's writer.
+func (s *Store) WritesQueued() int {
+	if s.group == nil {
+		return 0
+	}
+	s.group.mu.Lock()
+	defer s.group.mu.Unlock()
+	return len(s.group.queue)
+}
+
+// WriteBatches is how many transactions of more than one write request were committed.
+func (s *Store) WriteBatches() int64 {
+	if s.group == nil {
+		return 0
+	}
+	return s.group.batches.Load()
+}
