@@ -36,3 +36,13 @@ func (s *Store) WriteBatches() int64 {
 	}
 	return s.group.batches.Load()
 }
+
+// SetGroupCommit turns the sharing of the writer's transactions on (where the engine has
+// it) or off, for the benchmark that measures it against a transaction per request. Only
+// while no write runs.
+func SetGroupCommit(s *Store, on bool) {
+	s.group = nil
+	if n := s.dialect.groupCommit(); on && n > 1 {
+		s.group = &writeGroup{max: n}
+	}
+}

@@ -30,8 +30,10 @@ import (
 
 // groupCall is one request waiting for, or run by, a batch.
 type groupCall struct {
-	ctx  context.Context
-	fn   func(ctx context.Context, tx conn) error
+	ctx context.Context
+	fn  func(ctx context.Context, tx conn) error
+	// one: fn is a single statement, atomic by itself; run alone, it needs no transaction.
+	one  bool
 	err  error
 	lead bool          // set before done is signalled: this caller runs the next batch
 	done chan struct{} // signalled once: the answer is in err, or lead is set
@@ -54,11 +56,22 @@ type writeGroup struct {
 // whole shared transaction); a caller whose context ended before its turn is refused
 // with the context's error, having written nothing.
 func (s *Store) inGroup(ctx context.Context, fn func(ctx context.Context, tx conn) error) error {
-	g := s.group
+	return s.group.do(s, &groupCall{ctx: ctx, fn: fn})
+}
+
+// inGroupOne is inGroup for fn of a single statement: run alone (nothing queued, or on
+// PostgreSQL), it runs on the write pool as it is, without BEGIN and COMMIT around it.
+func (s *Store) inGroupOne(ctx context.Context, fn func(ctx context.Context, c conn) error) error {
+	return s.group.do(s, &groupCall{ctx: ctx, fn: fn, one: true})
+}
+
+// do runs c as inGroup says; g nil (PostgreSQL) runs it alone.
+func (g *writeGroup) do(s *Store, c *groupCall) error {
 	if g == nil {
-		return s.inTx(ctx, func(tx conn) error { return fn(ctx, tx) })
+		s.runAlone(c)
+		return c.err
 	}
-	c := &groupCall{ctx: ctx, fn: fn, done: make(chan struct{}, 1)}
+	c.done = make(chan struct{}, 1)
 	g.mu.Lock()
 	if g.busy {
 		g.queue = append(g.queue, c)
@@ -72,13 +85,12 @@ func (s *Store) inGroup(ctx context.Context, fn func(ctx context.Context, tx con
 		g.busy = true
 		g.mu.Unlock()
 	}
-	return s.leadGroup(c)
+	return s.leadGroup(g, c)
 }
 
 // leadGroup runs a batch headed by c, hands the writer to the next queued caller (or
 // marks it idle), answers the batch's other callers and returns c's answer.
-func (s *Store) leadGroup(c *groupCall) error {
-	g := s.group
+func (s *Store) leadGroup(g *writeGroup, c *groupCall) error {
 	g.mu.Lock()
 	n := min(len(g.queue), g.max-1)
 	batch := make([]*groupCall, 0, n+1)
@@ -87,7 +99,9 @@ func (s *Store) leadGroup(c *groupCall) error {
 	g.queue = append(g.queue[:0], g.queue[n:]...)
 	g.mu.Unlock()
 
-	s.runGroup(batch)
+	if s.runGroup(batch) {
+		g.batches.Add(1)
+	}
 
 	g.mu.Lock()
 	var next *groupCall
@@ -108,21 +122,32 @@ func (s *Store) leadGroup(c *groupCall) error {
 	return c.err
 }
 
-// runGroup runs batch and sets each call's err. One call alone runs as any transaction.
-func (s *Store) runGroup(batch []*groupCall) {
+// runGroup runs batch and sets each call's err; it reports whether the batch ran as one
+// transaction. One call alone runs as any transaction.
+func (s *Store) runGroup(batch []*groupCall) (batched bool) {
 	if len(batch) == 1 {
-		c := batch[0]
-		c.err = s.inTx(c.ctx, func(tx conn) error { return c.fn(c.ctx, tx) })
-		return
+		s.runAlone(batch[0])
+		return false
 	}
 	if err := s.runBatch(batch); err != nil {
 		// The batch's transaction is gone, and with it what each call wrote and every
 		// refusal it met (a refusal may have been caused by a seat now undone): each
 		// runs again alone.
 		for _, c := range batch {
-			c.err = s.inTx(c.ctx, func(tx conn) error { return c.fn(c.ctx, tx) })
+			s.runAlone(c)
 		}
+		return false
 	}
+	return true
+}
+
+// runAlone runs c in a transaction of its own, or with none when it is one statement.
+func (s *Store) runAlone(c *groupCall) {
+	if c.one {
+		c.err = c.fn(c.ctx, s.writer())
+		return
+	}
+	c.err = s.inTx(c.ctx, func(tx conn) error { return c.fn(c.ctx, tx) })
 }
 
 // runBatch runs batch in one transaction, each call in a savepoint, and commits. An
@@ -166,7 +191,6 @@ func (s *Store) runBatch(batch []*groupCall) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	s.group.batches.Add(1)
 	return nil
 }
 
