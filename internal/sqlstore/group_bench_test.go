@@ -21,13 +21,16 @@ const (
 	groupBenchRounds     = 4   // each way, in ABBA order; the best of each counts (the machine is shared)
 )
 
-// BenchmarkGroupCommit measures the sign-up transaction of the store (CreateSignup) with
+// BenchmarkGroupCommit measures the sign-up transaction of the store (CreateSignup) and
+// the check-in by scan (CheckInScan) with
 // group commit (group.go: concurrent requests share SQLite's writer transactions, a
 // savepoint each) beside one transaction per request, in the same run, each way four
 // times in ABBA order on fresh sessions:
 //
 //   - rush: 2,000 volunteers, 200 at once, for 1,000 seats: sign-ups per second
-//     (group/alone above 1: the batch beats the transaction per request);
+//     (group/alone above 1: the batch beats the transaction per request); then the same
+//     2,000 scan in at the session's start (CheckInScan; the 1,000 without a seat are
+//     refused, writing nothing): check-ins per second, checkin_group/alone;
 //   - lone: 300 sign-ups one after another: the median latency of one (lone_p50 over
 //     alone_lone_p50 near 1: a request with nothing queued runs at once, as before).
 //
@@ -94,46 +97,72 @@ func benchGroupCommit(b *testing.B, engine string) {
 	}
 	// clear deletes a round's sign-ups, so every round starts from the same rows.
 	clear := func(se zhiyuan.ActivitySession) {
+		if _, err := s.DB().Exec(s.Rebind(`DELETE FROM attendance WHERE session_id = ?`), se.ID); err != nil {
+			b.Fatal(err)
+		}
 		if _, err := s.DB().Exec(s.Rebind(`DELETE FROM signups WHERE session_id = ?`), se.ID); err != nil {
 			b.Fatal(err)
 		}
 	}
-	rush := func(group bool) float64 {
-		sqlstore.SetGroupCommit(s, group)
-		se := session(groupBenchSeats)
-		defer clear(se)
+	// parallel runs job for every volunteer, groupBenchWorkers at once, and returns jobs
+	// per second.
+	parallel := func(job func(i int)) float64 {
 		next := make(chan int, groupBenchVolunteers)
 		for i := range batch {
 			next <- i
 		}
 		close(next)
 		var wg sync.WaitGroup
-		var mu sync.Mutex
-		full := 0
 		t0 := time.Now()
 		for range groupBenchWorkers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					err := signup(se, i)
-					if zhiyuan.ErrorCode(err) == zhiyuan.EFull {
-						mu.Lock()
-						full++
-						mu.Unlock()
-					} else if err != nil {
-						b.Errorf("sign-up: %v", err)
-						return
-					}
+					job(i)
 				}
 			}()
 		}
 		wg.Wait()
-		rate := float64(groupBenchVolunteers) / time.Since(t0).Seconds()
+		return float64(groupBenchVolunteers) / time.Since(t0).Seconds()
+	}
+	// rush returns sign-ups per second, then check-ins by scan per second of the same
+	// volunteers at the session's start (the half with a seat is let in).
+	rush := func(group bool) (float64, float64) {
+		sqlstore.SetGroupCommit(s, group)
+		se := session(groupBenchSeats)
+		defer clear(se)
+		var mu sync.Mutex
+		full, in := 0, 0
+		signups := parallel(func(i int) {
+			err := signup(se, i)
+			if zhiyuan.ErrorCode(err) == zhiyuan.EFull {
+				mu.Lock()
+				full++
+				mu.Unlock()
+			} else if err != nil {
+				b.Errorf("sign-up: %v", err)
+			}
+		})
 		if full != groupBenchVolunteers-groupBenchSeats {
 			b.Fatalf("%d refused as full, want %d", full, groupBenchVolunteers-groupBenchSeats)
 		}
-		return rate
+		checkins := parallel(func(i int) {
+			_, ok, err := s.CheckInScan(ctx, sqlstore.RushCheckinInput{SessionID: se.ID, AccountID: batch[i].Volunteer.AccountID,
+				At: se.StartsAt, DistM: 50})
+			if err != nil {
+				b.Errorf("check-in: %v", err)
+			}
+			if ok {
+				mu.Lock()
+				in++
+				mu.Unlock()
+			}
+		})
+		if in != groupBenchSeats {
+			b.Fatalf("%d checked in, want %d", in, groupBenchSeats)
+		}
+		return signups, checkins
 	}
 	lone := func(group bool) time.Duration {
 		sqlstore.SetGroupCommit(s, group)
@@ -150,17 +179,19 @@ func benchGroupCommit(b *testing.B, engine string) {
 		slices.Sort(lat)
 		return lat[len(lat)/2]
 	}
-	var grouped, alone float64
+	var grouped, alone, inGrouped, inAlone float64
 	var loneGrouped, loneAlone time.Duration
 	for i := range 2 * groupBenchRounds {
 		// ABBA order: neither way always runs first.
 		if group := i%4 == 0 || i%4 == 3; group {
-			grouped = max(grouped, rush(true))
+			r, c := rush(true)
+			grouped, inGrouped = max(grouped, r), max(inGrouped, c)
 			if p := lone(true); loneGrouped == 0 || p < loneGrouped {
 				loneGrouped = p
 			}
 		} else {
-			alone = max(alone, rush(false))
+			r, c := rush(false)
+			alone, inAlone = max(alone, r), max(inAlone, c)
 			if p := lone(false); loneAlone == 0 || p < loneAlone {
 				loneAlone = p
 			}
@@ -169,6 +200,9 @@ func benchGroupCommit(b *testing.B, engine string) {
 	b.ReportMetric(grouped, "signups/s")
 	b.ReportMetric(alone, "alone_signups/s")
 	b.ReportMetric(grouped/alone, "group/alone")
+	b.ReportMetric(inGrouped, "checkins/s")
+	b.ReportMetric(inAlone, "alone_checkins/s")
+	b.ReportMetric(inGrouped/inAlone, "checkin_group/alone")
 	b.ReportMetric(float64(loneGrouped.Microseconds()), "lone_p50_us")
 	b.ReportMetric(float64(loneAlone.Microseconds()), "alone_lone_p50_us")
 	b.ReportMetric(loneGrouped.Seconds()/loneAlone.Seconds(), "lone/alone")
