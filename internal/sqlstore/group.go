@@ -16,7 +16,7 @@ import (
 // that appends its pages to the WAL, and a hand-over of the connection between
 // goroutines. inGroup lets them share: the first caller to find the writer idle runs at
 // once (a lone request never waits for a timer or a batch); callers arriving while it
-// runs queue, and when it ends the next caller in line takes up to groupMax of the queued
+// runs queue, and when it ends the next caller in line takes up to writeGroup.max of the queued
 // requests into one transaction, each inside a SAVEPOINT of its own. A request that
 // fails (a refusal: full, duplicate, daily limit) rolls back to its savepoint only, so
 // it never undoes another's seat; the requests after it see exactly what the ones
@@ -41,7 +41,7 @@ type groupCall struct {
 
 // writeGroup is the queue of requests for the writer.
 type writeGroup struct {
-	max   int // requests in one transaction at most
+	max   int // requests in one transaction at most (dialect.groupCommit)
 	mu    sync.Mutex
 	busy  bool // a batch is being run; new callers queue
 	queue []*groupCall
@@ -71,9 +71,9 @@ func (g *writeGroup) do(s *Store, c *groupCall) error {
 		s.runAlone(c)
 		return c.err
 	}
-	c.done = make(chan struct{}, 1)
 	g.mu.Lock()
 	if g.busy {
+		c.done = make(chan struct{}, 1)
 		g.queue = append(g.queue, c)
 		g.mu.Unlock()
 		// Not abandoned on ctx: once queued, the request is answered by what the batch did.
@@ -93,10 +93,13 @@ func (g *writeGroup) do(s *Store, c *groupCall) error {
 func (s *Store) leadGroup(g *writeGroup, c *groupCall) error {
 	g.mu.Lock()
 	n := min(len(g.queue), g.max-1)
-	batch := make([]*groupCall, 0, n+1)
-	batch = append(batch, c)
-	batch = append(batch, g.queue[:n]...)
-	g.queue = append(g.queue[:0], g.queue[n:]...)
+	batch := []*groupCall{c} // alone: no allocation beyond this one
+	if n > 0 {
+		batch = make([]*groupCall, 0, n+1)
+		batch = append(batch, c)
+		batch = append(batch, g.queue[:n]...)
+		g.queue = append(g.queue[:0], g.queue[n:]...)
+	}
 	g.mu.Unlock()
 
 	if s.runGroup(batch) {

@@ -17,7 +17,7 @@ const (
 	groupBenchVolunteers = 2000
 	groupBenchSeats      = 1000 // half the rush is refused as full, as in a real one
 	groupBenchWorkers    = 200
-	groupBenchLone       = 300 // sign-ups one after another, for the latency of a lone one
+	groupBenchLone       = 400 // sign-ups one after another, for the latency of a lone one
 	groupBenchRounds     = 4   // each way, in ABBA order; the best of each counts (the machine is shared)
 )
 
@@ -31,8 +31,9 @@ const (
 //     (group/alone above 1: the batch beats the transaction per request); then the same
 //     2,000 scan in at the session's start (CheckInScan; the 1,000 without a seat are
 //     refused, writing nothing): check-ins per second, checkin_group/alone;
-//   - lone: 300 sign-ups one after another: the median latency of one (lone_p50 over
-//     alone_lone_p50 near 1: a request with nothing queued runs at once, as before).
+//   - lone: 400 sign-ups one after another, every second one grouped (paired): the
+//     median latency of each way (lone/alone near 1: a request with nothing queued runs
+//     at once, as before), four times, min/median/max of the ratio.
 //
 // On PostgreSQL there is no group: both ways are the same path, and the ratios show the
 // noise of the measurement.
@@ -164,39 +165,47 @@ func benchGroupCommit(b *testing.B, engine string) {
 		}
 		return signups, checkins
 	}
-	lone := func(group bool) time.Duration {
-		sqlstore.SetGroupCommit(s, group)
+	// lone makes groupBenchLone sign-ups one after another, every second one with the
+	// group on, the others with a transaction each (paired, so both meet the same moments
+	// of a shared machine), and returns the median latency of each way.
+	lone := func() (grouped, alone time.Duration) {
 		se := session(groupBenchLone)
 		defer clear(se)
-		lat := make([]time.Duration, groupBenchLone)
-		for i := range lat {
+		defer sqlstore.SetGroupCommit(s, true)
+		var lat [2][]time.Duration
+		for i := range groupBenchLone {
+			way := i % 2
+			sqlstore.SetGroupCommit(s, way == 0)
 			t0 := time.Now()
 			if err := signup(se, i); err != nil {
 				b.Fatal(err)
 			}
-			lat[i] = time.Since(t0)
+			lat[way] = append(lat[way], time.Since(t0))
 		}
-		slices.Sort(lat)
-		return lat[len(lat)/2]
+		for _, l := range lat {
+			slices.Sort(l)
+		}
+		return lat[0][len(lat[0])/2], lat[1][len(lat[1])/2]
 	}
 	var grouped, alone, inGrouped, inAlone float64
-	var loneGrouped, loneAlone time.Duration
 	for i := range 2 * groupBenchRounds {
 		// ABBA order: neither way always runs first.
 		if group := i%4 == 0 || i%4 == 3; group {
 			r, c := rush(true)
 			grouped, inGrouped = max(grouped, r), max(inGrouped, c)
-			if p := lone(true); loneGrouped == 0 || p < loneGrouped {
-				loneGrouped = p
-			}
 		} else {
 			r, c := rush(false)
 			alone, inAlone = max(alone, r), max(inAlone, c)
-			if p := lone(false); loneAlone == 0 || p < loneAlone {
-				loneAlone = p
-			}
 		}
 	}
+	var loneRatios []float64
+	var loneGrouped, loneAlone time.Duration
+	for range groupBenchRounds {
+		g, a := lone()
+		loneRatios = append(loneRatios, g.Seconds()/a.Seconds())
+		loneGrouped, loneAlone = loneGrouped+g/groupBenchRounds, loneAlone+a/groupBenchRounds
+	}
+	slices.Sort(loneRatios)
 	b.ReportMetric(grouped, "signups/s")
 	b.ReportMetric(alone, "alone_signups/s")
 	b.ReportMetric(grouped/alone, "group/alone")
@@ -205,6 +214,8 @@ func benchGroupCommit(b *testing.B, engine string) {
 	b.ReportMetric(inGrouped/inAlone, "checkin_group/alone")
 	b.ReportMetric(float64(loneGrouped.Microseconds()), "lone_p50_us")
 	b.ReportMetric(float64(loneAlone.Microseconds()), "alone_lone_p50_us")
-	b.ReportMetric(loneGrouped.Seconds()/loneAlone.Seconds(), "lone/alone")
+	b.ReportMetric(loneRatios[0], "lone/alone_min")
+	b.ReportMetric(loneRatios[len(loneRatios)/2], "lone/alone_median")
+	b.ReportMetric(loneRatios[len(loneRatios)-1], "lone/alone_max")
 	b.ReportMetric(0, "ns/op")
 }
