@@ -46,3 +46,13 @@ func SetGroupCommit(s *Store, on bool) {
 		s.group = &writeGroup{max: n}
 	}
 }
+
+// WriteBreakingBatch is a write request that ends the transaction it runs in (a ROLLBACK
+// of its own) and fails with fail, standing for an error that takes a shared transaction
+// down with it: in a batch, the batch fails and every request in it runs again alone.
+func (s *Store) WriteBreakingBatch(ctx context.Context, fail error) error {
+	return s.inGroup(ctx, func(ctx context.Context, tx conn) error {
+		tx.exec(ctx, "ROLLBACK")
+		return fail
+	})
+}

@@ -106,3 +106,45 @@ func waitQueued(t *testing.T, s *sqlstore.Store, n int) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestGroupCommitBatchFails: when the batch's transaction itself is lost (here a request
+// that ends it, standing for an I/O error that takes a transaction down), no caller is
+// answered from it: every request of the batch runs again alone, so the sign-ups before
+// and after the failing request are made once each and the failing one gets its own
+// error.
+func TestGroupCommitBatchFails(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t, "sqlite", sqlstore.Options{})
+	f := newActivityFixture(t, s, 5, nil)
+	vols := orgVolunteers(t, s, 1, 2)
+	broken := errors.New("lost the transaction")
+
+	release := s.HoldWriter()
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i == 1 {
+				errs[i] = s.WriteBreakingBatch(context.Background(), broken)
+				return
+			}
+			_, errs[i] = s.CreateSignup(context.Background(), f.request(vols[i/2]))
+		}()
+		waitQueued(t, s, i+1)
+	}
+	release()
+	wg.Wait()
+
+	if errs[0] != nil || errs[2] != nil || !errors.Is(errs[1], broken) {
+		t.Fatalf("answers %v", errs)
+	}
+	if got := s.WriteBatches(); got != 0 {
+		t.Fatalf("%d batches committed, want none", got)
+	}
+	se := checkCounters(t, s, f.activity.Sessions[0].ID)
+	if se.SeatsTaken != 2 {
+		t.Fatalf("seats taken %d, want 2", se.SeatsTaken)
+	}
+}
