@@ -56,3 +56,8 @@ func (s *Store) WriteBreakingBatch(ctx context.Context, fail error) error {
 		return fail
 	})
 }
+
+// WritePanicking is a write request that panics, standing for a bug in one.
+func (s *Store) WritePanicking(ctx context.Context) error {
+	return s.inGroup(ctx, func(context.Context, conn) error { panic("a bug in a write request") })
+}

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -33,10 +35,14 @@ type groupCall struct {
 	ctx context.Context
 	fn  func(ctx context.Context, tx conn) error
 	// one: fn is a single statement, atomic by itself; run alone, it needs no transaction.
-	one  bool
-	err  error
-	lead bool          // set before done is signalled: this caller runs the next batch
-	done chan struct{} // signalled once: the answer is in err, or lead is set
+	one bool
+	err error
+	// panicked is what fn panicked with (a bug), re-raised in the caller's own goroutine
+	// once the batch is done: it fails only its own request, like any error.
+	panicked any
+	stack    []byte
+	lead     bool          // set before done is signalled: this caller runs the next batch
+	done     chan struct{} // signalled once: the answer is in err, or lead is set
 }
 
 // writeGroup is the queue of requests for the writer.
@@ -69,7 +75,7 @@ func (s *Store) inGroupOne(ctx context.Context, fn func(ctx context.Context, c c
 func (g *writeGroup) do(s *Store, c *groupCall) error {
 	if g == nil {
 		s.runAlone(c)
-		return c.err
+		return c.answer()
 	}
 	g.mu.Lock()
 	if g.busy {
@@ -79,18 +85,42 @@ func (g *writeGroup) do(s *Store, c *groupCall) error {
 		// Not abandoned on ctx: once queued, the request is answered by what the batch did.
 		<-c.done
 		if !c.lead {
-			return c.err
+			return c.answer()
 		}
 	} else {
 		g.busy = true
 		g.mu.Unlock()
 	}
-	return s.leadGroup(g, c)
+	s.leadGroup(g, c)
+	return c.answer()
 }
 
+// answer is c's error, or c's own panic raised again in the caller's goroutine.
+func (c *groupCall) answer() error {
+	if c.panicked != nil {
+		panic(fmt.Sprintf("write request: %v\n%s", c.panicked, c.stack))
+	}
+	return c.err
+}
+
+// call runs c.fn on tx, turning a panic into an error (so that its savepoint or its
+// transaction is rolled back like any failed request's) and keeping it for answer.
+func (c *groupCall) call(ctx context.Context, tx conn) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.panicked, c.stack = v, debug.Stack()
+			err = errRequestPanicked
+		}
+	}()
+	return c.fn(ctx, tx)
+}
+
+// errRequestPanicked is the error a panicking request's transaction ends with.
+var errRequestPanicked = errors.New("write request panicked")
+
 // leadGroup runs a batch headed by c, hands the writer to the next queued caller (or
-// marks it idle), answers the batch's other callers and returns c's answer.
-func (s *Store) leadGroup(g *writeGroup, c *groupCall) error {
+// marks it idle) and answers the batch's other callers; c's answer is in c.
+func (s *Store) leadGroup(g *writeGroup, c *groupCall) {
 	g.mu.Lock()
 	n := min(len(g.queue), g.max-1)
 	batch := []*groupCall{c} // alone: no allocation beyond this one
@@ -102,28 +132,41 @@ func (s *Store) leadGroup(g *writeGroup, c *groupCall) error {
 	}
 	g.mu.Unlock()
 
+	ran := false
+	// Deferred, so that a panic in the batch's own work leaves neither the writer taken
+	// nor the batch's callers waiting: they hear that the batch failed, its transaction
+	// rolled back (runBatch). A request's own panic is caught sooner (call).
+	defer func() {
+		if !ran {
+			for _, o := range batch {
+				o.err = errBatchPanicked
+			}
+		}
+		g.mu.Lock()
+		var next *groupCall
+		if len(g.queue) > 0 {
+			next = g.queue[0]
+			g.queue = append(g.queue[:0], g.queue[1:]...)
+			next.lead = true
+		} else {
+			g.busy = false
+		}
+		g.mu.Unlock()
+		if next != nil {
+			next.done <- struct{}{}
+		}
+		for _, o := range batch[1:] {
+			o.done <- struct{}{}
+		}
+	}()
 	if s.runGroup(batch) {
 		g.batches.Add(1)
 	}
-
-	g.mu.Lock()
-	var next *groupCall
-	if len(g.queue) > 0 {
-		next = g.queue[0]
-		g.queue = append(g.queue[:0], g.queue[1:]...)
-		next.lead = true
-	} else {
-		g.busy = false
-	}
-	g.mu.Unlock()
-	if next != nil {
-		next.done <- struct{}{}
-	}
-	for _, o := range batch[1:] {
-		o.done <- struct{}{}
-	}
-	return c.err
+	ran = true
 }
+
+// errBatchPanicked answers the callers of a batch whose own work panicked.
+var errBatchPanicked = errors.New("write batch panicked; its transaction was rolled back")
 
 // runGroup runs batch and sets each call's err; it reports whether the batch ran as one
 // transaction. One call alone runs as any transaction.
@@ -147,10 +190,10 @@ func (s *Store) runGroup(batch []*groupCall) (batched bool) {
 // runAlone runs c in a transaction of its own, or with none when it is one statement.
 func (s *Store) runAlone(c *groupCall) {
 	if c.one {
-		c.err = c.fn(c.ctx, s.writer())
+		c.err = c.call(c.ctx, s.writer())
 		return
 	}
-	c.err = s.inTx(c.ctx, func(tx conn) error { return c.fn(c.ctx, tx) })
+	c.err = s.inTx(c.ctx, func(tx conn) error { return c.call(c.ctx, tx) })
 }
 
 // runBatch runs batch in one transaction, each call in a savepoint, and commits. An
@@ -167,6 +210,9 @@ func (s *Store) runBatch(batch []*groupCall) error {
 			s.writer().stmt(ctx, q)
 		}
 	}()
+	// After a commit, a no-op; after a panic, it frees the writer (before the deferred
+	// preparing above, which needs it).
+	defer tx.Rollback()
 	tc := conn{s: s, db: tx, missed: &missed}
 	for _, c := range batch {
 		if err := c.ctx.Err(); err != nil {
@@ -177,7 +223,7 @@ func (s *Store) runBatch(batch []*groupCall) error {
 			tx.Rollback()
 			return err
 		}
-		c.err = c.fn(context.WithoutCancel(c.ctx), tc)
+		c.err = c.call(context.WithoutCancel(c.ctx), tc)
 		if c.err != nil {
 			// ROLLBACK TO keeps the savepoint open; RELEASE then ends it. A failure here
 			// means the error took the whole transaction with it.

@@ -148,3 +148,56 @@ func TestGroupCommitBatchFails(t *testing.T) {
 		t.Fatalf("seats taken %d, want 2", se.SeatsTaken)
 	}
 }
+
+// TestGroupCommitPanic: a write request that panics (a bug) in a batch fails only
+// itself, in its caller's own goroutine (where the handler's recovery answers it): the
+// sign-ups before and after it in the batch are made, and the writer is free afterwards.
+func TestGroupCommitPanic(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t, "sqlite", sqlstore.Options{})
+	f := newActivityFixture(t, s, 5, nil)
+	vols := orgVolunteers(t, s, 1, 3)
+
+	release := s.HoldWriter()
+	errs := make([]error, 3)
+	panicked := false
+	var wg sync.WaitGroup
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i == 1 {
+				defer func() { panicked = recover() != nil }()
+				s.WritePanicking(context.Background())
+				return
+			}
+			_, errs[i] = s.CreateSignup(context.Background(), f.request(vols[i/2]))
+		}()
+		waitQueued(t, s, i+1)
+	}
+	release()
+	wg.Wait()
+
+	if !panicked || errs[0] != nil || errs[2] != nil {
+		t.Fatalf("panicked %v, the others' answers %v", panicked, errs)
+	}
+	if got := s.WriteBatches(); got != 1 {
+		t.Fatalf("%d batches, want 1", got)
+	}
+	if se := checkCounters(t, s, f.activity.Sessions[0].ID); se.SeatsTaken != 2 {
+		t.Fatalf("seats taken %d, want 2", se.SeatsTaken)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.CreateSignup(context.Background(), f.request(vols[2]))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the writer is still taken after the panic")
+	}
+}
