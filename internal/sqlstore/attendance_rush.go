@@ -35,7 +35,9 @@ func (s *Store) CheckInScan(ctx context.Context, in RushCheckinInput) (*zhiyuan.
 	var id, volunteerID int64
 	var signupID sql.NullInt64
 	// The WHERE clause also keeps SQLite's parser from reading ON CONFLICT as a join's ON.
-	err := s.writer().queryRow(ctx, `INSERT INTO attendance (session_id, volunteer_id, signup_id, walk_in, checkin_at,
+	// On SQLite, concurrent scans share the writer's transactions (group.go).
+	err := s.inGroupOne(ctx, func(ctx context.Context, c conn) error {
+		return c.queryRow(ctx, `INSERT INTO attendance (session_id, volunteer_id, signup_id, walk_in, checkin_at,
 		checkin_method, checkin_by, checkin_dist_m, created_at)
 		SELECT g.session_id, g.volunteer_id, g.id, FALSE, ?, 'code', ?, ?, ?
 		FROM volunteers v
@@ -46,7 +48,8 @@ func (s *Store) CheckInScan(ctx context.Context, in RushCheckinInput) (*zhiyuan.
 		AND se.status <> 'cancelled' AND a.status NOT IN ('cancelled', 'draft')
 		AND se.starts_at <= ? AND se.ends_at > ?
 		ON CONFLICT (session_id, volunteer_id) DO NOTHING RETURNING id, volunteer_id, signup_id`,
-		in.At, in.AccountID, in.DistM, in.At, in.SessionID, in.AccountID, in.At.Add(in.Early), in.At).Scan(&id, &volunteerID, &signupID)
+			in.At, in.AccountID, in.DistM, in.At, in.SessionID, in.AccountID, in.At.Add(in.Early), in.At).Scan(&id, &volunteerID, &signupID)
+	})
 	if err == sql.ErrNoRows {
 		return nil, false, nil
 	}

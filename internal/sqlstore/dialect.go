@@ -77,6 +77,10 @@ type dialect interface {
 	signupCall() string
 	// signupRefusal returns the reason a signupCall raised ("volunteer", "other:<id>").
 	signupRefusal(err error) (reason string, ok bool)
+	// groupCommit is how many concurrent write requests (sign-ups, likes, check-ins by
+	// scan) may share one transaction, each in a savepoint (group.go), or 0 where each
+	// keeps a transaction of its own.
+	groupCommit() int
 	// snapshotTx are the options of a read transaction that sees one moment throughout
 	// (figures verify).
 	snapshotTx() *sql.TxOptions
@@ -278,6 +282,9 @@ func (d sqliteDialect) migrateJobs(ctx context.Context, s *Store) error {
 func (sqliteDialect) signupCall() string                 { return "" }
 func (sqliteDialect) signupRefusal(error) (string, bool) { return "", false }
 
+// One writer: requests queued for it share its transactions, up to 64 at once (group.go).
+func (sqliteDialect) groupCommit() int { return 64 }
+
 // SQLite's one writer already keeps every other writer out.
 func (sqliteDialect) lockTables([]string) string { return "" }
 
@@ -365,6 +372,10 @@ func (postgresDialect) signupRefusal(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// Many connections write at once: no single writer to share, and the sign-up is one
+// call already.
+func (postgresDialect) groupCommit() int { return 0 }
 
 // pgx keeps its own statement cache per connection.
 func (postgresDialect) cacheStatements() bool { return false }

@@ -458,8 +458,10 @@ func (s *Store) Like(ctx context.Context, r LikeRequest) (likes int64, err error
 	if now.Before(from) || !now.Before(until) {
 		return 0, zhiyuan.Fail(zhiyuan.EConflict, "like.not_voting")
 	}
+	// On SQLite, concurrent likes share the writer's transactions (group.go), each in a
+	// savepoint of its own.
 	err = s.retry(ctx, func() error {
-		return s.inTx(ctx, func(tx conn) error {
+		return s.inGroup(ctx, func(ctx context.Context, tx conn) error {
 			var likeID int64
 			err := tx.queryRow(ctx, `INSERT INTO candidate_likes (nomination_id, account_id, day, ip, created_at) VALUES (?, ?, ?, ?, ?)
 				ON CONFLICT (nomination_id, account_id, day) DO NOTHING RETURNING id`,

@@ -60,8 +60,10 @@ func (s *Store) CreateSignup(ctx context.Context, r SignupRequest) (*zhiyuan.Sig
 		})
 		return out, err
 	}
+	// On SQLite, concurrent sign-ups share the writer's transactions (group.go), each in
+	// a savepoint of its own.
 	err := s.retry(ctx, func() error {
-		return s.inTx(ctx, func(tx conn) error {
+		return s.inGroup(ctx, func(ctx context.Context, tx conn) error {
 			var err error
 			out, err = s.createSignup(ctx, tx, r)
 			return err

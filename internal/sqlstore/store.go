@@ -51,6 +51,10 @@ type Store struct {
 
 	// principals keeps resolved login tokens for a few seconds (token_cache.go).
 	principals principalCache
+
+	// group queues sign-ups, likes and check-ins by scan for SQLite's one writer, to share
+	// its transactions (group.go); nil on PostgreSQL.
+	group *writeGroup
 }
 
 // maxStmts bounds the statement cache, in case some query text is built with values in it.
@@ -122,6 +126,9 @@ func open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.write, s.read, s.dialect = w, r, sqliteDialect{}
 	}
 	s.cacheStmts = s.dialect.cacheStatements()
+	if n := s.dialect.groupCommit(); n > 1 {
+		s.group = &writeGroup{max: n}
+	}
 	if err := s.write.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
