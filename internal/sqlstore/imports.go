@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -79,7 +80,7 @@ func scanImport(r rowScanner) (*zhiyuan.Import, error) {
 // false, decided by the unique index, so two uploads at once make one import.
 func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, next func() ([]ImportRow, error)) (created bool, err error) {
 	now := s.now()
-	err = s.inTx(ctx, func(tx conn) error {
+	err = s.inConnTx(ctx, func(tx conn, raw *sql.Conn) error {
 		var id int64
 		err := tx.queryRow(ctx, `INSERT INTO imports (org_id, uploaded_by, file_hash, file_kind, status, extra_columns, total,
 			error_rows, created_at, updated_at) VALUES (?, ?, ?, ?, 'validating', '', 0, 0, ?, ?)
@@ -111,7 +112,7 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, next func(
 			if err := compareStaged(ctx, tx, rows, counts); err != nil {
 				return err
 			}
-			if vals, err = s.stageImportRows(ctx, tx, id, rows, vals); err != nil {
+			if vals, err = s.stageImportRows(ctx, tx, raw, id, rows, vals); err != nil {
 				return err
 			}
 		}
@@ -149,9 +150,15 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, next func(
 // SQLite's 32766.
 const importRowsPerInsert = 1000
 
-// stageImportRows inserts staged rows of import id; vals is a buffer to reuse, returned
-// for the next call.
-func (s *Store) stageImportRows(ctx context.Context, tx conn, id int64, rows []ImportRow, vals [][]any) ([][]any, error) {
+// importRowColumns are the columns of import_rows CreateImport writes, in the order of
+// importRowTypes.
+var importRowColumns = []string{"import_id", "line", "raw_sealed", "name", "phone", "id_type", "id_number_sealed",
+	"id_number_index", "id_number_masked", "region_code", "birth_date", "sex", "minor", "political_status", "skills",
+	"categories", "verdict", "error_column", "error_reason", "outcome", "org_id"}
+
+// stageImportRows inserts staged rows of import id in the transaction tx open on raw (by
+// COPY where the engine has it); vals is a buffer to reuse, returned for the next call.
+func (s *Store) stageImportRows(ctx context.Context, tx conn, raw *sql.Conn, id int64, rows []ImportRow, vals [][]any) ([][]any, error) {
 	for start := 0; start < len(rows); start += importRowsPerInsert {
 		vals = vals[:0]
 		for _, r := range rows[start:min(start+importRowsPerInsert, len(rows))] {
@@ -164,14 +171,47 @@ func (s *Store) stageImportRows(ctx context.Context, tx conn, id int64, rows []I
 				strings.Join(r.Skills, ","), strings.Join(r.Categories, ","), string(r.Verdict), r.ErrorField,
 				r.ErrorReason, "", r.OrgID})
 		}
+		if copied, err := s.dialect.copyRows(ctx, raw, "import_rows", importRowColumns, vals); copied || err != nil {
+			if err != nil {
+				return vals, err
+			}
+			continue
+		}
 		src, args := s.dialect.rowsSource(importRowTypes, vals)
-		if _, err := tx.exec(ctx, `INSERT INTO import_rows (import_id, line, raw_sealed, name, phone, id_type,
-			id_number_sealed, id_number_index, id_number_masked, region_code, birth_date, sex, minor, political_status,
-			skills, categories, verdict, error_column, error_reason, outcome, org_id) `+src, args...); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO import_rows (`+strings.Join(importRowColumns, ", ")+`) `+src, args...); err != nil {
 			return vals, err
 		}
 	}
 	return vals, nil
+}
+
+// inConnTx is inTx on a connection of the write pool held for the transaction, which fn
+// gets too, for what only the driver's own connection does (dialect.copyRows).
+func (s *Store) inConnTx(ctx context.Context, fn func(tx conn, raw *sql.Conn) error) error {
+	var missed []string
+	err := func() error {
+		c, err := s.write.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer c.Close() // before the missed statements are prepared: SQLite's one writer
+		tx, err := c.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		if err := fn(conn{s: s, db: tx, missed: &missed}, c); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return s.translate(fmt.Errorf("commit: %w", err), nil)
+		}
+		return nil
+	}()
+	for _, q := range missed {
+		s.writer().stmt(ctx, q)
+	}
+	return err
 }
 
 // importRowTypes are the SQL types of the columns CreateImport writes, in its order.
