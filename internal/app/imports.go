@@ -59,6 +59,11 @@ func (a *App) ImportTemplate(w io.Writer) error { return roster.WriteTemplate(w)
 // every row is checked and gets its verdict, and the comparison with the registry is
 // queued. Nothing is written to the registry until RunImport. The same file uploaded
 // again is the same import (created false).
+//
+// The rows are read, checked and sealed a chunk at a time by a goroutine while the
+// store's transaction stages the chunks before them (stager), so the reading overlaps
+// the database's writing and no more than a few chunks of rows are held at once: a
+// file refused on a later row (too many rows, a formula) rolls the transaction back.
 func (a *App) UploadImport(ctx context.Context, p *zhiyuan.Principal, orgID int64, data []byte) (*zhiyuan.Import, bool, error) {
 	o, err := a.AuthorizeOrg(ctx, p, zhiyuan.ActOrgManage, orgID)
 	if err != nil {
@@ -67,31 +72,141 @@ func (a *App) UploadImport(ctx context.Context, p *zhiyuan.Principal, orgID int6
 	if o.Status != zhiyuan.OrgApproved {
 		return nil, false, zhiyuan.Fail(zhiyuan.EConflict, "import.org_not_approved")
 	}
-	f, err := roster.Read(data)
+	rd, err := roster.Open(data, roster.Members)
 	if err != nil {
 		return nil, false, err
 	}
+	defer rd.Close()
 	targets, err := a.store.ImportTargets(ctx, o.ID)
-	if err != nil {
-		return nil, false, err
-	}
-	rows, err := a.stageRows(o, targets, f.Rows)
 	if err != nil {
 		return nil, false, err
 	}
 
 	sum := sha256.Sum256(data)
-	im := &zhiyuan.Import{OrgID: o.ID, UploadedBy: p.AccountID, FileHash: hex.EncodeToString(sum[:]), FileKind: f.Kind,
-		Extra: f.Extra}
-	created, err := a.store.CreateImport(ctx, im, rows)
+	im := &zhiyuan.Import{OrgID: o.ID, UploadedBy: p.AccountID, FileHash: hex.EncodeToString(sum[:]), FileKind: rd.Kind}
+	st := &stager{a: a, o: o, targets: targets, rd: rd, im: im}
+	defer st.stop()
+	created, err := a.store.CreateImport(ctx, im, st.next)
 	if err != nil {
 		return nil, false, err
 	}
 	if created {
 		a.Log.InfoContext(ctx, "import uploaded", slog.Int64("import_id", im.ID), slog.Int64("org_id", o.ID),
-			slog.Int("rows", len(rows)))
+			slog.Int("rows", im.Total))
 	}
 	return im, created, nil
+}
+
+// stageChunkRows is how many rows the stager checks and hands over at a time: the store
+// compares and inserts them a thousand at a time too.
+const stageChunkRows = 1000
+
+// stager reads, checks and seals an upload's rows in a goroutine of its own, started by
+// the first call of next, and hands them to the store a chunk at a time, in the file's
+// order. At most two chunks wait in the channel, so the reading stays a little ahead of
+// the database without holding the file's rows.
+type stager struct {
+	a       *App
+	o       *zhiyuan.Organization
+	targets map[string][]int64
+	rd      *roster.Reader
+	im      *zhiyuan.Import // Extra is set once the last chunk is handed over
+
+	started bool
+	chunks  chan stagedChunk
+	done    chan struct{}
+	wg      sync.WaitGroup
+}
+
+type stagedChunk struct {
+	rows  []sqlstore.ImportRow
+	extra []string // with the end: the ignored headers
+	err   error
+}
+
+// next returns the next chunk of staged rows, or nil at the end (im.Extra is then set).
+// A file refused while it is read is the error.
+func (st *stager) next() ([]sqlstore.ImportRow, error) {
+	if !st.started {
+		st.started = true
+		st.chunks, st.done = make(chan stagedChunk, 2), make(chan struct{})
+		st.wg.Add(1)
+		go st.run()
+	}
+	c, ok := <-st.chunks
+	switch {
+	case !ok:
+		return nil, nil
+	case c.err != nil:
+		return nil, c.err
+	case c.rows == nil:
+		st.im.Extra = c.extra
+	}
+	return c.rows, nil
+}
+
+// stop ends the goroutine (the store stopped asking: done, or failed) and waits for it.
+func (st *stager) stop() {
+	if st.started {
+		close(st.done)
+		st.wg.Wait()
+	}
+}
+
+// errStaged stops the reading once the store no longer wants rows.
+var errStaged = errors.New("staging stopped")
+
+func (st *stager) run() {
+	defer st.wg.Done()
+	defer close(st.chunks)
+	send := func(c stagedChunk) error {
+		select {
+		case st.chunks <- c:
+			return nil
+		case <-st.done:
+			return errStaged
+		}
+	}
+	county := st.a.countyOf(st.o.RegionCode)
+	seen := &importSeen{byIndex: map[string]int{}, byPhone: map[string]int{}}
+	buf := make([]roster.Row, 0, stageChunkRows)
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		rows, err := st.a.stageRows(st.o, county, st.targets, buf, seen)
+		if err != nil {
+			return err
+		}
+		buf = buf[:0]
+		return send(stagedChunk{rows: rows})
+	}
+	f, err := st.rd.Each(func(r roster.Row) error {
+		buf = append(buf, r)
+		if len(buf) == stageChunkRows {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if errors.Is(err, errStaged) {
+		return
+	}
+	if err != nil {
+		send(stagedChunk{err: err})
+		return
+	}
+	send(stagedChunk{extra: f.Extra})
+}
+
+// importSeen is, for the rows of an upload staged so far, the first line of each
+// identity number (by blind index) and each phone: a later row with either is a
+// duplicate inside the file.
+type importSeen struct {
+	byIndex map[string]int
+	byPhone map[string]int
 }
 
 // countyOf returns the county an organisation is registered in (its own region, or the
@@ -106,22 +221,20 @@ func (a *App) countyOf(code string) string {
 	return county
 }
 
-// stageRows checks each row as a registration (without a password) and against the rows
-// before it, and prepares it for the store. targets are the approved organisations, by
-// name, that 所属组织 may name (the importing one and those under it).
+// stageRows checks each row of a chunk as a registration (without a password) and
+// against the rows before it (seen, the chunks before and this one), and prepares it for
+// the store. targets are the approved organisations, by name, that 所属组织 may name (the
+// importing one and those under it); county is the organisation's county.
 //
 // The work of one row that needs no other row (checking it, sealing its cells and its
 // number, the blind index) is most of an upload's time, so it is shared out among
 // workers, one per core; the rows are then compared with the rows before them (the same
 // number or phone twice) in the file's order, so the verdicts are those of one pass. The
 // rows' cells in in are released as they are staged (only their lines are read after).
-func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in []roster.Row) ([]sqlstore.ImportRow, error) {
-	county := a.countyOf(o.RegionCode)
-	// One array of rows, filled in place by the workers and then settled in order: a
-	// second copy of 100,000 staged rows would double the upload's memory.
+func (a *App) stageRows(o *zhiyuan.Organization, county string, targets map[string][]int64, in []roster.Row, seen *importSeen) ([]sqlstore.ImportRow, error) {
 	out := make([]sqlstore.ImportRow, len(in))
 	problems := make([]zhiyuan.Problems, len(in))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(in)/500))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(in)/250))
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	for w := range workers {
@@ -142,8 +255,7 @@ func (a *App) stageRows(o *zhiyuan.Organization, targets map[string][]int64, in 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	firstByIndex := map[string]int{}
-	firstByPhone := map[string]int{}
+	firstByIndex, firstByPhone := seen.byIndex, seen.byPhone
 	for i, r := range in {
 		sr := &out[i]
 		probs := problems[i]

@@ -115,6 +115,39 @@ func Read(data []byte) (*File, error) { return ReadAs(data, Members) }
 
 // ReadAs reads an uploaded list of layout l, as Read does the member list.
 func ReadAs(data []byte, l *Layout) (*File, error) {
+	rd, err := Open(data, l)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	var rows []Row
+	f, err := rd.Each(func(r Row) error {
+		rows = append(rows, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	f.Rows = rows
+	return f, nil
+}
+
+// Reader reads an uploaded list row by row (Each), so that a caller can handle each row
+// as it is read instead of holding the whole list: what the member import does with
+// 100,000 rows. Open has already refused what can be refused without reading the rows.
+type Reader struct {
+	Kind string // "xlsx" or "csv"
+	l    *Layout
+	text string // csv
+	xf   *excelize.File
+	name string // the worksheet read
+	scan sheetScan
+}
+
+// Open checks an uploaded list of layout l as a whole (size, format, zip limits, the
+// sheet's formulas and merged cells found by scanning it) and returns its Reader; Close
+// it when done. A file refused here is a *zhiyuan.Error as from ReadAs.
+func Open(data []byte, l *Layout) (*Reader, error) {
 	switch {
 	case len(data) == 0:
 		return nil, fail("import.file_empty")
@@ -123,13 +156,34 @@ func ReadAs(data []byte, l *Layout) (*File, error) {
 	case bytes.HasPrefix(data, oleMagic):
 		return nil, fail("import.file_xls")
 	case bytes.HasPrefix(data, zipMagic):
-		return readXLSX(data, l)
+		return openXLSX(data, l)
 	}
 	text, ok := decodeText(data)
 	if !ok {
 		return nil, fail("import.file_unknown")
 	}
-	return readCSV(text, l)
+	return &Reader{Kind: "csv", l: l, text: text}, nil
+}
+
+// Each calls fn with each data row in the file's order and returns the file's columns
+// (Kind, Present, Extra; Rows stays nil). A file that breaks a rule of the whole (no
+// header, too many rows, a formula, …) is refused with the same error ReadAs gives, after
+// fn has seen the rows before the point where that was found; an error from fn stops
+// the reading and is returned as it is.
+func (r *Reader) Each(fn func(Row) error) (*File, error) {
+	s := &sink{f: &File{Kind: r.Kind}, l: r.l, fn: fn}
+	if r.xf != nil {
+		return r.eachXLSX(s)
+	}
+	return eachCSV(r.text, s)
+}
+
+// Close releases the file (excelize's temporary files).
+func (r *Reader) Close() error {
+	if r.xf != nil {
+		return r.xf.Close()
+	}
+	return nil
 }
 
 // decodeText returns the file as UTF-8 text: as it is when it is valid UTF-8 (a BOM is
@@ -156,13 +210,15 @@ func decodeText(data []byte) (string, bool) {
 	return s, true
 }
 
-// sink collects rows after the header, counting blank ones against the limits.
+// sink hands the rows after the header to fn, counting blank ones against the limits.
 type sink struct {
 	f      *File
 	l      *Layout
+	fn     func(Row) error
 	cols   []int // for each column of the file, its index in l.Columns or -1
 	header bool
 	blank  int
+	rows   int // data rows so far
 }
 
 // add takes one row of cells at line (1-based). It returns an error when the file breaks
@@ -187,9 +243,10 @@ func (s *sink) add(line int, cells []string) error {
 		s.header = true
 		return s.readHeader(cells)
 	}
-	if len(s.f.Rows) >= s.l.MaxRows {
+	if s.rows >= s.l.MaxRows {
 		return fail("import.too_many_rows", "max", s.l.MaxRows)
 	}
+	s.rows++
 	r := Row{Line: line, Values: make([]string, len(s.l.Columns))}
 	if s.l != Members {
 		r.layout = s.l
@@ -199,8 +256,7 @@ func (s *sink) add(line int, cells []string) error {
 			r.Values[s.cols[i]] = c
 		}
 	}
-	s.f.Rows = append(s.f.Rows, r)
-	return nil
+	return s.fn(r)
 }
 
 // readHeader matches the header row's names to the known columns.
@@ -237,18 +293,17 @@ func (s *sink) finish() (*File, error) {
 	if !s.header {
 		return nil, fail("import.no_header")
 	}
-	if len(s.f.Rows) == 0 {
+	if s.rows == 0 {
 		return nil, fail("import.no_rows")
 	}
 	return s.f, nil
 }
 
-func readCSV(text string, l *Layout) (*File, error) {
+func eachCSV(text string, s *sink) (*File, error) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	s := &sink{f: &File{Kind: "csv"}, l: l}
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -271,7 +326,7 @@ func readCSV(text string, l *Layout) (*File, error) {
 	return s.finish()
 }
 
-func readXLSX(data []byte, l *Layout) (*File, error) {
+func openXLSX(data []byte, l *Layout) (*Reader, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    zhiyuan.MaxImportUnzipBytes,
 		UnzipXMLSizeLimit: 16 << 20, // larger sheets are unpacked to a temporary file, not memory
@@ -282,9 +337,9 @@ func readXLSX(data []byte, l *Layout) (*File, error) {
 		}
 		return nil, fail("import.file_unknown")
 	}
-	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
+		f.Close()
 		return nil, fail("import.no_header")
 	}
 	name := sheets[0]
@@ -295,14 +350,19 @@ func readXLSX(data []byte, l *Layout) (*File, error) {
 	}
 	scan, err := scanSheet(data, name)
 	if err != nil {
+		f.Close()
 		return nil, err
 	}
-	rows, err := f.Rows(name)
+	return &Reader{Kind: "xlsx", l: l, xf: f, name: name, scan: scan}, nil
+}
+
+func (r *Reader) eachXLSX(s *sink) (*File, error) {
+	l, scan := r.l, r.scan
+	rows, err := r.xf.Rows(r.name)
 	if err != nil {
 		return nil, fail("import.file_unknown")
 	}
 	defer rows.Close()
-	s := &sink{f: &File{Kind: "xlsx"}, l: l}
 	line := 0
 	for rows.Next() {
 		line++

@@ -14,7 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -98,6 +98,12 @@ type dialect interface {
 	// on PostgreSQL "SELECT * FROM unnest(CAST(? AS type[]), …)" with one array a column,
 	// parsed and bound once per column instead of once per value (the import's batches).
 	rowsSource(types []string, rows [][]any) (string, []any)
+	// copyRows writes rows (one value a column of cols; nil is NULL) into table in the
+	// transaction open on c by the engine's bulk path, and reports whether it did: COPY on
+	// PostgreSQL (through pgx's own connection), which skips parsing and planning an
+	// INSERT of thousands of values; false on SQLite, where an INSERT is as fast (the
+	// caller then inserts them itself).
+	copyRows(ctx context.Context, c *sql.Conn, table string, cols []string, rows [][]any) (bool, error)
 	// series is a FROM-clause source of the integers 0 … n-1 as column i of alias g (the
 	// campaign benchmark's set-based loader, campaign_bulk.go): generate_series on
 	// PostgreSQL, a recursive CTE on SQLite. n is written into the SQL as a number.
@@ -252,6 +258,10 @@ func (sqliteDialect) rowsSource(types []string, rows [][]any) (string, []any) {
 		args = append(args, r...)
 	}
 	return "VALUES " + repeatTuple("("+placeholders(len(types))+")", len(rows)), args
+}
+
+func (sqliteDialect) copyRows(context.Context, *sql.Conn, string, []string, [][]any) (bool, error) {
+	return false, nil
 }
 
 func (sqliteDialect) leagueVolunteers() string {
@@ -446,6 +456,18 @@ func (postgresDialect) rowsSource(types []string, rows [][]any) (string, []any) 
 		}
 	}
 	return "SELECT * FROM unnest(" + strings.Join(casts, ", ") + ")", args
+}
+
+func (postgresDialect) copyRows(ctx context.Context, c *sql.Conn, table string, cols []string, rows [][]any) (bool, error) {
+	err := c.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copyRows: %T is not pgx's connection", dc)
+		}
+		_, err := sc.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+	return err == nil, err
 }
 
 // River's database/sql driver on the store's pool (pgx's stdlib). It has no LISTEN

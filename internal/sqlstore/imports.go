@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -70,24 +71,21 @@ func scanImport(r rowScanner) (*zhiyuan.Import, error) {
 }
 
 // CreateImport stores an upload: the import, its rows, each compared with the registry
-// (its verdict: new, existing or conflict; rows is updated in place), and the job that
-// makes it ready, in one transaction. The same file (FileHash) uploaded again to the
-// same organisation creates nothing: the earlier import is returned with created false,
-// decided by the unique index, so two uploads at once make one import.
-func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []ImportRow) (created bool, err error) {
+// (its verdict: new, existing or conflict), and the job that makes it ready, in one
+// transaction. next hands over the staged rows a chunk at a time in the file's order
+// (their verdicts are set in place), nil once there are no more, when im.Extra is read;
+// an error from next (a file refused on a later row) rolls everything back and is
+// returned as it is. The same file (FileHash) uploaded again to the same organisation
+// creates nothing and does not call next: the earlier import is returned with created
+// false, decided by the unique index, so two uploads at once make one import.
+func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, next func() ([]ImportRow, error)) (created bool, err error) {
 	now := s.now()
-	err = s.inTx(ctx, func(tx conn) error {
+	err = s.inConnTx(ctx, func(tx conn, raw *sql.Conn) error {
 		var id int64
-		errorRows := 0
-		for _, r := range rows {
-			if r.Verdict == zhiyuan.VerdictError {
-				errorRows++
-			}
-		}
 		err := tx.queryRow(ctx, `INSERT INTO imports (org_id, uploaded_by, file_hash, file_kind, status, extra_columns, total,
-			error_rows, created_at, updated_at) VALUES (?, ?, ?, ?, 'validating', ?, ?, ?, ?, ?)
+			error_rows, created_at, updated_at) VALUES (?, ?, ?, ?, 'validating', '', 0, 0, ?, ?)
 			ON CONFLICT (org_id, file_hash) DO NOTHING RETURNING id`,
-			im.OrgID, im.UploadedBy, im.FileHash, im.FileKind, strings.Join(im.Extra, "\t"), len(rows), errorRows, now, now).Scan(&id)
+			im.OrgID, im.UploadedBy, im.FileHash, im.FileKind, now, now).Scan(&id)
 		if err == sql.ErrNoRows {
 			return nil
 		}
@@ -95,38 +93,34 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 			return err
 		}
 		created = true
-		// The preview's comparison with the registry, made here with the rows in hand rather
-		// than by reading them back and rewriting each one's verdict afterwards (on
-		// PostgreSQL an UPDATE writes the whole row again): each row is staged once, with
-		// its verdict, and the counts are moved with them.
-		counts, err := compareStaged(ctx, tx, rows)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `UPDATE imports SET new_rows = ?, existing_rows = ?, conflict_rows = ? WHERE id = ?`,
-			counts[zhiyuan.VerdictNew], counts[zhiyuan.VerdictExisting], counts[zhiyuan.VerdictConflict], id); err != nil {
-			return err
-		}
-		const perInsert = 1000 // 21 values a row, under SQLite's 32766
-		vals := make([][]any, 0, perInsert)
-		for start := 0; start < len(rows); start += perInsert {
-			vals = vals[:0]
-			for _, r := range rows[start:min(start+perInsert, len(rows))] {
-				var birth any
-				if !r.BirthDate.IsZero() {
-					birth = dateOnly(r.BirthDate)
-				}
-				vals = append(vals, []any{id, r.Line, r.RawSealed, r.Name, r.Phone, string(r.IDType), nullBytes(r.IDNumberSealed),
-					r.IDNumberIndex, r.IDNumberMasked, r.RegionCode, birth, r.Sex, r.Minor, r.PoliticalStatus,
-					strings.Join(r.Skills, ","), strings.Join(r.Categories, ","), string(r.Verdict), r.ErrorField,
-					r.ErrorReason, "", r.OrgID})
-			}
-			src, args := s.dialect.rowsSource(importRowTypes, vals)
-			if _, err := tx.exec(ctx, `INSERT INTO import_rows (import_id, line, raw_sealed, name, phone, id_type,
-				id_number_sealed, id_number_index, id_number_masked, region_code, birth_date, sex, minor, political_status,
-				skills, categories, verdict, error_column, error_reason, outcome, org_id) `+src, args...); err != nil {
+		counts := map[zhiyuan.ImportVerdict]int{}
+		total := 0
+		vals := make([][]any, 0, importRowsPerInsert)
+		for {
+			rows, err := next()
+			if err != nil {
 				return err
 			}
+			if len(rows) == 0 {
+				break
+			}
+			total += len(rows)
+			// The preview's comparison with the registry, made here with the rows in hand
+			// rather than by reading them back and rewriting each one's verdict afterwards
+			// (on PostgreSQL an UPDATE writes the whole row again): each row is staged
+			// once, with its verdict, and the counts are moved with them.
+			if err := compareStaged(ctx, tx, rows, counts); err != nil {
+				return err
+			}
+			if vals, err = s.stageImportRows(ctx, tx, raw, id, rows, vals); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, `UPDATE imports SET extra_columns = ?, total = ?, error_rows = ?, new_rows = ?,
+			existing_rows = ?, conflict_rows = ? WHERE id = ?`, strings.Join(im.Extra, "\t"), total,
+			counts[zhiyuan.VerdictError], counts[zhiyuan.VerdictNew], counts[zhiyuan.VerdictExisting],
+			counts[zhiyuan.VerdictConflict], id); err != nil {
+			return err
 		}
 		// Read back in the transaction: once it commits, the job may make it ready at
 		// once (it has nothing left to compare), and the uploader is told what the upload
@@ -150,6 +144,74 @@ func (s *Store) CreateImport(ctx context.Context, im *zhiyuan.Import, rows []Imp
 	}
 	*im = *found
 	return created, nil
+}
+
+// importRowsPerInsert is how many staged rows one INSERT carries: 21 values a row, under
+// SQLite's 32766.
+const importRowsPerInsert = 1000
+
+// importRowColumns are the columns of import_rows CreateImport writes, in the order of
+// importRowTypes.
+var importRowColumns = []string{"import_id", "line", "raw_sealed", "name", "phone", "id_type", "id_number_sealed",
+	"id_number_index", "id_number_masked", "region_code", "birth_date", "sex", "minor", "political_status", "skills",
+	"categories", "verdict", "error_column", "error_reason", "outcome", "org_id"}
+
+// stageImportRows inserts staged rows of import id in the transaction tx open on raw (by
+// COPY where the engine has it); vals is a buffer to reuse, returned for the next call.
+func (s *Store) stageImportRows(ctx context.Context, tx conn, raw *sql.Conn, id int64, rows []ImportRow, vals [][]any) ([][]any, error) {
+	for start := 0; start < len(rows); start += importRowsPerInsert {
+		vals = vals[:0]
+		for _, r := range rows[start:min(start+importRowsPerInsert, len(rows))] {
+			var birth any
+			if !r.BirthDate.IsZero() {
+				birth = dateOnly(r.BirthDate)
+			}
+			vals = append(vals, []any{id, r.Line, r.RawSealed, r.Name, r.Phone, string(r.IDType), nullBytes(r.IDNumberSealed),
+				r.IDNumberIndex, r.IDNumberMasked, r.RegionCode, birth, r.Sex, r.Minor, r.PoliticalStatus,
+				strings.Join(r.Skills, ","), strings.Join(r.Categories, ","), string(r.Verdict), r.ErrorField,
+				r.ErrorReason, "", r.OrgID})
+		}
+		if copied, err := s.dialect.copyRows(ctx, raw, "import_rows", importRowColumns, vals); copied || err != nil {
+			if err != nil {
+				return vals, err
+			}
+			continue
+		}
+		src, args := s.dialect.rowsSource(importRowTypes, vals)
+		if _, err := tx.exec(ctx, `INSERT INTO import_rows (`+strings.Join(importRowColumns, ", ")+`) `+src, args...); err != nil {
+			return vals, err
+		}
+	}
+	return vals, nil
+}
+
+// inConnTx is inTx on a connection of the write pool held for the transaction, which fn
+// gets too, for what only the driver's own connection does (dialect.copyRows).
+func (s *Store) inConnTx(ctx context.Context, fn func(tx conn, raw *sql.Conn) error) error {
+	var missed []string
+	err := func() error {
+		c, err := s.write.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer c.Close() // before the missed statements are prepared: SQLite's one writer
+		tx, err := c.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		if err := fn(conn{s: s, db: tx, missed: &missed}, c); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return s.translate(fmt.Errorf("commit: %w", err), nil)
+		}
+		return nil
+	}()
+	for _, q := range missed {
+		s.writer().stmt(ctx, q)
+	}
+	return err
 }
 
 // importRowTypes are the SQL types of the columns CreateImport writes, in its order.
@@ -267,9 +329,8 @@ func verdictOf(name, phone, index string, reg map[string]registered, taken map[s
 
 // compareStaged compares the unchecked rows of an upload with the registry, a thousand
 // at a time, and gives each its verdict (and a conflict its field and reason) in place.
-// It returns how many rows got each verdict.
-func compareStaged(ctx context.Context, tx conn, rows []ImportRow) (map[zhiyuan.ImportVerdict]int, error) {
-	counts := map[zhiyuan.ImportVerdict]int{}
+// It adds to counts how many rows have each verdict (error rows included).
+func compareStaged(ctx context.Context, tx conn, rows []ImportRow, counts map[zhiyuan.ImportVerdict]int) error {
 	const perLookup = 1000
 	var batch []*ImportRow
 	flush := func() error {
@@ -293,16 +354,17 @@ func compareStaged(ctx context.Context, tx conn, rows []ImportRow) (map[zhiyuan.
 	}
 	for i := range rows {
 		if rows[i].Verdict != VerdictUnchecked {
+			counts[rows[i].Verdict]++
 			continue
 		}
 		batch = append(batch, &rows[i])
 		if len(batch) == perLookup {
 			if err := flush(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return counts, flush()
+	return flush()
 }
 
 // match says what a row is against what the registry holds under its number: the same
