@@ -37,11 +37,42 @@ func (s *Store) SearchPlan(ctx context.Context, f zhiyuan.ActivityFilter) (strin
 	if err != nil || !ok {
 		return "", err
 	}
+	return s.explain(ctx, s.reader(), "ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF", q, args...)
+}
+
+// TopOrgsPlan is how the engine runs FigureTopOrgs' query, as SearchPlan says it but with
+// PostgreSQL's costs and timings: BenchmarkFiguresCityDashboard prints it at both sizes
+// with ZHIYUAN_BENCH_PLANS=1.
+func (s *Store) TopOrgsPlan(ctx context.Context, regionPrefix, from, to string, limit int) (string, error) {
+	lo, hi := regionRange(regionPrefix)
+	plan, err := s.explain(ctx, s.reader(), "ANALYZE, BUFFERS", topOrgsQuery, lo, hi, from, to, limit)
+	if err != nil || s.Engine() != "postgres" {
+		return plan, err
+	}
+	// Beside it, the plan PostgreSQL did not choose: fig_org read by its key per
+	// organisation, without a sequential scan or parallel workers.
+	tx, err := s.read.BeginTx(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	for _, q := range []string{"SET LOCAL enable_seqscan = off", "SET LOCAL max_parallel_workers_per_gather = 0"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return "", err
+		}
+	}
+	other, err := s.explain(ctx, conn{s: s, db: tx}, "ANALYZE, BUFFERS", topOrgsQuery, lo, hi, from, to, limit)
+	return plan + "without a sequential scan or workers:\n" + other, err
+}
+
+// explain is SQLite's EXPLAIN QUERY PLAN of q, or PostgreSQL's EXPLAIN with its options
+// pg, one line per step.
+func (s *Store) explain(ctx context.Context, c conn, pg, q string, args ...any) (string, error) {
 	explain := "EXPLAIN QUERY PLAN "
 	if s.Engine() == "postgres" {
-		explain = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) "
+		explain = "EXPLAIN (" + pg + ") "
 	}
-	rows, err := s.reader().query(ctx, explain+q, args...)
+	rows, err := c.query(ctx, explain+q, args...)
 	if err != nil {
 		return "", err
 	}

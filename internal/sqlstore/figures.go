@@ -493,6 +493,13 @@ func (s *Store) FigureSeries(ctx context.Context, sc zhiyuan.FigureScope, from, 
 	return out, nil
 }
 
+// topOrgsQuery reads the organisations of a region code range with the most confirmed
+// minutes over a range of months (lo, hi, from, to, limit).
+const topOrgsQuery = `SELECT o.id, o.name, SUM(f.activities), SUM(f.sessions), SUM(f.signups), SUM(f.minutes)
+	FROM organizations o JOIN fig_org f ON f.org_id = o.id
+	WHERE o.region_code >= ? AND o.region_code < ? AND o.status = 'approved' AND f.month >= ? AND f.month <= ? AND f.category = '*'
+	GROUP BY o.id, o.name HAVING SUM(f.minutes) > 0 ORDER BY SUM(f.minutes) DESC, o.id LIMIT ?`
+
 // FigureTopOrgs lists the organisations of a region with the most confirmed minutes over
 // the range, most first: Key is the organisation's id, Label its name.
 func (s *Store) FigureTopOrgs(ctx context.Context, regionPrefix, from, to string, limit int) ([]zhiyuan.FigureRow, error) {
@@ -500,20 +507,16 @@ func (s *Store) FigureTopOrgs(ctx context.Context, regionPrefix, from, to string
 	var out []zhiyuan.FigureRow
 	// fig_org's '*' rows: one per organisation and month, however many categories it
 	// served in (its category rows, up to 13 per month, made this read grow with the entries).
-	err := eachRow(ctx, s.reader(), `SELECT o.id, o.name, SUM(f.activities), SUM(f.sessions), SUM(f.signups), SUM(f.minutes)
-		FROM organizations o JOIN fig_org f ON f.org_id = o.id
-		WHERE o.region_code >= ? AND o.region_code < ? AND o.status = 'approved' AND f.month >= ? AND f.month <= ? AND f.category = '*'
-		GROUP BY o.id, o.name HAVING SUM(f.minutes) > 0 ORDER BY SUM(f.minutes) DESC, o.id LIMIT ?`,
-		[]any{lo, hi, from, to, limit}, func(sc rowScanner) error {
-			var id int64
-			var x zhiyuan.FigureRow
-			if err := sc.Scan(&id, &x.Label, &x.Activities, &x.Sessions, &x.Signups, &x.ConfirmedMinutes); err != nil {
-				return err
-			}
-			x.Key = fmt.Sprint(id)
-			out = append(out, x)
-			return nil
-		})
+	err := eachRow(ctx, s.reader(), topOrgsQuery, []any{lo, hi, from, to, limit}, func(sc rowScanner) error {
+		var id int64
+		var x zhiyuan.FigureRow
+		if err := sc.Scan(&id, &x.Label, &x.Activities, &x.Sessions, &x.Signups, &x.ConfirmedMinutes); err != nil {
+			return err
+		}
+		x.Key = fmt.Sprint(id)
+		out = append(out, x)
+		return nil
+	})
 	return out, err
 }
 

@@ -152,9 +152,11 @@ func BenchmarkFiguresCityDashboard(b *testing.B) {
 				top := func() int { return topOrgs(b, s) }
 				w.bulkHours(b, s, engine, 0, small)
 				dashSmall, topSmall := timeFigures(b, engine, run), timeFigures(b, engine, top)
+				topOrgsPlan(b, s, small)
 				load, rebuild := w.bulkHours(b, s, engine, small, large-small)
 				b.Logf("%s: %d entries written in %s, summaries rebuilt in %s", engine, large-small, load.Round(time.Second), rebuild.Round(time.Second))
 				dashBig, topBig := timeFigures(b, engine, run), timeFigures(b, engine, top)
+				topOrgsPlan(b, s, large)
 				ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
 				big := fmt.Sprintf("%gM", float64(large)/1e6)
 				b.ReportMetric(ms(dashSmall), "dashboard_ms@100k")
@@ -170,6 +172,29 @@ func BenchmarkFiguresCityDashboard(b *testing.B) {
 			}
 		})
 	}
+}
+
+// topOrgsPlan prints, with ZHIYUAN_BENCH_PLANS=1, how the engine reads 广州's top
+// organisations with n entries loaded, and on PostgreSQL what fig_org holds (live and dead
+// rows, pages): where a ratio grows, the plans at both sizes say why.
+func topOrgsPlan(b *testing.B, s *sqlstore.Store, n int) {
+	if os.Getenv("ZHIYUAN_BENCH_PLANS") == "" {
+		return
+	}
+	ctx := context.Background()
+	plan, err := s.TopOrgsPlan(ctx, "4401", "2026-01", "2026-12", 10)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if s.Engine() == "postgres" {
+		var live, dead, pages int64
+		if err := s.DB().QueryRowContext(ctx, `SELECT n_live_tup, n_dead_tup, pg_relation_size(relid) / 8192 FROM pg_stat_user_tables
+			WHERE relid = 'fig_org'::regclass`).Scan(&live, &dead, &pages); err != nil {
+			b.Fatal(err)
+		}
+		plan += fmt.Sprintf("fig_org: %d live rows, %d dead, %d pages\n", live, dead, pages)
+	}
+	b.Logf("%s: top organisations at %d entries:\n%s", s.Engine(), n, plan)
 }
 
 // countyCodes are the codes of Guangdong's county-level regions, where the figures
