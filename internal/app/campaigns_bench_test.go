@@ -62,13 +62,7 @@ func benchCampaign(b *testing.B, engine string, counties []string, smallActs, sm
 	ctx := context.Background()
 	s := storetest.New(b, engine, sqlstore.Options{})
 	defer s.BeginBulkLoad(ctx)()
-	keys, err := pii.NewKeys()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg := app.DefaultConfig()
-	cfg.Password = password.Fast
-	a := app.New(s, keys, region.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	a := benchApp(b, s)
 	rng := rand.New(rand.NewPCG(3, 5))
 	acc := &zhiyuan.Account{Phone: "13500000009", Name: "基准"}
 	if err := s.CreateAccount(ctx, acc, "h"); err != nil {
@@ -82,22 +76,7 @@ func benchCampaign(b *testing.B, engine string, counties []string, smallActs, sm
 	if err := s.BulkCreateOrganizations(ctx, orgs); err != nil {
 		b.Fatal(err)
 	}
-	var vols []int64
-	for start := 0; start < 20_000; start += 10_000 {
-		var batch []sqlstore.BulkVolunteer
-		for i := start; i < start+10_000; i++ {
-			batch = append(batch, sqlstore.BulkVolunteer{Volunteer: &zhiyuan.Volunteer{Name: "基准志愿者", IDType: zhiyuan.IDResident,
-				IDNumberMasked: "440***********123X", Phone: fmt.Sprintf("139%08d", i), RegionCode: counties[rng.IntN(len(counties))],
-				Sex: "female", BirthDate: time.Date(1970+i%35, 1, 1, 0, 0, 0, 0, time.UTC)},
-				Secrets: sqlstore.VolunteerSecrets{PasswordHash: "h", IDNumberIndex: fmt.Sprintf("bench%d", i)}})
-		}
-		if err := s.BulkCreateVolunteers(ctx, batch); err != nil {
-			b.Fatal(err)
-		}
-		for _, v := range batch {
-			vols = append(vols, v.Volunteer.ID)
-		}
-	}
+	vols := benchVolunteers(b, s, 20_000, func(int) string { return counties[rng.IntN(len(counties))] })
 	// campaign makes n activities (one session each, in March 2027) entered into a new
 	// campaign over 广东, and returns the campaign and the sessions.
 	campaign := func(name string, n int) (*zhiyuan.Campaign, []int64) {
@@ -189,4 +168,38 @@ func benchCampaign(b *testing.B, engine string, counties []string, smallActs, sm
 	b.ReportMetric(loaded.Seconds(), "load_s")
 	b.ReportMetric(float64(bigHours)/loaded.Seconds(), "entries/s")
 	b.ReportMetric(0, "ns/op")
+}
+
+// benchApp is an App over s for benchmarks: fresh keys, cheap password hashing, no logs.
+func benchApp(b *testing.B, s *sqlstore.Store) *app.App {
+	keys, err := pii.NewKeys()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := app.DefaultConfig()
+	cfg.Password = password.Fast
+	return app.New(s, keys, region.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+}
+
+// benchVolunteers writes n volunteers in bulk, volunteer i in region regionOf(i), and
+// returns their ids in order.
+func benchVolunteers(b *testing.B, s *sqlstore.Store, n int, regionOf func(i int) string) []int64 {
+	ctx := context.Background()
+	ids := make([]int64, 0, n)
+	for start := 0; start < n; start += 10_000 {
+		var batch []sqlstore.BulkVolunteer
+		for i := start; i < min(start+10_000, n); i++ {
+			batch = append(batch, sqlstore.BulkVolunteer{Volunteer: &zhiyuan.Volunteer{Name: "基准志愿者", IDType: zhiyuan.IDResident,
+				IDNumberMasked: "440***********123X", Phone: fmt.Sprintf("139%08d", i), RegionCode: regionOf(i),
+				Sex: "female", BirthDate: time.Date(1970+i%35, 1, 1, 0, 0, 0, 0, time.UTC)},
+				Secrets: sqlstore.VolunteerSecrets{PasswordHash: "h", IDNumberIndex: fmt.Sprintf("bench%d", i)}})
+		}
+		if err := s.BulkCreateVolunteers(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		for _, v := range batch {
+			ids = append(ids, v.Volunteer.ID)
+		}
+	}
+	return ids
 }

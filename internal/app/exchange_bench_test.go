@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"slices"
 	"strconv"
@@ -15,9 +14,6 @@ import (
 
 	"zhiyuan"
 	"zhiyuan/internal/app"
-	"zhiyuan/internal/password"
-	"zhiyuan/internal/pii"
-	"zhiyuan/internal/region"
 	"zhiyuan/internal/sqlstore"
 	"zhiyuan/internal/sqlstore/storetest"
 )
@@ -37,13 +33,7 @@ func BenchmarkExchangeHours(b *testing.B) {
 		b.Run(engine, func(b *testing.B) {
 			ctx := context.Background()
 			s := storetest.New(b, engine, sqlstore.Options{})
-			keys, err := pii.NewKeys()
-			if err != nil {
-				b.Fatal(err)
-			}
-			cfg := app.DefaultConfig()
-			cfg.Password = password.Fast
-			a := app.New(s, keys, region.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+			a := benchApp(b, s)
 			acc := &zhiyuan.Account{Phone: "13500000009", Name: "基准"}
 			if err := s.CreateAccount(ctx, acc, "h"); err != nil {
 				b.Fatal(err)
@@ -53,22 +43,7 @@ func BenchmarkExchangeHours(b *testing.B) {
 			if err := s.BulkCreateOrganizations(ctx, []*zhiyuan.Organization{org}); err != nil {
 				b.Fatal(err)
 			}
-			var vols []int64
-			for start := 0; start < 20_000; start += 10_000 {
-				var batch []sqlstore.BulkVolunteer
-				for i := start; i < start+10_000; i++ {
-					batch = append(batch, sqlstore.BulkVolunteer{Volunteer: &zhiyuan.Volunteer{Name: "基准志愿者", IDType: zhiyuan.IDResident,
-						IDNumberMasked: "440***********123X", Phone: fmt.Sprintf("139%08d", i), RegionCode: "440106",
-						Sex: "female", BirthDate: time.Date(1970+i%35, 1, 1, 0, 0, 0, 0, time.UTC)},
-						Secrets: sqlstore.VolunteerSecrets{PasswordHash: "h", IDNumberIndex: fmt.Sprintf("bench%d", i)}})
-				}
-				if err := s.BulkCreateVolunteers(ctx, batch); err != nil {
-					b.Fatal(err)
-				}
-				for _, v := range batch {
-					vols = append(vols, v.Volunteer.ID)
-				}
-			}
+			vols := benchVolunteers(b, s, 20_000, func(int) string { return "440106" })
 			// 1,999 sessions and 20,000 volunteers share no factor, so the loader's entry i
 			// (session i mod 1,999, volunteer i × 7919 mod 20,000) meets each pair once.
 			acts := make([]*zhiyuan.Activity, 1999)
