@@ -116,6 +116,10 @@ func openApp(ctx context.Context, c *config.Config, log *slog.Logger) (*app.App,
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := store.WarmReaders(ctx); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
 	keys, err := loadKeys(c)
 	if err != nil {
 		store.Close()

@@ -104,6 +104,11 @@ func New(t testing.TB, engine string, opt Options) *Env {
 		sopt.MaxOpenConns = 0
 	}
 	store := storetest.New(t, engine, sopt)
+	if opt.Production {
+		if err := store.WarmReaders(context.Background()); err != nil { // as serve does
+			t.Fatal(err)
+		}
+	}
 	keys, err := pii.NewKeys()
 	if err != nil {
 		t.Fatal(err)

@@ -66,3 +66,62 @@ func TestCheckInScanConditions(t *testing.T) {
 		}
 	})
 }
+
+// TestCheckInScansTogether: scans arriving together are written by one statement, and
+// each row is decided on its own exactly as CheckInScan decides one: the seated
+// volunteers inside the window are checked in, the same account's second scan in the
+// batch is refused like any second check-in, and an account without a volunteer, a
+// volunteer without a seat and a scan before the window write nothing.
+func TestCheckInScansTogether(t *testing.T) {
+	t.Parallel()
+	eachLedger(t, 3, func(t *testing.T, f *hoursFixture) {
+		ctx := context.Background()
+		accountOf := func(volunteerID int64) int64 {
+			var id int64
+			if err := f.s.DB().QueryRow(f.s.Rebind("SELECT account_id FROM volunteers WHERE id = ?"), volunteerID).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		early := zhiyuan.DefaultAttendanceRules().CheckinEarly
+		start := f.session.StartsAt
+		in := func(account int64, at time.Time, dist int) sqlstore.RushCheckinInput {
+			return sqlstore.RushCheckinInput{SessionID: f.session.ID, AccountID: account, At: at, Early: early, DistM: dist}
+		}
+		unseated := accountOf(newHoursVolunteer(t, f.s, 902))
+		ins := []sqlstore.RushCheckinInput{
+			in(accountOf(f.vols[0]), start, 10),
+			in(f.admin, start, 11),
+			in(accountOf(f.vols[1]), start.Add(-early), 12),
+			in(accountOf(f.vols[0]), start.Add(time.Second), 13),
+			in(unseated, start, 14),
+			in(accountOf(f.vols[2]), start.Add(-early-time.Minute), 15),
+		}
+		want := []int64{f.vols[0], 0, f.vols[1], 0, 0, 0}
+		q0 := f.s.Statements()
+		atts, err := f.s.CheckInScansTogether(ctx, ins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := f.s.Statements() - q0; n != 1 {
+			t.Errorf("%d scans together cost %d statements, want 1", len(ins), n)
+		}
+		for i, att := range atts {
+			switch {
+			case want[i] == 0 && att != nil:
+				t.Errorf("scan %d: checked in %+v, want refused", i, att)
+			case want[i] != 0 && (att == nil || att.VolunteerID != want[i] || att.CheckinDistM != ins[i].DistM ||
+				att.CheckinBy != ins[i].AccountID || !att.CheckinAt.Equal(ins[i].At)):
+				t.Errorf("scan %d: %+v, want volunteer %d checked in as scanned", i, att, want[i])
+			}
+		}
+		counts, err := f.s.SessionAttendanceCounts(ctx, f.session.ID)
+		if err != nil || counts.CheckedIn != 2 {
+			t.Fatalf("checked in %d (%v), want 2", counts.CheckedIn, err)
+		}
+		// The rows are what CheckInScan writes: a refusal of the one-row path now.
+		if _, ok, err := f.s.CheckInScan(ctx, in(accountOf(f.vols[1]), start, 0)); ok || err != nil {
+			t.Errorf("second check-in after the batch: ok %v, %v", ok, err)
+		}
+	})
+}

@@ -77,8 +77,10 @@ type dialect interface {
 	signupCall() string
 	// signupRefusal returns the reason a signupCall raised ("volunteer", "other:<id>").
 	signupRefusal(err error) (reason string, ok bool)
-	// groupCommit is how many concurrent write requests (sign-ups, likes, check-ins by
-	// scan) may share one transaction, each in a savepoint (group.go), or 0 where each
+	// writeLanes is how many batches of coalesced writes (coalesce.go: check-ins by scan)
+	// run at once: one on SQLite, whose one writer runs one anyway, more on PostgreSQL.
+	writeLanes() int
+	// groupCommit is how many concurrent write requests (sign-ups, likes) may share one transaction, each in a savepoint (group.go), or 0 where each
 	// keeps a transaction of its own.
 	groupCommit() int
 	// snapshotTx are the options of a read transaction that sees one moment throughout
@@ -123,10 +125,10 @@ func IsPostgres(dsn string) bool {
 
 type sqliteDialect struct{}
 
-// sqliteReaderMmap is how much of the database file each reader connection maps into
-// memory (SQLite's mmap_size); the pages are the operating system's cache, shared by all
-// readers, so it costs address space rather than memory.
-const sqliteReaderMmap = 1 << 30
+// sqliteReaderCacheKiB is the page cache of each reader connection (SQLite's cache_size,
+// in KiB; the default is 2 MB). It holds only pages a reader has read, so it grows to
+// its size only under reads that range over that much of the file.
+const sqliteReaderCacheKiB = 64 << 10
 
 // openSQLite opens a SQLite file (creating it private) as a writer pool of exactly one
 // connection whose transactions begin IMMEDIATE, so writers queue in Go instead of
@@ -157,12 +159,15 @@ func openSQLite(ctx context.Context, dsn string, opt Options) (w, r *sql.DB, err
 		w.Close()
 		return nil, nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
-	// Readers map the file (mmap_size, up to 1 GiB) instead of copying each page they
-	// miss from the operating system with a read call into a 2 MB private cache: a page
-	// of a province-sized table then costs what it costs in a small one, which is what
-	// keeps the bounded, index-driven walks (recommendations, candidates, search) as
-	// fast at 200,000 activities or 1,000,000 volunteers as at 2,000 (docs/recommendations.md).
-	r, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)&_pragma=mmap_size("+strconv.Itoa(sqliteReaderMmap)+")")
+	// Readers keep a 64 MiB page cache instead of SQLite's 2 MB: a page of a
+	// province-sized table read once is then in memory the next time, which is what keeps
+	// the bounded, index-driven walks (recommendations, candidates, search) as fast at
+	// 200,000 activities or 1,000,000 volunteers as at 2,000 (docs/recommendations.md).
+	// They used to map the file instead (mmap_size), but a WAL reader unmaps and maps it
+	// again at the start of every read transaction after a commit, and under a rush of
+	// writes that cost more than the reads (BenchmarkCheckinRush: 4,000 check-ins a
+	// second mapped, 6,400 cached); every reader drops its cache then too, mapped or not.
+	r, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)&_pragma=cache_size(-"+strconv.Itoa(sqliteReaderCacheKiB)+")")
 	if err != nil {
 		w.Close()
 		return nil, nil, fmt.Errorf("open sqlite: %w", err)
@@ -295,6 +300,8 @@ func (sqliteDialect) signupRefusal(error) (string, bool) { return "", false }
 // One writer: requests queued for it share its transactions, up to 64 at once (group.go).
 func (sqliteDialect) groupCommit() int { return 64 }
 
+func (sqliteDialect) writeLanes() int { return 1 }
+
 // SQLite's one writer already keeps every other writer out.
 func (sqliteDialect) lockTables([]string) string { return "" }
 
@@ -386,6 +393,10 @@ func (postgresDialect) signupRefusal(err error) (string, bool) {
 // Many connections write at once: no single writer to share, and the sign-up is one
 // call already.
 func (postgresDialect) groupCommit() int { return 0 }
+
+// Two batches at once: while one waits for its round trip, the next is being built and
+// sent, and the pool's other connections stay free for the rest of the platform.
+func (postgresDialect) writeLanes() int { return 2 }
 
 // pgx keeps its own statement cache per connection.
 func (postgresDialect) cacheStatements() bool { return false }

@@ -38,12 +38,17 @@ func (s *Store) WriteBatches() int64 {
 }
 
 // SetGroupCommit turns the sharing of the writer's transactions on (where the engine has
-// it) or off, for the benchmark that measures it against a transaction per request. Only
+// it) and of the check-in statement (both engines: coalesce.go) on or off, for the
+// benchmark that measures them against a transaction or a statement per request. Only
 // while no write runs.
 func SetGroupCommit(s *Store, on bool) {
 	s.group = nil
 	if n := s.dialect.groupCommit(); on && n > 1 {
 		s.group = &writeGroup{max: n}
+	}
+	s.scans.max = 1
+	if on {
+		s.scans.max = scanBatch
 	}
 }
 

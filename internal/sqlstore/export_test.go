@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"strings"
+	"time"
 
 	"zhiyuan"
 
@@ -102,4 +104,43 @@ func (s *Store) explain(ctx context.Context, c conn, pg, q string, args ...any) 
 		b.WriteString(line + "\n")
 	}
 	return b.String(), rows.Err()
+}
+
+// LookupTokensTogether resolves tokens (each of the kind at the same index) as one batch
+// of concurrent lookups is resolved (coalescer: one query), and returns each caller or
+// refusal.
+func (s *Store) LookupTokensTogether(ctx context.Context, tokens []string, kinds []zhiyuan.SessionKind) ([]*zhiyuan.Principal, []error) {
+	ls := make([]*tokenLookup, len(tokens))
+	for i, tok := range tokens {
+		ls[i] = &tokenLookup{digest: sha256.Sum256([]byte(tok)), kind: kinds[i]}
+	}
+	s.lookupTokens(ctx, ls)
+	ps, errs := make([]*zhiyuan.Principal, len(ls)), make([]error, len(ls))
+	for i, l := range ls {
+		if !l.answered {
+			errs[i] = errLookupUnanswered
+			continue
+		}
+		ps[i], errs[i] = l.p, l.err
+	}
+	return ps, errs
+}
+
+// CheckInScansTogether writes ins as one batch of concurrent scans is written (one
+// statement) and returns each attendance, nil where refused.
+func (s *Store) CheckInScansTogether(ctx context.Context, ins []RushCheckinInput) ([]*zhiyuan.Attendance, error) {
+	scs := make([]*scanCheckin, len(ins))
+	for i, in := range ins {
+		in.At = in.At.UTC().Truncate(time.Microsecond)
+		scs[i] = &scanCheckin{in: in}
+	}
+	s.checkInScans(ctx, scs)
+	atts := make([]*zhiyuan.Attendance, len(scs))
+	for i, sc := range scs {
+		if !sc.answered || sc.err != nil {
+			return nil, fmt.Errorf("scan %d: answered %v, %v", i, sc.answered, sc.err)
+		}
+		atts[i] = sc.att
+	}
+	return atts, nil
 }

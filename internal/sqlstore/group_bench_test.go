@@ -21,11 +21,12 @@ const (
 	groupBenchRounds     = 4   // each way, in ABBA order; the best of each counts (the machine is shared)
 )
 
-// BenchmarkGroupCommit measures the sign-up transaction of the store (CreateSignup) and
-// the check-in by scan (CheckInScan) with
+// BenchmarkGroupCommit measures the sign-up transaction of the store (CreateSignup) with
 // group commit (group.go: concurrent requests share SQLite's writer transactions, a
-// savepoint each) beside one transaction per request, in the same run, each way four
-// times in ABBA order on fresh sessions:
+// savepoint each) and the check-in by scan (CheckInScan) with its coalesced statement
+// (coalesce.go: concurrent scans share one INSERT, a row each, on both engines) beside
+// one transaction or statement per request, in the same run, each way four times in
+// ABBA order on fresh sessions:
 //
 //   - rush: 2,000 volunteers, 200 at once, for 1,000 seats: sign-ups per second
 //     (group/alone above 1: the batch beats the transaction per request); then the same
@@ -35,8 +36,8 @@ const (
 //     median latency of each way (lone/alone near 1: a request with nothing queued runs
 //     at once, as before), four times, min/median/max of the ratio.
 //
-// On PostgreSQL there is no group: both ways are the same path, and the ratios show the
-// noise of the measurement.
+// On PostgreSQL sign-ups have no group: both ways are the same path, and the sign-up
+// ratios show the noise of the measurement.
 func BenchmarkGroupCommit(b *testing.B) {
 	for _, engine := range storetest.Engines() {
 		b.Run(engine, func(b *testing.B) {

@@ -132,3 +132,99 @@ func TestTokenCacheForgetsChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenLookupsTogether: tokens missing the cache at the same moment are resolved by
+// one query (PrincipalBySession's coalescer), and each gets exactly what it would alone:
+// its own account and roles, or a refusal for an expired, revoked, unknown or
+// wrong-kind token or a disabled account; the same token twice is answered twice.
+func TestTokenLookupsTogether(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			var mu sync.Mutex
+			now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+			s := storetest.New(t, engine, sqlstore.Options{Now: clock})
+			account := func(phone string) int64 {
+				acc := &zhiyuan.Account{Phone: phone, Name: "批量" + phone[7:]}
+				if err := s.CreateAccount(ctx, acc, "h"); err != nil {
+					t.Fatal(err)
+				}
+				return acc.ID
+			}
+			token := func(id int64, kind zhiyuan.SessionKind, ttl time.Duration) string {
+				sess, err := s.CreateSession(ctx, id, kind, ttl, zhiyuan.Client{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return sess.Token
+			}
+			admin, plain, disabled := account("13800000011"), account("13800000012"), account("13800000013")
+			roles := []zhiyuan.Role{{Kind: zhiyuan.RoleRegional, RegionCode: "440100"}, {Kind: zhiyuan.RoleRegional, RegionCode: "440300"}}
+			for _, r := range roles {
+				if err := s.GrantRole(ctx, admin, r, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			adminTok, plainTok, webTok := token(admin, zhiyuan.SessionAPI, time.Hour), token(plain, zhiyuan.SessionAPI, time.Hour), token(plain, zhiyuan.SessionWeb, time.Hour)
+			shortTok, disabledTok, revokedTok := token(plain, zhiyuan.SessionAPI, time.Minute), token(disabled, zhiyuan.SessionAPI, time.Hour), token(admin, zhiyuan.SessionAPI, time.Hour)
+			if _, err := s.DB().ExecContext(ctx, s.Rebind("UPDATE accounts SET status = 'disabled' WHERE id = ?"), disabled); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteSession(ctx, revokedTok); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			now = now.Add(2 * time.Minute) // shortTok has expired
+			mu.Unlock()
+
+			api, web := zhiyuan.SessionAPI, zhiyuan.SessionWeb
+			cases := []struct {
+				what    string
+				token   string
+				kind    zhiyuan.SessionKind
+				account int64 // 0: refused
+				roles   int
+			}{
+				{"admin", adminTok, api, admin, 2},
+				{"plain", plainTok, api, plain, 0},
+				{"page session", webTok, web, plain, 0},
+				{"page session used as an API token", webTok, api, 0, 0},
+				{"expired", shortTok, api, 0, 0},
+				{"disabled account", disabledTok, api, 0, 0},
+				{"logged out", revokedTok, api, 0, 0},
+				{"unknown", "no-such-token", api, 0, 0},
+				{"admin again", adminTok, api, admin, 2},
+			}
+			tokens, kinds := make([]string, len(cases)), make([]zhiyuan.SessionKind, len(cases))
+			for i, c := range cases {
+				tokens[i], kinds[i] = c.token, c.kind
+			}
+			q0 := s.Statements()
+			ps, errs := s.LookupTokensTogether(ctx, tokens, kinds)
+			if n := s.Statements() - q0; n != 1 {
+				t.Errorf("%d lookups together cost %d statements, want 1", len(cases), n)
+			}
+			for i, c := range cases {
+				if c.account == 0 {
+					if zhiyuan.ErrorCode(errs[i]) != zhiyuan.EUnauthorized {
+						t.Errorf("%s: %+v %v, want refused", c.what, ps[i], errs[i])
+					}
+					continue
+				}
+				if errs[i] != nil || ps[i].AccountID != c.account || len(ps[i].Roles) != c.roles {
+					t.Errorf("%s: %+v %v, want account %d with %d roles", c.what, ps[i], errs[i], c.account, c.roles)
+				}
+			}
+			// What the batch read is cached, as a lookup of its own would be.
+			q0 = s.Statements()
+			if p, err := s.PrincipalBySession(ctx, adminTok, api); err != nil || len(p.Roles) != 2 {
+				t.Fatalf("after the batch: %+v %v", p, err)
+			}
+			if n := s.Statements() - q0; n != 0 {
+				t.Errorf("a token resolved in a batch cost %d statements next time, want 0", n)
+			}
+		})
+	}
+}
