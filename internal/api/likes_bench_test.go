@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -87,11 +86,11 @@ func benchLikeRush(b *testing.B, engine string) float64 {
 	}
 	rawRate0 := rawLikeRush(b, s, rawCand, batch)
 
-	lat, status, elapsed := postRush(b, tokens, likeRushConns, func(int) string {
+	rush := postRush(b, tokens, likeRushConns, func(int) string {
 		return fmt.Sprintf("%s/api/v1/candidates/%d/likes", e.HTTP.URL, hot)
 	})
 	counts := map[int]int{}
-	for _, st := range status {
+	for _, st := range rush.status {
 		counts[st]++
 	}
 	if counts[http.StatusCreated] != likeRushClients {
@@ -108,13 +107,11 @@ func benchLikeRush(b *testing.B, engine string) float64 {
 	if n.Likes != likeRushClients || rows != likeRushClients {
 		b.Fatalf("count %d, rows %d, want %d", n.Likes, rows, likeRushClients)
 	}
-	slices.Sort(lat)
-	apiRate := float64(likeRushClients) / elapsed.Seconds()
+	apiRate := float64(likeRushClients) / rush.elapsed.Seconds()
 	// The raw limit measured before and after, the better of the two (the machine is shared).
 	rawRate := max(rawLikeRush(b, s, rawCand2, batch), rawRate0)
 	b.ReportMetric(apiRate, "likes/s")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	rush.report(b)
 	b.ReportMetric(rawRate, "raw_tx/s")
 	b.ReportMetric(apiRate/rawRate, "api/raw")
 	b.ReportMetric(0, "ns/op")

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -153,9 +152,9 @@ func benchStockRush(b *testing.B, engine string) {
 		tokens[i] = v.Token
 	}
 	claims := fmt.Sprintf("%s/api/v1/benefits/%d/claims", h.HTTP.URL, id)
-	lat, status, elapsed := postRush(b, tokens, stockRushConns, func(int) string { return claims })
+	rush := postRush(b, tokens, stockRushConns, func(int) string { return claims })
 	counts := map[int]int{}
-	for _, s := range status {
+	for _, s := range rush.status {
 		counts[s]++
 	}
 	if counts[http.StatusCreated] != stockRushUnits || counts[http.StatusConflict] != stockRushUsers-stockRushUnits {
@@ -166,12 +165,10 @@ func benchStockRush(b *testing.B, engine string) {
 	if left != 0 {
 		b.Fatalf("stock left %d", left)
 	}
-	slices.Sort(lat)
-	apiRate := float64(stockRushUsers) / elapsed.Seconds()
+	apiRate := float64(stockRushUsers) / rush.elapsed.Seconds()
 	rawRate := max(rawStockRush(b, h, f), rawRate0)
 	b.ReportMetric(apiRate, "claims/s")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	rush.report(b)
 	b.ReportMetric(rawRate, "raw_tx/s")
 	b.ReportMetric(apiRate/rawRate, "api/raw")
 	b.ReportMetric(0, "ns/op")

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,6 +35,12 @@ func rushCrowd(b *testing.B, e *servertest.Env, n int, tag, name, passwordHash s
 	if err := s.BulkCreateVolunteers(ctx, batch); err != nil {
 		b.Fatal(err)
 	}
+	// The server of a rush has been up for a while: its readers are open (serve warms
+	// them at start). Opening twenty of them, schema and all, inside the first requests
+	// made those requests' p99 (250 ms against a p50 of 20).
+	if err := s.WarmReaders(ctx); err != nil {
+		b.Fatal(err)
+	}
 	tokens := make([]string, n)
 	for i, bv := range batch {
 		sess, err := s.CreateSession(ctx, bv.Volunteer.AccountID, zhiyuan.SessionAPI, time.Hour, zhiyuan.Client{})
@@ -43,36 +52,71 @@ func rushCrowd(b *testing.B, e *servertest.Env, n int, tag, name, passwordHash s
 	return batch, tokens
 }
 
-// postRush sends one POST per token at the same moment, over up to conns connections,
-// to url(i) with token i, and returns each request's latency and status as the client
-// saw them, and how long the whole rush took.
-func postRush(b *testing.B, tokens []string, conns int, url func(i int) string) (lat []time.Duration, status []int, elapsed time.Duration) {
+// rushResult is what postRush measured.
+type rushResult struct {
+	// lat is each request's latency on its connection: from the moment it had one of the
+	// conns connections to its answer read. This is the latency at conns connections
+	// that the targets speak of (issue 18: p99 at 200 connections), as a load generator
+	// with conns connections (wrk -c) measures it.
+	lat []time.Duration
+	// crowd is each request's latency as a person in the crowd sees it: from the moment
+	// everyone pressed the button, the wait for a free connection behind the others
+	// included. It mostly measures the queue: the last of 5,000 over 200 connections
+	// waits for the 4,800 before it, however fast each is served.
+	crowd   []time.Duration
+	status  []int
+	elapsed time.Duration
+}
+
+// report reports the latencies: p50_ms and p99_ms on the connections, crowd_p99_ms.
+func (r rushResult) report(b *testing.B) {
+	lat, crowd := slices.Clone(r.lat), slices.Clone(r.crowd)
+	slices.Sort(lat)
+	slices.Sort(crowd)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99_ms")
+	b.ReportMetric(ms(lat[len(lat)/2]), "p50_ms")
+	b.ReportMetric(ms(crowd[len(crowd)*99/100]), "crowd_p99_ms")
+}
+
+// postRush sends one POST per token, all due at the same moment, over conns connections
+// (one client each, taking the next request as soon as its last is answered, like a load
+// generator with conns connections), to url(i) with token i, and returns each request's
+// latencies and status as the client saw them, and how long the whole rush took.
+func postRush(b *testing.B, tokens []string, conns int, url func(i int) string) rushResult {
 	b.Helper()
 	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: conns, MaxIdleConnsPerHost: conns}}
 	defer client.CloseIdleConnections()
-	lat, status = make([]time.Duration, len(tokens)), make([]int, len(tokens))
+	r := rushResult{lat: make([]time.Duration, len(tokens)), crowd: make([]time.Duration, len(tokens)), status: make([]int, len(tokens))}
 	var wg sync.WaitGroup
-	gate := make(chan struct{})
-	for i := range tokens {
+	var next atomic.Int64
+	start := time.Now()
+	for range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequest("POST", url(i), nil)
-			req.Header.Set("Authorization", "Bearer "+tokens[i])
-			<-gate
-			t0 := time.Now()
-			res, err := client.Do(req)
-			if err != nil {
-				b.Errorf("request %d: %v", i, err)
-				return
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(tokens) {
+					return
+				}
+				var got time.Time
+				trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { got = time.Now() }}
+				req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "POST", url(i), nil)
+				req.Header.Set("Authorization", "Bearer "+tokens[i])
+				res, err := client.Do(req)
+				if err != nil {
+					b.Errorf("request %d: %v", i, err)
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				done := time.Now()
+				r.lat[i], r.crowd[i], r.status[i] = done.Sub(got), done.Sub(start), res.StatusCode
 			}
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			lat[i], status[i] = time.Since(t0), res.StatusCode
 		}()
 	}
-	start := time.Now()
-	close(gate)
 	wg.Wait()
-	return lat, status, time.Since(start)
+	r.elapsed = time.Since(start)
+	return r
 }

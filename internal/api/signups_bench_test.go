@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -24,9 +23,11 @@ const (
 	signupRushConns    = 200
 )
 
-// BenchmarkSignupRush sends 5,000 sign-ups at once through the HTTP API (each its own
-// volunteer and bearer token, spread over 10 sessions of 100 seats) and reports sign-ups
-// per second and the 99th percentile latency as clients see it, beside the raw limit of
+// BenchmarkSignupRush sends 5,000 sign-ups at once through the HTTP API over 200
+// connections (each its own volunteer and bearer token, spread over 10 sessions of 100
+// seats) and reports sign-ups per second and the latency at 200 connections (p50_ms,
+// p99_ms: on the connection, as a load generator measures it; crowd_p99_ms: from the
+// moment all 5,000 pressed, the wait behind the others included), beside the raw limit of
 // the same database measured in the same run: the bare transaction of a conditional
 // seat UPDATE and the INSERT of the sign-up, 5,000 of them at once without HTTP. It
 // checks the outcome too: exactly 1,000 confirmed, seat counts equal to the rows, no 5xx.
@@ -95,12 +96,12 @@ func benchSignupRush(b *testing.B, engine string) float64 {
 	// Through the API.
 	sessions := signupRushActivity(b, e, org.ID, acc.ID, 3)
 	q0 := s.Statements()
-	lat, status, elapsed := postRush(b, tokens, signupRushConns, func(i int) string {
+	rush := postRush(b, tokens, signupRushConns, func(i int) string {
 		return fmt.Sprintf("%s/api/v1/sessions/%d/signups", e.HTTP.URL, sessions[i%signupRushSessions])
 	})
 	statements := float64(s.Statements()-q0) / signupRushClients
 	counts := map[int]int{}
-	for _, st := range status {
+	for _, st := range rush.status {
 		counts[st]++
 	}
 	if counts[http.StatusCreated] != signupRushSessions*signupRushSeats || counts[http.StatusConflict] != signupRushClients-signupRushSessions*signupRushSeats {
@@ -116,9 +117,7 @@ func benchSignupRush(b *testing.B, engine string) float64 {
 			b.Fatalf("session %d: seats %d, confirmed rows %d", id, se.SeatsTaken, rows[zhiyuan.SignupConfirmed])
 		}
 	}
-	slices.Sort(lat)
-	p99 := lat[len(lat)*99/100]
-	apiRate := float64(signupRushClients) / elapsed.Seconds()
+	apiRate := float64(signupRushClients) / rush.elapsed.Seconds()
 
 	// Raw: the same transaction without HTTP, on fresh sessions of the same database, with
 	// as many at once; measured before and after the API run on sessions of their own, and
@@ -126,8 +125,7 @@ func benchSignupRush(b *testing.B, engine string) float64 {
 	// someone else's build would flatter the ratio).
 	rawRate := max(rawRush(b, e, org.ID, acc.ID, 60, batch), rawRate0)
 	b.ReportMetric(apiRate, "signups/s")
-	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	rush.report(b)
 	b.ReportMetric(rawRate, "raw_tx/s")
 	b.ReportMetric(apiRate/rawRate, "api/raw")
 	// Statements per request, the token lookup included, over the 1,000 that took a
