@@ -68,6 +68,10 @@ type dialect interface {
 	// read: PostgreSQL's ANALYZE (a new temporary table has no statistics, so the planner
 	// would guess its size), none on SQLite.
 	scratchFilled(name string) []string
+	// afterRebuild are the statements to run on tables once a transaction that emptied
+	// and refilled them has committed, outside any transaction (figures rebuild):
+	// PostgreSQL's VACUUM (ANALYZE), none on SQLite.
+	afterRebuild(tables []string) []string
 	// bigSorts is a statement giving the rest of the transaction more memory for its
 	// sorts and hash tables ("" where the engine has no such setting): figures rebuild,
 	// which groups millions of rows a few times.
@@ -302,6 +306,10 @@ func (sqliteDialect) groupCommit() int { return 64 }
 
 func (sqliteDialect) writeLanes() int { return 1 }
 
+// A DELETE puts SQLite's pages on the file's free list, and the INSERT after it takes them
+// back: nothing is left to clean.
+func (sqliteDialect) afterRebuild([]string) []string { return nil }
+
 // SQLite's one writer already keeps every other writer out.
 func (sqliteDialect) lockTables([]string) string { return "" }
 
@@ -397,6 +405,18 @@ func (postgresDialect) groupCommit() int { return 0 }
 // Two batches at once: while one waits for its round trip, the next is being built and
 // sent, and the pool's other connections stay free for the rest of the platform.
 func (postgresDialect) writeLanes() int { return 2 }
+
+// The rebuild's DELETE leaves every old row of the tables dead beside the new ones until
+// autovacuum passes, and readers step over them meanwhile (at 10,000,000 entries fig_org
+// held 215,844 dead rows beside 120,000 live, and the top organisations were read 5–6
+// times slower than at 100,000); the statistics are those of before the rebuild too.
+func (postgresDialect) afterRebuild(tables []string) []string {
+	qs := make([]string, len(tables))
+	for i, t := range tables {
+		qs[i] = "VACUUM (ANALYZE) " + t
+	}
+	return qs
+}
 
 // pgx keeps its own statement cache per connection.
 func (postgresDialect) cacheStatements() bool { return false }

@@ -224,11 +224,11 @@ func (s *Store) VerifyFigures(ctx context.Context) (*FigureMismatch, error) {
 // suspended while it writes (figureDerived), since it writes those rows itself. The
 // result is what verify's queries count (TestFiguresScriptedHistory, TestBenchBulkHours).
 func (s *Store) RebuildFigures(ctx context.Context) error {
-	return s.inTx(ctx, func(tx conn) error {
-		names := make([]string, len(figureTables))
-		for i, t := range figureTables {
-			names[i] = t.name
-		}
+	names := make([]string, len(figureTables))
+	for i, t := range figureTables {
+		names[i] = t.name
+	}
+	err := s.inTx(ctx, func(tx conn) error {
 		if q := s.dialect.lockTables(names); q != "" {
 			if _, err := tx.exec(ctx, q); err != nil {
 				return err
@@ -295,6 +295,18 @@ func (s *Store) RebuildFigures(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// The summaries are rebuilt and committed; what follows only tidies up after the
+	// rebuild (PostgreSQL: dead rows, statistics), and a failure of it is reported but
+	// undoes nothing.
+	for _, q := range s.dialect.afterRebuild(names) {
+		if _, err := s.writer().exec(ctx, q); err != nil {
+			return fmt.Errorf("after the rebuild: %w", err)
+		}
+	}
+	return nil
 }
 
 // regionRange is the half-open range of codes under a prefix: ':' sorts right after '9'.
