@@ -70,13 +70,19 @@ type rushResult struct {
 
 // report reports the latencies: p50_ms and p99_ms on the connections, crowd_p99_ms.
 func (r rushResult) report(b *testing.B) {
-	lat, crowd := slices.Clone(r.lat), slices.Clone(r.crowd)
-	slices.Sort(lat)
-	slices.Sort(crowd)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99_ms")
-	b.ReportMetric(ms(lat[len(lat)/2]), "p50_ms")
-	b.ReportMetric(ms(crowd[len(crowd)*99/100]), "crowd_p99_ms")
+	b.ReportMetric(r.p99ms(), "p99_ms")
+	b.ReportMetric(quantileMS(r.lat, 0.50), "p50_ms")
+	b.ReportMetric(quantileMS(r.crowd, 0.99), "crowd_p99_ms")
+}
+
+// p99ms is the 99th percentile latency on the connections, in milliseconds.
+func (r rushResult) p99ms() float64 { return quantileMS(r.lat, 0.99) }
+
+// quantileMS is the q quantile of lat in milliseconds.
+func quantileMS(lat []time.Duration, q float64) float64 {
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	return float64(s[int(float64(len(s))*q)].Microseconds()) / 1000
 }
 
 // postRush sends one POST per token, all due at the same moment, over conns connections

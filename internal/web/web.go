@@ -5,7 +5,6 @@ package web
 
 import (
 	"embed"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -27,8 +26,8 @@ type Web struct {
 	app   *app.App
 	log   *slog.Logger
 	mux   *http.ServeMux
-	pages map[string]*template.Template
-	htmx  map[string]bool // pages whose markup uses htmx (hx- attributes): only they load it
+	pages map[string]*page // by file name (render.go)
+	htmx  map[string]bool  // pages whose markup uses htmx (hx- attributes): only they load it
 }
 
 // handlerFunc is a page handler; a returned error is rendered as an error page.
