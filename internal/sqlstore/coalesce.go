@@ -15,8 +15,8 @@ import (
 // Like group commit (group.go) it never waits for a timer: a request finding fewer than
 // lanes batches running runs at once, alone, so a lone request costs what it did; the
 // requests arriving while the lanes are busy queue, and when a batch ends the next max
-// of them, in the order they came, make the next batch, led by the first. Each caller gets its answer
-// only when its batch has returned.
+// of them, in the order they came, make the next batch, led by the first. Each caller
+// gets its answer only when its batch has returned.
 type coalescer[R any] struct {
 	max   int // requests in one batch at most
 	lanes int // batches running at once at most

@@ -84,8 +84,9 @@ type dialect interface {
 	// writeLanes is how many batches of coalesced writes (coalesce.go: check-ins by scan)
 	// run at once: one on SQLite, whose one writer runs one anyway, more on PostgreSQL.
 	writeLanes() int
-	// groupCommit is how many concurrent write requests (sign-ups, likes) may share one transaction, each in a savepoint (group.go), or 0 where each
-	// keeps a transaction of its own.
+	// groupCommit is how many concurrent write requests (sign-ups, likes) may share one
+	// transaction, each in a savepoint (group.go), or 0 where each keeps a transaction of
+	// its own.
 	groupCommit() int
 	// snapshotTx are the options of a read transaction that sees one moment throughout
 	// (figures verify).
