@@ -17,13 +17,7 @@ func TestCheckInScanConditions(t *testing.T) {
 	t.Parallel()
 	eachLedger(t, 2, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
-		accountOf := func(volunteerID int64) int64 {
-			var id int64
-			if err := f.s.DB().QueryRow(f.s.Rebind("SELECT account_id FROM volunteers WHERE id = ?"), volunteerID).Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			return id
-		}
+		accountOf := func(volunteerID int64) int64 { return volunteerAccount(t, f.s, volunteerID) }
 		early := zhiyuan.DefaultAttendanceRules().CheckinEarly
 		scan := func(account int64, at time.Time) (*zhiyuan.Attendance, bool) {
 			t.Helper()
@@ -76,13 +70,7 @@ func TestCheckInScansTogether(t *testing.T) {
 	t.Parallel()
 	eachLedger(t, 3, func(t *testing.T, f *hoursFixture) {
 		ctx := context.Background()
-		accountOf := func(volunteerID int64) int64 {
-			var id int64
-			if err := f.s.DB().QueryRow(f.s.Rebind("SELECT account_id FROM volunteers WHERE id = ?"), volunteerID).Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			return id
-		}
+		accountOf := func(volunteerID int64) int64 { return volunteerAccount(t, f.s, volunteerID) }
 		early := zhiyuan.DefaultAttendanceRules().CheckinEarly
 		start := f.session.StartsAt
 		in := func(account int64, at time.Time, dist int) sqlstore.RushCheckinInput {
@@ -124,4 +112,14 @@ func TestCheckInScansTogether(t *testing.T) {
 			t.Errorf("second check-in after the batch: ok %v, %v", ok, err)
 		}
 	})
+}
+
+// volunteerAccount is the account of a volunteer: the account a scan names.
+func volunteerAccount(t *testing.T, s *sqlstore.Store, volunteerID int64) int64 {
+	t.Helper()
+	var id int64
+	if err := s.DB().QueryRow(s.Rebind("SELECT account_id FROM volunteers WHERE id = ?"), volunteerID).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -22,10 +22,7 @@ func TestTokenCacheForgetsChanges(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			var mu sync.Mutex
-			now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-			advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+			clock, advance := tokenClock()
 			dsn := storetest.DSN(t, engine)
 			s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Now: clock})
 			if err != nil {
@@ -142,9 +139,7 @@ func TestTokenLookupsTogether(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			var mu sync.Mutex
-			now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+			clock, advance := tokenClock()
 			s := storetest.New(t, engine, sqlstore.Options{Now: clock})
 			account := func(phone string) int64 {
 				acc := &zhiyuan.Account{Phone: phone, Name: "批量" + phone[7:]}
@@ -175,9 +170,7 @@ func TestTokenLookupsTogether(t *testing.T) {
 			if err := s.DeleteSession(ctx, revokedTok); err != nil {
 				t.Fatal(err)
 			}
-			mu.Lock()
-			now = now.Add(2 * time.Minute) // shortTok has expired
-			mu.Unlock()
+			advance(2 * time.Minute) // shortTok has expired
 
 			api, web := zhiyuan.SessionAPI, zhiyuan.SessionWeb
 			cases := []struct {
@@ -227,4 +220,12 @@ func TestTokenLookupsTogether(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tokenClock is a settable clock for the token tests: the time and a way to move it on.
+func tokenClock() (now func() time.Time, advance func(time.Duration)) {
+	var mu sync.Mutex
+	t := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	return func() time.Time { mu.Lock(); defer mu.Unlock(); return t },
+		func(d time.Duration) { mu.Lock(); t = t.Add(d); mu.Unlock() }
 }
