@@ -34,8 +34,6 @@ import (
 type groupCall struct {
 	ctx context.Context
 	fn  func(ctx context.Context, tx conn) error
-	// one: fn is a single statement, atomic by itself; run alone, it needs no transaction.
-	one bool
 	err error
 	// panicked is what fn panicked with (a bug), re-raised in the caller's own goroutine
 	// once the batch is done: it fails only its own request, like any error.
@@ -63,12 +61,6 @@ type writeGroup struct {
 // with the context's error, having written nothing.
 func (s *Store) inGroup(ctx context.Context, fn func(ctx context.Context, tx conn) error) error {
 	return s.group.do(s, &groupCall{ctx: ctx, fn: fn})
-}
-
-// inGroupOne is inGroup for fn of a single statement: run alone (nothing queued, or on
-// PostgreSQL), it runs on the write pool as it is, without BEGIN and COMMIT around it.
-func (s *Store) inGroupOne(ctx context.Context, fn func(ctx context.Context, c conn) error) error {
-	return s.group.do(s, &groupCall{ctx: ctx, fn: fn, one: true})
 }
 
 // do runs c as inGroup says; g nil (PostgreSQL) runs it alone.
@@ -187,12 +179,8 @@ func (s *Store) runGroup(batch []*groupCall) (batched bool) {
 	return true
 }
 
-// runAlone runs c in a transaction of its own, or with none when it is one statement.
+// runAlone runs c in a transaction of its own.
 func (s *Store) runAlone(c *groupCall) {
-	if c.one {
-		c.err = c.call(c.ctx, s.writer())
-		return
-	}
 	c.err = s.inTx(c.ctx, func(tx conn) error { return c.call(c.ctx, tx) })
 }
 

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"zhiyuan"
@@ -131,14 +130,15 @@ func (s *Store) lookupTokens(ctx context.Context, ls []*tokenLookup) {
 func (s *Store) readPrincipals(ctx context.Context, ls []*tokenLookup, now time.Time) (map[[sha256.Size]byte]principalEntry, error) {
 	const cols = `SELECT s.token_hash, s.kind, a.id, a.name, a.phone, a.status, a.created_at, s.expires_at,
 		r.role, r.region_code, r.org_id, r.partner_id, r.partner_admin`
-	const rest = ` JOIN accounts a ON a.id = s.account_id
+	// where is the sessions' condition beyond the token: still valid, the account active.
+	const where = ` JOIN accounts a ON a.id = s.account_id
 		LEFT JOIN account_roles r ON r.account_id = a.id
-		WHERE s.expires_at > ? AND a.status = 'active'
+		WHERE %s s.expires_at > ? AND a.status = 'active'
 		ORDER BY s.token_hash, r.id`
 	var q string
 	var args []any
 	if len(ls) == 1 {
-		q = cols + ` FROM sessions s` + strings.Replace(rest, "WHERE", "WHERE s.token_hash = ? AND", 1)
+		q = cols + ` FROM sessions s` + fmt.Sprintf(where, "s.token_hash = ? AND")
 		args = []any{hex.EncodeToString(ls[0].digest[:]), now}
 	} else {
 		// The tokens as a table: VALUES on SQLite, unnest of one array on PostgreSQL.
@@ -153,7 +153,7 @@ func (s *Store) readPrincipals(ctx context.Context, ls []*tokenLookup, now time.
 		}
 		rows = padRows(rows, []any{""}) // no token hashes to ""
 		src, srcArgs := s.dialect.rowsSource([]string{"TEXT"}, rows)
-		q = `WITH t (h) AS (` + src + `) ` + cols + ` FROM t JOIN sessions s ON s.token_hash = t.h` + rest
+		q = `WITH t (h) AS (` + src + `) ` + cols + ` FROM t JOIN sessions s ON s.token_hash = t.h` + fmt.Sprintf(where, "")
 		args = append(srcArgs, now)
 	}
 	rows, err := s.reader().query(ctx, q, args...)
